@@ -1,0 +1,9 @@
+//! The backend-neutral calendar model: what a meeting is to the console, whichever
+//! server (EWS, Graph, the demo) it came from. Protocol code maps into these types; the
+//! store persists them; the UI reads them.
+
+mod meeting;
+mod status;
+
+pub use meeting::{FreeBusy, Meeting, MeetingTime, Occurrence, Person};
+pub use status::RoomStatus;

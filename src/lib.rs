@@ -1,0 +1,8 @@
+//! room-console: the firmware of a meeting-room touch console.
+//!
+//! Data flows one way: calendar source → sync task → SQLite store → UI models → Slint.
+//! See `../shared/DESIGN.md` for how the pieces fit.
+
+pub mod calendar;
+pub mod clock;
+pub mod join;

@@ -1,0 +1,3 @@
+//! The `room-console` binary.
+
+fn main() {}
