@@ -4,5 +4,9 @@
 //! See `../shared/DESIGN.md` for how the pieces fit.
 
 pub mod calendar;
+pub mod cli;
 pub mod clock;
+pub mod device;
 pub mod join;
+pub mod logging;
+pub mod ui;

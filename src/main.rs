@@ -1,3 +1,8 @@
-//! The `room-console` binary.
+//! The `room-console` binary: parses the command line and hands over to `cli`.
 
-fn main() {}
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    room_console::logging::init();
+    room_console::cli::main(room_console::cli::Cli::parse())
+}

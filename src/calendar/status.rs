@@ -1,11 +1,19 @@
-//! Whether the room is free or in use at an instant, and until when.
+//! Whether the room is free or in use at an instant, and until when; the meeting on
+//! now and the next one. Pure functions over a day's meetings, shared by the store,
+//! the home screen and `status`.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
+
+use super::Meeting;
+
+/// Meetings this close together count as one stretch of "in use".
+const BACK_TO_BACK_GAP: Duration = Duration::minutes(1);
 
 /// The room's status at an instant, derived from the agenda.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RoomStatus {
-    /// Free, with no further meeting today (or in the horizon looked at).
+    /// Free, with no further meeting in the meetings looked at.
     Free,
     /// Free until a meeting starts.
     FreeUntil(DateTime<Utc>),
@@ -16,4 +24,177 @@ pub enum RoomStatus {
         meeting_id: String,
         subject: Option<String>,
     },
+}
+
+/// Whether a meeting makes the room "in use" for its time.
+fn occupies(meeting: &Meeting) -> bool {
+    !meeting.cancelled && meeting.free_busy.occupies_room()
+}
+
+/// The meeting that occupies the room at `now`: of several, the one that started first.
+pub fn current_meeting<'a>(
+    meetings: &'a [Meeting],
+    now: DateTime<Utc>,
+    tz: &Tz,
+) -> Option<&'a Meeting> {
+    meetings
+        .iter()
+        .filter(|m| occupies(m))
+        .filter(|m| {
+            let (start, end) = m.time.instants(tz);
+            start <= now && now < end
+        })
+        .min_by_key(|m| (m.time.is_all_day(), m.time.instants(tz).0))
+}
+
+/// The next timed meeting to start after `now` that is not cancelled.
+pub fn next_meeting<'a>(
+    meetings: &'a [Meeting],
+    now: DateTime<Utc>,
+    tz: &Tz,
+) -> Option<&'a Meeting> {
+    meetings
+        .iter()
+        .filter(|m| !m.cancelled && !m.time.is_all_day())
+        .filter(|m| m.time.instants(tz).0 > now)
+        .min_by_key(|m| m.time.instants(tz).0)
+}
+
+/// The room's status at `now`, from the meetings given (typically the rest of the day).
+pub fn room_status(meetings: &[Meeting], now: DateTime<Utc>, tz: &Tz) -> RoomStatus {
+    if let Some(current) = current_meeting(meetings, now, tz) {
+        let mut until = current.time.instants(tz).1;
+        // Extend across meetings that start before (or right after) the stretch ends.
+        loop {
+            let extended = meetings
+                .iter()
+                .filter(|m| occupies(m))
+                .map(|m| m.time.instants(tz))
+                .filter(|(start, end)| *start <= until + BACK_TO_BACK_GAP && *end > until)
+                .map(|(_, end)| end)
+                .max();
+            match extended {
+                Some(end) => until = end,
+                None => break,
+            }
+        }
+        return RoomStatus::BusyUntil {
+            until,
+            meeting_id: current.id.clone(),
+            subject: current.visible_subject().map(str::to_owned),
+        };
+    }
+    meetings
+        .iter()
+        .filter(|m| occupies(m))
+        .map(|m| m.time.instants(tz).0)
+        .filter(|start| *start > now)
+        .min()
+        .map_or(RoomStatus::Free, RoomStatus::FreeUntil)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::{FreeBusy, MeetingTime, Occurrence, Person};
+    use chrono::TimeZone;
+
+    fn at(h: u32, m: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 23, h, m, 0).unwrap()
+    }
+
+    fn meeting(id: &str, start: DateTime<Utc>, end: DateTime<Utc>) -> Meeting {
+        Meeting {
+            id: id.into(),
+            change_key: None,
+            series_id: None,
+            occurrence: Occurrence::Single,
+            subject: Some(format!("Subject {id}")),
+            organizer: Person::default(),
+            location: None,
+            time: MeetingTime::Timed { start, end },
+            time_zone: None,
+            private: false,
+            cancelled: false,
+            free_busy: FreeBusy::Busy,
+            join: None,
+            no_join_reason: None,
+        }
+    }
+
+    #[test]
+    fn free_all_day_when_nothing_is_booked() {
+        assert_eq!(room_status(&[], at(9, 0), &Tz::UTC), RoomStatus::Free);
+    }
+
+    #[test]
+    fn free_until_the_next_meeting() {
+        let ms = [meeting("a", at(14, 0), at(15, 0))];
+        assert_eq!(
+            room_status(&ms, at(9, 0), &Tz::UTC),
+            RoomStatus::FreeUntil(at(14, 0))
+        );
+    }
+
+    #[test]
+    fn back_to_back_meetings_merge_into_one_busy_stretch() {
+        let ms = [
+            meeting("a", at(9, 0), at(10, 0)),
+            meeting("b", at(10, 0), at(11, 0)),
+            meeting("c", at(11, 1), at(11, 30)),
+            meeting("d", at(13, 0), at(14, 0)),
+        ];
+        assert_eq!(
+            room_status(&ms, at(9, 30), &Tz::UTC),
+            RoomStatus::BusyUntil {
+                until: at(11, 30),
+                meeting_id: "a".into(),
+                subject: Some("Subject a".into())
+            }
+        );
+    }
+
+    #[test]
+    fn cancelled_and_free_meetings_leave_the_room_available() {
+        let mut cancelled = meeting("a", at(9, 0), at(10, 0));
+        cancelled.cancelled = true;
+        let mut free = meeting("b", at(9, 0), at(10, 0));
+        free.free_busy = FreeBusy::Free;
+        let ms = [cancelled, free];
+        assert_eq!(room_status(&ms, at(9, 30), &Tz::UTC), RoomStatus::Free);
+        assert!(current_meeting(&ms, at(9, 30), &Tz::UTC).is_none());
+    }
+
+    #[test]
+    fn private_meeting_status_has_no_subject() {
+        let mut private = meeting("a", at(9, 0), at(10, 0));
+        private.private = true;
+        let status = room_status(&[private], at(9, 15), &Tz::UTC);
+        assert!(matches!(
+            status,
+            RoomStatus::BusyUntil { subject: None, .. }
+        ));
+    }
+
+    #[test]
+    fn a_meeting_ends_exactly_at_its_end() {
+        let ms = [meeting("a", at(9, 0), at(10, 0))];
+        assert_eq!(room_status(&ms, at(10, 0), &Tz::UTC), RoomStatus::Free);
+        assert!(current_meeting(&ms, at(9, 59), &Tz::UTC).is_some());
+    }
+
+    #[test]
+    fn next_meeting_skips_cancelled_and_started_ones() {
+        let mut cancelled = meeting("b", at(11, 0), at(12, 0));
+        cancelled.cancelled = true;
+        let ms = [
+            meeting("a", at(9, 0), at(10, 0)),
+            cancelled,
+            meeting("c", at(13, 0), at(14, 0)),
+        ];
+        assert_eq!(
+            next_meeting(&ms, at(9, 30), &Tz::UTC).map(|m| m.id.as_str()),
+            Some("c")
+        );
+    }
 }

@@ -1,0 +1,92 @@
+//! The command line: `room-console [--data-dir DIR] [COMMAND]`, one function per command.
+
+mod agenda;
+mod run;
+mod screenshot;
+mod source;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::{DateTime, Utc};
+use clap::{Parser, Subcommand};
+
+use crate::clock::{Clock, FixedClock, SystemClock};
+use crate::device::paths::DataDir;
+
+/// The meeting-room console.
+#[derive(Debug, Parser)]
+#[command(name = "room-console", version, about, long_about = None)]
+pub struct Cli {
+    /// Where settings, secrets and the agenda cache live
+    /// [default: $ROOM_CONSOLE_DATA_DIR, else $XDG_DATA_HOME/room-console]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The commands; `run` is the default.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the console on the screen (the default)
+    Run(run::RunArgs),
+    /// Print the cached agenda in the device's time zone
+    Agenda(agenda::AgendaArgs),
+    /// Render a screen to a PNG file, without a display
+    Screenshot(screenshot::ScreenshotArgs),
+    /// Print the software version and build
+    Version,
+}
+
+/// The clock for commands that take `--now`: fixed when given, else the wall clock.
+fn clock_for(now: Option<DateTime<Utc>>) -> Box<dyn Clock> {
+    match now {
+        Some(now) => Box::new(FixedClock::new(now)),
+        None => Box::new(SystemClock),
+    }
+}
+
+/// Parses an RFC 3339 instant given on the command line.
+fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.to_utc())
+        .map_err(|e| format!("{e}: expected RFC 3339, e.g. 2026-11-23T10:15:00+01:00"))
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main(cli: Cli) -> ExitCode {
+    let data_dir = match DataDir::resolve(cli.data_dir.as_deref(), |k| std::env::var(k).ok()) {
+        Ok(dir) => dir,
+        Err(err) => return fail(&err),
+    };
+    let result = match cli.command.unwrap_or(Command::Run(run::RunArgs::default())) {
+        Command::Run(args) => run::run(&data_dir, &args),
+        Command::Agenda(args) => agenda::agenda(&data_dir, &args),
+        Command::Screenshot(args) => screenshot::screenshot(&data_dir, &args),
+        Command::Version => {
+            println!("{}", version_line());
+            Ok(())
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => fail(&err),
+    }
+}
+
+/// "room-console 0.1.0 (x86_64-linux)"
+pub fn version_line() -> String {
+    format!(
+        "room-console {} ({}-{})",
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::ARCH,
+        std::env::consts::OS
+    )
+}
+
+fn fail(err: &anyhow::Error) -> ExitCode {
+    eprintln!("room-console: {err:#}");
+    ExitCode::FAILURE
+}

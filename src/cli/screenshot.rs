@@ -1,0 +1,92 @@
+//! `room-console screenshot`: renders a screen to PNG without a display, at a fixed
+//! instant, from the cache or the demo agenda.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use chrono::{DateTime, Utc};
+use clap::{Args, ValueEnum};
+use slint::{ComponentHandle, PhysicalSize};
+
+use super::source::AgendaSource;
+use crate::device::paths::DataDir;
+use crate::ui::AppWindow;
+use crate::ui::headless::{Headless, write_png};
+use crate::ui::home::HomeModels;
+use crate::ui::home_model::{Banner, BannerKind, HomeInputs, build};
+
+/// The screens that can be rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Screen {
+    /// The home screen
+    Home,
+    /// The "Joining…" overlay with the link and its QR code, for the next joinable meeting
+    JoinOverlay,
+}
+
+#[derive(Debug, Args)]
+pub struct ScreenshotArgs {
+    /// The PNG file to write
+    #[arg(long, value_name = "FILE.png")]
+    pub out: PathBuf,
+    /// The screen to render
+    #[arg(long, value_enum, default_value_t = Screen::Home)]
+    pub screen: Screen,
+    /// The panel size in pixels, WIDTHxHEIGHT
+    #[arg(long, default_value = "1280x800", value_parser = parse_size)]
+    pub size: PhysicalSize,
+    /// The instant to render at (RFC 3339) [default: now]
+    #[arg(long, value_parser = super::parse_instant)]
+    pub now: Option<DateTime<Utc>>,
+    /// Use the built-in demo calendar
+    #[arg(long)]
+    pub demo: bool,
+}
+
+fn parse_size(text: &str) -> Result<PhysicalSize, String> {
+    let (w, h) = text
+        .split_once(['x', 'X'])
+        .ok_or_else(|| format!("expected WIDTHxHEIGHT, e.g. 1280x800, not {text:?}"))?;
+    let parse = |v: &str| {
+        v.trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (320..=7680).contains(n))
+            .ok_or_else(|| format!("{v:?} is not a size between 320 and 7680 pixels"))
+    };
+    Ok(PhysicalSize::new(parse(w)?, parse(h)?))
+}
+
+pub fn screenshot(data_dir: &DataDir, args: &ScreenshotArgs) -> Result<()> {
+    let now = super::clock_for(args.now).now();
+    let (source, room) = AgendaSource::open(data_dir, args.demo)?;
+    let today = now.with_timezone(&room.tz).date_naive();
+    let meetings = source.meetings_on_day(today, &room.tz)?;
+
+    let headless = Headless::install(args.size)?;
+    let app = AppWindow::new().context("cannot create the window")?;
+    let models = HomeModels::install(&app);
+    let view = build(&HomeInputs {
+        room_name: &room.name,
+        meetings: &meetings,
+        now,
+        tz: room.tz,
+        clock_24h: room.clock_24h,
+        banner: room.notice.map(|text| Banner {
+            kind: BannerKind::Info,
+            text,
+        }),
+    });
+    models.show(&app, &view);
+    if args.screen == Screen::JoinOverlay {
+        let Some(meeting) = meetings.iter().find(|m| m.join.is_some() && !m.cancelled) else {
+            bail!("no meeting with a join link today to show the join overlay for");
+        };
+        crate::ui::join_overlay::show(&app, meeting);
+    }
+    app.show().context("cannot show the window")?;
+    let buffer = headless.render();
+    write_png(&buffer, &args.out)?;
+    println!("{}", args.out.display());
+    Ok(())
+}

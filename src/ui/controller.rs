@@ -1,0 +1,149 @@
+//! The home screen's controller on the UI thread: a one-second Slint timer that keeps the
+//! clock and status current and re-reads the day's agenda each minute, and the Join
+//! callback. It never waits on the network: it reads only the local agenda.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use slint::{ComponentHandle, Timer, TimerMode};
+
+use super::home::HomeModels;
+use super::home_model::{Banner, BannerKind, HomeInputs, build};
+use super::{AppWindow, HomeAdapter, JoinOverlayAdapter, join_overlay};
+use crate::calendar::Meeting;
+use crate::clock::Clock;
+
+/// Reads a local day's meetings (from the cache or the demo).
+pub type DayLoader = Box<dyn Fn(NaiveDate) -> anyhow::Result<Vec<Meeting>>>;
+
+/// What the controller needs to know about the room.
+pub struct RoomInfo {
+    pub name: String,
+    pub tz: Tz,
+    pub clock_24h: bool,
+    /// Shown in the banner while no error is.
+    pub notice: Option<String>,
+}
+
+struct State {
+    models: HomeModels,
+    room: RoomInfo,
+    clock: Box<dyn Clock>,
+    load_day: DayLoader,
+    day: Option<NaiveDate>,
+    loaded_at: Option<DateTime<Utc>>,
+    meetings: Vec<Meeting>,
+    banner: Option<Banner>,
+}
+
+impl State {
+    /// Re-reads the agenda when the day changed or a minute passed since the last read.
+    fn refresh_agenda(&mut self, now: DateTime<Utc>) {
+        let today = now.with_timezone(&self.room.tz).date_naive();
+        let stale = self
+            .loaded_at
+            .is_none_or(|at| now - at >= chrono::Duration::minutes(1) || now < at);
+        if self.day != Some(today) || stale {
+            match (self.load_day)(today) {
+                Ok(meetings) => {
+                    self.meetings = meetings;
+                    self.banner = self.room.notice.as_ref().map(|text| Banner {
+                        kind: BannerKind::Info,
+                        text: text.clone(),
+                    });
+                }
+                Err(err) => {
+                    tracing::error!("cannot read the agenda cache: {err:#}");
+                    self.banner = Some(Banner {
+                        kind: BannerKind::Error,
+                        text: format!("Cannot read the agenda cache: {err:#}"),
+                    });
+                }
+            }
+            self.day = Some(today);
+            self.loaded_at = Some(now);
+        }
+    }
+
+    fn show(&mut self, app: &AppWindow) {
+        let now = self.clock.now();
+        self.refresh_agenda(now);
+        let view = build(&HomeInputs {
+            room_name: &self.room.name,
+            meetings: &self.meetings,
+            now,
+            tz: self.room.tz,
+            clock_24h: self.room.clock_24h,
+            banner: self.banner.clone(),
+        });
+        self.models.show(app, &view);
+    }
+}
+
+/// Keeps the home screen current while it lives.
+pub struct HomeController {
+    _timer: Timer,
+    state: Rc<RefCell<State>>,
+}
+
+impl HomeController {
+    /// Installs the home screen's models and callbacks on `app` and starts the clock.
+    pub fn start(
+        app: &AppWindow,
+        room: RoomInfo,
+        clock: Box<dyn Clock>,
+        load_day: DayLoader,
+    ) -> Self {
+        let state = Rc::new(RefCell::new(State {
+            models: HomeModels::install(app),
+            room,
+            clock,
+            load_day,
+            day: None,
+            loaded_at: None,
+            meetings: Vec::new(),
+            banner: None,
+        }));
+        state.borrow_mut().show(app);
+
+        let join_state = Rc::downgrade(&state);
+        let join_app = app.as_weak();
+        app.global::<HomeAdapter>().on_join(move |id| {
+            let (Some(state), Some(app)) = (join_state.upgrade(), join_app.upgrade()) else {
+                return;
+            };
+            let state = state.borrow();
+            if let Some(meeting) = state.meetings.iter().find(|m| m.id == id.as_str()) {
+                tracing::info!(meeting = %meeting.id, "join pressed");
+                join_overlay::show(&app, meeting);
+            }
+        });
+        let close_app = app.as_weak();
+        app.global::<JoinOverlayAdapter>().on_close(move || {
+            if let Some(app) = close_app.upgrade() {
+                app.global::<JoinOverlayAdapter>().set_shown(false);
+            }
+        });
+
+        let timer = Timer::default();
+        let tick_state = Rc::downgrade(&state);
+        let tick_app = app.as_weak();
+        timer.start(TimerMode::Repeated, Duration::from_secs(1), move || {
+            if let (Some(state), Some(app)) = (tick_state.upgrade(), tick_app.upgrade()) {
+                state.borrow_mut().show(&app);
+            }
+        });
+        HomeController {
+            _timer: timer,
+            state,
+        }
+    }
+
+    /// Re-reads the agenda at the next tick (after a sync stored something new).
+    pub fn invalidate(&self) {
+        self.state.borrow_mut().loaded_at = None;
+    }
+}

@@ -1,0 +1,116 @@
+//! Puts a [`HomeView`] on the Slint home screen. The list models are installed once and
+//! updated in place, so a clock tick redraws only what changed.
+
+use std::rc::Rc;
+
+use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
+
+use super::home_model::{Card, Headline, HomeView, Row};
+use super::{AgendaRow, AppWindow, HomeAdapter, MeetingCard};
+
+/// The home screen's list models, owned by the controller.
+pub struct HomeModels {
+    all_day: Rc<VecModel<AgendaRow>>,
+    agenda: Rc<VecModel<AgendaRow>>,
+}
+
+impl HomeModels {
+    /// Installs empty list models into the window's `HomeAdapter`.
+    pub fn install(app: &AppWindow) -> HomeModels {
+        let models = HomeModels {
+            all_day: Rc::new(VecModel::default()),
+            agenda: Rc::new(VecModel::default()),
+        };
+        let adapter = app.global::<HomeAdapter>();
+        adapter.set_all_day(ModelRc::from(models.all_day.clone()));
+        adapter.set_agenda(ModelRc::from(models.agenda.clone()));
+        models
+    }
+
+    /// Shows `view` on the home screen.
+    pub fn show(&self, app: &AppWindow, view: &HomeView) {
+        let adapter = app.global::<HomeAdapter>();
+        set_if_changed(adapter.get_room_name(), &view.room_name, |v| {
+            adapter.set_room_name(v)
+        });
+        set_if_changed(adapter.get_clock(), &view.clock, |v| adapter.set_clock(v));
+        set_if_changed(adapter.get_date(), &view.date, |v| adapter.set_date(v));
+        let (kind, until, subject) = match &view.headline {
+            Headline::Available => (0, "", ""),
+            Headline::AvailableUntil(t) => (1, t.as_str(), ""),
+            Headline::InUseUntil { until, subject } => (2, until.as_str(), subject.as_str()),
+        };
+        adapter.set_status_kind(kind);
+        set_if_changed(adapter.get_status_until(), until, |v| {
+            adapter.set_status_until(v)
+        });
+        set_if_changed(adapter.get_status_subject(), subject, |v| {
+            adapter.set_status_subject(v)
+        });
+        adapter.set_now_card(card(view.now_card.as_ref()));
+        adapter.set_next_card(card(view.next_card.as_ref()));
+        match &view.banner {
+            Some(banner) => {
+                adapter.set_banner_kind(banner.kind as i32);
+                set_if_changed(adapter.get_banner_text(), &banner.text, |v| {
+                    adapter.set_banner_text(v)
+                });
+            }
+            None => adapter.set_banner_kind(0),
+        }
+        update_rows(&self.all_day, &view.all_day);
+        update_rows(&self.agenda, &view.agenda);
+    }
+}
+
+fn set_if_changed(current: SharedString, new: &str, set: impl FnOnce(SharedString)) {
+    if current.as_str() != new {
+        set(new.into());
+    }
+}
+
+fn agenda_row(row: &Row) -> AgendaRow {
+    AgendaRow {
+        id: row.id.as_str().into(),
+        time: row.time.as_str().into(),
+        title: row.title.as_str().into(),
+        detail: row.detail.as_str().into(),
+        phase: row.phase as i32,
+        cancelled: row.cancelled,
+        private: row.private,
+        all_day: row.all_day,
+        can_join: row.can_join,
+    }
+}
+
+fn card(card: Option<&Card>) -> MeetingCard {
+    match card {
+        None => MeetingCard::default(),
+        Some(c) => MeetingCard {
+            present: true,
+            id: c.id.as_str().into(),
+            time: c.time.as_str().into(),
+            title: c.title.as_str().into(),
+            detail: c.detail.as_str().into(),
+            private: c.private,
+            can_join: c.join_label.is_some(),
+            join_label: c.join_label.as_deref().unwrap_or_default().into(),
+            no_join_note: c.no_join_note.as_str().into(),
+        },
+    }
+}
+
+/// Updates `model` in place to hold `rows`: unchanged rows are not touched.
+fn update_rows(model: &VecModel<AgendaRow>, rows: &[Row]) {
+    for (index, row) in rows.iter().enumerate() {
+        let new = agenda_row(row);
+        match model.row_data(index) {
+            Some(old) if old == new => {}
+            Some(_) => model.set_row_data(index, new),
+            None => model.push(new),
+        }
+    }
+    while model.row_count() > rows.len() {
+        model.remove(model.row_count() - 1);
+    }
+}

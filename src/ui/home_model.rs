@@ -1,0 +1,338 @@
+//! The home screen's model: today's meetings, the time and the sync state turned into
+//! the plain, formatted rows and cards the Slint `HomeAdapter` shows. Pure Rust, so it is
+//! tested without a window.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use crate::calendar::{self, Meeting, RoomStatus};
+use crate::join::NoJoinReason;
+
+/// How a sync-state banner is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BannerKind {
+    Info = 1,
+    Warning = 2,
+    Error = 3,
+}
+
+/// A banner over the home screen (sync state).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Banner {
+    pub kind: BannerKind,
+    pub text: String,
+}
+
+/// Everything the home screen is built from.
+pub struct HomeInputs<'a> {
+    pub room_name: &'a str,
+    /// The meetings overlapping today (local day), in any order.
+    pub meetings: &'a [Meeting],
+    pub now: DateTime<Utc>,
+    pub tz: Tz,
+    pub clock_24h: bool,
+    pub banner: Option<Banner>,
+}
+
+/// Where an agenda row sits relative to now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Past = 0,
+    Now = 1,
+    Later = 2,
+}
+
+/// One row of today's agenda.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub id: String,
+    pub time: String,
+    pub title: String,
+    pub detail: String,
+    pub phase: Phase,
+    pub cancelled: bool,
+    pub private: bool,
+    pub all_day: bool,
+    pub can_join: bool,
+}
+
+/// The Now or Next card.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Card {
+    pub id: String,
+    pub time: String,
+    pub title: String,
+    pub detail: String,
+    pub private: bool,
+    pub join_label: Option<String>,
+    pub no_join_note: String,
+}
+
+/// The headline status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Headline {
+    Available,
+    AvailableUntil(String),
+    InUseUntil { until: String, subject: String },
+}
+
+/// The whole home screen, formatted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HomeView {
+    pub room_name: String,
+    pub clock: String,
+    pub date: String,
+    pub headline: Headline,
+    pub all_day: Vec<Row>,
+    pub agenda: Vec<Row>,
+    pub now_card: Option<Card>,
+    pub next_card: Option<Card>,
+    pub banner: Option<Banner>,
+}
+
+/// The words shown for a private meeting instead of its subject.
+pub const PRIVATE_TITLE: &str = "Private meeting";
+/// The words shown for a meeting without a subject.
+pub const UNTITLED: &str = "(No subject)";
+
+fn time_of_day(t: DateTime<Utc>, tz: &Tz, clock_24h: bool) -> String {
+    let local = t.with_timezone(tz);
+    if clock_24h {
+        local.format("%H:%M").to_string()
+    } else {
+        local.format("%-I:%M %p").to_string()
+    }
+}
+
+fn title_of(meeting: &Meeting) -> String {
+    if meeting.private {
+        PRIVATE_TITLE.to_owned()
+    } else {
+        match meeting.subject.as_deref().map(str::trim) {
+            Some(s) if !s.is_empty() => s.to_owned(),
+            _ => UNTITLED.to_owned(),
+        }
+    }
+}
+
+/// Organizer, service and location, joined. The location is left out when it is just
+/// this room (Exchange puts the room there for every booking).
+fn detail_of(meeting: &Meeting, room_name: &str) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if meeting.cancelled {
+        parts.push("Cancelled".into());
+    }
+    if let Some(name) = meeting.organizer.name.as_deref().filter(|n| !n.is_empty()) {
+        parts.push(name.to_owned());
+    }
+    if let Some(join) = &meeting.join {
+        parts.push(join.provider.display_name().to_owned());
+    }
+    let location = meeting
+        .location
+        .as_deref()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.eq_ignore_ascii_case(room_name));
+    if let (false, Some(location)) = (meeting.private, location) {
+        parts.push(location.to_owned());
+    }
+    parts.join(" · ")
+}
+
+fn span_of(meeting: &Meeting, tz: &Tz, clock_24h: bool) -> String {
+    if meeting.time.is_all_day() {
+        return "All day".to_owned();
+    }
+    let (start, end) = meeting.time.instants(tz);
+    format!(
+        "{} – {}",
+        time_of_day(start, tz, clock_24h),
+        time_of_day(end, tz, clock_24h)
+    )
+}
+
+fn row_of(meeting: &Meeting, inputs: &HomeInputs) -> Row {
+    let (start, end) = meeting.time.instants(&inputs.tz);
+    let phase = if end <= inputs.now {
+        Phase::Past
+    } else if start <= inputs.now {
+        Phase::Now
+    } else {
+        Phase::Later
+    };
+    Row {
+        id: meeting.id.clone(),
+        time: span_of(meeting, &inputs.tz, inputs.clock_24h),
+        title: title_of(meeting),
+        detail: detail_of(meeting, inputs.room_name),
+        phase,
+        cancelled: meeting.cancelled,
+        private: meeting.private,
+        all_day: meeting.time.is_all_day(),
+        can_join: meeting.join.is_some(),
+    }
+}
+
+fn card_of(meeting: &Meeting, inputs: &HomeInputs) -> Card {
+    Card {
+        id: meeting.id.clone(),
+        time: span_of(meeting, &inputs.tz, inputs.clock_24h),
+        title: title_of(meeting),
+        detail: detail_of(meeting, inputs.room_name),
+        private: meeting.private,
+        join_label: meeting.join.as_ref().map(|_| "Join".to_owned()),
+        no_join_note: match meeting.no_join_reason {
+            Some(NoJoinReason::BodyRemoved) => {
+                "No join link: the room mailbox removed the invitation's details".to_owned()
+            }
+            _ => String::new(),
+        },
+    }
+}
+
+/// Builds the home screen from today's meetings at `inputs.now`.
+pub fn build(inputs: &HomeInputs) -> HomeView {
+    let tz = &inputs.tz;
+    let mut sorted: Vec<&Meeting> = inputs.meetings.iter().collect();
+    sorted.sort_by_key(|m| (m.time.instants(tz).0, m.time.instants(tz).1, m.id.clone()));
+
+    let all_day = sorted
+        .iter()
+        .filter(|m| m.time.is_all_day())
+        .map(|m| row_of(m, inputs))
+        .collect();
+    let agenda = sorted
+        .iter()
+        .filter(|m| !m.time.is_all_day())
+        .map(|m| row_of(m, inputs))
+        .collect();
+
+    let headline = match calendar::room_status(inputs.meetings, inputs.now, tz) {
+        RoomStatus::Free => Headline::Available,
+        RoomStatus::FreeUntil(t) => Headline::AvailableUntil(time_of_day(t, tz, inputs.clock_24h)),
+        RoomStatus::BusyUntil { until, subject, .. } => Headline::InUseUntil {
+            until: time_of_day(until, tz, inputs.clock_24h),
+            subject: subject.unwrap_or_else(|| PRIVATE_TITLE.to_owned()),
+        },
+    };
+    let now_meeting =
+        calendar::current_meeting(inputs.meetings, inputs.now, tz).filter(|m| !m.time.is_all_day());
+    let local_now = inputs.now.with_timezone(tz);
+    HomeView {
+        room_name: inputs.room_name.to_owned(),
+        clock: time_of_day(inputs.now, tz, inputs.clock_24h),
+        date: local_now.format("%A %-d %B").to_string(),
+        headline,
+        all_day,
+        agenda,
+        now_card: now_meeting.map(|m| card_of(m, inputs)),
+        next_card: calendar::next_meeting(inputs.meetings, inputs.now, tz)
+            .map(|m| card_of(m, inputs)),
+        banner: inputs.banner.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::demo::demo_agenda;
+    use chrono::{NaiveDate, TimeZone};
+
+    fn stockholm() -> Tz {
+        "Europe/Stockholm".parse().unwrap()
+    }
+
+    fn view_at(h: u32, m: u32) -> HomeView {
+        let tz = stockholm();
+        let day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let meetings = demo_agenda(day, 1, &tz);
+        let now = tz.with_ymd_and_hms(2026, 11, 23, h, m, 0).unwrap().to_utc();
+        build(&HomeInputs {
+            room_name: "Conference Room 2",
+            meetings: &meetings,
+            now,
+            tz,
+            clock_24h: true,
+            banner: None,
+        })
+    }
+
+    #[test]
+    fn in_use_headline_names_the_meeting_and_merges_back_to_back() {
+        // 13:00–14:00 design review is followed at once by the 14:00–15:30 customer call.
+        let view = view_at(13, 20);
+        assert_eq!(
+            view.headline,
+            Headline::InUseUntil {
+                until: "15:30".into(),
+                subject: "Design review: lobby signage".into()
+            }
+        );
+        assert_eq!(view.clock, "13:20");
+        assert_eq!(view.date, "Monday 23 November");
+        let now = view.now_card.expect("a meeting is on");
+        assert_eq!(now.join_label.as_deref(), Some("Join"));
+        assert_eq!(view.next_card.expect("next").time, "14:00 – 15:30");
+    }
+
+    #[test]
+    fn private_meeting_never_shows_its_subject() {
+        let view = view_at(10, 40);
+        let Headline::InUseUntil { subject, .. } = &view.headline else {
+            panic!("expected in use, got {:?}", view.headline);
+        };
+        assert_eq!(subject, PRIVATE_TITLE);
+        let row = view.agenda.iter().find(|r| r.private).unwrap();
+        assert_eq!(row.title, PRIVATE_TITLE);
+        // The room's own name is not repeated as the location.
+        assert!(
+            view.agenda
+                .iter()
+                .all(|r| !r.detail.contains("Conference Room 2"))
+        );
+        let all_text = format!("{view:?}");
+        assert!(!all_text.contains("Salary review"), "{all_text}");
+    }
+
+    #[test]
+    fn available_until_next_meeting_and_phases() {
+        let view = view_at(12, 15);
+        assert_eq!(view.headline, Headline::AvailableUntil("13:00".into()));
+        assert!(view.now_card.is_none());
+        let phases: Vec<Phase> = view.agenda.iter().map(|r| r.phase).collect();
+        assert_eq!(phases.first(), Some(&Phase::Past));
+        assert_eq!(phases.last(), Some(&Phase::Later));
+        assert!(!phases.contains(&Phase::Now));
+        let cancelled = view.agenda.iter().find(|r| r.cancelled).unwrap();
+        assert!(cancelled.detail.starts_with("Cancelled"));
+    }
+
+    #[test]
+    fn all_day_meetings_sit_apart() {
+        let view = view_at(7, 0);
+        assert_eq!(view.all_day.len(), 1);
+        assert_eq!(view.all_day[0].time, "All day");
+        assert!(view.agenda.iter().all(|r| !r.all_day));
+        // An all-day "free" booking does not make the room busy.
+        assert_eq!(view.headline, Headline::AvailableUntil("08:30".into()));
+    }
+
+    #[test]
+    fn twelve_hour_clock() {
+        let tz = stockholm();
+        let now = tz
+            .with_ymd_and_hms(2026, 11, 23, 15, 5, 0)
+            .unwrap()
+            .to_utc();
+        let view = build(&HomeInputs {
+            room_name: "R",
+            meetings: &[],
+            now,
+            tz,
+            clock_24h: false,
+            banner: None,
+        });
+        assert_eq!(view.clock, "3:05 PM");
+        assert_eq!(view.headline, Headline::Available);
+    }
+}

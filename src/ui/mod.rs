@@ -1,0 +1,11 @@
+//! The Rust side of the screens: the generated Slint types, the models fed to them, and
+//! the headless platform used for screenshots and UI tests.
+
+slint::include_modules!();
+
+pub mod controller;
+pub mod headless;
+pub mod home;
+pub mod home_model;
+pub mod join_overlay;
+pub mod qr;

@@ -1,0 +1,113 @@
+//! UI tests of the home screen on the headless platform: the screen a visitor sees,
+//! tapped like a finger would, with the clock under the test's control.
+
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
+use room_console::calendar::demo::demo_agenda;
+use room_console::clock::FixedClock;
+use room_console::ui::controller::{HomeController, RoomInfo};
+use room_console::ui::headless::Headless;
+use room_console::ui::{AppWindow, HomeAdapter, JoinOverlayAdapter};
+use slint::{ComponentHandle, PhysicalSize, Rgb8Pixel, SharedPixelBuffer};
+
+fn utc(h: u32, m: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, h, m, 0).unwrap()
+}
+
+fn start(now: DateTime<Utc>) -> (Headless, AppWindow, HomeController, FixedClock) {
+    let headless = Headless::install(PhysicalSize::new(1280, 800)).unwrap();
+    let app = AppWindow::new().unwrap();
+    let clock = FixedClock::new(now);
+    let controller = HomeController::start(
+        &app,
+        RoomInfo {
+            name: "Conference Room 2".into(),
+            tz: Tz::UTC,
+            clock_24h: true,
+            notice: None,
+        },
+        Box::new(clock.clone()),
+        Box::new(|day: NaiveDate| Ok(demo_agenda(day, 1, &Tz::UTC))),
+    );
+    app.show().unwrap();
+    (headless, app, controller, clock)
+}
+
+/// The centre of the largest area painted in the accent colour (the Join buttons).
+fn find_accent_button(buffer: &SharedPixelBuffer<Rgb8Pixel>) -> Option<(f32, f32)> {
+    let accent = Rgb8Pixel::new(0x4c, 0x9d, 0xff);
+    let width = buffer.width() as usize;
+    let hits: Vec<(usize, usize)> = buffer
+        .as_slice()
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| **p == accent)
+        .map(|(i, _)| (i % width, i / width))
+        .collect();
+    // The first button from the top: rows of the first contiguous band.
+    let top = hits.iter().map(|(_, y)| *y).min()?;
+    let band: Vec<&(usize, usize)> = hits.iter().filter(|(_, y)| *y < top + 40).collect();
+    let (min_x, max_x) = (
+        band.iter().map(|(x, _)| *x).min()?,
+        band.iter().map(|(x, _)| *x).max()?,
+    );
+    let max_y = band.iter().map(|(_, y)| *y).max()?;
+    Some(((min_x + max_x) as f32 / 2.0, (top + max_y) as f32 / 2.0))
+}
+
+#[test]
+fn status_follows_the_clock() {
+    let (headless, app, _controller, clock) = start(utc(13, 20));
+    let home = app.global::<HomeAdapter>();
+    assert_eq!(home.get_status_kind(), 2);
+    assert_eq!(home.get_status_until(), "15:30");
+    assert_eq!(home.get_status_subject(), "Design review: lobby signage");
+    assert_eq!(home.get_clock(), "13:20");
+
+    clock.set(utc(15, 45));
+    headless.advance(Duration::from_secs(1));
+    assert_eq!(home.get_clock(), "15:45");
+    assert_eq!(
+        home.get_status_kind(),
+        1,
+        "available until the 16:00 workshop"
+    );
+    assert_eq!(home.get_status_until(), "16:00");
+    assert!(!home.get_now_card().present);
+    assert_eq!(home.get_next_card().title, "Budget workshop");
+}
+
+#[test]
+fn tapping_join_shows_the_link_and_its_qr_code() {
+    let (headless, app, _controller, _clock) = start(utc(13, 20));
+    let overlay = app.global::<JoinOverlayAdapter>();
+    assert!(!overlay.get_shown());
+
+    let buffer = headless.render();
+    let (x, y) = find_accent_button(&buffer).expect("a Join button is on screen");
+    headless.tap(x, y);
+
+    assert!(overlay.get_shown(), "the join overlay opened");
+    assert_eq!(
+        overlay.get_url(),
+        "https://meet.contoso.com/erik.nilsson/K7QX2P4M",
+        "the Now card's meeting is joined"
+    );
+    assert!(overlay.get_qr_code().size().width > 20);
+
+    overlay.invoke_close();
+    assert!(!overlay.get_shown());
+}
+
+#[test]
+fn private_meeting_is_shown_as_private() {
+    let (_headless, app, _controller, _clock) = start(utc(10, 40));
+    let home = app.global::<HomeAdapter>();
+    assert_eq!(home.get_status_kind(), 2);
+    assert_eq!(home.get_status_subject(), "Private meeting");
+    let card = home.get_now_card();
+    assert!(card.private);
+    assert_eq!(card.title, "Private meeting");
+}
