@@ -1,0 +1,233 @@
+//! One sync pass, and the decisions between passes: poll cheaply, re-read the window only
+//! when something changed (or hourly, and after local midnight), fetch only the items whose
+//! change key moved, and replace the window in one transaction. A failure never touches
+//! the cached agenda.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use super::backoff::Backoff;
+use super::source::{CalendarSource, FailureKind, ItemVersion, SourceError};
+use super::status::SyncStatus;
+use crate::calendar::Meeting;
+use crate::clock::local_midnight;
+use crate::store::Store;
+
+/// The store key of the change-check state (EWS SyncState, kept whole).
+pub const CHECK_STATE_KEY: &str = "sync.check_state";
+/// The store key of the persisted [`SyncStatus`] (JSON).
+pub const STATUS_KEY: &str = "sync.status";
+/// The store key of the instant of the last full window read.
+const LAST_FULL_READ_KEY: &str = "sync.last_full_read";
+
+/// The span of days the console keeps, around today.
+#[derive(Debug, Clone, Copy)]
+pub struct Window {
+    pub days_back: i64,
+    pub days_ahead: i64,
+}
+
+impl Default for Window {
+    fn default() -> Self {
+        Window {
+            days_back: 1,
+            days_ahead: 14,
+        }
+    }
+}
+
+impl Window {
+    /// The instants of the window around `now`: local midnight `days_back` days ago to
+    /// local midnight `days_ahead` days on.
+    pub fn around(&self, now: DateTime<Utc>, tz: &Tz) -> (DateTime<Utc>, DateTime<Utc>) {
+        let today = now.with_timezone(tz).date_naive();
+        let from = today - chrono::Duration::days(self.days_back);
+        let to = today + chrono::Duration::days(self.days_ahead + 1);
+        (local_midnight(tz, from), local_midnight(tz, to))
+    }
+}
+
+/// What a pass did, for logs and tests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PassResult {
+    /// Nothing changed: only the cheap check ran.
+    Unchanged,
+    /// The window was re-read; `fetched` items were fetched again.
+    Refreshed { fetched: usize, stored: usize },
+    Failed(SourceError),
+}
+
+/// The sync task's memory between passes.
+pub struct SyncEngine<S> {
+    source: S,
+    store: Store,
+    tz: Tz,
+    window: Window,
+    interval: Duration,
+    backoff: Backoff,
+    failures: u32,
+    status: SyncStatus,
+}
+
+impl<S: CalendarSource> SyncEngine<S> {
+    /// An engine writing into `store`, polling every `interval`.
+    pub fn new(source: S, store: Store, tz: Tz, interval: Duration, backoff: Backoff) -> Self {
+        let status = store
+            .get_state(STATUS_KEY)
+            .ok()
+            .flatten()
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default();
+        SyncEngine {
+            source,
+            store,
+            tz,
+            window: Window::default(),
+            interval,
+            backoff,
+            failures: 0,
+            status,
+        }
+    }
+
+    /// The current status.
+    pub fn status(&self) -> &SyncStatus {
+        &self.status
+    }
+
+    /// The store the engine writes (for tests and `sync --once` reports).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Runs one pass at `now`; returns what it did and how long to wait before the next.
+    pub async fn pass(&mut self, now: DateTime<Utc>) -> (PassResult, Duration) {
+        let result = self.try_pass(now).await;
+        let (result, wait) = match result {
+            Ok(result) => {
+                self.failures = 0;
+                self.status
+                    .succeeded(now, self.source.server_description());
+                (result, self.interval)
+            }
+            Err(error) => {
+                self.failures = self.failures.saturating_add(1);
+                let wait = self.backoff.delay(&error.kind, self.failures);
+                tracing::warn!(kind = ?error.kind, retry_in = ?wait, "sync failed: {error}");
+                self.status.failed(now, &error, wait);
+                (PassResult::Failed(error), wait)
+            }
+        };
+        self.save_status();
+        (result, wait)
+    }
+
+    fn save_status(&mut self) {
+        match serde_json::to_string(&self.status) {
+            Ok(json) => {
+                if let Err(err) = self.store.set_state(STATUS_KEY, Some(&json)) {
+                    tracing::error!("cannot save the sync status: {err}");
+                }
+            }
+            Err(err) => tracing::error!("cannot encode the sync status: {err}"),
+        }
+    }
+
+    /// Whether the window must be re-read even if the change check says nothing changed.
+    fn full_read_due(&self, now: DateTime<Utc>) -> bool {
+        let last = self
+            .store
+            .get_state(LAST_FULL_READ_KEY)
+            .ok()
+            .flatten()
+            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+            .map(|t| t.to_utc());
+        match last {
+            None => true,
+            Some(last) => {
+                now < last
+                    || now - last >= chrono::Duration::hours(1)
+                    || now.with_timezone(&self.tz).date_naive()
+                        != last.with_timezone(&self.tz).date_naive()
+            }
+        }
+    }
+
+    async fn try_pass(&mut self, now: DateTime<Utc>) -> Result<PassResult, SourceError> {
+        let state = self.store.get_state(CHECK_STATE_KEY).map_err(store_error)?;
+        let check = self.source.check_changes(state.as_deref()).await?;
+        if !check.changed && !self.full_read_due(now) {
+            self.save_check_state(check.state.as_deref())?;
+            return Ok(PassResult::Unchanged);
+        }
+        let (from, to) = self.window.around(now, &self.tz);
+        let listed = self.source.list_window(from, to).await?;
+        let known = self.store.change_keys().map_err(store_error)?;
+        let to_fetch: Vec<ItemVersion> = listed
+            .iter()
+            .filter(|item| known.get(&item.id) != Some(&item.change_key) || item.change_key.is_none())
+            .cloned()
+            .collect();
+        let fetched = self.source.fetch(&to_fetch).await?;
+        let meetings = self.merge(&listed, fetched, from, to)?;
+        self.store
+            .replace_window(from, to, &meetings, &self.tz)
+            .map_err(store_error)?;
+        // The state moves on only once the agenda it describes is stored: a crash before
+        // this line means the next pass looks again.
+        self.save_check_state(check.state.as_deref())?;
+        self.store
+            .set_state(LAST_FULL_READ_KEY, Some(&now.to_rfc3339()))
+            .map_err(store_error)?;
+        Ok(PassResult::Refreshed {
+            fetched: to_fetch.len(),
+            stored: meetings.len(),
+        })
+    }
+
+    /// The window's meetings: the fetched ones, and the cached ones whose change key did
+    /// not move, in the order the server listed them.
+    fn merge(
+        &self,
+        listed: &[ItemVersion],
+        fetched: Vec<Meeting>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<Meeting>, SourceError> {
+        let mut by_id: HashMap<String, Meeting> = self
+            .store
+            .meetings_between(from, to)
+            .map_err(store_error)?
+            .into_iter()
+            .map(|m| (m.id.clone(), m))
+            .collect();
+        for meeting in fetched {
+            by_id.insert(meeting.id.clone(), meeting);
+        }
+        let mut seen = HashSet::new();
+        Ok(listed
+            .iter()
+            .filter(|item| seen.insert(item.id.clone()))
+            .filter_map(|item| by_id.remove(&item.id))
+            .collect())
+    }
+
+    fn save_check_state(&mut self, state: Option<&str>) -> Result<(), SourceError> {
+        self.store
+            .set_state(CHECK_STATE_KEY, state)
+            .map_err(store_error)
+    }
+}
+
+/// A store failure during sync: the disk is full, the file is locked or damaged. The
+/// cached agenda stays as it was; the admin is told.
+fn store_error(err: crate::store::StoreError) -> SourceError {
+    SourceError::new(
+        FailureKind::Storage,
+        format!("cannot write the agenda cache: {err}"),
+    )
+    .with_fix("Check that the device's storage is not full or failing; the console retries by itself.")
+}

@@ -1,0 +1,8 @@
+//! The calendar sync task: keeps the SQLite agenda cache current from the room's calendar
+//! source, with back-off, and reports its status for the home screen and the admin.
+
+pub mod backoff;
+pub mod engine;
+pub mod source;
+pub mod status;
+pub mod task;
