@@ -258,6 +258,23 @@ mod tests {
     }
 
     #[test]
+    fn only_web_links_are_joined_even_in_the_invitation_block() {
+        let sources = JoinSources {
+            body: Some(
+                "<p><a href=\"javascript:join('https://teams.microsoft.com/meet/1?p=a')\">Join Microsoft Teams Meeting</a></p>\
+                 <p><a href=\"mailto:https://acme.zoom.us/j/2\">Join Zoom Meeting</a></p>\
+                 <p>Fallback: <a href=\"https://meet.google.com/abc-defg-hij\">Google Meet</a></p>",
+            ),
+            body_is_html: true,
+            ..JoinSources::default()
+        };
+        assert_eq!(
+            detect(&sources),
+            link(Provider::Meet, "https://meet.google.com/abc-defg-hij")
+        );
+    }
+
+    #[test]
     fn empty_bodies_and_bodies_without_links() {
         assert_eq!(
             detect(&JoinSources::default()),

@@ -106,7 +106,8 @@ fn push_text(text: &mut String, html_text: &str) {
 }
 
 /// `anchor text<href>`; just `<href>` when the anchor shows a link itself (often the
-/// original link behind a Safe Links href), so it is not found twice.
+/// original link behind a Safe Links href), so it is not found twice. Only web links are
+/// written: a `javascript:` or `mailto:` href is dropped with anything inside it.
 fn push_anchor(text: &mut String, attributes: &str, content: &str) {
     let label_html = ANY_TAG.replace_all(content, " ");
     let label = html_escape::decode_html_entities(&label_html)
@@ -124,7 +125,10 @@ fn push_anchor(text: &mut String, attributes: &str, content: &str) {
     if !label_is_a_link {
         text.push_str(&label);
     }
-    if !href.is_empty() {
+    let is_web_link = ["http://", "https://"]
+        .iter()
+        .any(|scheme| href.to_ascii_lowercase().starts_with(scheme));
+    if is_web_link {
         text.push('<');
         text.push_str(&href);
         text.push('>');
@@ -177,8 +181,11 @@ mod tests {
     #[test]
     fn unquoted_hrefs_and_anchors_without_href() {
         assert_eq!(
-            to_text("<a href=https://meet.jit.si/Acme>Jitsi</a> <a name=top>top</a>"),
-            "Jitsi<https://meet.jit.si/Acme> top"
+            to_text(
+                "<a href=https://meet.jit.si/Acme>Jitsi</a> <a name=top>top</a> \
+                 <a href=\"javascript:open('https://a.example/')\">run</a>"
+            ),
+            "Jitsi<https://meet.jit.si/Acme> top run"
         );
     }
 }
