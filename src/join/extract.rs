@@ -124,14 +124,20 @@ fn join_wrapped_lines(text: &str, start: usize, end: usize) -> (String, usize) {
     (link, end)
 }
 
+/// One word of URL characters with a digit or a character typical of paths and queries:
+/// the tail of a wrapped link, not a word of the text ("Thanks", "Regards,").
 fn is_link_continuation(line: &str) -> bool {
     const URL_PUNCTUATION: &str = "-._~:/?#[]@!$&'()*+,;=%";
+    const LINK_MARKERS: &str = "%=&/?#~_";
     !line.is_empty()
         && !line.to_ascii_lowercase().starts_with("http")
-        && line.chars().any(|c| c.is_ascii_alphanumeric())
         && line
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || URL_PUNCTUATION.contains(c))
+        && line.chars().any(|c| c.is_ascii_alphanumeric())
+        && line
+            .chars()
+            .any(|c| c.is_ascii_digit() || LINK_MARKERS.contains(c))
         && !line.ends_with(':')
 }
 
@@ -246,6 +252,8 @@ mod tests {
         );
         assert_eq!(urls(&long).len(), 1);
         assert!(urls(&long)[0].ends_with("aaa"));
+        let signed = format!("https://acme.zoom.us/j/1?pwd={}\nThanks\n", "a".repeat(70));
+        assert!(urls(&signed)[0].ends_with("aaa"));
         let separator = format!(
             "https://acme.zoom.us/j/1?pwd={}\n______________\n",
             "a".repeat(70)

@@ -40,8 +40,9 @@ pub(crate) fn classify_url(url: &Url, simple_url_hosts: &[String]) -> Option<Pro
     }
 }
 
-/// True for links that sit next to a meeting link but never join one: help pages,
-/// tracking redirects, meeting options and dial-in number pages.
+/// True for links that must never be joined: help pages, tracking redirects, meeting
+/// options and dial-in number pages that sit next to a meeting link, and anything that is
+/// not an http(s) link.
 pub(crate) fn is_help_or_tracking(url: &Url) -> bool {
     let Some(link) = LinkParts::of(url) else {
         return true;
