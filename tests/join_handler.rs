@@ -1,0 +1,175 @@
+//! The join handler runs a real program: a small script in a temporary folder that writes
+//! its argument and environment to files. Tests wait on the returned launch handle.
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use room_console::join::handler::{JoinOutcome, PROVIDER_ENV, URL_ENV};
+use room_console::join::{JoinLink, Provider, launch};
+
+/// Writing an executable while another thread of this process forks can make the exec
+/// fail with "text file busy"; the tests that write and run scripts take turns.
+static SCRIPTS: Mutex<()> = Mutex::new(());
+
+/// A script that records its arguments, its standard input and the join variables.
+fn recording_script(folder: &Path) -> PathBuf {
+    let script = folder.join("join-meeting");
+    let out = folder.display();
+    fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\n\
+             printf '%s\\n' \"$#\" > '{out}/argc'\n\
+             printf '%s' \"$1\" > '{out}/arg'\n\
+             printf '%s' \"${PROVIDER_ENV}\" > '{out}/provider'\n\
+             printf '%s' \"${URL_ENV}\" > '{out}/url'\n\
+             cat > '{out}/stdin'\n"
+        ),
+    )
+    .expect("write script");
+    fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).expect("chmod script");
+    script
+}
+
+fn read(folder: &Path, name: &str) -> String {
+    fs::read_to_string(folder.join(name)).unwrap_or_else(|error| panic!("{name}: {error}"))
+}
+
+fn failure_reason(outcome: JoinOutcome) -> String {
+    match outcome {
+        JoinOutcome::Failed { reason } => reason,
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_command_gets_the_link_as_its_only_argument() {
+    let _turn = SCRIPTS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let folder = tempfile::tempdir().expect("temp dir");
+    let script = recording_script(folder.path());
+    let link = JoinLink {
+        provider: Provider::Teams,
+        url:
+            "https://teams.microsoft.com/l/meetup-join/19%3ameeting_a%40thread.v2/0?context=%7b%7d"
+                .into(),
+    };
+
+    let JoinOutcome::Launched(launched) = launch(Some(&script), &link) else {
+        panic!("the join command did not start");
+    };
+    assert!(launched.pid() > 0);
+    let status = launched.wait().expect("the join command ends");
+
+    assert!(status.success());
+    assert_eq!(read(folder.path(), "argc"), "1\n");
+    assert_eq!(read(folder.path(), "arg"), link.url);
+    assert_eq!(read(folder.path(), "provider"), "teams");
+    assert_eq!(read(folder.path(), "url"), link.url);
+    assert_eq!(read(folder.path(), "stdin"), "", "stdin is empty (null)");
+}
+
+#[test]
+fn links_are_never_interpreted_by_a_shell() {
+    let _turn = SCRIPTS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let folder = tempfile::tempdir().expect("temp dir");
+    let script = recording_script(folder.path());
+    let marker = folder.path().join("pwned");
+    let url = format!(
+        "https://acme.zoom.us/j/1?pwd=$(touch {m});x=`touch {m}`&y=1 2;touch {m}",
+        m = marker.display()
+    );
+    let link = JoinLink {
+        provider: Provider::Zoom,
+        url: url.clone(),
+    };
+
+    let JoinOutcome::Launched(launched) = launch(Some(&script), &link) else {
+        panic!("the join command did not start");
+    };
+    launched.wait().expect("the join command ends");
+
+    assert_eq!(read(folder.path(), "argc"), "1\n");
+    assert_eq!(read(folder.path(), "arg"), url);
+    assert!(!marker.exists(), "a shell ran part of the link");
+}
+
+#[test]
+fn a_failing_command_reports_its_exit_status() {
+    let _turn = SCRIPTS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let folder = tempfile::tempdir().expect("temp dir");
+    let script = folder.path().join("join-fails");
+    fs::write(&script, "#!/bin/sh\nexit 3\n").expect("write script");
+    fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).expect("chmod script");
+    let link = JoinLink {
+        provider: Provider::Meet,
+        url: "https://meet.google.com/abc-defg-hij".into(),
+    };
+
+    let JoinOutcome::Launched(launched) = launch(Some(&script), &link) else {
+        panic!("the join command did not start");
+    };
+    assert_eq!(
+        launched.wait().expect("the join command ends").code(),
+        Some(3)
+    );
+}
+
+#[test]
+fn a_script_that_is_not_executable_is_reported_with_the_fix() {
+    let _turn = SCRIPTS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let folder = tempfile::tempdir().expect("temp dir");
+    let script = folder.path().join("join-meeting");
+    fs::write(&script, "#!/bin/sh\nexit 0\n").expect("write script");
+    fs::set_permissions(&script, fs::Permissions::from_mode(0o644)).expect("chmod script");
+    let link = JoinLink {
+        provider: Provider::Webex,
+        url: "https://acme.webex.com/meet/jdoe".into(),
+    };
+
+    let reason = failure_reason(launch(Some(&script), &link));
+    assert!(reason.contains("is not executable"), "{reason}");
+    assert!(reason.contains("chmod +x"), "{reason}");
+}
+
+#[test]
+fn a_script_without_an_interpreter_line_is_reported() {
+    let _turn = SCRIPTS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let folder = tempfile::tempdir().expect("temp dir");
+    let script = folder.path().join("join-meeting");
+    fs::write(&script, [0x7f, b'E', b'L', b'F', 0, 0, 0, 0]).expect("write file");
+    fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).expect("chmod file");
+    let link = JoinLink {
+        provider: Provider::Goto,
+        url: "https://meet.goto.com/123456789".into(),
+    };
+
+    let reason = failure_reason(launch(Some(&script), &link));
+    assert!(
+        reason.contains("not a program the console can run"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn no_configured_command_shows_the_link_instead() {
+    let link = JoinLink {
+        provider: Provider::Teams,
+        url: "https://teams.microsoft.com/meet/123?p=abc".into(),
+    };
+    assert!(matches!(
+        launch(None, &link),
+        JoinOutcome::NoCommandConfigured
+    ));
+}
