@@ -1,6 +1,9 @@
 //! UI tests of the home screen on the headless platform: the screen a visitor sees,
 //! tapped like a finger would, with the clock under the test's control.
 
+use std::io::Read;
+use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
@@ -17,6 +20,13 @@ fn utc(h: u32, m: u32) -> DateTime<Utc> {
 }
 
 fn start(now: DateTime<Utc>) -> (Headless, AppWindow, HomeController, FixedClock) {
+    start_with_join_command(now, None)
+}
+
+fn start_with_join_command(
+    now: DateTime<Utc>,
+    join_command: Option<PathBuf>,
+) -> (Headless, AppWindow, HomeController, FixedClock) {
     let headless = Headless::install(PhysicalSize::new(1280, 800)).unwrap();
     let app = AppWindow::new().unwrap();
     let clock = FixedClock::new(now);
@@ -27,6 +37,7 @@ fn start(now: DateTime<Utc>) -> (Headless, AppWindow, HomeController, FixedClock
             tz: Tz::UTC,
             clock_24h: true,
             notice: None,
+            join_command,
         },
         Box::new(clock.clone()),
         Box::new(|day: NaiveDate| Ok(demo_agenda(day, 1, &Tz::UTC))),
@@ -110,4 +121,40 @@ fn private_meeting_is_shown_as_private() {
     let card = home.get_now_card();
     assert!(card.private);
     assert_eq!(card.title, "Private meeting");
+}
+
+#[test]
+fn tapping_join_runs_the_join_command_with_the_link() {
+    let dir = tempfile::tempdir().unwrap();
+    // The command writes its argument into a FIFO: reading it waits for the command,
+    // without sleeping.
+    let fifo = dir.path().join("joined");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let script = dir.path().join("join");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\nprintf '%s' \"$1\" > '{}'\n", fifo.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+
+    let (headless, app, _controller, _clock) = start_with_join_command(utc(13, 20), Some(script));
+    let buffer = headless.render();
+    let (x, y) = find_accent_button(&buffer).expect("a Join button is on screen");
+    headless.tap(x, y);
+
+    let mut joined = String::new();
+    std::fs::File::open(&fifo)
+        .unwrap()
+        .read_to_string(&mut joined)
+        .unwrap();
+    assert_eq!(joined, "https://meet.contoso.com/erik.nilsson/K7QX2P4M");
+    assert!(
+        !app.global::<JoinOverlayAdapter>().get_shown(),
+        "no overlay when the console joins by itself"
+    );
 }

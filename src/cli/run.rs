@@ -34,6 +34,7 @@ pub fn run(data_dir: &DataDir, args: &RunArgs) -> Result<()> {
             tz,
             clock_24h: room.clock_24h,
             notice: room.notice,
+            join_command: room.join_command,
         },
         super::clock_for(args.now),
         Box::new(move |day| source.meetings_on_day(day, &tz)),

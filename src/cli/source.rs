@@ -18,6 +18,8 @@ pub struct RoomView {
     pub clock_24h: bool,
     /// Shown in the banner while nothing else is (e.g. "this is the demo calendar").
     pub notice: Option<String>,
+    /// The program that opens meeting links (setting JoinCommand).
+    pub join_command: Option<std::path::PathBuf>,
 }
 
 /// The banner text while the demo calendar is shown.
@@ -38,6 +40,7 @@ impl AgendaSource {
             tz: device_time_zone(None),
             clock_24h: true,
             notice: Some(DEMO_NOTICE.to_owned()),
+            join_command: None,
         };
         Ok((AgendaSource::Demo, room))
     }

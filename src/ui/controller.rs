@@ -3,6 +3,7 @@
 //! callback. It never waits on the network: it reads only the local agenda.
 
 use std::cell::RefCell;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -15,6 +16,7 @@ use super::home_model::{Banner, BannerKind, HomeInputs, build};
 use super::{AppWindow, HomeAdapter, JoinOverlayAdapter, join_overlay};
 use crate::calendar::Meeting;
 use crate::clock::Clock;
+use crate::join::{JoinOutcome, launch};
 
 /// Reads a local day's meetings (from the cache or the demo).
 pub type DayLoader = Box<dyn Fn(NaiveDate) -> anyhow::Result<Vec<Meeting>>>;
@@ -26,6 +28,9 @@ pub struct RoomInfo {
     pub clock_24h: bool,
     /// Shown in the banner while no error is.
     pub notice: Option<String>,
+    /// The program that opens meeting links (setting JoinCommand); None shows the link
+    /// and its QR code instead.
+    pub join_command: Option<PathBuf>,
 }
 
 struct State {
@@ -83,6 +88,27 @@ impl State {
     }
 }
 
+/// Joins `meeting`: runs the join command, or shows the link and its QR code when there
+/// is none or it cannot start.
+fn join(app: &AppWindow, meeting: &Meeting, join_command: Option<&Path>) {
+    let Some(link) = &meeting.join else { return };
+    tracing::info!(meeting = %meeting.id, provider = link.provider.as_str(), "join pressed");
+    match launch(join_command, link) {
+        JoinOutcome::Launched(launch) => {
+            tracing::info!(pid = launch.pid(), "join command started");
+        }
+        JoinOutcome::NoCommandConfigured => join_overlay::show(app, meeting),
+        JoinOutcome::Failed { reason } => {
+            tracing::error!("cannot start the join command: {reason}");
+            join_overlay::show_with_message(
+                app,
+                meeting,
+                "The console could not start this meeting by itself. Scan the code with your phone, or open the link on your laptop, to join.",
+            );
+        }
+    }
+}
+
 /// Keeps the home screen current while it lives.
 pub struct HomeController {
     _timer: Timer,
@@ -117,8 +143,7 @@ impl HomeController {
             };
             let state = state.borrow();
             if let Some(meeting) = state.meetings.iter().find(|m| m.id == id.as_str()) {
-                tracing::info!(meeting = %meeting.id, "join pressed");
-                join_overlay::show(&app, meeting);
+                join(&app, meeting, state.room.join_command.as_deref());
             }
         });
         let close_app = app.as_weak();
