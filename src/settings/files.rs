@@ -33,8 +33,20 @@ pub(crate) const OWNER_ONLY: u32 = 0o600;
 /// Unix permission bits for an ordinary settings file.
 pub(crate) const OWNER_WRITE_ALL_READ: u32 = 0o644;
 
+/// How much of a parse error to repeat in a [`SettingsError::Corrupt`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ParseDetail {
+    /// serde_json's whole message, which may quote values from the file.
+    Full,
+    /// Only where the problem is: for files holding secrets.
+    PositionOnly,
+}
+
 /// Reads and parses a JSON file; `Ok(None)` when it does not exist.
-pub(crate) fn load_json<T: DeserializeOwned>(path: &Path) -> Result<Option<T>, SettingsError> {
+pub(crate) fn load_json<T: DeserializeOwned>(
+    path: &Path,
+    detail: ParseDetail,
+) -> Result<Option<T>, SettingsError> {
     let bytes = match fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
@@ -49,7 +61,12 @@ pub(crate) fn load_json<T: DeserializeOwned>(path: &Path) -> Result<Option<T>, S
         .map(Some)
         .map_err(|e| SettingsError::Corrupt {
             path: path.to_owned(),
-            detail: e.to_string(),
+            detail: match detail {
+                ParseDetail::Full => e.to_string(),
+                ParseDetail::PositionOnly => {
+                    format!("unreadable at line {} column {}", e.line(), e.column())
+                }
+            },
         })
 }
 
@@ -151,7 +168,8 @@ mod tests {
     #[test]
     fn missing_file_loads_as_none() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let loaded: Option<u32> = load_json(&dir.path().join("nope.json")).expect("no error");
+        let loaded: Option<u32> =
+            load_json(&dir.path().join("nope.json"), ParseDetail::Full).expect("no error");
         assert_eq!(loaded, None);
     }
 }

@@ -14,7 +14,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::files::{self, OWNER_WRITE_ALL_READ, SettingsError};
+use super::files::{self, OWNER_WRITE_ALL_READ, ParseDetail, SettingsError};
 
 /// The settings file's name inside the data directory.
 pub const SETTINGS_FILE_NAME: &str = "settings.json";
@@ -270,7 +270,7 @@ impl Settings {
 
     /// The saved settings; `Ok(None)` when none were saved yet (first boot).
     pub fn load(data_dir: &Path) -> Result<Option<Settings>, SettingsError> {
-        files::load_json(&Self::path(data_dir))
+        files::load_json(&Self::path(data_dir), ParseDetail::Full)
     }
 
     /// Saves the settings atomically, creating `data_dir` when missing.

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::files::{self, OWNER_ONLY, SettingsError};
+use super::files::{self, OWNER_ONLY, ParseDetail, SettingsError};
 use super::secret::Secret;
 
 /// The secrets file's name inside the data directory.
@@ -39,7 +39,8 @@ impl Secrets {
     /// The saved secrets; `Ok(None)` when none were saved yet.
     pub fn load(data_dir: &Path) -> Result<Option<Secrets>, SettingsError> {
         let path = Self::path(data_dir);
-        let secrets = files::load_json(&path)?;
+        // Parse errors may quote a value: say only where the problem is.
+        let secrets = files::load_json(&path, ParseDetail::PositionOnly)?;
         if secrets.is_some() {
             tighten_permissions(&path).map_err(|source| SettingsError::Write {
                 path: path.clone(),
