@@ -4,10 +4,14 @@
 //! Accepts UTF-8 (with or without a byte-order mark) and UTF-16 with a byte-order mark.
 //! Refuses what could be used against the device: DOCTYPE and entity declarations, and
 //! references to entities other than XML's five (`&amp;` …) and character references.
-//! The size limit is enforced by the caller before the bytes get here.
+//! The size limit is enforced by the caller before the bytes get here; nesting is limited
+//! here, so a pathological file cannot exhaust the stack when its tree is dropped.
 
 use quick_xml::events::{BytesDecl, BytesRef, Event};
 use quick_xml::reader::Reader;
+
+/// The deepest nesting accepted. The format itself needs four levels.
+const MAX_DEPTH: usize = 16;
 
 /// One element: its name, the line its start tag is on, its child elements and the text
 /// directly inside it (character references resolved, CDATA included).
@@ -175,6 +179,14 @@ impl<'a> Parser<'a> {
                 ),
             ));
         }
+        if self.open.len() >= MAX_DEPTH {
+            return Err(XmlProblem::at(
+                line,
+                format!(
+                    "nests elements more than {MAX_DEPTH} deep at <{name}>; a provisioning file needs four levels"
+                ),
+            ));
+        }
         self.open.push(Element {
             name: name.to_owned(),
             line,
@@ -320,6 +332,17 @@ mod tests {
                 .contains("second top-level")
         );
         assert!(parse(b"\xFF\xFF<A/>").is_err());
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let deep = format!("<A>{}</A>", "<B>".repeat(100_000));
+        let problem = parse(deep.as_bytes()).unwrap_err();
+        assert!(
+            problem.message.contains("more than 16 deep"),
+            "{}",
+            problem.message
+        );
     }
 
     #[test]
