@@ -9,4 +9,5 @@ pub mod clock;
 pub mod device;
 pub mod join;
 pub mod logging;
+pub mod settings;
 pub mod ui;

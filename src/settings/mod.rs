@@ -1,0 +1,24 @@
+//! Device settings, the secrets file and the provisioning file.
+//!
+//! - `<data-dir>/settings.json`: [`Settings`], everything but secrets; missing means the
+//!   console is not configured yet (first boot).
+//! - `<data-dir>/secrets.json`: [`Secrets`], mode 0600, never logged; each value a
+//!   [`Secret`] that prints as `••••`.
+//! - [`provision`]: reads and applies `RoomConsoleSettings.xml`.
+//!
+//! Both files are written atomically (see `files.rs`).
+
+mod files;
+mod model;
+pub mod provision;
+mod secret;
+mod secrets;
+pub mod validate;
+
+pub use files::SettingsError;
+pub use model::{
+    CalendarSettings, CalendarSource, ContentSettings, DeviceSettings, EwsAuthMethod,
+    GRACE_SECONDS, LANGUAGES, RoomAccount, SETTINGS_FILE_NAME, SYNC_INTERVAL_SECONDS, Settings,
+};
+pub use secret::Secret;
+pub use secrets::{SECRETS_FILE_NAME, Secrets};

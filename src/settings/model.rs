@@ -1,0 +1,351 @@
+//! The device settings kept in `<data-dir>/settings.json`: room account, calendar access,
+//! device preferences and content sharing. No secrets live here (see `secrets.rs`).
+//!
+//! Every struct is `#[serde(default)]`, so a file written by an older version, which lacks
+//! fields added since, still loads; fields a newer version wrote and this one does not
+//! know are ignored.
+
+use std::fmt;
+use std::ops::RangeInclusive;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use super::files::{self, OWNER_WRITE_ALL_READ, ParseDetail, SettingsError};
+
+/// The settings file's name inside the data directory.
+pub const SETTINGS_FILE_NAME: &str = "settings.json";
+
+/// Allowed calendar sync intervals, in seconds.
+pub const SYNC_INTERVAL_SECONDS: RangeInclusive<u32> = 15..=3600;
+/// Allowed content-share grace periods, in seconds.
+pub const GRACE_SECONDS: RangeInclusive<u32> = 0..=60;
+/// The UI languages the console ships.
+pub const LANGUAGES: [&str; 3] = ["en", "sv", "ko"];
+
+/// Everything the console needs to know except secrets.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub room: RoomAccount,
+    pub calendar: CalendarSettings,
+    pub device: DeviceSettings,
+    pub content: ContentSettings,
+}
+
+/// The room's own account.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RoomAccount {
+    /// The name shown on the home screen, e.g. "Conference Room 2".
+    pub display_name: String,
+    /// The room's sign-in address (Lync/Skype/Teams SIP or UPN).
+    pub sign_in_address: String,
+    /// The room mailbox whose calendar is shown.
+    pub exchange_address: String,
+    /// `DOMAIN\user` when the room signs in to Exchange with a down-level name.
+    pub domain_username: Option<String>,
+}
+
+/// Where the agenda comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CalendarSource {
+    /// A service account that impersonates the room mailbox over EWS.
+    #[default]
+    EwsImpersonation,
+    /// The room account signs in to EWS itself.
+    EwsRoomAccount,
+    /// A Microsoft 365 app registration reading the room calendar through Graph.
+    Graph,
+    /// A built-in demo agenda; no server.
+    Demo,
+}
+
+impl CalendarSource {
+    pub const ALL: [CalendarSource; 4] = [
+        CalendarSource::EwsImpersonation,
+        CalendarSource::EwsRoomAccount,
+        CalendarSource::Graph,
+        CalendarSource::Demo,
+    ];
+
+    /// The id used in files: `ews-impersonation`, `ews-room-account`, `graph`, `demo`.
+    pub fn id(self) -> &'static str {
+        match self {
+            CalendarSource::EwsImpersonation => "ews-impersonation",
+            CalendarSource::EwsRoomAccount => "ews-room-account",
+            CalendarSource::Graph => "graph",
+            CalendarSource::Demo => "demo",
+        }
+    }
+}
+
+impl fmt::Display for CalendarSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl FromStr for CalendarSource {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        CalendarSource::ALL
+            .into_iter()
+            .find(|source| source.id().eq_ignore_ascii_case(s))
+            .ok_or_else(|| "must be one of ews-impersonation, ews-room-account, graph, demo".into())
+    }
+}
+
+/// How the console authenticates to EWS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EwsAuthMethod {
+    #[default]
+    Ntlm,
+    Basic,
+}
+
+impl EwsAuthMethod {
+    /// The id used in files: `ntlm` or `basic`.
+    pub fn id(self) -> &'static str {
+        match self {
+            EwsAuthMethod::Ntlm => "ntlm",
+            EwsAuthMethod::Basic => "basic",
+        }
+    }
+}
+
+impl fmt::Display for EwsAuthMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl FromStr for EwsAuthMethod {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [EwsAuthMethod::Ntlm, EwsAuthMethod::Basic]
+            .into_iter()
+            .find(|method| method.id().eq_ignore_ascii_case(s))
+            .ok_or_else(|| "must be ntlm or basic".into())
+    }
+}
+
+/// Calendar access. EWS fields apply to the `ews-*` sources, Graph fields to `graph`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CalendarSettings {
+    pub source: CalendarSource,
+    /// The EWS endpoint; `None` means find it with Autodiscover.
+    #[serde(with = "optional_url")]
+    pub ews_url: Option<Url>,
+    /// Where to start Autodiscover; `None` means derive it from the mailbox's domain.
+    #[serde(with = "optional_url")]
+    pub autodiscover_url: Option<Url>,
+    pub authentication: EwsAuthMethod,
+    pub service_account_username: Option<String>,
+    /// A PEM file with the CA that signed the Exchange server's certificate.
+    pub trusted_ca_file: Option<PathBuf>,
+    /// Seconds between calendar syncs; see [`CalendarSettings::sync_interval`].
+    pub sync_interval_seconds: u32,
+    pub tenant_id: Option<String>,
+    pub client_id: Option<String>,
+    /// The Graph endpoint; `None` means the global cloud.
+    #[serde(with = "optional_url")]
+    pub graph_url: Option<Url>,
+    /// The sign-in authority; `None` means the global cloud.
+    #[serde(with = "optional_url")]
+    pub authority_url: Option<Url>,
+}
+
+impl CalendarSettings {
+    /// The sync interval, kept within bounds even if the file was edited by hand.
+    pub fn sync_interval(&self) -> Duration {
+        let seconds = self
+            .sync_interval_seconds
+            .clamp(*SYNC_INTERVAL_SECONDS.start(), *SYNC_INTERVAL_SECONDS.end());
+        Duration::from_secs(u64::from(seconds))
+    }
+}
+
+impl Default for CalendarSettings {
+    fn default() -> Self {
+        CalendarSettings {
+            source: CalendarSource::default(),
+            ews_url: None,
+            autodiscover_url: None,
+            authentication: EwsAuthMethod::default(),
+            service_account_username: None,
+            trusted_ca_file: None,
+            sync_interval_seconds: 60,
+            tenant_id: None,
+            client_id: None,
+            graph_url: None,
+            authority_url: None,
+        }
+    }
+}
+
+/// Preferences of the console itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DeviceSettings {
+    /// IANA name; `None` means the system's time zone.
+    pub time_zone: Option<String>,
+    /// One of [`LANGUAGES`].
+    pub language: String,
+    pub clock_24h: bool,
+    /// Show private meetings as "Private meeting" without subject or organizer.
+    pub hide_private_meetings: bool,
+    /// The program run by the Join button; `None` means the built-in handler.
+    pub join_command: Option<PathBuf>,
+    /// Host names whose plain https links count as joinable meetings.
+    pub simple_url_hosts: Vec<String>,
+}
+
+impl Default for DeviceSettings {
+    fn default() -> Self {
+        DeviceSettings {
+            time_zone: None,
+            language: "en".into(),
+            clock_24h: true,
+            hide_private_meetings: true,
+            join_command: None,
+            simple_url_hosts: Vec::new(),
+        }
+    }
+}
+
+/// The shared-content window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ContentSettings {
+    /// `auto`, `none`, `v4l2:/dev/video0`, `drm:card0-HDMI-A-1` or `file:/path`.
+    pub input: String,
+    /// Open the content window by itself when a laptop is plugged in.
+    pub auto_share: bool,
+    /// Seconds a lost signal is tolerated before the window closes.
+    pub grace_seconds: u32,
+}
+
+impl Default for ContentSettings {
+    fn default() -> Self {
+        ContentSettings {
+            input: "auto".into(),
+            auto_share: true,
+            grace_seconds: 3,
+        }
+    }
+}
+
+impl Settings {
+    /// A configured demo room: the built-in agenda, no server, no secrets.
+    pub fn demo() -> Self {
+        Settings {
+            room: RoomAccount {
+                display_name: "Demo Room".into(),
+                sign_in_address: "demo-room@example.com".into(),
+                exchange_address: "demo-room@example.com".into(),
+                domain_username: None,
+            },
+            calendar: CalendarSettings {
+                source: CalendarSource::Demo,
+                ..CalendarSettings::default()
+            },
+            device: DeviceSettings::default(),
+            content: ContentSettings::default(),
+        }
+    }
+
+    /// The settings file of `data_dir`.
+    pub fn path(data_dir: &Path) -> PathBuf {
+        data_dir.join(SETTINGS_FILE_NAME)
+    }
+
+    /// The saved settings; `Ok(None)` when none were saved yet (first boot).
+    pub fn load(data_dir: &Path) -> Result<Option<Settings>, SettingsError> {
+        files::load_json(&Self::path(data_dir), ParseDetail::Full)
+    }
+
+    /// Saves the settings atomically, creating `data_dir` when missing.
+    pub fn save(&self, data_dir: &Path) -> Result<(), SettingsError> {
+        files::save_json(&Self::path(data_dir), self, OWNER_WRITE_ALL_READ)
+    }
+}
+
+/// `Option<Url>` as an optional string, without relying on `url`'s serde feature.
+mod optional_url {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use url::Url;
+
+    pub fn serialize<S: Serializer>(url: &Option<Url>, serializer: S) -> Result<S::Ok, S::Error> {
+        match url {
+            Some(url) => serializer.serialize_some(url.as_str()),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Url>, D::Error> {
+        Option::<String>::deserialize(deserializer)?
+            .map(|text| Url::parse(&text).map_err(serde::de::Error::custom))
+            .transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_old_file_without_new_fields_loads_with_defaults() {
+        let settings: Settings = serde_json::from_str(
+            r#"{"room":{"display_name":"Room 1"},"calendar":{"source":"graph"}}"#,
+        )
+        .expect("loads");
+        assert_eq!(settings.room.display_name, "Room 1");
+        assert_eq!(settings.calendar.source, CalendarSource::Graph);
+        assert_eq!(settings.calendar.sync_interval_seconds, 60);
+        assert!(settings.device.hide_private_meetings);
+        assert_eq!(settings.content.input, "auto");
+        assert!(settings.content.auto_share);
+        assert_eq!(settings.content.grace_seconds, 3);
+    }
+
+    #[test]
+    fn settings_round_trip_through_json() {
+        let mut settings = Settings::demo();
+        settings.calendar.ews_url =
+            Some(Url::parse("https://mail.contoso.com/EWS/Exchange.asmx").expect("url"));
+        let json = serde_json::to_string(&settings).expect("serializes");
+        assert!(json.contains("\"demo\""));
+        let back: Settings = serde_json::from_str(&json).expect("parses");
+        assert_eq!(back, settings);
+    }
+
+    #[test]
+    fn sync_interval_is_clamped_to_its_bounds() {
+        let mut calendar = CalendarSettings {
+            sync_interval_seconds: 0,
+            ..Default::default()
+        };
+        assert_eq!(calendar.sync_interval(), Duration::from_secs(15));
+        calendar.sync_interval_seconds = 100_000;
+        assert_eq!(calendar.sync_interval(), Duration::from_secs(3600));
+    }
+
+    #[test]
+    fn source_ids_parse_back() {
+        for source in CalendarSource::ALL {
+            assert_eq!(source.id().parse::<CalendarSource>(), Ok(source));
+        }
+        assert!("exchange".parse::<CalendarSource>().is_err());
+    }
+}

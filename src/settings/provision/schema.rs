@@ -1,0 +1,353 @@
+//! The provisioning file's elements: one table row per setting, naming its element path,
+//! whether it is secret, how to show it and how to set it from the element's text.
+//!
+//! Adding a setting is adding a row; adding a section is adding one `const` slice of rows
+//! and listing it in [`SECTIONS`]. Container elements (`<Calendar>`, `<ServiceAccount>` …)
+//! are implied by the paths, so nothing else needs to know about them.
+//!
+//! A setter receives `None` for an empty element (`<EwsUrl/>`): optional settings are
+//! cleared, text settings become empty, and settings that always have a value (a source,
+//! a number, true/false) refuse it.
+
+use std::fmt::Display;
+
+use crate::settings::model::{CalendarSource, EwsAuthMethod, Settings};
+use crate::settings::secret::Secret;
+use crate::settings::secrets::Secrets;
+use crate::settings::validate::{self, Problem};
+
+/// The name of the provisioning file's top element.
+pub(super) const ROOT: &str = "RoomConsoleSettings";
+
+/// What a provisioning file is applied to: the current settings and secrets, or defaults.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(super) struct Draft {
+    pub settings: Settings,
+    pub secrets: Secrets,
+}
+
+/// One setting of the provisioning file.
+pub(super) struct Field {
+    /// Element path below the root, `/`-separated: `Calendar/ServiceAccount/Password`.
+    pub path: &'static str,
+    /// How to read the current value back.
+    pub get: Getter,
+    /// Sets the value from the element's text (`None`: the element is empty).
+    pub set: fn(&mut Draft, Option<&str>) -> Result<(), Problem>,
+}
+
+/// How a field's current value is read back, for the summary of changes.
+pub(super) enum Getter {
+    /// An ordinary value as shown to an admin; `None` when unset or empty.
+    Shown(fn(&Draft) -> Option<String>),
+    /// A secret: never echoed in errors, shown masked in the summary.
+    Secret(fn(&Draft) -> Option<&Secret>),
+}
+
+impl Field {
+    pub(super) fn is_secret(&self) -> bool {
+        matches!(self.get, Getter::Secret(_))
+    }
+}
+
+/// Every section of the file, in the order the example file lists them.
+pub(super) const SECTIONS: &[&[Field]] = &[ROOM_ACCOUNT, CALENDAR, DEVICE, CONTENT];
+
+/// All fields of all sections.
+pub(super) fn fields() -> impl Iterator<Item = &'static Field> {
+    SECTIONS.iter().flat_map(|section| section.iter())
+}
+
+const ROOM_ACCOUNT: &[Field] = &[
+    Field {
+        path: "RoomAccount/DisplayName",
+        get: Getter::Shown(|d| text(&d.settings.room.display_name)),
+        set: |d, v| {
+            d.settings.room.display_name = v
+                .map(validate::display_name)
+                .transpose()?
+                .unwrap_or_default();
+            Ok(())
+        },
+    },
+    Field {
+        path: "RoomAccount/SignInAddress",
+        get: Getter::Shown(|d| text(&d.settings.room.sign_in_address)),
+        set: |d, v| {
+            d.settings.room.sign_in_address = v
+                .map(validate::email_address)
+                .transpose()?
+                .unwrap_or_default();
+            Ok(())
+        },
+    },
+    Field {
+        path: "RoomAccount/ExchangeAddress",
+        get: Getter::Shown(|d| text(&d.settings.room.exchange_address)),
+        set: |d, v| {
+            d.settings.room.exchange_address = v
+                .map(validate::email_address)
+                .transpose()?
+                .unwrap_or_default();
+            Ok(())
+        },
+    },
+    Field {
+        path: "RoomAccount/DomainUsername",
+        get: Getter::Shown(|d| d.settings.room.domain_username.clone()),
+        set: |d, v| {
+            d.settings.room.domain_username = v.map(validate::account_name).transpose()?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "RoomAccount/Password",
+        get: Getter::Secret(|d| d.secrets.room_password.as_ref()),
+        set: |d, v| {
+            d.secrets.room_password = v.map(Secret::new);
+            Ok(())
+        },
+    },
+];
+
+const CALENDAR: &[Field] = &[
+    Field {
+        path: "Calendar/Source",
+        get: Getter::Shown(|d| Some(d.settings.calendar.source.to_string())),
+        set: |d, v| {
+            d.settings.calendar.source = required(v)?.parse::<CalendarSource>()?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Calendar/EwsUrl",
+        get: Getter::Shown(|d| shown(&d.settings.calendar.ews_url)),
+        set: |d, v| {
+            d.settings.calendar.ews_url = v.map(validate::https_url).transpose()?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Calendar/AutodiscoverUrl",
+        get: Getter::Shown(|d| shown(&d.settings.calendar.autodiscover_url)),
+        set: |d, v| {
+            d.settings.calendar.autodiscover_url = v.map(validate::https_url).transpose()?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Calendar/Authentication",
+        get: Getter::Shown(|d| Some(d.settings.calendar.authentication.to_string())),
+        set: |d, v| {
+            d.settings.calendar.authentication = required(v)?.parse::<EwsAuthMethod>()?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Calendar/ServiceAccount/Username",
+        get: Getter::Shown(|d| d.settings.calendar.service_account_username.clone()),
+        set: |d, v| {
+            d.settings.calendar.service_account_username =
+                v.map(validate::account_name).transpose()?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Calendar/ServiceAccount/Password",
+        get: Getter::Secret(|d| d.secrets.service_account_password.as_ref()),
+        set: |d, v| {
+            d.secrets.service_account_password = v.map(Secret::new);
+            Ok(())
+        },
+    },
+    Field {
+        path: "Calendar/TrustedCaFile",
+        get: Getter::Shown(|d| {
+            d.settings
+                .calendar
+                .trusted_ca_file
+                .as_ref()
+                .map(|p| p.display().to_string())
+        }),
+        set: |d, v| {
+            d.settings.calendar.trusted_ca_file = v.map(validate::trusted_ca_file).transpose()?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Calendar/SyncIntervalSeconds",
+        get: Getter::Shown(|d| Some(d.settings.calendar.sync_interval_seconds.to_string())),
+        set: |d, v| {
+            d.settings.calendar.sync_interval_seconds =
+                validate::sync_interval_seconds(required(v)?)?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Calendar/TenantId",
+        get: Getter::Shown(|d| d.settings.calendar.tenant_id.clone()),
+        set: |d, v| {
+            d.settings.calendar.tenant_id = v.map(validate::tenant_id).transpose()?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Calendar/ClientId",
+        get: Getter::Shown(|d| d.settings.calendar.client_id.clone()),
+        set: |d, v| {
+            d.settings.calendar.client_id = v.map(validate::client_id).transpose()?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Calendar/ClientSecret",
+        get: Getter::Secret(|d| d.secrets.client_secret.as_ref()),
+        set: |d, v| {
+            d.secrets.client_secret = v.map(Secret::new);
+            Ok(())
+        },
+    },
+    Field {
+        path: "Calendar/GraphUrl",
+        get: Getter::Shown(|d| shown(&d.settings.calendar.graph_url)),
+        set: |d, v| {
+            d.settings.calendar.graph_url = v.map(validate::https_url).transpose()?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Calendar/AuthorityUrl",
+        get: Getter::Shown(|d| shown(&d.settings.calendar.authority_url)),
+        set: |d, v| {
+            d.settings.calendar.authority_url = v.map(validate::https_url).transpose()?;
+            Ok(())
+        },
+    },
+];
+
+const DEVICE: &[Field] = &[
+    Field {
+        path: "Device/TimeZone",
+        get: Getter::Shown(|d| d.settings.device.time_zone.clone()),
+        set: |d, v| {
+            d.settings.device.time_zone = v.map(validate::time_zone).transpose()?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Device/Language",
+        get: Getter::Shown(|d| Some(d.settings.device.language.clone())),
+        set: |d, v| {
+            d.settings.device.language = validate::language(required(v)?)?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Device/AdminPin",
+        get: Getter::Secret(|d| d.secrets.admin_pin.as_ref()),
+        set: |d, v| {
+            d.secrets.admin_pin = v.map(validate::admin_pin).transpose()?.map(Secret::new);
+            Ok(())
+        },
+    },
+    Field {
+        path: "Device/HidePrivateMeetings",
+        get: Getter::Shown(|d| Some(d.settings.device.hide_private_meetings.to_string())),
+        set: |d, v| {
+            d.settings.device.hide_private_meetings = validate::boolean(required(v)?)?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Device/JoinCommand",
+        get: Getter::Shown(|d| {
+            d.settings
+                .device
+                .join_command
+                .as_ref()
+                .map(|p| p.display().to_string())
+        }),
+        set: |d, v| {
+            d.settings.device.join_command = v.map(validate::absolute_path).transpose()?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Device/SimpleUrlHosts",
+        get: Getter::Shown(|d| text(&d.settings.device.simple_url_hosts.join(" "))),
+        set: |d, v| {
+            d.settings.device.simple_url_hosts =
+                v.map(validate::host_names).transpose()?.unwrap_or_default();
+            Ok(())
+        },
+    },
+    Field {
+        path: "Device/Clock24h",
+        get: Getter::Shown(|d| Some(d.settings.device.clock_24h.to_string())),
+        set: |d, v| {
+            d.settings.device.clock_24h = validate::boolean(required(v)?)?;
+            Ok(())
+        },
+    },
+];
+
+const CONTENT: &[Field] = &[
+    Field {
+        path: "Content/Input",
+        get: Getter::Shown(|d| Some(d.settings.content.input.clone())),
+        set: |d, v| {
+            d.settings.content.input = validate::content_input(required(v)?)?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Content/AutoShare",
+        get: Getter::Shown(|d| Some(d.settings.content.auto_share.to_string())),
+        set: |d, v| {
+            d.settings.content.auto_share = validate::boolean(required(v)?)?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Content/GraceSeconds",
+        get: Getter::Shown(|d| Some(d.settings.content.grace_seconds.to_string())),
+        set: |d, v| {
+            d.settings.content.grace_seconds = validate::grace_seconds(required(v)?)?;
+            Ok(())
+        },
+    },
+];
+
+/// The value of a setting that cannot be cleared.
+fn required(value: Option<&str>) -> Result<&str, Problem> {
+    value.ok_or_else(|| "cannot be empty: this setting always has a value (leave the element out to keep the current one)".into())
+}
+
+fn text(value: &str) -> Option<String> {
+    (!value.is_empty()).then(|| value.to_owned())
+}
+
+fn shown<T: Display>(value: &Option<T>) -> Option<String> {
+    value.as_ref().map(ToString::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    #[test]
+    fn paths_are_unique_and_never_both_a_setting_and_a_section() {
+        let paths: Vec<&str> = fields().map(|f| f.path).collect();
+        let unique: HashSet<&str> = paths.iter().copied().collect();
+        assert_eq!(unique.len(), paths.len(), "a path is listed twice");
+        for path in &paths {
+            let prefix = format!("{path}/");
+            assert!(
+                !paths.iter().any(|other| other.starts_with(&prefix)),
+                "{path} is both"
+            );
+        }
+    }
+}
