@@ -1,6 +1,7 @@
 //! The command line: `room-console [--data-dir DIR] [COMMAND]`, one function per command.
 
 mod agenda;
+mod provision;
 mod run;
 mod screenshot;
 mod source;
@@ -34,6 +35,8 @@ pub enum Command {
     Run(run::RunArgs),
     /// Print the cached agenda in the device's time zone
     Agenda(agenda::AgendaArgs),
+    /// Apply a provisioning file (RoomConsoleSettings.xml), all or nothing
+    Provision(provision::ProvisionArgs),
     /// Render a screen to a PNG file, without a display
     Screenshot(screenshot::ScreenshotArgs),
     /// Print the software version and build
@@ -64,6 +67,7 @@ pub fn main(cli: Cli) -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Run(run::RunArgs::default())) {
         Command::Run(args) => run::run(&data_dir, &args),
         Command::Agenda(args) => agenda::agenda(&data_dir, &args),
+        Command::Provision(args) => provision::provision(&data_dir, &args),
         Command::Screenshot(args) => screenshot::screenshot(&data_dir, &args),
         Command::Version => {
             println!("{}", version_line());
