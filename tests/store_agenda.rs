@@ -384,8 +384,7 @@ fn an_unknown_stored_id_is_an_error_not_a_panic() {
     let store = Store::open(&path).unwrap();
     let error = store
         .meetings_on_day(day("2026-11-23"), &stockholm())
-        .err()
-        .expect("an unknown free/busy id is refused");
+        .expect_err("an unknown free/busy id is refused");
     assert!(
         matches!(
             &error,
@@ -418,8 +417,7 @@ fn invalid_meetings_are_refused_with_what_is_wrong() {
     for (meeting, words) in cases {
         let error = store
             .upsert(std::slice::from_ref(&meeting), &tz)
-            .err()
-            .unwrap();
+            .unwrap_err();
         assert!(
             matches!(&error, StoreError::InvalidMeeting { id, detail } if *id == meeting.id && detail == words),
             "{error:?}"
