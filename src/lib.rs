@@ -10,4 +10,6 @@ pub mod device;
 pub mod join;
 pub mod logging;
 pub mod settings;
+pub mod store;
+pub mod sync;
 pub mod ui;

@@ -1,0 +1,176 @@
+//! Opening the cache file: refuse what is not ours or is too new, detect damage, set
+//! the connection up, and bring the schema up to date. Nothing is written to a file
+//! before it is known to be ours (or empty).
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode};
+
+use super::error::StoreError;
+use super::schema::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
+
+/// How long a writer waits for another connection's write to finish before failing.
+/// In WAL mode readers never wait for writers; only two writers can meet, and a sync
+/// batch is a few milliseconds long.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The first 16 bytes of every SQLite database file.
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+/// Opens `path`, creating it when missing, and returns a connection ready for use.
+pub(crate) fn open_file(path: &Path) -> Result<Connection, StoreError> {
+    if !looks_like_sqlite(path) {
+        return Err(StoreError::NotSqlite {
+            path: path.to_owned(),
+        });
+    }
+    let open_error = |source| StoreError::Open {
+        path: path.to_owned(),
+        source,
+    };
+    let mut conn = Connection::open(path).map_err(open_error)?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(open_error)?;
+    let header = read_header(&conn).map_err(|e| damaged_or(path, e, open_error))?;
+    let fresh = check_ours(path, &header)?;
+    if !fresh {
+        check_integrity(&conn, path)?;
+    }
+    configure(&conn).map_err(|e| damaged_or(path, e, open_error))?;
+    migrate(&mut conn, path)?;
+    Ok(conn)
+}
+
+/// Opens a private database in memory, for tests and demos.
+pub(crate) fn open_memory() -> Result<Connection, StoreError> {
+    let path = Path::new(":memory:");
+    let mut conn = Connection::open_in_memory().map_err(|source| StoreError::Open {
+        path: path.to_owned(),
+        source,
+    })?;
+    migrate(&mut conn, path)?;
+    Ok(conn)
+}
+
+/// Whether the file at `path` is missing, empty (SQLite makes a new database of both)
+/// or starts like an SQLite database. An unreadable file passes: opening it reports why.
+fn looks_like_sqlite(path: &Path) -> bool {
+    let Ok(file) = File::open(path) else {
+        return true;
+    };
+    let mut start = Vec::with_capacity(SQLITE_MAGIC.len());
+    match file.take(SQLITE_MAGIC.len() as u64).read_to_end(&mut start) {
+        Ok(_) => start.is_empty() || start == SQLITE_MAGIC,
+        Err(_) => true,
+    }
+}
+
+/// What the database header and catalogue say about whose file this is.
+struct Header {
+    application_id: i32,
+    user_version: i64,
+    schema_objects: i64,
+}
+
+fn read_header(conn: &Connection) -> rusqlite::Result<Header> {
+    conn.query_row(
+        "SELECT (SELECT application_id FROM pragma_application_id), \
+                (SELECT user_version FROM pragma_user_version), \
+                (SELECT count(*) FROM sqlite_schema)",
+        [],
+        |row| {
+            Ok(Header {
+                application_id: row.get(0)?,
+                user_version: row.get(1)?,
+                schema_objects: row.get(2)?,
+            })
+        },
+    )
+}
+
+/// Refuses a database that is another program's or newer than this build. Returns
+/// whether the database is new and empty.
+fn check_ours(path: &Path, header: &Header) -> Result<bool, StoreError> {
+    let empty =
+        header.application_id == 0 && header.user_version == 0 && header.schema_objects == 0;
+    if empty {
+        return Ok(true);
+    }
+    if header.application_id != APPLICATION_ID {
+        return Err(StoreError::ForeignDatabase {
+            path: path.to_owned(),
+            application_id: header.application_id,
+        });
+    }
+    if usize::try_from(header.user_version).map_or(true, |v| v > SCHEMA_VERSION) {
+        return Err(StoreError::NewerSchema {
+            path: path.to_owned(),
+            found: header.user_version,
+            known: SCHEMA_VERSION,
+        });
+    }
+    Ok(false)
+}
+
+/// Runs SQLite's integrity check and reports its first findings as damage.
+fn check_integrity(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let findings = (|| -> rusqlite::Result<Vec<String>> {
+        let mut statement = conn.prepare("PRAGMA integrity_check(3)")?;
+        let rows = statement.query_map([], |row| row.get::<_, String>(0))?;
+        rows.collect()
+    })()
+    .map_err(|e| {
+        damaged_or(path, e, |source| StoreError::Open {
+            path: path.to_owned(),
+            source,
+        })
+    })?;
+    if findings == ["ok"] {
+        return Ok(());
+    }
+    Err(StoreError::Corrupt {
+        path: path.to_owned(),
+        detail: format!("integrity check: {}", findings.join("; ")),
+    })
+}
+
+/// WAL: readers (the UI) never wait for the sync task's writes and always see a whole
+/// transaction. `synchronous = NORMAL` in WAL mode keeps the database consistent after
+/// a crash or power cut; what a power cut can lose is the last committed sync, which
+/// the next sync fetches again from the server. FULL would add an fsync to every
+/// commit, wearing the device's flash for data that is only a cache.
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    let mode: String =
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        tracing::warn!(journal_mode = %mode, "the agenda cache could not switch to WAL mode");
+    }
+    conn.pragma_update(None, "synchronous", "NORMAL")
+}
+
+fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
+    MIGRATIONS
+        .to_latest(conn)
+        .map_err(|source| StoreError::Migration {
+            path: path.to_owned(),
+            source,
+        })
+}
+
+/// Classifies an SQLite error met while reading a file: "not a database" and
+/// "malformed" mean the file is damaged; anything else goes through `otherwise`.
+fn damaged_or(
+    path: &Path,
+    error: rusqlite::Error,
+    otherwise: impl FnOnce(rusqlite::Error) -> StoreError,
+) -> StoreError {
+    match error.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => StoreError::Corrupt {
+            path: path.to_owned(),
+            detail: error.to_string(),
+        },
+        _ => otherwise(error),
+    }
+}
