@@ -5,4 +5,5 @@
 
 pub mod calendar;
 pub mod clock;
+pub mod ews;
 pub mod join;
