@@ -284,11 +284,13 @@ impl EwsError {
                 if message.is_empty() {
                     format!("Exchange answered with the error {code}.")
                 } else {
-                    format!("Exchange answered with the error {code}: {message}")
+                    sentence(format!(
+                        "Exchange answered with the error {code}: {message}"
+                    ))
                 }
             }
             EwsError::SoapFault { code, message } => {
-                format!("Exchange reported a fault ({code}): {message}")
+                sentence(format!("Exchange reported a fault ({code}): {message}"))
             }
             EwsError::Unauthorized { offered } => {
                 let mut text = format!(
@@ -467,6 +469,14 @@ impl EwsError {
             _ => None,
         }
     }
+}
+
+/// Ends a text taken partly from Exchange with a full stop.
+fn sentence(mut text: String) -> String {
+    if !text.ends_with(['.', '!', '?']) {
+        text.push('.');
+    }
+    text
 }
 
 /// The text of a `<t:Value Name="name">` below `details`, or of an element named `name`
