@@ -38,18 +38,22 @@ impl Envelope {
         let server_version = root
             .path(&["Header", "ServerVersionInfo"])
             .map(ServerVersionInfo::from_element);
+        let mut root = root;
         let body = root
-            .child("Body")
-            .and_then(|b| b.children.first())
+            .children
+            .iter_mut()
+            .find(|c| c.name == "Body")
+            .filter(|b| !b.children.is_empty())
+            .map(|b| b.children.swap_remove(0))
             .ok_or_else(|| EwsError::UnexpectedResponse {
                 detail: "the SOAP envelope has an empty body".into(),
             })?;
         if body.name == "Fault" {
-            return Err(fault_error(body));
+            return Err(fault_error(&body));
         }
         Ok(Envelope {
             server_version,
-            body: body.clone(),
+            body,
         })
     }
 
