@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod cli;
 pub mod clock;
 pub mod device;
+pub mod ews;
 pub mod join;
 pub mod logging;
 pub mod settings;

@@ -1,0 +1,178 @@
+//! `EwsClient`: the operations the calendar sync needs, each one request and one typed
+//! answer, over the transport configured by `EwsConfig`.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use url::Url;
+
+use super::autodiscover::{self, AutodiscoverOutcome, GET_USER_SETTINGS_ACTION};
+use super::envelope::RequestHeader;
+use super::error::{ErrorContext, EwsError};
+use super::find_item::{self, CalendarView};
+use super::get_item::{self, GetItemOptions};
+use super::item::{CalendarItem, ItemId};
+use super::response::Response;
+use super::sync_folder_items::{self, SyncChanges};
+use super::transport::{DEFAULT_MAX_RESPONSE_BYTES, EwsAuth, Transport, TransportConfig};
+use super::version::RequestVersion;
+
+/// The default time limit of one request.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Everything needed to talk to one Exchange server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EwsConfig {
+    /// The EWS endpoint, e.g. `https://mail.contoso.com/EWS/Exchange.asmx`.
+    pub url: Url,
+    pub auth: EwsAuth,
+    /// The room mailbox to impersonate; None when the console signs in as the room.
+    pub impersonate: Option<String>,
+    pub trusted_ca_pem: Option<Vec<u8>>,
+    pub allow_insecure_http: bool,
+    pub timeout: Duration,
+    pub max_response_bytes: usize,
+    pub server_version: RequestVersion,
+}
+
+impl EwsConfig {
+    /// Settings with the defaults: no impersonation, system roots only, https only,
+    /// 60 s, 32 MiB, Exchange2013.
+    pub fn new(url: Url, auth: EwsAuth) -> EwsConfig {
+        EwsConfig {
+            url,
+            auth,
+            impersonate: None,
+            trusted_ca_pem: None,
+            allow_insecure_http: false,
+            timeout: DEFAULT_TIMEOUT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            server_version: RequestVersion::default(),
+        }
+    }
+
+    fn transport_config(&self) -> TransportConfig {
+        TransportConfig {
+            auth: self.auth.clone(),
+            trusted_ca_pem: self.trusted_ca_pem.clone(),
+            allow_insecure_http: self.allow_insecure_http,
+            timeout: self.timeout,
+            max_response_bytes: self.max_response_bytes,
+        }
+    }
+}
+
+/// A client for one EWS endpoint.
+#[derive(Debug)]
+pub struct EwsClient {
+    config: EwsConfig,
+    transport: Transport,
+}
+
+impl EwsClient {
+    /// Checks the settings and sets up HTTPS; sends nothing yet.
+    pub fn new(config: EwsConfig) -> Result<EwsClient, EwsError> {
+        let transport = Transport::new(config.transport_config())?;
+        transport.check_url(&config.url)?;
+        Ok(EwsClient { config, transport })
+    }
+
+    pub fn config(&self) -> &EwsConfig {
+        &self.config
+    }
+
+    /// Asks for an older schema from now on (after ErrorInvalidServerVersion).
+    pub fn set_server_version(&mut self, version: RequestVersion) {
+        self.config.server_version = version;
+    }
+
+    /// Who and what errors of this client are about, for `EwsError::explanation`.
+    pub fn error_context(&self, mailbox: &str) -> ErrorContext {
+        ErrorContext {
+            service_account: self.config.auth.user().to_string(),
+            mailbox: mailbox.to_string(),
+            url: self.config.url.to_string(),
+        }
+    }
+
+    /// The meetings of `mailbox` between `start` and `end` (FindItem CalendarView).
+    pub async fn find_calendar_view(
+        &self,
+        mailbox: &str,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        max_entries: u32,
+    ) -> Result<Response<CalendarView>, EwsError> {
+        let body = find_item::request(&self.header(), mailbox, start, end, max_entries);
+        let envelope = self.post(body).await?;
+        find_item::parse(&envelope)
+    }
+
+    /// The full items for `ids` (GetItem), one result per id in order.
+    pub async fn get_items(
+        &self,
+        ids: &[ItemId],
+        options: GetItemOptions,
+    ) -> Result<Response<Vec<Result<CalendarItem, EwsError>>>, EwsError> {
+        let body = get_item::request(&self.header(), ids, options);
+        let envelope = self.post(body).await?;
+        get_item::parse(&envelope)
+    }
+
+    /// The changes in `mailbox`'s calendar since `sync_state` (SyncFolderItems).
+    pub async fn sync_folder_items(
+        &self,
+        mailbox: &str,
+        sync_state: Option<&str>,
+        max_changes: u32,
+    ) -> Result<Response<SyncChanges>, EwsError> {
+        let body = sync_folder_items::request(&self.header(), mailbox, sync_state, max_changes);
+        let envelope = self.post(body).await?;
+        sync_folder_items::parse(&envelope)
+    }
+
+    fn header(&self) -> RequestHeader {
+        RequestHeader {
+            version: self.config.server_version,
+            impersonate: self.config.impersonate.clone(),
+        }
+    }
+
+    async fn post(&self, body: Vec<u8>) -> Result<super::response::Envelope, EwsError> {
+        let mut headers = HeaderMap::new();
+        if let Some(mailbox) = &self.config.impersonate {
+            // Routes the request to the server holding the room's mailbox.
+            insert_header(&mut headers, "x-anchormailbox", mailbox)?;
+        }
+        self.transport
+            .post_soap(&self.config.url, body, headers)
+            .await
+    }
+}
+
+/// Asks the SOAP Autodiscover service at `config.url` (…/autodiscover/autodiscover.svc)
+/// for the EWS URL of `mailbox`. Redirections are returned, not followed.
+pub async fn autodiscover_ews_url(
+    config: &EwsConfig,
+    mailbox: &str,
+) -> Result<Response<AutodiscoverOutcome>, EwsError> {
+    let transport = Transport::new(config.transport_config())?;
+    let body = autodiscover::request(mailbox, config.url.as_str());
+    let mut headers = HeaderMap::new();
+    insert_header(
+        &mut headers,
+        "soapaction",
+        &format!("\"{GET_USER_SETTINGS_ACTION}\""),
+    )?;
+    let envelope = transport.post_soap(&config.url, body, headers).await?;
+    autodiscover::parse(&envelope)
+}
+
+fn insert_header(headers: &mut HeaderMap, name: &'static str, value: &str) -> Result<(), EwsError> {
+    let value = HeaderValue::from_str(value).map_err(|_| EwsError::InvalidConfig {
+        detail: format!("\"{value}\" cannot be sent in an HTTP header"),
+    })?;
+    headers.insert(HeaderName::from_static(name), value);
+    Ok(())
+}

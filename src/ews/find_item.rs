@@ -1,0 +1,111 @@
+//! FindItem with a CalendarView: the meetings of the room's calendar in a time window,
+//! recurring series expanded into their occurrences.
+
+use std::io;
+
+use chrono::{DateTime, Utc};
+
+use super::envelope::{RequestHeader, XmlWriter, ews_envelope, field_uri, room_calendar_folder};
+use super::error::EwsError;
+use super::item::{CalendarItem, format_date_time};
+use super::response::{Envelope, Response, parse_bool, single_message};
+
+/// The properties FindItem returns for each meeting: enough to know what changed and to
+/// split a window, the rest comes from GetItem.
+const VIEW_FIELDS: [&str; 5] = [
+    "item:Subject",
+    "calendar:Start",
+    "calendar:End",
+    "calendar:IsAllDayEvent",
+    "calendar:CalendarItemType",
+];
+
+/// The meetings found in a window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalendarView {
+    pub items: Vec<CalendarItem>,
+    /// False when MaxEntriesReturned cut the list short: split the window and ask again.
+    pub includes_last_item_in_range: bool,
+    pub total_items_in_view: Option<u32>,
+}
+
+/// The request for the meetings of `mailbox` between `start` and `end`, at most
+/// `max_entries` of them.
+pub fn request(
+    header: &RequestHeader,
+    mailbox: &str,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    max_entries: u32,
+) -> Vec<u8> {
+    ews_envelope(header, |w| {
+        write_find_item(w, mailbox, start, end, max_entries)
+    })
+}
+
+fn write_find_item(
+    w: &mut XmlWriter,
+    mailbox: &str,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    max_entries: u32,
+) -> io::Result<()> {
+    w.create_element("m:FindItem")
+        .with_attribute(("Traversal", "Shallow"))
+        .write_inner_content(|w| {
+            w.create_element("m:ItemShape").write_inner_content(|w| {
+                w.create_element("t:BaseShape")
+                    .write_text_content(quick_xml::events::BytesText::new("IdOnly"))?;
+                w.create_element("t:AdditionalProperties")
+                    .write_inner_content(|w| {
+                        VIEW_FIELDS.iter().try_for_each(|f| field_uri(w, f))
+                    })?;
+                Ok(())
+            })?;
+            w.create_element("m:CalendarView")
+                .with_attributes([
+                    (
+                        "MaxEntriesReturned",
+                        max_entries.max(1).to_string().as_str(),
+                    ),
+                    ("StartDate", format_date_time(start).as_str()),
+                    ("EndDate", format_date_time(end).as_str()),
+                ])
+                .write_empty()?;
+            w.create_element("m:ParentFolderIds")
+                .write_inner_content(|w| room_calendar_folder(w, mailbox))?;
+            Ok(())
+        })?;
+    Ok(())
+}
+
+/// Reads a FindItem response.
+pub fn parse(envelope: &Envelope) -> Result<Response<CalendarView>, EwsError> {
+    let message = single_message(&envelope.body)?;
+    let root = message
+        .child("RootFolder")
+        .ok_or_else(|| EwsError::UnexpectedResponse {
+            detail: "FindItem answered without a RootFolder".into(),
+        })?;
+    let items = root
+        .child("Items")
+        .map(|items| {
+            items
+                .children
+                .iter()
+                .map(CalendarItem::from_element)
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()?
+        .unwrap_or_default();
+    Ok(envelope.respond(CalendarView {
+        items,
+        includes_last_item_in_range: root
+            .attr("IncludesLastItemInRange")
+            .and_then(parse_bool)
+            .unwrap_or(true),
+        total_items_in_view: root
+            .attr("TotalItemsInView")
+            .and_then(|n| n.trim().parse().ok()),
+    }))
+}

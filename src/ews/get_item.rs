@@ -1,0 +1,166 @@
+//! GetItem for a batch of calendar items: everything the console shows and needs for
+//! join detection (body, organizer, times, online meeting links).
+
+use std::io;
+
+use quick_xml::events::BytesText;
+
+use super::envelope::{RequestHeader, XmlWriter, ews_envelope, field_uri};
+use super::error::EwsError;
+use super::item::{CalendarItem, ItemId};
+use super::response::{Envelope, Response, check_message, response_messages};
+use super::version::RequestVersion;
+
+/// The MAPI property set of Lync/Skype online meeting properties (PSETID_Meeting).
+pub const LYNC_PROPERTY_SET: &str = "00020329-0000-0000-C000-000000000046";
+/// The Lync property holding the meeting's join URL.
+pub const ONLINE_MEETING_EXTERNAL_LINK: &str = "OnlineMeetingExternalLink";
+
+/// The body format to ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BodyType {
+    /// Whatever the item has (HTML for most invitations).
+    #[default]
+    Best,
+    Html,
+}
+
+/// What to fetch besides the always-read fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct GetItemOptions {
+    pub body_type: BodyType,
+    pub with_attendees: bool,
+}
+
+/// The request for `ids`, written for the schema `header.version`: fields a version does
+/// not know are left out, since Exchange refuses them with ErrorSchemaValidation.
+pub fn request(header: &RequestHeader, ids: &[ItemId], options: GetItemOptions) -> Vec<u8> {
+    ews_envelope(header, |w| write_get_item(w, header.version, ids, options))
+}
+
+fn fields(version: RequestVersion, options: GetItemOptions) -> Vec<&'static str> {
+    let mut fields = vec![
+        "item:Subject",
+        "item:Body",
+        "item:Sensitivity",
+        "calendar:Organizer",
+    ];
+    if options.with_attendees {
+        fields.extend(["calendar:RequiredAttendees", "calendar:OptionalAttendees"]);
+    }
+    fields.extend([
+        "calendar:Location",
+        "calendar:Start",
+        "calendar:End",
+        "calendar:IsAllDayEvent",
+        "calendar:IsCancelled",
+        "calendar:LegacyFreeBusyStatus",
+        "calendar:UID",
+        "calendar:CalendarItemType",
+        "calendar:RecurrenceId",
+        "calendar:OriginalStart",
+    ]);
+    if version.has_online_meeting_fields() {
+        fields.extend(["calendar:StartTimeZoneId", "calendar:JoinOnlineMeetingUrl"]);
+    } else if version.has_start_time_zone() {
+        fields.push("calendar:StartTimeZone");
+    } else {
+        fields.push("calendar:TimeZone");
+    }
+    fields
+}
+
+fn write_get_item(
+    w: &mut XmlWriter,
+    version: RequestVersion,
+    ids: &[ItemId],
+    options: GetItemOptions,
+) -> io::Result<()> {
+    w.create_element("m:GetItem").write_inner_content(|w| {
+        w.create_element("m:ItemShape").write_inner_content(|w| {
+            w.create_element("t:BaseShape")
+                .write_text_content(BytesText::new("IdOnly"))?;
+            let body_type = match options.body_type {
+                BodyType::Best => "Best",
+                BodyType::Html => "HTML",
+            };
+            w.create_element("t:BodyType")
+                .write_text_content(BytesText::new(body_type))?;
+            w.create_element("t:AdditionalProperties")
+                .write_inner_content(|w| {
+                    fields(version, options)
+                        .iter()
+                        .try_for_each(|f| field_uri(w, f))?;
+                    w.create_element("t:ExtendedFieldURI")
+                        .with_attributes([
+                            ("PropertySetId", LYNC_PROPERTY_SET),
+                            ("PropertyName", ONLINE_MEETING_EXTERNAL_LINK),
+                            ("PropertyType", "String"),
+                        ])
+                        .write_empty()?;
+                    Ok(())
+                })?;
+            Ok(())
+        })?;
+        w.create_element("m:ItemIds").write_inner_content(|w| {
+            ids.iter().try_for_each(|id| {
+                let mut element = w
+                    .create_element("t:ItemId")
+                    .with_attribute(("Id", id.id.as_str()));
+                if let Some(key) = &id.change_key {
+                    element = element.with_attribute(("ChangeKey", key.as_str()));
+                }
+                element.write_empty().map(|_| ())
+            })
+        })?;
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// Reads a GetItem response: one result per requested id, in request order. An item
+/// that fails on its own (deleted meanwhile, malformed) is an `Err` in its place; an
+/// error that concerns the whole request (throttling, rights, version) fails the call.
+pub fn parse(
+    envelope: &Envelope,
+) -> Result<Response<Vec<Result<CalendarItem, EwsError>>>, EwsError> {
+    let mut results = Vec::new();
+    for message in response_messages(&envelope.body)? {
+        match check_message(message) {
+            Ok(()) => {
+                let item = message
+                    .child("Items")
+                    .and_then(|items| items.children.first())
+                    .ok_or_else(|| EwsError::UnexpectedResponse {
+                        detail: "a GetItem response message without an item".into(),
+                    })
+                    .and_then(CalendarItem::from_element);
+                results.push(item);
+            }
+            Err(error) if concerns_one_item(&error) => results.push(Err(error)),
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(envelope.respond(results))
+}
+
+/// Whether an error in one response message is about that item only.
+fn concerns_one_item(error: &EwsError) -> bool {
+    match error {
+        EwsError::ItemNotFound => true,
+        EwsError::Exchange { code, .. } => matches!(
+            code.as_str(),
+            "ErrorInvalidIdMalformed"
+                | "ErrorInvalidIdNotAnItemAttachmentId"
+                | "ErrorInvalidChangeKey"
+                | "ErrorItemCorrupt"
+                | "ErrorCorruptData"
+                | "ErrorInvalidIdEmpty"
+                | "ErrorInvalidIdReturnedByResolveNames"
+                | "ErrorInvalidPropertyRequest"
+                | "ErrorChangeKeyRequiredForWriteOperations"
+                | "ErrorStaleObject"
+        ),
+        _ => false,
+    }
+}

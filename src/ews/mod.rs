@@ -1,0 +1,33 @@
+//! Exchange Web Services: the protocol side of the Exchange calendar backend.
+//!
+//! Requests are written by `envelope` and one module per operation (`find_item`,
+//! `get_item`, `sync_folder_items`, `autodiscover`); answers are read by `xml` and
+//! `response` into EWS-shaped structs (`item`); every failure is an `EwsError` with an
+//! explanation and a fix for the admin (`error`); `transport` and `client` do the HTTPS
+//! and sign-in. Nothing here knows the store, the UI, or `crate::calendar::Meeting`:
+//! mapping to meetings belongs to the sync.
+
+pub mod autodiscover;
+pub mod client;
+pub mod envelope;
+pub mod error;
+pub mod find_item;
+pub mod get_item;
+pub mod item;
+pub mod ntlm;
+pub mod response;
+pub mod sync_folder_items;
+pub mod transport;
+pub mod version;
+pub mod xml;
+
+pub use autodiscover::AutodiscoverOutcome;
+pub use client::{EwsClient, EwsConfig, autodiscover_ews_url};
+pub use error::{ErrorContext, EwsError};
+pub use find_item::CalendarView;
+pub use get_item::{BodyType, GetItemOptions};
+pub use item::{CalendarItem, ItemId, Mailbox};
+pub use response::Response;
+pub use sync_folder_items::SyncChanges;
+pub use transport::{EwsAuth, Password};
+pub use version::{RequestVersion, ServerVersionInfo};

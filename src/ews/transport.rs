@@ -1,0 +1,421 @@
+//! HTTPS for EWS: one reqwest client per server, Basic or NTLM sign-in, verified TLS with
+//! an optional private root CA, a time limit and a response size cap. It turns every HTTP
+//! outcome into either a SOAP envelope (HTTP 200, or 500 carrying a SOAP fault) or a typed
+//! error.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, WWW_AUTHENTICATE};
+use reqwest::{Certificate, StatusCode};
+use tokio::sync::Mutex;
+use url::Url;
+
+use super::error::EwsError;
+use super::ntlm;
+use super::response::Envelope;
+
+/// A password that never shows in Debug output or logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(String);
+
+impl Password {
+    pub fn new(password: impl Into<String>) -> Password {
+        Password(password.into())
+    }
+
+    /// The password itself, for the sign-in only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
+/// How the console signs in to Exchange.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EwsAuth {
+    /// HTTP Basic (Exchange Online where still allowed, on-premises when enabled).
+    Basic { user: String, password: Password },
+    /// NTLM, on-premises Exchange's default; `user` is `DOMAIN\user` or a UPN.
+    Ntlm { user: String, password: Password },
+}
+
+impl EwsAuth {
+    /// The account name, for explanations.
+    pub fn user(&self) -> &str {
+        match self {
+            EwsAuth::Basic { user, .. } | EwsAuth::Ntlm { user, .. } => user,
+        }
+    }
+}
+
+/// The HTTP side of the EWS settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransportConfig {
+    pub auth: EwsAuth,
+    /// A PEM file's contents with the root CA(s) of a private PKI, trusted on top of the
+    /// system's roots.
+    pub trusted_ca_pem: Option<Vec<u8>>,
+    /// Allows plain `http://` URLs (test servers only: the password would travel in clear).
+    pub allow_insecure_http: bool,
+    /// The time limit for one whole request, sign-in legs included.
+    pub timeout: Duration,
+    /// Answers larger than this fail with `ResponseTooLarge`.
+    pub max_response_bytes: usize,
+}
+
+/// The default size cap for one answer.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+
+/// Sends SOAP requests and reads the answers.
+pub struct Transport {
+    client: reqwest::Client,
+    config: TransportConfig,
+    /// NTLM signs in a connection, not a request: one handshake at a time, so the three
+    /// legs stay on the single pooled connection.
+    handshake: Mutex<()>,
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transport")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An HTTP answer read whole (within the size cap).
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Transport {
+    pub fn new(config: TransportConfig) -> Result<Transport, EwsError> {
+        let mut builder = reqwest::Client::builder()
+            .http1_only()
+            .pool_max_idle_per_host(1)
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(config.timeout)
+            .connect_timeout(config.timeout)
+            .user_agent(concat!("room-console/", env!("CARGO_PKG_VERSION")));
+        if let Some(pem) = &config.trusted_ca_pem {
+            let certificates = Certificate::from_pem_bundle(pem)
+                .ok()
+                .filter(|c| !c.is_empty())
+                .ok_or_else(|| EwsError::InvalidConfig {
+                    detail: "the trusted CA file holds no PEM certificate".into(),
+                })?;
+            builder = builder.tls_certs_merge(certificates);
+        }
+        let client = builder.build().map_err(|e| EwsError::InvalidConfig {
+            detail: format!("cannot set up HTTPS: {}", error_chain(&e)),
+        })?;
+        Ok(Transport {
+            client,
+            config,
+            handshake: Mutex::new(()),
+        })
+    }
+
+    pub fn config(&self) -> &TransportConfig {
+        &self.config
+    }
+
+    /// Refuses URLs the transport must not talk to.
+    pub fn check_url(&self, url: &Url) -> Result<(), EwsError> {
+        match url.scheme() {
+            "https" => Ok(()),
+            "http" if self.config.allow_insecure_http => Ok(()),
+            "http" => Err(EwsError::InsecureUrl {
+                url: url.to_string(),
+            }),
+            other => Err(EwsError::InvalidConfig {
+                detail: format!("{url} is not a web address ({other}:)"),
+            }),
+        }
+    }
+
+    /// POSTs a SOAP request and reads the SOAP answer. `headers` are added to the
+    /// request (X-AnchorMailbox, SOAPAction).
+    pub async fn post_soap(
+        &self,
+        url: &Url,
+        body: Vec<u8>,
+        headers: HeaderMap,
+    ) -> Result<Envelope, EwsError> {
+        self.check_url(url)?;
+        let answer = match &self.config.auth {
+            EwsAuth::Basic { user, password } => {
+                let request = self
+                    .request(url, &body, &headers)
+                    .basic_auth(user, Some(password.expose()));
+                self.read(request).await?
+            }
+            EwsAuth::Ntlm { user, password } => {
+                self.post_ntlm(url, &body, &headers, user, password).await?
+            }
+        };
+        classify(answer)
+    }
+
+    fn request(&self, url: &Url, body: &[u8], headers: &HeaderMap) -> reqwest::RequestBuilder {
+        self.client
+            .post(url.clone())
+            .header(CONTENT_TYPE, "text/xml; charset=utf-8")
+            .headers(headers.clone())
+            .body(body.to_vec())
+    }
+
+    /// The NTLM handshake: negotiate and challenge on one kept-alive connection, then the
+    /// request itself with the authenticate message.
+    async fn post_ntlm(
+        &self,
+        url: &Url,
+        body: &[u8],
+        headers: &HeaderMap,
+        user: &str,
+        password: &Password,
+    ) -> Result<Answer, EwsError> {
+        let _one_handshake_at_a_time = self.handshake.lock().await;
+        let negotiate = self
+            .request(url, body, headers)
+            .header(AUTHORIZATION, ntlm::negotiate_header()?);
+        let first = self.read(negotiate).await?;
+        if first.status != StatusCode::UNAUTHORIZED {
+            return Ok(first);
+        }
+        let offered = www_authenticate(&first.headers);
+        let Some(challenge) = ntlm::find_challenge(&offered)? else {
+            return Err(EwsError::Unauthorized {
+                offered: schemes(&offered),
+            });
+        };
+        let authenticate = ntlm::authenticate_header(
+            &challenge,
+            user,
+            password.expose(),
+            ntlmclient::get_ntlm_time,
+        )?;
+        let authorization = HeaderValue::from_str(&authenticate).map_err(|_| EwsError::Ntlm {
+            detail: "the authenticate message is not a valid header".into(),
+        })?;
+        self.read(
+            self.request(url, body, headers)
+                .header(AUTHORIZATION, authorization),
+        )
+        .await
+    }
+
+    /// Sends a request and reads its answer whole, within the size cap.
+    async fn read(&self, request: reqwest::RequestBuilder) -> Result<Answer, EwsError> {
+        let mut response = request.send().await.map_err(|e| send_error(&e))?;
+        let limit = self.config.max_response_bytes;
+        if response
+            .content_length()
+            .is_some_and(|length| length > limit as u64)
+        {
+            return Err(EwsError::ResponseTooLarge { limit });
+        }
+        let status = response.status();
+        let headers = response.headers().clone();
+        let mut body = Vec::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    if body.len() + chunk.len() > limit {
+                        return Err(EwsError::ResponseTooLarge { limit });
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) if e.is_timeout() => return Err(EwsError::Timeout),
+                Err(_) => return Err(EwsError::TruncatedBody),
+            }
+        }
+        Ok(Answer {
+            status,
+            headers,
+            body,
+        })
+    }
+}
+
+/// Turns an HTTP answer into a SOAP envelope or the error it stands for.
+fn classify(answer: Answer) -> Result<Envelope, EwsError> {
+    let status = answer.status;
+    let code = status.as_u16();
+    match status {
+        StatusCode::UNAUTHORIZED => {
+            return Err(EwsError::Unauthorized {
+                offered: schemes(&www_authenticate(&answer.headers)),
+            });
+        }
+        StatusCode::FORBIDDEN => return Err(EwsError::Forbidden),
+        StatusCode::SERVICE_UNAVAILABLE | StatusCode::TOO_MANY_REQUESTS => {
+            return Err(EwsError::ServiceUnavailable {
+                status: code,
+                retry_after: retry_after(&answer.headers),
+            });
+        }
+        _ if status.is_redirection() => {
+            return Err(EwsError::Redirected {
+                status: code,
+                location: answer
+                    .headers
+                    .get(reqwest::header::LOCATION)
+                    .and_then(|l| l.to_str().ok())
+                    .map(str::to_string),
+            });
+        }
+        _ => {}
+    }
+    if answer.body.iter().all(u8::is_ascii_whitespace) {
+        return Err(EwsError::EmptyBody { status: code });
+    }
+    if is_html(&answer) {
+        return Err(EwsError::HtmlPage {
+            status: code,
+            title: html_title(&answer.body),
+        });
+    }
+    // EWS answers 200, and 500 for SOAP faults: both carry a SOAP envelope.
+    if status == StatusCode::OK || status == StatusCode::INTERNAL_SERVER_ERROR {
+        return Envelope::parse(&answer.body);
+    }
+    Err(EwsError::HttpStatus { status: code })
+}
+
+fn www_authenticate(headers: &HeaderMap) -> Vec<String> {
+    headers
+        .get_all(WWW_AUTHENTICATE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The scheme names of `WWW-Authenticate` values (`NTLM`, `Negotiate`, `Basic` …).
+fn schemes(values: &[String]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for value in values {
+        if let Some(name) = value.split_whitespace().next()
+            && !names.iter().any(|n| n.eq_ignore_ascii_case(name))
+        {
+            names.push(name.to_string());
+        }
+    }
+    names
+}
+
+/// `Retry-After` in seconds (Exchange and IIS send seconds, not dates).
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+        .map(Duration::from_secs)
+}
+
+fn is_html(answer: &Answer) -> bool {
+    let content_type_html = answer
+        .headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().contains("text/html"));
+    let start: String = String::from_utf8_lossy(&answer.body[..answer.body.len().min(256)])
+        .trim_start()
+        .to_ascii_lowercase();
+    content_type_html || start.starts_with("<!doctype html") || start.starts_with("<html")
+}
+
+/// The `<title>` of an HTML page, shortened.
+fn html_title(body: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(&body[..body.len().min(64 * 1024)]);
+    let lower = text.to_ascii_lowercase();
+    let start = lower.find("<title")?;
+    let open_end = start + lower[start..].find('>')? + 1;
+    let close = open_end + lower[open_end..].find("</title")?;
+    let title: String = text[open_end..close]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!title.is_empty()).then(|| title.chars().take(120).collect())
+}
+
+/// Classifies a failure to get an answer at all.
+fn send_error(error: &reqwest::Error) -> EwsError {
+    let chain = error_chain(error);
+    if error.is_timeout() {
+        return EwsError::Timeout;
+    }
+    let lower = chain.to_ascii_lowercase();
+    if ["certificate", "tls", "handshake", "unknownissuer"]
+        .iter()
+        .any(|hint| lower.contains(hint))
+    {
+        return EwsError::Tls { detail: chain };
+    }
+    if error.is_connect() {
+        return EwsError::Connect { detail: chain };
+    }
+    EwsError::Network { detail: chain }
+}
+
+/// An error and its causes, innermost last, as one line.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut parts = vec![error.to_string()];
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = cause.source();
+    }
+    parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_is_masked_in_debug() {
+        let auth = EwsAuth::Ntlm {
+            user: "CONTOSO\\svc".into(),
+            password: Password::new("hunter2"),
+        };
+        let shown = format!("{auth:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("***"));
+    }
+
+    #[test]
+    fn html_title_is_found() {
+        let page = b"<!DOCTYPE html><html><head><TITLE>IIS 10.0 Detailed Error - 500.19</TITLE>";
+        assert_eq!(
+            html_title(page).as_deref(),
+            Some("IIS 10.0 Detailed Error - 500.19")
+        );
+    }
+
+    #[test]
+    fn schemes_are_listed_once() {
+        let offered = vec![
+            "NTLM TlRMTVNTUAACAAAA".to_string(),
+            "Negotiate".to_string(),
+            "ntlm".to_string(),
+        ];
+        assert_eq!(schemes(&offered), vec!["NTLM", "Negotiate"]);
+    }
+}
