@@ -11,6 +11,7 @@ pub mod ews;
 pub mod join;
 pub mod logging;
 pub mod settings;
+pub mod sources;
 pub mod store;
 pub mod sync;
 pub mod ui;

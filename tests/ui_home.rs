@@ -41,6 +41,7 @@ fn start_with_join_command(
         },
         Box::new(clock.clone()),
         Box::new(|day: NaiveDate| Ok(demo_agenda(day, 1, &Tz::UTC))),
+        None,
     );
     app.show().unwrap();
     (headless, app, controller, clock)

@@ -114,7 +114,10 @@ pub fn agenda(data_dir: &DataDir, args: &AgendaArgs) -> Result<()> {
         }
     }
     meetings.sort_by_key(|m| (m.time.instants(&tz).0, !m.time.is_all_day(), m.id.clone()));
-    let entries: Vec<AgendaEntry> = meetings.iter().map(|m| entry_of(m, &tz, true)).collect();
+    let entries: Vec<AgendaEntry> = meetings
+        .iter()
+        .map(|m| entry_of(m, &tz, room.hide_private))
+        .collect();
     if args.json {
         println!("{}", serde_json::to_string_pretty(&entries)?);
     } else {

@@ -5,6 +5,8 @@ mod provision;
 mod run;
 mod screenshot;
 mod source;
+mod status;
+mod sync;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,6 +41,10 @@ pub enum Command {
     Provision(provision::ProvisionArgs),
     /// Render a screen to a PNG file, without a display
     Screenshot(screenshot::ScreenshotArgs),
+    /// Sync the room's calendar into the cache (--once: one pass, then exit)
+    Sync(sync::SyncArgs),
+    /// Show the room, calendar source, last sync and last error with its fix
+    Status(status::StatusArgs),
     /// Print the software version and build
     Version,
 }
@@ -69,6 +75,8 @@ pub fn main(cli: Cli) -> ExitCode {
         Command::Agenda(args) => agenda::agenda(&data_dir, &args),
         Command::Provision(args) => provision::provision(&data_dir, &args),
         Command::Screenshot(args) => screenshot::screenshot(&data_dir, &args),
+        Command::Sync(args) => sync::sync(&data_dir, &args),
+        Command::Status(args) => status::status(&data_dir, &args),
         Command::Version => {
             println!("{}", version_line());
             Ok(())

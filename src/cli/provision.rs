@@ -25,7 +25,11 @@ pub fn provision(data_dir: &DataDir, args: &ProvisionArgs) -> Result<()> {
     } else {
         apply_file(data_dir.path(), &args.file)?
     };
-    let verb = if args.check { "would change" } else { "applied" };
+    let verb = if args.check {
+        "would change"
+    } else {
+        "applied"
+    };
     if summary.is_empty() {
         println!("{}: nothing to change", args.file.display());
     } else {

@@ -1,13 +1,24 @@
 //! `room-console run`: the console on the screen. On a desktop a window (winit); built
 //! with the `device` feature, full screen through Linux KMS with touch input (libinput).
+//! A provisioning file dropped in the data dir is applied first; the calendar sync runs
+//! on a tokio runtime in the background and never blocks the screen.
 
-use anyhow::{Context, Result, bail};
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use clap::Args;
 use slint::ComponentHandle;
 
-use super::source::AgendaSource;
+use super::source::{AgendaSource, load_configured};
+use crate::clock::{Clock, SystemClock};
 use crate::device::paths::DataDir;
+use crate::settings::provision::apply_dropped;
+use crate::sources::configured::ConfiguredSource;
+use crate::store::Store;
+use crate::sync::backoff::Backoff;
+use crate::sync::engine::SyncEngine;
+use crate::sync::task::{self, SyncHandle};
 use crate::ui::AppWindow;
 use crate::ui::controller::{HomeController, RoomInfo};
 
@@ -19,12 +30,21 @@ pub struct RunArgs {
     /// Pretend it is this instant (RFC 3339): for demos and tests
     #[arg(long, value_parser = super::parse_instant)]
     pub now: Option<DateTime<Utc>>,
+    /// Allow a plain http:// EWS URL (for a lab only)
+    #[arg(long)]
+    pub allow_insecure_http: bool,
 }
 
 pub fn run(data_dir: &DataDir, args: &RunArgs) -> Result<()> {
     select_backend()?;
+    data_dir.ensure_exists()?;
+    apply_provisioning_file(data_dir);
     let (source, room) = AgendaSource::open(data_dir, args.demo)?;
     tracing::info!(data_dir = %data_dir.path().display(), room = %room.name, "starting");
+    let sync = match source {
+        AgendaSource::Cache(_) => Some(start_background_sync(data_dir, args.allow_insecure_http)?),
+        AgendaSource::Demo => None,
+    };
     let app = AppWindow::new().map_err(explain_window_error)?;
     let tz = room.tz;
     let _home = HomeController::start(
@@ -38,9 +58,51 @@ pub fn run(data_dir: &DataDir, args: &RunArgs) -> Result<()> {
         },
         super::clock_for(args.now),
         Box::new(move |day| source.meetings_on_day(day, &tz)),
+        sync,
     );
     app.run().context("the UI stopped with an error")?;
     Ok(())
+}
+
+/// Applies `<data-dir>/provisioning/RoomConsoleSettings.xml` if an admin dropped one.
+fn apply_provisioning_file(data_dir: &DataDir) {
+    match apply_dropped(data_dir.path()) {
+        None => {}
+        Some(Ok(summary)) => tracing::info!("provisioning file applied:\n{summary}"),
+        Some(Err(err)) => tracing::error!("provisioning file rejected: {err}"),
+    }
+}
+
+/// Starts the sync task on a tokio runtime of its own thread.
+fn start_background_sync(data_dir: &DataDir, allow_insecure_http: bool) -> Result<SyncHandle> {
+    let (settings, secrets) = load_configured(data_dir)?;
+    let store = Store::open(&data_dir.agenda_db())?;
+    let tz = crate::clock::device_time_zone(settings.device.time_zone.as_deref());
+    let interval = settings.calendar.sync_interval();
+    let source = ConfiguredSource::new(settings, secrets, allow_insecure_http);
+    let engine = SyncEngine::new(source, store, tz, interval, Backoff::new(fastrand::u64(..)));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("sync")
+        .enable_all()
+        .build()
+        .context("cannot start the sync runtime")?;
+    let (sender, receiver) = std::sync::mpsc::channel();
+    // The runtime lives on its own thread as long as the process does.
+    std::thread::Builder::new()
+        .name("sync-runtime".into())
+        .spawn(move || {
+            runtime.block_on(async move {
+                let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+                let _ = sender.send(task::spawn(engine, clock));
+                std::future::pending::<()>().await;
+            });
+        })
+        .context("cannot start the sync thread")?;
+    let handle = receiver
+        .recv()
+        .context("the sync thread stopped before it started")?;
+    Ok(handle)
 }
 
 /// Picks the Slint backend: Linux KMS on the device, a window on a desktop.
@@ -59,7 +121,7 @@ fn select_backend() -> Result<()> {
         .iter()
         .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()));
     if !has_display {
-        bail!(
+        anyhow::bail!(
             "there is no display here (neither DISPLAY nor WAYLAND_DISPLAY is set).\n\
              To see the console without a display, render it to a picture:\n    \
              room-console screenshot --demo --out home.png\n\

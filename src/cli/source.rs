@@ -1,7 +1,8 @@
-//! Where the commands read the agenda from: the built-in demo calendar (when asked, or
-//! while no account is configured) or the SQLite cache.
+//! What the commands open: the settings, the agenda (the SQLite cache, or the built-in
+//! demo calendar when asked or while no room account is configured) and, for syncing,
+//! the configured calendar source.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 
@@ -9,6 +10,8 @@ use crate::calendar::Meeting;
 use crate::calendar::demo::demo_agenda;
 use crate::clock::device_time_zone;
 use crate::device::paths::DataDir;
+use crate::settings::{CalendarSource as SourceKind, Secrets, Settings};
+use crate::store::Store;
 
 /// What the screens need to know about the room besides its agenda.
 #[derive(Debug, Clone)]
@@ -20,35 +23,75 @@ pub struct RoomView {
     pub notice: Option<String>,
     /// The program that opens meeting links (setting JoinCommand).
     pub join_command: Option<std::path::PathBuf>,
+    /// Hide the subjects of private meetings (the default).
+    pub hide_private: bool,
 }
 
 /// The banner text while the demo calendar is shown.
 pub const DEMO_NOTICE: &str =
     "Demo calendar: this console has no room account yet. Set it up in the admin settings.";
 
+impl RoomView {
+    fn of(settings: &Settings, notice: Option<String>) -> RoomView {
+        RoomView {
+            name: settings.room.display_name.clone(),
+            tz: device_time_zone(settings.device.time_zone.as_deref()),
+            clock_24h: settings.device.clock_24h,
+            notice,
+            join_command: settings.device.join_command.clone(),
+            hide_private: settings.device.hide_private_meetings,
+        }
+    }
+}
+
 /// The agenda the console shows.
 pub enum AgendaSource {
     Demo,
+    Cache(Store),
+}
+
+/// The settings of the data dir; None when the console is not set up yet.
+pub fn load_settings(data_dir: &DataDir) -> Result<Option<Settings>> {
+    Settings::load(data_dir.path()).map_err(anyhow::Error::from)
 }
 
 impl AgendaSource {
-    /// Opens the agenda for the data dir: the demo when `demo` is set or nothing is
-    /// configured yet.
-    pub fn open(_data_dir: &DataDir, _demo: bool) -> Result<(AgendaSource, RoomView)> {
-        let room = RoomView {
-            name: "Conference Room 2".to_owned(),
-            tz: device_time_zone(None),
-            clock_24h: true,
-            notice: Some(DEMO_NOTICE.to_owned()),
-            join_command: None,
-        };
-        Ok((AgendaSource::Demo, room))
+    /// Opens the agenda for the data dir: the demo when `demo` is set, nothing is
+    /// configured yet, or the configured source is the demo; otherwise the cache.
+    pub fn open(data_dir: &DataDir, demo: bool) -> Result<(AgendaSource, RoomView)> {
+        let settings = if demo { None } else { load_settings(data_dir)? };
+        match settings {
+            Some(settings) if settings.calendar.source != SourceKind::Demo => {
+                data_dir.ensure_exists()?;
+                let store = Store::open(&data_dir.agenda_db())?;
+                Ok((AgendaSource::Cache(store), RoomView::of(&settings, None)))
+            }
+            Some(settings) => Ok((AgendaSource::Demo, RoomView::of(&settings, None))),
+            None => {
+                let mut room = RoomView::of(&Settings::demo(), Some(DEMO_NOTICE.to_owned()));
+                room.name = "Conference Room 2".to_owned();
+                Ok((AgendaSource::Demo, room))
+            }
+        }
     }
 
     /// The meetings overlapping the local day `day`.
     pub fn meetings_on_day(&self, day: NaiveDate, tz: &Tz) -> Result<Vec<Meeting>> {
         match self {
             AgendaSource::Demo => Ok(demo_agenda(day, 1, tz)),
+            AgendaSource::Cache(store) => Ok(store.meetings_on_day(day, tz)?),
         }
     }
+}
+
+/// Settings and secrets of a configured console, or an error saying how to configure it.
+pub fn load_configured(data_dir: &DataDir) -> Result<(Settings, Secrets)> {
+    let settings = load_settings(data_dir)?.with_context(|| {
+        format!(
+            "{} is not set up yet: run `room-console provision RoomConsoleSettings.xml` or the setup wizard",
+            data_dir.path().display()
+        )
+    })?;
+    let secrets = Secrets::load(data_dir.path())?.unwrap_or_default();
+    Ok((settings, secrets))
 }

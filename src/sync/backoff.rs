@@ -75,7 +75,11 @@ mod tests {
         for failures in 1..=10 {
             let d = b.delay(&FailureKind::Offline, failures);
             let upper = (b.base * 2u32.pow(failures - 1)).min(b.cap);
-            assert!(d <= upper && d >= upper / 2, "{failures}: {d:?} not in [{:?}, {upper:?}]", upper / 2);
+            assert!(
+                d <= upper && d >= upper / 2,
+                "{failures}: {d:?} not in [{:?}, {upper:?}]",
+                upper / 2
+            );
             assert!(upper >= previous_upper);
             previous_upper = upper;
         }
@@ -93,7 +97,13 @@ mod tests {
     #[test]
     fn refusals_wait_for_the_admin_but_keep_trying() {
         let mut b = Backoff::new(1);
-        assert_eq!(b.delay(&FailureKind::SignInFailed, 1), Duration::from_secs(300));
-        assert_eq!(b.delay(&FailureKind::PermissionDenied, 9), Duration::from_secs(300));
+        assert_eq!(
+            b.delay(&FailureKind::SignInFailed, 1),
+            Duration::from_secs(300)
+        );
+        assert_eq!(
+            b.delay(&FailureKind::PermissionDenied, 9),
+            Duration::from_secs(300)
+        );
     }
 }

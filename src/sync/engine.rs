@@ -56,7 +56,10 @@ pub enum PassResult {
     /// Nothing changed: only the cheap check ran.
     Unchanged,
     /// The window was re-read; `fetched` items were fetched again.
-    Refreshed { fetched: usize, stored: usize },
+    Refreshed {
+        fetched: usize,
+        stored: usize,
+    },
     Failed(SourceError),
 }
 
@@ -109,8 +112,7 @@ impl<S: CalendarSource> SyncEngine<S> {
         let (result, wait) = match result {
             Ok(result) => {
                 self.failures = 0;
-                self.status
-                    .succeeded(now, self.source.server_description());
+                self.status.succeeded(now, self.source.server_description());
                 (result, self.interval)
             }
             Err(error) => {
@@ -168,7 +170,9 @@ impl<S: CalendarSource> SyncEngine<S> {
         let known = self.store.change_keys().map_err(store_error)?;
         let to_fetch: Vec<ItemVersion> = listed
             .iter()
-            .filter(|item| known.get(&item.id) != Some(&item.change_key) || item.change_key.is_none())
+            .filter(|item| {
+                known.get(&item.id) != Some(&item.change_key) || item.change_key.is_none()
+            })
             .cloned()
             .collect();
         let fetched = self.source.fetch(&to_fetch).await?;
@@ -229,5 +233,7 @@ fn store_error(err: crate::store::StoreError) -> SourceError {
         FailureKind::Storage,
         format!("cannot write the agenda cache: {err}"),
     )
-    .with_fix("Check that the device's storage is not full or failing; the console retries by itself.")
+    .with_fix(
+        "Check that the device's storage is not full or failing; the console retries by itself.",
+    )
 }

@@ -17,7 +17,9 @@ pub enum SyncState {
     Offline,
     SignInFailed,
     PermissionDenied,
-    Throttled { until: DateTime<Utc> },
+    Throttled {
+        until: DateTime<Utc>,
+    },
     ServerError,
     StorageError,
     Misconfigured,
@@ -25,7 +27,11 @@ pub enum SyncState {
 
 impl SyncState {
     /// The state for a failure of `kind` at `now`, retried after `retry_in`.
-    pub fn of_failure(kind: &FailureKind, now: DateTime<Utc>, retry_in: std::time::Duration) -> Self {
+    pub fn of_failure(
+        kind: &FailureKind,
+        now: DateTime<Utc>,
+        retry_in: std::time::Duration,
+    ) -> Self {
         match kind {
             FailureKind::Offline => SyncState::Offline,
             FailureKind::SignInFailed => SyncState::SignInFailed,
@@ -99,7 +105,12 @@ impl SyncStatus {
     }
 
     /// Records a failed pass at `now`, to be retried after `retry_in`.
-    pub fn failed(&mut self, now: DateTime<Utc>, error: &SourceError, retry_in: std::time::Duration) {
+    pub fn failed(
+        &mut self,
+        now: DateTime<Utc>,
+        error: &SourceError,
+        retry_in: std::time::Duration,
+    ) {
         self.state = SyncState::of_failure(&error.kind, now, retry_in);
         self.last_attempt = Some(now);
         self.last_error = Some(LastError {

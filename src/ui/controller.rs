@@ -13,10 +13,12 @@ use slint::{ComponentHandle, Timer, TimerMode};
 
 use super::home::HomeModels;
 use super::home_model::{Banner, BannerKind, HomeInputs, build};
+use super::sync_banner::banner_for;
 use super::{AppWindow, HomeAdapter, JoinOverlayAdapter, join_overlay};
 use crate::calendar::Meeting;
 use crate::clock::Clock;
 use crate::join::{JoinOutcome, launch};
+use crate::sync::task::SyncHandle;
 
 /// Reads a local day's meetings (from the cache or the demo).
 pub type DayLoader = Box<dyn Fn(NaiveDate) -> anyhow::Result<Vec<Meeting>>>;
@@ -41,7 +43,11 @@ struct State {
     day: Option<NaiveDate>,
     loaded_at: Option<DateTime<Utc>>,
     meetings: Vec<Meeting>,
-    banner: Option<Banner>,
+    /// Why the last read of the cache failed, if it did.
+    load_error: Option<String>,
+    sync: Option<SyncHandle>,
+    /// The sync's agenda generation the meetings were read at.
+    generation: u64,
 }
 
 impl State {
@@ -55,17 +61,11 @@ impl State {
             match (self.load_day)(today) {
                 Ok(meetings) => {
                     self.meetings = meetings;
-                    self.banner = self.room.notice.as_ref().map(|text| Banner {
-                        kind: BannerKind::Info,
-                        text: text.clone(),
-                    });
+                    self.load_error = None;
                 }
                 Err(err) => {
                     tracing::error!("cannot read the agenda cache: {err:#}");
-                    self.banner = Some(Banner {
-                        kind: BannerKind::Error,
-                        text: format!("Cannot read the agenda cache: {err:#}"),
-                    });
+                    self.load_error = Some(format!("Cannot read the agenda cache: {err:#}"));
                 }
             }
             self.day = Some(today);
@@ -73,8 +73,33 @@ impl State {
         }
     }
 
+    /// The banner: a cache problem first, then the sync's word, then the room's notice.
+    fn banner(&self, now: DateTime<Utc>) -> Option<Banner> {
+        if let Some(text) = &self.load_error {
+            return Some(Banner {
+                kind: BannerKind::Error,
+                text: text.clone(),
+            });
+        }
+        let sync_banner = self
+            .sync
+            .as_ref()
+            .and_then(|sync| banner_for(&sync.status(), &self.room.tz, self.room.clock_24h, now));
+        sync_banner.or_else(|| {
+            self.room.notice.as_ref().map(|text| Banner {
+                kind: BannerKind::Info,
+                text: text.clone(),
+            })
+        })
+    }
+
     fn show(&mut self, app: &AppWindow) {
         let now = self.clock.now();
+        let generation = self.sync.as_ref().map(SyncHandle::agenda_generation);
+        if let Some(generation) = generation.filter(|g| *g != self.generation) {
+            self.generation = generation;
+            self.loaded_at = None;
+        }
         self.refresh_agenda(now);
         let view = build(&HomeInputs {
             room_name: &self.room.name,
@@ -82,7 +107,7 @@ impl State {
             now,
             tz: self.room.tz,
             clock_24h: self.room.clock_24h,
-            banner: self.banner.clone(),
+            banner: self.banner(now),
         });
         self.models.show(app, &view);
     }
@@ -112,7 +137,8 @@ fn join(app: &AppWindow, meeting: &Meeting, join_command: Option<&Path>) {
 /// Keeps the home screen current while it lives.
 pub struct HomeController {
     _timer: Timer,
-    state: Rc<RefCell<State>>,
+    /// Owned here; the timer and callbacks hold weak references.
+    _state: Rc<RefCell<State>>,
 }
 
 impl HomeController {
@@ -122,6 +148,7 @@ impl HomeController {
         room: RoomInfo,
         clock: Box<dyn Clock>,
         load_day: DayLoader,
+        sync: Option<SyncHandle>,
     ) -> Self {
         let state = Rc::new(RefCell::new(State {
             models: HomeModels::install(app),
@@ -131,7 +158,9 @@ impl HomeController {
             day: None,
             loaded_at: None,
             meetings: Vec::new(),
-            banner: None,
+            load_error: None,
+            sync,
+            generation: 0,
         }));
         state.borrow_mut().show(app);
 
@@ -163,12 +192,7 @@ impl HomeController {
         });
         HomeController {
             _timer: timer,
-            state,
+            _state: state,
         }
-    }
-
-    /// Re-reads the agenda at the next tick (after a sync stored something new).
-    pub fn invalidate(&self) {
-        self.state.borrow_mut().loaded_at = None;
     }
 }

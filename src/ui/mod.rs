@@ -9,3 +9,4 @@ pub mod home;
 pub mod home_model;
 pub mod join_overlay;
 pub mod qr;
+pub mod sync_banner;

@@ -1,0 +1,148 @@
+//! `room-console status [--json]`: the facts an admin needs, as on the admin screen —
+//! room, calendar source, server, last sync, last error with its fix, cached meetings.
+//! Secrets are never printed, only whether they are set.
+
+use anyhow::Result;
+use clap::Args;
+use serde::Serialize;
+
+use super::source::load_settings;
+use crate::device::paths::DataDir;
+use crate::settings::{CalendarSource as SourceKind, Secrets};
+use crate::store::Store;
+use crate::sync::engine::STATUS_KEY;
+use crate::sync::status::SyncStatus;
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The status report.
+#[derive(Debug, Serialize)]
+pub struct StatusReport {
+    pub version: String,
+    pub data_dir: String,
+    pub configured: bool,
+    pub room: Option<String>,
+    pub mailbox: Option<String>,
+    pub source: Option<String>,
+    pub ews_url: Option<String>,
+    pub account: Option<String>,
+    pub password_set: bool,
+    pub server: Option<String>,
+    pub sync: SyncStatus,
+    pub meetings_cached: u64,
+}
+
+/// Gathers the report from the data dir.
+pub fn gather(data_dir: &DataDir) -> Result<StatusReport> {
+    let settings = load_settings(data_dir)?;
+    let secrets = Secrets::load(data_dir.path())?.unwrap_or_default();
+    let (sync, meetings_cached) = if data_dir.agenda_db().exists() {
+        let store = Store::open(&data_dir.agenda_db())?;
+        let sync = store
+            .get_state(STATUS_KEY)?
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default();
+        (sync, store.meeting_count()?)
+    } else {
+        (SyncStatus::default(), 0)
+    };
+    let source = settings.as_ref().map(|s| s.calendar.source);
+    let account = settings.as_ref().map(|s| match s.calendar.source {
+        SourceKind::EwsImpersonation => s
+            .calendar
+            .service_account_username
+            .clone()
+            .unwrap_or_default(),
+        _ => s
+            .room
+            .domain_username
+            .clone()
+            .unwrap_or_else(|| s.room.sign_in_address.clone()),
+    });
+    let password_set = match source {
+        Some(SourceKind::EwsImpersonation) => secrets.service_account_password.is_some(),
+        Some(SourceKind::Graph) => secrets.client_secret.is_some(),
+        Some(_) => secrets.room_password.is_some(),
+        None => false,
+    };
+    Ok(StatusReport {
+        version: super::version_line(),
+        data_dir: data_dir.path().display().to_string(),
+        configured: settings.is_some(),
+        room: settings.as_ref().map(|s| s.room.display_name.clone()),
+        mailbox: settings.as_ref().map(|s| s.room.exchange_address.clone()),
+        source: source.map(|s| s.to_string()),
+        ews_url: settings.as_ref().map(|s| {
+            s.calendar
+                .ews_url
+                .as_ref()
+                .map_or_else(|| "(Autodiscover)".to_owned(), |u| u.to_string())
+        }),
+        account,
+        password_set,
+        server: sync.server.clone(),
+        sync,
+        meetings_cached,
+    })
+}
+
+pub fn status(data_dir: &DataDir, args: &StatusArgs) -> Result<()> {
+    let report = gather(data_dir)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", human(&report));
+    }
+    Ok(())
+}
+
+fn human(r: &StatusReport) -> String {
+    let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".to_owned());
+    let time =
+        |t: Option<chrono::DateTime<chrono::Utc>>| t.map_or("never".to_owned(), |t| t.to_rfc3339());
+    let mut lines = vec![
+        format!("Software:        {}", r.version),
+        format!("Data directory:  {}", r.data_dir),
+    ];
+    if !r.configured {
+        lines.push(
+            "Configured:      no (first boot: the setup wizard, or `room-console provision FILE`)"
+                .into(),
+        );
+        return lines.join("\n") + "\n";
+    }
+    lines.extend([
+        format!(
+            "Room:            {} <{}>",
+            or_dash(&r.room),
+            or_dash(&r.mailbox)
+        ),
+        format!("Calendar source: {}", or_dash(&r.source)),
+        format!("EWS URL:         {}", or_dash(&r.ews_url)),
+        format!(
+            "Account:         {} (password {})",
+            or_dash(&r.account),
+            if r.password_set { "set" } else { "NOT set" }
+        ),
+        format!("Server:          {}", or_dash(&r.server)),
+        format!("Sync:            {}", r.sync.state.label()),
+        format!("Last good sync:  {}", time(r.sync.last_success)),
+        format!("Meetings cached: {}", r.meetings_cached),
+    ]);
+    if let Some(err) = &r.sync.last_error {
+        lines.push(format!(
+            "Last error:      {} ({})",
+            err.message,
+            err.at.to_rfc3339()
+        ));
+        if let Some(fix) = &err.fix {
+            lines.push(format!("Fix:             {fix}"));
+        }
+    }
+    lines.join("\n") + "\n"
+}

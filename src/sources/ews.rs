@@ -1,0 +1,408 @@
+//! The room's calendar over EWS, as a [`CalendarSource`]: the service account
+//! impersonating the room mailbox (CX7000 style) or the room signing in as itself (Lync
+//! and Skype Room Systems). SyncFolderItems is the cheap change check; CalendarView lists
+//! the window; GetItem fetches changed items in batches, at most two requests at a time.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use futures_util::future::join_all;
+use tokio::sync::{RwLock, Semaphore};
+use url::Url;
+
+use super::ews_mapping::{MappingRules, meeting_of};
+use crate::calendar::Meeting;
+use crate::ews::{
+    CalendarItem, ErrorContext, EwsAuth, EwsClient, EwsConfig, EwsError, GetItemOptions, ItemId,
+    Password, Response, ServerVersionInfo, autodiscover_ews_url,
+};
+use crate::settings::{CalendarSource as SourceKind, EwsAuthMethod, Secrets, Settings};
+use crate::sync::source::{CalendarSource, ChangeCheck, FailureKind, ItemVersion, SourceError};
+
+/// Items per GetItem request.
+const GET_ITEM_BATCH: usize = 50;
+/// Items per CalendarView request; a fuller window is split in halves.
+const CALENDAR_VIEW_MAX: u32 = 250;
+/// Changes per SyncFolderItems request.
+const SYNC_MAX_CHANGES: u32 = 512;
+/// At most this many requests to the mailbox at once.
+const MAX_CONCURRENT_REQUESTS: usize = 2;
+
+/// The room's calendar over EWS.
+pub struct EwsSource {
+    client: RwLock<EwsClient>,
+    mailbox: String,
+    context: ErrorContext,
+    rules: MappingRules,
+    limit: Arc<Semaphore>,
+    server: std::sync::Mutex<Option<ServerVersionInfo>>,
+}
+
+/// How to reach the server, as settings and secrets say.
+pub struct EwsSetup {
+    pub config: EwsConfig,
+    pub mailbox: String,
+    pub account: String,
+}
+
+/// Builds the EWS configuration from the settings, finding the URL by Autodiscover when
+/// none is set. Errors name the missing setting.
+pub async fn setup_from_settings(
+    settings: &Settings,
+    secrets: &Secrets,
+    allow_insecure_http: bool,
+) -> Result<EwsSetup, SourceError> {
+    let calendar = &settings.calendar;
+    let mailbox = settings.room.exchange_address.trim().to_owned();
+    if mailbox.is_empty() {
+        return Err(misconfigured(
+            "the room's Exchange e-mail address is not set",
+        ));
+    }
+    let (account, password) = match calendar.source {
+        SourceKind::EwsImpersonation => (
+            calendar
+                .service_account_username
+                .clone()
+                .unwrap_or_default(),
+            secrets.service_account_password.as_ref(),
+        ),
+        _ => (
+            settings
+                .room
+                .domain_username
+                .clone()
+                .filter(|u| !u.trim().is_empty())
+                .unwrap_or_else(|| settings.room.sign_in_address.clone()),
+            secrets.room_password.as_ref(),
+        ),
+    };
+    if account.trim().is_empty() {
+        return Err(misconfigured("no account to sign in with is set"));
+    }
+    let Some(password) = password else {
+        return Err(misconfigured(format!(
+            "no password is stored for {account}"
+        )));
+    };
+    let password = Password::new(password.expose());
+    let auth = match calendar.authentication {
+        EwsAuthMethod::Ntlm => EwsAuth::Ntlm {
+            user: account.clone(),
+            password,
+        },
+        EwsAuthMethod::Basic => EwsAuth::Basic {
+            user: account.clone(),
+            password,
+        },
+    };
+    let trusted_ca_pem = match &calendar.trusted_ca_file {
+        Some(path) => Some(std::fs::read(path).map_err(|e| {
+            misconfigured(format!(
+                "cannot read the trusted CA file {}: {e}",
+                path.display()
+            ))
+        })?),
+        None => None,
+    };
+    let impersonate = (calendar.source == SourceKind::EwsImpersonation).then(|| mailbox.clone());
+    let placeholder = Url::parse("https://localhost/EWS/Exchange.asmx").expect("valid URL");
+    let mut config = EwsConfig::new(calendar.ews_url.clone().unwrap_or(placeholder), auth);
+    config.impersonate = impersonate;
+    config.trusted_ca_pem = trusted_ca_pem;
+    config.allow_insecure_http = allow_insecure_http;
+    if calendar.ews_url.is_none() {
+        config.url = discover(
+            &config,
+            calendar.autodiscover_url.as_ref(),
+            &mailbox,
+            &account,
+        )
+        .await?;
+    }
+    Ok(EwsSetup {
+        config,
+        mailbox,
+        account,
+    })
+}
+
+/// Finds the EWS URL with SOAP Autodiscover.
+async fn discover(
+    config: &EwsConfig,
+    endpoint: Option<&Url>,
+    mailbox: &str,
+    account: &str,
+) -> Result<Url, SourceError> {
+    let domain = mailbox.rsplit_once('@').map(|(_, d)| d).unwrap_or(mailbox);
+    let endpoint = match endpoint {
+        Some(url) => url.clone(),
+        None => Url::parse(&format!(
+            "https://autodiscover.{domain}/autodiscover/autodiscover.svc"
+        ))
+        .map_err(|_| misconfigured(format!("{mailbox} has no usable domain for Autodiscover")))?,
+    };
+    let mut discovery = config.clone();
+    discovery.url = endpoint.clone();
+    let context = ErrorContext {
+        service_account: account.to_owned(),
+        mailbox: mailbox.to_owned(),
+        url: endpoint.to_string(),
+    };
+    let outcome = autodiscover_ews_url(&discovery, mailbox)
+        .await
+        .map_err(|e| source_error(&e, &context))?;
+    outcome
+        .value
+        .ews_url()
+        .and_then(|u| Url::parse(u).ok())
+        .ok_or_else(|| {
+            SourceError::new(
+                FailureKind::Misconfigured,
+                format!("Autodiscover at {endpoint} did not give an EWS URL for {mailbox}"),
+            )
+            .with_fix("Set the EWS URL explicitly (EwsUrl in the provisioning file), e.g. https://mail.contoso.com/EWS/Exchange.asmx")
+        })
+}
+
+fn misconfigured(message: impl Into<String>) -> SourceError {
+    SourceError::new(FailureKind::Misconfigured, message)
+        .with_fix("Complete the calendar settings in the setup wizard or the provisioning file.")
+}
+
+/// Sorts an EWS failure into what the admin needs to know, with the EWS module's own
+/// explanation and fix.
+pub fn source_error(err: &EwsError, context: &ErrorContext) -> SourceError {
+    let kind = match err {
+        EwsError::Unauthorized { .. } | EwsError::Ntlm { .. } => FailureKind::SignInFailed,
+        EwsError::ImpersonateUserDenied
+        | EwsError::AccessDenied
+        | EwsError::NonExistentMailbox
+        | EwsError::Forbidden => FailureKind::PermissionDenied,
+        EwsError::ServerBusy { .. }
+        | EwsError::TooManyObjectsOpened
+        | EwsError::ServiceUnavailable { .. } => FailureKind::Throttled {
+            retry_after: err.retry_after(),
+        },
+        EwsError::Tls { .. }
+        | EwsError::Connect { .. }
+        | EwsError::Timeout
+        | EwsError::Network { .. } => FailureKind::Offline,
+        EwsError::InsecureUrl { .. } | EwsError::InvalidConfig { .. } => FailureKind::Misconfigured,
+        _ => FailureKind::ServerError,
+    };
+    let explanation = err.explanation(context);
+    let error = SourceError::new(kind, explanation);
+    match err.fix(context) {
+        Some(fix) => error.with_fix(fix),
+        None => error,
+    }
+}
+
+/// "Exchange Server 2019 (15.2.1544.4)" from the version the server reports.
+pub fn describe_server(info: &ServerVersionInfo) -> Option<String> {
+    let build = info.build()?;
+    let product = match (info.major_version?, info.minor_version?) {
+        (15, 2) if info.major_build_number.unwrap_or(0) >= 2562 => {
+            "Exchange Server Subscription Edition"
+        }
+        (15, 2) => "Exchange Server 2019",
+        (15, 1) => "Exchange Server 2016",
+        (15, 0) => "Exchange Server 2013",
+        (14, _) => {
+            "Exchange Server 2010 (older than 2013: Lync-style online meetings need Exchange 2013 or later, KB 3103746)"
+        }
+        (major, _) if major > 15 => "Exchange Online",
+        _ => "Exchange (older than 2010)",
+    };
+    Some(format!("{product} ({build})"))
+}
+
+/// Runs one client call with at most two requests in flight, and again with an older
+/// schema version while Exchange answers ErrorInvalidServerVersion.
+macro_rules! call {
+    ($source:expr, |$client:ident| $request:expr) => {
+        loop {
+            let result = {
+                let _permit = $source.limit.acquire().await;
+                let $client = $source.client.read().await;
+                $request.await
+            };
+            match result {
+                Err(EwsError::InvalidServerVersion) if $source.step_down().await => continue,
+                other => break other,
+            }
+        }
+    };
+}
+
+impl EwsSource {
+    /// A source reading `setup.mailbox` with the configured client.
+    pub fn new(setup: EwsSetup, rules: MappingRules) -> Result<EwsSource, SourceError> {
+        let context = ErrorContext {
+            service_account: setup.account.clone(),
+            mailbox: setup.mailbox.clone(),
+            url: setup.config.url.to_string(),
+        };
+        let client = EwsClient::new(setup.config).map_err(|e| source_error(&e, &context))?;
+        Ok(EwsSource {
+            client: RwLock::new(client),
+            mailbox: setup.mailbox,
+            context,
+            rules,
+            limit: Arc::new(Semaphore::new(MAX_CONCURRENT_REQUESTS)),
+            server: std::sync::Mutex::new(None),
+        })
+    }
+
+    fn remember_server(&self, info: Option<&ServerVersionInfo>) {
+        if let Some(info) = info {
+            *self.server.lock().unwrap_or_else(|e| e.into_inner()) = Some(info.clone());
+        }
+    }
+
+    fn error(&self, err: &EwsError) -> SourceError {
+        source_error(err, &self.context)
+    }
+
+    /// Steps the requested schema down (2013 → 2010 SP2 → 2010 → 2007 SP1) after
+    /// ErrorInvalidServerVersion; false when there is nothing older to try.
+    async fn step_down(&self) -> bool {
+        let mut client = self.client.write().await;
+        match client.config().server_version.step_down() {
+            Some(older) => {
+                tracing::warn!(version = ?older, "Exchange refused the schema version; stepping down");
+                client.set_server_version(older);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// One GetItem batch.
+    async fn get_batch(
+        &self,
+        ids: &[ItemId],
+    ) -> Result<Response<Vec<Result<CalendarItem, EwsError>>>, EwsError> {
+        call!(self, |c| c.get_items(ids, GetItemOptions::default()))
+    }
+
+    /// Lists [from, to), splitting the window while Exchange says it left items out.
+    async fn list_range(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        out: &mut Vec<ItemVersion>,
+    ) -> Result<(), SourceError> {
+        let mut pending = vec![(from, to)];
+        while let Some((start, end)) = pending.pop() {
+            let mailbox = self.mailbox.as_str();
+            let view = call!(self, |c| c.find_calendar_view(
+                mailbox,
+                start,
+                end,
+                CALENDAR_VIEW_MAX
+            ))
+            .map_err(|e| self.error(&e))?;
+            self.remember_server(view.server_version.as_ref());
+            let span = end - start;
+            if !view.value.includes_last_item_in_range && span > chrono::Duration::minutes(30) {
+                let middle = start + span / 2;
+                pending.push((middle, end));
+                pending.push((start, middle));
+                continue;
+            }
+            out.extend(view.value.items.iter().map(|item| ItemVersion {
+                id: item.id.id.clone(),
+                change_key: item.id.change_key.clone(),
+            }));
+        }
+        Ok(())
+    }
+}
+
+impl CalendarSource for EwsSource {
+    async fn check_changes(&self, state: Option<&str>) -> Result<ChangeCheck, SourceError> {
+        let mut state = state.map(str::to_owned);
+        let mut changed = state.is_none();
+        loop {
+            let mailbox = self.mailbox.as_str();
+            let current = state.clone();
+            let result = call!(self, |c| c.sync_folder_items(
+                mailbox,
+                current.as_deref(),
+                SYNC_MAX_CHANGES
+            ));
+            let response = match result {
+                Ok(response) => response,
+                Err(EwsError::InvalidSyncStateData) if state.is_some() => {
+                    tracing::warn!("Exchange no longer accepts the sync state; starting over");
+                    state = None;
+                    changed = true;
+                    continue;
+                }
+                Err(err) => return Err(self.error(&err)),
+            };
+            self.remember_server(response.server_version.as_ref());
+            let changes = response.value;
+            changed |= !(changes.created.is_empty()
+                && changes.updated.is_empty()
+                && changes.deleted.is_empty());
+            state = Some(changes.sync_state);
+            if changes.includes_last_item_in_range {
+                return Ok(ChangeCheck { changed, state });
+            }
+        }
+    }
+
+    async fn list_window(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<ItemVersion>, SourceError> {
+        let mut items = Vec::new();
+        self.list_range(from, to, &mut items).await?;
+        Ok(items)
+    }
+
+    async fn fetch(&self, ids: &[ItemVersion]) -> Result<Vec<Meeting>, SourceError> {
+        let batches: Vec<Vec<ItemId>> = ids
+            .chunks(GET_ITEM_BATCH)
+            .map(|batch| {
+                batch
+                    .iter()
+                    .map(|v| ItemId::new(v.id.clone(), v.change_key.clone()))
+                    .collect()
+            })
+            .collect();
+        let mut meetings = Vec::with_capacity(ids.len());
+        let mut responses = Vec::with_capacity(batches.len());
+        for wave in batches.chunks(MAX_CONCURRENT_REQUESTS) {
+            responses.extend(join_all(wave.iter().map(|ids| self.get_batch(ids))).await);
+        }
+        for response in responses {
+            let response = response.map_err(|e| self.error(&e))?;
+            self.remember_server(response.server_version.as_ref());
+            for item in response.value {
+                match item {
+                    Ok(item) => match meeting_of(&item, &self.rules) {
+                        Ok(meeting) => meetings.push(meeting),
+                        Err(why) => tracing::debug!(id = %item.id.id, ?why, "item skipped"),
+                    },
+                    // Deleted between the listing and the fetch: the next pass agrees.
+                    Err(EwsError::ItemNotFound) => {}
+                    Err(err) => return Err(self.error(&err)),
+                }
+            }
+        }
+        Ok(meetings)
+    }
+
+    fn server_description(&self) -> Option<String> {
+        self.server
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .and_then(describe_server)
+    }
+}

@@ -1,0 +1,7 @@
+//! The calendar sources the sync task can read, each turning its backend's shapes into the
+//! console's [`crate::calendar::Meeting`] and its failures into admin-facing
+//! [`crate::sync::source::SourceError`]s.
+
+pub mod configured;
+pub mod ews;
+pub mod ews_mapping;
