@@ -1,0 +1,6 @@
+//! Drives the in-repo EWS test server with hand-written requests.
+
+mod support;
+
+#[test]
+fn compiles() {}
