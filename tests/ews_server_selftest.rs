@@ -887,3 +887,45 @@ async fn requests_are_recorded_and_validated_against_the_schema_when_available()
         other => panic!("unexpected schema results {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn responses_validate_against_the_schema_when_available() {
+    let schema = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/ews/schema");
+    let Some(validator) =
+        support::schema_check::SchemaValidator::new(&schema, ExchangeVersion::Exchange2016)
+    else {
+        println!("xmllint or ../shared/ews/schema is missing: response validation skipped");
+        return;
+    };
+    let server = start(ExchangeVersion::Exchange2016, AuthMode::Basic).await;
+    let client = client(&server);
+    let room = server.mailbox(ROOM).expect("room mailbox");
+    let budget = room.id_of("Budget review").expect("id");
+    let all_properties = find_item("2024-06-03T00:00:00Z", "2024-06-10T00:00:00Z", Some(3))
+        .replace(
+            "<t:BaseShape>IdOnly</t:BaseShape>",
+            "<t:BaseShape>AllProperties</t:BaseShape>",
+        );
+    let sync_all = sync(None, 10).replace("IdOnly", "AllProperties");
+    let bodies = [
+        all_properties,
+        get_item(&[&budget, "not-an-id"]).replace(
+            "<t:BaseShape>IdOnly</t:BaseShape>",
+            "<t:BaseShape>AllProperties</t:BaseShape>",
+        ),
+        get_item(&[&budget]),
+        sync_all,
+        find_item("2024-01-01T00:00:00Z", "2027-01-01T00:00:00Z", None),
+    ];
+    for body in bodies {
+        let answer = as_service(&server, &client, &body).await;
+        assert_eq!(
+            validator.check(answer.text.as_bytes()),
+            SchemaCheck::Valid,
+            "{}",
+            answer.text
+        );
+    }
+    // SOAP faults are left out: Exchange writes faultstring with xml:lang, which the
+    // SOAP 1.1 envelope schema does not allow, and this server copies Exchange.
+}
