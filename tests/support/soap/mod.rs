@@ -1,0 +1,4 @@
+//! SOAP on the wire: reading request envelopes and writing Exchange-shaped responses.
+
+pub mod read;
+pub mod write;
