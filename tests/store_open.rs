@@ -237,3 +237,21 @@ fn a_file_with_damaged_pages_fails_the_integrity_check() {
     assert!(matches!(error, StoreError::Corrupt { .. }), "{error:?}");
     assert!(error.to_string().contains("is damaged"), "{error}");
 }
+
+#[test]
+fn an_impossible_schema_version_is_reported_as_damage() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("agenda.sqlite3");
+    drop(Store::open(&path).unwrap());
+    Connection::open(&path)
+        .unwrap()
+        .pragma_update(None, "user_version", -3)
+        .unwrap();
+
+    let error = Store::open(&path).err().expect("the file is refused");
+    assert!(matches!(error, StoreError::Corrupt { .. }), "{error:?}");
+    assert!(
+        error.to_string().contains("impossible schema version -3"),
+        "{error}"
+    );
+}

@@ -27,18 +27,14 @@ pub(crate) fn open_file(path: &Path) -> Result<Connection, StoreError> {
             path: path.to_owned(),
         });
     }
-    let open_error = |source| StoreError::Open {
-        path: path.to_owned(),
-        source,
-    };
-    let mut conn = Connection::open(path).map_err(open_error)?;
-    conn.busy_timeout(BUSY_TIMEOUT).map_err(open_error)?;
-    let header = read_header(&conn).map_err(|e| damaged_or(path, e, open_error))?;
+    let mut conn = Connection::open(path).map_err(open_failed(path))?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(open_failed(path))?;
+    let header = read_header(&conn).map_err(|e| damaged_or(path, e, open_failed(path)))?;
     let fresh = check_ours(path, &header)?;
     if !fresh {
         check_integrity(&conn, path)?;
     }
-    configure(&conn).map_err(|e| damaged_or(path, e, open_error))?;
+    configure(&conn).map_err(|e| damaged_or(path, e, open_failed(path)))?;
     migrate(&mut conn, path)?;
     Ok(conn)
 }
@@ -46,10 +42,7 @@ pub(crate) fn open_file(path: &Path) -> Result<Connection, StoreError> {
 /// Opens a private database in memory, for tests and demos.
 pub(crate) fn open_memory() -> Result<Connection, StoreError> {
     let path = Path::new(":memory:");
-    let mut conn = Connection::open_in_memory().map_err(|source| StoreError::Open {
-        path: path.to_owned(),
-        source,
-    })?;
+    let mut conn = Connection::open_in_memory().map_err(open_failed(path))?;
     migrate(&mut conn, path)?;
     Ok(conn)
 }
@@ -104,29 +97,23 @@ fn check_ours(path: &Path, header: &Header) -> Result<bool, StoreError> {
             application_id: header.application_id,
         });
     }
-    if usize::try_from(header.user_version).map_or(true, |v| v > SCHEMA_VERSION) {
-        return Err(StoreError::NewerSchema {
+    match usize::try_from(header.user_version) {
+        Ok(version) if version <= SCHEMA_VERSION => Ok(false),
+        Ok(_) => Err(StoreError::NewerSchema {
             path: path.to_owned(),
             found: header.user_version,
             known: SCHEMA_VERSION,
-        });
+        }),
+        Err(_) => Err(StoreError::Corrupt {
+            path: path.to_owned(),
+            detail: format!("impossible schema version {}", header.user_version),
+        }),
     }
-    Ok(false)
 }
 
 /// Runs SQLite's integrity check and reports its first findings as damage.
 fn check_integrity(conn: &Connection, path: &Path) -> Result<(), StoreError> {
-    let findings = (|| -> rusqlite::Result<Vec<String>> {
-        let mut statement = conn.prepare("PRAGMA integrity_check(3)")?;
-        let rows = statement.query_map([], |row| row.get::<_, String>(0))?;
-        rows.collect()
-    })()
-    .map_err(|e| {
-        damaged_or(path, e, |source| StoreError::Open {
-            path: path.to_owned(),
-            source,
-        })
-    })?;
+    let findings = integrity_findings(conn).map_err(|e| damaged_or(path, e, open_failed(path)))?;
     if findings == ["ok"] {
         return Ok(());
     }
@@ -134,6 +121,13 @@ fn check_integrity(conn: &Connection, path: &Path) -> Result<(), StoreError> {
         path: path.to_owned(),
         detail: format!("integrity check: {}", findings.join("; ")),
     })
+}
+
+/// The first three problems `PRAGMA integrity_check` finds, or just "ok".
+fn integrity_findings(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut statement = conn.prepare("PRAGMA integrity_check(3)")?;
+    let rows = statement.query_map([], |row| row.get::<_, String>(0))?;
+    rows.collect()
 }
 
 /// WAL: readers (the UI) never wait for the sync task's writes and always see a whole
@@ -157,6 +151,14 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
             path: path.to_owned(),
             source,
         })
+}
+
+/// Wraps an SQLite error met while opening `path`.
+fn open_failed(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+    move |source| StoreError::Open {
+        path: path.to_owned(),
+        source,
+    }
 }
 
 /// Classifies an SQLite error met while reading a file: "not a database" and
