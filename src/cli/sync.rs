@@ -8,7 +8,7 @@ use anyhow::{Result, bail};
 use clap::Args;
 
 use super::source::load_configured;
-use crate::clock::{Clock, SystemClock, device_time_zone};
+use crate::clock::device_time_zone;
 use crate::device::paths::DataDir;
 use crate::sources::configured::ConfiguredSource;
 use crate::store::Store;
@@ -24,6 +24,9 @@ pub struct SyncArgs {
     /// readable)
     #[arg(long)]
     pub allow_insecure_http: bool,
+    /// Sync as if it were this instant (RFC 3339): the window is around it. For tests.
+    #[arg(long, value_parser = super::parse_instant)]
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 pub fn sync(data_dir: &DataDir, args: &SyncArgs) -> Result<()> {
@@ -40,7 +43,7 @@ pub fn sync(data_dir: &DataDir, args: &SyncArgs) -> Result<()> {
         let store = Store::open(&data_dir.agenda_db())?;
         let mut engine =
             SyncEngine::new(source, store, tz, interval, Backoff::new(fastrand::u64(..)));
-        let clock = SystemClock;
+        let clock = super::clock_for(args.now);
         loop {
             let (result, wait) = engine.pass(clock.now()).await;
             report(&result, engine.store().meeting_count().unwrap_or(0));

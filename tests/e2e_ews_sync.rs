@@ -1,0 +1,418 @@
+//! End to end over HTTPS with a private CA: `provision` → `sync --once` → `agenda --json`
+//! against the in-repo EWS server, with Basic and NTLM, impersonation and the room's own
+//! account; faults keep the cached agenda and say what to fix.
+
+mod support;
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use serde_json::Value;
+use support::*;
+
+const ROOM: &str = "confrm2@contoso.com";
+const NOW: &str = "2026-11-23T07:00:00Z";
+
+fn at(day: u32, h: u32, m: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, day, h, m, 0).unwrap()
+}
+
+/// The room's calendar: a recurring series (one occurrence moved, one deleted), an
+/// all-day meeting, a private and a cancelled meeting, Teams and Lync links, an
+/// invitation whose body the mailbox stripped, and a meeting across the DST change of
+/// 2027-03-28 in Stockholm (outside the window: must not appear).
+fn room_mailbox() -> Mailbox {
+    Mailbox::new(ROOM, "Conference Room 2").with_items([
+        CalendarItem::new("Weekly sync", at(23, 8, 0), at(23, 8, 30))
+            .organizer("Ana Lindqvist", "ana@contoso.com")
+            .html_body("<html><body><p>Agenda</p><a href=\"https://teams.microsoft.com/l/meetup-join/19%3ameeting_Zm9v%40thread.v2/0?context=%7b%7d\">Click here to join the meeting</a></body></html>")
+            .recurring(Duration::days(1), 4)
+            .modify_occurrence(2, Duration::hours(2), Some("Weekly sync (moved)"))
+            .delete_occurrence(3),
+        CalendarItem::new("Board review", at(23, 10, 0), at(23, 11, 0))
+            .organizer("Jonas Berg", "jonas@contoso.com")
+            .location("Conference Room 2")
+            .join_online_meeting_url("https://meet.contoso.com/jonas/K7QX2P4M")
+            .html_body("<html><body><a href=\"https://meet.contoso.com/jonas/K7QX2P4M\">Join Lync Meeting</a></body></html>"),
+        CalendarItem::new("Salary talk", at(23, 12, 0), at(23, 12, 30))
+            .organizer("Min-jun Kim", "minjun@contoso.com")
+            .sensitivity(Sensitivity::Private)
+            .text_body("Private details"),
+        CalendarItem::new("Vendor demo", at(23, 13, 0), at(23, 14, 0))
+            .organizer("Sara Holm", "sara@contoso.com")
+            .cancelled()
+            .text_body("Cancelled: see you next week"),
+        CalendarItem::new("Retro", at(23, 15, 0), at(23, 15, 30))
+            .organizer("Lars Ek", "lars@contoso.com")
+            .html_body("<html><body></body></html>"),
+        CalendarItem::new("Company day", at(22, 23, 0), at(23, 23, 0))
+            .organizer("Facilities", "facilities@contoso.com")
+            .all_day()
+            .free_busy(FreeBusyStatus::Free)
+            .text_body("No link here"),
+        CalendarItem::new("Far future", at(23, 8, 0) + Duration::days(125), at(23, 9, 0) + Duration::days(125)),
+    ])
+}
+
+struct Console {
+    dir: tempfile::TempDir,
+}
+
+impl Console {
+    fn new() -> Console {
+        Console {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_room-console"))
+            .arg("--data-dir")
+            .arg(self.data())
+            .args(args)
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap()
+    }
+
+    fn provision(&self, server: &EwsServer, source: &str, auth: &str, account: (&str, &str)) {
+        let ca = self.dir.path().join("ca.pem");
+        std::fs::write(&ca, server.ca_pem()).unwrap();
+        let service_account = if source == "ews-impersonation" {
+            format!(
+                "<ServiceAccount><Username>{}</Username><Password>{}</Password></ServiceAccount>",
+                account.0, account.1
+            )
+        } else {
+            String::new()
+        };
+        let room_password = if source == "ews-room-account" {
+            format!(
+                "<DomainUsername>{}</DomainUsername><Password>{}</Password>",
+                account.0, account.1
+            )
+        } else {
+            String::new()
+        };
+        let xml = format!(
+            r#"<RoomConsoleSettings>
+  <RoomAccount>
+    <DisplayName>Conference Room 2</DisplayName>
+    <SignInAddress>{ROOM}</SignInAddress>
+    <ExchangeAddress>{ROOM}</ExchangeAddress>
+    {room_password}
+  </RoomAccount>
+  <Calendar>
+    <Source>{source}</Source>
+    <EwsUrl>{url}</EwsUrl>
+    <Authentication>{auth}</Authentication>
+    {service_account}
+    <TrustedCaFile>{ca}</TrustedCaFile>
+  </Calendar>
+  <Device><TimeZone>Europe/Stockholm</TimeZone></Device>
+</RoomConsoleSettings>"#,
+            url = server.url(),
+            ca = ca.display()
+        );
+        let file = self.dir.path().join("RoomConsoleSettings.xml");
+        std::fs::write(&file, xml).unwrap();
+        let out = self.run(&["provision", file.to_str().unwrap()]);
+        assert!(
+            out.status.success(),
+            "provision failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn sync_once(&self) -> Output {
+        self.run(&["sync", "--once", "--now", NOW])
+    }
+
+    fn agenda(&self) -> Vec<Value> {
+        let out = self.run(&["agenda", "--json", "--date", "2026-11-23"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Value>(&out.stdout)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+
+    fn status(&self) -> Value {
+        let out = self.run(&["status", "--json"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+}
+
+fn by_subject<'a>(agenda: &'a [Value], subject: &str) -> &'a Value {
+    agenda
+        .iter()
+        .find(|m| m["subject"] == subject)
+        .unwrap_or_else(|| panic!("{subject} not in {agenda:#?}"))
+}
+
+fn assert_full_agenda(agenda: &[Value]) {
+    let weekly = by_subject(agenda, "Weekly sync");
+    assert_eq!(
+        weekly["start"], "2026-11-23T09:00:00+01:00",
+        "Stockholm time"
+    );
+    assert_eq!(weekly["join"]["provider"], "teams");
+    let lync = by_subject(agenda, "Board review");
+    assert_eq!(lync["join"]["provider"], "sfb");
+    assert_eq!(
+        lync["join"]["url"],
+        "https://meet.contoso.com/jonas/K7QX2P4M"
+    );
+    assert_eq!(lync["organizer"]["email"], "jonas@contoso.com");
+    let private = agenda
+        .iter()
+        .find(|m| m["private"] == true)
+        .expect("private meeting");
+    assert_eq!(private["subject"], Value::Null);
+    assert_eq!(by_subject(agenda, "Vendor demo")["cancelled"], true);
+    assert_eq!(
+        by_subject(agenda, "Retro")["no_join_reason"],
+        "body_removed"
+    );
+    let all_day = by_subject(agenda, "Company day");
+    assert_eq!(all_day["all_day"], true);
+    assert_eq!(all_day["start"], "2026-11-23T00:00:00+01:00");
+    assert_eq!(all_day["no_join_reason"], "no_link");
+    assert_eq!(agenda.len(), 6, "{agenda:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn impersonation_with_ntlm_over_https() {
+    let server = EwsServer::start(
+        ServerConfig::new(ExchangeVersion::Exchange2019, AuthMode::Ntlm)
+            .with_account(
+                Account::new("CONTOSO\\mailboxservice", "S3rvice!pw").impersonating(&[ROOM]),
+            )
+            .with_mailbox(room_mailbox()),
+    )
+    .await
+    .unwrap();
+    let console = Console::new();
+    console.provision(
+        &server,
+        "ews-impersonation",
+        "ntlm",
+        ("CONTOSO\\mailboxservice", "S3rvice!pw"),
+    );
+    let out = tokio::task::block_in_place(|| console.sync_once());
+    assert!(
+        out.status.success(),
+        "sync failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_full_agenda(&tokio::task::block_in_place(|| console.agenda()));
+
+    let requests = server.requests();
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.impersonated.as_deref() == Some(ROOM))
+    );
+    assert!(
+        requests.iter().all(|r| !r.anchor_mailbox_warning),
+        "X-AnchorMailbox on every request"
+    );
+    let status = tokio::task::block_in_place(|| console.status());
+    assert_eq!(status["sync"]["state"], "ok");
+    assert!(
+        status["server"]
+            .as_str()
+            .unwrap()
+            .contains("Exchange Server 2019"),
+        "{status}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn room_account_with_basic_over_https() {
+    let server = EwsServer::start(
+        ServerConfig::new(ExchangeVersion::Exchange2016, AuthMode::Basic)
+            .with_account(Account::new("CONTOSO\\confrm2", "R00m!pw").with_own_mailbox(ROOM))
+            .with_mailbox(room_mailbox()),
+    )
+    .await
+    .unwrap();
+    let console = Console::new();
+    console.provision(
+        &server,
+        "ews-room-account",
+        "basic",
+        ("CONTOSO\\confrm2", "R00m!pw"),
+    );
+    let out = tokio::task::block_in_place(|| console.sync_once());
+    assert!(
+        out.status.success(),
+        "sync failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_full_agenda(&tokio::task::block_in_place(|| console.agenda()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_poll_is_one_small_request_and_changes_are_fetched_alone() {
+    let server = EwsServer::start(
+        ServerConfig::new(ExchangeVersion::Exchange2019, AuthMode::Basic)
+            .with_account(Account::new("CONTOSO\\confrm2", "R00m!pw").with_own_mailbox(ROOM))
+            .with_mailbox(room_mailbox()),
+    )
+    .await
+    .unwrap();
+    let console = Console::new();
+    console.provision(
+        &server,
+        "ews-room-account",
+        "basic",
+        ("CONTOSO\\confrm2", "R00m!pw"),
+    );
+    assert!(
+        tokio::task::block_in_place(|| console.sync_once())
+            .status
+            .success()
+    );
+
+    server.clear_requests();
+    assert!(
+        tokio::task::block_in_place(|| console.sync_once())
+            .status
+            .success()
+    );
+    let idle: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| r.operation.clone())
+        .collect();
+    assert_eq!(idle, ["SyncFolderItems"], "an idle poll costs one request");
+
+    let mailbox = server.mailbox(ROOM).unwrap();
+    let id = mailbox.id_of("Retro").unwrap();
+    mailbox.modify(&id, |item| item.subject = "Retro (new room)".into());
+    server.clear_requests();
+    assert!(
+        tokio::task::block_in_place(|| console.sync_once())
+            .status
+            .success()
+    );
+    let get_items: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.operation == "GetItem")
+        .collect();
+    assert_eq!(get_items.len(), 1);
+    let body = String::from_utf8_lossy(&get_items[0].body).to_string();
+    assert_eq!(
+        body.matches("ItemId ").count(),
+        1,
+        "only the changed item is fetched: {body}"
+    );
+    let agenda = tokio::task::block_in_place(|| console.agenda());
+    by_subject(&agenda, "Retro (new room)");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn faults_keep_the_cached_agenda_and_say_what_to_fix() {
+    let server = EwsServer::start(
+        ServerConfig::new(ExchangeVersion::Exchange2019, AuthMode::Basic)
+            .with_account(
+                Account::new("CONTOSO\\mailboxservice", "S3rvice!pw").impersonating(&[ROOM]),
+            )
+            .with_mailbox(room_mailbox()),
+    )
+    .await
+    .unwrap();
+    let console = Console::new();
+    console.provision(
+        &server,
+        "ews-impersonation",
+        "basic",
+        ("CONTOSO\\mailboxservice", "S3rvice!pw"),
+    );
+    assert!(
+        tokio::task::block_in_place(|| console.sync_once())
+            .status
+            .success()
+    );
+
+    let faults = [
+        (Fault::ServerBusy { back_off_ms: 29571 }, "throttled"),
+        (
+            Fault::Http503 {
+                retry_after: Some(120),
+            },
+            "throttled",
+        ),
+        (Fault::IisHtmlError, "server_error"),
+        (Fault::TruncatedXml, "server_error"),
+        (Fault::Empty200, "server_error"),
+        (Fault::Unauthorized, "sign_in_failed"),
+        (Fault::Forbidden403, "permission_denied"),
+    ];
+    for (fault, state) in faults {
+        server.inject(fault.clone(), Times::UntilCleared);
+        let out = tokio::task::block_in_place(|| console.sync_once());
+        assert!(!out.status.success(), "{fault:?} must fail the sync");
+        assert_full_agenda(&tokio::task::block_in_place(|| console.agenda()));
+        let status = tokio::task::block_in_place(|| console.status());
+        assert_eq!(status["sync"]["state"], state, "{fault:?}: {status}");
+        assert!(
+            status["sync"]["last_error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty())
+        );
+        server.clear_faults();
+    }
+    // The console recovers by itself once the fault clears.
+    assert!(
+        tokio::task::block_in_place(|| console.sync_once())
+            .status
+            .success()
+    );
+    assert_eq!(
+        tokio::task::block_in_place(|| console.status())["sync"]["state"],
+        "ok"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn impersonation_denied_names_the_fix() {
+    let server = EwsServer::start(
+        ServerConfig::new(ExchangeVersion::Exchange2019, AuthMode::Basic)
+            .with_account(Account::new("mailboxservice@contoso.com", "S3rvice!pw"))
+            .with_mailbox(room_mailbox()),
+    )
+    .await
+    .unwrap();
+    let console = Console::new();
+    console.provision(
+        &server,
+        "ews-impersonation",
+        "basic",
+        ("mailboxservice@contoso.com", "S3rvice!pw"),
+    );
+    let out = tokio::task::block_in_place(|| console.sync_once());
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("New-ManagementRoleAssignment"), "{stderr}");
+    assert!(stderr.contains("ApplicationImpersonation"), "{stderr}");
+    let status = tokio::task::block_in_place(|| console.status());
+    assert_eq!(status["sync"]["state"], "permission_denied");
+}
