@@ -12,8 +12,8 @@ use crate::content::reading::{InputError, SignalReading, VideoMode};
 pub const VIDEO_GROUP_HINT: &str = "add the service user to the video group";
 
 /// The video mode of detected timings. The refresh rate is the pixel clock over the
-/// total (blanking included) frame size; for interlaced signals it is the field rate,
-/// as the kernel prints it. `None` for empty timings.
+/// total (blanking included) frame size; for interlaced signals it is the field rate.
+/// `None` for empty timings; arithmetic saturates, so nonsense timings never panic.
 pub fn mode_of(bt: &v4l2_bt_timings) -> Option<VideoMode> {
     let (width, height, pixelclock) = (bt.width, bt.height, bt.pixelclock);
     if width == 0 || height == 0 {
@@ -27,17 +27,21 @@ pub fn mode_of(bt: &v4l2_bt_timings) -> Option<VideoMode> {
         + u64::from(bt.vfrontporch)
         + u64::from(bt.vsync)
         + u64::from(bt.vbackporch);
+    // Two fields per frame: the field rate is twice the frame rate.
+    let mut fields_per_frame = 1;
     if bt.interlaced != 0 {
         total_height +=
             u64::from(bt.il_vfrontporch) + u64::from(bt.il_vsync) + u64::from(bt.il_vbackporch);
-        total_height /= 2;
+        fields_per_frame = 2;
     }
-    let total = total_width * total_height;
+    let total = total_width.saturating_mul(total_height);
     // Rounded to the nearest millihertz; zero when the totals are missing.
-    let refresh_millihertz = (pixelclock.saturating_mul(1000).saturating_add(total / 2))
-        .checked_div(total)
-        .and_then(|rate| u32::try_from(rate).ok())
-        .unwrap_or(0);
+    let refresh_millihertz = (pixelclock
+        .saturating_mul(1000 * fields_per_frame)
+        .saturating_add(total / 2))
+    .checked_div(total)
+    .and_then(|rate| u32::try_from(rate).ok())
+    .unwrap_or(0);
     Some(VideoMode {
         width,
         height,
