@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use room_console::content::control::ControlCommand;
+use room_console::content::drm::{DrmConnector, DrmConnectorSource};
 use room_console::content::status_file::StatusFileSource;
 use room_console::content::{
     ContentEvent, ContentWatcher, InputSource, MachineConfig, simulated_input,
@@ -151,4 +153,55 @@ async fn the_watcher_stops_when_nobody_listens() {
         .spawn(events)
         .await
         .unwrap();
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_drm_connector_on_a_fake_sysfs_opens_and_closes_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let connector_dir = dir.path().join("class/drm/card0-HDMI-A-1");
+    std::fs::create_dir_all(&connector_dir).unwrap();
+    let status = connector_dir.join("status");
+    std::fs::write(&status, "disconnected\n").unwrap();
+    let connector = DrmConnector::at(dir.path(), "card0-HDMI-A-1");
+    let mut events = watch(DrmConnectorSource::new(connector));
+    assert_quiet(&mut events, Duration::from_secs(5)).await;
+
+    // Whether or not this machine lets us hear hot-plug uevents, the slow re-read
+    // finds the change.
+    std::fs::write(&status, "connected\n").unwrap();
+    assert_eq!(
+        events.recv().await.unwrap(),
+        ContentEvent::ShowContent {
+            input: "drm:card0-HDMI-A-1".into(),
+            resolution: None,
+            can_preview: false,
+        }
+    );
+    std::fs::write(&status, "disconnected\n").unwrap();
+    assert_eq!(
+        events.recv().await.unwrap(),
+        ContentEvent::HideContent {
+            input: "drm:card0-HDMI-A-1".into()
+        }
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn control_commands_plug_the_simulated_input() {
+    let (source, switch) = simulated_input();
+    let mut events = watch(source);
+    for (command, plugged_in) in [
+        (ControlCommand::ContentConnect, Some(true)),
+        (ControlCommand::ContentDisconnect, Some(false)),
+        (ControlCommand::Ping, None),
+    ] {
+        assert_eq!(command.plugs_simulated_input(), plugged_in);
+    }
+    if let Some(plug) = ControlCommand::ContentConnect.plugs_simulated_input() {
+        switch.set(plug);
+    }
+    assert!(matches!(
+        events.recv().await,
+        Some(ContentEvent::ShowContent { .. })
+    ));
 }

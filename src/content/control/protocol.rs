@@ -42,6 +42,18 @@ impl FromStr for ControlCommand {
     }
 }
 
+impl ControlCommand {
+    /// What the command does to the simulated input: plug in (`Some(true)`), unplug
+    /// (`Some(false)`), or nothing.
+    pub fn plugs_simulated_input(self) -> Option<bool> {
+        match self {
+            ControlCommand::ContentConnect => Some(true),
+            ControlCommand::ContentDisconnect => Some(false),
+            ControlCommand::Ping => None,
+        }
+    }
+}
+
 impl fmt::Display for ControlCommand {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
