@@ -6,6 +6,7 @@
 pub mod calendar;
 pub mod cli;
 pub mod clock;
+pub mod content;
 pub mod device;
 pub mod ews;
 pub mod join;
