@@ -1,6 +1,8 @@
 //! The command line: `room-console [--data-dir DIR] [COMMAND]`, one function per command.
 
 mod agenda;
+mod background;
+mod content;
 mod provision;
 mod run;
 mod screenshot;
@@ -37,6 +39,8 @@ pub enum Command {
     Run(run::RunArgs),
     /// Print the cached agenda in the device's time zone
     Agenda(agenda::AgendaArgs),
+    /// Plug or unplug the simulated content input of the running console
+    Content(content::ContentArgs),
     /// Apply a provisioning file (RoomConsoleSettings.xml), all or nothing
     Provision(provision::ProvisionArgs),
     /// Render a screen to a PNG file, without a display
@@ -73,6 +77,7 @@ pub fn main(cli: Cli) -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Run(run::RunArgs::default())) {
         Command::Run(args) => run::run(&data_dir, &args),
         Command::Agenda(args) => agenda::agenda(&data_dir, &args),
+        Command::Content(args) => content::content(&data_dir, &args),
         Command::Provision(args) => provision::provision(&data_dir, &args),
         Command::Screenshot(args) => screenshot::screenshot(&data_dir, &args),
         Command::Sync(args) => sync::sync(&data_dir, &args),

@@ -3,22 +3,15 @@
 //! A provisioning file dropped in the data dir is applied first; the calendar sync runs
 //! on a tokio runtime in the background and never blocks the screen.
 
-use std::sync::Arc;
-
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use clap::Args;
 use slint::ComponentHandle;
 
-use super::source::{AgendaSource, load_configured};
-use crate::clock::{Clock, SystemClock};
+use super::background;
+use super::source::AgendaSource;
 use crate::device::paths::DataDir;
 use crate::settings::provision::apply_dropped;
-use crate::sources::configured::ConfiguredSource;
-use crate::store::Store;
-use crate::sync::backoff::Backoff;
-use crate::sync::engine::SyncEngine;
-use crate::sync::task::{self, SyncHandle};
 use crate::ui::AppWindow;
 use crate::ui::controller::{HomeController, RoomInfo};
 
@@ -41,11 +34,17 @@ pub fn run(data_dir: &DataDir, args: &RunArgs) -> Result<()> {
     apply_provisioning_file(data_dir);
     let (source, room) = AgendaSource::open(data_dir, args.demo)?;
     tracing::info!(data_dir = %data_dir.path().display(), room = %room.name, "starting");
+    let runtime = background::start_runtime()?;
     let sync = match source {
-        AgendaSource::Cache(_) => Some(start_background_sync(data_dir, args.allow_insecure_http)?),
+        AgendaSource::Cache(_) => Some(background::start_sync(
+            &runtime,
+            data_dir,
+            args.allow_insecure_http,
+        )?),
         AgendaSource::Demo => None,
     };
     let app = AppWindow::new().map_err(explain_window_error)?;
+    background::start_content(&runtime, &app, data_dir, &room.content);
     let tz = room.tz;
     let _home = HomeController::start(
         &app,
@@ -71,38 +70,6 @@ fn apply_provisioning_file(data_dir: &DataDir) {
         Some(Ok(summary)) => tracing::info!("provisioning file applied:\n{summary}"),
         Some(Err(err)) => tracing::error!("provisioning file rejected: {err}"),
     }
-}
-
-/// Starts the sync task on a tokio runtime of its own thread.
-fn start_background_sync(data_dir: &DataDir, allow_insecure_http: bool) -> Result<SyncHandle> {
-    let (settings, secrets) = load_configured(data_dir)?;
-    let store = Store::open(&data_dir.agenda_db())?;
-    let tz = crate::clock::device_time_zone(settings.device.time_zone.as_deref());
-    let interval = settings.calendar.sync_interval();
-    let source = ConfiguredSource::new(settings, secrets, allow_insecure_http);
-    let engine = SyncEngine::new(source, store, tz, interval, Backoff::new(fastrand::u64(..)));
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("sync")
-        .enable_all()
-        .build()
-        .context("cannot start the sync runtime")?;
-    let (sender, receiver) = std::sync::mpsc::channel();
-    // The runtime lives on its own thread as long as the process does.
-    std::thread::Builder::new()
-        .name("sync-runtime".into())
-        .spawn(move || {
-            runtime.block_on(async move {
-                let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-                let _ = sender.send(task::spawn(engine, clock));
-                std::future::pending::<()>().await;
-            });
-        })
-        .context("cannot start the sync thread")?;
-    let handle = receiver
-        .recv()
-        .context("the sync thread stopped before it started")?;
-    Ok(handle)
 }
 
 /// Picks the Slint backend: Linux KMS on the device, a window on a desktop.

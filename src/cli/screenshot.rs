@@ -1,6 +1,7 @@
 //! `room-console screenshot`: renders a screen to PNG without a display, at a fixed
 //! instant, from the cache or the demo agenda.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
@@ -9,8 +10,10 @@ use clap::{Args, ValueEnum};
 use slint::{ComponentHandle, PhysicalSize};
 
 use super::source::AgendaSource;
+use crate::content::{ContentEvent, VideoMode};
 use crate::device::paths::DataDir;
 use crate::ui::AppWindow;
+use crate::ui::content::ContentPanel;
 use crate::ui::headless::{Headless, write_png};
 use crate::ui::home::HomeModels;
 use crate::ui::home_model::{Banner, BannerKind, HomeInputs, build};
@@ -22,6 +25,10 @@ pub enum Screen {
     Home,
     /// The "Joining…" overlay with the link and its QR code, for the next joinable meeting
     JoinOverlay,
+    /// The shared-content window, as when a laptop is plugged in
+    Content,
+    /// The "Content detected — Show" prompt (auto-share off)
+    ContentPrompt,
 }
 
 #[derive(Debug, Args)]
@@ -84,9 +91,37 @@ pub fn screenshot(data_dir: &DataDir, args: &ScreenshotArgs) -> Result<()> {
         };
         crate::ui::join_overlay::show(&app, meeting);
     }
+    if let Some(auto_share) = match args.screen {
+        Screen::Content => Some(true),
+        Screen::ContentPrompt => Some(false),
+        _ => None,
+    } {
+        show_sample_content(&app, auto_share);
+    }
     app.show().context("cannot show the window")?;
     let buffer = headless.render();
     write_png(&buffer, &args.out)?;
     println!("{}", args.out.display());
     Ok(())
+}
+
+/// The content window as a 1080p laptop on the HDMI input would open it.
+fn show_sample_content(app: &AppWindow, auto_share: bool) {
+    let input = "drm:card0-HDMI-A-1".to_owned();
+    let names = HashMap::from([(input.clone(), "HDMI input".to_owned())]);
+    let mut panel = ContentPanel::default();
+    panel.on_event(
+        &ContentEvent::ShowContent {
+            input,
+            resolution: Some(VideoMode {
+                width: 1920,
+                height: 1080,
+                refresh_millihertz: 60_000,
+            }),
+            can_preview: false,
+        },
+        auto_share,
+        &names,
+    );
+    panel.apply(app);
 }

@@ -3,6 +3,7 @@
 
 slint::include_modules!();
 
+pub mod content;
 pub mod controller;
 pub mod headless;
 pub mod home;

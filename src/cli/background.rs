@@ -1,0 +1,149 @@
+//! The console's background work for `run`: one tokio runtime on its own thread, the
+//! calendar sync task, and the content watcher with the control socket, bridged to the UI
+//! thread with `slint::invoke_from_event_loop`. Nothing here blocks the screen.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use anyhow::{Context, Result};
+use slint::ComponentHandle;
+use tokio::runtime::Handle;
+use tokio::sync::mpsc;
+
+use super::source::load_configured;
+use crate::clock::{Clock, SystemClock};
+use crate::content::control::{ControlServer, control_socket_path};
+use crate::content::{
+    ContentEvent, ContentWatcher, InputSetting, MachineConfig, Roots, Sources, build_sources,
+};
+use crate::device::paths::DataDir;
+use crate::settings::ContentSettings;
+use crate::sources::configured::ConfiguredSource;
+use crate::store::Store;
+use crate::sync::backoff::Backoff;
+use crate::sync::engine::SyncEngine;
+use crate::sync::task::{self, SyncHandle};
+use crate::ui::content::ContentPanel;
+use crate::ui::{AppWindow, ContentAdapter};
+
+/// Starts the background runtime; it lives as long as the process.
+pub fn start_runtime() -> Result<Handle> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("background")
+        .enable_all()
+        .build()
+        .context("cannot start the background runtime")?;
+    let handle = runtime.handle().clone();
+    std::thread::Builder::new()
+        .name("background-runtime".into())
+        .spawn(move || runtime.block_on(std::future::pending::<()>()))
+        .context("cannot start the background thread")?;
+    Ok(handle)
+}
+
+/// Starts the sync task for the configured room.
+pub fn start_sync(
+    runtime: &Handle,
+    data_dir: &DataDir,
+    allow_insecure_http: bool,
+) -> Result<SyncHandle> {
+    let (settings, secrets) = load_configured(data_dir)?;
+    let store = Store::open(&data_dir.agenda_db())?;
+    let tz = crate::clock::device_time_zone(settings.device.time_zone.as_deref());
+    let interval = settings.calendar.sync_interval();
+    let source = ConfiguredSource::new(settings, secrets, allow_insecure_http);
+    let engine = SyncEngine::new(source, store, tz, interval, Backoff::new(fastrand::u64(..)));
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let _entered = runtime.enter();
+    Ok(task::spawn(engine, clock))
+}
+
+/// Watches the content input and pops the shared-content window up and down; listens on
+/// the control socket for `room-console content connect|disconnect`.
+pub fn start_content(
+    runtime: &Handle,
+    app: &AppWindow,
+    data_dir: &DataDir,
+    settings: &ContentSettings,
+) {
+    let setting = settings
+        .input
+        .parse::<InputSetting>()
+        .unwrap_or_else(|err| {
+            tracing::error!("content input setting refused, using auto: {err}");
+            InputSetting::Auto
+        });
+    let Sources { inputs, simulated } = build_sources(&setting, &Roots::system());
+    let names: HashMap<String, String> = inputs
+        .iter()
+        .map(|source| (source.id().to_owned(), source.describe().name))
+        .collect();
+    tracing::info!(inputs = ?names.values().collect::<Vec<_>>(), "content inputs");
+    let _entered = runtime.enter();
+
+    let (events_tx, mut events_rx) = mpsc::channel::<ContentEvent>(16);
+    ContentWatcher::new(
+        inputs,
+        MachineConfig::with_grace_seconds(settings.grace_seconds),
+    )
+    .spawn(events_tx);
+
+    let socket = control_socket_path(|k| std::env::var(k).ok(), data_dir.path());
+    match ControlServer::bind(&socket) {
+        Ok(server) => {
+            let (commands_tx, mut commands_rx) = mpsc::channel(8);
+            runtime.spawn(server.serve(commands_tx));
+            runtime.spawn(async move {
+                while let Some(command) = commands_rx.recv().await {
+                    if let (Some(plugged), Some(switch)) =
+                        (command.plugs_simulated_input(), &simulated)
+                    {
+                        switch.set(plugged);
+                    }
+                }
+            });
+        }
+        Err(err) => tracing::warn!("no control socket: {err}"),
+    }
+
+    let panel = Arc::new(Mutex::new(ContentPanel::default()));
+    let auto_share = settings.auto_share;
+    let weak = app.as_weak();
+    let bridge_panel = panel.clone();
+    runtime.spawn(async move {
+        while let Some(event) = events_rx.recv().await {
+            let (weak, panel, names) = (weak.clone(), bridge_panel.clone(), names.clone());
+            let delivered = slint::invoke_from_event_loop(move || {
+                if let Some(app) = weak.upgrade() {
+                    let mut panel = panel.lock().unwrap_or_else(|e| e.into_inner());
+                    panel.on_event(&event, auto_share, &names);
+                    panel.apply(&app);
+                }
+            });
+            if delivered.is_err() {
+                break; // the UI has gone
+            }
+        }
+    });
+
+    let adapter = app.global::<ContentAdapter>();
+    adapter.on_hide(panel_action(app, &panel, ContentPanel::hide));
+    adapter.on_show(panel_action(app, &panel, ContentPanel::show));
+}
+
+/// A button handler that changes the panel and puts it on the window.
+fn panel_action(
+    app: &AppWindow,
+    panel: &Arc<Mutex<ContentPanel>>,
+    action: fn(&mut ContentPanel),
+) -> impl Fn() + 'static {
+    let (weak, panel) = (app.as_weak(), panel.clone());
+    move || {
+        if let Some(app) = weak.upgrade() {
+            let mut panel = panel.lock().unwrap_or_else(|e| e.into_inner());
+            action(&mut panel);
+            panel.apply(&app);
+        }
+    }
+}
