@@ -6,7 +6,7 @@ use std::hint::black_box;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use criterion::{Criterion, criterion_group, criterion_main};
-use room_console::calendar::{FreeBusy, Meeting, MeetingTime, Occurrence, Person};
+use room_console::calendar::demo::synthetic_agenda;
 use room_console::store::Store;
 
 const MEETINGS: i64 = 5_000;
@@ -18,59 +18,11 @@ fn first_day() -> DateTime<Utc> {
         .expect("valid instant")
 }
 
-/// 5,000 meetings of 15 to 120 minutes packed over 60 days, plus a weekly all-day item.
-fn agenda() -> Vec<Meeting> {
-    let per_day = MEETINGS / DAYS + 1;
-    let mut meetings: Vec<Meeting> = (0..MEETINGS)
-        .map(|n| {
-            let start =
-                first_day() + Duration::days(n / per_day) + Duration::minutes((n % per_day) * 10);
-            let time = MeetingTime::Timed {
-                start,
-                end: start + Duration::minutes(15 * (1 + n % 8)),
-            };
-            meeting(format!("meeting-{n:05}"), time)
-        })
-        .collect();
-    let start_date = first_day().date_naive();
-    meetings.extend((0..DAYS).step_by(7).map(|d| {
-        let date = start_date + Duration::days(d);
-        let time = MeetingTime::AllDay {
-            first: date,
-            last: date,
-        };
-        meeting(format!("all-day-{d:02}"), time)
-    }));
-    meetings
-}
-
-fn meeting(id: String, time: MeetingTime) -> Meeting {
-    Meeting {
-        change_key: Some(format!("ck-{id}")),
-        series_id: None,
-        occurrence: Occurrence::Single,
-        subject: Some(format!("Subject of {id}")),
-        organizer: Person {
-            name: Some("Organizer".to_owned()),
-            email: Some("organizer@example.com".to_owned()),
-        },
-        location: Some("Room 4.12".to_owned()),
-        time,
-        time_zone: Some("W. Europe Standard Time".to_owned()),
-        private: false,
-        cancelled: false,
-        free_busy: FreeBusy::Busy,
-        join: None,
-        no_join_reason: None,
-        id,
-    }
-}
-
 fn day_query(c: &mut Criterion) {
     let tz: Tz = "Europe/Stockholm".parse().expect("known zone");
     let dir = tempfile::tempdir().expect("temporary folder");
     let path = dir.path().join("agenda.sqlite3");
-    let agenda = agenda();
+    let agenda = synthetic_agenda(first_day(), MEETINGS, DAYS);
     let (from, to) = (first_day(), first_day() + Duration::days(DAYS + 1));
     Store::open(&path)
         .and_then(|mut store| store.replace_window(from, to, &agenda, &tz))

@@ -2,7 +2,7 @@
 //! the product on a fresh machine (private, all-day, cancelled, recurring meetings and
 //! several join providers).
 
-use chrono::{Duration, NaiveDate, NaiveTime, TimeZone};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use super::{FreeBusy, Meeting, MeetingTime, Occurrence, Person};
@@ -212,6 +212,54 @@ fn timed_meeting(entry: &DemoEntry, day: NaiveDate, tz: &Tz) -> Option<Meeting> 
         }),
         no_join_reason: entry.no_join,
     })
+}
+
+/// `count` meetings of 15 to 120 minutes packed over `days` days from `first`, plus a
+/// weekly all-day item: a large cache for benchmarks and load tests.
+pub fn synthetic_agenda(first: DateTime<Utc>, count: i64, days: i64) -> Vec<Meeting> {
+    let per_day = count / days + 1;
+    let mut meetings: Vec<Meeting> = (0..count)
+        .map(|n| {
+            let start = first + Duration::days(n / per_day) + Duration::minutes((n % per_day) * 10);
+            let time = MeetingTime::Timed {
+                start,
+                end: start + Duration::minutes(15 * (1 + n % 8)),
+            };
+            synthetic_meeting(format!("meeting-{n:05}"), time)
+        })
+        .collect();
+    let start_date = first.date_naive();
+    meetings.extend((0..days).step_by(7).map(|d| {
+        let date = start_date + Duration::days(d);
+        let time = MeetingTime::AllDay {
+            first: date,
+            last: date,
+        };
+        synthetic_meeting(format!("all-day-{d:02}"), time)
+    }));
+    meetings
+}
+
+fn synthetic_meeting(id: String, time: MeetingTime) -> Meeting {
+    Meeting {
+        change_key: Some(format!("ck-{id}")),
+        series_id: None,
+        occurrence: Occurrence::Single,
+        subject: Some(format!("Subject of {id}")),
+        organizer: Person {
+            name: Some("Organizer".to_owned()),
+            email: Some("organizer@example.com".to_owned()),
+        },
+        location: Some("Room 4.12".to_owned()),
+        time,
+        time_zone: Some("W. Europe Standard Time".to_owned()),
+        private: false,
+        cancelled: false,
+        free_busy: FreeBusy::Busy,
+        join: None,
+        no_join_reason: None,
+        id,
+    }
 }
 
 #[cfg(test)]

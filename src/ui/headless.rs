@@ -2,7 +2,7 @@
 //! time that only moves when told. It serves `room-console screenshot`, the UI tests
 //! (tap by position, read state back) and the rendering benchmarks.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::path::Path;
 use std::rc::Rc;
 use std::time::Duration;
@@ -45,13 +45,16 @@ pub struct Headless {
     window: Rc<MinimalSoftwareWindow>,
     elapsed: Rc<Cell<Duration>>,
     size: PhysicalSize,
+    /// The frame buffer, kept between frames so only what changed is redrawn, as on the
+    /// device's display.
+    frame: RefCell<SharedPixelBuffer<Rgb8Pixel>>,
 }
 
 impl Headless {
     /// Installs the headless platform on this thread with a panel of `size` pixels.
     /// Slint allows one platform per thread: call it once, before creating components.
     pub fn install(size: PhysicalSize) -> Result<Headless> {
-        let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
+        let window = MinimalSoftwareWindow::new(RepaintBufferType::ReusedBuffer);
         let elapsed = Rc::new(Cell::new(Duration::ZERO));
         slint::platform::set_platform(Box::new(HeadlessPlatform {
             window: window.clone(),
@@ -66,6 +69,7 @@ impl Headless {
             window,
             elapsed,
             size,
+            frame: RefCell::new(SharedPixelBuffer::new(size.width, size.height)),
         })
     }
 
@@ -80,16 +84,26 @@ impl Headless {
         slint::platform::update_timers_and_animations();
     }
 
-    /// Renders the whole window into a fresh RGB buffer.
+    /// Redraws what changed since the last frame and returns the whole frame.
     pub fn render(&self) -> SharedPixelBuffer<Rgb8Pixel> {
+        self.render_changes();
+        self.frame.borrow().clone()
+    }
+
+    /// Redraws what changed since the last frame; returns how many pixels were redrawn.
+    pub fn render_changes(&self) -> u64 {
         slint::platform::update_timers_and_animations();
-        let mut buffer = SharedPixelBuffer::<Rgb8Pixel>::new(self.size.width, self.size.height);
         let stride = self.size.width as usize;
-        self.window.request_redraw();
+        let mut frame = self.frame.borrow_mut();
+        let mut redrawn = 0;
         self.window.draw_if_needed(|renderer| {
-            renderer.render(buffer.make_mut_slice(), stride);
+            let region = renderer.render(frame.make_mut_slice(), stride);
+            redrawn = region
+                .iter()
+                .map(|(_, size)| u64::from(size.width) * u64::from(size.height))
+                .sum();
         });
-        buffer
+        redrawn
     }
 
     /// Taps (press and release) at a logical position, as a finger would.
