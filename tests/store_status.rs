@@ -147,7 +147,9 @@ fn cancelled_and_free_meetings_are_ignored() {
         status(&store, "2026-11-23T09:30:00Z"),
         RoomStatus::FreeUntil(at("2026-11-23T11:00:00Z"))
     );
-    let (current, next) = store.current_and_next(at("2026-11-23T09:30:00Z")).unwrap();
+    let (current, next) = store
+        .current_and_next(at("2026-11-23T09:30:00Z"), &stockholm())
+        .unwrap();
     assert_eq!(current, None);
     assert_eq!(next.map(|m| m.id).as_deref(), Some("real"));
 }
@@ -213,7 +215,9 @@ fn of_overlapping_meetings_the_one_on_now_started_last() {
         timed("standup", "2026-11-23T10:00:00Z", "2026-11-23T10:15:00Z"),
         timed("review", "2026-11-23T13:00:00Z", "2026-11-23T14:00:00Z"),
     ]);
-    let (current, next) = store.current_and_next(at("2026-11-23T10:05:00Z")).unwrap();
+    let (current, next) = store
+        .current_and_next(at("2026-11-23T10:05:00Z"), &stockholm())
+        .unwrap();
     assert_eq!(current.map(|m| m.id).as_deref(), Some("standup"));
     assert_eq!(next.map(|m| m.id).as_deref(), Some("review"));
     assert_eq!(
@@ -229,9 +233,13 @@ fn current_and_next_when_nothing_is_on() {
         "2026-11-23T13:00:00Z",
         "2026-11-23T14:00:00Z",
     )]);
-    let (current, next) = store.current_and_next(at("2026-11-23T09:00:00Z")).unwrap();
+    let (current, next) = store
+        .current_and_next(at("2026-11-23T09:00:00Z"), &stockholm())
+        .unwrap();
     assert_eq!(current, None);
     assert_eq!(next.map(|m| m.id).as_deref(), Some("later"));
-    let (current, next) = store.current_and_next(at("2026-11-23T15:00:00Z")).unwrap();
+    let (current, next) = store
+        .current_and_next(at("2026-11-23T15:00:00Z"), &stockholm())
+        .unwrap();
     assert_eq!((current, next), (None, None));
 }

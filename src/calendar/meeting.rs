@@ -151,6 +151,25 @@ pub struct Meeting {
 }
 
 impl Meeting {
+    /// Whether the meeting makes the room in use while it runs.
+    ///
+    /// Cancelled meetings never do. A timed meeting does when its free/busy status
+    /// occupies the room (busy, tentative, out of office, or unknown). An all-day meeting
+    /// does only when it is firmly busy or out of office: Outlook marks all-day items free
+    /// by default, and holidays or tentative all-day holds would otherwise show the room
+    /// as taken all day to people at the door, while a room closed for works is busy.
+    pub fn occupies_room(&self) -> bool {
+        if self.cancelled {
+            return false;
+        }
+        match self.time {
+            MeetingTime::Timed { .. } => self.free_busy.occupies_room(),
+            MeetingTime::AllDay { .. } => {
+                matches!(self.free_busy, FreeBusy::Busy | FreeBusy::OutOfOffice)
+            }
+        }
+    }
+
     /// The subject a person may see on the console: private meetings never show theirs.
     pub fn visible_subject(&self) -> Option<&str> {
         if self.private {

@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 
 use super::Meeting;
 
-/// Meetings this close together count as one stretch of "in use".
+/// Meetings closer together than this count as one stretch of "in use".
 const BACK_TO_BACK_GAP: Duration = Duration::minutes(1);
 
 /// The room's status at an instant, derived from the agenda.
@@ -26,12 +26,8 @@ pub enum RoomStatus {
     },
 }
 
-/// Whether a meeting makes the room "in use" for its time.
-fn occupies(meeting: &Meeting) -> bool {
-    !meeting.cancelled && meeting.free_busy.occupies_room()
-}
-
-/// The meeting that occupies the room at `now`: of several, the one that started first.
+/// The meeting that occupies the room at `now` (see [`Meeting::occupies_room`]): of
+/// overlapping ones, the one that started last.
 pub fn current_meeting<'a>(
     meetings: &'a [Meeting],
     now: DateTime<Utc>,
@@ -39,15 +35,15 @@ pub fn current_meeting<'a>(
 ) -> Option<&'a Meeting> {
     meetings
         .iter()
-        .filter(|m| occupies(m))
+        .filter(|m| m.occupies_room())
         .filter(|m| {
             let (start, end) = m.time.instants(tz);
             start <= now && now < end
         })
-        .min_by_key(|m| (m.time.is_all_day(), m.time.instants(tz).0))
+        .max_by_key(|m| (m.time.instants(tz).0, m.id.as_str()))
 }
 
-/// The next timed meeting to start after `now` that is not cancelled.
+/// The next meeting that occupies the room and starts after `now`.
 pub fn next_meeting<'a>(
     meetings: &'a [Meeting],
     now: DateTime<Utc>,
@@ -55,9 +51,9 @@ pub fn next_meeting<'a>(
 ) -> Option<&'a Meeting> {
     meetings
         .iter()
-        .filter(|m| !m.cancelled && !m.time.is_all_day())
+        .filter(|m| m.occupies_room())
         .filter(|m| m.time.instants(tz).0 > now)
-        .min_by_key(|m| m.time.instants(tz).0)
+        .min_by_key(|m| (m.time.instants(tz).0, m.id.as_str()))
 }
 
 /// The room's status at `now`, from the meetings given (typically the rest of the day).
@@ -68,9 +64,9 @@ pub fn room_status(meetings: &[Meeting], now: DateTime<Utc>, tz: &Tz) -> RoomSta
         loop {
             let extended = meetings
                 .iter()
-                .filter(|m| occupies(m))
+                .filter(|m| m.occupies_room())
                 .map(|m| m.time.instants(tz))
-                .filter(|(start, end)| *start <= until + BACK_TO_BACK_GAP && *end > until)
+                .filter(|(start, end)| *start < until + BACK_TO_BACK_GAP && *end > until)
                 .map(|(_, end)| end)
                 .max();
             match extended {
@@ -86,7 +82,7 @@ pub fn room_status(meetings: &[Meeting], now: DateTime<Utc>, tz: &Tz) -> RoomSta
     }
     meetings
         .iter()
-        .filter(|m| occupies(m))
+        .filter(|m| m.occupies_room())
         .map(|m| m.time.instants(tz).0)
         .filter(|start| *start > now)
         .min()
@@ -141,7 +137,7 @@ mod tests {
         let ms = [
             meeting("a", at(9, 0), at(10, 0)),
             meeting("b", at(10, 0), at(11, 0)),
-            meeting("c", at(11, 1), at(11, 30)),
+            meeting("c", at(11, 0) + Duration::seconds(30), at(11, 30)),
             meeting("d", at(13, 0), at(14, 0)),
         ];
         assert_eq!(

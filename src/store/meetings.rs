@@ -22,14 +22,6 @@ const INSERT_OR_REPLACE: &str = "INSERT OR REPLACE INTO meeting (id, change_key,
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
      ?19, ?20)";
 
-/// A meeting as stored, with the instants it covers (derived ones for all-day meetings).
-#[derive(Debug, Clone)]
-pub(crate) struct StoredMeeting {
-    pub meeting: Meeting,
-    pub start: DateTime<Utc>,
-    pub end: DateTime<Utc>,
-}
-
 /// Inserts `meetings`, replacing any stored meeting with the same id. Call inside a
 /// transaction: on error the caller rolls back, so a batch is stored whole or not at all.
 pub(crate) fn write_meetings(
@@ -97,17 +89,18 @@ pub(crate) fn retime_all_day(conn: &Connection, tz: &Tz) -> Result<(), StoreErro
 }
 
 /// Reads a row selected with [`MEETING_COLUMNS`].
-pub(crate) fn read_row(row: &Row<'_>) -> Result<StoredMeeting, StoreError> {
+pub(crate) fn read_row(row: &Row<'_>) -> Result<Meeting, StoreError> {
     let id: String = row.get(0)?;
-    let start = parse_instant(&id, "start_us", row.get(11)?)?;
-    let end = parse_instant(&id, "end_us", row.get(12)?)?;
     let time = if row.get::<_, bool>(8)? {
         MeetingTime::AllDay {
             first: parse_day(&id, "first_day", row.get(9)?)?,
             last: parse_day(&id, "last_day", row.get(10)?)?,
         }
     } else {
-        MeetingTime::Timed { start, end }
+        MeetingTime::Timed {
+            start: parse_instant(&id, "start_us", row.get(11)?)?,
+            end: parse_instant(&id, "end_us", row.get(12)?)?,
+        }
     };
     let occurrence = parse_id(&id, "occurrence", row.get(3)?, Occurrence::from_id)?;
     let free_busy = parse_id(&id, "free_busy", row.get(16)?, FreeBusy::from_id)?;
@@ -125,7 +118,7 @@ pub(crate) fn read_row(row: &Row<'_>) -> Result<StoredMeeting, StoreError> {
         .get::<_, Option<String>>(19)?
         .map(|reason| parse_id(&id, "no_join_reason", reason, NoJoinReason::from_id))
         .transpose()?;
-    let meeting = Meeting {
+    Ok(Meeting {
         change_key: row.get(1)?,
         series_id: row.get(2)?,
         occurrence,
@@ -143,11 +136,6 @@ pub(crate) fn read_row(row: &Row<'_>) -> Result<StoredMeeting, StoreError> {
         join,
         no_join_reason,
         id,
-    };
-    Ok(StoredMeeting {
-        meeting,
-        start,
-        end,
     })
 }
 

@@ -11,7 +11,6 @@
 
 mod error;
 mod meetings;
-mod occupancy;
 mod open;
 mod queries;
 mod schema;
@@ -25,10 +24,13 @@ use chrono_tz::Tz;
 use rusqlite::{Connection, TransactionBehavior, params};
 
 pub use error::{RESET_HINT, StoreError};
-pub use occupancy::occupies_room;
 pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
 
-use crate::calendar::{Meeting, RoomStatus};
+use crate::calendar::{self, Meeting, RoomStatus};
+use crate::clock::local_midnight;
+
+/// How far ahead `current_and_next` looks for the next meeting.
+const NEXT_HORIZON_DAYS: i64 = 60;
 
 /// A connection to the agenda cache.
 pub struct Store {
@@ -136,21 +138,28 @@ impl Store {
         queries::meetings_between(&self.conn, from, to)
     }
 
-    /// The meeting on at `now` and the next one to start, among those that occupy the
-    /// room (see [`occupies_room`]). Of overlapping meetings, the one on now is the one
-    /// that started last.
+    /// The meeting on at `now` and the next one to start within the cache's horizon,
+    /// among those that occupy the room (the rules of [`crate::calendar::status`]).
     pub fn current_and_next(
         &self,
         now: DateTime<Utc>,
+        tz: &Tz,
     ) -> Result<(Option<Meeting>, Option<Meeting>), StoreError> {
-        occupancy::current_and_next(&self.conn, now)
+        let today = local_midnight(tz, now.with_timezone(tz).date_naive());
+        let meetings =
+            self.meetings_between(today, now + chrono::Duration::days(NEXT_HORIZON_DAYS))?;
+        Ok((
+            calendar::current_meeting(&meetings, now, tz).cloned(),
+            calendar::next_meeting(&meetings, now, tz).cloned(),
+        ))
     }
 
-    /// The room's status at `now`: busy until the end of the back-to-back meetings on
-    /// now (gaps under a minute merge), free until the next meeting starting today
-    /// (the local day in `tz`), or free.
+    /// The room's status at `now` from today's meetings (the local day in `tz`): busy
+    /// until the end of the back-to-back meetings on now, free until the next meeting
+    /// starting today, or free.
     pub fn room_status(&self, now: DateTime<Utc>, tz: &Tz) -> Result<RoomStatus, StoreError> {
-        occupancy::room_status(&self.conn, now, tz)
+        let meetings = self.meetings_on_day(now.with_timezone(tz).date_naive(), tz)?;
+        Ok(calendar::room_status(&meetings, now, tz))
     }
 
     /// How many meetings are stored.

@@ -55,7 +55,7 @@ fn select(
     let mut rows = statement.query(params![from.timestamp_micros(), to.timestamp_micros()])?;
     let mut meetings = Vec::new();
     while let Some(row) = rows.next()? {
-        meetings.push(read_row(row)?.meeting);
+        meetings.push(read_row(row)?);
     }
     Ok(meetings)
 }
