@@ -51,7 +51,7 @@ fn day_query(c: &mut Criterion) {
     c.bench_function("current_and_next (5,000 cached)", |b| {
         b.iter(|| {
             store
-                .current_and_next(black_box(now))
+                .current_and_next(black_box(now), &tz)
                 .expect("current and next")
         })
     });
