@@ -134,7 +134,11 @@ impl Console {
     }
 
     fn agenda(&self) -> Vec<Value> {
-        let out = self.run(&["agenda", "--json", "--date", "2026-11-23"]);
+        self.agenda_of("2026-11-23")
+    }
+
+    fn agenda_of(&self, date: &str) -> Vec<Value> {
+        let out = self.run(&["agenda", "--json", "--date", date]);
         assert!(
             out.status.success(),
             "{}",
@@ -363,6 +367,16 @@ async fn faults_keep_the_cached_agenda_and_say_what_to_fix() {
         (Fault::IisHtmlError, "server_error"),
         (Fault::TruncatedXml, "server_error"),
         (Fault::Empty200, "server_error"),
+        (Fault::TooManyObjectsOpened, "throttled"),
+        (Fault::ConnectionReset, "offline"),
+        (Fault::SchemaValidation, "server_error"),
+        (Fault::CalendarViewRangeTooBig, "server_error"),
+        (
+            Fault::Huge {
+                bytes: 40 * 1024 * 1024,
+            },
+            "server_error",
+        ),
         (Fault::Unauthorized, "sign_in_failed"),
         (Fault::Forbidden403, "permission_denied"),
     ];
@@ -415,4 +429,106 @@ async fn impersonation_denied_names_the_fix() {
     assert!(stderr.contains("ApplicationImpersonation"), "{stderr}");
     let status = tokio::task::block_in_place(|| console.status());
     assert_eq!(status["sync"]["state"], "permission_denied");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invalid_character_references_do_not_lose_meetings_and_a_bad_sync_state_starts_over() {
+    let server = EwsServer::start(
+        ServerConfig::new(ExchangeVersion::Exchange2019, AuthMode::Basic)
+            .with_account(Account::new("CONTOSO\\confrm2", "R00m!pw").with_own_mailbox(ROOM))
+            .with_mailbox(room_mailbox()),
+    )
+    .await
+    .unwrap();
+    let console = Console::new();
+    console.provision(
+        &server,
+        "ews-room-account",
+        "basic",
+        ("CONTOSO\\confrm2", "R00m!pw"),
+    );
+    server.inject_on("GetItem", Fault::InvalidCharRefs, Times::UntilCleared);
+    let out = tokio::task::block_in_place(|| console.sync_once());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let agenda = tokio::task::block_in_place(|| console.agenda());
+    assert_eq!(agenda.len(), 6, "every meeting kept: {agenda:#?}");
+    server.clear_faults();
+
+    server.inject_on("SyncFolderItems", Fault::InvalidSyncStateData, Times::Once);
+    let out = tokio::task::block_in_place(|| console.sync_once());
+    assert!(
+        out.status.success(),
+        "a rejected sync state starts over: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_full_agenda(&tokio::task::block_in_place(|| console.agenda()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_room_mailbox_is_named() {
+    let server = EwsServer::start(
+        ServerConfig::new(ExchangeVersion::Exchange2019, AuthMode::Basic)
+            .with_account(
+                Account::new("CONTOSO\\mailboxservice", "S3rvice!pw").impersonating(&[ROOM]),
+            )
+            .with_mailbox(Mailbox::new("other@contoso.com", "Other")),
+    )
+    .await
+    .unwrap();
+    let console = Console::new();
+    console.provision(
+        &server,
+        "ews-impersonation",
+        "basic",
+        ("CONTOSO\\mailboxservice", "S3rvice!pw"),
+    );
+    let out = tokio::task::block_in_place(|| console.sync_once());
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(ROOM), "{stderr}");
+    let status = tokio::task::block_in_place(|| console.status());
+    assert_eq!(status["sync"]["state"], "permission_denied", "{status}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_meeting_across_the_dst_change_keeps_its_instants() {
+    // Stockholm leaves summer time at 03:00 CEST on 2026-10-25 (01:00Z): a meeting from
+    // 00:30Z to 01:30Z reads 02:30+02:00 to 02:30+01:00 there.
+    let night = Mailbox::new(ROOM, "Conference Room 2").with_items([CalendarItem::new(
+        "Night shift handover",
+        Utc.with_ymd_and_hms(2026, 10, 25, 0, 30, 0).unwrap(),
+        Utc.with_ymd_and_hms(2026, 10, 25, 1, 30, 0).unwrap(),
+    )
+    .organizer("Lars Ek", "lars@contoso.com")
+    .text_body("Handover notes")]);
+    let server = EwsServer::start(
+        ServerConfig::new(ExchangeVersion::Exchange2016, AuthMode::Basic)
+            .with_account(Account::new("CONTOSO\\confrm2", "R00m!pw").with_own_mailbox(ROOM))
+            .with_mailbox(night),
+    )
+    .await
+    .unwrap();
+    let console = Console::new();
+    console.provision(
+        &server,
+        "ews-room-account",
+        "basic",
+        ("CONTOSO\\confrm2", "R00m!pw"),
+    );
+    let out = tokio::task::block_in_place(|| {
+        console.run(&["sync", "--once", "--now", "2026-10-24T12:00:00Z"])
+    });
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let agenda = tokio::task::block_in_place(|| console.agenda_of("2026-10-25"));
+    let handover = by_subject(&agenda, "Night shift handover");
+    assert_eq!(handover["start"], "2026-10-25T02:30:00+02:00");
+    assert_eq!(handover["end"], "2026-10-25T02:30:00+01:00");
 }
