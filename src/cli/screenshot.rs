@@ -17,6 +17,7 @@ use crate::ui::content::ContentPanel;
 use crate::ui::headless::{Headless, write_png};
 use crate::ui::home::HomeModels;
 use crate::ui::home_model::{Banner, BannerKind, HomeInputs, build};
+use crate::ui::sync_banner::banner_for;
 
 /// The screens that can be rendered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -73,16 +74,27 @@ pub fn screenshot(data_dir: &DataDir, args: &ScreenshotArgs) -> Result<()> {
     let headless = Headless::install(args.size)?;
     let app = AppWindow::new().context("cannot create the window")?;
     let models = HomeModels::install(&app);
+    let sync_status = source.sync_status();
+    let agenda_known = match &source {
+        AgendaSource::Demo => true,
+        AgendaSource::Cache(_) => sync_status
+            .as_ref()
+            .is_some_and(|s| s.last_success.is_some()),
+    };
     let view = build(&HomeInputs {
         room_name: &room.name,
         meetings: &meetings,
         now,
         tz: room.tz,
         clock_24h: room.clock_24h,
-        banner: room.notice.map(|text| Banner {
-            kind: BannerKind::Info,
-            text,
-        }),
+        agenda_known,
+        banner: sync_status
+            .as_ref()
+            .and_then(|status| banner_for(status, &room.tz, room.clock_24h, now))
+            .or(room.notice.map(|text| Banner {
+                kind: BannerKind::Info,
+                text,
+            })),
     });
     models.show(&app, &view);
     if args.screen == Screen::JoinOverlay {

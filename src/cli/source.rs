@@ -12,6 +12,8 @@ use crate::clock::device_time_zone;
 use crate::device::paths::DataDir;
 use crate::settings::{CalendarSource as SourceKind, ContentSettings, Secrets, Settings};
 use crate::store::Store;
+use crate::sync::engine::STATUS_KEY;
+use crate::sync::status::SyncStatus;
 
 /// What the screens need to know about the room besides its agenda.
 #[derive(Debug, Clone)]
@@ -75,6 +77,18 @@ impl AgendaSource {
                 room.name = "Conference Room 2".to_owned();
                 Ok((AgendaSource::Demo, room))
             }
+        }
+    }
+
+    /// The last sync status kept in the cache (None for the demo or before any sync).
+    pub fn sync_status(&self) -> Option<SyncStatus> {
+        match self {
+            AgendaSource::Demo => None,
+            AgendaSource::Cache(store) => store
+                .get_state(STATUS_KEY)
+                .ok()
+                .flatten()
+                .and_then(|json| serde_json::from_str(&json).ok()),
         }
     }
 

@@ -93,6 +93,13 @@ impl State {
         })
     }
 
+    /// Whether the calendar has been read at least once (always, for the demo).
+    fn agenda_known(&self) -> bool {
+        self.sync
+            .as_ref()
+            .is_none_or(|sync| sync.status().last_success.is_some())
+    }
+
     fn show(&mut self, app: &AppWindow) {
         let now = self.clock.now();
         let generation = self.sync.as_ref().map(SyncHandle::agenda_generation);
@@ -108,6 +115,7 @@ impl State {
             tz: self.room.tz,
             clock_24h: self.room.clock_24h,
             banner: self.banner(now),
+            agenda_known: self.agenda_known(),
         });
         self.models.show(app, &view);
     }

@@ -36,6 +36,7 @@ impl HomeModels {
         set_if_changed(adapter.get_clock(), &view.clock, |v| adapter.set_clock(v));
         set_if_changed(adapter.get_date(), &view.date, |v| adapter.set_date(v));
         let (kind, until, subject) = match &view.headline {
+            Headline::Unknown => (3, "", ""),
             Headline::Available => (0, "", ""),
             Headline::AvailableUntil(t) => (1, t.as_str(), ""),
             Headline::InUseUntil { until, subject } => (2, until.as_str(), subject.as_str()),

@@ -32,6 +32,9 @@ pub struct HomeInputs<'a> {
     pub tz: Tz,
     pub clock_24h: bool,
     pub banner: Option<Banner>,
+    /// False until the calendar has been read once: the room's status is then unknown,
+    /// not "available".
+    pub agenda_known: bool,
 }
 
 /// Where an agenda row sits relative to now.
@@ -71,9 +74,14 @@ pub struct Card {
 /// The headline status.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Headline {
+    /// The calendar has never been read: nobody can say whether the room is free.
+    Unknown,
     Available,
     AvailableUntil(String),
-    InUseUntil { until: String, subject: String },
+    InUseUntil {
+        until: String,
+        subject: String,
+    },
 }
 
 /// The whole home screen, formatted.
@@ -207,7 +215,9 @@ pub fn build(inputs: &HomeInputs) -> HomeView {
         .map(|m| row_of(m, inputs))
         .collect();
 
-    let headline = match calendar::room_status(inputs.meetings, inputs.now, tz) {
+    let status = calendar::room_status(inputs.meetings, inputs.now, tz);
+    let headline = match status {
+        _ if !inputs.agenda_known => Headline::Unknown,
         RoomStatus::Free => Headline::Available,
         RoomStatus::FreeUntil(t) => Headline::AvailableUntil(time_of_day(t, tz, inputs.clock_24h)),
         RoomStatus::BusyUntil { until, subject, .. } => Headline::InUseUntil {
@@ -254,6 +264,7 @@ mod tests {
             tz,
             clock_24h: true,
             banner: None,
+            agenda_known: true,
         })
     }
 
@@ -318,6 +329,25 @@ mod tests {
     }
 
     #[test]
+    fn an_agenda_never_read_is_not_an_available_room() {
+        let tz = stockholm();
+        let now = tz
+            .with_ymd_and_hms(2026, 11, 23, 15, 5, 0)
+            .unwrap()
+            .to_utc();
+        let view = build(&HomeInputs {
+            room_name: "R",
+            meetings: &[],
+            now,
+            tz,
+            clock_24h: true,
+            banner: None,
+            agenda_known: false,
+        });
+        assert_eq!(view.headline, Headline::Unknown);
+    }
+
+    #[test]
     fn twelve_hour_clock() {
         let tz = stockholm();
         let now = tz
@@ -331,6 +361,7 @@ mod tests {
             tz,
             clock_24h: false,
             banner: None,
+            agenda_known: true,
         });
         assert_eq!(view.clock, "3:05 PM");
         assert_eq!(view.headline, Headline::Available);
