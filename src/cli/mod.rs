@@ -3,11 +3,12 @@
 mod agenda;
 mod background;
 mod content;
+mod factory_reset;
 mod provision;
 mod run;
 mod screenshot;
 mod source;
-mod status;
+pub mod status;
 mod sync;
 
 use std::path::PathBuf;
@@ -49,6 +50,8 @@ pub enum Command {
     Sync(sync::SyncArgs),
     /// Show the room, calendar source, last sync and last error with its fix
     Status(status::StatusArgs),
+    /// Erase settings, secrets, agenda cache and PIN; keep the software (needs --yes)
+    FactoryReset(factory_reset::FactoryResetArgs),
     /// Print the software version and build
     Version,
 }
@@ -74,6 +77,9 @@ pub fn main(cli: Cli) -> ExitCode {
         Ok(dir) => dir,
         Err(err) => return fail(&err),
     };
+    if let Err(err) = crate::device::reset::finish_interrupted(&data_dir) {
+        return fail(&err.into());
+    }
     let result = match cli.command.unwrap_or(Command::Run(run::RunArgs::default())) {
         Command::Run(args) => run::run(&data_dir, &args),
         Command::Agenda(args) => agenda::agenda(&data_dir, &args),
@@ -82,6 +88,7 @@ pub fn main(cli: Cli) -> ExitCode {
         Command::Screenshot(args) => screenshot::screenshot(&data_dir, &args),
         Command::Sync(args) => sync::sync(&data_dir, &args),
         Command::Status(args) => status::status(&data_dir, &args),
+        Command::FactoryReset(args) => factory_reset::factory_reset(&data_dir, &args),
         Command::Version => {
             println!("{}", version_line());
             Ok(())

@@ -8,11 +8,15 @@ use chrono::{DateTime, Utc};
 use clap::Args;
 use slint::ComponentHandle;
 
+use std::sync::Arc;
+
 use super::background;
 use super::source::AgendaSource;
 use crate::device::paths::DataDir;
 use crate::settings::provision::apply_dropped;
+use crate::sync::task::SyncHandle;
 use crate::ui::AppWindow;
+use crate::ui::admin::{AdminController, AdminDeps};
 use crate::ui::controller::{HomeController, RoomInfo};
 
 #[derive(Debug, Default, Args)]
@@ -45,6 +49,7 @@ pub fn run(data_dir: &DataDir, args: &RunArgs) -> Result<()> {
     };
     let app = AppWindow::new().map_err(explain_window_error)?;
     background::start_content(&runtime, &app, data_dir, &room.content);
+    let _admin = start_admin(&app, data_dir, args, sync.clone());
     let tz = room.tz;
     let _home = HomeController::start(
         &app,
@@ -59,8 +64,47 @@ pub fn run(data_dir: &DataDir, args: &RunArgs) -> Result<()> {
         Box::new(move |day| source.meetings_on_day(day, &tz)),
         sync,
     );
+    let _watchdog = crate::device::watchdog::start_in_ui_loop();
+    crate::device::watchdog::notify_ready();
     app.run().context("the UI stopped with an error")?;
     Ok(())
+}
+
+/// Wires the gear → PIN pad → admin screen. After a factory reset from there the
+/// program starts again, so it comes up in the wizard with nothing of the old setup.
+fn start_admin(
+    app: &AppWindow,
+    data_dir: &DataDir,
+    args: &RunArgs,
+    sync: Option<SyncHandle>,
+) -> AdminController {
+    AdminController::start(
+        app,
+        AdminDeps {
+            data_dir: data_dir.clone(),
+            clock: Arc::from(super::clock_for(args.now)),
+            sync,
+            after_reset: Box::new(restart_program),
+        },
+    )
+}
+
+/// Replaces this process with a fresh start of the same program and arguments.
+fn restart_program() {
+    use std::os::unix::process::CommandExt;
+    let args: Vec<_> = std::env::args_os().collect();
+    let program = std::env::current_exe()
+        .ok()
+        .or_else(|| args.first().map(Into::into));
+    let Some(program) = program else {
+        tracing::error!("cannot find the program to restart; exiting for systemd to restart it");
+        std::process::exit(0);
+    };
+    let error = std::process::Command::new(program)
+        .args(args.iter().skip(1))
+        .exec();
+    tracing::error!("cannot restart after the factory reset ({error}); exiting for systemd");
+    std::process::exit(0);
 }
 
 /// Applies `<data-dir>/provisioning/RoomConsoleSettings.xml` if an admin dropped one.

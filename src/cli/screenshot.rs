@@ -30,6 +30,12 @@ pub enum Screen {
     Content,
     /// The "Content detected — Show" prompt (auto-share off)
     ContentPrompt,
+    /// The PIN pad in front of the admin settings
+    PinPad,
+    /// The admin screen with the diagnostics of `room-console status`
+    Admin,
+    /// The admin screen with the factory-reset confirmation
+    ResetConfirmation,
 }
 
 #[derive(Debug, Args)]
@@ -110,6 +116,7 @@ pub fn screenshot(data_dir: &DataDir, args: &ScreenshotArgs) -> Result<()> {
     } {
         show_sample_content(&app, auto_share);
     }
+    show_admin_screen(&app, data_dir, args.screen, now);
     app.show().context("cannot show the window")?;
     let buffer = headless.render();
     write_png(&buffer, &args.out)?;
@@ -136,4 +143,31 @@ fn show_sample_content(app: &AppWindow, auto_share: bool) {
         &names,
     );
     panel.apply(app);
+}
+
+/// Brings up the PIN pad or the admin screen the way a tap on the gear (and the right
+/// PIN) would; the home screen stays for the other screens.
+fn show_admin_screen(app: &AppWindow, data_dir: &DataDir, screen: Screen, now: DateTime<Utc>) {
+    use crate::ui::admin::{AdminController, AdminDeps};
+    use crate::ui::{AdminAdapter, Screen as UiScreen};
+    let shown = match screen {
+        Screen::Home | Screen::JoinOverlay | Screen::Content | Screen::ContentPrompt => return,
+        Screen::PinPad => UiScreen::PinPad,
+        Screen::Admin | Screen::ResetConfirmation => UiScreen::Admin,
+    };
+    let controller = AdminController::start(
+        app,
+        AdminDeps {
+            data_dir: data_dir.clone(),
+            clock: std::sync::Arc::new(crate::clock::FixedClock::new(now)),
+            sync: None,
+            after_reset: Box::new(|| {}),
+        },
+    );
+    controller.show_without_pin(app, shown);
+    if screen == Screen::ResetConfirmation {
+        app.global::<AdminAdapter>().invoke_factory_reset();
+    }
+    // The screen stays up after this function: the controller's timer is not needed.
+    drop(controller);
 }

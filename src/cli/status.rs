@@ -101,40 +101,53 @@ pub fn status(data_dir: &DataDir, args: &StatusArgs) -> Result<()> {
     Ok(())
 }
 
-fn human(r: &StatusReport) -> String {
+/// The report as labelled lines, in the order an admin reads them: what
+/// `room-console status` prints and the admin screen shows. The last error and its fix
+/// are not among them (each shows them its own way).
+pub fn facts(r: &StatusReport) -> Vec<(&'static str, String)> {
     let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".to_owned());
     let time =
         |t: Option<chrono::DateTime<chrono::Utc>>| t.map_or("never".to_owned(), |t| t.to_rfc3339());
-    let mut lines = vec![
-        format!("Software:        {}", r.version),
-        format!("Data directory:  {}", r.data_dir),
+    let mut facts = vec![
+        ("Software", r.version.clone()),
+        ("Data directory", r.data_dir.clone()),
     ];
     if !r.configured {
-        lines.push(
-            "Configured:      no (first boot: the setup wizard, or `room-console provision FILE`)"
-                .into(),
-        );
-        return lines.join("\n") + "\n";
+        facts.push((
+            "Configured",
+            "no (first boot: the setup wizard, or `room-console provision FILE`)".into(),
+        ));
+        return facts;
     }
-    lines.extend([
-        format!(
-            "Room:            {} <{}>",
-            or_dash(&r.room),
-            or_dash(&r.mailbox)
+    facts.extend([
+        (
+            "Room",
+            format!("{} <{}>", or_dash(&r.room), or_dash(&r.mailbox)),
         ),
-        format!("Calendar source: {}", or_dash(&r.source)),
-        format!("EWS URL:         {}", or_dash(&r.ews_url)),
-        format!(
-            "Account:         {} (password {})",
-            or_dash(&r.account),
-            if r.password_set { "set" } else { "NOT set" }
+        ("Calendar source", or_dash(&r.source)),
+        ("EWS URL", or_dash(&r.ews_url)),
+        (
+            "Account",
+            format!(
+                "{} (password {})",
+                or_dash(&r.account),
+                if r.password_set { "set" } else { "NOT set" }
+            ),
         ),
-        format!("Server:          {}", or_dash(&r.server)),
-        format!("Sync:            {}", r.sync.state.label()),
-        format!("Last good sync:  {}", time(r.sync.last_success)),
-        format!("Meetings cached: {}", r.meetings_cached),
+        ("Server", or_dash(&r.server)),
+        ("Sync", r.sync.state.label()),
+        ("Last good sync", time(r.sync.last_success)),
+        ("Meetings cached", r.meetings_cached.to_string()),
     ]);
-    if let Some(err) = &r.sync.last_error {
+    facts
+}
+
+fn human(r: &StatusReport) -> String {
+    let mut lines: Vec<String> = facts(r)
+        .into_iter()
+        .map(|(label, value)| format!("{:<17}{value}", format!("{label}:")))
+        .collect();
+    if let Some(err) = r.sync.last_error.as_ref().filter(|_| r.configured) {
         lines.push(format!(
             "Last error:      {} ({})",
             err.message,

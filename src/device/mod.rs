@@ -1,4 +1,7 @@
-//! The device itself: where its data lives (and, with later issues, factory reset,
-//! watchdog and display power).
+//! The device itself: where its data lives, factory reset, the admin PIN and its
+//! lockout, the systemd watchdog and night mode.
 
 pub mod paths;
+pub mod pin;
+pub mod reset;
+pub mod watchdog;

@@ -1,0 +1,33 @@
+//! systemd integration: `READY=1` once the screen is up, and a watchdog ping from the UI
+//! loop, so systemd restarts a console whose UI hangs (`Type=notify`, `WatchdogSec=` in
+//! `assets/room-console.service`). Outside systemd (a desktop, a test) this does nothing.
+
+use std::time::Duration;
+
+use sd_notify::NotifyState;
+
+/// Tells systemd the console is up. Not under systemd: nothing happens.
+pub fn notify_ready() {
+    if let Err(e) = sd_notify::notify(&[NotifyState::Ready]) {
+        tracing::warn!("cannot tell systemd the console is ready: {e}");
+    }
+}
+
+/// How often to ping: half the watchdog timeout systemd set, `None` without a watchdog.
+pub fn ping_interval() -> Option<Duration> {
+    sd_notify::watchdog_enabled().map(|timeout| timeout / 2)
+}
+
+/// Starts pinging the watchdog from the Slint event loop: the ping stops when the UI
+/// thread hangs, and systemd restarts the console. Keep the returned timer alive.
+pub fn start_in_ui_loop() -> Option<slint::Timer> {
+    let interval = ping_interval()?;
+    let timer = slint::Timer::default();
+    timer.start(slint::TimerMode::Repeated, interval, || {
+        if let Err(e) = sd_notify::notify(&[NotifyState::Watchdog]) {
+            tracing::warn!("cannot ping the systemd watchdog: {e}");
+        }
+    });
+    tracing::info!(?interval, "pinging the systemd watchdog from the UI loop");
+    Some(timer)
+}

@@ -1,0 +1,293 @@
+//! The admin controller on the UI thread: the gear opens the PIN pad, the right PIN the
+//! admin screen (the facts of `room-console status`, the mailbox health hints), whose
+//! actions are Sync now, Change setup and Factory reset (after a confirmation).
+//! A one-second timer keeps the lockout countdown and the facts current.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::Duration;
+
+use slint::{ComponentHandle, ModelRc, SharedString, Timer, TimerMode, VecModel};
+
+use super::admin_health::mailbox_hints;
+use super::admin_model::{locked_message, pin_message, reset_confirmation};
+use super::{AdminAdapter, AdminFact, AdminHint, AppState, AppWindow, HomeAdapter, Screen};
+use crate::cli::status::{StatusReport, facts, gather};
+use crate::clock::Clock;
+use crate::device::paths::DataDir;
+use crate::device::pin::{PIN_LENGTH, PinGate, PinOutcome};
+use crate::device::reset::{factory_reset, what_is_erased};
+use crate::settings::Secrets;
+use crate::store::Store;
+use crate::sync::task::SyncHandle;
+
+/// How far back and ahead the health hints look in the cache.
+const HINT_WINDOW_DAYS: i64 = 14;
+
+/// What the admin screens need from the rest of the program.
+pub struct AdminDeps {
+    pub data_dir: DataDir,
+    pub clock: Arc<dyn Clock>,
+    /// The background sync, for "Sync now" (none in demo mode).
+    pub sync: Option<SyncHandle>,
+    /// Called once a factory reset is complete; `run` restarts the program there, so
+    /// nothing of the old configuration stays in memory and it comes up in the wizard.
+    pub after_reset: Box<dyn Fn()>,
+}
+
+struct State {
+    deps: AdminDeps,
+    entered: String,
+    gate: PinGate,
+}
+
+/// Keeps the admin screens running; drop it to stop them.
+pub struct AdminController {
+    state: Rc<RefCell<State>>,
+    _timer: Timer,
+}
+
+impl AdminController {
+    /// Wires the gear, the PIN pad and the admin screen of `app`.
+    pub fn start(app: &AppWindow, deps: AdminDeps) -> AdminController {
+        let gate = PinGate::open(&deps.data_dir, deps.clock.clone());
+        let state = Rc::new(RefCell::new(State {
+            deps,
+            entered: String::new(),
+            gate,
+        }));
+        wire_pin_pad(app, &state);
+        wire_admin_screen(app, &state);
+        let timer = Timer::default();
+        let weak = app.as_weak();
+        let ticking = state.clone();
+        timer.start(TimerMode::Repeated, Duration::from_secs(1), move || {
+            if let Some(app) = weak.upgrade() {
+                tick(&app, &ticking.borrow());
+            }
+        });
+        AdminController {
+            state,
+            _timer: timer,
+        }
+    }
+
+    /// Shows the PIN pad or the admin screen directly, for `room-console screenshot`
+    /// (a command run by whoever already holds the data dir).
+    pub fn show_without_pin(&self, app: &AppWindow, screen: Screen) {
+        let mut state = self.state.borrow_mut();
+        match screen {
+            Screen::Admin => open_admin(app, &state),
+            _ => open_pin_pad(app, &mut state),
+        }
+    }
+}
+
+fn wire_pin_pad(app: &AppWindow, state: &Rc<RefCell<State>>) {
+    let with = |f: fn(&AppWindow, &mut State)| {
+        let weak = app.as_weak();
+        let state = state.clone();
+        move || {
+            if let Some(app) = weak.upgrade() {
+                f(&app, &mut state.borrow_mut());
+            }
+        }
+    };
+    app.global::<HomeAdapter>()
+        .on_open_admin(with(open_pin_pad));
+    let adapter = app.global::<AdminAdapter>();
+    adapter.on_pin_erase(with(|app, state| {
+        state.entered.pop();
+        show_entry(app, state);
+    }));
+    adapter.on_pin_submit(with(submit_pin));
+    adapter.on_pin_cancel(with(|app, state| {
+        state.entered.clear();
+        go_home(app);
+    }));
+    let weak = app.as_weak();
+    let digits = state.clone();
+    adapter.on_pin_digit(move |digit: SharedString| {
+        let Some(app) = weak.upgrade() else { return };
+        let mut state = digits.borrow_mut();
+        if state.entered.len() < *PIN_LENGTH.end() && state.gate.locked_for().is_none() {
+            state.entered.push_str(&digit);
+        }
+        show_entry(&app, &state);
+    });
+}
+
+fn wire_admin_screen(app: &AppWindow, state: &Rc<RefCell<State>>) {
+    let with = |f: fn(&AppWindow, &mut State)| {
+        let weak = app.as_weak();
+        let state = state.clone();
+        move || {
+            if let Some(app) = weak.upgrade() {
+                f(&app, &mut state.borrow_mut());
+            }
+        }
+    };
+    let adapter = app.global::<AdminAdapter>();
+    adapter.on_close(with(|app, _| go_home(app)));
+    adapter.on_sync_now(with(|app, state| {
+        let message = match &state.deps.sync {
+            Some(sync) => {
+                sync.sync_now();
+                "Sync requested: the facts below update when it is done."
+            }
+            None => "No calendar sync runs here (demo calendar or not set up).",
+        };
+        app.global::<AdminAdapter>()
+            .set_action_message(message.into());
+    }));
+    adapter.on_change_setup(with(|app, _| open_wizard_for_change(app)));
+    adapter.on_factory_reset(with(|app, state| {
+        let adapter = app.global::<AdminAdapter>();
+        adapter.set_reset_erases(reset_confirmation(&what_is_erased(&state.deps.data_dir)).into());
+        adapter.set_confirm_reset_shown(true);
+    }));
+    adapter.on_cancel_reset(with(|app, _| {
+        app.global::<AdminAdapter>().set_confirm_reset_shown(false);
+    }));
+    adapter.on_confirm_reset(with(run_factory_reset));
+}
+
+/// "Change setup": re-runs the wizard. The wizard pre-fills today's settings and keeps
+/// them (and the cache) in force until Finish; this hook only switches the screen.
+pub fn open_wizard_for_change(app: &AppWindow) {
+    app.global::<AppState>().set_screen(Screen::Wizard);
+}
+
+fn open_pin_pad(app: &AppWindow, state: &mut State) {
+    // Re-read the lockout: another run may have written it.
+    state.gate = PinGate::open(&state.deps.data_dir, state.deps.clock.clone());
+    state.entered.clear();
+    let adapter = app.global::<AdminAdapter>();
+    adapter.set_pin_message(SharedString::new());
+    show_entry(app, state);
+    app.global::<AppState>().set_screen(Screen::PinPad);
+}
+
+fn show_entry(app: &AppWindow, state: &State) {
+    let adapter = app.global::<AdminAdapter>();
+    adapter.set_pin_length(state.entered.len() as i32);
+    let locked = state.gate.locked_for();
+    adapter.set_pin_locked(locked.is_some());
+    if let Some(remaining) = locked {
+        adapter.set_pin_message(locked_message(remaining).into());
+    }
+}
+
+fn submit_pin(app: &AppWindow, state: &mut State) {
+    let expected = match Secrets::load(state.deps.data_dir.path()) {
+        Ok(secrets) => secrets.and_then(|s| s.admin_pin),
+        Err(err) => {
+            app.global::<AdminAdapter>()
+                .set_pin_message(err.to_string().into());
+            return;
+        }
+    };
+    let entered = std::mem::take(&mut state.entered);
+    let outcome = state.gate.check(&entered, expected.as_ref());
+    if outcome == PinOutcome::Accepted {
+        open_admin(app, state);
+        return;
+    }
+    let adapter = app.global::<AdminAdapter>();
+    if let Some(message) = pin_message(&outcome, state.gate.locked_for()) {
+        adapter.set_pin_message(message.into());
+    }
+    show_entry(app, state);
+}
+
+fn open_admin(app: &AppWindow, state: &State) {
+    let adapter = app.global::<AdminAdapter>();
+    adapter.set_action_message(SharedString::new());
+    adapter.set_confirm_reset_shown(false);
+    show_facts(app, state);
+    app.global::<AppState>().set_screen(Screen::Admin);
+}
+
+fn go_home(app: &AppWindow) {
+    app.global::<AdminAdapter>().set_confirm_reset_shown(false);
+    app.global::<AppState>().set_screen(Screen::Home);
+}
+
+fn run_factory_reset(app: &AppWindow, state: &mut State) {
+    let adapter = app.global::<AdminAdapter>();
+    adapter.set_confirm_reset_shown(false);
+    match factory_reset(&state.deps.data_dir, &mut |_| {}) {
+        Ok(()) => {
+            tracing::warn!("factory reset done from the admin screen");
+            app.global::<AppState>().set_screen(Screen::Wizard);
+            (state.deps.after_reset)();
+        }
+        Err(err) => adapter.set_action_message(err.to_string().into()),
+    }
+}
+
+fn tick(app: &AppWindow, state: &State) {
+    match app.global::<AppState>().get_screen() {
+        Screen::PinPad => show_entry(app, state),
+        Screen::Admin => show_facts(app, state),
+        _ => {}
+    }
+}
+
+/// Fills the admin screen from the data dir, as `room-console status` reads it.
+fn show_facts(app: &AppWindow, state: &State) {
+    let adapter = app.global::<AdminAdapter>();
+    let report = match gather(&state.deps.data_dir) {
+        Ok(report) => report,
+        Err(err) => {
+            adapter.set_facts(ModelRc::new(VecModel::from(vec![AdminFact {
+                label: "Status".into(),
+                value: format!("cannot be read: {err:#}").into(),
+            }])));
+            return;
+        }
+    };
+    let rows: Vec<AdminFact> = facts(&report)
+        .into_iter()
+        .map(|(label, value)| AdminFact {
+            label: label.into(),
+            value: value.into(),
+        })
+        .collect();
+    adapter.set_facts(ModelRc::new(VecModel::from(rows)));
+    let error = report.sync.last_error.as_ref();
+    adapter.set_last_error(error.map(|e| e.message.clone()).unwrap_or_default().into());
+    adapter.set_last_error_fix(error.and_then(|e| e.fix.clone()).unwrap_or_default().into());
+    let hints: Vec<AdminHint> = health_hints(state, &report)
+        .into_iter()
+        .map(|hint| AdminHint {
+            problem: hint.problem.into(),
+            fix: hint.fix.into(),
+        })
+        .collect();
+    adapter.set_hints(ModelRc::new(VecModel::from(hints)));
+}
+
+fn health_hints(state: &State, report: &StatusReport) -> Vec<super::admin_health::HealthHint> {
+    let db = state.deps.data_dir.agenda_db();
+    if !report.configured || !db.exists() {
+        return Vec::new();
+    }
+    let now = state.deps.clock.now();
+    let window = chrono::Duration::days(HINT_WINDOW_DAYS);
+    let meetings =
+        match Store::open(&db).and_then(|s| s.meetings_between(now - window, now + window)) {
+            Ok(meetings) => meetings,
+            Err(err) => {
+                tracing::warn!("cannot read the cache for the health hints: {err}");
+                return Vec::new();
+            }
+        };
+    mailbox_hints(
+        &meetings,
+        &report.sync,
+        report.mailbox.as_deref().unwrap_or("<room mailbox>"),
+        report.account.as_deref().unwrap_or("<account>"),
+    )
+}

@@ -1,0 +1,191 @@
+//! The room mailbox's health as far as the console can tell from what it syncs, each
+//! problem with the Exchange command that fixes it: invitations whose bodies the mailbox
+//! strips (so Join links are lost), subjects replaced by the organizer's name, a service
+//! account password that was refused, meetings that look online but have no Join.
+
+use crate::calendar::Meeting;
+use crate::join::NoJoinReason;
+use crate::sync::status::{SyncState, SyncStatus};
+
+/// A problem and its fix, in an admin's words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HealthHint {
+    pub problem: String,
+    pub fix: String,
+}
+
+/// Words in a meeting's location that say it is held online.
+const ONLINE_LOCATION_WORDS: [&str; 5] = [
+    "microsoft teams",
+    "skype meeting",
+    "lync meeting",
+    "online meeting",
+    "zoom",
+];
+
+/// The hints for the meetings in the cache and the last sync status. `room` is the
+/// room mailbox and `account` the account the console signs in with, for the commands.
+pub fn mailbox_hints(
+    meetings: &[Meeting],
+    sync: &SyncStatus,
+    room: &str,
+    account: &str,
+) -> Vec<HealthHint> {
+    let invitations: Vec<&Meeting> = meetings.iter().filter(|m| !m.cancelled).collect();
+    let mut hints = Vec::new();
+    let stripped = invitations
+        .iter()
+        .filter(|m| m.no_join_reason == Some(NoJoinReason::BodyRemoved))
+        .count();
+    if stripped > 0 {
+        hints.push(HealthHint {
+            problem: format!(
+                "{stripped} of {} invitations arrive with their text removed, so their Join \
+                 links are lost.",
+                invitations.len()
+            ),
+            fix: format!("Set-CalendarProcessing -Identity {room} -DeleteComments $false"),
+        });
+    }
+    let renamed = invitations
+        .iter()
+        .filter(|m| subject_is_organizer_name(m))
+        .count();
+    if renamed > 0 {
+        hints.push(HealthHint {
+            problem: format!(
+                "{renamed} of {} meetings show the organizer's name instead of their subject.",
+                invitations.len()
+            ),
+            fix: format!(
+                "Set-CalendarProcessing -Identity {room} -AddOrganizerToSubject $false \
+                 -DeleteSubject $false"
+            ),
+        });
+    }
+    let looks_online_without_join = invitations
+        .iter()
+        .filter(|m| m.join.is_none() && looks_online(m))
+        .count();
+    if looks_online_without_join > 0 && stripped == 0 {
+        hints.push(HealthHint {
+            problem: format!(
+                "{looks_online_without_join} meetings look online (by their location) but \
+                 have no Join link in their invitation."
+            ),
+            fix: "Ask organizers to invite the room from their meeting client (Teams, \
+                  Skype for Business) so the link is in the invitation; check that no \
+                  transport rule rewrites or removes the meeting text."
+                .into(),
+        });
+    }
+    if sync.state == SyncState::SignInFailed {
+        hints.push(HealthHint {
+            problem: format!(
+                "The password of {account} was refused: it may have expired or been changed."
+            ),
+            fix: format!(
+                "Set a new password in Change setup; to stop it expiring: \
+                 Set-ADUser {account} -PasswordNeverExpires $true (on-premises) or \
+                 Set-MsolUser -UserPrincipalName {account} -PasswordNeverExpires $true \
+                 (Microsoft 365)."
+            ),
+        });
+    }
+    hints
+}
+
+fn subject_is_organizer_name(meeting: &Meeting) -> bool {
+    match (&meeting.subject, &meeting.organizer.name) {
+        (Some(subject), Some(name)) => {
+            !name.trim().is_empty() && subject.trim().eq_ignore_ascii_case(name.trim())
+        }
+        _ => false,
+    }
+}
+
+fn looks_online(meeting: &Meeting) -> bool {
+    meeting.location.as_deref().is_some_and(|location| {
+        let location = location.to_lowercase();
+        ONLINE_LOCATION_WORDS.iter().any(|w| location.contains(w))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::{FreeBusy, MeetingTime, Occurrence, Person};
+
+    fn meeting(subject: &str, organizer: &str) -> Meeting {
+        let start = "2026-11-23T09:00:00Z".parse().expect("instant");
+        Meeting {
+            id: subject.into(),
+            change_key: None,
+            series_id: None,
+            occurrence: Occurrence::Single,
+            subject: Some(subject.into()),
+            organizer: Person {
+                name: Some(organizer.into()),
+                email: None,
+            },
+            location: None,
+            time: MeetingTime::Timed {
+                start,
+                end: start + chrono::Duration::hours(1),
+            },
+            time_zone: None,
+            private: false,
+            cancelled: false,
+            free_busy: FreeBusy::Busy,
+            join: None,
+            no_join_reason: None,
+        }
+    }
+
+    #[test]
+    fn a_healthy_mailbox_has_no_hints() {
+        let meetings = vec![meeting("Weekly sync", "Ann Lee")];
+        let hints = mailbox_hints(&meetings, &SyncStatus::default(), "room@x", "svc@x");
+        assert_eq!(hints, Vec::new());
+    }
+
+    #[test]
+    fn stripped_bodies_and_organizer_subjects_are_counted_with_their_fix() {
+        let mut stripped = meeting("Budget", "Ann Lee");
+        stripped.no_join_reason = Some(NoJoinReason::BodyRemoved);
+        let renamed = meeting("Ann Lee", "Ann Lee");
+        let meetings = vec![stripped, renamed, meeting("Weekly", "Bo Ek")];
+        let hints = mailbox_hints(&meetings, &SyncStatus::default(), "room@x", "svc@x");
+        assert_eq!(hints.len(), 2);
+        assert!(hints[0].problem.starts_with("1 of 3 invitations"));
+        assert!(
+            hints[0]
+                .fix
+                .contains("-Identity room@x -DeleteComments $false")
+        );
+        assert!(hints[1].fix.contains("-AddOrganizerToSubject $false"));
+    }
+
+    #[test]
+    fn online_looking_meetings_without_join_and_refused_passwords_are_hinted() {
+        let mut online = meeting("Design", "Ann Lee");
+        online.location = Some("Microsoft Teams Meeting".into());
+        let sync = SyncStatus {
+            state: SyncState::SignInFailed,
+            ..SyncStatus::default()
+        };
+        let hints = mailbox_hints(&[online], &sync, "room@x", "svc@x");
+        assert_eq!(hints.len(), 2);
+        assert!(hints[0].problem.contains("look online"));
+        assert!(
+            hints[1]
+                .fix
+                .contains("Set-ADUser svc@x -PasswordNeverExpires $true")
+        );
+        assert!(
+            hints[1]
+                .fix
+                .contains("Set-MsolUser -UserPrincipalName svc@x")
+        );
+    }
+}
