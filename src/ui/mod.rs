@@ -3,10 +3,10 @@
 
 slint::include_modules!();
 
-pub mod content;
 pub mod admin;
 pub mod admin_health;
 pub mod admin_model;
+pub mod content;
 pub mod controller;
 pub mod headless;
 pub mod home;
