@@ -9,6 +9,7 @@ pub mod clock;
 pub mod content;
 pub mod device;
 pub mod ews;
+pub mod graph;
 pub mod join;
 pub mod logging;
 pub mod settings;

@@ -38,12 +38,14 @@ pub fn sync(data_dir: &DataDir, args: &SyncArgs) -> Result<()> {
     runtime.block_on(async {
         let tz = device_time_zone(settings.device.time_zone.as_deref());
         let interval = settings.calendar.sync_interval();
-        let source = ConfiguredSource::new(settings, secrets, args.allow_insecure_http);
+        let clock: std::sync::Arc<dyn crate::clock::Clock> =
+            std::sync::Arc::from(super::clock_for(args.now));
+        let source = ConfiguredSource::new(settings, secrets, args.allow_insecure_http)
+            .with_clock(clock.clone());
         data_dir.ensure_exists()?;
         let store = Store::open(&data_dir.agenda_db())?;
         let mut engine =
             SyncEngine::new(source, store, tz, interval, Backoff::new(fastrand::u64(..)));
-        let clock = super::clock_for(args.now);
         loop {
             let (result, wait) = engine.pass(clock.now()).await;
             report(&result, engine.store().meeting_count().unwrap_or(0));

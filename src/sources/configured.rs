@@ -1,14 +1,17 @@
-//! The source the settings name, created on first use: building it may need the network
+//! The source the settings name (EWS or Graph), created on first use: building it may need the network
 //! (Autodiscover), so a failure to create it is reported, backed off and retried like
 //! any other sync failure, and the console recovers by itself once the cause goes away.
+
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use tokio::sync::OnceCell;
 
 use super::ews::{EwsSource, setup_from_settings};
 use super::ews_mapping::MappingRules;
+use super::graph::GraphSource;
 use crate::calendar::Meeting;
-use crate::clock::device_time_zone;
+use crate::clock::{Clock, SystemClock, device_time_zone};
 use crate::settings::{CalendarSource as SourceKind, Secrets, Settings};
 use crate::sync::source::{CalendarSource, ChangeCheck, FailureKind, ItemVersion, SourceError};
 
@@ -17,7 +20,14 @@ pub struct ConfiguredSource {
     settings: Settings,
     secrets: Secrets,
     allow_insecure_http: bool,
-    inner: OnceCell<EwsSource>,
+    clock: Arc<dyn Clock>,
+    inner: OnceCell<Inner>,
+}
+
+/// The source the settings name, once built.
+enum Inner {
+    Ews(EwsSource),
+    Graph(GraphSource),
 }
 
 impl ConfiguredSource {
@@ -26,34 +36,43 @@ impl ConfiguredSource {
             settings,
             secrets,
             allow_insecure_http,
+            clock: Arc::new(SystemClock),
             inner: OnceCell::new(),
         }
     }
 
-    async fn source(&self) -> Result<&EwsSource, SourceError> {
+    /// Uses `clock` for "now" (the Graph change check places its window with it; `sync
+    /// --now` passes its fixed clock).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    async fn source(&self) -> Result<&Inner, SourceError> {
         self.inner.get_or_try_init(|| self.build()).await
     }
 
-    async fn build(&self) -> Result<EwsSource, SourceError> {
+    async fn build(&self) -> Result<Inner, SourceError> {
         let settings = &self.settings;
+        let rules = MappingRules {
+            tz: device_time_zone(settings.device.time_zone.as_deref()),
+            hide_private: settings.device.hide_private_meetings,
+            simple_url_hosts: settings.device.simple_url_hosts.clone(),
+        };
         match settings.calendar.source {
             SourceKind::EwsImpersonation | SourceKind::EwsRoomAccount => {
                 let setup =
                     setup_from_settings(settings, &self.secrets, self.allow_insecure_http).await?;
-                let rules = MappingRules {
-                    tz: device_time_zone(settings.device.time_zone.as_deref()),
-                    hide_private: settings.device.hide_private_meetings,
-                    simple_url_hosts: settings.device.simple_url_hosts.clone(),
-                };
-                EwsSource::new(setup, rules)
+                EwsSource::new(setup, rules).map(Inner::Ews)
             }
-            SourceKind::Graph => Err(SourceError::new(
-                FailureKind::Misconfigured,
-                "the Microsoft 365 (Graph) calendar source is not available in this version",
-            )
-            .with_fix(
-                "Use an Exchange source (ews-impersonation or ews-room-account) until the Graph source ships.",
-            )),
+            SourceKind::Graph => {
+                let setup = super::graph::setup_from_settings(
+                    settings,
+                    &self.secrets,
+                    self.allow_insecure_http,
+                )?;
+                GraphSource::new(setup, rules, self.clock.clone()).map(Inner::Graph)
+            }
             SourceKind::Demo => Err(SourceError::new(
                 FailureKind::Misconfigured,
                 "the demo calendar needs no sync",
@@ -64,7 +83,10 @@ impl ConfiguredSource {
 
 impl CalendarSource for ConfiguredSource {
     async fn check_changes(&self, state: Option<&str>) -> Result<ChangeCheck, SourceError> {
-        self.source().await?.check_changes(state).await
+        match self.source().await? {
+            Inner::Ews(source) => source.check_changes(state).await,
+            Inner::Graph(source) => source.check_changes(state).await,
+        }
     }
 
     async fn list_window(
@@ -72,14 +94,23 @@ impl CalendarSource for ConfiguredSource {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<ItemVersion>, SourceError> {
-        self.source().await?.list_window(from, to).await
+        match self.source().await? {
+            Inner::Ews(source) => source.list_window(from, to).await,
+            Inner::Graph(source) => source.list_window(from, to).await,
+        }
     }
 
     async fn fetch(&self, ids: &[ItemVersion]) -> Result<Vec<Meeting>, SourceError> {
-        self.source().await?.fetch(ids).await
+        match self.source().await? {
+            Inner::Ews(source) => source.fetch(ids).await,
+            Inner::Graph(source) => source.fetch(ids).await,
+        }
     }
 
     fn server_description(&self) -> Option<String> {
-        self.inner.get().and_then(|s| s.server_description())
+        match self.inner.get()? {
+            Inner::Ews(source) => source.server_description(),
+            Inner::Graph(source) => source.server_description(),
+        }
     }
 }

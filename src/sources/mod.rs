@@ -5,3 +5,5 @@
 pub mod configured;
 pub mod ews;
 pub mod ews_mapping;
+pub mod graph;
+pub mod graph_mapping;

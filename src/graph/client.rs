@@ -1,0 +1,244 @@
+//! The Graph calls the console makes on a room mailbox, app-only: the `calendarView`
+//! listing (ids and change keys), `calendarView/delta` rounds, and events by id. Every
+//! call carries a bearer token from the cache, `Prefer: outlook.timezone="UTC"`, and
+//! waits for one of four request slots per mailbox; paging links are followed only on
+//! the configured Graph host.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::de::DeserializeOwned;
+use tokio::sync::Semaphore;
+use url::Url;
+
+use super::config::GraphConfig;
+use super::error::{GraphError, graph_error};
+use super::event::{EVENT_SELECT, Event, EventVersion, Page};
+use super::http::{Answer, build_client, read};
+use super::token::TokenCache;
+
+/// At most this many requests to one mailbox at once (Graph's Outlook limit).
+pub const MAX_CONCURRENT_REQUESTS: usize = 4;
+/// Events per listing page.
+const LIST_PAGE_SIZE: u32 = 100;
+/// Events per delta page.
+const DELTA_PAGE_SIZE: u32 = 100;
+/// A guard against a server that pages forever.
+const MAX_PAGES: usize = 1000;
+
+/// Where a delta round starts.
+#[derive(Debug, Clone, Copy)]
+pub enum DeltaStart<'a> {
+    /// An initial round over a window: every event in it counts as a change.
+    Window {
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    },
+    /// The `@odata.deltaLink` of the previous round.
+    Link(&'a str),
+}
+
+/// What a delta round found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeltaRound {
+    /// Events added, changed or removed (`@removed`) since the start.
+    pub changes: usize,
+    /// The link for the next round.
+    pub delta_link: String,
+}
+
+/// A Graph client for one tenant and app registration.
+pub struct GraphClient {
+    http: reqwest::Client,
+    config: GraphConfig,
+    base: Url,
+    token: TokenCache,
+    slots: Semaphore,
+}
+
+fn instant_param(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+impl GraphClient {
+    pub fn new(config: GraphConfig) -> Result<GraphClient, GraphError> {
+        let base = config.api_base();
+        config.check_url(&base)?;
+        config.check_url(&config.token_url()?)?;
+        Ok(GraphClient {
+            http: build_client(&config)?,
+            base,
+            config,
+            token: TokenCache::default(),
+            slots: Semaphore::new(MAX_CONCURRENT_REQUESTS),
+        })
+    }
+
+    pub fn config(&self) -> &GraphConfig {
+        &self.config
+    }
+
+    /// Signs in (or reuses the cached token): the first check of the wizard and diagnose.
+    pub async fn sign_in(&self) -> Result<(), GraphError> {
+        self.token.get(&self.http, &self.config).await.map(|_| ())
+    }
+
+    /// `{base}users/{mailbox}/{tail…}`.
+    fn user_url(&self, mailbox: &str, tail: &[&str]) -> Result<Url, GraphError> {
+        let mut url = self.base.clone();
+        url.path_segments_mut()
+            .map_err(|_| GraphError::InvalidConfig {
+                detail: format!("{} cannot be a Graph endpoint", self.base),
+            })?
+            .pop_if_empty()
+            .push("users")
+            .push(mailbox)
+            .extend(tail);
+        Ok(url)
+    }
+
+    /// A paging link, accepted only on the configured Graph host (the bearer token goes
+    /// with it).
+    fn follow(&self, link: &str) -> Result<Url, GraphError> {
+        let url = Url::parse(link).map_err(|_| GraphError::BadJson {
+            detail: format!("the paging link {link} is not a URL"),
+        })?;
+        if url.origin() != self.base.origin() {
+            return Err(GraphError::ForeignLink {
+                url: link.to_owned(),
+            });
+        }
+        Ok(url)
+    }
+
+    /// GETs `url` and reads its JSON; a token Graph refuses is renewed once.
+    async fn get<T: DeserializeOwned>(
+        &self,
+        url: &Url,
+        extra_prefer: Option<String>,
+        on_mailbox: bool,
+    ) -> Result<T, GraphError> {
+        self.config.check_url(url)?;
+        let mut renewed = false;
+        loop {
+            let token = self.token.get(&self.http, &self.config).await?;
+            let mut request = self
+                .http
+                .get(url.clone())
+                .bearer_auth(token.value())
+                .header(reqwest::header::ACCEPT, "application/json")
+                .header("Prefer", "outlook.timezone=\"UTC\"")
+                .header("Prefer", "outlook.body-content-type=\"html\"");
+            if let Some(prefer) = &extra_prefer {
+                request = request.header("Prefer", prefer.as_str());
+            }
+            let answer: Answer = {
+                let _slot = self
+                    .slots
+                    .acquire()
+                    .await
+                    .map_err(|_| GraphError::Network {
+                        detail: "the Graph client is shutting down".into(),
+                    })?;
+                read(request, self.config.max_response_bytes).await?
+            };
+            let status = answer.status.as_u16();
+            if status == 401 && !renewed {
+                self.token.forget(&token).await;
+                renewed = true;
+                continue;
+            }
+            if !answer.status.is_success() {
+                return Err(graph_error(
+                    status,
+                    &answer.body,
+                    answer.retry_after(),
+                    on_mailbox,
+                ));
+            }
+            return serde_json::from_slice(&answer.body).map_err(|e| GraphError::BadJson {
+                detail: format!("{url}: {e}"),
+            });
+        }
+    }
+
+    /// The ids and change keys of the events overlapping [from, to), occurrences of
+    /// series included, all pages.
+    pub async fn list_calendar_view(
+        &self,
+        mailbox: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<EventVersion>, GraphError> {
+        let mut url = self.user_url(mailbox, &["calendarView"])?;
+        url.query_pairs_mut()
+            .append_pair("startDateTime", &instant_param(from))
+            .append_pair("endDateTime", &instant_param(to))
+            .append_pair("$select", "id,changeKey")
+            .append_pair("$orderby", "start/dateTime")
+            .append_pair("$top", &LIST_PAGE_SIZE.to_string());
+        let mut items = Vec::new();
+        for _ in 0..MAX_PAGES {
+            let page: Page<EventVersion> = self.get(&url, None, true).await?;
+            items.extend(page.value);
+            match page.next_link {
+                Some(next) => url = self.follow(&next)?,
+                None => return Ok(items),
+            }
+        }
+        Err(endless_paging())
+    }
+
+    /// One delta round: follows `@odata.nextLink` to the `@odata.deltaLink`, counting
+    /// the events reported.
+    pub async fn delta(
+        &self,
+        mailbox: &str,
+        start: DeltaStart<'_>,
+    ) -> Result<DeltaRound, GraphError> {
+        let mut url = match start {
+            DeltaStart::Window { from, to } => {
+                let mut url = self.user_url(mailbox, &["calendarView", "delta"])?;
+                url.query_pairs_mut()
+                    .append_pair("startDateTime", &instant_param(from))
+                    .append_pair("endDateTime", &instant_param(to));
+                url
+            }
+            DeltaStart::Link(link) => self.follow(link)?,
+        };
+        let prefer = format!("odata.maxpagesize={DELTA_PAGE_SIZE}");
+        let mut changes = 0;
+        for _ in 0..MAX_PAGES {
+            let page: Page<serde_json::Value> = self.get(&url, Some(prefer.clone()), true).await?;
+            changes += page.value.len();
+            match (page.next_link, page.delta_link) {
+                (Some(next), _) => url = self.follow(&next)?,
+                (None, Some(delta_link)) => {
+                    self.follow(&delta_link)?;
+                    return Ok(DeltaRound {
+                        changes,
+                        delta_link,
+                    });
+                }
+                (None, None) => {
+                    return Err(GraphError::BadJson {
+                        detail: "a delta page had neither @odata.nextLink nor @odata.deltaLink"
+                            .into(),
+                    });
+                }
+            }
+        }
+        Err(endless_paging())
+    }
+
+    /// One event with the properties the console shows.
+    pub async fn event(&self, mailbox: &str, id: &str) -> Result<Event, GraphError> {
+        let mut url = self.user_url(mailbox, &["events", id])?;
+        url.query_pairs_mut().append_pair("$select", EVENT_SELECT);
+        self.get(&url, None, false).await
+    }
+}
+
+fn endless_paging() -> GraphError {
+    GraphError::BadJson {
+        detail: format!("more than {MAX_PAGES} pages: the server keeps paging"),
+    }
+}

@@ -1,0 +1,182 @@
+//! Where and as whom the console talks to Graph: the endpoint (global or a national
+//! cloud), the Entra ID authority, the app registration, and how TLS is verified.
+
+use std::fmt;
+use std::time::Duration;
+
+use url::Url;
+
+use super::error::GraphError;
+
+/// The global cloud's Graph endpoint.
+pub const GLOBAL_GRAPH_URL: &str = "https://graph.microsoft.com";
+/// The global cloud's sign-in authority.
+pub const GLOBAL_AUTHORITY_URL: &str = "https://login.microsoftonline.com";
+
+/// An app registration's client secret that never shows in Debug output or logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ClientSecret(String);
+
+impl ClientSecret {
+    pub fn new(secret: impl Into<String>) -> ClientSecret {
+        ClientSecret(secret.into())
+    }
+
+    /// The secret itself, for the token request only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ClientSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ClientSecret(***)")
+    }
+}
+
+/// How to reach Graph for one tenant and app registration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphConfig {
+    /// The Graph endpoint root, e.g. `https://graph.microsoft.com` (`/v1.0` is added
+    /// unless the URL already names a version).
+    pub graph_url: Url,
+    /// The sign-in authority root, e.g. `https://login.microsoftonline.com`.
+    pub authority_url: Url,
+    /// The tenant's ID (GUID) or domain.
+    pub tenant_id: String,
+    /// The app registration's application (client) ID.
+    pub client_id: String,
+    pub client_secret: ClientSecret,
+    /// A PEM file's contents with private root CA(s), trusted on top of the system's.
+    pub trusted_ca_pem: Option<Vec<u8>>,
+    /// Allows plain `http://` URLs (labs only: the secret would travel in clear).
+    pub allow_insecure_http: bool,
+    /// The time limit for one request.
+    pub timeout: Duration,
+    /// Answers larger than this fail.
+    pub max_response_bytes: usize,
+}
+
+impl GraphConfig {
+    /// A configuration for the global cloud.
+    pub fn new(
+        tenant_id: impl Into<String>,
+        client_id: impl Into<String>,
+        client_secret: ClientSecret,
+    ) -> GraphConfig {
+        GraphConfig {
+            graph_url: Url::parse(GLOBAL_GRAPH_URL).expect("valid URL"),
+            authority_url: Url::parse(GLOBAL_AUTHORITY_URL).expect("valid URL"),
+            tenant_id: tenant_id.into(),
+            client_id: client_id.into(),
+            client_secret,
+            trusted_ca_pem: None,
+            allow_insecure_http: false,
+            timeout: Duration::from_secs(30),
+            max_response_bytes: 16 * 1024 * 1024,
+        }
+    }
+
+    /// The API root with its version, ending in `/`: `https://graph.microsoft.com/v1.0/`.
+    pub fn api_base(&self) -> Url {
+        let mut base = self.graph_url.clone();
+        let path = base.path().trim_end_matches('/').to_owned();
+        let versioned = path.ends_with("/v1.0") || path.ends_with("/beta");
+        let path = if versioned {
+            format!("{path}/")
+        } else {
+            format!("{path}/v1.0/")
+        };
+        base.set_path(&path);
+        base.set_query(None);
+        base
+    }
+
+    /// `{authority}/{tenant}/oauth2/v2.0/token`.
+    pub fn token_url(&self) -> Result<Url, GraphError> {
+        let mut url = self.authority_url.clone();
+        url.set_query(None);
+        url.path_segments_mut()
+            .map_err(|_| GraphError::InvalidConfig {
+                detail: format!("{} cannot be a sign-in authority", self.authority_url),
+            })?
+            .pop_if_empty()
+            .extend([self.tenant_id.as_str(), "oauth2", "v2.0", "token"]);
+        Ok(url)
+    }
+
+    /// The scope of an app-only token for this cloud's Graph:
+    /// `https://graph.microsoft.com/.default`.
+    pub fn scope(&self) -> String {
+        format!("{}/.default", self.graph_url.origin().ascii_serialization())
+    }
+
+    /// Refuses URLs the client must not talk to.
+    pub fn check_url(&self, url: &Url) -> Result<(), GraphError> {
+        match url.scheme() {
+            "https" => Ok(()),
+            "http" if self.allow_insecure_http => Ok(()),
+            "http" => Err(GraphError::InsecureUrl {
+                url: url.to_string(),
+            }),
+            other => Err(GraphError::InvalidConfig {
+                detail: format!("{url} is not a web address ({other}:)"),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> GraphConfig {
+        GraphConfig::new(
+            "contoso.onmicrosoft.com",
+            "6731de76-14a6-49ae-97bc-6eba6914391e",
+            ClientSecret::new("s3cret~value"),
+        )
+    }
+
+    #[test]
+    fn global_cloud_endpoints() {
+        let c = config();
+        assert_eq!(c.api_base().as_str(), "https://graph.microsoft.com/v1.0/");
+        assert_eq!(
+            c.token_url().unwrap().as_str(),
+            "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token"
+        );
+        assert_eq!(c.scope(), "https://graph.microsoft.com/.default");
+    }
+
+    #[test]
+    fn national_cloud_and_versioned_urls() {
+        let mut c = config();
+        c.graph_url = Url::parse("https://graph.microsoft.us/v1.0").unwrap();
+        c.authority_url = Url::parse("https://login.microsoftonline.us/").unwrap();
+        assert_eq!(c.api_base().as_str(), "https://graph.microsoft.us/v1.0/");
+        assert_eq!(c.scope(), "https://graph.microsoft.us/.default");
+        assert_eq!(
+            c.token_url().unwrap().as_str(),
+            "https://login.microsoftonline.us/contoso.onmicrosoft.com/oauth2/v2.0/token"
+        );
+    }
+
+    #[test]
+    fn plain_http_is_refused_unless_allowed() {
+        let mut c = config();
+        let url = Url::parse("http://127.0.0.1:8080/v1.0/").unwrap();
+        assert!(matches!(
+            c.check_url(&url),
+            Err(GraphError::InsecureUrl { .. })
+        ));
+        c.allow_insecure_http = true;
+        assert!(c.check_url(&url).is_ok());
+    }
+
+    #[test]
+    fn secret_is_masked_in_debug() {
+        let shown = format!("{:?}", config());
+        assert!(!shown.contains("s3cret~value"), "{shown}");
+    }
+}

@@ -1,0 +1,207 @@
+//! Graph's JSON as the console reads it: an `event` (the properties the console selects),
+//! the id-and-changeKey listing shape, and collection pages with `@odata.nextLink` /
+//! `@odata.deltaLink`. Unknown enum values and nulls are tolerated: Graph adds values.
+
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use serde::Deserialize;
+
+/// A page of a collection.
+#[derive(Debug, Deserialize)]
+pub struct Page<T> {
+    #[serde(default = "Vec::new")]
+    pub value: Vec<T>,
+    #[serde(rename = "@odata.nextLink")]
+    pub next_link: Option<String>,
+    #[serde(rename = "@odata.deltaLink")]
+    pub delta_link: Option<String>,
+}
+
+/// An event's identity and version, as `$select=id,changeKey` returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventVersion {
+    pub id: String,
+    pub change_key: Option<String>,
+}
+
+/// A time in a named zone: `{"dateTime":"2026-11-23T08:00:00.0000000","timeZone":"UTC"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DateTimeTimeZone {
+    pub date_time: String,
+    pub time_zone: Option<String>,
+}
+
+impl DateTimeTimeZone {
+    /// The wall-clock time as written, without its zone.
+    pub fn naive(&self) -> Option<NaiveDateTime> {
+        let text = self.date_time.trim().trim_end_matches('Z');
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+            .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M"))
+            .ok()
+    }
+
+    /// The instant: `UTC` (what `Prefer: outlook.timezone="UTC"` asks for) or an IANA
+    /// zone; None for a zone the console does not know (a Windows name).
+    pub fn instant(&self) -> Option<DateTime<Utc>> {
+        let naive = self.naive()?;
+        match self.time_zone.as_deref().map(str::trim) {
+            None | Some("") | Some("UTC") | Some("Etc/UTC") | Some("tzone://Microsoft/Utc") => {
+                Some(Utc.from_utc_datetime(&naive))
+            }
+            Some(name) => {
+                let tz: chrono_tz::Tz = name.parse().ok()?;
+                tz.from_local_datetime(&naive)
+                    .earliest()
+                    .map(|t| t.with_timezone(&Utc))
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EmailAddress {
+    pub name: Option<String>,
+    pub address: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Recipient {
+    pub email_address: Option<EmailAddress>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Location {
+    pub display_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum BodyType {
+    Html,
+    Text,
+    #[serde(other)]
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemBody {
+    pub content_type: Option<BodyType>,
+    pub content: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OnlineMeetingInfo {
+    pub join_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Sensitivity {
+    Normal,
+    Personal,
+    Private,
+    Confidential,
+    #[serde(other)]
+    Unknown,
+}
+
+/// `showAs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ShowAs {
+    Free,
+    Tentative,
+    Busy,
+    Oof,
+    WorkingElsewhere,
+    #[serde(other)]
+    Unknown,
+}
+
+/// `type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum EventType {
+    SingleInstance,
+    Occurrence,
+    Exception,
+    SeriesMaster,
+    #[serde(other)]
+    Unknown,
+}
+
+/// An event with the properties the console selects.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Event {
+    pub id: String,
+    pub change_key: Option<String>,
+    pub subject: Option<String>,
+    pub body: Option<ItemBody>,
+    pub organizer: Option<Recipient>,
+    pub location: Option<Location>,
+    pub start: Option<DateTimeTimeZone>,
+    pub end: Option<DateTimeTimeZone>,
+    pub original_start_time_zone: Option<String>,
+    pub is_all_day: Option<bool>,
+    pub sensitivity: Option<Sensitivity>,
+    pub is_cancelled: Option<bool>,
+    pub show_as: Option<ShowAs>,
+    #[serde(rename = "type")]
+    pub event_type: Option<EventType>,
+    pub series_master_id: Option<String>,
+    #[serde(rename = "iCalUId")]
+    pub ical_uid: Option<String>,
+    pub online_meeting: Option<OnlineMeetingInfo>,
+    pub online_meeting_url: Option<String>,
+}
+
+/// The `$select` for a full event.
+pub const EVENT_SELECT: &str = "id,changeKey,subject,body,organizer,location,start,end,originalStartTimeZone,isAllDay,sensitivity,isCancelled,showAs,type,seriesMasterId,iCalUId,onlineMeeting,onlineMeetingUrl";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_in_utc_and_iana_zones() {
+        let utc = DateTimeTimeZone {
+            date_time: "2026-11-23T08:00:00.0000000".into(),
+            time_zone: Some("UTC".into()),
+        };
+        assert_eq!(
+            utc.instant(),
+            Some(Utc.with_ymd_and_hms(2026, 11, 23, 8, 0, 0).unwrap())
+        );
+        let stockholm = DateTimeTimeZone {
+            date_time: "2026-11-23T09:00:00".into(),
+            time_zone: Some("Europe/Stockholm".into()),
+        };
+        assert_eq!(
+            stockholm.instant(),
+            Some(Utc.with_ymd_and_hms(2026, 11, 23, 8, 0, 0).unwrap())
+        );
+        let windows = DateTimeTimeZone {
+            date_time: "2026-11-23T09:00:00".into(),
+            time_zone: Some("W. Europe Standard Time".into()),
+        };
+        assert_eq!(windows.instant(), None);
+    }
+
+    #[test]
+    fn unknown_enum_values_do_not_fail_the_event() {
+        let event: Event = serde_json::from_str(
+            r#"{"id":"AAMk","showAs":"somethingNew","type":"futureKind","sensitivity":"secret","onlineMeeting":null,"isAllDay":null}"#,
+        )
+        .unwrap();
+        assert_eq!(event.show_as, Some(ShowAs::Unknown));
+        assert_eq!(event.event_type, Some(EventType::Unknown));
+        assert_eq!(event.online_meeting, None);
+    }
+}

@@ -1,0 +1,287 @@
+//! The room's calendar over Microsoft Graph, app-only, as a [`CalendarSource`]: an app
+//! registration with the `Calendars.Read` application permission, scoped to room
+//! mailboxes. `calendarView/delta` is the cheap change check; `calendarView` lists the
+//! window (ids and change keys); changed events are fetched by id, at most four requests
+//! at a time.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use futures_util::future::join_all;
+
+use super::ews_mapping::MappingRules;
+use super::graph_mapping::meeting_of;
+use crate::calendar::Meeting;
+use crate::clock::Clock;
+use crate::graph::{ClientSecret, DeltaStart, ErrorContext, GraphClient, GraphConfig, GraphError};
+use crate::settings::{Secrets, Settings};
+use crate::sync::engine::Window;
+use crate::sync::source::{CalendarSource, ChangeCheck, FailureKind, ItemVersion, SourceError};
+
+/// How to reach Graph, as settings and secrets say.
+pub struct GraphSetup {
+    pub config: GraphConfig,
+    pub mailbox: String,
+}
+
+fn misconfigured(message: impl Into<String>) -> SourceError {
+    SourceError::new(FailureKind::Misconfigured, message).with_fix(
+        "Complete the Microsoft 365 settings (TenantId, ClientId, ClientSecret) in the setup wizard or the provisioning file.",
+    )
+}
+
+/// Builds the Graph configuration from the settings. Errors name the missing setting.
+pub fn setup_from_settings(
+    settings: &Settings,
+    secrets: &Secrets,
+    allow_insecure_http: bool,
+) -> Result<GraphSetup, SourceError> {
+    let calendar = &settings.calendar;
+    let mailbox = settings.room.exchange_address.trim().to_owned();
+    if mailbox.is_empty() {
+        return Err(misconfigured("the room's e-mail address is not set"));
+    }
+    let tenant = calendar
+        .tenant_id
+        .clone()
+        .filter(|t| !t.trim().is_empty())
+        .ok_or_else(|| misconfigured("the Microsoft 365 tenant ID (TenantId) is not set"))?;
+    let client_id = calendar
+        .client_id
+        .clone()
+        .filter(|c| !c.trim().is_empty())
+        .ok_or_else(|| misconfigured("the app registration's client ID (ClientId) is not set"))?;
+    let secret = secrets
+        .client_secret
+        .as_ref()
+        .ok_or_else(|| misconfigured(format!("no client secret is stored for app {client_id}")))?;
+    let mut config = GraphConfig::new(tenant, client_id, ClientSecret::new(secret.expose()));
+    if let Some(url) = &calendar.graph_url {
+        config.graph_url = url.clone();
+    }
+    if let Some(url) = &calendar.authority_url {
+        config.authority_url = url.clone();
+    }
+    config.trusted_ca_pem = match &calendar.trusted_ca_file {
+        Some(path) => Some(std::fs::read(path).map_err(|e| {
+            misconfigured(format!(
+                "cannot read the trusted CA file {}: {e}",
+                path.display()
+            ))
+        })?),
+        None => None,
+    };
+    config.allow_insecure_http = allow_insecure_http;
+    Ok(GraphSetup { config, mailbox })
+}
+
+/// Sorts a Graph failure into what the admin needs to know, with the Graph module's own
+/// explanation and fix.
+pub fn source_error(err: &GraphError, context: &ErrorContext) -> SourceError {
+    let kind = match err {
+        GraphError::SecretInvalid
+        | GraphError::SecretExpired
+        | GraphError::AppNotFound
+        | GraphError::TenantNotFound
+        | GraphError::SignInRefused { .. }
+        | GraphError::TokenRejected { .. } => FailureKind::SignInFailed,
+        GraphError::ConsentMissing { .. }
+        | GraphError::MailboxOutOfScope { .. }
+        | GraphError::MailboxNotFound { .. } => FailureKind::PermissionDenied,
+        GraphError::Throttled { retry_after, .. } => FailureKind::Throttled {
+            retry_after: *retry_after,
+        },
+        GraphError::Tls { .. }
+        | GraphError::Connect { .. }
+        | GraphError::Timeout
+        | GraphError::Network { .. } => FailureKind::Offline,
+        GraphError::InsecureUrl { .. } | GraphError::InvalidConfig { .. } => {
+            FailureKind::Misconfigured
+        }
+        _ => FailureKind::ServerError,
+    };
+    let error = SourceError::new(kind, err.explanation(context));
+    match err.fix(context) {
+        Some(fix) => error.with_fix(fix),
+        None => error,
+    }
+}
+
+/// The change-check state: the window the delta round covers and its deltaLink.
+/// Written as `<from> <to> <deltaLink>` (RFC 3339 instants; the link has no spaces).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct DeltaState {
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    link: String,
+}
+
+impl DeltaState {
+    fn parse(text: &str) -> Option<DeltaState> {
+        let mut parts = text.splitn(3, ' ');
+        let from = DateTime::parse_from_rfc3339(parts.next()?).ok()?.to_utc();
+        let to = DateTime::parse_from_rfc3339(parts.next()?).ok()?.to_utc();
+        let link = parts.next()?.to_owned();
+        Some(DeltaState { from, to, link })
+    }
+
+    fn write(&self) -> String {
+        format!(
+            "{} {} {}",
+            self.from.to_rfc3339(),
+            self.to.to_rfc3339(),
+            self.link
+        )
+    }
+}
+
+/// The room's calendar over Graph.
+pub struct GraphSource {
+    client: GraphClient,
+    mailbox: String,
+    context: ErrorContext,
+    rules: MappingRules,
+    clock: Arc<dyn Clock>,
+    window: Window,
+}
+
+impl GraphSource {
+    /// A source reading `setup.mailbox`; `clock` places the delta window (the same
+    /// window the sync engine keeps).
+    pub fn new(
+        setup: GraphSetup,
+        rules: MappingRules,
+        clock: Arc<dyn Clock>,
+    ) -> Result<GraphSource, SourceError> {
+        let context = ErrorContext {
+            tenant_id: setup.config.tenant_id.clone(),
+            client_id: setup.config.client_id.clone(),
+            mailbox: setup.mailbox.clone(),
+        };
+        let client = GraphClient::new(setup.config).map_err(|e| source_error(&e, &context))?;
+        Ok(GraphSource {
+            client,
+            mailbox: setup.mailbox,
+            context,
+            rules,
+            clock,
+            window: Window::default(),
+        })
+    }
+
+    fn error(&self, err: &GraphError) -> SourceError {
+        source_error(err, &self.context)
+    }
+
+    /// The Graph client, for the wizard's and diagnose's checks.
+    pub fn client(&self) -> &GraphClient {
+        &self.client
+    }
+
+    /// An initial delta round over the current window.
+    async fn start_over(&self) -> Result<ChangeCheck, SourceError> {
+        let (from, to) = self.window.around(self.clock.now(), &self.rules.tz);
+        let round = self
+            .client
+            .delta(&self.mailbox, DeltaStart::Window { from, to })
+            .await
+            .map_err(|e| self.error(&e))?;
+        Ok(ChangeCheck {
+            changed: true,
+            state: Some(
+                DeltaState {
+                    from,
+                    to,
+                    link: round.delta_link,
+                }
+                .write(),
+            ),
+        })
+    }
+}
+
+impl CalendarSource for GraphSource {
+    async fn check_changes(&self, state: Option<&str>) -> Result<ChangeCheck, SourceError> {
+        let (from, to) = self.window.around(self.clock.now(), &self.rules.tz);
+        // A state for another window (the day moved on) or unreadable: start over.
+        let Some(prior) = state
+            .and_then(DeltaState::parse)
+            .filter(|s| s.from == from && s.to == to)
+        else {
+            return self.start_over().await;
+        };
+        match self
+            .client
+            .delta(&self.mailbox, DeltaStart::Link(&prior.link))
+            .await
+        {
+            Ok(round) => Ok(ChangeCheck {
+                changed: round.changes > 0,
+                state: Some(
+                    DeltaState {
+                        link: round.delta_link,
+                        ..prior
+                    }
+                    .write(),
+                ),
+            }),
+            Err(GraphError::SyncStateInvalid) => {
+                tracing::warn!("Graph no longer accepts the delta token; starting over");
+                self.start_over().await
+            }
+            Err(err) => Err(self.error(&err)),
+        }
+    }
+
+    async fn list_window(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<ItemVersion>, SourceError> {
+        let listed = self
+            .client
+            .list_calendar_view(&self.mailbox, from, to)
+            .await
+            .map_err(|e| self.error(&e))?;
+        Ok(listed
+            .into_iter()
+            .map(|v| ItemVersion {
+                id: v.id,
+                change_key: v.change_key,
+            })
+            .collect())
+    }
+
+    async fn fetch(&self, ids: &[ItemVersion]) -> Result<Vec<Meeting>, SourceError> {
+        // The client holds at most four requests in flight; the rest wait for a slot.
+        let answers = join_all(
+            ids.iter()
+                .map(|item| self.client.event(&self.mailbox, &item.id)),
+        )
+        .await;
+        let mut meetings = Vec::with_capacity(ids.len());
+        for answer in answers {
+            match answer {
+                Ok(event) => match meeting_of(&event, &self.rules) {
+                    Ok(meeting) => meetings.push(meeting),
+                    Err(why) => tracing::debug!(id = %event.id, ?why, "event skipped"),
+                },
+                // Deleted between the listing and the fetch: the next pass agrees.
+                Err(GraphError::EventNotFound) => {}
+                Err(err) => return Err(self.error(&err)),
+            }
+        }
+        Ok(meetings)
+    }
+
+    fn server_description(&self) -> Option<String> {
+        let host = self
+            .client
+            .config()
+            .graph_url
+            .host_str()
+            .map(str::to_owned)
+            .unwrap_or_default();
+        Some(format!("Microsoft 365 (Microsoft Graph at {host})"))
+    }
+}
