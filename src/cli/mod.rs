@@ -1,6 +1,7 @@
 //! The command line: `room-console [--data-dir DIR] [COMMAND]`, one function per command.
 
 mod agenda;
+mod diagnose;
 mod provision;
 mod run;
 mod screenshot;
@@ -45,6 +46,8 @@ pub enum Command {
     Sync(sync::SyncArgs),
     /// Show the room, calendar source, last sync and last error with its fix
     Status(status::StatusArgs),
+    /// Check the account settings against the server, as the setup wizard does
+    Diagnose(diagnose::DiagnoseArgs),
     /// Print the software version and build
     Version,
 }
@@ -77,6 +80,7 @@ pub fn main(cli: Cli) -> ExitCode {
         Command::Screenshot(args) => screenshot::screenshot(&data_dir, &args),
         Command::Sync(args) => sync::sync(&data_dir, &args),
         Command::Status(args) => status::status(&data_dir, &args),
+        Command::Diagnose(args) => diagnose::diagnose(&data_dir, &args),
         Command::Version => {
             println!("{}", version_line());
             Ok(())
