@@ -3,6 +3,8 @@
 //! A provisioning file dropped in the data dir is applied first; the calendar sync runs
 //! on a tokio runtime in the background and never blocks the screen.
 
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
@@ -10,7 +12,7 @@ use chrono::{DateTime, Utc};
 use clap::Args;
 use slint::ComponentHandle;
 
-use super::source::{AgendaSource, load_configured};
+use super::source::{AgendaSource, load_configured, load_settings};
 use crate::clock::{Clock, SystemClock};
 use crate::device::paths::DataDir;
 use crate::settings::provision::apply_dropped;
@@ -19,10 +21,11 @@ use crate::store::Store;
 use crate::sync::backoff::Backoff;
 use crate::sync::engine::SyncEngine;
 use crate::sync::task::{self, SyncHandle};
-use crate::ui::AppWindow;
 use crate::ui::controller::{HomeController, RoomInfo};
+use crate::ui::wizard::{WizardController, WizardOptions, save_finished};
+use crate::ui::{AppState, AppWindow, Screen};
 
-#[derive(Debug, Default, Args)]
+#[derive(Debug, Default, Clone, Args)]
 pub struct RunArgs {
     /// Show the built-in demo calendar instead of the room's
     #[arg(long)]
@@ -39,6 +42,9 @@ pub fn run(data_dir: &DataDir, args: &RunArgs) -> Result<()> {
     select_backend()?;
     data_dir.ensure_exists()?;
     apply_provisioning_file(data_dir);
+    if !args.demo && load_settings(data_dir)?.is_none() {
+        return run_wizard(data_dir, args);
+    }
     let (source, room) = AgendaSource::open(data_dir, args.demo)?;
     tracing::info!(data_dir = %data_dir.path().display(), room = %room.name, "starting");
     let sync = match source {
@@ -62,6 +68,69 @@ pub fn run(data_dir: &DataDir, args: &RunArgs) -> Result<()> {
     );
     app.run().context("the UI stopped with an error")?;
     Ok(())
+}
+
+/// First boot (no settings): the setup wizard; Finish saves, starts the sync and shows
+/// the home screen in its "first sync" state.
+fn run_wizard(data_dir: &DataDir, args: &RunArgs) -> Result<()> {
+    let app = AppWindow::new().map_err(explain_window_error)?;
+    app.global::<AppState>().set_screen(Screen::Wizard);
+    let home: Rc<RefCell<Option<HomeController>>> = Rc::default();
+    let finish = {
+        let (app, home, data_dir, args) =
+            (app.as_weak(), home.clone(), data_dir.clone(), args.clone());
+        move |settings, secrets| {
+            save_finished(data_dir.path(), &settings, &secrets)?;
+            let app = app.upgrade().ok_or("the window is gone")?;
+            let started = show_home(&app, &data_dir, &args).map_err(|e| format!("{e:#}"))?;
+            *home.borrow_mut() = Some(started);
+            app.global::<AppState>().set_screen(Screen::Home);
+            Ok(())
+        }
+    };
+    let now = args.now;
+    let _wizard = WizardController::start(
+        &app,
+        WizardOptions {
+            default_time_zone: iana_time_zone::get_timezone().unwrap_or_else(|_| "UTC".into()),
+            now: Box::new(move || super::clock_for(now).now()),
+            allow_insecure_http: args.allow_insecure_http,
+            content_inputs: content_inputs(),
+        },
+        Box::new(finish),
+    )?;
+    app.run().context("the UI stopped with an error")?;
+    Ok(())
+}
+
+/// The home screen of the just-configured console, its sync started.
+fn show_home(app: &AppWindow, data_dir: &DataDir, args: &RunArgs) -> Result<HomeController> {
+    let (source, room) = AgendaSource::open(data_dir, false)?;
+    let sync = start_background_sync(data_dir, args.allow_insecure_http)?;
+    let tz = room.tz;
+    Ok(HomeController::start(
+        app,
+        RoomInfo {
+            name: room.name,
+            tz,
+            clock_24h: room.clock_24h,
+            notice: room.notice,
+            join_command: room.join_command,
+        },
+        super::clock_for(args.now),
+        Box::new(move |day| source.meetings_on_day(day, &tz)),
+        Some(sync),
+    ))
+}
+
+/// The content inputs the device has, for the wizard's Content input step.
+fn content_inputs() -> Vec<String> {
+    use crate::content::{InputKind, InputSetting, Roots, discover};
+    discover(&InputSetting::Auto, &Roots::system())
+        .into_iter()
+        .filter(|input| input.kind != InputKind::Simulated)
+        .map(|input| format!("{} — {}", input.name, input.status))
+        .collect()
 }
 
 /// Applies `<data-dir>/provisioning/RoomConsoleSettings.xml` if an admin dropped one.

@@ -186,7 +186,7 @@ impl Inner {
 
     fn next(&self) {
         self.take_fields();
-        let outcome = self.wizard.borrow_mut().next();
+        let outcome = self.wizard.borrow_mut().advance();
         self.after(outcome);
     }
 

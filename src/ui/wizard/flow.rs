@@ -112,8 +112,8 @@ impl Wizard {
         self.step
     }
 
-    /// Goes to the next step when the current one allows it.
-    pub fn next(&mut self) -> Result<Step, Refusal> {
+    /// Next: goes to the next step when the current one allows it.
+    pub fn advance(&mut self) -> Result<Step, Refusal> {
         match self.step {
             Step::Check => self.check_gate(false)?,
             Step::Summary => return Err(Refusal::NotAtSummary),
@@ -133,7 +133,7 @@ impl Wizard {
     /// On the Check step after a failure: goes on anyway, unless sign-in failed.
     pub fn continue_anyway(&mut self) -> Result<Step, Refusal> {
         if self.step != Step::Check {
-            return self.next();
+            return self.advance();
         }
         self.check_gate(true)?;
         self.step = Step::ContentInput;
@@ -441,7 +441,7 @@ mod tests {
     fn at_check(results: Vec<CheckResult>) -> Wizard {
         let mut wizard = Wizard::new(filled());
         for _ in 0..3 {
-            wizard.next().expect("valid steps");
+            wizard.advance().expect("valid steps");
         }
         assert_eq!(wizard.step(), Step::Check);
         wizard.start_checks().expect("starts");
@@ -453,9 +453,9 @@ mod tests {
     #[test]
     fn walks_all_steps_and_finishes_with_the_settings() {
         let mut wizard = at_check(all(|_| CheckStatus::Pass));
-        assert_eq!(wizard.next(), Ok(Step::ContentInput));
-        assert_eq!(wizard.next(), Ok(Step::AdminPin));
-        assert_eq!(wizard.next(), Ok(Step::Summary));
+        assert_eq!(wizard.advance(), Ok(Step::ContentInput));
+        assert_eq!(wizard.advance(), Ok(Step::AdminPin));
+        assert_eq!(wizard.advance(), Ok(Step::Summary));
         let (settings, secrets) = wizard.finish().expect("finishes");
         assert_eq!(settings.room.exchange_address, "confrm2@contoso.com");
         assert_eq!(
@@ -484,8 +484,8 @@ mod tests {
         draft.sign_in_address = "confrm2".into();
         draft.display_name = String::new();
         let mut wizard = Wizard::new(draft);
-        wizard.next().expect("welcome is valid");
-        let Err(Refusal::Fields(errors)) = wizard.next() else {
+        wizard.advance().expect("welcome is valid");
+        let Err(Refusal::Fields(errors)) = wizard.advance() else {
             panic!("should refuse");
         };
         assert_eq!(wizard.step(), Step::RoomAccount);
@@ -537,19 +537,19 @@ mod tests {
     fn check_step_needs_a_run_for_the_current_account() {
         let mut wizard = Wizard::new(filled());
         for _ in 0..3 {
-            wizard.next().expect("valid");
+            wizard.advance().expect("valid");
         }
-        assert_eq!(wizard.next(), Err(Refusal::ChecksNotRun));
+        assert_eq!(wizard.advance(), Err(Refusal::ChecksNotRun));
         wizard.start_checks().expect("starts");
         assert_eq!(wizard.start_checks(), None, "one run at a time");
-        assert_eq!(wizard.next(), Err(Refusal::ChecksRunning));
+        assert_eq!(wizard.advance(), Err(Refusal::ChecksRunning));
         let account = wizard.draft().account_key();
         wizard.checks_finished(&account, all(|_| CheckStatus::Pass));
         // Editing the password after the run means checking again.
         let mut edited = wizard.draft().clone();
         edited.service_password = "other".into();
         wizard.update(edited);
-        assert_eq!(wizard.next(), Err(Refusal::ChecksNotRun));
+        assert_eq!(wizard.advance(), Err(Refusal::ChecksNotRun));
     }
 
     #[test]
@@ -560,7 +560,7 @@ mod tests {
             _ => CheckStatus::Skipped,
         }));
         assert_eq!(
-            wizard.next(),
+            wizard.advance(),
             Err(Refusal::ChecksFailed { may_continue: true })
         );
         assert!(wizard.may_continue_anyway());
@@ -590,7 +590,7 @@ mod tests {
                 CheckStatus::Pass
             }
         }));
-        assert_eq!(wizard.next(), Ok(Step::ContentInput));
+        assert_eq!(wizard.advance(), Ok(Step::ContentInput));
     }
 
     #[test]
