@@ -171,6 +171,13 @@ fn the_whole_wizard_saves_the_settings_only_at_finish() {
     );
     rig.screenshot("wizard-2-room-account-errors");
 
+    // Tapping the Display name field brings up the keyboard; its keys type into the field.
+    rig.headless.tap(300.0, 196.0);
+    for key in ["R", "o", "o", "m", "\\", "_", "@", ".", "-"] {
+        rig.adapter().invoke_key_pressed(key.into());
+    }
+    rig.screenshot("wizard-2-room-account-keyboard");
+    assert_eq!(rig.adapter().get_display_name(), "Room\\_@.-");
     rig.adapter().set_display_name("Conference Room 2".into());
     rig.adapter().set_sign_in_address(ROOM.into());
     rig.press("Next");
