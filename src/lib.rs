@@ -8,6 +8,7 @@ pub mod cli;
 pub mod clock;
 pub mod content;
 pub mod device;
+pub mod diagnose;
 pub mod ews;
 pub mod graph;
 pub mod join;

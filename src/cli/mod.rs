@@ -3,6 +3,7 @@
 mod agenda;
 mod background;
 mod content;
+mod diagnose;
 mod factory_reset;
 mod provision;
 mod run;
@@ -52,6 +53,8 @@ pub enum Command {
     Status(status::StatusArgs),
     /// Erase settings, secrets, agenda cache and PIN; keep the software (needs --yes)
     FactoryReset(factory_reset::FactoryResetArgs),
+    /// Check the account settings against the server, as the setup wizard does
+    Diagnose(diagnose::DiagnoseArgs),
     /// Print the software version and build
     Version,
 }
@@ -89,6 +92,7 @@ pub fn main(cli: Cli) -> ExitCode {
         Command::Sync(args) => sync::sync(&data_dir, &args),
         Command::Status(args) => status::status(&data_dir, &args),
         Command::FactoryReset(args) => factory_reset::factory_reset(&data_dir, &args),
+        Command::Diagnose(args) => diagnose::diagnose(&data_dir, &args),
         Command::Version => {
             println!("{}", version_line());
             Ok(())

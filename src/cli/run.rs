@@ -1,25 +1,30 @@
 //! `room-console run`: the console on the screen. On a desktop a window (winit); built
 //! with the `device` feature, full screen through Linux KMS with touch input (libinput).
-//! A provisioning file dropped in the data dir is applied first; the calendar sync runs
-//! on a tokio runtime in the background and never blocks the screen.
+//! A provisioning file dropped in the data dir is applied first; a console without
+//! settings starts in the setup wizard; the calendar sync and the content watcher run on
+//! a background runtime and never block the screen.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use clap::Args;
 use slint::ComponentHandle;
-
-use std::sync::Arc;
+use tokio::runtime::Handle;
 
 use super::background;
-use super::source::AgendaSource;
+use super::source::{AgendaSource, load_settings};
 use crate::device::paths::DataDir;
 use crate::settings::provision::apply_dropped;
 use crate::sync::task::SyncHandle;
-use crate::ui::AppWindow;
 use crate::ui::admin::{AdminController, AdminDeps};
 use crate::ui::controller::{HomeController, RoomInfo};
+use crate::ui::wizard::{WizardController, WizardOptions, save_finished};
+use crate::ui::{AppState, AppWindow, Screen};
 
-#[derive(Debug, Default, Args)]
+#[derive(Debug, Default, Clone, Args)]
 pub struct RunArgs {
     /// Show the built-in demo calendar instead of the room's
     #[arg(long)]
@@ -32,27 +37,70 @@ pub struct RunArgs {
     pub allow_insecure_http: bool,
 }
 
+/// The running console behind the home screen: its controllers live as long as this.
+struct Session {
+    _home: HomeController,
+    _admin: AdminController,
+}
+
 pub fn run(data_dir: &DataDir, args: &RunArgs) -> Result<()> {
     select_backend()?;
     data_dir.ensure_exists()?;
     apply_provisioning_file(data_dir);
+    let settings = if args.demo {
+        None
+    } else {
+        load_settings(data_dir)?
+    };
+    let runtime = background::start_runtime()?;
+    let app = AppWindow::new().map_err(explain_window_error)?;
+    let content = settings
+        .as_ref()
+        .map(|s| s.content.clone())
+        .unwrap_or_default();
+    background::start_content(&runtime, &app, data_dir, &content);
+
+    let session: Rc<RefCell<Option<Session>>> = Rc::default();
+    let _wizard = if !args.demo && settings.is_none() {
+        Some(start_wizard(
+            &app,
+            &runtime,
+            data_dir,
+            args,
+            session.clone(),
+        )?)
+    } else {
+        *session.borrow_mut() = Some(start_session(&app, &runtime, data_dir, args)?);
+        None
+    };
+    let _watchdog = crate::device::watchdog::start_in_ui_loop();
+    crate::device::watchdog::notify_ready();
+    app.run().context("the UI stopped with an error")?;
+    Ok(())
+}
+
+/// The home screen (and the admin behind the gear) for the configured room or the demo,
+/// with its sync started.
+fn start_session(
+    app: &AppWindow,
+    runtime: &Handle,
+    data_dir: &DataDir,
+    args: &RunArgs,
+) -> Result<Session> {
     let (source, room) = AgendaSource::open(data_dir, args.demo)?;
     tracing::info!(data_dir = %data_dir.path().display(), room = %room.name, "starting");
-    let runtime = background::start_runtime()?;
     let sync = match source {
         AgendaSource::Cache(_) => Some(background::start_sync(
-            &runtime,
+            runtime,
             data_dir,
             args.allow_insecure_http,
         )?),
         AgendaSource::Demo => None,
     };
-    let app = AppWindow::new().map_err(explain_window_error)?;
-    background::start_content(&runtime, &app, data_dir, &room.content);
-    let _admin = start_admin(&app, data_dir, args, sync.clone());
+    let admin = start_admin(app, data_dir, args, sync.clone());
     let tz = room.tz;
-    let _home = HomeController::start(
-        &app,
+    let home = HomeController::start(
+        app,
         RoomInfo {
             name: room.name,
             tz,
@@ -64,10 +112,60 @@ pub fn run(data_dir: &DataDir, args: &RunArgs) -> Result<()> {
         Box::new(move |day| source.meetings_on_day(day, &tz)),
         sync,
     );
-    let _watchdog = crate::device::watchdog::start_in_ui_loop();
-    crate::device::watchdog::notify_ready();
-    app.run().context("the UI stopped with an error")?;
-    Ok(())
+    Ok(Session {
+        _home: home,
+        _admin: admin,
+    })
+}
+
+/// First boot (no settings): the setup wizard; Finish saves, starts the session and shows
+/// the home screen in its "first sync" state.
+fn start_wizard(
+    app: &AppWindow,
+    runtime: &Handle,
+    data_dir: &DataDir,
+    args: &RunArgs,
+    session: Rc<RefCell<Option<Session>>>,
+) -> Result<WizardController> {
+    app.global::<AppState>().set_screen(Screen::Wizard);
+    let finish = {
+        let (app, runtime, data_dir, args) = (
+            app.as_weak(),
+            runtime.clone(),
+            data_dir.clone(),
+            args.clone(),
+        );
+        move |settings, secrets| {
+            save_finished(data_dir.path(), &settings, &secrets)?;
+            let app = app.upgrade().ok_or("the window is gone")?;
+            let started =
+                start_session(&app, &runtime, &data_dir, &args).map_err(|e| format!("{e:#}"))?;
+            *session.borrow_mut() = Some(started);
+            app.global::<AppState>().set_screen(Screen::Home);
+            Ok(())
+        }
+    };
+    let now = args.now;
+    WizardController::start(
+        app,
+        WizardOptions {
+            default_time_zone: iana_time_zone::get_timezone().unwrap_or_else(|_| "UTC".into()),
+            now: Box::new(move || super::clock_for(now).now()),
+            allow_insecure_http: args.allow_insecure_http,
+            content_inputs: content_inputs(),
+        },
+        Box::new(finish),
+    )
+}
+
+/// The content inputs the device has, for the wizard's Content input step.
+fn content_inputs() -> Vec<String> {
+    use crate::content::{InputKind, InputSetting, Roots, discover};
+    discover(&InputSetting::Auto, &Roots::system())
+        .into_iter()
+        .filter(|input| input.kind != InputKind::Simulated)
+        .map(|input| format!("{} — {}", input.name, input.status))
+        .collect()
 }
 
 /// Wires the gear → PIN pad → admin screen. After a factory reset from there the

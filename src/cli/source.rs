@@ -10,7 +10,7 @@ use crate::calendar::Meeting;
 use crate::calendar::demo::demo_agenda;
 use crate::clock::device_time_zone;
 use crate::device::paths::DataDir;
-use crate::settings::{CalendarSource as SourceKind, ContentSettings, Secrets, Settings};
+use crate::settings::{CalendarSource as SourceKind, Secrets, Settings};
 use crate::store::Store;
 use crate::sync::engine::STATUS_KEY;
 use crate::sync::status::SyncStatus;
@@ -27,8 +27,6 @@ pub struct RoomView {
     pub join_command: Option<std::path::PathBuf>,
     /// Hide the subjects of private meetings (the default).
     pub hide_private: bool,
-    /// The content input and its window.
-    pub content: ContentSettings,
 }
 
 /// The banner text while the demo calendar is shown.
@@ -44,7 +42,6 @@ impl RoomView {
             notice,
             join_command: settings.device.join_command.clone(),
             hide_private: settings.device.hide_private_meetings,
-            content: settings.content.clone(),
         }
     }
 }

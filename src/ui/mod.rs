@@ -14,3 +14,4 @@ pub mod home_model;
 pub mod join_overlay;
 pub mod qr;
 pub mod sync_banner;
+pub mod wizard;

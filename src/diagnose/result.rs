@@ -1,0 +1,153 @@
+//! One check's outcome, as the wizard shows it and `diagnose --json` prints it.
+
+use serde::Serialize;
+
+/// The checks, in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckId {
+    /// The server answers over HTTPS and its certificate is trusted.
+    Server,
+    /// Which Exchange it is (2013 or later for Lync-style meetings).
+    ExchangeVersion,
+    /// The account's password is accepted.
+    SignIn,
+    /// The service account may impersonate the room mailbox.
+    Impersonation,
+    /// Exchange has the room mailbox.
+    Mailbox,
+    /// The room's calendar can be read.
+    Calendar,
+    /// Upcoming invitations keep their bodies and subjects.
+    Invitations,
+}
+
+impl CheckId {
+    /// Every check, in the order they run.
+    pub const ALL: [CheckId; 7] = [
+        CheckId::Server,
+        CheckId::ExchangeVersion,
+        CheckId::SignIn,
+        CheckId::Impersonation,
+        CheckId::Mailbox,
+        CheckId::Calendar,
+        CheckId::Invitations,
+    ];
+
+    /// The id in `diagnose --json`.
+    pub fn id(self) -> &'static str {
+        match self {
+            CheckId::Server => "server",
+            CheckId::ExchangeVersion => "exchange-version",
+            CheckId::SignIn => "sign-in",
+            CheckId::Impersonation => "impersonation",
+            CheckId::Mailbox => "mailbox",
+            CheckId::Calendar => "calendar",
+            CheckId::Invitations => "invitations",
+        }
+    }
+
+    /// What the check looks at, as a line title.
+    pub fn title(self) -> &'static str {
+        match self {
+            CheckId::Server => "Server reachable, certificate trusted",
+            CheckId::ExchangeVersion => "Exchange version",
+            CheckId::SignIn => "Sign-in",
+            CheckId::Impersonation => "Impersonation of the room mailbox",
+            CheckId::Mailbox => "Room mailbox found",
+            CheckId::Calendar => "Calendar readable",
+            CheckId::Invitations => "Invitations keep their bodies and subjects",
+        }
+    }
+}
+
+/// How a check ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckStatus {
+    Pass,
+    /// Works, but something the admin should change (e.g. invitation bodies deleted).
+    Warn,
+    Fail,
+    /// Not run because an earlier check failed.
+    Skipped,
+}
+
+/// One check's outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckResult {
+    pub id: CheckId,
+    pub status: CheckStatus,
+    /// What was found, in words for the admin.
+    pub message: String,
+    /// What to do about a warning or failure, when something can be done.
+    pub fix: Option<String>,
+}
+
+impl CheckResult {
+    pub fn pass(id: CheckId, message: impl Into<String>) -> CheckResult {
+        CheckResult {
+            id,
+            status: CheckStatus::Pass,
+            message: message.into(),
+            fix: None,
+        }
+    }
+
+    pub fn warn(id: CheckId, message: impl Into<String>, fix: Option<String>) -> CheckResult {
+        CheckResult {
+            id,
+            status: CheckStatus::Warn,
+            message: message.into(),
+            fix,
+        }
+    }
+
+    pub fn fail(id: CheckId, message: impl Into<String>, fix: Option<String>) -> CheckResult {
+        CheckResult {
+            id,
+            status: CheckStatus::Fail,
+            message: message.into(),
+            fix,
+        }
+    }
+
+    /// A check not run because `failed` failed first.
+    pub fn skipped(id: CheckId, failed: CheckId) -> CheckResult {
+        CheckResult {
+            id,
+            status: CheckStatus::Skipped,
+            message: format!("Not checked: \"{}\" failed first.", failed.title()),
+            fix: None,
+        }
+    }
+}
+
+/// Whether every check passed (what `diagnose`'s exit code says).
+pub fn all_passed(results: &[CheckResult]) -> bool {
+    !results.is_empty() && results.iter().all(|r| r.status == CheckStatus::Pass)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_shape_is_id_status_message_fix() {
+        let result = CheckResult::fail(CheckId::SignIn, "refused", Some("check it".into()));
+        let json = serde_json::to_value(&result).expect("serializes");
+        assert_eq!(
+            json,
+            serde_json::json!({"id": "sign-in", "status": "fail", "message": "refused", "fix": "check it"})
+        );
+    }
+
+    #[test]
+    fn only_all_pass_counts_as_passed() {
+        let pass = CheckResult::pass(CheckId::Server, "ok");
+        let warn = CheckResult::warn(CheckId::Invitations, "bodies deleted", None);
+        assert!(all_passed(std::slice::from_ref(&pass)));
+        assert!(!all_passed(&[pass, warn]));
+        assert!(!all_passed(&[]));
+    }
+}

@@ -1,0 +1,340 @@
+//! Runs the checks in order against the configured server: set up (Autodiscover when no
+//! URL is set), read the room's calendar for the coming two weeks, fetch a sample of the
+//! invitations. The first request answers most checks at once; its error, if any, says
+//! which check failed, the checks before it passed and those after it are not run.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::invitations::invitations_check;
+use super::result::{CheckId, CheckResult};
+use crate::ews::{
+    CalendarItem, ErrorContext, EwsClient, EwsError, GetItemOptions, ItemId, ServerVersionInfo,
+};
+use crate::settings::{CalendarSource, Secrets, Settings};
+use crate::sources::ews::{describe_server, setup_from_settings, source_error};
+use crate::sync::source::{FailureKind, SourceError};
+
+/// How far ahead the calendar is read.
+const WINDOW_DAYS: i64 = 14;
+/// The most meetings listed.
+const MAX_LISTED: u32 = 100;
+/// The most invitations fetched whole for the invitations check.
+const SAMPLE_SIZE: usize = 10;
+
+/// What the checks need besides settings and secrets.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckOptions {
+    /// The instant the calendar window starts at.
+    pub now: DateTime<Utc>,
+    /// Allow a plain http:// EWS URL (a lab only).
+    pub allow_insecure_http: bool,
+}
+
+/// Runs every check on `settings` and `secrets`, calling `progress` with each result as
+/// soon as it is known, and returns them all in [`CheckId::ALL`] order.
+pub async fn run_checks(
+    settings: &Settings,
+    secrets: &Secrets,
+    options: CheckOptions,
+    progress: &mut (dyn FnMut(&CheckResult) + Send),
+) -> Vec<CheckResult> {
+    let mut report = Report {
+        results: Vec::new(),
+        progress,
+    };
+    match settings.calendar.source {
+        CalendarSource::Demo => {
+            for id in CheckId::ALL {
+                report.push(CheckResult::pass(
+                    id,
+                    "Not needed: the demo calendar has no server.",
+                ));
+            }
+        }
+        CalendarSource::Graph => report.fail_then_skip(CheckResult::fail(
+            CheckId::Server,
+            "The Microsoft 365 app registration (Graph) calendar source is not available in \
+             this version of the console.",
+            Some(
+                "Choose \"Service account with impersonation (Exchange)\" or \"The room \
+                 account itself (Exchange)\" until the Graph source ships."
+                    .into(),
+            ),
+        )),
+        CalendarSource::EwsImpersonation | CalendarSource::EwsRoomAccount => {
+            check_exchange(settings, secrets, options, &mut report).await;
+        }
+    }
+    report.results
+}
+
+/// Collects results in order and reports each as it comes.
+struct Report<'a> {
+    results: Vec<CheckResult>,
+    progress: &'a mut (dyn FnMut(&CheckResult) + Send),
+}
+
+impl Report<'_> {
+    fn push(&mut self, result: CheckResult) {
+        (self.progress)(&result);
+        self.results.push(result);
+    }
+
+    /// Pushes `failure` and marks every later check as not run.
+    fn fail_then_skip(&mut self, failure: CheckResult) {
+        let failed = failure.id;
+        self.push(failure);
+        let later = CheckId::ALL.iter().skip_while(|id| **id != failed).skip(1);
+        for id in later.copied().collect::<Vec<_>>() {
+            self.push(CheckResult::skipped(id, failed));
+        }
+    }
+}
+
+/// Who and where, for the pass messages.
+struct Subject {
+    account: String,
+    mailbox: String,
+    url: String,
+    impersonating: bool,
+}
+
+async fn check_exchange(
+    settings: &Settings,
+    secrets: &Secrets,
+    options: CheckOptions,
+    report: &mut Report<'_>,
+) {
+    let setup = match setup_from_settings(settings, secrets, options.allow_insecure_http).await {
+        Ok(setup) => setup,
+        Err(error) => return setup_failed(error, report),
+    };
+    let subject = Subject {
+        account: setup.account.clone(),
+        mailbox: setup.mailbox.clone(),
+        url: setup.config.url.to_string(),
+        impersonating: setup.config.impersonate.is_some(),
+    };
+    let mut client = match EwsClient::new(setup.config) {
+        Ok(client) => client,
+        Err(error) => {
+            let context = ErrorContext {
+                service_account: subject.account.clone(),
+                mailbox: subject.mailbox.clone(),
+                url: subject.url.clone(),
+            };
+            return report.fail_then_skip(failure(CheckId::Server, &error, &context));
+        }
+    };
+    let context = client.error_context(&subject.mailbox);
+    let start = options.now;
+    let end = start + Duration::days(WINDOW_DAYS);
+    let view = loop {
+        match client
+            .find_calendar_view(&subject.mailbox, start, end, MAX_LISTED)
+            .await
+        {
+            Err(EwsError::InvalidServerVersion) => {
+                match client.config().server_version.step_down() {
+                    Some(older) => client.set_server_version(older),
+                    None => break Err(EwsError::InvalidServerVersion),
+                }
+            }
+            other => break other,
+        }
+    };
+    let view = match view {
+        Ok(view) => view,
+        Err(error) => {
+            let failed = failed_check(&error, subject.impersonating);
+            for id in CheckId::ALL.iter().take_while(|id| **id != failed) {
+                report.push(passed_before_failure(*id, &subject));
+            }
+            return report.fail_then_skip(failure(failed, &error, &context));
+        }
+    };
+    report.push(passed_before_failure(CheckId::Server, &subject));
+    report.push(version_check(view.server_version.as_ref()));
+    for id in [CheckId::SignIn, CheckId::Impersonation, CheckId::Mailbox] {
+        report.push(passed_before_failure(id, &subject));
+    }
+    let listed = &view.value.items;
+    report.push(CheckResult::pass(
+        CheckId::Calendar,
+        format!(
+            "The calendar of {} can be read: {} meetings in the next {WINDOW_DAYS} days.",
+            subject.mailbox,
+            listed.len()
+        ),
+    ));
+    let ids: Vec<ItemId> = listed
+        .iter()
+        .filter(|item| !item.is_cancelled)
+        .take(SAMPLE_SIZE)
+        .map(|item| item.id.clone())
+        .collect();
+    let sample = match fetch_sample(&client, &ids).await {
+        Ok(sample) => sample,
+        Err(error) => return report.push(failure(CheckId::Invitations, &error, &context)),
+    };
+    report.push(invitations_check(&subject.mailbox, &sample));
+}
+
+async fn fetch_sample(client: &EwsClient, ids: &[ItemId]) -> Result<Vec<CalendarItem>, EwsError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let response = client.get_items(ids, GetItemOptions::default()).await?;
+    // An item deleted between the listing and the fetch is simply left out.
+    Ok(response.value.into_iter().filter_map(Result::ok).collect())
+}
+
+/// The setup failed: a setting is missing, or Autodiscover could not find the server.
+fn setup_failed(error: SourceError, report: &mut Report<'_>) {
+    let SourceError { kind, message, fix } = error;
+    if kind == FailureKind::SignInFailed {
+        report.push(CheckResult::pass(
+            CheckId::Server,
+            "Autodiscover answered over HTTPS; its certificate is trusted.",
+        ));
+        report.push(CheckResult::skipped(
+            CheckId::ExchangeVersion,
+            CheckId::SignIn,
+        ));
+        return report.fail_then_skip(CheckResult::fail(CheckId::SignIn, message, fix));
+    }
+    report.fail_then_skip(CheckResult::fail(CheckId::Server, message, fix))
+}
+
+/// Which check an error of the first calendar request means has failed.
+fn failed_check(error: &EwsError, impersonating: bool) -> CheckId {
+    match error {
+        EwsError::Unauthorized { .. } | EwsError::Ntlm { .. } | EwsError::Forbidden => {
+            CheckId::SignIn
+        }
+        EwsError::ImpersonateUserDenied => CheckId::Impersonation,
+        EwsError::AccessDenied if impersonating => CheckId::Impersonation,
+        EwsError::NonExistentMailbox => CheckId::Mailbox,
+        EwsError::AccessDenied
+        | EwsError::ServerBusy { .. }
+        | EwsError::TooManyObjectsOpened
+        | EwsError::CalendarViewRangeTooBig
+        | EwsError::SchemaValidation { .. }
+        | EwsError::InvalidServerVersion
+        | EwsError::Exchange { .. } => CheckId::Calendar,
+        _ => CheckId::Server,
+    }
+}
+
+fn failure(id: CheckId, error: &EwsError, context: &ErrorContext) -> CheckResult {
+    let sorted = source_error(error, context);
+    CheckResult::fail(id, sorted.message, sorted.fix)
+}
+
+/// The pass message of a check that an answer from further along proves.
+fn passed_before_failure(id: CheckId, subject: &Subject) -> CheckResult {
+    let Subject {
+        account,
+        mailbox,
+        url,
+        impersonating,
+    } = subject;
+    match id {
+        CheckId::Server => {
+            CheckResult::pass(id, format!("{url} answered; its certificate is trusted."))
+        }
+        CheckId::ExchangeVersion => CheckResult {
+            message: "Not known yet: Exchange tells its version only to a signed-in account."
+                .into(),
+            ..CheckResult::skipped(id, CheckId::SignIn)
+        },
+        CheckId::SignIn => CheckResult::pass(id, format!("{account} signed in.")),
+        CheckId::Impersonation if *impersonating => {
+            CheckResult::pass(id, format!("{account} may impersonate {mailbox}."))
+        }
+        CheckId::Impersonation => {
+            CheckResult::pass(id, "Not needed: the console signs in as the room itself.")
+        }
+        CheckId::Mailbox => CheckResult::pass(id, format!("Exchange has the mailbox {mailbox}.")),
+        CheckId::Calendar | CheckId::Invitations => {
+            CheckResult::pass(id, format!("Checked for {mailbox}."))
+        }
+    }
+}
+
+/// The version check: Lync-style online meetings need Exchange 2013 or later (KB 3103746).
+fn version_check(info: Option<&ServerVersionInfo>) -> CheckResult {
+    let id = CheckId::ExchangeVersion;
+    let Some(info) = info else {
+        return CheckResult::pass(id, "The server did not say its version; it answers EWS.");
+    };
+    let description = describe_server(info)
+        .or_else(|| info.version.clone())
+        .unwrap_or_else(|| "an unnamed Exchange version".into());
+    match info.major_version {
+        Some(major) if major < 15 => CheckResult::warn(
+            id,
+            format!(
+                "{description}. The calendar works, but the room mailbox should be on Exchange \
+                 2013 or later: older servers lack the online-meeting fields and Remote \
+                 PowerShell for room systems (KB 3103746)."
+            ),
+            Some(
+                "Move the room mailbox to Exchange Server 2013 or later (or Exchange Online), \
+                 and connect Remote PowerShell to a 2013 or later endpoint."
+                    .into(),
+            ),
+        ),
+        _ => CheckResult::pass(id, format!("{description}: Exchange 2013 or later.")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_point_at_the_check_that_failed() {
+        let unauthorized = EwsError::Unauthorized { offered: vec![] };
+        assert_eq!(failed_check(&unauthorized, true), CheckId::SignIn);
+        assert_eq!(
+            failed_check(&EwsError::ImpersonateUserDenied, true),
+            CheckId::Impersonation
+        );
+        assert_eq!(
+            failed_check(&EwsError::NonExistentMailbox, false),
+            CheckId::Mailbox
+        );
+        assert_eq!(
+            failed_check(&EwsError::AccessDenied, false),
+            CheckId::Calendar
+        );
+        let tls = EwsError::Tls {
+            detail: "UnknownIssuer".into(),
+        };
+        assert_eq!(failed_check(&tls, true), CheckId::Server);
+    }
+
+    #[test]
+    fn exchange_2010_gets_the_2013_note() {
+        let info = ServerVersionInfo {
+            major_version: Some(14),
+            minor_version: Some(3),
+            major_build_number: Some(123),
+            minor_build_number: Some(4),
+            version: Some("Exchange2010_SP2".into()),
+        };
+        let check = version_check(Some(&info));
+        assert_eq!(check.status, super::super::CheckStatus::Warn);
+        assert!(check.message.contains("KB 3103746"), "{}", check.message);
+        let info = ServerVersionInfo {
+            major_version: Some(15),
+            minor_version: Some(1),
+            ..info
+        };
+        assert_eq!(
+            version_check(Some(&info)).status,
+            super::super::CheckStatus::Pass
+        );
+    }
+}

@@ -1,0 +1,483 @@
+//! Binds the wizard's flow to the `WizardAdapter` global: reads the fields into the draft
+//! on Back/Next, puts each problem next to its field, runs the account checks on a tokio
+//! runtime off the UI thread (results come back over a channel a Slint timer polls) and,
+//! on Finish, hands the settings and secrets to the caller, which saves them.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+use slint::{ComponentHandle, ModelRc, SharedString, Timer, TimerMode, VecModel};
+
+use super::draft::{Draft, Field, FieldError};
+use super::flow::{Refusal, Step, Wizard};
+use super::keyboard;
+use crate::diagnose::{CheckId, CheckOptions, CheckResult, CheckStatus, run_checks};
+use crate::settings::{CalendarSource, EwsAuthMethod, Secrets, Settings};
+use crate::ui::{AppWindow, WizardAdapter, WizardCheckRow, WizardSummaryRow};
+
+/// How often the UI looks for check results.
+const POLL_INTERVAL: Duration = Duration::from_millis(50);
+/// The most time zones listed at once.
+const MAX_TIME_ZONES: usize = 400;
+
+/// Check line states, as the screen draws them.
+const ROW_PENDING: i32 = 0;
+const ROW_RUNNING: i32 = 1;
+
+/// What the wizard needs from its surroundings.
+pub struct WizardOptions {
+    /// The IANA zone offered first (the system's).
+    pub default_time_zone: String,
+    /// The instant the checks read the calendar from.
+    pub now: Box<dyn Fn() -> DateTime<Utc>>,
+    /// Allow a plain http:// EWS URL (a lab only).
+    pub allow_insecure_http: bool,
+    /// The content inputs the device has, one per line; empty when none were found.
+    pub content_inputs: Vec<String>,
+}
+
+/// Saves the finished settings and moves on (to the home screen); an error is shown.
+pub type OnFinish = Box<dyn FnMut(Settings, Secrets) -> Result<(), String>>;
+
+enum CheckEvent {
+    Progress(String, CheckResult),
+    Done(String, Vec<CheckResult>),
+}
+
+struct Inner {
+    app: slint::Weak<AppWindow>,
+    wizard: RefCell<Wizard>,
+    runtime: tokio::runtime::Runtime,
+    sender: Sender<CheckEvent>,
+    events: Receiver<CheckEvent>,
+    options: WizardOptions,
+    on_finish: RefCell<OnFinish>,
+    _poll: Timer,
+}
+
+/// The wizard on screen. Keep it alive while the wizard is shown.
+pub struct WizardController {
+    inner: Rc<Inner>,
+}
+
+impl WizardController {
+    /// Shows the wizard's first step in `app` and wires its callbacks.
+    pub fn start(app: &AppWindow, options: WizardOptions, on_finish: OnFinish) -> Result<Self> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("wizard-checks")
+            .enable_all()
+            .build()
+            .context("cannot start the runtime for the account checks")?;
+        let (sender, events) = channel();
+        let draft = Draft::new(&options.default_time_zone);
+        let inner = Rc::new(Inner {
+            app: app.as_weak(),
+            wizard: RefCell::new(Wizard::new(draft.clone())),
+            runtime,
+            sender,
+            events,
+            options,
+            on_finish: RefCell::new(on_finish),
+            _poll: Timer::default(),
+        });
+        let adapter = app.global::<WizardAdapter>();
+        write_draft(&adapter, &draft);
+        adapter.set_content_inputs(inner.options.content_inputs.join("\n").into());
+        adapter.set_step(0);
+        show_time_zones(&adapter, "");
+        wire(app, &adapter, &inner);
+        let weak = Rc::downgrade(&inner);
+        inner
+            ._poll
+            .start(TimerMode::Repeated, POLL_INTERVAL, move || {
+                if let Some(inner) = weak.upgrade() {
+                    inner.drain();
+                }
+            });
+        Ok(WizardController { inner })
+    }
+
+    /// The step shown.
+    pub fn step(&self) -> Step {
+        self.inner.wizard.borrow().step()
+    }
+
+    /// Blocks until the running checks are done and shows their results (for tests and
+    /// the headless renderer, which have no event loop running the poll timer).
+    pub fn wait_for_checks(&self) {
+        while self.inner.wizard.borrow().step() == Step::Check {
+            let mut running = false;
+            self.inner
+                .with_adapter(|adapter| running = adapter.get_checks_running());
+            if !running {
+                return;
+            }
+            match self.inner.events.recv() {
+                Ok(event) => self.inner.apply(event),
+                Err(_) => return,
+            }
+        }
+    }
+}
+
+fn wire(app: &AppWindow, adapter: &WizardAdapter, inner: &Rc<Inner>) {
+    let on = |f: fn(&Inner)| {
+        let weak: Weak<Inner> = Rc::downgrade(inner);
+        move || {
+            if let Some(inner) = weak.upgrade() {
+                f(&inner);
+            }
+        }
+    };
+    adapter.on_next(on(Inner::next));
+    adapter.on_back(on(Inner::back));
+    adapter.on_run_checks(on(Inner::run_checks));
+    adapter.on_continue_anyway(on(Inner::continue_anyway));
+    adapter.on_finish(on(Inner::finish));
+    let weak_app = app.as_weak();
+    adapter.on_time_zone_search_edited(move |text| {
+        if let Some(app) = weak_app.upgrade() {
+            show_time_zones(&app.global::<WizardAdapter>(), &text);
+        }
+    });
+    let weak_app = app.as_weak();
+    adapter.on_key_pressed(move |key| {
+        if let Some(app) = weak_app.upgrade() {
+            keyboard::press(app.window(), &key);
+        }
+    });
+}
+
+impl Inner {
+    fn with_adapter(&self, f: impl FnOnce(&WizardAdapter)) {
+        if let Some(app) = self.app.upgrade() {
+            f(&app.global::<WizardAdapter>());
+        }
+    }
+
+    /// Takes the fields on screen into the draft.
+    fn take_fields(&self) {
+        self.with_adapter(|adapter| self.wizard.borrow_mut().update(read_draft(adapter)));
+    }
+
+    fn show_step(&self) {
+        let wizard = self.wizard.borrow();
+        let step = wizard.step();
+        let summary = (step == Step::Summary).then(|| wizard.summary());
+        self.with_adapter(|adapter| {
+            adapter.set_step(step.index() as i32);
+            if let Some(summary) = summary {
+                let rows: Vec<WizardSummaryRow> = summary
+                    .into_iter()
+                    .map(|(label, value)| WizardSummaryRow {
+                        label: label.into(),
+                        value: value.into(),
+                    })
+                    .collect();
+                adapter.set_summary(ModelRc::new(VecModel::from(rows)));
+            }
+        });
+    }
+
+    fn next(&self) {
+        self.take_fields();
+        let outcome = self.wizard.borrow_mut().advance();
+        self.after(outcome);
+    }
+
+    fn continue_anyway(&self) {
+        self.take_fields();
+        let outcome = self.wizard.borrow_mut().continue_anyway();
+        self.after(outcome);
+    }
+
+    fn after(&self, outcome: Result<Step, Refusal>) {
+        match outcome {
+            Ok(step) => {
+                self.with_adapter(|adapter| {
+                    show_errors(adapter, &[]);
+                    adapter.set_notice(SharedString::new());
+                });
+                self.show_step();
+                if step == Step::Check {
+                    self.run_checks();
+                }
+            }
+            Err(refusal) => self.refused(&refusal),
+        }
+    }
+
+    fn refused(&self, refusal: &Refusal) {
+        let notice = match refusal {
+            Refusal::Fields(errors) => {
+                self.with_adapter(|adapter| show_errors(adapter, errors));
+                "Correct the fields marked in red, then tap Next.".to_owned()
+            }
+            Refusal::ChecksNotRun => {
+                "The settings changed since the last check: tap Check again.".to_owned()
+            }
+            Refusal::ChecksRunning => "The checks are still running.".to_owned(),
+            Refusal::ChecksFailed { may_continue: true } => {
+                "A check failed: go back and correct the settings, or continue anyway.".to_owned()
+            }
+            Refusal::ChecksFailed {
+                may_continue: false,
+            } => "Sign-in failed: go back and correct the account or password.".to_owned(),
+            Refusal::NotAtSummary => String::new(),
+        };
+        self.with_adapter(|adapter| adapter.set_notice(notice.into()));
+    }
+
+    fn back(&self) {
+        self.take_fields();
+        self.wizard.borrow_mut().back();
+        self.with_adapter(|adapter| {
+            show_errors(adapter, &[]);
+            adapter.set_notice(SharedString::new());
+        });
+        self.show_step();
+    }
+
+    fn run_checks(&self) {
+        self.take_fields();
+        let Some((settings, secrets)) = self.wizard.borrow_mut().start_checks() else {
+            return;
+        };
+        let account = self.wizard.borrow().draft().account_key();
+        self.with_adapter(|adapter| {
+            let rows: Vec<WizardCheckRow> = CheckId::ALL
+                .into_iter()
+                .enumerate()
+                .map(|(i, id)| WizardCheckRow {
+                    title: id.title().into(),
+                    status: if i == 0 { ROW_RUNNING } else { ROW_PENDING },
+                    message: SharedString::new(),
+                    fix: SharedString::new(),
+                })
+                .collect();
+            adapter.set_checks(ModelRc::new(VecModel::from(rows)));
+            adapter.set_checks_running(true);
+            adapter.set_may_continue_anyway(false);
+            adapter.set_notice(SharedString::new());
+        });
+        let options = CheckOptions {
+            now: (self.options.now)(),
+            allow_insecure_http: self.options.allow_insecure_http,
+        };
+        let sender = self.sender.clone();
+        self.runtime.spawn(async move {
+            let progress_sender = sender.clone();
+            let progress_account = account.clone();
+            let mut progress = move |result: &CheckResult| {
+                let _ = progress_sender.send(CheckEvent::Progress(
+                    progress_account.clone(),
+                    result.clone(),
+                ));
+            };
+            let results = run_checks(&settings, &secrets, options, &mut progress).await;
+            let _ = sender.send(CheckEvent::Done(account, results));
+        });
+    }
+
+    /// Shows every check result that has arrived.
+    fn drain(&self) {
+        loop {
+            match self.events.try_recv() {
+                Ok(event) => self.apply(event),
+                Err(TryRecvError::Empty | TryRecvError::Disconnected) => return,
+            }
+        }
+    }
+
+    fn apply(&self, event: CheckEvent) {
+        match event {
+            CheckEvent::Progress(account, result) => {
+                if self.wizard.borrow().draft().account_key() != account {
+                    return;
+                }
+                self.with_adapter(|adapter| show_result(adapter, &result));
+            }
+            CheckEvent::Done(account, results) => {
+                let mut wizard = self.wizard.borrow_mut();
+                if !wizard.checks_finished(&account, results.clone()) {
+                    return;
+                }
+                let may_continue = wizard.may_continue_anyway();
+                let failed = results.iter().any(|r| r.status == CheckStatus::Fail);
+                drop(wizard);
+                self.with_adapter(|adapter| {
+                    for result in &results {
+                        show_result(adapter, result);
+                    }
+                    adapter.set_checks_running(false);
+                    adapter.set_may_continue_anyway(may_continue);
+                    let notice = match (failed, may_continue) {
+                        (false, _) => "",
+                        (true, true) => {
+                            "A check failed: go back and correct the settings, check again, or continue anyway."
+                        }
+                        (true, false) => {
+                            "Sign-in failed: go back and correct the account or password, then check again."
+                        }
+                    };
+                    adapter.set_notice(notice.into());
+                });
+            }
+        }
+    }
+
+    fn finish(&self) {
+        self.take_fields();
+        let outcome = self.wizard.borrow().finish();
+        match outcome {
+            Ok((settings, secrets)) => {
+                let saved = (self.on_finish.borrow_mut())(settings, secrets);
+                if let Err(message) = saved {
+                    self.with_adapter(|adapter| adapter.set_notice(message.into()));
+                }
+            }
+            Err(refusal) => self.refused(&refusal),
+        }
+    }
+}
+
+/// Puts one result on its line (and marks the next line as running).
+fn show_result(adapter: &WizardAdapter, result: &CheckResult) {
+    let checks = adapter.get_checks();
+    let Some(index) = CheckId::ALL.iter().position(|id| *id == result.id) else {
+        return;
+    };
+    let status = match result.status {
+        CheckStatus::Pass => 2,
+        CheckStatus::Warn => 3,
+        CheckStatus::Fail => 4,
+        CheckStatus::Skipped => 5,
+    };
+    let row = WizardCheckRow {
+        title: result.id.title().into(),
+        status,
+        message: result.message.as_str().into(),
+        fix: result.fix.as_deref().unwrap_or_default().into(),
+    };
+    use slint::Model;
+    checks.set_row_data(index, row);
+    if let Some(mut next) = checks.row_data(index + 1)
+        && next.status == ROW_PENDING
+    {
+        next.status = ROW_RUNNING;
+        checks.set_row_data(index + 1, next);
+    }
+}
+
+fn show_time_zones(adapter: &WizardAdapter, search: &str) {
+    let needle = search.trim().to_lowercase();
+    let zones: Vec<SharedString> = chrono_tz::TZ_VARIANTS
+        .iter()
+        .map(|tz| tz.name())
+        .filter(|name| needle.is_empty() || name.to_lowercase().contains(&needle))
+        .take(MAX_TIME_ZONES)
+        .map(SharedString::from)
+        .collect();
+    adapter.set_time_zones(ModelRc::new(VecModel::from(zones)));
+}
+
+fn source_index(source: CalendarSource) -> i32 {
+    match source {
+        CalendarSource::EwsImpersonation | CalendarSource::Demo => 0,
+        CalendarSource::EwsRoomAccount => 1,
+        CalendarSource::Graph => 2,
+    }
+}
+
+fn source_of(index: i32) -> CalendarSource {
+    match index {
+        1 => CalendarSource::EwsRoomAccount,
+        2 => CalendarSource::Graph,
+        _ => CalendarSource::EwsImpersonation,
+    }
+}
+
+fn read_draft(a: &WizardAdapter) -> Draft {
+    Draft {
+        language: a.get_language().into(),
+        time_zone: a.get_time_zone().into(),
+        clock_24h: a.get_clock_24h(),
+        display_name: a.get_display_name().into(),
+        sign_in_address: a.get_sign_in_address().into(),
+        exchange_address: a.get_exchange_address().into(),
+        domain_username: a.get_domain_username().into(),
+        room_password: a.get_room_password().into(),
+        source: source_of(a.get_source()),
+        ews_url: a.get_ews_url().into(),
+        authentication: if a.get_auth_basic() {
+            EwsAuthMethod::Basic
+        } else {
+            EwsAuthMethod::Ntlm
+        },
+        service_username: a.get_service_username().into(),
+        service_password: a.get_service_password().into(),
+        ca_file: a.get_ca_file().into(),
+        tenant_id: a.get_tenant_id().into(),
+        client_id: a.get_client_id().into(),
+        client_secret: a.get_client_secret().into(),
+        auto_share: a.get_auto_share(),
+        pin: a.get_pin().into(),
+        pin_again: a.get_pin_again().into(),
+    }
+}
+
+fn write_draft(a: &WizardAdapter, d: &Draft) {
+    a.set_language(d.language.as_str().into());
+    a.set_time_zone(d.time_zone.as_str().into());
+    a.set_clock_24h(d.clock_24h);
+    a.set_display_name(d.display_name.as_str().into());
+    a.set_sign_in_address(d.sign_in_address.as_str().into());
+    a.set_exchange_address(d.exchange_address.as_str().into());
+    a.set_domain_username(d.domain_username.as_str().into());
+    a.set_room_password(d.room_password.as_str().into());
+    a.set_source(source_index(d.source));
+    a.set_ews_url(d.ews_url.as_str().into());
+    a.set_auth_basic(d.authentication == EwsAuthMethod::Basic);
+    a.set_service_username(d.service_username.as_str().into());
+    a.set_service_password(d.service_password.as_str().into());
+    a.set_ca_file(d.ca_file.as_str().into());
+    a.set_tenant_id(d.tenant_id.as_str().into());
+    a.set_client_id(d.client_id.as_str().into());
+    a.set_client_secret(d.client_secret.as_str().into());
+    a.set_auto_share(d.auto_share);
+    a.set_pin(d.pin.as_str().into());
+    a.set_pin_again(d.pin_again.as_str().into());
+}
+
+/// Shows `errors` next to their fields and clears every other field's error.
+fn show_errors(a: &WizardAdapter, errors: &[FieldError]) {
+    for field in Field::ALL {
+        let message: SharedString = errors
+            .iter()
+            .filter(|e| e.field == field)
+            .map(|e| e.message.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+            .into();
+        match field {
+            Field::TimeZone => a.set_error_time_zone(message),
+            Field::DisplayName => a.set_error_display_name(message),
+            Field::SignInAddress => a.set_error_sign_in_address(message),
+            Field::ExchangeAddress => a.set_error_exchange_address(message),
+            Field::DomainUsername => a.set_error_domain_username(message),
+            Field::RoomPassword => a.set_error_room_password(message),
+            Field::Source => a.set_error_source(message),
+            Field::EwsUrl => a.set_error_ews_url(message),
+            Field::ServiceUsername => a.set_error_service_username(message),
+            Field::ServicePassword => a.set_error_service_password(message),
+            Field::CaFile => a.set_error_ca_file(message),
+            Field::Pin => a.set_error_pin(message),
+            Field::PinAgain => a.set_error_pin_again(message),
+        }
+    }
+}
