@@ -39,10 +39,14 @@ fn home_tick(c: &mut Criterion) {
     let full = headless.render_changes();
     clock.advance(chrono::Duration::seconds(1));
     headless.advance(Duration::from_secs(1));
-    let tick = headless.render_changes();
+    let same_minute = headless.render_changes();
+    clock.advance(chrono::Duration::seconds(60));
+    headless.advance(Duration::from_secs(60));
+    let next_minute = headless.render_changes();
     eprintln!(
-        "home_tick: first frame redrew {full} px; a clock tick redraws {tick} px ({:.2} % of the screen)",
-        100.0 * tick as f64 / full as f64
+        "home_tick: first frame redrew {full} px; a tick within the minute redraws {same_minute} px; \
+         the minute changing redraws {next_minute} px ({:.2} % of the screen)",
+        100.0 * next_minute as f64 / full as f64
     );
 
     let mut group = c.benchmark_group("home_1280x800");

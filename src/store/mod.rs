@@ -30,7 +30,7 @@ use crate::calendar::{self, Meeting, RoomStatus};
 use crate::clock::local_midnight;
 
 /// How far ahead `current_and_next` looks for the next meeting.
-const NEXT_HORIZON_DAYS: i64 = 60;
+const NEXT_HORIZON_DAYS: i64 = 14;
 
 /// A connection to the agenda cache.
 pub struct Store {
