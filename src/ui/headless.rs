@@ -133,6 +133,7 @@ pub fn write_png(buffer: &SharedPixelBuffer<Rgb8Pixel>, path: &Path) -> Result<(
     );
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fast);
     let mut writer = encoder
         .write_header()
         .with_context(|| format!("cannot write {}", tmp.display()))?;
