@@ -11,6 +11,7 @@ pub mod device;
 pub mod diagnose;
 pub mod ews;
 pub mod graph;
+pub mod http_failure;
 pub mod join;
 pub mod logging;
 pub mod settings;

@@ -14,6 +14,7 @@ use url::Url;
 use super::error::EwsError;
 use super::ntlm;
 use super::response::Envelope;
+use crate::http_failure::{self, SendFailure, error_chain};
 
 /// A password that never shows in Debug output or logs.
 #[derive(Clone, PartialEq, Eq)]
@@ -354,35 +355,12 @@ fn html_title(body: &[u8]) -> Option<String> {
 
 /// Classifies a failure to get an answer at all.
 fn send_error(error: &reqwest::Error) -> EwsError {
-    let chain = error_chain(error);
-    if error.is_timeout() {
-        return EwsError::Timeout;
+    match http_failure::classify(error) {
+        SendFailure::Timeout => EwsError::Timeout,
+        SendFailure::Tls(detail) => EwsError::Tls { detail },
+        SendFailure::Connect(detail) => EwsError::Connect { detail },
+        SendFailure::Network(detail) => EwsError::Network { detail },
     }
-    let lower = chain.to_ascii_lowercase();
-    if ["certificate", "tls", "handshake", "unknownissuer"]
-        .iter()
-        .any(|hint| lower.contains(hint))
-    {
-        return EwsError::Tls { detail: chain };
-    }
-    if error.is_connect() {
-        return EwsError::Connect { detail: chain };
-    }
-    EwsError::Network { detail: chain }
-}
-
-/// An error and its causes, innermost last, as one line.
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut parts = vec![error.to_string()];
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let text = cause.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        source = cause.source();
-    }
-    parts.join(": ")
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use reqwest::{Certificate, StatusCode};
 
 use super::config::GraphConfig;
 use super::error::GraphError;
+use crate::http_failure::{self, SendFailure, error_chain};
 
 /// An HTTP answer read whole.
 pub struct Answer {
@@ -89,33 +90,10 @@ pub async fn read(request: reqwest::RequestBuilder, limit: usize) -> Result<Answ
 
 /// Classifies a failure to get an answer at all.
 fn send_error(error: &reqwest::Error) -> GraphError {
-    let chain = error_chain(error);
-    if error.is_timeout() {
-        return GraphError::Timeout;
+    match http_failure::classify(error) {
+        SendFailure::Timeout => GraphError::Timeout,
+        SendFailure::Tls(detail) => GraphError::Tls { detail },
+        SendFailure::Connect(detail) => GraphError::Connect { detail },
+        SendFailure::Network(detail) => GraphError::Network { detail },
     }
-    let lower = chain.to_ascii_lowercase();
-    if ["certificate", "tls", "handshake", "unknownissuer"]
-        .iter()
-        .any(|hint| lower.contains(hint))
-    {
-        return GraphError::Tls { detail: chain };
-    }
-    if error.is_connect() {
-        return GraphError::Connect { detail: chain };
-    }
-    GraphError::Network { detail: chain }
-}
-
-/// An error and its causes, innermost last, as one line.
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut parts = vec![error.to_string()];
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let text = cause.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        source = cause.source();
-    }
-    parts.join(": ")
 }
