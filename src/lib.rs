@@ -11,7 +11,7 @@ pub mod device;
 pub mod diagnose;
 pub mod ews;
 pub mod graph;
-pub mod http_failure;
+pub mod http_answer;
 pub mod join;
 pub mod logging;
 pub mod settings;

@@ -14,7 +14,7 @@ use url::Url;
 use super::error::EwsError;
 use super::ntlm;
 use super::response::Envelope;
-use crate::http_failure::{self, SendFailure, error_chain};
+use crate::http_answer::{self, Answer, SendFailure, error_chain};
 
 /// A password that never shows in Debug output or logs.
 #[derive(Clone, PartialEq, Eq)]
@@ -88,13 +88,6 @@ impl fmt::Debug for Transport {
             .field("config", &self.config)
             .finish_non_exhaustive()
     }
-}
-
-/// An HTTP answer read whole (within the size cap).
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Vec<u8>,
 }
 
 impl Transport {
@@ -216,35 +209,10 @@ impl Transport {
 
     /// Sends a request and reads its answer whole, within the size cap.
     async fn read(&self, request: reqwest::RequestBuilder) -> Result<Answer, EwsError> {
-        let mut response = request.send().await.map_err(|e| send_error(&e))?;
         let limit = self.config.max_response_bytes;
-        if response
-            .content_length()
-            .is_some_and(|length| length > limit as u64)
-        {
-            return Err(EwsError::ResponseTooLarge { limit });
-        }
-        let status = response.status();
-        let headers = response.headers().clone();
-        let mut body = Vec::new();
-        loop {
-            match response.chunk().await {
-                Ok(Some(chunk)) => {
-                    if body.len() + chunk.len() > limit {
-                        return Err(EwsError::ResponseTooLarge { limit });
-                    }
-                    body.extend_from_slice(&chunk);
-                }
-                Ok(None) => break,
-                Err(e) if e.is_timeout() => return Err(EwsError::Timeout),
-                Err(_) => return Err(EwsError::TruncatedBody),
-            }
-        }
-        Ok(Answer {
-            status,
-            headers,
-            body,
-        })
+        http_answer::read_capped(request, limit)
+            .await
+            .map_err(|failure| send_error(failure, limit))
     }
 }
 
@@ -262,7 +230,7 @@ fn classify(answer: Answer) -> Result<Envelope, EwsError> {
         StatusCode::SERVICE_UNAVAILABLE | StatusCode::TOO_MANY_REQUESTS => {
             return Err(EwsError::ServiceUnavailable {
                 status: code,
-                retry_after: retry_after(&answer.headers),
+                retry_after: answer.retry_after(),
             });
         }
         _ if status.is_redirection() => {
@@ -315,18 +283,6 @@ fn schemes(values: &[String]) -> Vec<String> {
     names
 }
 
-/// `Retry-After` in seconds (Exchange and IIS send seconds, not dates).
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    headers
-        .get(reqwest::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse()
-        .ok()
-        .map(Duration::from_secs)
-}
-
 fn is_html(answer: &Answer) -> bool {
     let content_type_html = answer
         .headers
@@ -353,13 +309,15 @@ fn html_title(body: &[u8]) -> Option<String> {
     (!title.is_empty()).then(|| title.chars().take(120).collect())
 }
 
-/// Classifies a failure to get an answer at all.
-fn send_error(error: &reqwest::Error) -> EwsError {
-    match http_failure::classify(error) {
+/// The EWS error for a request that got no whole answer.
+fn send_error(failure: SendFailure, limit: usize) -> EwsError {
+    match failure {
         SendFailure::Timeout => EwsError::Timeout,
         SendFailure::Tls(detail) => EwsError::Tls { detail },
         SendFailure::Connect(detail) => EwsError::Connect { detail },
         SendFailure::Network(detail) => EwsError::Network { detail },
+        SendFailure::TooLarge => EwsError::ResponseTooLarge { limit },
+        SendFailure::CutOff(_) => EwsError::TruncatedBody,
     }
 }
 
