@@ -35,6 +35,23 @@ pub struct StatusReport {
     pub server: Option<String>,
     pub sync: SyncStatus,
     pub meetings_cached: u64,
+    /// The content inputs the device has, with their state ("HDMI-A-1: nothing plugged in").
+    pub content_inputs: Vec<String>,
+}
+
+/// The content inputs the configured setting finds on this device.
+fn content_inputs(settings: Option<&crate::settings::Settings>) -> Vec<String> {
+    use crate::content::{InputSetting, Roots, discover};
+    let setting = settings
+        .and_then(|s| s.content.input.parse::<InputSetting>().ok())
+        .unwrap_or_default();
+    discover(&setting, &Roots::system())
+        .into_iter()
+        .map(|input| match input.error {
+            Some(error) => format!("{}: {error}", input.name),
+            None => format!("{}: {}", input.name, input.status),
+        })
+        .collect()
 }
 
 /// Gathers the report from the data dir.
@@ -88,6 +105,7 @@ pub fn gather(data_dir: &DataDir) -> Result<StatusReport> {
         server: sync.server.clone(),
         sync,
         meetings_cached,
+        content_inputs: content_inputs(settings.as_ref()),
     })
 }
 
@@ -138,6 +156,14 @@ pub fn facts(r: &StatusReport) -> Vec<(&'static str, String)> {
         ("Sync", r.sync.state.label()),
         ("Last good sync", time(r.sync.last_success)),
         ("Meetings cached", r.meetings_cached.to_string()),
+        (
+            "Content inputs",
+            if r.content_inputs.is_empty() {
+                "none".to_owned()
+            } else {
+                r.content_inputs.join("; ")
+            },
+        ),
     ]);
     facts
 }
