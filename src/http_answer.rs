@@ -66,6 +66,28 @@ pub async fn read_capped(
     })
 }
 
+/// A client builder with what every protocol client shares: TLS always verified (plus
+/// the private root CAs of `trusted_ca_pem`), no redirects, `timeout` for connecting and
+/// for the whole request. The error says what is wrong with the CA file.
+pub fn client_builder(
+    timeout: Duration,
+    trusted_ca_pem: Option<&[u8]>,
+) -> Result<reqwest::ClientBuilder, String> {
+    let mut builder = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(timeout)
+        .connect_timeout(timeout)
+        .user_agent(concat!("room-console/", env!("CARGO_PKG_VERSION")));
+    if let Some(pem) = trusted_ca_pem {
+        let certificates = reqwest::Certificate::from_pem_bundle(pem)
+            .ok()
+            .filter(|c| !c.is_empty())
+            .ok_or("the trusted CA file holds no PEM certificate")?;
+        builder = builder.tls_certs_merge(certificates);
+    }
+    Ok(builder)
+}
+
 /// Why a request got no (whole) answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SendFailure {

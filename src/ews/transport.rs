@@ -6,8 +6,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, WWW_AUTHENTICATE};
-use reqwest::{Certificate, StatusCode};
 use tokio::sync::Mutex;
 use url::Url;
 
@@ -92,22 +92,11 @@ impl fmt::Debug for Transport {
 
 impl Transport {
     pub fn new(config: TransportConfig) -> Result<Transport, EwsError> {
-        let mut builder = reqwest::Client::builder()
+        let builder = http_answer::client_builder(config.timeout, config.trusted_ca_pem.as_deref())
+            .map_err(|detail| EwsError::InvalidConfig { detail })?
+            // NTLM signs in a connection, not a request: keep one, over HTTP/1.1.
             .http1_only()
-            .pool_max_idle_per_host(1)
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(config.timeout)
-            .connect_timeout(config.timeout)
-            .user_agent(concat!("room-console/", env!("CARGO_PKG_VERSION")));
-        if let Some(pem) = &config.trusted_ca_pem {
-            let certificates = Certificate::from_pem_bundle(pem)
-                .ok()
-                .filter(|c| !c.is_empty())
-                .ok_or_else(|| EwsError::InvalidConfig {
-                    detail: "the trusted CA file holds no PEM certificate".into(),
-                })?;
-            builder = builder.tls_certs_merge(certificates);
-        }
+            .pool_max_idle_per_host(1);
         let client = builder.build().map_err(|e| EwsError::InvalidConfig {
             detail: format!("cannot set up HTTPS: {}", error_chain(&e)),
         })?;

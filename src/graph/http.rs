@@ -1,8 +1,6 @@
 //! HTTPS for Graph and Entra ID: one reqwest client with verified TLS (plus an optional
 //! private root CA), no redirects, a time limit and a size cap; answers read whole.
 
-use reqwest::Certificate;
-
 use super::config::GraphConfig;
 use super::error::GraphError;
 pub use crate::http_answer::Answer;
@@ -10,20 +8,8 @@ use crate::http_answer::{self, SendFailure, error_chain};
 
 /// Builds the HTTP client the configuration asks for.
 pub fn build_client(config: &GraphConfig) -> Result<reqwest::Client, GraphError> {
-    let mut builder = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(config.timeout)
-        .connect_timeout(config.timeout)
-        .user_agent(concat!("room-console/", env!("CARGO_PKG_VERSION")));
-    if let Some(pem) = &config.trusted_ca_pem {
-        let certificates = Certificate::from_pem_bundle(pem)
-            .ok()
-            .filter(|c| !c.is_empty())
-            .ok_or_else(|| GraphError::InvalidConfig {
-                detail: "the trusted CA file holds no PEM certificate".into(),
-            })?;
-        builder = builder.tls_certs_merge(certificates);
-    }
+    let builder = http_answer::client_builder(config.timeout, config.trusted_ca_pem.as_deref())
+        .map_err(|detail| GraphError::InvalidConfig { detail })?;
     builder.build().map_err(|e| GraphError::InvalidConfig {
         detail: format!("cannot set up HTTPS: {}", error_chain(&e)),
     })
