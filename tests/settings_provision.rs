@@ -139,6 +139,10 @@ fn every_element_is_read_into_its_setting() {
         Some(PathBuf::from("/usr/libexec/room-console/join"))
     );
     assert_eq!(
+        d.share_command,
+        Some(PathBuf::from("/usr/libexec/room-console/share"))
+    );
+    assert_eq!(
         d.simple_url_hosts,
         vec!["meet.contoso.com", "dialin.contoso.com"]
     );

@@ -205,6 +205,9 @@ pub struct DeviceSettings {
     pub hide_private_meetings: bool,
     /// The program run by the Join button; `None` means the built-in handler.
     pub join_command: Option<PathBuf>,
+    /// The program run by "Share to meeting" in the content window, with the meeting link
+    /// and the content input as its arguments; `None` means sharing is not set up.
+    pub share_command: Option<PathBuf>,
     /// Host names whose plain https links count as joinable meetings.
     pub simple_url_hosts: Vec<String>,
 }
@@ -217,6 +220,7 @@ impl Default for DeviceSettings {
             clock_24h: true,
             hide_private_meetings: true,
             join_command: None,
+            share_command: None,
             simple_url_hosts: Vec::new(),
         }
     }

@@ -273,6 +273,20 @@ const DEVICE: &[Field] = &[
         },
     },
     Field {
+        path: "Device/ShareCommand",
+        get: Getter::Shown(|d| {
+            d.settings
+                .device
+                .share_command
+                .as_ref()
+                .map(|p| p.display().to_string())
+        }),
+        set: |d, v| {
+            d.settings.device.share_command = v.map(validate::absolute_path).transpose()?;
+            Ok(())
+        },
+    },
+    Field {
         path: "Device/SimpleUrlHosts",
         get: Getter::Shown(|d| text(&d.settings.device.simple_url_hosts.join(" "))),
         set: |d, v| {
