@@ -107,6 +107,7 @@ fn start_session(
             clock_24h: room.clock_24h,
             notice: room.notice,
             join_command: room.join_command,
+            share_command: room.share_command,
         },
         super::clock_for(args.now),
         Box::new(move |day| source.meetings_on_day(day, &tz)),

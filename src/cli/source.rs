@@ -25,6 +25,8 @@ pub struct RoomView {
     pub notice: Option<String>,
     /// The program that opens meeting links (setting JoinCommand).
     pub join_command: Option<std::path::PathBuf>,
+    /// The program "Share to meeting" runs (setting ShareCommand).
+    pub share_command: Option<std::path::PathBuf>,
     /// Hide the subjects of private meetings (the default).
     pub hide_private: bool,
 }
@@ -41,6 +43,7 @@ impl RoomView {
             clock_24h: settings.device.clock_24h,
             notice,
             join_command: settings.device.join_command.clone(),
+            share_command: settings.device.share_command.clone(),
             hide_private: settings.device.hide_private_meetings,
         }
     }
