@@ -64,6 +64,8 @@ fn start(account: Account) -> Rig {
             now: Box::new(|| Utc.with_ymd_and_hms(2026, 11, 23, 7, 0, 0).unwrap()),
             allow_insecure_http: false,
             content_inputs: Vec::new(),
+            graph_url: None,
+            authority_url: None,
         },
         Box::new(move |settings: Settings, secrets: Secrets| {
             save_finished(&data, &settings, &secrets)?;

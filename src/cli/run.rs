@@ -153,6 +153,8 @@ fn start_wizard(
             now: Box::new(move || super::clock_for(now).now()),
             allow_insecure_http: args.allow_insecure_http,
             content_inputs: content_inputs(),
+            graph_url: None,
+            authority_url: None,
         },
         Box::new(finish),
     )

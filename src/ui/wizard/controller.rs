@@ -3,7 +3,7 @@
 //! runtime off the UI thread (results come back over a channel a Slint timer polls) and,
 //! on Finish, hands the settings and secrets to the caller, which saves them.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::time::Duration;
@@ -38,6 +38,10 @@ pub struct WizardOptions {
     pub allow_insecure_http: bool,
     /// The content inputs the device has, one per line; empty when none were found.
     pub content_inputs: Vec<String>,
+    /// The Graph endpoint and sign-in authority for the Microsoft 365 path (national
+    /// clouds, labs); None: the global cloud.
+    pub graph_url: Option<url::Url>,
+    pub authority_url: Option<url::Url>,
 }
 
 /// Saves the finished settings and moves on (to the home screen); an error is shown.
@@ -56,6 +60,8 @@ struct Inner {
     events: Receiver<CheckEvent>,
     options: WizardOptions,
     on_finish: RefCell<OnFinish>,
+    /// The checks of the run shown, in their lines' order.
+    check_order: Cell<&'static [CheckId]>,
     _poll: Timer,
 }
 
@@ -74,7 +80,9 @@ impl WizardController {
             .build()
             .context("cannot start the runtime for the account checks")?;
         let (sender, events) = channel();
-        let draft = Draft::new(&options.default_time_zone);
+        let mut draft = Draft::new(&options.default_time_zone);
+        draft.graph_url = options.graph_url.clone();
+        draft.authority_url = options.authority_url.clone();
         let inner = Rc::new(Inner {
             app: app.as_weak(),
             wizard: RefCell::new(Wizard::new(draft.clone())),
@@ -83,6 +91,7 @@ impl WizardController {
             events,
             options,
             on_finish: RefCell::new(on_finish),
+            check_order: Cell::new(&CheckId::EXCHANGE),
             _poll: Timer::default(),
         });
         let adapter = app.global::<WizardAdapter>();
@@ -162,7 +171,12 @@ impl Inner {
 
     /// Takes the fields on screen into the draft.
     fn take_fields(&self) {
-        self.with_adapter(|adapter| self.wizard.borrow_mut().update(read_draft(adapter)));
+        self.with_adapter(|adapter| {
+            let mut draft = read_draft(adapter);
+            draft.graph_url = self.options.graph_url.clone();
+            draft.authority_url = self.options.authority_url.clone();
+            self.wizard.borrow_mut().update(draft);
+        });
     }
 
     fn show_step(&self) {
@@ -249,9 +263,11 @@ impl Inner {
             return;
         };
         let account = self.wizard.borrow().draft().account_key();
+        let order = CheckId::for_source(settings.calendar.source);
+        self.check_order.set(order);
         self.with_adapter(|adapter| {
-            let rows: Vec<WizardCheckRow> = CheckId::ALL
-                .into_iter()
+            let rows: Vec<WizardCheckRow> = order
+                .iter()
                 .enumerate()
                 .map(|(i, id)| WizardCheckRow {
                     title: id.title().into(),
@@ -300,7 +316,7 @@ impl Inner {
                 if self.wizard.borrow().draft().account_key() != account {
                     return;
                 }
-                self.with_adapter(|adapter| show_result(adapter, &result));
+                self.with_adapter(|adapter| show_result(adapter, self.check_order.get(), &result));
             }
             CheckEvent::Done(account, results) => {
                 let mut wizard = self.wizard.borrow_mut();
@@ -312,7 +328,7 @@ impl Inner {
                 drop(wizard);
                 self.with_adapter(|adapter| {
                     for result in &results {
-                        show_result(adapter, result);
+                        show_result(adapter, self.check_order.get(), result);
                     }
                     adapter.set_checks_running(false);
                     adapter.set_may_continue_anyway(may_continue);
@@ -346,10 +362,10 @@ impl Inner {
     }
 }
 
-/// Puts one result on its line (and marks the next line as running).
-fn show_result(adapter: &WizardAdapter, result: &CheckResult) {
+/// Puts one result on its line of `order` (and marks the next line as running).
+fn show_result(adapter: &WizardAdapter, order: &[CheckId], result: &CheckResult) {
     let checks = adapter.get_checks();
-    let Some(index) = CheckId::ALL.iter().position(|id| *id == result.id) else {
+    let Some(index) = order.iter().position(|id| *id == result.id) else {
         return;
     };
     let status = match result.status {
@@ -425,6 +441,8 @@ fn read_draft(a: &WizardAdapter) -> Draft {
         tenant_id: a.get_tenant_id().into(),
         client_id: a.get_client_id().into(),
         client_secret: a.get_client_secret().into(),
+        graph_url: None,
+        authority_url: None,
         auto_share: a.get_auto_share(),
         pin: a.get_pin().into(),
         pin_again: a.get_pin_again().into(),
@@ -476,6 +494,9 @@ fn show_errors(a: &WizardAdapter, errors: &[FieldError]) {
             Field::ServiceUsername => a.set_error_service_username(message),
             Field::ServicePassword => a.set_error_service_password(message),
             Field::CaFile => a.set_error_ca_file(message),
+            Field::TenantId => a.set_error_tenant_id(message),
+            Field::ClientId => a.set_error_client_id(message),
+            Field::ClientSecret => a.set_error_client_secret(message),
             Field::Pin => a.set_error_pin(message),
             Field::PinAgain => a.set_error_pin_again(message),
         }
