@@ -287,6 +287,17 @@ fn an_untrusted_certificate_fails_the_server_line() {
     let server = rig.adapter().get_checks().row_data(0).unwrap();
     assert_eq!(server.status, FAIL);
     assert!(server.message.contains("certificate"), "{server:?}");
+    // The certificate is described so the admin can tell which CA to install.
+    assert!(
+        server
+            .message
+            .contains("issued by \"CN=room-console test Exchange CA\" (SHA-256 fingerprint "),
+        "{server:?}"
+    );
+    assert!(
+        server.fix.starts_with("Install the issuing CA"),
+        "{server:?}"
+    );
     assert!(server.fix.contains("TrustedCaFile"));
     rig.screenshot("wizard-4-check-untrusted-certificate");
 }
