@@ -74,6 +74,7 @@ fn start() -> Rig {
             now: Box::new(|| Utc.with_ymd_and_hms(2026, 11, 23, 7, 0, 0).unwrap()),
             allow_insecure_http: false,
             content_inputs: Vec::new(),
+            content_events: None,
             graph_url: Some(Url::parse(&server.graph_url()).unwrap()),
             authority_url: Some(Url::parse(&server.authority_url()).unwrap()),
         },

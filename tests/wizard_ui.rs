@@ -64,6 +64,7 @@ fn start(account: Account) -> Rig {
             now: Box::new(|| Utc.with_ymd_and_hms(2026, 11, 23, 7, 0, 0).unwrap()),
             allow_insecure_http: false,
             content_inputs: Vec::new(),
+            content_events: None,
             graph_url: None,
             authority_url: None,
         },

@@ -5,7 +5,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
-use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -15,6 +15,8 @@ use slint::{ComponentHandle, ModelRc, SharedString, Timer, TimerMode, VecModel};
 use super::draft::{Draft, Field, FieldError};
 use super::flow::{Refusal, Step, Wizard};
 use super::keyboard;
+use super::plug::PlugIndicator;
+use crate::content::ContentEvent;
 use crate::diagnose::{CheckId, CheckOptions, CheckResult, CheckStatus, run_checks};
 use crate::settings::{CalendarSource, EwsAuthMethod, Secrets, Settings};
 use crate::ui::{AppWindow, WizardAdapter, WizardCheckRow, WizardSummaryRow};
@@ -38,6 +40,9 @@ pub struct WizardOptions {
     pub allow_insecure_http: bool,
     /// The content inputs the device has, one per line; empty when none were found.
     pub content_inputs: Vec<String>,
+    /// The content watcher's events, for the Content input step's live "laptop
+    /// connected" indicator; None when no watcher runs.
+    pub content_events: Option<Receiver<ContentEvent>>,
     /// The Graph endpoint and sign-in authority for the Microsoft 365 path (national
     /// clouds, labs); None: the global cloud.
     pub graph_url: Option<url::Url>,
@@ -62,6 +67,7 @@ struct Inner {
     on_finish: RefCell<OnFinish>,
     /// The checks of the run shown, in their lines' order.
     check_order: Cell<&'static [CheckId]>,
+    plug: RefCell<PlugIndicator>,
     _poll: Timer,
 }
 
@@ -92,11 +98,13 @@ impl WizardController {
             options,
             on_finish: RefCell::new(on_finish),
             check_order: Cell::new(&CheckId::EXCHANGE),
+            plug: RefCell::default(),
             _poll: Timer::default(),
         });
         let adapter = app.global::<WizardAdapter>();
         write_draft(&adapter, &draft);
         adapter.set_content_inputs(inner.options.content_inputs.join("\n").into());
+        adapter.set_content_watched(inner.options.content_events.is_some());
         adapter.set_step(0);
         show_time_zones(&adapter, "");
         wire(app, &adapter, &inner);
@@ -300,13 +308,25 @@ impl Inner {
         });
     }
 
-    /// Shows every check result that has arrived.
+    /// Shows every check result and content input event that has arrived.
     fn drain(&self) {
-        loop {
-            match self.events.try_recv() {
-                Ok(event) => self.apply(event),
-                Err(TryRecvError::Empty | TryRecvError::Disconnected) => return,
-            }
+        while let Ok(event) = self.events.try_recv() {
+            self.apply(event);
+        }
+        let Some(content) = &self.options.content_events else {
+            return;
+        };
+        let mut changed = false;
+        while let Ok(event) = content.try_recv() {
+            self.plug.borrow_mut().on_event(&event);
+            changed = true;
+        }
+        if changed {
+            let plug = self.plug.borrow();
+            self.with_adapter(|adapter| {
+                adapter.set_laptop_connected(plug.laptop_connected());
+                adapter.set_content_problem(plug.problems().into());
+            });
         }
     }
 
