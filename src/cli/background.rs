@@ -61,12 +61,14 @@ pub fn start_sync(
 }
 
 /// Watches the content input and pops the shared-content window up and down; listens on
-/// the control socket for `room-console content connect|disconnect`.
+/// the control socket for `room-console content connect|disconnect`. Every event is also
+/// sent to `tap` while its receiver lives (the setup wizard's live plug indicator).
 pub fn start_content(
     runtime: &Handle,
     app: &AppWindow,
     data_dir: &DataDir,
     settings: &ContentSettings,
+    tap: Option<std::sync::mpsc::Sender<ContentEvent>>,
 ) {
     let setting = settings
         .input
@@ -113,7 +115,11 @@ pub fn start_content(
     let weak = app.as_weak();
     let bridge_screen = screen.clone();
     runtime.spawn(async move {
+        let mut tap = tap;
         while let Some(event) = events_rx.recv().await {
+            if tap.as_ref().is_some_and(|t| t.send(event.clone()).is_err()) {
+                tap = None; // the wizard is done
+            }
             let (weak, screen, names) = (weak.clone(), bridge_screen.clone(), names.clone());
             let delivered = slint::invoke_from_event_loop(move || {
                 if let Some(app) = weak.upgrade() {

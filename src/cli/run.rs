@@ -58,16 +58,25 @@ pub fn run(data_dir: &DataDir, args: &RunArgs) -> Result<()> {
         .as_ref()
         .map(|s| s.content.clone())
         .unwrap_or_default();
-    background::start_content(&runtime, &app, data_dir, &content);
+    let first_boot = !args.demo && settings.is_none();
+    // The wizard's Content input step shows the watcher's plug events live.
+    let (wizard_tap, wizard_content) = if first_boot {
+        let (tap, events) = std::sync::mpsc::channel();
+        (Some(tap), Some(events))
+    } else {
+        (None, None)
+    };
+    background::start_content(&runtime, &app, data_dir, &content, wizard_tap);
 
     let session: Rc<RefCell<Option<Session>>> = Rc::default();
-    let _wizard = if !args.demo && settings.is_none() {
+    let _wizard = if first_boot {
         Some(start_wizard(
             &app,
             &runtime,
             data_dir,
             args,
             session.clone(),
+            wizard_content,
         )?)
     } else {
         *session.borrow_mut() = Some(start_session(&app, &runtime, data_dir, args)?);
@@ -127,6 +136,7 @@ fn start_wizard(
     data_dir: &DataDir,
     args: &RunArgs,
     session: Rc<RefCell<Option<Session>>>,
+    content_events: Option<std::sync::mpsc::Receiver<crate::content::ContentEvent>>,
 ) -> Result<WizardController> {
     app.global::<AppState>().set_screen(Screen::Wizard);
     let finish = {
@@ -154,6 +164,9 @@ fn start_wizard(
             now: Box::new(move || super::clock_for(now).now()),
             allow_insecure_http: args.allow_insecure_http,
             content_inputs: content_inputs(),
+            content_events,
+            graph_url: None,
+            authority_url: None,
         },
         Box::new(finish),
     )
@@ -165,7 +178,8 @@ fn content_inputs() -> Vec<String> {
     discover(&InputSetting::Auto, &Roots::system())
         .into_iter()
         .filter(|input| input.kind != InputKind::Simulated)
-        .map(|input| format!("{} — {}", input.name, input.status))
+        // Their state shows live below the list (the watcher's plug events).
+        .map(|input| input.name)
         .collect()
 }
 
