@@ -36,6 +36,8 @@ pub enum Screen {
     Admin,
     /// The admin screen with the factory-reset confirmation
     ResetConfirmation,
+    /// The home screen dimmed by night mode, as on a panel without a backlight
+    NightDimmed,
 }
 
 #[derive(Debug, Args)]
@@ -117,6 +119,9 @@ pub fn screenshot(data_dir: &DataDir, args: &ScreenshotArgs) -> Result<()> {
         show_sample_content(&app, auto_share);
     }
     show_admin_screen(&app, data_dir, args.screen, now);
+    if args.screen == Screen::NightDimmed {
+        crate::ui::night::show_cover(&app, crate::device::night::ScreenState::Dimmed, false);
+    }
     app.show().context("cannot show the window")?;
     let buffer = headless.render();
     write_png(&buffer, &args.out)?;
@@ -151,7 +156,11 @@ fn show_admin_screen(app: &AppWindow, data_dir: &DataDir, screen: Screen, now: D
     use crate::ui::admin::{AdminController, AdminDeps};
     use crate::ui::{AdminAdapter, Screen as UiScreen};
     let shown = match screen {
-        Screen::Home | Screen::JoinOverlay | Screen::Content | Screen::ContentPrompt => return,
+        Screen::Home
+        | Screen::JoinOverlay
+        | Screen::Content
+        | Screen::ContentPrompt
+        | Screen::NightDimmed => return,
         Screen::PinPad => UiScreen::PinPad,
         Screen::Admin | Screen::ResetConfirmation => UiScreen::Admin,
     };

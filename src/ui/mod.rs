@@ -12,6 +12,7 @@ pub mod headless;
 pub mod home;
 pub mod home_model;
 pub mod join_overlay;
+pub mod night;
 pub mod qr;
 pub mod sync_banner;
 pub mod wizard;
