@@ -101,7 +101,7 @@ fn start_session(
         )?),
         AgendaSource::Demo => None,
     };
-    let admin = start_admin(app, data_dir, args, sync.clone());
+    let admin = start_admin(app, runtime, data_dir, args, sync.clone());
     let tz = room.tz;
     let night = NightSchedule::from_settings(&room.night_mode, tz);
     let home = HomeController::start(
@@ -183,6 +183,7 @@ fn content_inputs() -> Vec<String> {
 /// program starts again, so it comes up in the wizard with nothing of the old setup.
 fn start_admin(
     app: &AppWindow,
+    runtime: &Handle,
     data_dir: &DataDir,
     args: &RunArgs,
     sync: Option<SyncHandle>,
@@ -193,6 +194,8 @@ fn start_admin(
             data_dir: data_dir.clone(),
             clock: Arc::from(super::clock_for(args.now)),
             sync,
+            runtime: Some(runtime.clone()),
+            allow_insecure_http: args.allow_insecure_http,
             after_reset: Box::new(restart_program),
         },
     )

@@ -170,6 +170,8 @@ fn show_admin_screen(app: &AppWindow, data_dir: &DataDir, screen: Screen, now: D
             data_dir: data_dir.clone(),
             clock: std::sync::Arc::new(crate::clock::FixedClock::new(now)),
             sync: None,
+            runtime: None,
+            allow_insecure_http: false,
             after_reset: Box::new(|| {}),
         },
     );

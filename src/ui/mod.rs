@@ -4,6 +4,7 @@
 slint::include_modules!();
 
 pub mod admin;
+pub mod admin_checks;
 pub mod admin_health;
 pub mod admin_model;
 pub mod content;
