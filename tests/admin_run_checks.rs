@@ -1,7 +1,8 @@
 //! "Run checks" on the admin screen, tapped on the headless platform, against the in-repo
 //! EWS server over HTTPS: the lines show "checking" at once, then each check's outcome
 //! with its message and fix; a second run after the password changed shows the failure
-//! and the checks it stopped. "Show status" goes back to the facts.
+//! and the checks it stopped. "Show status" goes back to the facts. Set
+//! ROOM_CONSOLE_KEEP_SCREENSHOTS to a folder to keep the rendered results for a look.
 
 mod support;
 
@@ -16,7 +17,7 @@ use room_console::diagnose::CheckId;
 use room_console::settings::{CalendarSource, EwsAuthMethod, Secret, Secrets, Settings};
 use room_console::ui::admin::{AdminController, AdminDeps};
 use room_console::ui::admin_checks::row_status;
-use room_console::ui::headless::Headless;
+use room_console::ui::headless::{Headless, write_png};
 use room_console::ui::{AdminAdapter, AdminCheckRow, AppWindow, Screen};
 use slint::{ComponentHandle, Model, PhysicalSize};
 use support::*;
@@ -144,6 +145,11 @@ fn run_checks_shows_each_result_with_its_fix() {
         "{:?}",
         invitations.fix
     );
+
+    if let Some(keep) = std::env::var_os("ROOM_CONSOLE_KEEP_SCREENSHOTS") {
+        let png = Path::new(&keep).join("admin-checks.png");
+        write_png(&headless.render(), &png).expect("keep");
+    }
 
     configure(temp.path(), &server, "an-old-password");
     headless.tap(RUN_CHECKS.0, RUN_CHECKS.1);
