@@ -5,6 +5,7 @@
 //! a background runtime and never block the screen.
 
 use std::cell::RefCell;
+use std::path::Path;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -16,11 +17,14 @@ use tokio::runtime::Handle;
 
 use super::background;
 use super::source::{AgendaSource, load_settings};
+use crate::device::backlight::{Backlight, SYSFS};
+use crate::device::night::NightSchedule;
 use crate::device::paths::DataDir;
 use crate::settings::provision::apply_dropped;
 use crate::sync::task::SyncHandle;
 use crate::ui::admin::{AdminController, AdminDeps};
 use crate::ui::controller::{HomeController, RoomInfo};
+use crate::ui::night::NightScreen;
 use crate::ui::wizard::{WizardController, WizardOptions, save_finished};
 use crate::ui::{AppState, AppWindow, Screen};
 
@@ -106,8 +110,9 @@ fn start_session(
         )?),
         AgendaSource::Demo => None,
     };
-    let admin = start_admin(app, data_dir, args, sync.clone());
+    let admin = start_admin(app, runtime, data_dir, args, sync.clone());
     let tz = room.tz;
+    let night = NightSchedule::from_settings(&room.night_mode, tz);
     let home = HomeController::start(
         app,
         RoomInfo {
@@ -122,6 +127,12 @@ fn start_session(
         Box::new(move |day| source.meetings_on_day(day, &tz)),
         sync,
     );
+    if let Some(schedule) = night {
+        let backlight = Backlight::find(Path::new(SYSFS));
+        tracing::info!(backlight = backlight.is_some(), "night mode on");
+        let now = super::clock_for(args.now).now();
+        home.start_night_mode(app, NightScreen::new(schedule, backlight, now));
+    }
     Ok(Session {
         _home: home,
         _admin: admin,
@@ -187,6 +198,7 @@ fn content_inputs() -> Vec<String> {
 /// program starts again, so it comes up in the wizard with nothing of the old setup.
 fn start_admin(
     app: &AppWindow,
+    runtime: &Handle,
     data_dir: &DataDir,
     args: &RunArgs,
     sync: Option<SyncHandle>,
@@ -197,6 +209,8 @@ fn start_admin(
             data_dir: data_dir.clone(),
             clock: Arc::from(super::clock_for(args.now)),
             sync,
+            runtime: Some(runtime.clone()),
+            allow_insecure_http: args.allow_insecure_http,
             after_reset: Box::new(restart_program),
         },
     )

@@ -45,6 +45,8 @@ pub enum Screen {
     Admin,
     /// The admin screen with the factory-reset confirmation
     ResetConfirmation,
+    /// The home screen dimmed by night mode, as on a panel without a backlight
+    NightDimmed,
 }
 
 #[derive(Debug, Args)]
@@ -134,6 +136,9 @@ pub fn screenshot(data_dir: &DataDir, args: &ScreenshotArgs) -> Result<()> {
         _ => {}
     }
     show_admin_screen(&app, data_dir, args.screen, now);
+    if args.screen == Screen::NightDimmed {
+        crate::ui::night::show_cover(&app, crate::device::night::ScreenState::Dimmed, false);
+    }
     app.show().context("cannot show the window")?;
     let buffer = headless.render();
     write_png(&buffer, &args.out)?;
@@ -204,7 +209,8 @@ fn show_admin_screen(app: &AppWindow, data_dir: &DataDir, screen: Screen, now: D
         | Screen::Content
         | Screen::ContentPreview
         | Screen::ContentProblem
-        | Screen::ContentPrompt => return,
+        | Screen::ContentPrompt
+        | Screen::NightDimmed => return,
         Screen::PinPad => UiScreen::PinPad,
         Screen::Admin | Screen::ResetConfirmation => UiScreen::Admin,
     };
@@ -214,6 +220,8 @@ fn show_admin_screen(app: &AppWindow, data_dir: &DataDir, screen: Screen, now: D
             data_dir: data_dir.clone(),
             clock: std::sync::Arc::new(crate::clock::FixedClock::new(now)),
             sync: None,
+            runtime: None,
+            allow_insecure_http: false,
             after_reset: Box::new(|| {}),
         },
     );

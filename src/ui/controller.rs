@@ -1,8 +1,8 @@
 //! The home screen's controller on the UI thread: a one-second Slint timer that keeps the
-//! clock and status current and re-reads the day's agenda each minute, and the Join
-//! callback; it also tells the shared-content window whether a meeting with a join link
-//! is on, and runs "Share to meeting". It never waits on the network: it reads only the
-//! local agenda.
+//! clock and status current, re-reads the day's agenda each minute and drives night mode,
+//! and the Join callback; it also tells the shared-content window whether a meeting with
+//! a join link is on, and runs "Share to meeting". It never waits on the network: it
+//! reads only the local agenda.
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
@@ -15,8 +15,11 @@ use slint::{ComponentHandle, Timer, TimerMode};
 
 use super::home::HomeModels;
 use super::home_model::{Banner, BannerKind, HomeInputs, build};
+use super::night::NightScreen;
 use super::sync_banner::banner_for;
-use super::{AppWindow, ContentAdapter, HomeAdapter, JoinOverlayAdapter, join_overlay};
+use super::{
+    AppWindow, ContentAdapter, HomeAdapter, JoinOverlayAdapter, NightAdapter, join_overlay,
+};
 use crate::calendar::{Meeting, current_meeting};
 use crate::clock::Clock;
 use crate::join::{JoinLink, JoinOutcome, launch, launch_share};
@@ -53,6 +56,8 @@ struct State {
     sync: Option<SyncHandle>,
     /// The sync's agenda generation the meetings were read at.
     generation: u64,
+    /// Night mode, when configured.
+    night: Option<NightScreen>,
 }
 
 impl State {
@@ -125,6 +130,19 @@ impl State {
         self.models.show(app, &view);
         app.global::<ContentAdapter>()
             .set_in_meeting(self.meeting_link(now).is_some());
+        let meeting_on = self.meeting_on(now);
+        if let Some(night) = &mut self.night {
+            night.tick(app, now, meeting_on);
+        }
+    }
+
+    /// Whether a timed meeting occupies the room at `now` (all-day ones do not keep the
+    /// screen awake all night).
+    fn meeting_on(&self, now: DateTime<Utc>) -> bool {
+        self.meetings.iter().any(|m| {
+            let (start, end) = m.time.instants(&self.room.tz);
+            m.occupies_room() && !m.time.is_all_day() && start <= now && now < end
+        })
     }
 
     /// The join link of the meeting on now, if it has one: what content is shared to.
@@ -183,7 +201,7 @@ fn join(app: &AppWindow, meeting: &Meeting, join_command: Option<&Path>) {
 pub struct HomeController {
     _timer: Timer,
     /// Owned here; the timer and callbacks hold weak references.
-    _state: Rc<RefCell<State>>,
+    state: Rc<RefCell<State>>,
 }
 
 impl HomeController {
@@ -206,6 +224,7 @@ impl HomeController {
             load_error: None,
             sync,
             generation: 0,
+            night: None,
         }));
         state.borrow_mut().show(app);
 
@@ -244,7 +263,34 @@ impl HomeController {
         });
         HomeController {
             _timer: timer,
-            _state: state,
+            state,
         }
+    }
+
+    /// Turns night mode on: the tick dims and blanks the screen, a touch wakes it.
+    pub fn start_night_mode(&self, app: &AppWindow, night: NightScreen) {
+        self.state.borrow_mut().night = Some(night);
+        let adapter = app.global::<NightAdapter>();
+        let (weak, state) = (app.as_weak(), Rc::downgrade(&self.state));
+        adapter.on_wake(move || {
+            if let (Some(state), Some(app)) = (state.upgrade(), weak.upgrade()) {
+                let mut state = state.borrow_mut();
+                let now = state.clock.now();
+                if let Some(night) = &mut state.night {
+                    night.wake(&app, now);
+                }
+            }
+        });
+        let state = Rc::downgrade(&self.state);
+        adapter.on_activity(move || {
+            if let Some(state) = state.upgrade() {
+                let mut state = state.borrow_mut();
+                let now = state.clock.now();
+                if let Some(night) = &mut state.night {
+                    night.activity(now);
+                }
+            }
+        });
+        self.state.borrow_mut().show(app);
     }
 }
