@@ -72,6 +72,7 @@ impl Ui {
                 clock_24h: true,
                 notice: None,
                 join_command: None,
+                share_command: None,
             },
             Box::new(clock.clone()),
             Box::new(|day| Ok(agenda(day))),

@@ -249,7 +249,7 @@ fn show_checks(app: &AppWindow, state: &mut State) {
     };
     run.receive();
     let running = !run.finished();
-    let rows: Vec<AdminCheckRow> = check_lines(run.results(), running)
+    let rows: Vec<AdminCheckRow> = check_lines(run.order(), run.results(), running)
         .into_iter()
         .map(|line| AdminCheckRow {
             title: line.title.into(),

@@ -29,12 +29,13 @@ pub struct CheckLine {
     pub fix: String,
 }
 
-/// The lines for every check: those that arrived with their outcome, the next one
-/// "checking" while the run goes on, the rest waiting.
-pub fn check_lines(results: &[CheckResult], running: bool) -> Vec<CheckLine> {
+/// The lines for every check of `order`: those that arrived with their outcome, the next
+/// one "checking" while the run goes on, the rest waiting.
+pub fn check_lines(order: &[CheckId], results: &[CheckResult], running: bool) -> Vec<CheckLine> {
     let mut next_is_running = running;
-    CheckId::ALL
-        .into_iter()
+    order
+        .iter()
+        .copied()
         .map(|id| match results.iter().find(|r| r.id == id) {
             Some(result) => CheckLine {
                 title: id.title(),
@@ -68,6 +69,7 @@ enum Event {
 
 /// One run of the checks, started on the background runtime.
 pub struct CheckRun {
+    order: &'static [CheckId],
     events: Receiver<Event>,
     results: Vec<CheckResult>,
     finished: bool,
@@ -81,6 +83,7 @@ impl CheckRun {
         secrets: Secrets,
         options: CheckOptions,
     ) -> CheckRun {
+        let order = CheckId::for_source(settings.calendar.source);
         let (sender, events) = mpsc::channel();
         runtime.spawn(async move {
             let progress_sender = sender.clone();
@@ -92,10 +95,16 @@ impl CheckRun {
             let _ = sender.send(Event::Done);
         });
         CheckRun {
+            order,
             events,
             results: Vec::new(),
             finished: false,
         }
+    }
+
+    /// The checks this run goes through, in order.
+    pub fn order(&self) -> &'static [CheckId] {
+        self.order
     }
 
     /// The results so far.
@@ -157,8 +166,8 @@ mod tests {
                 Some("Upgrade.".into()),
             ),
         ];
-        let lines = check_lines(&results, true);
-        assert_eq!(lines.len(), CheckId::ALL.len());
+        let lines = check_lines(&CheckId::EXCHANGE, &results, true);
+        assert_eq!(lines.len(), CheckId::EXCHANGE.len());
         assert_eq!(lines[0].status, row_status::PASSED);
         assert_eq!(lines[0].message, "Answers over HTTPS.");
         assert_eq!(lines[1].status, row_status::WARNING);
@@ -174,7 +183,7 @@ mod tests {
             CheckResult::fail(CheckId::Server, "No answer.", Some("Check the URL.".into())),
             CheckResult::skipped(CheckId::ExchangeVersion, CheckId::Server),
         ];
-        let lines = check_lines(&results, false);
+        let lines = check_lines(&CheckId::EXCHANGE, &results, false);
         assert_eq!(lines[0].status, row_status::FAILED);
         assert_eq!(lines[1].status, row_status::NOT_CHECKED);
         assert_eq!(
