@@ -30,6 +30,7 @@ fn home_tick(c: &mut Criterion) {
             clock_24h: true,
             notice: None,
             join_command: None,
+            share_command: None,
         },
         Box::new(clock.clone()),
         Box::new(|day: NaiveDate| Ok(demo_agenda(day, 1, &Tz::UTC))),

@@ -96,8 +96,21 @@ async fn admin_screen_of_a_synced_room_shows_real_diagnostics() {
                 png.to_str().expect("path"),
             ],
         );
-        room_console(&data, &["status"])
+        (
+            room_console(&data, &["status"]),
+            room_console(&data, &["status", "--json"]),
+        )
     });
+    let (status, json) = status;
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("status --json");
+    let network = json["network"].as_array().expect("network is a list");
+    assert!(
+        network.iter().all(|interface| interface["name"].is_string()
+            && interface["addresses"].is_array()
+            && interface["addresses"] != serde_json::json!(["127.0.0.1"])),
+        "{network:?}"
+    );
+    assert!(json["hostname"].is_string(), "{json}");
     let status = String::from_utf8_lossy(&status.stdout);
     assert!(status.contains("Meetings cached: 2"), "{status}");
     assert!(status.contains("Sync:            ok"), "{status}");
@@ -105,6 +118,8 @@ async fn admin_screen_of_a_synced_room_shows_real_diagnostics() {
         status.contains("Server:          Exchange Server 2019"),
         "{status}"
     );
+    assert!(status.contains("Host name:       "), "{status}");
+    assert!(status.contains("Network:         "), "{status}");
     assert!(std::fs::metadata(&png).expect("screenshot").len() > 10_000);
     if let Some(keep) = std::env::var_os("ROOM_CONSOLE_KEEP_SCREENSHOTS") {
         std::fs::copy(&png, Path::new(&keep).join("admin-synced.png")).expect("keep");

@@ -22,8 +22,8 @@ use slint::{ComponentHandle, Model, PhysicalSize};
 const GEAR: (f32, f32) = (1228.0, 60.0);
 const OK_KEY: (f32, f32) = (776.0, 632.0);
 const SYNC_NOW: (f32, f32) = (1056.0, 128.0);
-const CHANGE_SETUP: (f32, f32) = (1056.0, 198.0);
-const FACTORY_RESET: (f32, f32) = (1056.0, 268.0);
+const CHANGE_SETUP: (f32, f32) = (1056.0, 268.0);
+const FACTORY_RESET: (f32, f32) = (1056.0, 338.0);
 const CONFIRM_CANCEL: (f32, f32) = (458.0, 578.0);
 const CONFIRM_ERASE: (f32, f32) = (822.0, 578.0);
 
@@ -73,6 +73,8 @@ impl Ui {
                 data_dir: DataDir::at(dir),
                 clock: Arc::new(clock.clone()),
                 sync: None,
+                runtime: None,
+                allow_insecure_http: false,
                 after_reset: Box::new(move || flag.set(true)),
             },
         );

@@ -5,6 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveTime;
 use room_console::settings::provision::{self, ApplySummary, ProvisionError};
 use room_console::settings::{CalendarSource, EwsAuthMethod, Secrets, Settings};
 use tempfile::TempDir;
@@ -139,10 +140,19 @@ fn every_element_is_read_into_its_setting() {
         Some(PathBuf::from("/usr/libexec/room-console/join"))
     );
     assert_eq!(
+        d.share_command,
+        Some(PathBuf::from("/usr/libexec/room-console/share"))
+    );
+    assert_eq!(
         d.simple_url_hosts,
         vec!["meet.contoso.com", "dialin.contoso.com"]
     );
     assert!(!d.clock_24h);
+    let night = &d.night_mode;
+    assert_eq!(night.start, NaiveTime::from_hms_opt(22, 30, 0));
+    assert_eq!(night.end, NaiveTime::from_hms_opt(6, 15, 0));
+    assert_eq!(night.dim_after_seconds, 45);
+    assert_eq!(night.blank_after_seconds, 900);
     assert_eq!(s.content.input, "v4l2:/dev/video2");
     assert!(!s.content.auto_share);
     assert_eq!(s.content.grace_seconds, 10);
@@ -245,7 +255,7 @@ fn empty_elements_clear_optional_settings() {
             "<RoomConsoleSettings>
                <RoomAccount><DomainUsername></DomainUsername><Password/><SignInAddress/></RoomAccount>
                <Calendar><EwsUrl/><AutodiscoverUrl> </AutodiscoverUrl><TrustedCaFile/><GraphUrl/></Calendar>
-               <Device><TimeZone/><AdminPin/><JoinCommand/><SimpleUrlHosts/></Device>
+               <Device><TimeZone/><AdminPin/><JoinCommand/><SimpleUrlHosts/><NightMode><Start/></NightMode></Device>
              </RoomConsoleSettings>",
         )
         .expect("applies");
@@ -259,6 +269,8 @@ fn empty_elements_clear_optional_settings() {
     assert_eq!(s.device.time_zone, None);
     assert_eq!(s.device.join_command, None);
     assert!(s.device.simple_url_hosts.is_empty());
+    assert_eq!(s.device.night_mode.start, None, "night mode off");
+    assert!(s.device.night_mode.end.is_some(), "not in the file: kept");
     let secrets = console.secrets();
     assert_eq!(secrets.room_password, None);
     assert_eq!(secrets.admin_pin, None);
@@ -415,6 +427,26 @@ fn each_bad_value_is_named_with_its_element_and_line_and_changes_nothing() {
             "Device",
             "<SimpleUrlHosts>meet.contoso.com https://x</SimpleUrlHosts>".into(),
             "<SimpleUrlHosts> must be host names separated by spaces",
+        ),
+        (
+            "Device",
+            "<NightMode><Start>7pm</Start></NightMode>".into(),
+            "<Start> must be a time of day written HH:MM on the 24-hour clock, e.g. 19:00, not \"7pm\"",
+        ),
+        (
+            "Device",
+            "<NightMode><End>24:30</End></NightMode>".into(),
+            "<End> must be a time of day written HH:MM",
+        ),
+        (
+            "Device",
+            "<NightMode><DimAfterSeconds>5</DimAfterSeconds></NightMode>".into(),
+            "<DimAfterSeconds> must be a number of seconds between 10 and 3600, not \"5\"",
+        ),
+        (
+            "Device",
+            "<NightMode><BlankAfterSeconds/></NightMode>".into(),
+            "<BlankAfterSeconds> cannot be empty",
         ),
         (
             "Device",

@@ -93,3 +93,148 @@ fn window_pops_up_on_plug_in_and_closes_after_the_grace_period() {
         "the screen is back: {empty} vs {closed}"
     );
 }
+
+mod share_to_meeting {
+    //! "Share to meeting": the button shows only while a meeting with a join link is on,
+    //! and pressing it runs the share command with the link and the content input.
+
+    use std::collections::HashMap;
+    use std::io::Read;
+    use std::os::unix::fs::PermissionsExt;
+    use std::path::PathBuf;
+
+    use chrono::{NaiveDate, TimeZone, Utc};
+    use chrono_tz::Tz;
+    use room_console::calendar::demo::demo_agenda;
+    use room_console::clock::FixedClock;
+    use room_console::content::ContentEvent;
+    use room_console::ui::content::ContentPanel;
+    use room_console::ui::controller::{HomeController, RoomInfo, SHARE_NOT_SET_UP};
+    use room_console::ui::headless::Headless;
+    use room_console::ui::{AppWindow, ContentAdapter};
+    use slint::{ComponentHandle, PhysicalSize, Rgb8Pixel, SharedPixelBuffer};
+
+    /// The centre of the pixels in the accent colour: with the content window up, only
+    /// its primary button ("Share to meeting") is drawn undimmed in it.
+    fn accent_button(buffer: &SharedPixelBuffer<Rgb8Pixel>) -> Option<(f32, f32)> {
+        let accent = Rgb8Pixel::new(0x4c, 0x9d, 0xff);
+        let width = buffer.width() as usize;
+        let hits: Vec<(usize, usize)> = buffer
+            .as_slice()
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| **p == accent)
+            .map(|(i, _)| (i % width, i / width))
+            .collect();
+        let (min_x, max_x) = (
+            hits.iter().map(|h| h.0).min()?,
+            hits.iter().map(|h| h.0).max()?,
+        );
+        let (min_y, max_y) = (
+            hits.iter().map(|h| h.1).min()?,
+            hits.iter().map(|h| h.1).max()?,
+        );
+        Some(((min_x + max_x) as f32 / 2.0, (min_y + max_y) as f32 / 2.0))
+    }
+
+    /// The console at `hour:minute` on the demo day, with the content window up for
+    /// `v4l2:/dev/video0`, marked as unable to preview so no capture thread starts.
+    fn console(
+        hour: u32,
+        minute: u32,
+        share_command: Option<PathBuf>,
+    ) -> (Headless, AppWindow, HomeController) {
+        let headless = Headless::install(PhysicalSize::new(1280, 800)).unwrap();
+        let app = AppWindow::new().unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, hour, minute, 0).unwrap();
+        let controller = HomeController::start(
+            &app,
+            RoomInfo {
+                name: "Conference Room 2".into(),
+                tz: Tz::UTC,
+                clock_24h: true,
+                notice: None,
+                join_command: None,
+                share_command,
+            },
+            Box::new(FixedClock::new(now)),
+            Box::new(|day: NaiveDate| Ok(demo_agenda(day, 1, &Tz::UTC))),
+            None,
+        );
+        let mut panel = ContentPanel::default();
+        panel.on_event(
+            &ContentEvent::ShowContent {
+                input: "v4l2:/dev/video0".into(),
+                resolution: None,
+                can_preview: false,
+            },
+            true,
+            &HashMap::new(),
+        );
+        panel.apply(&app);
+        app.show().unwrap();
+        (headless, app, controller)
+    }
+
+    #[test]
+    fn no_share_button_without_a_meeting() {
+        // 07:00: nothing on in the demo agenda.
+        let (headless, app, _controller) = console(7, 0, None);
+        assert!(app.global::<ContentAdapter>().get_shown());
+        assert!(!app.global::<ContentAdapter>().get_in_meeting());
+        assert_eq!(accent_button(&headless.render()), None);
+    }
+
+    #[test]
+    fn pressing_share_runs_the_share_command_with_link_and_input() {
+        let dir = tempfile::tempdir().unwrap();
+        // The command writes its arguments into a FIFO: reading it waits for the
+        // command, without sleeping.
+        let fifo = dir.path().join("shared");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let script = dir.path().join("share");
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\nprintf '%s %s' \"$1\" \"$2\" > '{}'\n",
+                fifo.display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+
+        // 13:20: "Design review" with a join link is on.
+        let (headless, app, _controller) = console(13, 20, Some(script));
+        assert!(app.global::<ContentAdapter>().get_in_meeting());
+        let (x, y) = accent_button(&headless.render()).expect("a Share to meeting button");
+        headless.tap(x, y);
+
+        let mut shared = String::new();
+        std::fs::File::open(&fifo)
+            .unwrap()
+            .read_to_string(&mut shared)
+            .unwrap();
+        assert_eq!(
+            shared,
+            "https://meet.contoso.com/erik.nilsson/K7QX2P4M v4l2:/dev/video0"
+        );
+        assert_eq!(
+            app.global::<ContentAdapter>().get_share_message(),
+            "Sharing to the meeting…"
+        );
+    }
+
+    #[test]
+    fn without_a_share_command_the_window_says_how_to_set_it_up() {
+        let (headless, app, _controller) = console(13, 20, None);
+        let (x, y) = accent_button(&headless.render()).expect("a Share to meeting button");
+        headless.tap(x, y);
+        let message = app.global::<ContentAdapter>().get_share_message();
+        assert_eq!(message, SHARE_NOT_SET_UP);
+        assert!(message.contains("ShareCommand"));
+    }
+}

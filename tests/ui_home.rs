@@ -38,6 +38,7 @@ fn start_with_join_command(
             clock_24h: true,
             notice: None,
             join_command,
+            share_command: None,
         },
         Box::new(clock.clone()),
         Box::new(|day: NaiveDate| Ok(demo_agenda(day, 1, &Tz::UTC))),

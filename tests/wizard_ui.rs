@@ -64,6 +64,9 @@ fn start(account: Account) -> Rig {
             now: Box::new(|| Utc.with_ymd_and_hms(2026, 11, 23, 7, 0, 0).unwrap()),
             allow_insecure_http: false,
             content_inputs: Vec::new(),
+            content_events: None,
+            graph_url: None,
+            authority_url: None,
         },
         Box::new(move |settings: Settings, secrets: Secrets| {
             save_finished(&data, &settings, &secrets)?;
@@ -285,6 +288,17 @@ fn an_untrusted_certificate_fails_the_server_line() {
     let server = rig.adapter().get_checks().row_data(0).unwrap();
     assert_eq!(server.status, FAIL);
     assert!(server.message.contains("certificate"), "{server:?}");
+    // The certificate is described so the admin can tell which CA to install.
+    assert!(
+        server
+            .message
+            .contains("issued by \"CN=room-console test Exchange CA\" (SHA-256 fingerprint "),
+        "{server:?}"
+    );
+    assert!(
+        server.fix.starts_with("Install the issuing CA"),
+        "{server:?}"
+    );
     assert!(server.fix.contains("TrustedCaFile"));
     rig.screenshot("wizard-4-check-untrusted-certificate");
 }

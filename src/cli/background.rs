@@ -24,6 +24,7 @@ use crate::sync::backoff::Backoff;
 use crate::sync::engine::SyncEngine;
 use crate::sync::task::{self, SyncHandle};
 use crate::ui::content::ContentPanel;
+use crate::ui::content_preview::ContentScreen;
 use crate::ui::{AppWindow, ContentAdapter};
 
 /// Starts the background runtime; it lives as long as the process.
@@ -60,12 +61,14 @@ pub fn start_sync(
 }
 
 /// Watches the content input and pops the shared-content window up and down; listens on
-/// the control socket for `room-console content connect|disconnect`.
+/// the control socket for `room-console content connect|disconnect`. Every event is also
+/// sent to `tap` while its receiver lives (the setup wizard's live plug indicator).
 pub fn start_content(
     runtime: &Handle,
     app: &AppWindow,
     data_dir: &DataDir,
     settings: &ContentSettings,
+    tap: Option<std::sync::mpsc::Sender<ContentEvent>>,
 ) {
     let setting = settings
         .input
@@ -107,18 +110,22 @@ pub fn start_content(
         Err(err) => tracing::warn!("no control socket: {err}"),
     }
 
-    let panel = Arc::new(Mutex::new(ContentPanel::default()));
+    let screen = Arc::new(Mutex::new(ContentScreen::default()));
     let auto_share = settings.auto_share;
     let weak = app.as_weak();
-    let bridge_panel = panel.clone();
+    let bridge_screen = screen.clone();
     runtime.spawn(async move {
+        let mut tap = tap;
         while let Some(event) = events_rx.recv().await {
-            let (weak, panel, names) = (weak.clone(), bridge_panel.clone(), names.clone());
+            if tap.as_ref().is_some_and(|t| t.send(event.clone()).is_err()) {
+                tap = None; // the wizard is done
+            }
+            let (weak, screen, names) = (weak.clone(), bridge_screen.clone(), names.clone());
             let delivered = slint::invoke_from_event_loop(move || {
                 if let Some(app) = weak.upgrade() {
-                    let mut panel = panel.lock().unwrap_or_else(|e| e.into_inner());
-                    panel.on_event(&event, auto_share, &names);
-                    panel.apply(&app);
+                    let mut screen = screen.lock().unwrap_or_else(|e| e.into_inner());
+                    screen.panel.on_event(&event, auto_share, &names);
+                    screen.apply(&app);
                 }
             });
             if delivered.is_err() {
@@ -128,22 +135,22 @@ pub fn start_content(
     });
 
     let adapter = app.global::<ContentAdapter>();
-    adapter.on_hide(panel_action(app, &panel, ContentPanel::hide));
-    adapter.on_show(panel_action(app, &panel, ContentPanel::show));
+    adapter.on_hide(panel_action(app, &screen, ContentPanel::hide));
+    adapter.on_show(panel_action(app, &screen, ContentPanel::show));
 }
 
 /// A button handler that changes the panel and puts it on the window.
 fn panel_action(
     app: &AppWindow,
-    panel: &Arc<Mutex<ContentPanel>>,
+    screen: &Arc<Mutex<ContentScreen>>,
     action: fn(&mut ContentPanel),
 ) -> impl Fn() + 'static {
-    let (weak, panel) = (app.as_weak(), panel.clone());
+    let (weak, screen) = (app.as_weak(), screen.clone());
     move || {
         if let Some(app) = weak.upgrade() {
-            let mut panel = panel.lock().unwrap_or_else(|e| e.into_inner());
-            action(&mut panel);
-            panel.apply(&app);
+            let mut screen = screen.lock().unwrap_or_else(|e| e.into_inner());
+            action(&mut screen.panel);
+            screen.apply(&app);
         }
     }
 }

@@ -5,6 +5,7 @@
 //! a background runtime and never block the screen.
 
 use std::cell::RefCell;
+use std::path::Path;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -16,11 +17,14 @@ use tokio::runtime::Handle;
 
 use super::background;
 use super::source::{AgendaSource, load_settings};
+use crate::device::backlight::{Backlight, SYSFS};
+use crate::device::night::NightSchedule;
 use crate::device::paths::DataDir;
 use crate::settings::provision::apply_dropped;
 use crate::sync::task::SyncHandle;
 use crate::ui::admin::{AdminController, AdminDeps};
 use crate::ui::controller::{HomeController, RoomInfo};
+use crate::ui::night::NightScreen;
 use crate::ui::wizard::{WizardController, WizardOptions, save_finished};
 use crate::ui::{AppState, AppWindow, Screen};
 
@@ -58,16 +62,25 @@ pub fn run(data_dir: &DataDir, args: &RunArgs) -> Result<()> {
         .as_ref()
         .map(|s| s.content.clone())
         .unwrap_or_default();
-    background::start_content(&runtime, &app, data_dir, &content);
+    let first_boot = !args.demo && settings.is_none();
+    // The wizard's Content input step shows the watcher's plug events live.
+    let (wizard_tap, wizard_content) = if first_boot {
+        let (tap, events) = std::sync::mpsc::channel();
+        (Some(tap), Some(events))
+    } else {
+        (None, None)
+    };
+    background::start_content(&runtime, &app, data_dir, &content, wizard_tap);
 
     let session: Rc<RefCell<Option<Session>>> = Rc::default();
-    let _wizard = if !args.demo && settings.is_none() {
+    let _wizard = if first_boot {
         Some(start_wizard(
             &app,
             &runtime,
             data_dir,
             args,
             session.clone(),
+            wizard_content,
         )?)
     } else {
         *session.borrow_mut() = Some(start_session(&app, &runtime, data_dir, args)?);
@@ -97,8 +110,9 @@ fn start_session(
         )?),
         AgendaSource::Demo => None,
     };
-    let admin = start_admin(app, data_dir, args, sync.clone());
+    let admin = start_admin(app, runtime, data_dir, args, sync.clone());
     let tz = room.tz;
+    let night = NightSchedule::from_settings(&room.night_mode, tz);
     let home = HomeController::start(
         app,
         RoomInfo {
@@ -107,11 +121,18 @@ fn start_session(
             clock_24h: room.clock_24h,
             notice: room.notice,
             join_command: room.join_command,
+            share_command: room.share_command,
         },
         super::clock_for(args.now),
         Box::new(move |day| source.meetings_on_day(day, &tz)),
         sync,
     );
+    if let Some(schedule) = night {
+        let backlight = Backlight::find(Path::new(SYSFS));
+        tracing::info!(backlight = backlight.is_some(), "night mode on");
+        let now = super::clock_for(args.now).now();
+        home.start_night_mode(app, NightScreen::new(schedule, backlight, now));
+    }
     Ok(Session {
         _home: home,
         _admin: admin,
@@ -126,6 +147,7 @@ fn start_wizard(
     data_dir: &DataDir,
     args: &RunArgs,
     session: Rc<RefCell<Option<Session>>>,
+    content_events: Option<std::sync::mpsc::Receiver<crate::content::ContentEvent>>,
 ) -> Result<WizardController> {
     app.global::<AppState>().set_screen(Screen::Wizard);
     let finish = {
@@ -153,6 +175,9 @@ fn start_wizard(
             now: Box::new(move || super::clock_for(now).now()),
             allow_insecure_http: args.allow_insecure_http,
             content_inputs: content_inputs(),
+            content_events,
+            graph_url: None,
+            authority_url: None,
         },
         Box::new(finish),
     )
@@ -164,7 +189,8 @@ fn content_inputs() -> Vec<String> {
     discover(&InputSetting::Auto, &Roots::system())
         .into_iter()
         .filter(|input| input.kind != InputKind::Simulated)
-        .map(|input| format!("{} — {}", input.name, input.status))
+        // Their state shows live below the list (the watcher's plug events).
+        .map(|input| input.name)
         .collect()
 }
 
@@ -172,6 +198,7 @@ fn content_inputs() -> Vec<String> {
 /// program starts again, so it comes up in the wizard with nothing of the old setup.
 fn start_admin(
     app: &AppWindow,
+    runtime: &Handle,
     data_dir: &DataDir,
     args: &RunArgs,
     sync: Option<SyncHandle>,
@@ -182,6 +209,8 @@ fn start_admin(
             data_dir: data_dir.clone(),
             clock: Arc::from(super::clock_for(args.now)),
             sync,
+            runtime: Some(runtime.clone()),
+            allow_insecure_http: args.allow_insecure_http,
             after_reset: Box::new(restart_program),
         },
     )

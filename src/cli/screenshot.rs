@@ -10,14 +10,19 @@ use clap::{Args, ValueEnum};
 use slint::{ComponentHandle, PhysicalSize};
 
 use super::source::AgendaSource;
+use crate::content::preview::convert::convert_scaled;
+use crate::content::preview::scale::fit_within;
+use crate::content::preview::test_pattern::{colour_bars_frame, colour_bars_uyvy};
+use crate::content::preview::{PreviewProblem, RgbFrame};
 use crate::content::{ContentEvent, VideoMode};
 use crate::device::paths::DataDir;
-use crate::ui::AppWindow;
 use crate::ui::content::ContentPanel;
+use crate::ui::content_preview::image_of;
 use crate::ui::headless::{Headless, write_png};
 use crate::ui::home::HomeModels;
 use crate::ui::home_model::{Banner, BannerKind, HomeInputs, build};
 use crate::ui::sync_banner::banner_for;
+use crate::ui::{AppWindow, ContentAdapter};
 
 /// The screens that can be rendered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -28,6 +33,10 @@ pub enum Screen {
     JoinOverlay,
     /// The shared-content window, as when a laptop is plugged in
     Content,
+    /// The shared-content window with a live preview (synthetic colour bars) in a meeting
+    ContentPreview,
+    /// The shared-content window when the picture cannot be shown (copy-protected)
+    ContentProblem,
     /// The "Content detected — Show" prompt (auto-share off)
     ContentPrompt,
     /// The PIN pad in front of the admin settings
@@ -36,6 +45,8 @@ pub enum Screen {
     Admin,
     /// The admin screen with the factory-reset confirmation
     ResetConfirmation,
+    /// The home screen dimmed by night mode, as on a panel without a backlight
+    NightDimmed,
 }
 
 #[derive(Debug, Args)]
@@ -110,13 +121,24 @@ pub fn screenshot(data_dir: &DataDir, args: &ScreenshotArgs) -> Result<()> {
         crate::ui::join_overlay::show(&app, meeting);
     }
     if let Some(auto_share) = match args.screen {
-        Screen::Content => Some(true),
+        Screen::Content | Screen::ContentPreview | Screen::ContentProblem => Some(true),
         Screen::ContentPrompt => Some(false),
         _ => None,
     } {
         show_sample_content(&app, auto_share);
     }
+    match args.screen {
+        Screen::ContentPreview => show_sample_preview(&app, args.size),
+        Screen::ContentProblem => {
+            app.global::<ContentAdapter>()
+                .set_preview_message(PreviewProblem::ProbablyProtected.to_string().into());
+        }
+        _ => {}
+    }
     show_admin_screen(&app, data_dir, args.screen, now);
+    if args.screen == Screen::NightDimmed {
+        crate::ui::night::show_cover(&app, crate::device::night::ScreenState::Dimmed, false);
+    }
     app.show().context("cannot show the window")?;
     let buffer = headless.render();
     write_png(&buffer, &args.out)?;
@@ -145,13 +167,50 @@ fn show_sample_content(app: &AppWindow, auto_share: bool) {
     panel.apply(app);
 }
 
+/// The live preview as colour bars from a 1080p receiver, during a meeting.
+fn show_sample_preview(app: &AppWindow, size: PhysicalSize) {
+    let (width, height) = (1920, 1080);
+    let bars = colour_bars_uyvy(width, height);
+    let (out_width, out_height) = fit_within(
+        (width, height),
+        (
+            size.width.saturating_sub(64),
+            size.height.saturating_sub(150),
+        ),
+    );
+    let mut pixels = vec![0; out_width as usize * out_height as usize * 3];
+    if let Err(error) = convert_scaled(
+        &colour_bars_frame(&bars, width, height),
+        out_width,
+        out_height,
+        &mut pixels,
+    ) {
+        tracing::error!("cannot convert the sample frame: {error}");
+        return;
+    }
+    let adapter = app.global::<ContentAdapter>();
+    adapter.set_preview(image_of(&RgbFrame {
+        width: out_width,
+        height: out_height,
+        pixels,
+    }));
+    adapter.set_preview_live(true);
+    adapter.set_in_meeting(true);
+}
+
 /// Brings up the PIN pad or the admin screen the way a tap on the gear (and the right
 /// PIN) would; the home screen stays for the other screens.
 fn show_admin_screen(app: &AppWindow, data_dir: &DataDir, screen: Screen, now: DateTime<Utc>) {
     use crate::ui::admin::{AdminController, AdminDeps};
     use crate::ui::{AdminAdapter, Screen as UiScreen};
     let shown = match screen {
-        Screen::Home | Screen::JoinOverlay | Screen::Content | Screen::ContentPrompt => return,
+        Screen::Home
+        | Screen::JoinOverlay
+        | Screen::Content
+        | Screen::ContentPreview
+        | Screen::ContentProblem
+        | Screen::ContentPrompt
+        | Screen::NightDimmed => return,
         Screen::PinPad => UiScreen::PinPad,
         Screen::Admin | Screen::ResetConfirmation => UiScreen::Admin,
     };
@@ -161,6 +220,8 @@ fn show_admin_screen(app: &AppWindow, data_dir: &DataDir, screen: Screen, now: D
             data_dir: data_dir.clone(),
             clock: std::sync::Arc::new(crate::clock::FixedClock::new(now)),
             sync: None,
+            runtime: None,
+            allow_insecure_http: false,
             after_reset: Box::new(|| {}),
         },
     );

@@ -10,7 +10,7 @@ use crate::calendar::Meeting;
 use crate::calendar::demo::demo_agenda;
 use crate::clock::device_time_zone;
 use crate::device::paths::DataDir;
-use crate::settings::{CalendarSource as SourceKind, Secrets, Settings};
+use crate::settings::{CalendarSource as SourceKind, NightModeSettings, Secrets, Settings};
 use crate::store::Store;
 use crate::sync::engine::STATUS_KEY;
 use crate::sync::status::SyncStatus;
@@ -25,8 +25,12 @@ pub struct RoomView {
     pub notice: Option<String>,
     /// The program that opens meeting links (setting JoinCommand).
     pub join_command: Option<std::path::PathBuf>,
+    /// The program "Share to meeting" runs (setting ShareCommand).
+    pub share_command: Option<std::path::PathBuf>,
     /// Hide the subjects of private meetings (the default).
     pub hide_private: bool,
+    /// When the screen dims and blanks at night.
+    pub night_mode: NightModeSettings,
 }
 
 /// The banner text while the demo calendar is shown.
@@ -41,7 +45,9 @@ impl RoomView {
             clock_24h: settings.device.clock_24h,
             notice,
             join_command: settings.device.join_command.clone(),
+            share_command: settings.device.share_command.clone(),
             hide_private: settings.device.hide_private_meetings,
+            night_mode: settings.device.night_mode.clone(),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! `room-console status [--json]`: the facts an admin needs, as on the admin screen —
-//! room, calendar source, server, last sync, last error with its fix, cached meetings.
+//! room, calendar source, server, last sync, last error with its fix, cached meetings,
+//! host name and network addresses.
 //! Secrets are never printed, only whether they are set.
 
 use anyhow::Result;
@@ -7,6 +8,7 @@ use clap::Args;
 use serde::Serialize;
 
 use super::source::load_settings;
+use crate::device::network::{self, Interface};
 use crate::device::paths::DataDir;
 use crate::settings::{CalendarSource as SourceKind, Secrets};
 use crate::store::Store;
@@ -37,6 +39,9 @@ pub struct StatusReport {
     pub meetings_cached: u64,
     /// The content inputs the device has, with their state ("HDMI-A-1: nothing plugged in").
     pub content_inputs: Vec<String>,
+    pub hostname: Option<String>,
+    /// The network interfaces with their addresses, loopback left out.
+    pub network: Vec<Interface>,
 }
 
 /// The content inputs the configured setting finds on this device.
@@ -106,6 +111,8 @@ pub fn gather(data_dir: &DataDir) -> Result<StatusReport> {
         sync,
         meetings_cached,
         content_inputs: content_inputs(settings.as_ref()),
+        hostname: network::host_name(),
+        network: network::interfaces(),
     })
 }
 
@@ -129,6 +136,8 @@ pub fn facts(r: &StatusReport) -> Vec<(&'static str, String)> {
     let mut facts = vec![
         ("Software", r.version.clone()),
         ("Data directory", r.data_dir.clone()),
+        ("Host name", or_dash(&r.hostname)),
+        ("Network", network::describe(&r.network)),
     ];
     if !r.configured {
         facts.push((

@@ -6,6 +6,7 @@
 //! - [`ContentMachine`]: the pure plug/unplug state machine (debounce, grace period);
 //! - [`ContentWatcher`]: the tokio task that drives the machines from the sources and
 //!   sends [`ContentEvent`]s to the UI;
+//! - [`preview`]: the live picture of a V4L2 input in the share window;
 //! - [`discover`]: what the wizard's content step and the admin screen list;
 //! - [`control`]: the control socket behind `room-console content connect|disconnect`.
 
@@ -13,6 +14,7 @@ pub mod control;
 pub mod discovery;
 pub mod drm;
 pub mod machine;
+pub mod preview;
 pub mod reading;
 pub mod setting;
 pub mod simulated;

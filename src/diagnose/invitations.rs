@@ -50,13 +50,40 @@ impl InvitationFinding {
     }
 }
 
+/// What the symptoms are read from, whichever protocol brought the invitation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvitationView<'a> {
+    pub subject: Option<&'a str>,
+    /// The organizer's display name.
+    pub organizer: Option<&'a str>,
+    /// The body arrived empty ([`NoJoinReason::BodyRemoved`]).
+    pub body_removed: bool,
+}
+
+impl<'a> InvitationView<'a> {
+    fn of_item(item: &'a CalendarItem) -> InvitationView<'a> {
+        InvitationView {
+            subject: item.subject.as_deref(),
+            organizer: item.organizer.as_ref().and_then(|o| o.name.as_deref()),
+            body_removed: body_deleted(item),
+        }
+    }
+}
+
 /// The symptoms shared by at least half of `items` (the sample).
 pub fn inspect_invitations(items: &[CalendarItem]) -> Vec<InvitationFinding> {
-    let of = items.len();
-    let count = |symptom: fn(&CalendarItem) -> bool| items.iter().filter(|i| symptom(i)).count();
+    let views: Vec<InvitationView<'_>> = items.iter().map(InvitationView::of_item).collect();
+    inspect_views(&views)
+}
+
+/// The symptoms shared by at least half of `views` (the sample).
+pub fn inspect_views(views: &[InvitationView<'_>]) -> Vec<InvitationFinding> {
+    let of = views.len();
+    let count =
+        |symptom: fn(&InvitationView<'_>) -> bool| views.iter().filter(|v| symptom(v)).count();
     let common = |count: usize| of > 0 && count * 2 >= of;
     let mut findings = Vec::new();
-    let bodies = count(body_deleted);
+    let bodies = count(|v| v.body_removed);
     if common(bodies) {
         findings.push(InvitationFinding::BodiesDeleted { count: bodies, of });
     }
@@ -96,6 +123,12 @@ pub(super) fn invitations_check(room: &str, items: &[CalendarItem]) -> CheckResu
             ),
         );
     }
+    let (message, fix) = findings_warning(room, &findings);
+    CheckResult::warn(CheckId::Invitations, message, Some(fix))
+}
+
+/// What `findings` say and the `Set-CalendarProcessing` command that fixes them.
+pub(super) fn findings_warning(room: &str, findings: &[InvitationFinding]) -> (String, String) {
     let message = findings
         .iter()
         .map(|f| f.sentence())
@@ -110,7 +143,7 @@ pub(super) fn invitations_check(room: &str, items: &[CalendarItem]) -> CheckResu
         "Run `Set-CalendarProcessing -Identity {room} {parameters}` in Exchange PowerShell. \
          Invitations sent after the change arrive intact; ask organizers to resend earlier ones."
     );
-    CheckResult::warn(CheckId::Invitations, message, Some(fix))
+    (message, fix)
 }
 
 fn body_deleted(item: &CalendarItem) -> bool {
@@ -124,22 +157,20 @@ fn body_deleted(item: &CalendarItem) -> bool {
     detect(&sources) == Err(NoJoinReason::BodyRemoved)
 }
 
-fn organizer_name(item: &CalendarItem) -> Option<&str> {
-    item.organizer
-        .as_ref()
-        .and_then(|o| o.name.as_deref())
+fn organizer_name<'a>(view: &InvitationView<'a>) -> Option<&'a str> {
+    view.organizer
         .map(str::trim)
         .filter(|name| !name.is_empty())
 }
 
-fn subject_deleted(item: &CalendarItem) -> bool {
-    let subject = item.subject.as_deref().map(str::trim).unwrap_or_default();
+fn subject_deleted(view: &InvitationView<'_>) -> bool {
+    let subject = view.subject.map(str::trim).unwrap_or_default();
     subject.is_empty()
-        || organizer_name(item).is_some_and(|name| subject.eq_ignore_ascii_case(name))
+        || organizer_name(view).is_some_and(|name| subject.eq_ignore_ascii_case(name))
 }
 
-fn organizer_added(item: &CalendarItem) -> bool {
-    let (Some(subject), Some(name)) = (item.subject.as_deref(), organizer_name(item)) else {
+fn organizer_added(view: &InvitationView<'_>) -> bool {
+    let (Some(subject), Some(name)) = (view.subject, organizer_name(view)) else {
         return false;
     };
     let subject = subject.trim();

@@ -1,19 +1,26 @@
 //! The account checks of the setup wizard's Check step and of `room-console diagnose`:
-//! one list of checks, run in order against the configured Exchange server, each ending
+//! one list of checks per calendar source, run in order against the configured Exchange
+//! server or Microsoft 365, each ending
 //! as pass, warn or fail with a message and, when there is one, the fix an admin can act
 //! on. The wizard and the command show the same texts.
 //!
-//! - [`CheckId`]: the checks, in the order they run, with their titles;
+//! - [`CheckId`]: the checks, with their titles, and which run for each source in order;
 //! - [`CheckResult`]: one outcome (`id`, `status`, `message`, `fix`), as `diagnose --json`
 //!   prints it;
 //! - [`run_checks`]: runs them all on settings and secrets (saved, or the wizard's draft);
 //! - `invitations`: what the sample of upcoming invitations says about the room
-//!   mailbox's calendar processing (DeleteComments, AddOrganizerToSubject, DeleteSubject).
+//!   mailbox's calendar processing (DeleteComments, AddOrganizerToSubject, DeleteSubject);
+//! - `graph` and `join_links`: the Microsoft 365 (Graph) checks;
+//! - `certificate`: the subject, issuer and fingerprint of an untrusted certificate.
 
+mod certificate;
+mod graph;
 mod invitations;
+mod join_links;
 mod result;
 mod runner;
 
-pub use invitations::{InvitationFinding, inspect_invitations};
+pub use certificate::fingerprint;
+pub use invitations::{InvitationFinding, InvitationView, inspect_invitations, inspect_views};
 pub use result::{CheckId, CheckResult, CheckStatus, all_passed};
 pub use runner::{CheckOptions, run_checks};

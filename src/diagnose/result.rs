@@ -2,7 +2,10 @@
 
 use serde::Serialize;
 
-/// The checks, in the order they run.
+use crate::settings::CalendarSource;
+
+/// The checks. Which run, and in what order, depends on the calendar source
+/// ([`CheckId::for_source`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CheckId {
@@ -20,11 +23,13 @@ pub enum CheckId {
     Calendar,
     /// Upcoming invitations keep their bodies and subjects.
     Invitations,
+    /// Upcoming online meetings carry a join link (Microsoft 365).
+    JoinLinks,
 }
 
 impl CheckId {
-    /// Every check, in the order they run.
-    pub const ALL: [CheckId; 7] = [
+    /// The Exchange (EWS) checks, in the order they run.
+    pub const EXCHANGE: [CheckId; 7] = [
         CheckId::Server,
         CheckId::ExchangeVersion,
         CheckId::SignIn,
@@ -33,6 +38,27 @@ impl CheckId {
         CheckId::Calendar,
         CheckId::Invitations,
     ];
+
+    /// The Microsoft 365 (Graph) checks, in the order they run: the certificate and the
+    /// token endpoint, the app's token (secret and consent), the room mailbox in the
+    /// app's scope, its calendar, and join links in upcoming meetings.
+    pub const GRAPH: [CheckId; 5] = [
+        CheckId::Server,
+        CheckId::SignIn,
+        CheckId::Mailbox,
+        CheckId::Calendar,
+        CheckId::JoinLinks,
+    ];
+
+    /// The checks run for `source`, in order.
+    pub fn for_source(source: CalendarSource) -> &'static [CheckId] {
+        match source {
+            CalendarSource::Graph => &CheckId::GRAPH,
+            CalendarSource::EwsImpersonation
+            | CalendarSource::EwsRoomAccount
+            | CalendarSource::Demo => &CheckId::EXCHANGE,
+        }
+    }
 
     /// The id in `diagnose --json`.
     pub fn id(self) -> &'static str {
@@ -44,6 +70,7 @@ impl CheckId {
             CheckId::Mailbox => "mailbox",
             CheckId::Calendar => "calendar",
             CheckId::Invitations => "invitations",
+            CheckId::JoinLinks => "join-links",
         }
     }
 
@@ -57,6 +84,7 @@ impl CheckId {
             CheckId::Mailbox => "Room mailbox found",
             CheckId::Calendar => "Calendar readable",
             CheckId::Invitations => "Invitations keep their bodies and subjects",
+            CheckId::JoinLinks => "Join links in upcoming online meetings",
         }
     }
 }

@@ -5,6 +5,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::certificate::with_certificate;
+use super::graph::check_graph;
 use super::invitations::invitations_check;
 use super::result::{CheckId, CheckResult};
 use crate::ews::{
@@ -15,11 +17,11 @@ use crate::sources::ews::{describe_server, setup_from_settings, source_error};
 use crate::sync::source::{FailureKind, SourceError};
 
 /// How far ahead the calendar is read.
-const WINDOW_DAYS: i64 = 14;
+pub(super) const WINDOW_DAYS: i64 = 14;
 /// The most meetings listed.
 const MAX_LISTED: u32 = 100;
 /// The most invitations fetched whole for the invitations check.
-const SAMPLE_SIZE: usize = 10;
+pub(super) const SAMPLE_SIZE: usize = 10;
 
 /// What the checks need besides settings and secrets.
 #[derive(Debug, Clone, Copy)]
@@ -31,36 +33,29 @@ pub struct CheckOptions {
 }
 
 /// Runs every check on `settings` and `secrets`, calling `progress` with each result as
-/// soon as it is known, and returns them all in [`CheckId::ALL`] order.
+/// soon as it is known, and returns them all in [`CheckId::for_source`] order.
 pub async fn run_checks(
     settings: &Settings,
     secrets: &Secrets,
     options: CheckOptions,
     progress: &mut (dyn FnMut(&CheckResult) + Send),
 ) -> Vec<CheckResult> {
+    let order = CheckId::for_source(settings.calendar.source);
     let mut report = Report {
+        order,
         results: Vec::new(),
         progress,
     };
     match settings.calendar.source {
         CalendarSource::Demo => {
-            for id in CheckId::ALL {
+            for id in order {
                 report.push(CheckResult::pass(
-                    id,
+                    *id,
                     "Not needed: the demo calendar has no server.",
                 ));
             }
         }
-        CalendarSource::Graph => report.fail_then_skip(CheckResult::fail(
-            CheckId::Server,
-            "The Microsoft 365 app registration (Graph) calendar source is not available in \
-             this version of the console.",
-            Some(
-                "Choose \"Service account with impersonation (Exchange)\" or \"The room \
-                 account itself (Exchange)\" until the Graph source ships."
-                    .into(),
-            ),
-        )),
+        CalendarSource::Graph => check_graph(settings, secrets, options, &mut report).await,
         CalendarSource::EwsImpersonation | CalendarSource::EwsRoomAccount => {
             check_exchange(settings, secrets, options, &mut report).await;
         }
@@ -69,22 +64,24 @@ pub async fn run_checks(
 }
 
 /// Collects results in order and reports each as it comes.
-struct Report<'a> {
+pub(super) struct Report<'a> {
+    /// The checks of the source, in order.
+    order: &'static [CheckId],
     results: Vec<CheckResult>,
     progress: &'a mut (dyn FnMut(&CheckResult) + Send),
 }
 
 impl Report<'_> {
-    fn push(&mut self, result: CheckResult) {
+    pub(super) fn push(&mut self, result: CheckResult) {
         (self.progress)(&result);
         self.results.push(result);
     }
 
     /// Pushes `failure` and marks every later check as not run.
-    fn fail_then_skip(&mut self, failure: CheckResult) {
+    pub(super) fn fail_then_skip(&mut self, failure: CheckResult) {
         let failed = failure.id;
         self.push(failure);
-        let later = CheckId::ALL.iter().skip_while(|id| **id != failed).skip(1);
+        let later = self.order.iter().skip_while(|id| **id != failed).skip(1);
         for id in later.copied().collect::<Vec<_>>() {
             self.push(CheckResult::skipped(id, failed));
         }
@@ -147,10 +144,14 @@ async fn check_exchange(
         Ok(view) => view,
         Err(error) => {
             let failed = failed_check(&error, subject.impersonating);
-            for id in CheckId::ALL.iter().take_while(|id| **id != failed) {
+            for id in CheckId::EXCHANGE.iter().take_while(|id| **id != failed) {
                 report.push(passed_before_failure(*id, &subject));
             }
-            return report.fail_then_skip(failure(failed, &error, &context));
+            let mut result = failure(failed, &error, &context);
+            if matches!(error, EwsError::Tls { .. }) {
+                result = with_certificate(result, &client.config().url).await;
+            }
+            return report.fail_then_skip(result);
         }
     };
     report.push(passed_before_failure(CheckId::Server, &subject));
@@ -256,7 +257,7 @@ fn passed_before_failure(id: CheckId, subject: &Subject) -> CheckResult {
             CheckResult::pass(id, "Not needed: the console signs in as the room itself.")
         }
         CheckId::Mailbox => CheckResult::pass(id, format!("Exchange has the mailbox {mailbox}.")),
-        CheckId::Calendar | CheckId::Invitations => {
+        CheckId::Calendar | CheckId::Invitations | CheckId::JoinLinks => {
             CheckResult::pass(id, format!("Checked for {mailbox}."))
         }
     }

@@ -2,6 +2,10 @@
 //! the meeting link as its only argument — never through a shell, so nothing in a link
 //! is ever interpreted — and returns at once. A background thread waits for the command
 //! so it never lingers as a zombie.
+//!
+//! "Share to meeting" in the content window runs the share command (setting
+//! `ShareCommand`) the same way, with the link and the content input as its two
+//! arguments.
 
 use std::io;
 use std::path::Path;
@@ -15,6 +19,32 @@ use super::JoinLink;
 pub const PROVIDER_ENV: &str = "ROOM_CONSOLE_JOIN_PROVIDER";
 /// Environment variable holding the link, the same as the command's argument.
 pub const URL_ENV: &str = "ROOM_CONSOLE_JOIN_URL";
+/// Environment variable holding the content input for the share command
+/// (`v4l2:/dev/video0`, `drm:card0-HDMI-A-1` …), the same as its second argument.
+pub const SOURCE_ENV: &str = "ROOM_CONSOLE_CONTENT_SOURCE";
+
+/// Which of the admin's commands is run: the setting that names it and what it does.
+#[derive(Debug, Clone, Copy)]
+struct CommandRole {
+    /// The setting, as admins write it in the provisioning file.
+    setting: &'static str,
+    /// "join" or "share", for messages and the watcher thread's name.
+    noun: &'static str,
+    /// What the program must do, for the messages that tell the admin what to set.
+    purpose: &'static str,
+}
+
+const JOIN: CommandRole = CommandRole {
+    setting: "JoinCommand",
+    noun: "join",
+    purpose: "opens meeting links",
+};
+
+const SHARE: CommandRole = CommandRole {
+    setting: "ShareCommand",
+    noun: "share",
+    purpose: "shares content to meetings",
+};
 
 /// What happened when Join was pressed.
 #[derive(Debug)]
@@ -61,62 +91,99 @@ impl JoinLaunch {
 /// Starts `join_command` with `link.url` as its single argument, and the provider and link
 /// in [`PROVIDER_ENV`] and [`URL_ENV`]. Returns without waiting for the command.
 pub fn launch(join_command: Option<&Path>, link: &JoinLink) -> JoinOutcome {
-    let Some(program) = join_command.filter(|path| !path.as_os_str().is_empty()) else {
+    run(JOIN, join_command, link, None)
+}
+
+/// Starts `share_command` with `link.url` and `source` (the content input's id, e.g.
+/// `v4l2:/dev/video0`) as its two arguments, and the provider, link and source in
+/// [`PROVIDER_ENV`], [`URL_ENV`] and [`SOURCE_ENV`]. Returns without waiting.
+pub fn launch_share(share_command: Option<&Path>, link: &JoinLink, source: &str) -> JoinOutcome {
+    run(SHARE, share_command, link, Some(source))
+}
+
+fn run(
+    role: CommandRole,
+    command: Option<&Path>,
+    link: &JoinLink,
+    source: Option<&str>,
+) -> JoinOutcome {
+    let Some(program) = command.filter(|path| !path.as_os_str().is_empty()) else {
         return JoinOutcome::NoCommandConfigured;
     };
     if !(link.url.starts_with("https://") || link.url.starts_with("http://")) {
-        return failed(format!(
-            "Refused to join {:?}: only http and https meeting links are opened.",
-            link.url
-        ));
+        return failed(
+            role,
+            format!(
+                "Refused to {} {:?}: only http and https meeting links are opened.",
+                role.noun, link.url
+            ),
+        );
     }
     if program.is_dir() {
-        return failed(format!(
-            "The join command {} is a folder, not a program. Set JoinCommand to the full path of the program that opens meeting links.",
-            program.display()
-        ));
+        return failed(
+            role,
+            format!(
+                "The {} command {} is a folder, not a program. Set {} to the full path of the program that {}.",
+                role.noun,
+                program.display(),
+                role.setting,
+                role.purpose
+            ),
+        );
     }
 
     // The watcher starts first, so a started command always has someone to reap it.
     let (child_sender, child_receiver) = mpsc::channel::<Child>();
     let (exit_sender, exit_receiver) = mpsc::channel();
     let watcher = thread::Builder::new()
-        .name("join-command".into())
+        .name(format!("{}-command", role.noun))
         .spawn(move || {
             if let Ok(mut child) = child_receiver.recv() {
                 let status = child.wait();
-                report_exit(child.id(), &status);
+                report_exit(role, child.id(), &status);
                 let _ = exit_sender.send(status); // nobody waiting is fine
             }
         });
     if let Err(error) = watcher {
-        return failed(format!(
-            "Could not start the join command: the console is out of resources ({error}). Restart the console."
-        ));
+        return failed(
+            role,
+            format!(
+                "Could not start the {} command: the console is out of resources ({error}). Restart the console.",
+                role.noun
+            ),
+        );
     }
 
-    let started = Command::new(program)
+    let mut command = Command::new(program);
+    command
         .arg(&link.url)
         .env(PROVIDER_ENV, link.provider.as_str())
         .env(URL_ENV, &link.url)
-        .stdin(Stdio::null())
-        .spawn();
-    let child = match started {
+        .stdin(Stdio::null());
+    if let Some(source) = source {
+        command.arg(source).env(SOURCE_ENV, source);
+    }
+    let child = match command.spawn() {
         Ok(child) => child,
-        Err(error) => return failed(describe_start_error(program, &error)),
+        Err(error) => return failed(role, describe_start_error(role, program, &error)),
     };
     let pid = child.id();
     tracing::info!(
         pid,
         provider = link.provider.as_str(),
-        "join command started"
+        command = role.noun,
+        "command started"
     );
     if let Err(mpsc::SendError(mut child)) = child_sender.send(child) {
         // Unreachable while the watcher waits on the channel; never leave a zombie.
         let _ = child.kill();
         let _ = child.wait();
         return failed(
-            "The join command's watcher stopped unexpectedly. Restart the console.".into(),
+            role,
+            format!(
+                "The {} command's watcher stopped unexpectedly. Restart the console.",
+                role.noun
+            ),
         );
     }
     JoinOutcome::Launched(JoinLaunch {
@@ -125,16 +192,17 @@ pub fn launch(join_command: Option<&Path>, link: &JoinLink) -> JoinOutcome {
     })
 }
 
-fn failed(reason: String) -> JoinOutcome {
-    tracing::warn!(%reason, "join command not started");
+fn failed(role: CommandRole, reason: String) -> JoinOutcome {
+    tracing::warn!(%reason, command = role.noun, "command not started");
     JoinOutcome::Failed { reason }
 }
 
-fn report_exit(pid: u32, status: &io::Result<ExitStatus>) {
+fn report_exit(role: CommandRole, pid: u32, status: &io::Result<ExitStatus>) {
+    let command = role.noun;
     match status {
-        Ok(status) if status.success() => tracing::info!(pid, "join command finished"),
-        Ok(status) => tracing::warn!(pid, %status, "join command failed"),
-        Err(error) => tracing::warn!(pid, %error, "could not wait for the join command"),
+        Ok(status) if status.success() => tracing::info!(pid, command, "command finished"),
+        Ok(status) => tracing::warn!(pid, command, %status, "command failed"),
+        Err(error) => tracing::warn!(pid, command, %error, "could not wait for the command"),
     }
 }
 
@@ -142,19 +210,20 @@ fn report_exit(pid: u32, status: &io::Result<ExitStatus>) {
 const EXEC_FORMAT_ERROR: i32 = 8;
 
 /// An admin-readable reason for a command that would not start, with the fix.
-fn describe_start_error(program: &Path, error: &io::Error) -> String {
+fn describe_start_error(role: CommandRole, program: &Path, error: &io::Error) -> String {
     let program = program.display();
+    let CommandRole { setting, noun, .. } = role;
     match error.kind() {
         io::ErrorKind::NotFound => format!(
-            "The join command {program} was not found. Set JoinCommand to the full path of a program installed on the console."
+            "The {noun} command {program} was not found. Set {setting} to the full path of a program installed on the console."
         ),
         io::ErrorKind::PermissionDenied => format!(
-            "The join command {program} is not executable. Make it executable (chmod +x {program}) or set JoinCommand to another program."
+            "The {noun} command {program} is not executable. Make it executable (chmod +x {program}) or set {setting} to another program."
         ),
         _ if error.raw_os_error() == Some(EXEC_FORMAT_ERROR) => format!(
-            "The join command {program} is not a program the console can run. A script needs a first line such as #!/bin/sh."
+            "The {noun} command {program} is not a program the console can run. A script needs a first line such as #!/bin/sh."
         ),
-        _ => format!("The join command {program} could not be started: {error}."),
+        _ => format!("The {noun} command {program} could not be started: {error}."),
     }
 }
 
@@ -224,8 +293,54 @@ mod tests {
     fn start_errors_name_the_fix() {
         let program = Path::new("/opt/join");
         let denied = io::Error::from(io::ErrorKind::PermissionDenied);
-        assert!(describe_start_error(program, &denied).contains("chmod +x /opt/join"));
+        assert!(describe_start_error(JOIN, program, &denied).contains("chmod +x /opt/join"));
         let bad_format = io::Error::from_raw_os_error(EXEC_FORMAT_ERROR);
-        assert!(describe_start_error(program, &bad_format).contains("#!/bin/sh"));
+        assert!(describe_start_error(JOIN, program, &bad_format).contains("#!/bin/sh"));
+    }
+
+    #[test]
+    fn share_messages_name_the_share_setting() {
+        let text = reason(launch_share(
+            Some(Path::new("/nonexistent/room-console-share")),
+            &teams_link(),
+            "v4l2:/dev/video0",
+        ));
+        assert!(
+            text.contains("The share command /nonexistent/room-console-share was not found"),
+            "{text}"
+        );
+        assert!(text.contains("ShareCommand"), "{text}");
+        assert!(matches!(
+            launch_share(None, &teams_link(), "simulated"),
+            JoinOutcome::NoCommandConfigured
+        ));
+    }
+
+    #[test]
+    fn the_share_command_gets_the_link_and_the_source() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let out = dir.path().join("args");
+        let script = dir.path().join("share");
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\nprintf '%s|%s|%s' \"$1\" \"$2\" \"$ROOM_CONSOLE_CONTENT_SOURCE\" > '{}'\n",
+                out.display()
+            ),
+        )
+        .expect("script");
+        let mode = std::os::unix::fs::PermissionsExt::from_mode(0o755);
+        std::fs::set_permissions(&script, mode).expect("chmod");
+        let JoinOutcome::Launched(launched) =
+            launch_share(Some(&script), &teams_link(), "v4l2:/dev/video0")
+        else {
+            panic!("the share command should start");
+        };
+        assert!(launched.wait().expect("exit").success());
+        let written = std::fs::read_to_string(&out).expect("args written");
+        assert_eq!(
+            written,
+            format!("{}|v4l2:/dev/video0|v4l2:/dev/video0", teams_link().url)
+        );
     }
 }

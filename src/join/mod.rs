@@ -13,6 +13,6 @@ mod providers;
 mod safelinks;
 
 pub use detect::{JoinSources, detect};
-pub use handler::{JoinLaunch, JoinOutcome, JoinWaitError, launch};
+pub use handler::{JoinLaunch, JoinOutcome, JoinWaitError, launch, launch_share};
 pub use link::{JoinLink, NoJoinReason, Provider};
 pub use providers::classify;

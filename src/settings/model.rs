@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
+use chrono::NaiveTime;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -23,6 +24,10 @@ pub const SETTINGS_FILE_NAME: &str = "settings.json";
 pub const SYNC_INTERVAL_SECONDS: RangeInclusive<u32> = 15..=3600;
 /// Allowed content-share grace periods, in seconds.
 pub const GRACE_SECONDS: RangeInclusive<u32> = 0..=60;
+/// Allowed inactivity before the screen dims at night, in seconds.
+pub const DIM_AFTER_SECONDS: RangeInclusive<u32> = 10..=3600;
+/// Allowed inactivity before the screen blanks at night, in seconds.
+pub const BLANK_AFTER_SECONDS: RangeInclusive<u32> = 10..=86_400;
 /// The UI languages the console ships.
 pub const LANGUAGES: [&str; 3] = ["en", "sv", "ko"];
 
@@ -205,8 +210,39 @@ pub struct DeviceSettings {
     pub hide_private_meetings: bool,
     /// The program run by the Join button; `None` means the built-in handler.
     pub join_command: Option<PathBuf>,
+    /// The program run by "Share to meeting" in the content window, with the meeting link
+    /// and the content input as its arguments; `None` means sharing is not set up.
+    pub share_command: Option<PathBuf>,
     /// Host names whose plain https links count as joinable meetings.
     pub simple_url_hosts: Vec<String>,
+    /// When and how the screen dims and blanks at night.
+    pub night_mode: NightModeSettings,
+}
+
+/// Night mode: between `start` and `end` (local wall-clock times; the night may cross
+/// midnight), while no meeting is on, the screen dims after `dim_after_seconds` without a
+/// touch and blanks after `blank_after_seconds`. Off while either time is unset.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NightModeSettings {
+    pub start: Option<NaiveTime>,
+    pub end: Option<NaiveTime>,
+    /// Seconds without a touch before the screen dims, within [`DIM_AFTER_SECONDS`].
+    pub dim_after_seconds: u32,
+    /// Seconds without a touch before it blanks, within [`BLANK_AFTER_SECONDS`]; counted
+    /// from the last touch, like the dimming.
+    pub blank_after_seconds: u32,
+}
+
+impl Default for NightModeSettings {
+    fn default() -> Self {
+        NightModeSettings {
+            start: None,
+            end: None,
+            dim_after_seconds: 60,
+            blank_after_seconds: 300,
+        }
+    }
 }
 
 impl Default for DeviceSettings {
@@ -217,7 +253,9 @@ impl Default for DeviceSettings {
             clock_24h: true,
             hide_private_meetings: true,
             join_command: None,
+            share_command: None,
             simple_url_hosts: Vec::new(),
+            night_mode: NightModeSettings::default(),
         }
     }
 }

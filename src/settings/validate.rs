@@ -10,7 +10,11 @@ use std::path::{Path, PathBuf};
 use chrono_tz::Tz;
 use url::{Host, Url};
 
-use super::model::{GRACE_SECONDS, LANGUAGES, SYNC_INTERVAL_SECONDS};
+use chrono::NaiveTime;
+
+use super::model::{
+    BLANK_AFTER_SECONDS, DIM_AFTER_SECONDS, GRACE_SECONDS, LANGUAGES, SYNC_INTERVAL_SECONDS,
+};
 
 /// A problem with a value: the end of a sentence that starts with the setting's name.
 pub type Problem = String;
@@ -116,6 +120,23 @@ pub fn sync_interval_seconds(text: &str) -> Result<u32, Problem> {
 /// Seconds of content-signal loss tolerated, within [`GRACE_SECONDS`].
 pub fn grace_seconds(text: &str) -> Result<u32, Problem> {
     seconds_within(text, GRACE_SECONDS.start(), GRACE_SECONDS.end())
+}
+
+/// Seconds without a touch before the screen dims at night, within [`DIM_AFTER_SECONDS`].
+pub fn dim_after_seconds(text: &str) -> Result<u32, Problem> {
+    seconds_within(text, DIM_AFTER_SECONDS.start(), DIM_AFTER_SECONDS.end())
+}
+
+/// Seconds without a touch before the screen blanks at night, within
+/// [`BLANK_AFTER_SECONDS`].
+pub fn blank_after_seconds(text: &str) -> Result<u32, Problem> {
+    seconds_within(text, BLANK_AFTER_SECONDS.start(), BLANK_AFTER_SECONDS.end())
+}
+
+/// A local wall-clock time written `HH:MM` on the 24-hour clock, e.g. `19:00`.
+pub fn time_of_day(text: &str) -> Result<NaiveTime, Problem> {
+    NaiveTime::parse_from_str(text, "%H:%M")
+        .map_err(|_| "must be a time of day written HH:MM on the 24-hour clock, e.g. 19:00".into())
 }
 
 fn seconds_within(text: &str, min: &u32, max: &u32) -> Result<u32, Problem> {

@@ -1,7 +1,8 @@
 //! The admin controller on the UI thread: the gear opens the PIN pad, the right PIN the
 //! admin screen (the facts of `room-console status`, the mailbox health hints), whose
-//! actions are Sync now, Change setup and Factory reset (after a confirmation).
-//! A one-second timer keeps the lockout countdown and the facts current.
+//! actions are Sync now, Run checks, Change setup and Factory reset (after a
+//! confirmation). A one-second timer keeps the lockout countdown and the facts current;
+//! a faster one shows check results as they arrive while checks run.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -10,20 +11,26 @@ use std::time::Duration;
 
 use slint::{ComponentHandle, ModelRc, SharedString, Timer, TimerMode, VecModel};
 
+use super::admin_checks::{CheckRun, check_lines};
 use super::admin_health::mailbox_hints;
 use super::admin_model::{locked_message, pin_message, reset_confirmation};
-use super::{AdminAdapter, AdminFact, AdminHint, AppState, AppWindow, HomeAdapter, Screen};
+use super::{
+    AdminAdapter, AdminCheckRow, AdminFact, AdminHint, AppState, AppWindow, HomeAdapter, Screen,
+};
 use crate::cli::status::{StatusReport, facts, gather};
 use crate::clock::Clock;
 use crate::device::paths::DataDir;
 use crate::device::pin::{PIN_LENGTH, PinGate, PinOutcome};
 use crate::device::reset::{factory_reset, what_is_erased};
-use crate::settings::Secrets;
+use crate::diagnose::CheckOptions;
+use crate::settings::{Secrets, Settings};
 use crate::store::Store;
 use crate::sync::task::SyncHandle;
 
 /// How far back and ahead the health hints look in the cache.
 const HINT_WINDOW_DAYS: i64 = 14;
+/// How often arrived check results are put on the screen while checks run.
+const CHECK_POLL: Duration = Duration::from_millis(200);
 
 /// What the admin screens need from the rest of the program.
 pub struct AdminDeps {
@@ -31,6 +38,10 @@ pub struct AdminDeps {
     pub clock: Arc<dyn Clock>,
     /// The background sync, for "Sync now" (none in demo mode).
     pub sync: Option<SyncHandle>,
+    /// The background runtime "Run checks" runs on (none: the button says so).
+    pub runtime: Option<tokio::runtime::Handle>,
+    /// Allow a plain http:// EWS URL in the checks (a lab only).
+    pub allow_insecure_http: bool,
     /// Called once a factory reset is complete; `run` restarts the program there, so
     /// nothing of the old configuration stays in memory and it comes up in the wizard.
     pub after_reset: Box<dyn Fn()>,
@@ -40,6 +51,10 @@ struct State {
     deps: AdminDeps,
     entered: String,
     gate: PinGate,
+    /// The last "Run checks", while its results are on the screen.
+    checks: Option<CheckRun>,
+    /// Runs every [`CHECK_POLL`] while checks run.
+    check_timer: Timer,
 }
 
 /// Keeps the admin screens running; drop it to stop them.
@@ -56,6 +71,8 @@ impl AdminController {
             deps,
             entered: String::new(),
             gate,
+            checks: None,
+            check_timer: Timer::default(),
         }));
         wire_pin_pad(app, &state);
         wire_admin_screen(app, &state);
@@ -71,6 +88,16 @@ impl AdminController {
             state,
             _timer: timer,
         }
+    }
+
+    /// Waits up to `timeout` for the running checks to finish and shows their results;
+    /// whether they finished (true when none run). For tests, which cannot wait on the
+    /// screen's timer.
+    pub fn wait_for_checks(&self, app: &AppWindow, timeout: Duration) -> bool {
+        let mut state = self.state.borrow_mut();
+        let finished = state.checks.as_mut().is_none_or(|run| run.wait(timeout));
+        show_checks(app, &mut state);
+        finished
     }
 
     /// Shows the PIN pad or the admin screen directly, for `room-console screenshot`
@@ -142,6 +169,12 @@ fn wire_admin_screen(app: &AppWindow, state: &Rc<RefCell<State>>) {
             .set_action_message(message.into());
     }));
     adapter.on_change_setup(with(|app, _| open_wizard_for_change(app)));
+    let (weak, checking) = (app.as_weak(), Rc::downgrade(state));
+    adapter.on_run_checks(move || {
+        if let (Some(app), Some(state)) = (weak.upgrade(), checking.upgrade()) {
+            start_checks(&app, &state);
+        }
+    });
     adapter.on_factory_reset(with(|app, state| {
         let adapter = app.global::<AdminAdapter>();
         adapter.set_reset_erases(reset_confirmation(&what_is_erased(&state.deps.data_dir)).into());
@@ -157,6 +190,80 @@ fn wire_admin_screen(app: &AppWindow, state: &Rc<RefCell<State>>) {
 /// them (and the cache) in force until Finish; this hook only switches the screen.
 pub fn open_wizard_for_change(app: &AppWindow) {
     app.global::<AppState>().set_screen(Screen::Wizard);
+}
+
+/// "Run checks": starts the checks on today's settings and a timer that shows their
+/// results as they arrive.
+fn start_checks(app: &AppWindow, state: &Rc<RefCell<State>>) {
+    let adapter = app.global::<AdminAdapter>();
+    let mut current = state.borrow_mut();
+    if current.checks.as_ref().is_some_and(|run| !run.finished()) {
+        adapter.set_checks_shown(true);
+        return;
+    }
+    let Some(runtime) = current.deps.runtime.clone() else {
+        adapter.set_action_message("The checks cannot run here: no background runtime.".into());
+        return;
+    };
+    let (settings, secrets) = match configured(&current.deps.data_dir) {
+        Ok(configured) => configured,
+        Err(problem) => {
+            adapter.set_action_message(format!("The checks cannot run: {problem}").into());
+            return;
+        }
+    };
+    let options = CheckOptions {
+        now: current.deps.clock.now(),
+        allow_insecure_http: current.deps.allow_insecure_http,
+    };
+    tracing::info!("admin: running the checks");
+    current.checks = Some(CheckRun::start(&runtime, settings, secrets, options));
+    adapter.set_action_message(SharedString::new());
+    adapter.set_checks_shown(true);
+    show_checks(app, &mut current);
+    let (weak, polled) = (app.as_weak(), Rc::downgrade(state));
+    current
+        .check_timer
+        .start(TimerMode::Repeated, CHECK_POLL, move || {
+            if let (Some(app), Some(state)) = (weak.upgrade(), polled.upgrade()) {
+                show_checks(&app, &mut state.borrow_mut());
+            }
+        });
+}
+
+/// Today's settings and secrets, or why the checks cannot run on them.
+fn configured(data_dir: &DataDir) -> Result<(Settings, Secrets), String> {
+    let settings = Settings::load(data_dir.path())
+        .map_err(|e| e.to_string())?
+        .ok_or("the console is not set up yet: finish the setup wizard first")?;
+    let secrets = Secrets::load(data_dir.path())
+        .map_err(|e| e.to_string())?
+        .unwrap_or_default();
+    Ok((settings, secrets))
+}
+
+/// Puts the check results that arrived on the screen; stops polling once all are in.
+fn show_checks(app: &AppWindow, state: &mut State) {
+    let Some(run) = state.checks.as_mut() else {
+        return;
+    };
+    run.receive();
+    let running = !run.finished();
+    let rows: Vec<AdminCheckRow> = check_lines(run.order(), run.results(), running)
+        .into_iter()
+        .map(|line| AdminCheckRow {
+            title: line.title.into(),
+            status: line.status,
+            message: line.message.into(),
+            fix: line.fix.into(),
+        })
+        .collect();
+    let adapter = app.global::<AdminAdapter>();
+    adapter.set_checks(ModelRc::new(VecModel::from(rows)));
+    adapter.set_checks_running(running);
+    if !running {
+        state.check_timer.stop();
+    }
 }
 
 fn open_pin_pad(app: &AppWindow, state: &mut State) {
@@ -205,6 +312,7 @@ fn open_admin(app: &AppWindow, state: &State) {
     let adapter = app.global::<AdminAdapter>();
     adapter.set_action_message(SharedString::new());
     adapter.set_confirm_reset_shown(false);
+    adapter.set_checks_shown(false);
     show_facts(app, state);
     app.global::<AppState>().set_screen(Screen::Admin);
 }

@@ -3,6 +3,7 @@
 //! plain Rust so it is tested without a window.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 
 use slint::ComponentHandle;
 
@@ -21,6 +22,8 @@ pub struct ContentPanel {
     pub problem: String,
     /// The input the window is open for.
     input: Option<String>,
+    /// Whether that input can deliver its picture (a V4L2 capture node).
+    can_preview: bool,
 }
 
 impl ContentPanel {
@@ -35,11 +38,14 @@ impl ContentPanel {
         let name_of = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_owned());
         match event {
             ContentEvent::ShowContent {
-                input, resolution, ..
+                input,
+                resolution,
+                can_preview,
             } => {
                 let already_up =
                     self.input.as_deref() == Some(input.as_str()) && (self.shown || self.offered);
                 self.input = Some(input.clone());
+                self.can_preview = *can_preview;
                 self.input_name = name_of(input);
                 self.resolution = resolution.map(|m| m.to_string()).unwrap_or_default();
                 // A resolution change re-sends ShowContent: keep the person's choice.
@@ -53,6 +59,7 @@ impl ContentPanel {
                     self.shown = false;
                     self.offered = false;
                     self.input = None;
+                    self.can_preview = false;
                 }
             }
             ContentEvent::InputProblem { message, .. } => self.problem = message.clone(),
@@ -76,14 +83,33 @@ impl ContentPanel {
         }
     }
 
+    /// The id of the input the window is open for (`v4l2:/dev/video0` …).
+    pub fn input_id(&self) -> Option<&str> {
+        self.input.as_deref()
+    }
+
+    /// The receiver node to show live while the window is up: only V4L2 capture nodes
+    /// deliver a picture; other inputs keep the "Content connected" panel.
+    pub fn preview_device(&self) -> Option<PathBuf> {
+        let input = self
+            .input
+            .as_deref()
+            .filter(|_| self.shown && self.can_preview)?;
+        input.strip_prefix("v4l2:").map(PathBuf::from)
+    }
+
     /// Puts the panel on the window.
     pub fn apply(&self, app: &AppWindow) {
         let adapter = app.global::<ContentAdapter>();
+        adapter.set_input_id(self.input.as_deref().unwrap_or_default().into());
         adapter.set_shown(self.shown);
         adapter.set_offered(self.offered);
         adapter.set_input_name(self.input_name.as_str().into());
         adapter.set_resolution(self.resolution.as_str().into());
         adapter.set_problem(self.problem.as_str().into());
+        if !self.shown {
+            adapter.set_share_message("".into());
+        }
     }
 }
 
@@ -149,6 +175,39 @@ mod tests {
             !panel.shown && panel.offered,
             "the person hid it: it stays hidden"
         );
+    }
+
+    #[test]
+    fn only_a_shown_v4l2_capture_input_is_previewed() {
+        let mut panel = ContentPanel::default();
+        let v4l2 = ContentEvent::ShowContent {
+            input: "v4l2:/dev/video0".into(),
+            resolution: None,
+            can_preview: true,
+        };
+        panel.on_event(&v4l2, true, &names());
+        assert_eq!(panel.preview_device(), Some(PathBuf::from("/dev/video0")));
+        panel.hide();
+        assert_eq!(panel.preview_device(), None, "hidden: no capture");
+        panel.show();
+        assert!(panel.preview_device().is_some());
+        panel.on_event(
+            &ContentEvent::HideContent {
+                input: "v4l2:/dev/video0".into(),
+            },
+            true,
+            &names(),
+        );
+        assert_eq!(panel.preview_device(), None, "signal lost: no capture");
+        panel.on_event(&show("drm:card0-HDMI-A-1"), true, &names());
+        assert_eq!(panel.preview_device(), None, "DRM inputs have no picture");
+        let subdevice = ContentEvent::ShowContent {
+            input: "v4l2:/dev/v4l-subdev0".into(),
+            resolution: None,
+            can_preview: false,
+        };
+        panel.on_event(&subdevice, true, &names());
+        assert_eq!(panel.preview_device(), None, "a sub-device cannot stream");
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The home screen's controller on the UI thread: a one-second Slint timer that keeps the
-//! clock and status current and re-reads the day's agenda each minute, and the Join
-//! callback. It never waits on the network: it reads only the local agenda.
+//! clock and status current, re-reads the day's agenda each minute and drives night mode,
+//! and the Join callback; it also tells the shared-content window whether a meeting with
+//! a join link is on, and runs "Share to meeting". It never waits on the network: it
+//! reads only the local agenda.
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
@@ -13,11 +15,14 @@ use slint::{ComponentHandle, Timer, TimerMode};
 
 use super::home::HomeModels;
 use super::home_model::{Banner, BannerKind, HomeInputs, build};
+use super::night::NightScreen;
 use super::sync_banner::banner_for;
-use super::{AppWindow, HomeAdapter, JoinOverlayAdapter, join_overlay};
-use crate::calendar::Meeting;
+use super::{
+    AppWindow, ContentAdapter, HomeAdapter, JoinOverlayAdapter, NightAdapter, join_overlay,
+};
+use crate::calendar::{Meeting, current_meeting};
 use crate::clock::Clock;
-use crate::join::{JoinOutcome, launch};
+use crate::join::{JoinLink, JoinOutcome, launch, launch_share};
 use crate::sync::task::SyncHandle;
 
 /// Reads a local day's meetings (from the cache or the demo).
@@ -33,6 +38,9 @@ pub struct RoomInfo {
     /// The program that opens meeting links (setting JoinCommand); None shows the link
     /// and its QR code instead.
     pub join_command: Option<PathBuf>,
+    /// The program "Share to meeting" runs (setting ShareCommand); None says how to set
+    /// it up.
+    pub share_command: Option<PathBuf>,
 }
 
 struct State {
@@ -48,6 +56,8 @@ struct State {
     sync: Option<SyncHandle>,
     /// The sync's agenda generation the meetings were read at.
     generation: u64,
+    /// Night mode, when configured.
+    night: Option<NightScreen>,
 }
 
 impl State {
@@ -118,8 +128,53 @@ impl State {
             agenda_known: self.agenda_known(),
         });
         self.models.show(app, &view);
+        app.global::<ContentAdapter>()
+            .set_in_meeting(self.meeting_link(now).is_some());
+        let meeting_on = self.meeting_on(now);
+        if let Some(night) = &mut self.night {
+            night.tick(app, now, meeting_on);
+        }
+    }
+
+    /// Whether a timed meeting occupies the room at `now` (all-day ones do not keep the
+    /// screen awake all night).
+    fn meeting_on(&self, now: DateTime<Utc>) -> bool {
+        self.meetings.iter().any(|m| {
+            let (start, end) = m.time.instants(&self.room.tz);
+            m.occupies_room() && !m.time.is_all_day() && start <= now && now < end
+        })
+    }
+
+    /// The join link of the meeting on now, if it has one: what content is shared to.
+    fn meeting_link(&self, now: DateTime<Utc>) -> Option<&JoinLink> {
+        current_meeting(&self.meetings, now, &self.room.tz)
+            .filter(|m| !m.cancelled)
+            .and_then(|m| m.join.as_ref())
+    }
+
+    /// "Share to meeting": runs the share command with the meeting's link and the input.
+    fn share(&self, app: &AppWindow) {
+        let adapter = app.global::<ContentAdapter>();
+        let Some(link) = self.meeting_link(self.clock.now()) else {
+            adapter.set_share_message("No meeting with a join link is on now.".into());
+            return;
+        };
+        let source = adapter.get_input_id();
+        tracing::info!(provider = link.provider.as_str(), %source, "share to meeting pressed");
+        let message = match launch_share(self.room.share_command.as_deref(), link, &source) {
+            JoinOutcome::Launched(launch) => {
+                tracing::info!(pid = launch.pid(), "share command started");
+                "Sharing to the meeting…".to_string()
+            }
+            JoinOutcome::NoCommandConfigured => SHARE_NOT_SET_UP.to_string(),
+            JoinOutcome::Failed { reason } => reason,
+        };
+        adapter.set_share_message(message.as_str().into());
     }
 }
+
+/// What "Share to meeting" says when no share command is set.
+pub const SHARE_NOT_SET_UP: &str = "Sharing to meetings is not set up on this console. An admin can set it up: ShareCommand in the provisioning file (under Device) names the program that shares content to meetings.";
 
 /// Joins `meeting`: runs the join command, or shows the link and its QR code when there
 /// is none or it cannot start.
@@ -146,7 +201,7 @@ fn join(app: &AppWindow, meeting: &Meeting, join_command: Option<&Path>) {
 pub struct HomeController {
     _timer: Timer,
     /// Owned here; the timer and callbacks hold weak references.
-    _state: Rc<RefCell<State>>,
+    state: Rc<RefCell<State>>,
 }
 
 impl HomeController {
@@ -169,6 +224,7 @@ impl HomeController {
             load_error: None,
             sync,
             generation: 0,
+            night: None,
         }));
         state.borrow_mut().show(app);
 
@@ -181,6 +237,13 @@ impl HomeController {
             let state = state.borrow();
             if let Some(meeting) = state.meetings.iter().find(|m| m.id == id.as_str()) {
                 join(&app, meeting, state.room.join_command.as_deref());
+            }
+        });
+        let share_state = Rc::downgrade(&state);
+        let share_app = app.as_weak();
+        app.global::<ContentAdapter>().on_share_to_meeting(move || {
+            if let (Some(state), Some(app)) = (share_state.upgrade(), share_app.upgrade()) {
+                state.borrow().share(&app);
             }
         });
         let close_app = app.as_weak();
@@ -200,7 +263,34 @@ impl HomeController {
         });
         HomeController {
             _timer: timer,
-            _state: state,
+            state,
         }
+    }
+
+    /// Turns night mode on: the tick dims and blanks the screen, a touch wakes it.
+    pub fn start_night_mode(&self, app: &AppWindow, night: NightScreen) {
+        self.state.borrow_mut().night = Some(night);
+        let adapter = app.global::<NightAdapter>();
+        let (weak, state) = (app.as_weak(), Rc::downgrade(&self.state));
+        adapter.on_wake(move || {
+            if let (Some(state), Some(app)) = (state.upgrade(), weak.upgrade()) {
+                let mut state = state.borrow_mut();
+                let now = state.clock.now();
+                if let Some(night) = &mut state.night {
+                    night.wake(&app, now);
+                }
+            }
+        });
+        let state = Rc::downgrade(&self.state);
+        adapter.on_activity(move || {
+            if let Some(state) = state.upgrade() {
+                let mut state = state.borrow_mut();
+                let now = state.clock.now();
+                if let Some(night) = &mut state.night {
+                    night.activity(now);
+                }
+            }
+        });
+        self.state.borrow_mut().show(app);
     }
 }

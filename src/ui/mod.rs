@@ -4,14 +4,17 @@
 slint::include_modules!();
 
 pub mod admin;
+pub mod admin_checks;
 pub mod admin_health;
 pub mod admin_model;
 pub mod content;
+pub mod content_preview;
 pub mod controller;
 pub mod headless;
 pub mod home;
 pub mod home_model;
 pub mod join_overlay;
+pub mod night;
 pub mod qr;
 pub mod sync_banner;
 pub mod wizard;

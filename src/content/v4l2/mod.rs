@@ -2,14 +2,18 @@
 //! pieces, the pure interpretation of what they report, the device, discovery and the
 //! input source.
 //!
-//! Live preview frames are not read here: [`crate::content::InputInfo::can_preview`]
-//! says whether the node could deliver them to the share window. HDCP-protected sources
-//! cannot be told apart through the standard V4L2 API; they show as a locked signal.
+//! [`stream`] captures the picture for the live preview
+//! ([`crate::content::preview`]); [`crate::content::InputInfo::can_preview`] says
+//! whether a node can deliver it. HDCP-protected sources cannot be told apart through
+//! the standard V4L2 API: detection sees a locked signal, and the preview infers copy
+//! protection from a picture that stays black (see [`crate::content::preview::problem`]).
 
 pub mod abi;
 pub mod device;
 pub mod probe;
 pub mod source;
+pub mod stream;
+pub mod stream_abi;
 pub mod timings;
 
 pub use probe::discover_receivers;

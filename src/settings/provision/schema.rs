@@ -273,11 +273,59 @@ const DEVICE: &[Field] = &[
         },
     },
     Field {
+        path: "Device/ShareCommand",
+        get: Getter::Shown(|d| {
+            d.settings
+                .device
+                .share_command
+                .as_ref()
+                .map(|p| p.display().to_string())
+        }),
+        set: |d, v| {
+            d.settings.device.share_command = v.map(validate::absolute_path).transpose()?;
+            Ok(())
+        },
+    },
+    Field {
         path: "Device/SimpleUrlHosts",
         get: Getter::Shown(|d| text(&d.settings.device.simple_url_hosts.join(" "))),
         set: |d, v| {
             d.settings.device.simple_url_hosts =
                 v.map(validate::host_names).transpose()?.unwrap_or_default();
+            Ok(())
+        },
+    },
+    Field {
+        path: "Device/NightMode/Start",
+        get: Getter::Shown(|d| night_time(d.settings.device.night_mode.start)),
+        set: |d, v| {
+            d.settings.device.night_mode.start = v.map(validate::time_of_day).transpose()?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Device/NightMode/End",
+        get: Getter::Shown(|d| night_time(d.settings.device.night_mode.end)),
+        set: |d, v| {
+            d.settings.device.night_mode.end = v.map(validate::time_of_day).transpose()?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Device/NightMode/DimAfterSeconds",
+        get: Getter::Shown(|d| Some(d.settings.device.night_mode.dim_after_seconds.to_string())),
+        set: |d, v| {
+            d.settings.device.night_mode.dim_after_seconds =
+                validate::dim_after_seconds(required(v)?)?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Device/NightMode/BlankAfterSeconds",
+        get: Getter::Shown(|d| Some(d.settings.device.night_mode.blank_after_seconds.to_string())),
+        set: |d, v| {
+            d.settings.device.night_mode.blank_after_seconds =
+                validate::blank_after_seconds(required(v)?)?;
             Ok(())
         },
     },
@@ -321,6 +369,10 @@ const CONTENT: &[Field] = &[
 /// The value of a setting that cannot be cleared.
 fn required(value: Option<&str>) -> Result<&str, Problem> {
     value.ok_or_else(|| "cannot be empty: this setting always has a value (leave the element out to keep the current one)".into())
+}
+
+fn night_time(time: Option<chrono::NaiveTime>) -> Option<String> {
+    time.map(|t| t.format("%H:%M").to_string())
 }
 
 fn text(value: &str) -> Option<String> {

@@ -3,9 +3,9 @@
 //! runtime off the UI thread (results come back over a channel a Slint timer polls) and,
 //! on Finish, hands the settings and secrets to the caller, which saves them.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
-use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -15,6 +15,8 @@ use slint::{ComponentHandle, ModelRc, SharedString, Timer, TimerMode, VecModel};
 use super::draft::{Draft, Field, FieldError};
 use super::flow::{Refusal, Step, Wizard};
 use super::keyboard;
+use super::plug::PlugIndicator;
+use crate::content::ContentEvent;
 use crate::diagnose::{CheckId, CheckOptions, CheckResult, CheckStatus, run_checks};
 use crate::settings::{CalendarSource, EwsAuthMethod, Secrets, Settings};
 use crate::ui::{AppWindow, WizardAdapter, WizardCheckRow, WizardSummaryRow};
@@ -38,6 +40,13 @@ pub struct WizardOptions {
     pub allow_insecure_http: bool,
     /// The content inputs the device has, one per line; empty when none were found.
     pub content_inputs: Vec<String>,
+    /// The content watcher's events, for the Content input step's live "laptop
+    /// connected" indicator; None when no watcher runs.
+    pub content_events: Option<Receiver<ContentEvent>>,
+    /// The Graph endpoint and sign-in authority for the Microsoft 365 path (national
+    /// clouds, labs); None: the global cloud.
+    pub graph_url: Option<url::Url>,
+    pub authority_url: Option<url::Url>,
 }
 
 /// Saves the finished settings and moves on (to the home screen); an error is shown.
@@ -56,6 +65,9 @@ struct Inner {
     events: Receiver<CheckEvent>,
     options: WizardOptions,
     on_finish: RefCell<OnFinish>,
+    /// The checks of the run shown, in their lines' order.
+    check_order: Cell<&'static [CheckId]>,
+    plug: RefCell<PlugIndicator>,
     _poll: Timer,
 }
 
@@ -74,7 +86,9 @@ impl WizardController {
             .build()
             .context("cannot start the runtime for the account checks")?;
         let (sender, events) = channel();
-        let draft = Draft::new(&options.default_time_zone);
+        let mut draft = Draft::new(&options.default_time_zone);
+        draft.graph_url = options.graph_url.clone();
+        draft.authority_url = options.authority_url.clone();
         let inner = Rc::new(Inner {
             app: app.as_weak(),
             wizard: RefCell::new(Wizard::new(draft.clone())),
@@ -83,11 +97,14 @@ impl WizardController {
             events,
             options,
             on_finish: RefCell::new(on_finish),
+            check_order: Cell::new(&CheckId::EXCHANGE),
+            plug: RefCell::default(),
             _poll: Timer::default(),
         });
         let adapter = app.global::<WizardAdapter>();
         write_draft(&adapter, &draft);
         adapter.set_content_inputs(inner.options.content_inputs.join("\n").into());
+        adapter.set_content_watched(inner.options.content_events.is_some());
         adapter.set_step(0);
         show_time_zones(&adapter, "");
         wire(app, &adapter, &inner);
@@ -162,7 +179,12 @@ impl Inner {
 
     /// Takes the fields on screen into the draft.
     fn take_fields(&self) {
-        self.with_adapter(|adapter| self.wizard.borrow_mut().update(read_draft(adapter)));
+        self.with_adapter(|adapter| {
+            let mut draft = read_draft(adapter);
+            draft.graph_url = self.options.graph_url.clone();
+            draft.authority_url = self.options.authority_url.clone();
+            self.wizard.borrow_mut().update(draft);
+        });
     }
 
     fn show_step(&self) {
@@ -249,9 +271,11 @@ impl Inner {
             return;
         };
         let account = self.wizard.borrow().draft().account_key();
+        let order = CheckId::for_source(settings.calendar.source);
+        self.check_order.set(order);
         self.with_adapter(|adapter| {
-            let rows: Vec<WizardCheckRow> = CheckId::ALL
-                .into_iter()
+            let rows: Vec<WizardCheckRow> = order
+                .iter()
                 .enumerate()
                 .map(|(i, id)| WizardCheckRow {
                     title: id.title().into(),
@@ -284,13 +308,25 @@ impl Inner {
         });
     }
 
-    /// Shows every check result that has arrived.
+    /// Shows every check result and content input event that has arrived.
     fn drain(&self) {
-        loop {
-            match self.events.try_recv() {
-                Ok(event) => self.apply(event),
-                Err(TryRecvError::Empty | TryRecvError::Disconnected) => return,
-            }
+        while let Ok(event) = self.events.try_recv() {
+            self.apply(event);
+        }
+        let Some(content) = &self.options.content_events else {
+            return;
+        };
+        let mut changed = false;
+        while let Ok(event) = content.try_recv() {
+            self.plug.borrow_mut().on_event(&event);
+            changed = true;
+        }
+        if changed {
+            let plug = self.plug.borrow();
+            self.with_adapter(|adapter| {
+                adapter.set_laptop_connected(plug.laptop_connected());
+                adapter.set_content_problem(plug.problems().into());
+            });
         }
     }
 
@@ -300,7 +336,7 @@ impl Inner {
                 if self.wizard.borrow().draft().account_key() != account {
                     return;
                 }
-                self.with_adapter(|adapter| show_result(adapter, &result));
+                self.with_adapter(|adapter| show_result(adapter, self.check_order.get(), &result));
             }
             CheckEvent::Done(account, results) => {
                 let mut wizard = self.wizard.borrow_mut();
@@ -312,7 +348,7 @@ impl Inner {
                 drop(wizard);
                 self.with_adapter(|adapter| {
                     for result in &results {
-                        show_result(adapter, result);
+                        show_result(adapter, self.check_order.get(), result);
                     }
                     adapter.set_checks_running(false);
                     adapter.set_may_continue_anyway(may_continue);
@@ -346,10 +382,10 @@ impl Inner {
     }
 }
 
-/// Puts one result on its line (and marks the next line as running).
-fn show_result(adapter: &WizardAdapter, result: &CheckResult) {
+/// Puts one result on its line of `order` (and marks the next line as running).
+fn show_result(adapter: &WizardAdapter, order: &[CheckId], result: &CheckResult) {
     let checks = adapter.get_checks();
-    let Some(index) = CheckId::ALL.iter().position(|id| *id == result.id) else {
+    let Some(index) = order.iter().position(|id| *id == result.id) else {
         return;
     };
     let status = match result.status {
@@ -425,6 +461,8 @@ fn read_draft(a: &WizardAdapter) -> Draft {
         tenant_id: a.get_tenant_id().into(),
         client_id: a.get_client_id().into(),
         client_secret: a.get_client_secret().into(),
+        graph_url: None,
+        authority_url: None,
         auto_share: a.get_auto_share(),
         pin: a.get_pin().into(),
         pin_again: a.get_pin_again().into(),
@@ -476,6 +514,9 @@ fn show_errors(a: &WizardAdapter, errors: &[FieldError]) {
             Field::ServiceUsername => a.set_error_service_username(message),
             Field::ServicePassword => a.set_error_service_password(message),
             Field::CaFile => a.set_error_ca_file(message),
+            Field::TenantId => a.set_error_tenant_id(message),
+            Field::ClientId => a.set_error_client_id(message),
+            Field::ClientSecret => a.set_error_client_secret(message),
             Field::Pin => a.set_error_pin(message),
             Field::PinAgain => a.set_error_pin_again(message),
         }

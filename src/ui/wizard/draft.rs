@@ -1,6 +1,8 @@
 //! What the admin has typed and chosen so far, as text, and the settings it becomes once
 //! every field passes the same checks as the provisioning file.
 
+use url::Url;
+
 use crate::settings::validate::{self, Problem};
 use crate::settings::{CalendarSource, EwsAuthMethod, Secret, Secrets, Settings};
 
@@ -26,6 +28,10 @@ pub struct Draft {
     pub tenant_id: String,
     pub client_id: String,
     pub client_secret: String,
+    /// The Graph endpoint and sign-in authority (national clouds, labs); None: the
+    /// global cloud. Not asked on screen: they come with the wizard's options.
+    pub graph_url: Option<Url>,
+    pub authority_url: Option<Url>,
     pub auto_share: bool,
     pub pin: String,
     pub pin_again: String,
@@ -52,6 +58,8 @@ impl Draft {
             tenant_id: String::new(),
             client_id: String::new(),
             client_secret: String::new(),
+            graph_url: None,
+            authority_url: None,
             auto_share: true,
             pin: String::new(),
             pin_again: String::new(),
@@ -72,7 +80,7 @@ impl Draft {
     /// again.
     pub fn account_key(&self) -> String {
         format!(
-            "{}|{}|{}|{}|{}|{}|{}|{}|{}|{}",
+            "{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}",
             self.effective_exchange_address(),
             self.sign_in_address,
             self.domain_username,
@@ -82,7 +90,10 @@ impl Draft {
             self.authentication,
             self.service_username,
             self.service_password,
-            self.ca_file
+            self.ca_file,
+            self.tenant_id,
+            self.client_id,
+            self.client_secret
         )
     }
 
@@ -109,6 +120,8 @@ impl Draft {
         if self.source == CalendarSource::Graph {
             calendar.tenant_id = text(&self.tenant_id);
             calendar.client_id = text(&self.client_id);
+            calendar.graph_url = self.graph_url.clone();
+            calendar.authority_url = self.authority_url.clone();
         }
         settings.content.auto_share = self.auto_share;
         let secret = |value: &str| Some(Secret::new(value)).filter(|_| !value.is_empty());
@@ -140,12 +153,15 @@ pub enum Field {
     ServiceUsername,
     ServicePassword,
     CaFile,
+    TenantId,
+    ClientId,
+    ClientSecret,
     Pin,
     PinAgain,
 }
 
 impl Field {
-    pub const ALL: [Field; 13] = [
+    pub const ALL: [Field; 16] = [
         Field::TimeZone,
         Field::DisplayName,
         Field::SignInAddress,
@@ -157,6 +173,9 @@ impl Field {
         Field::ServiceUsername,
         Field::ServicePassword,
         Field::CaFile,
+        Field::TenantId,
+        Field::ClientId,
+        Field::ClientSecret,
         Field::Pin,
         Field::PinAgain,
     ];
@@ -175,6 +194,9 @@ impl Field {
             Field::ServiceUsername => "The service account",
             Field::ServicePassword => "The service account's password",
             Field::CaFile => "The trusted CA file",
+            Field::TenantId => "The tenant ID",
+            Field::ClientId => "The client ID",
+            Field::ClientSecret => "The client secret",
             Field::Pin => "The PIN",
             Field::PinAgain => "The repeated PIN",
         }

@@ -256,19 +256,29 @@ impl Wizard {
                 "Calendar access".into(),
                 source_label(calendar.source).into(),
             ),
-            (
-                "EWS URL".into(),
-                calendar
-                    .ews_url
-                    .as_ref()
-                    .map(|u| u.to_string())
-                    .unwrap_or_else(|| "find automatically (Autodiscover)".into()),
-            ),
-            (
-                "Authentication".into(),
-                calendar.authentication.id().to_uppercase(),
-            ),
         ];
+        if calendar.source == CalendarSource::Graph {
+            lines.extend([
+                ("Tenant ID".into(), or_none(calendar.tenant_id.clone())),
+                ("Client ID".into(), or_none(calendar.client_id.clone())),
+                ("Client secret".into(), masked(&secrets.client_secret)),
+            ]);
+        } else {
+            lines.extend([
+                (
+                    "EWS URL".into(),
+                    calendar
+                        .ews_url
+                        .as_ref()
+                        .map(|u| u.to_string())
+                        .unwrap_or_else(|| "find automatically (Autodiscover)".into()),
+                ),
+                (
+                    "Authentication".into(),
+                    calendar.authentication.id().to_uppercase(),
+                ),
+            ]);
+        }
         if calendar.source == CalendarSource::EwsImpersonation {
             lines.push((
                 "Service account".into(),
@@ -361,13 +371,24 @@ pub fn problems_of(step: Step, draft: &Draft) -> Vec<FieldError> {
 
 fn calendar_problems(draft: &Draft, p: &mut Problems) {
     match draft.source {
-        CalendarSource::Graph | CalendarSource::Demo => {
-            p.add(
-                Field::Source,
-                "\"Microsoft 365 app registration\" is not available in this version yet: \
-                 choose one of the Exchange options",
-            );
+        CalendarSource::Demo => {
+            p.add(Field::Source, "is needed: choose one of the three options");
             return;
+        }
+        CalendarSource::Graph => {
+            if p.required(Field::TenantId, &draft.tenant_id) {
+                p.check(Field::TenantId, validate::tenant_id(draft.tenant_id.trim()));
+            }
+            if p.required(Field::ClientId, &draft.client_id) {
+                p.check(Field::ClientId, validate::client_id(draft.client_id.trim()));
+            }
+            if draft.client_secret.is_empty() {
+                p.add(
+                    Field::ClientSecret,
+                    "is needed: copy its Value (not its Secret ID) from Entra ID > App \
+                     registrations > the app > Certificates & secrets",
+                );
+            }
         }
         CalendarSource::EwsRoomAccount => {
             if draft.room_password.is_empty() {
@@ -394,7 +415,7 @@ fn calendar_problems(draft: &Draft, p: &mut Problems) {
             }
         }
     }
-    if !draft.ews_url.trim().is_empty() {
+    if draft.source != CalendarSource::Graph && !draft.ews_url.trim().is_empty() {
         p.check(Field::EwsUrl, validate::https_url(draft.ews_url.trim()));
     }
     if !draft.ca_file.trim().is_empty() {
@@ -431,7 +452,7 @@ mod tests {
     }
 
     fn all(status_of: impl Fn(CheckId) -> CheckStatus) -> Vec<CheckResult> {
-        CheckId::ALL
+        CheckId::EXCHANGE
             .into_iter()
             .map(|id| result(id, status_of(id)))
             .collect()
@@ -523,14 +544,62 @@ mod tests {
         );
     }
 
-    #[test]
-    fn graph_says_plainly_it_is_not_available() {
+    fn graph_filled() -> Draft {
         let mut draft = filled();
         draft.source = CalendarSource::Graph;
-        let errors = problems_of(Step::CalendarAccess, &draft);
-        assert_eq!(errors.len(), 1);
-        assert_eq!(errors[0].field, Field::Source);
-        assert!(errors[0].message.contains("not available in this version"));
+        draft.tenant_id = "contoso.onmicrosoft.com".into();
+        draft.client_id = "6731de76-14a6-49ae-97bc-6eba6914391e".into();
+        draft.client_secret = "Qx8Q~s3cret.value".into();
+        draft
+    }
+
+    #[test]
+    fn graph_needs_a_tenant_a_client_guid_and_a_secret() {
+        assert_eq!(problems_of(Step::CalendarAccess, &graph_filled()), vec![]);
+        let mut draft = graph_filled();
+        draft.tenant_id = "contoso".into();
+        draft.client_id = "my-app".into();
+        draft.client_secret = String::new();
+        let fields: Vec<Field> = problems_of(Step::CalendarAccess, &draft)
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(
+            fields,
+            vec![Field::TenantId, Field::ClientId, Field::ClientSecret]
+        );
+        // A GUID tenant is as good as a domain.
+        draft = graph_filled();
+        draft.tenant_id = "72f988bf-86f1-41af-91ab-2d7cd011db47".into();
+        assert_eq!(problems_of(Step::CalendarAccess, &draft), vec![]);
+    }
+
+    #[test]
+    fn graph_settings_keep_the_secret_in_the_secrets_and_mask_it() {
+        let mut draft = graph_filled();
+        draft.graph_url = Some("https://graph.microsoft.us".parse().unwrap());
+        let (settings, secrets) = draft.to_settings();
+        assert_eq!(settings.calendar.source, CalendarSource::Graph);
+        assert_eq!(
+            settings.calendar.client_id.as_deref(),
+            Some("6731de76-14a6-49ae-97bc-6eba6914391e")
+        );
+        assert_eq!(
+            settings.calendar.graph_url.as_ref().map(|u| u.host_str()),
+            Some(Some("graph.microsoft.us"))
+        );
+        assert_eq!(settings.calendar.service_account_username, None);
+        assert_eq!(secrets.service_account_password, None);
+        assert_eq!(
+            secrets.client_secret.map(|s| s.expose().to_owned()),
+            Some("Qx8Q~s3cret.value".into())
+        );
+        let mut wizard = Wizard::new(graph_filled());
+        wizard.step = Step::Summary;
+        let summary = wizard.summary();
+        assert!(summary.iter().all(|(_, v)| !v.contains("s3cret")));
+        assert!(summary.iter().any(|(l, _)| l == "Client secret"));
+        assert!(summary.iter().all(|(l, _)| l != "EWS URL"));
     }
 
     #[test]

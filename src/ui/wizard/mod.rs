@@ -7,11 +7,13 @@
 //!   on a tokio runtime off the UI thread and hands the finished settings to the caller.
 //! - [`save`]: Finish writes secrets, then settings.
 //! - [`keyboard`]: turns the on-screen keyboard's keys into key events of the window.
+//! - [`plug`]: the Content input step's live "laptop connected" indicator.
 
 pub mod controller;
 pub mod draft;
 pub mod flow;
 pub mod keyboard;
+pub mod plug;
 pub mod save;
 
 pub use controller::{WizardController, WizardOptions};

@@ -1,0 +1,195 @@
+//! "Run checks" on the admin screen: runs the `diagnose` checks on the background runtime
+//! against today's settings and hands each result to the UI thread as it arrives, through
+//! a channel the admin screen drains on a short timer; and the check lines it shows.
+
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, TryRecvError};
+use std::time::{Duration, Instant};
+
+use tokio::runtime::Handle;
+
+use crate::diagnose::{CheckId, CheckOptions, CheckResult, CheckStatus, run_checks};
+use crate::settings::{Secrets, Settings};
+
+/// The status of a check line, as `AdminCheckRow.status` carries it.
+pub mod row_status {
+    pub const WAITING: i32 = 0;
+    pub const CHECKING: i32 = 1;
+    pub const PASSED: i32 = 2;
+    pub const WARNING: i32 = 3;
+    pub const FAILED: i32 = 4;
+    pub const NOT_CHECKED: i32 = 5;
+}
+
+/// One check line: title, status (see [`row_status`]), what was found, the fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckLine {
+    pub title: &'static str,
+    pub status: i32,
+    pub message: String,
+    pub fix: String,
+}
+
+/// The lines for every check of `order`: those that arrived with their outcome, the next
+/// one "checking" while the run goes on, the rest waiting.
+pub fn check_lines(order: &[CheckId], results: &[CheckResult], running: bool) -> Vec<CheckLine> {
+    let mut next_is_running = running;
+    order
+        .iter()
+        .copied()
+        .map(|id| match results.iter().find(|r| r.id == id) {
+            Some(result) => CheckLine {
+                title: id.title(),
+                status: match result.status {
+                    CheckStatus::Pass => row_status::PASSED,
+                    CheckStatus::Warn => row_status::WARNING,
+                    CheckStatus::Fail => row_status::FAILED,
+                    CheckStatus::Skipped => row_status::NOT_CHECKED,
+                },
+                message: result.message.clone(),
+                fix: result.fix.clone().unwrap_or_default(),
+            },
+            None => CheckLine {
+                title: id.title(),
+                status: if std::mem::take(&mut next_is_running) {
+                    row_status::CHECKING
+                } else {
+                    row_status::WAITING
+                },
+                message: String::new(),
+                fix: String::new(),
+            },
+        })
+        .collect()
+}
+
+enum Event {
+    Result(CheckResult),
+    Done,
+}
+
+/// One run of the checks, started on the background runtime.
+pub struct CheckRun {
+    order: &'static [CheckId],
+    events: Receiver<Event>,
+    results: Vec<CheckResult>,
+    finished: bool,
+}
+
+impl CheckRun {
+    /// Starts the checks of `settings` and `secrets` on `runtime`.
+    pub fn start(
+        runtime: &Handle,
+        settings: Settings,
+        secrets: Secrets,
+        options: CheckOptions,
+    ) -> CheckRun {
+        let order = CheckId::for_source(settings.calendar.source);
+        let (sender, events) = mpsc::channel();
+        runtime.spawn(async move {
+            let progress_sender = sender.clone();
+            let mut progress = move |result: &CheckResult| {
+                // The admin screen may be gone: then nobody needs the result.
+                let _ = progress_sender.send(Event::Result(result.clone()));
+            };
+            run_checks(&settings, &secrets, options, &mut progress).await;
+            let _ = sender.send(Event::Done);
+        });
+        CheckRun {
+            order,
+            events,
+            results: Vec::new(),
+            finished: false,
+        }
+    }
+
+    /// The checks this run goes through, in order.
+    pub fn order(&self) -> &'static [CheckId] {
+        self.order
+    }
+
+    /// The results so far.
+    pub fn results(&self) -> &[CheckResult] {
+        &self.results
+    }
+
+    /// Whether every check has reported.
+    pub fn finished(&self) -> bool {
+        self.finished
+    }
+
+    /// Takes in what arrived since the last call, without waiting.
+    pub fn receive(&mut self) {
+        while !self.finished {
+            match self.events.try_recv() {
+                Ok(event) => self.take(event),
+                Err(TryRecvError::Empty) => return,
+                Err(TryRecvError::Disconnected) => self.finished = true,
+            }
+        }
+    }
+
+    /// Waits up to `timeout` for the run to finish; whether it did.
+    pub fn wait(&mut self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        while !self.finished {
+            match self
+                .events
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            {
+                Ok(event) => self.take(event),
+                Err(RecvTimeoutError::Timeout) => return false,
+                Err(RecvTimeoutError::Disconnected) => self.finished = true,
+            }
+        }
+        true
+    }
+
+    fn take(&mut self, event: Event) {
+        match event {
+            Event::Result(result) => self.results.push(result),
+            Event::Done => self.finished = true,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_show_arrived_results_then_the_running_check_then_waiting_ones() {
+        let results = [
+            CheckResult::pass(CheckId::Server, "Answers over HTTPS."),
+            CheckResult::warn(
+                CheckId::ExchangeVersion,
+                "Exchange 2010.",
+                Some("Upgrade.".into()),
+            ),
+        ];
+        let lines = check_lines(&CheckId::EXCHANGE, &results, true);
+        assert_eq!(lines.len(), CheckId::EXCHANGE.len());
+        assert_eq!(lines[0].status, row_status::PASSED);
+        assert_eq!(lines[0].message, "Answers over HTTPS.");
+        assert_eq!(lines[1].status, row_status::WARNING);
+        assert_eq!(lines[1].fix, "Upgrade.");
+        assert_eq!(lines[2].status, row_status::CHECKING);
+        assert_eq!(lines[2].title, CheckId::SignIn.title());
+        assert!(lines[3..].iter().all(|l| l.status == row_status::WAITING));
+    }
+
+    #[test]
+    fn a_failure_and_the_checks_it_stopped_read_as_such() {
+        let results = [
+            CheckResult::fail(CheckId::Server, "No answer.", Some("Check the URL.".into())),
+            CheckResult::skipped(CheckId::ExchangeVersion, CheckId::Server),
+        ];
+        let lines = check_lines(&CheckId::EXCHANGE, &results, false);
+        assert_eq!(lines[0].status, row_status::FAILED);
+        assert_eq!(lines[1].status, row_status::NOT_CHECKED);
+        assert_eq!(
+            lines[2].status,
+            row_status::WAITING,
+            "not running: nothing checking"
+        );
+    }
+}
