@@ -313,7 +313,11 @@ mod tests {
         assert_eq!(phases.last(), Some(&Phase::Later));
         assert!(!phases.contains(&Phase::Now));
         let cancelled = view.agenda.iter().find(|r| r.cancelled).unwrap();
-        assert!(!cancelled.detail.contains("Cancelled"), "{}", cancelled.detail);
+        assert!(
+            !cancelled.detail.contains("Cancelled"),
+            "{}",
+            cancelled.detail
+        );
     }
 
     #[test]
