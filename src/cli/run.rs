@@ -58,6 +58,9 @@ pub fn run(data_dir: &DataDir, args: &RunArgs) -> Result<()> {
     };
     let runtime = background::start_runtime()?;
     let app = AppWindow::new().map_err(explain_window_error)?;
+    if let Some(settings) = &settings {
+        crate::ui::language::apply(&app, &settings.device.language);
+    }
     let content = settings
         .as_ref()
         .map(|s| s.content.clone())

@@ -47,6 +47,10 @@ pub enum Screen {
     ResetConfirmation,
     /// The home screen dimmed by night mode, as on a panel without a backlight
     NightDimmed,
+    /// The setup wizard's Welcome step (language, time zone, clock)
+    WizardWelcome,
+    /// The setup wizard's Room account step
+    WizardRoomAccount,
 }
 
 #[derive(Debug, Args)]
@@ -66,6 +70,30 @@ pub struct ScreenshotArgs {
     /// Use the built-in demo calendar
     #[arg(long)]
     pub demo: bool,
+    /// The language to render in [default: the setting Device/Language]
+    #[arg(long, value_enum)]
+    pub language: Option<Language>,
+}
+
+/// The languages the screens ship in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Language {
+    /// English
+    En,
+    /// Swedish (Svenska)
+    Sv,
+    /// Korean (한국어)
+    Ko,
+}
+
+impl Language {
+    fn code(self) -> &'static str {
+        match self {
+            Language::En => "en",
+            Language::Sv => "sv",
+            Language::Ko => "ko",
+        }
+    }
 }
 
 fn parse_size(text: &str) -> Result<PhysicalSize, String> {
@@ -90,6 +118,11 @@ pub fn screenshot(data_dir: &DataDir, args: &ScreenshotArgs) -> Result<()> {
 
     let headless = Headless::install(args.size)?;
     let app = AppWindow::new().context("cannot create the window")?;
+    let language = args
+        .language
+        .map_or(room.language.clone(), |l| l.code().to_owned());
+    let language = language.as_str();
+    crate::ui::language::apply(&app, language);
     let models = HomeModels::install(&app);
     let sync_status = source.sync_status();
     let agenda_known = match &source {
@@ -108,7 +141,7 @@ pub fn screenshot(data_dir: &DataDir, args: &ScreenshotArgs) -> Result<()> {
         banner: sync_status
             .as_ref()
             .and_then(|status| banner_for(status, &room.tz, room.clock_24h, now))
-            .or(room.notice.map(|text| Banner {
+            .or(room.notice.clone().map(|text| Banner {
                 kind: BannerKind::Info,
                 text,
             })),
@@ -136,6 +169,7 @@ pub fn screenshot(data_dir: &DataDir, args: &ScreenshotArgs) -> Result<()> {
         _ => {}
     }
     show_admin_screen(&app, data_dir, args.screen, now);
+    let _wizard = show_wizard_screen(&app, args.screen, &room, language, now)?;
     if args.screen == Screen::NightDimmed {
         crate::ui::night::show_cover(&app, crate::device::night::ScreenState::Dimmed, false);
     }
@@ -200,6 +234,42 @@ fn show_sample_preview(app: &AppWindow, size: PhysicalSize) {
 
 /// Brings up the PIN pad or the admin screen the way a tap on the gear (and the right
 /// PIN) would; the home screen stays for the other screens.
+/// The setup wizard at its Welcome or Room account step, in `language`; None for the
+/// other screens. The controller must live until the frame is rendered.
+fn show_wizard_screen(
+    app: &AppWindow,
+    screen: Screen,
+    room: &super::source::RoomView,
+    language: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<crate::ui::wizard::WizardController>> {
+    use crate::ui::wizard::{WizardController, WizardOptions};
+    use crate::ui::{AppState, Screen as UiScreen, WizardAdapter};
+    if !matches!(screen, Screen::WizardWelcome | Screen::WizardRoomAccount) {
+        return Ok(None);
+    }
+    app.global::<AppState>().set_screen(UiScreen::Wizard);
+    let controller = WizardController::start(
+        app,
+        WizardOptions {
+            default_time_zone: room.tz.name().to_owned(),
+            now: Box::new(move || now),
+            allow_insecure_http: false,
+            content_inputs: Vec::new(),
+            content_events: None,
+            graph_url: None,
+            authority_url: None,
+        },
+        Box::new(|_, _| Err("a screenshot saves nothing".to_owned())),
+    )?;
+    let adapter = app.global::<WizardAdapter>();
+    adapter.set_language(language.into());
+    if screen == Screen::WizardRoomAccount {
+        adapter.invoke_next();
+    }
+    Ok(Some(controller))
+}
+
 fn show_admin_screen(app: &AppWindow, data_dir: &DataDir, screen: Screen, now: DateTime<Utc>) {
     use crate::ui::admin::{AdminController, AdminDeps};
     use crate::ui::{AdminAdapter, Screen as UiScreen};
@@ -210,7 +280,9 @@ fn show_admin_screen(app: &AppWindow, data_dir: &DataDir, screen: Screen, now: D
         | Screen::ContentPreview
         | Screen::ContentProblem
         | Screen::ContentPrompt
-        | Screen::NightDimmed => return,
+        | Screen::NightDimmed
+        | Screen::WizardWelcome
+        | Screen::WizardRoomAccount => return,
         Screen::PinPad => UiScreen::PinPad,
         Screen::Admin | Screen::ResetConfirmation => UiScreen::Admin,
     };

@@ -21,6 +21,8 @@ pub struct RoomView {
     pub name: String,
     pub tz: Tz,
     pub clock_24h: bool,
+    /// The screens' language (setting Device/Language): `en`, `sv` or `ko`.
+    pub language: String,
     /// Shown in the banner while nothing else is (e.g. "this is the demo calendar").
     pub notice: Option<String>,
     /// The program that opens meeting links (setting JoinCommand).
@@ -43,6 +45,7 @@ impl RoomView {
             name: settings.room.display_name.clone(),
             tz: device_time_zone(settings.device.time_zone.as_deref()),
             clock_24h: settings.device.clock_24h,
+            language: settings.device.language.clone(),
             notice,
             join_command: settings.device.join_command.clone(),
             share_command: settings.device.share_command.clone(),

@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 
-use super::home_model::{Card, Headline, HomeView, Row};
+use super::home_model::{Card, Headline, HomeView, PRIVATE_TITLE, Row, UNTITLED};
 use super::{AgendaRow, AppWindow, HomeAdapter, MeetingCard};
 
 /// The home screen's list models, owned by the controller.
@@ -42,6 +42,7 @@ impl HomeModels {
             Headline::InUseUntil { until, subject } => (2, until.as_str(), subject.as_str()),
         };
         adapter.set_status_kind(kind);
+        adapter.set_status_private(kind == 2 && subject == PRIVATE_TITLE);
         set_if_changed(adapter.get_status_until(), until, |v| {
             adapter.set_status_until(v)
         });
@@ -79,6 +80,7 @@ fn agenda_row(row: &Row) -> AgendaRow {
         phase: row.phase as i32,
         cancelled: row.cancelled,
         private: row.private,
+        untitled: row.title == UNTITLED,
         all_day: row.all_day,
         can_join: row.can_join,
     }
@@ -94,6 +96,7 @@ fn card(card: Option<&Card>) -> MeetingCard {
             title: c.title.as_str().into(),
             detail: c.detail.as_str().into(),
             private: c.private,
+            untitled: c.title == UNTITLED,
             can_join: c.join_label.is_some(),
             join_label: c.join_label.as_deref().unwrap_or_default().into(),
             no_join_note: c.no_join_note.as_str().into(),

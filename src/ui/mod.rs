@@ -14,6 +14,7 @@ pub mod headless;
 pub mod home;
 pub mod home_model;
 pub mod join_overlay;
+pub mod language;
 pub mod night;
 pub mod qr;
 pub mod sync_banner;

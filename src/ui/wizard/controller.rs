@@ -163,6 +163,12 @@ fn wire(app: &AppWindow, adapter: &WizardAdapter, inner: &Rc<Inner>) {
         }
     });
     let weak_app = app.as_weak();
+    adapter.on_language_chosen(move |language| {
+        if let Some(app) = weak_app.upgrade() {
+            crate::ui::language::apply(&app, &language);
+        }
+    });
+    let weak_app = app.as_weak();
     adapter.on_key_pressed(move |key| {
         if let Some(app) = weak_app.upgrade() {
             keyboard::press(app.window(), &key);
