@@ -82,6 +82,13 @@ impl EwsClient {
         &self.config
     }
 
+    /// Talks to `url` from now on (after Autodiscover found EWS moved).
+    pub fn set_url(&mut self, url: Url) -> Result<(), EwsError> {
+        self.transport.check_url(&url)?;
+        self.config.url = url;
+        Ok(())
+    }
+
     /// Asks for an older schema from now on (after ErrorInvalidServerVersion).
     pub fn set_server_version(&mut self, version: RequestVersion) {
         self.config.server_version = version;

@@ -181,6 +181,18 @@ impl EwsError {
         }
     }
 
+    /// Whether the URL itself looks wrong or gone (404, no connection): a URL found by
+    /// Autodiscover is then worth discovering again.
+    pub fn endpoint_gone(&self) -> bool {
+        matches!(
+            self,
+            EwsError::Connect { .. }
+                | EwsError::HttpStatus { status: 404 }
+                | EwsError::HtmlPage { status: 404, .. }
+                | EwsError::EmptyBody { status: 404 }
+        )
+    }
+
     /// Whether the same request may succeed if sent again later.
     pub fn is_retryable(&self) -> bool {
         match self {

@@ -15,6 +15,7 @@ pub mod find_item;
 pub mod get_item;
 pub mod item;
 pub mod ntlm;
+pub mod ntlm_connection;
 pub mod response;
 pub mod sync_folder_items;
 pub mod transport;
