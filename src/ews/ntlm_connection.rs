@@ -12,7 +12,7 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::{self, SendRequest};
 use hyper_util::rt::TokioIo;
-use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderMap, USER_AGENT};
+use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderMap, HeaderValue, USER_AGENT};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
 use tokio::net::TcpStream;
@@ -111,25 +111,26 @@ impl Turn<'_> {
         body: &[u8],
         headers: &HeaderMap,
     ) -> Result<Answer, EwsError> {
-        let reusable = self
+        let reused = self
             .open
             .as_ref()
             .is_some_and(|o| !o.sender.is_closed() && o.origin == origin(url));
-        if !reusable {
-            *self.open = Some(self.connect(url).await?);
-        }
-        let Some(open) = self.open.as_mut() else {
-            return Err(network("no connection"));
+        let mut open = match self.open.take() {
+            Some(open) if reused => open,
+            _ => self.connect(url).await?,
         };
-        open.sender
-            .ready()
-            .await
-            .map_err(|e| network(&error_chain(&e)))?;
-        let response = open
-            .sender
-            .send_request(request(url, body, headers)?)
-            .await
-            .map_err(|e| network(&error_chain(&e)))?;
+        let response = match send(&mut open, url, body, headers).await {
+            Ok(response) => response,
+            // The server closed the kept-alive connection meanwhile: once more on a new one.
+            Err(e) if reused && (e.is_closed() || e.is_canceled() || e.is_incomplete_message()) => {
+                open = self.connect(url).await?;
+                send(&mut open, url, body, headers)
+                    .await
+                    .map_err(|e| network(&error_chain(&e)))?
+            }
+            Err(e) => return Err(network(&error_chain(&e))),
+        };
+        *self.open = Some(open);
         let limit = self.connection.max_response_bytes;
         let too_large = response
             .headers()
@@ -202,6 +203,17 @@ impl Turn<'_> {
     }
 }
 
+/// Sends one request on the connection.
+async fn send(
+    open: &mut Open,
+    url: &Url,
+    body: &[u8],
+    headers: &HeaderMap,
+) -> Result<hyper::Response<hyper::body::Incoming>, hyper::Error> {
+    open.sender.ready().await?;
+    open.sender.send_request(request(url, body, headers)).await
+}
+
 /// `scheme://host:port`: requests to another server need another connection.
 fn origin(url: &Url) -> String {
     url.origin().ascii_serialization()
@@ -213,11 +225,7 @@ fn network(detail: &str) -> EwsError {
     }
 }
 
-fn request(
-    url: &Url,
-    body: &[u8],
-    headers: &HeaderMap,
-) -> Result<hyper::Request<Full<Bytes>>, EwsError> {
+fn request(url: &Url, body: &[u8], headers: &HeaderMap) -> hyper::Request<Full<Bytes>> {
     let host = match url.port() {
         Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
         None => url.host_str().unwrap_or_default().to_owned(),
@@ -226,21 +234,26 @@ fn request(
         Some(query) => format!("{}?{query}", url.path()),
         None => url.path().to_owned(),
     };
-    let mut builder = hyper::Request::post(target)
-        .header(HOST, host)
-        .header(CONTENT_TYPE, "text/xml; charset=utf-8")
-        .header(
-            USER_AGENT,
-            concat!("room-console/", env!("CARGO_PKG_VERSION")),
-        );
-    for (name, value) in headers {
-        builder = builder.header(name, value);
+    let mut request = hyper::Request::new(Full::new(Bytes::copy_from_slice(body)));
+    *request.method_mut() = hyper::Method::POST;
+    // A path and query from a parsed URL always make a valid request target.
+    if let Ok(uri) = target.parse() {
+        *request.uri_mut() = uri;
     }
-    builder
-        .body(Full::new(Bytes::copy_from_slice(body)))
-        .map_err(|e| EwsError::InvalidConfig {
-            detail: format!("cannot build the request: {e}"),
-        })
+    let all = request.headers_mut();
+    if let Ok(host) = HeaderValue::from_str(&host) {
+        all.insert(HOST, host);
+    }
+    all.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/xml; charset=utf-8"),
+    );
+    all.insert(
+        USER_AGENT,
+        HeaderValue::from_static(concat!("room-console/", env!("CARGO_PKG_VERSION"))),
+    );
+    all.extend(headers.clone());
+    request
 }
 
 /// rustls verifying like reqwest: the platform's roots plus the trusted CA file.

@@ -239,7 +239,7 @@ impl Details {
 
 impl ResponseMessage {
     fn read<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<ResponseMessage> {
-        let class = tag.attr("ResponseClass").map(|c| c.into_owned());
+        let class = tag.attr("ResponseClass");
         let (mut code, mut text, mut details) = (None, None, Details::default());
         let mut message = ResponseMessage {
             status: Ok(()),
@@ -251,7 +251,7 @@ impl ResponseMessage {
         };
         while let Some(child) = reader.next_child(tag)? {
             match child.name() {
-                "ResponseCode" => code = reader.trimmed_text(&child)?,
+                "ResponseCode" => code = Some(reader.text(&child)?),
                 "MessageText" => text = reader.trimmed_text(&child)?,
                 "MessageXml" => details = Details::read(reader, &child)?,
                 "RootFolder" => {
@@ -268,7 +268,8 @@ impl ResponseMessage {
                 _ => reader.skip(&child)?,
             }
         }
-        let code = code.as_deref().unwrap_or("NoError");
+        let code = code.as_deref().map(str::trim).filter(|c| !c.is_empty());
+        let code = code.unwrap_or("NoError");
         let class = class.as_deref().unwrap_or("");
         if class == "Error" || (class.is_empty() && code != "NoError") {
             message.status = Err(EwsError::from_code(

@@ -100,12 +100,21 @@ impl<'a> XmlReader<'a> {
 
     /// The next child element of `parent`, None at its end; text between is passed over.
     pub fn next_child(&mut self, parent: &Tag<'a>) -> Read<Option<Tag<'a>>> {
-        while let Some(node) = self.next_node(parent)? {
-            if let Node::Element(child) = node {
-                return Ok(Some(child));
+        if parent.empty {
+            return Ok(None);
+        }
+        loop {
+            match self.event()? {
+                Event::Start(start) => return self.open(start).map(Some),
+                Event::Empty(start) => return Ok(Some(Tag { start, empty: true })),
+                Event::End(_) => {
+                    self.depth -= 1;
+                    return Ok(None);
+                }
+                Event::Eof => return Err(cut_off(parent)),
+                _ => {}
             }
         }
-        Ok(None)
     }
 
     /// The next piece of `parent`'s content, None at its end. Text comes with references
@@ -286,12 +295,13 @@ fn is_xml_char(c: char) -> bool {
 }
 
 /// The text without the characters XML 1.0 forbids (raw control characters), borrowed
-/// when there are none: only a control byte or the lead byte of U+FFFE/U+FFFF (0xEF)
-/// needs the slow look.
+/// when there are none: only text with a control byte or the lead byte of
+/// U+FFFE/U+FFFF (0xEF) needs the slow look.
 fn clean(text: Cow<'_, str>) -> Cow<'_, str> {
+    // Branch-free, so that it vectorises: a tab or line break is suspect too here.
     let suspect = text
         .bytes()
-        .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF);
+        .fold(false, |suspect, b| suspect | (b < 0x20) | (b == 0xEF));
     if suspect && !text.chars().all(is_xml_char) {
         Cow::Owned(text.chars().filter(|c| is_xml_char(*c)).collect())
     } else {

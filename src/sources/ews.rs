@@ -36,7 +36,7 @@ pub struct EwsSource {
     /// Names the URL in use, which Autodiscover may change.
     context: std::sync::Mutex<ErrorContext>,
     /// How the URL was found when the settings give none: found again when it fails.
-    discovery: Option<Discovery>,
+    discovery: Option<Box<Discovery>>,
     rules: MappingRules,
     limit: Arc<Semaphore>,
     server: std::sync::Mutex<Option<ServerVersionInfo>>,
@@ -243,7 +243,7 @@ impl EwsSource {
             client: RwLock::new(client),
             mailbox: setup.mailbox,
             context: std::sync::Mutex::new(context),
-            discovery: setup.discovery,
+            discovery: setup.discovery.map(Box::new),
             rules,
             limit: Arc::new(Semaphore::new(MAX_CONCURRENT_REQUESTS)),
             server: std::sync::Mutex::new(None),
