@@ -71,7 +71,7 @@ fn ews_parse(c: &mut Criterion) {
     // The reader really reads every item.
     let envelope = Envelope::parse(&view).expect("the view parses");
     assert_eq!(
-        find_item::parse(&envelope)
+        find_item::parse(envelope)
             .expect("a view")
             .value
             .items
@@ -85,10 +85,10 @@ fn ews_parse(c: &mut Criterion) {
     group.bench_function("room-console reader", |b| {
         b.iter(|| {
             let envelope = Envelope::parse(black_box(&view)).expect("view");
-            let mut items = find_item::parse(&envelope).expect("view").value.items.len();
+            let mut items = find_item::parse(envelope).expect("view").value.items.len();
             for batch in &batches {
                 let envelope = Envelope::parse(black_box(batch)).expect("batch");
-                items += get_item::parse(&envelope).expect("batch").value.len();
+                items += get_item::parse(envelope).expect("batch").value.len();
             }
             assert_eq!(items, 2 * ITEMS);
         })

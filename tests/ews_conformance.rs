@@ -53,7 +53,7 @@ fn every_sample_parses_or_fails_with_a_typed_error() {
 fn find_item_samples() {
     let Some(dir) = samples() else { return };
     let docs =
-        find_item::parse(&envelope(&dir, "finditem-calendarview-response-msdocs.xml").unwrap())
+        find_item::parse(envelope(&dir, "finditem-calendarview-response-msdocs.xml").unwrap())
             .unwrap();
     assert_eq!(
         docs.server_version.and_then(|v| v.build()).as_deref(),
@@ -68,7 +68,7 @@ fn find_item_samples() {
     );
 
     let recurring = find_item::parse(
-        &envelope(
+        envelope(
             &dir,
             "finditem-calendarview-recurring-occurrences-response.xml",
         )
@@ -84,7 +84,7 @@ fn find_item_samples() {
             .any(|i| i.item_type == Some(CalendarItemType::Occurrence))
     );
     let delegate =
-        find_item::parse(&envelope(&dir, "finditem-delegate-mailbox-response.xml").unwrap())
+        find_item::parse(envelope(&dir, "finditem-delegate-mailbox-response.xml").unwrap())
             .unwrap();
     assert!(!delegate.value.items.is_empty());
 }
@@ -93,7 +93,7 @@ fn find_item_samples() {
 fn get_item_samples() {
     let Some(dir) = samples() else { return };
     let real = get_item::parse(
-        &envelope(
+        envelope(
             &dir,
             "getitem-calendaritem-allproperties-response-exchange2013-real.xml",
         )
@@ -123,7 +123,7 @@ fn get_item_samples() {
         "getitem-calendaritem-htmlbody-batch-response.xml",
         "getitem-meetingresponse-htmlbody-exchange2016.xml",
     ] {
-        let response = get_item::parse(&envelope(&dir, name).unwrap()).unwrap();
+        let response = get_item::parse(envelope(&dir, name).unwrap()).unwrap();
         assert!(!response.value.is_empty(), "{name}");
         for item in &response.value {
             assert!(item.is_ok(), "{name}: {item:?}");
@@ -131,9 +131,9 @@ fn get_item_samples() {
     }
 
     // Published without namespace declarations; the reader goes by local names.
-    let fragment = get_item::parse(&Envelope {
+    let fragment = get_item::parse(Envelope {
         server_version: None,
-        body: room_console::ews::xml::parse(&read(
+        body: room_console::ews::response::Body::parse(&read(
             &dir,
             "error-itemnotfound-getitem-batch-fragment.xml",
         ))
@@ -152,14 +152,14 @@ fn get_item_samples() {
 fn sync_folder_items_samples() {
     let Some(dir) = samples() else { return };
     let initial =
-        sync_folder_items::parse(&envelope(&dir, "syncfolderitems-initial-response.xml").unwrap())
+        sync_folder_items::parse(envelope(&dir, "syncfolderitems-initial-response.xml").unwrap())
             .unwrap();
     assert_eq!(initial.value.sync_state, "H4sIAAA==");
     assert!(initial.value.includes_last_item_in_range);
     assert_eq!(initial.value.created.len(), 5);
 
     let mixed = sync_folder_items::parse(
-        &envelope(
+        envelope(
             &dir,
             "syncfolderitems-update-create-readflag-delete-response.xml",
         )
@@ -179,14 +179,14 @@ fn sync_folder_items_samples() {
     assert_eq!(mixed.deleted[0].id, "q1AwAAAA==");
 
     let request = sync_folder_items::parse(
-        &envelope(&dir, "syncfolderitems-response-meetingrequest-msdocs.xml").unwrap(),
+        envelope(&dir, "syncfolderitems-response-meetingrequest-msdocs.xml").unwrap(),
     )
     .unwrap();
     assert_eq!(request.value.created.len(), 1);
 
     assert_eq!(
         sync_folder_items::parse(
-            &envelope(&dir, "error-invalidsyncstatedata-syncfolderitems.xml").unwrap()
+            envelope(&dir, "error-invalidsyncstatedata-syncfolderitems.xml").unwrap()
         ),
         Err(EwsError::InvalidSyncStateData)
     );
@@ -195,7 +195,7 @@ fn sync_folder_items_samples() {
 #[test]
 fn error_samples() {
     let Some(dir) = samples() else { return };
-    let message_error = |name: &str| find_item::parse(&envelope(&dir, name).unwrap()).unwrap_err();
+    let message_error = |name: &str| find_item::parse(envelope(&dir, name).unwrap()).unwrap_err();
     assert_eq!(
         message_error("error-calendarviewrangetoobig-exchangeonline.xml"),
         EwsError::CalendarViewRangeTooBig
@@ -280,7 +280,7 @@ fn autodiscover_samples() {
         Err(EwsError::MalformedXml { .. })
     ));
     docs.push(b'>');
-    let response = autodiscover::parse(&Envelope::parse(&docs).unwrap()).unwrap();
+    let response = autodiscover::parse(Envelope::parse(&docs).unwrap()).unwrap();
     assert_eq!(
         response.server_version.and_then(|v| v.version).as_deref(),
         Some("Exchange2013")
@@ -291,7 +291,7 @@ fn autodiscover_samples() {
     );
 
     let exchangelib = autodiscover::parse(
-        &envelope(
+        envelope(
             &dir,
             "autodiscover-soap-getusersettings-externalewsurl-exchangelib.xml",
         )
@@ -309,7 +309,7 @@ fn autodiscover_samples() {
         "autodiscover-soap-redirectaddress-exchangelib.xml",
         "autodiscover-soap-redirectaddress-response.xml",
     ] {
-        let outcome = autodiscover::parse(&envelope(&dir, name).unwrap())
+        let outcome = autodiscover::parse(envelope(&dir, name).unwrap())
             .unwrap()
             .value;
         assert!(

@@ -78,7 +78,7 @@ fn each_listed_code_maps_to_its_variant_whatever_the_language() {
             "{code}"
         );
         let envelope = Envelope::parse(&find_item_error(code, text)).unwrap();
-        assert_eq!(find_item::parse(&envelope), Err(expected.clone()), "{code}");
+        assert_eq!(find_item::parse(envelope), Err(expected.clone()), "{code}");
         assert_eq!(expected.code(), code);
     }
 }

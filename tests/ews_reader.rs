@@ -24,7 +24,7 @@ fn envelope(name: &str) -> Result<Envelope, EwsError> {
 #[test]
 fn calendar_view_reports_a_cut_short_window_and_the_server_version() {
     let response =
-        find_item::parse(&envelope("finditem-calendarview-partial.xml").unwrap()).unwrap();
+        find_item::parse(envelope("finditem-calendarview-partial.xml").unwrap()).unwrap();
     let version = response.server_version.unwrap();
     assert_eq!(version.build().as_deref(), Some("15.1.2507.6"));
     assert_eq!(version.version.as_deref(), Some("V2017_07_11"));
@@ -50,7 +50,7 @@ fn calendar_view_reports_a_cut_short_window_and_the_server_version() {
 #[test]
 fn https_namespace_typos_still_parse() {
     let response =
-        find_item::parse(&envelope("finditem-calendarview-https-typo.xml").unwrap()).unwrap();
+        find_item::parse(envelope("finditem-calendarview-https-typo.xml").unwrap()).unwrap();
     assert_eq!(
         response.server_version.and_then(|v| v.build()).as_deref(),
         Some("15.0.1497.2")
@@ -63,7 +63,7 @@ fn https_namespace_typos_still_parse() {
 
 #[test]
 fn get_item_batch_keeps_order_and_per_item_failures() {
-    let response = get_item::parse(&envelope("getitem-batch-lync-meeting.xml").unwrap()).unwrap();
+    let response = get_item::parse(envelope("getitem-batch-lync-meeting.xml").unwrap()).unwrap();
     let results = response.value;
     assert_eq!(results.len(), 3);
 
@@ -134,7 +134,7 @@ fn get_item_batch_keeps_order_and_per_item_failures() {
 #[test]
 fn sync_reports_created_updated_and_deleted_ids() {
     let response =
-        sync_folder_items::parse(&envelope("syncfolderitems-changes.xml").unwrap()).unwrap();
+        sync_folder_items::parse(envelope("syncfolderitems-changes.xml").unwrap()).unwrap();
     assert_eq!(
         response.server_version.and_then(|v| v.version).as_deref(),
         Some("Exchange2010_SP2")
@@ -152,13 +152,13 @@ fn sync_reports_created_updated_and_deleted_ids() {
 #[test]
 fn invalid_sync_state_is_its_own_error() {
     let result =
-        sync_folder_items::parse(&envelope("syncfolderitems-invalidsyncstate.xml").unwrap());
+        sync_folder_items::parse(envelope("syncfolderitems-invalidsyncstate.xml").unwrap());
     assert_eq!(result, Err(EwsError::InvalidSyncStateData));
 }
 
 #[test]
 fn autodiscover_reads_both_ews_urls_and_the_element_style_version() {
-    let response = autodiscover::parse(&envelope("autodiscover-ewsurls.xml").unwrap()).unwrap();
+    let response = autodiscover::parse(envelope("autodiscover-ewsurls.xml").unwrap()).unwrap();
     assert_eq!(
         response.server_version.and_then(|v| v.build()).as_deref(),
         Some("15.1.2507.6")
@@ -178,19 +178,19 @@ fn autodiscover_reads_both_ews_urls_and_the_element_style_version() {
 
 #[test]
 fn autodiscover_redirections_are_variants() {
-    let address = autodiscover::parse(&envelope("autodiscover-redirectaddress.xml").unwrap());
+    let address = autodiscover::parse(envelope("autodiscover-redirectaddress.xml").unwrap());
     assert_eq!(
         address.unwrap().value,
         AutodiscoverOutcome::RedirectAddress("confrm2@contoso.onmicrosoft.com".into())
     );
-    let url = autodiscover::parse(&envelope("autodiscover-redirecturl.xml").unwrap());
+    let url = autodiscover::parse(envelope("autodiscover-redirecturl.xml").unwrap());
     assert_eq!(
         url.unwrap().value,
         AutodiscoverOutcome::RedirectUrl(
             "https://autodiscover-s.outlook.com/autodiscover/autodiscover.svc".into()
         )
     );
-    let invalid = autodiscover::parse(&envelope("autodiscover-invaliduser.xml").unwrap());
+    let invalid = autodiscover::parse(envelope("autodiscover-invaliduser.xml").unwrap());
     assert!(matches!(invalid, Err(EwsError::Exchange { code, .. }) if code == "InvalidUser"));
 }
 
@@ -233,7 +233,7 @@ fn faults_become_typed_errors() {
 
 #[test]
 fn response_message_errors_become_typed_errors() {
-    let find = |name: &str| find_item::parse(&envelope(name).unwrap()).map(|r| r.value);
+    let find = |name: &str| find_item::parse(envelope(name).unwrap()).map(|r| r.value);
     assert_eq!(
         find("finditem-error-calendarviewrangetoobig.xml"),
         Err(EwsError::CalendarViewRangeTooBig)

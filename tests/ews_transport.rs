@@ -278,10 +278,25 @@ async fn rejected_basic_sign_in_lists_what_the_server_offers() {
 }
 
 /// The server side of NTLM: a challenge per connection; the answer must come on the
-/// connection that was challenged.
+/// connection that was challenged, which is then signed in for the requests that follow
+/// on it, as with IIS.
 fn ntlm_server(accept: bool) -> impl Fn(&Seen) -> Reply + Send + Sync + 'static {
+    ntlm_server_keeping_sign_in(accept, true)
+}
+
+/// `keep_sign_in: false` is IIS with authPersistSingleRequest: a handshake per request.
+fn ntlm_server_keeping_sign_in(
+    accept: bool,
+    keep_sign_in: bool,
+) -> impl Fn(&Seen) -> Reply + Send + Sync + 'static {
     let challenged: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+    let signed_in: Mutex<Vec<usize>> = Mutex::new(Vec::new());
     move |seen| {
+        if !seen.headers.contains_key("authorization")
+            && signed_in.lock().unwrap().contains(&seen.connection)
+        {
+            return Reply::soap("200 OK", fixture("syncfolderitems-changes.xml"));
+        }
         let token = seen
             .headers
             .get("authorization")
@@ -332,6 +347,9 @@ fn ntlm_server(accept: bool) -> impl Fn(&Seen) -> Reply + Send + Sync + 'static 
                     && auth.domain_name == "CONTOSO"
                     && auth.ntlm_response.len() > 24 =>
             {
+                if keep_sign_in {
+                    signed_in.lock().unwrap().push(seen.connection);
+                }
                 Reply::soap("200 OK", fixture("syncfolderitems-changes.xml"))
                     .header("Persistent-Auth", "true")
             }
@@ -356,19 +374,57 @@ async fn ntlm_handshake_stays_on_one_connection() {
         .await
         .unwrap();
     assert_eq!(changes.value.created.len(), 2);
-    // Twice, to show the handshake repeats cleanly on the kept-alive connection.
-    client
-        .sync_folder_items("confrm2@contoso.com", Some(&changes.value.sync_state), 512)
-        .await
-        .unwrap();
+    // Twice more: the kept-alive connection is signed in, so no handshake again.
+    for _ in 0..2 {
+        client
+            .sync_folder_items("confrm2@contoso.com", Some(&changes.value.sync_state), 512)
+            .await
+            .unwrap();
+    }
     let seen = server.seen();
-    assert_eq!(seen.len(), 4);
+    assert_eq!(
+        seen.len(),
+        4,
+        "negotiate, authenticate, then two plain requests"
+    );
     assert!(seen.iter().all(|s| s.connection == seen[0].connection));
     assert!(seen[3].body.contains("<m:SyncState>H4sIAAAAAAAEAO29"));
     assert!(
-        seen.iter()
-            .all(|s| !s.headers["authorization"].contains("S3cret"))
+        seen[..2]
+            .iter()
+            .all(|s| s.headers.contains_key("authorization"))
     );
+    assert!(
+        seen[2..]
+            .iter()
+            .all(|s| !s.headers.contains_key("authorization"))
+    );
+    assert!(
+        seen.iter()
+            .filter_map(|s| s.headers.get("authorization"))
+            .all(|a| !a.contains("S3cret"))
+    );
+}
+
+#[tokio::test]
+async fn ntlm_signs_in_again_when_the_server_answers_401() {
+    let server = Server::start(ntlm_server_keeping_sign_in(true, false)).await;
+    let client = EwsClient::new(config(&server, ntlm())).unwrap();
+    client
+        .sync_folder_items("confrm2@contoso.com", None, 512)
+        .await
+        .unwrap();
+    client
+        .sync_folder_items("confrm2@contoso.com", None, 512)
+        .await
+        .unwrap();
+    let schemes: Vec<bool> = server
+        .seen()
+        .iter()
+        .map(|s| s.headers.contains_key("authorization"))
+        .collect();
+    // Negotiate, authenticate; plain → 401, negotiate, authenticate.
+    assert_eq!(schemes, [true, true, false, true, true]);
 }
 
 #[tokio::test]

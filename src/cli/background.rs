@@ -53,7 +53,8 @@ pub fn start_sync(
     let store = Store::open(&data_dir.agenda_db())?;
     let tz = crate::clock::device_time_zone(settings.device.time_zone.as_deref());
     let interval = settings.calendar.sync_interval();
-    let source = ConfiguredSource::new(settings, secrets, allow_insecure_http);
+    let source = ConfiguredSource::new(settings, secrets, allow_insecure_http)
+        .remembering_in(data_dir.path());
     let engine = SyncEngine::new(source, store, tz, interval, Backoff::new(fastrand::u64(..)));
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let _entered = runtime.enter();

@@ -41,7 +41,8 @@ pub fn sync(data_dir: &DataDir, args: &SyncArgs) -> Result<()> {
         let clock: std::sync::Arc<dyn crate::clock::Clock> =
             std::sync::Arc::from(super::clock_for(args.now));
         let source = ConfiguredSource::new(settings, secrets, args.allow_insecure_http)
-            .with_clock(clock.clone());
+            .with_clock(clock.clone())
+            .remembering_in(data_dir.path());
         data_dir.ensure_exists()?;
         let store = Store::open(&data_dir.agenda_db())?;
         let mut engine =

@@ -6,6 +6,7 @@ use std::io;
 use super::envelope::{SOAP_NS, XmlWriter, document, text_element};
 use super::error::EwsError;
 use super::response::{Envelope, Response};
+use super::xml::{Read, Tag, XmlReader};
 
 pub const AUTODISCOVER_NS: &str = "http://schemas.microsoft.com/exchange/2010/Autodiscover";
 const ADDRESSING_NS: &str = "http://www.w3.org/2005/08/addressing";
@@ -84,41 +85,106 @@ fn write_get_user_settings(w: &mut XmlWriter, mailbox: &str) -> io::Result<()> {
     Ok(())
 }
 
+/// The `Response` of a GetUserSettings answer, as read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AutodiscoverResponse {
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    /// The first `UserResponses/UserResponse`.
+    pub user: Option<UserResponse>,
+}
+
+/// One user's answer: an error or redirection, or the settings asked for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserResponse {
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    pub redirect_target: Option<String>,
+    /// `UserSettings/UserSetting` as (Name, Value).
+    pub settings: Vec<(String, String)>,
+}
+
+/// Reads the `Response` element of a GetUserSettings answer.
+pub fn read<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<AutodiscoverResponse> {
+    let mut response = AutodiscoverResponse::default();
+    while let Some(child) = reader.next_child(tag)? {
+        match child.name() {
+            "ErrorCode" => response.error_code = reader.trimmed_text(&child)?,
+            "ErrorMessage" => response.error_message = reader.trimmed_text(&child)?,
+            "UserResponses" => {
+                while let Some(user) = reader.next_child(&child)? {
+                    if user.name() == "UserResponse" && response.user.is_none() {
+                        response.user = Some(read_user(reader, &user)?);
+                    } else {
+                        reader.skip(&user)?;
+                    }
+                }
+            }
+            _ => reader.skip(&child)?,
+        }
+    }
+    Ok(response)
+}
+
+fn read_user<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<UserResponse> {
+    let mut user = UserResponse::default();
+    while let Some(child) = reader.next_child(tag)? {
+        match child.name() {
+            "ErrorCode" => user.error_code = reader.trimmed_text(&child)?,
+            "ErrorMessage" => user.error_message = reader.trimmed_text(&child)?,
+            "RedirectTarget" => user.redirect_target = reader.trimmed_text(&child)?,
+            "UserSettings" => {
+                while let Some(setting) = reader.next_child(&child)? {
+                    if setting.name() != "UserSetting" {
+                        reader.skip(&setting)?;
+                        continue;
+                    }
+                    let (mut name, mut value) = (None, None);
+                    while let Some(field) = reader.next_child(&setting)? {
+                        match field.name() {
+                            "Name" => name = reader.trimmed_text(&field)?,
+                            "Value" => value = reader.trimmed_text(&field)?,
+                            _ => reader.skip(&field)?,
+                        }
+                    }
+                    if let (Some(name), Some(value)) = (name, value) {
+                        user.settings.push((name, value));
+                    }
+                }
+            }
+            _ => reader.skip(&child)?,
+        }
+    }
+    Ok(user)
+}
+
 /// Reads a GetUserSettings response.
-pub fn parse(envelope: &Envelope) -> Result<Response<AutodiscoverOutcome>, EwsError> {
+pub fn parse(envelope: Envelope) -> Result<Response<AutodiscoverOutcome>, EwsError> {
     let response = envelope
         .body
-        .child("Response")
+        .autodiscover
         .ok_or_else(|| EwsError::UnexpectedResponse {
             detail: format!("<{}> without a Response", envelope.body.name),
         })?;
-    check_code(
-        response.child_text("ErrorCode"),
-        response.child_text("ErrorMessage"),
-    )?;
-    let user = response
-        .path(&["UserResponses", "UserResponse"])
+    check_code(response.error_code, response.error_message)?;
+    let user = response.user.ok_or_else(|| EwsError::UnexpectedResponse {
+        detail: "Autodiscover answered without a UserResponse".into(),
+    })?;
+    let target = user
+        .redirect_target
         .ok_or_else(|| EwsError::UnexpectedResponse {
-            detail: "Autodiscover answered without a UserResponse".into(),
-        })?;
-    let target = || {
-        user.child_text("RedirectTarget")
-            .map(str::to_string)
-            .ok_or_else(|| EwsError::UnexpectedResponse {
-                detail: "an Autodiscover redirection without a target".into(),
-            })
-    };
-    let outcome = match user.child_text("ErrorCode").unwrap_or("NoError") {
-        "RedirectAddress" => AutodiscoverOutcome::RedirectAddress(target()?),
-        "RedirectUrl" => AutodiscoverOutcome::RedirectUrl(target()?),
-        code => {
-            check_code(Some(code), user.child_text("ErrorMessage"))?;
+            detail: "an Autodiscover redirection without a target".into(),
+        });
+    let outcome = match user.error_code.as_deref().unwrap_or("NoError") {
+        "RedirectAddress" => AutodiscoverOutcome::RedirectAddress(target?),
+        "RedirectUrl" => AutodiscoverOutcome::RedirectUrl(target?),
+        _ => {
+            check_code(user.error_code, user.error_message)?;
             let setting = |name: &str| {
-                user.child("UserSettings")?
-                    .children_named("UserSetting")
-                    .find(|s| s.child_text("Name") == Some(name))?
-                    .child_text("Value")
-                    .map(str::to_string)
+                user.settings
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, v)| v.clone())
             };
             let internal = setting("InternalEwsUrl");
             let external = setting("ExternalEwsUrl");
@@ -130,15 +196,18 @@ pub fn parse(envelope: &Envelope) -> Result<Response<AutodiscoverOutcome>, EwsEr
             AutodiscoverOutcome::EwsUrls { internal, external }
         }
     };
-    Ok(envelope.respond(outcome))
+    Ok(Response {
+        server_version: envelope.server_version,
+        value: outcome,
+    })
 }
 
-fn check_code(code: Option<&str>, message: Option<&str>) -> Result<(), EwsError> {
-    match code {
+fn check_code(code: Option<String>, message: Option<String>) -> Result<(), EwsError> {
+    match code.as_deref() {
         None | Some("NoError") => Ok(()),
         Some(code) => Err(EwsError::Exchange {
             code: code.to_string(),
-            message: message.unwrap_or("").to_string(),
+            message: message.unwrap_or_default(),
         }),
     }
 }

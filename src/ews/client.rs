@@ -82,6 +82,13 @@ impl EwsClient {
         &self.config
     }
 
+    /// Talks to `url` from now on (after Autodiscover found EWS moved).
+    pub fn set_url(&mut self, url: Url) -> Result<(), EwsError> {
+        self.transport.check_url(&url)?;
+        self.config.url = url;
+        Ok(())
+    }
+
     /// Asks for an older schema from now on (after ErrorInvalidServerVersion).
     pub fn set_server_version(&mut self, version: RequestVersion) {
         self.config.server_version = version;
@@ -106,7 +113,7 @@ impl EwsClient {
     ) -> Result<Response<CalendarView>, EwsError> {
         let body = find_item::request(&self.header(), mailbox, start, end, max_entries);
         let envelope = self.post(body).await?;
-        find_item::parse(&envelope)
+        find_item::parse(envelope)
     }
 
     /// The full items for `ids` (GetItem), one result per id in order.
@@ -117,7 +124,7 @@ impl EwsClient {
     ) -> Result<Response<Vec<Result<CalendarItem, EwsError>>>, EwsError> {
         let body = get_item::request(&self.header(), ids, options);
         let envelope = self.post(body).await?;
-        get_item::parse(&envelope)
+        get_item::parse(envelope)
     }
 
     /// The changes in `mailbox`'s calendar since `sync_state` (SyncFolderItems).
@@ -129,7 +136,7 @@ impl EwsClient {
     ) -> Result<Response<SyncChanges>, EwsError> {
         let body = sync_folder_items::request(&self.header(), mailbox, sync_state, max_changes);
         let envelope = self.post(body).await?;
-        sync_folder_items::parse(&envelope)
+        sync_folder_items::parse(envelope)
     }
 
     fn header(&self) -> RequestHeader {
@@ -166,7 +173,7 @@ pub async fn autodiscover_ews_url(
         &format!("\"{GET_USER_SETTINGS_ACTION}\""),
     )?;
     let envelope = transport.post_soap(&config.url, body, headers).await?;
-    autodiscover::parse(&envelope)
+    autodiscover::parse(envelope)
 }
 
 fn insert_header(headers: &mut HeaderMap, name: &'static str, value: &str) -> Result<(), EwsError> {

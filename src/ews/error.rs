@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use super::xml::Element;
+use super::response::Details;
 
 /// Who and what a request was about, to name them in explanations and fixes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -112,8 +112,8 @@ impl EwsError {
     /// Classifies an EWS `ResponseCode` or fault code. `details` is the `MessageXml` of a
     /// response message or the `detail` of a fault: it carries the back-off time and the
     /// schema violation. `message` is kept only for codes without a variant of their own.
-    pub fn from_code(code: &str, message: &str, details: Option<&Element>) -> EwsError {
-        let value = |name: &str| details.and_then(|d| named_value(d, name));
+    pub fn from_code(code: &str, message: &str, details: &Details) -> EwsError {
+        let value = |name: &str| details.get(name).map(str::to_string);
         match code.trim() {
             "ErrorImpersonateUserDenied" => EwsError::ImpersonateUserDenied,
             "ErrorNonExistentMailbox" => EwsError::NonExistentMailbox,
@@ -179,6 +179,18 @@ impl EwsError {
             EwsError::InvalidConfig { .. } => "invalid_config".into(),
             EwsError::Ntlm { .. } => "ntlm".into(),
         }
+    }
+
+    /// Whether the URL itself looks wrong or gone (404, no connection): a URL found by
+    /// Autodiscover is then worth discovering again.
+    pub fn endpoint_gone(&self) -> bool {
+        matches!(
+            self,
+            EwsError::Connect { .. }
+                | EwsError::HttpStatus { status: 404 }
+                | EwsError::HtmlPage { status: 404, .. }
+                | EwsError::EmptyBody { status: 404 }
+        )
     }
 
     /// Whether the same request may succeed if sent again later.
@@ -477,19 +489,4 @@ fn sentence(mut text: String) -> String {
         text.push('.');
     }
     text
-}
-
-/// The text of a `<t:Value Name="name">` below `details`, or of an element named `name`
-/// (the `e:Line`/`e:Position` form of older faults).
-fn named_value(details: &Element, name: &str) -> Option<String> {
-    fn walk(el: &Element, name: &str) -> Option<String> {
-        if (el.name == "Value" && el.attr("Name") == Some(name))
-            || (el.name == name && el.children.is_empty())
-        {
-            let text = el.text.trim();
-            return (!text.is_empty()).then(|| text.to_string());
-        }
-        el.children.iter().find_map(|c| walk(c, name))
-    }
-    walk(details, name)
 }

@@ -7,8 +7,9 @@ use chrono::{DateTime, Utc};
 
 use super::envelope::{RequestHeader, XmlWriter, ews_envelope, field_uri, room_calendar_folder};
 use super::error::EwsError;
-use super::item::{CalendarItem, format_date_time};
+use super::item::{CalendarItem, format_date_time, read_items};
 use super::response::{Envelope, Response, parse_bool, single_message};
+use super::xml::{Read, Tag, XmlReader};
 
 /// The properties FindItem returns for each meeting: enough to know what changed and to
 /// split a window, the rest comes from GetItem.
@@ -79,33 +80,54 @@ fn write_find_item(
     Ok(())
 }
 
-/// Reads a FindItem response.
-pub fn parse(envelope: &Envelope) -> Result<Response<CalendarView>, EwsError> {
-    let message = single_message(&envelope.body)?;
-    let root = message
-        .child("RootFolder")
-        .ok_or_else(|| EwsError::UnexpectedResponse {
-            detail: "FindItem answered without a RootFolder".into(),
-        })?;
-    let items = root
-        .child("Items")
-        .map(|items| {
-            items
-                .children
-                .iter()
-                .map(CalendarItem::from_element)
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .transpose()?
-        .unwrap_or_default();
-    Ok(envelope.respond(CalendarView {
-        items,
-        includes_last_item_in_range: root
+/// A CalendarView's `RootFolder`: the items and whether the window held more.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RootFolder {
+    pub items: Vec<Result<CalendarItem, EwsError>>,
+    pub includes_last_item_in_range: bool,
+    pub total_items_in_view: Option<u32>,
+}
+
+/// Reads a `RootFolder` element.
+pub fn read_root_folder<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<RootFolder> {
+    let mut folder = RootFolder {
+        items: Vec::new(),
+        includes_last_item_in_range: tag
             .attr("IncludesLastItemInRange")
-            .and_then(parse_bool)
+            .and_then(|v| parse_bool(&v))
             .unwrap_or(true),
-        total_items_in_view: root
+        total_items_in_view: tag
             .attr("TotalItemsInView")
             .and_then(|n| n.trim().parse().ok()),
-    }))
+    };
+    let mut seen_items = false;
+    while let Some(child) = reader.next_child(tag)? {
+        if child.name() == "Items" && !seen_items {
+            seen_items = true;
+            folder.items = read_items(reader, &child)?;
+        } else {
+            reader.skip(&child)?;
+        }
+    }
+    Ok(folder)
+}
+
+/// Reads a FindItem response. An item that cannot be read fails the whole view: the
+/// window would otherwise look emptier than it is.
+pub fn parse(envelope: Envelope) -> Result<Response<CalendarView>, EwsError> {
+    let server_version = envelope.server_version;
+    let root =
+        single_message(envelope.body)?
+            .root_folder
+            .ok_or_else(|| EwsError::UnexpectedResponse {
+                detail: "FindItem answered without a RootFolder".into(),
+            })?;
+    Ok(Response {
+        server_version,
+        value: CalendarView {
+            items: root.items.into_iter().collect::<Result<Vec<_>, _>>()?,
+            includes_last_item_in_range: root.includes_last_item_in_range,
+            total_items_in_view: root.total_items_in_view,
+        },
+    })
 }

@@ -8,7 +8,7 @@ use quick_xml::events::BytesText;
 use super::envelope::{RequestHeader, XmlWriter, ews_envelope, field_uri};
 use super::error::EwsError;
 use super::item::{CalendarItem, ItemId};
-use super::response::{Envelope, Response, check_message, response_messages};
+use super::response::{Envelope, Response};
 use super::version::RequestVersion;
 
 /// The MAPI property set of Lync/Skype online meeting properties (PSETID_Meeting).
@@ -122,26 +122,34 @@ fn write_get_item(
 /// that fails on its own (deleted meanwhile, malformed) is an `Err` in its place; an
 /// error that concerns the whole request (throttling, rights, version) fails the call.
 pub fn parse(
-    envelope: &Envelope,
+    envelope: Envelope,
 ) -> Result<Response<Vec<Result<CalendarItem, EwsError>>>, EwsError> {
-    let mut results = Vec::new();
-    for message in response_messages(&envelope.body)? {
-        match check_message(message) {
-            Ok(()) => {
-                let item = message
-                    .child("Items")
-                    .and_then(|items| items.children.first())
-                    .ok_or_else(|| EwsError::UnexpectedResponse {
-                        detail: "a GetItem response message without an item".into(),
-                    })
-                    .and_then(CalendarItem::from_element);
-                results.push(item);
-            }
+    let Some(messages) = envelope.body.messages else {
+        return Err(EwsError::UnexpectedResponse {
+            detail: format!("<{}> has no ResponseMessages", envelope.body.name),
+        });
+    };
+    let mut results = Vec::with_capacity(messages.len());
+    for message in messages {
+        match message.status {
+            Ok(()) => results.push(
+                message
+                    .items
+                    .and_then(|items| items.into_iter().next())
+                    .unwrap_or_else(|| {
+                        Err(EwsError::UnexpectedResponse {
+                            detail: "a GetItem response message without an item".into(),
+                        })
+                    }),
+            ),
             Err(error) if concerns_one_item(&error) => results.push(Err(error)),
             Err(error) => return Err(error),
         }
     }
-    Ok(envelope.respond(results))
+    Ok(Response {
+        server_version: envelope.server_version,
+        value: results,
+    })
 }
 
 /// Whether an error in one response message is about that item only.

@@ -4,11 +4,12 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 
 use super::error::EwsError;
+use super::get_item::ONLINE_MEETING_EXTERNAL_LINK;
 use super::response::parse_bool;
-use super::xml::Element;
+use super::xml::{Read, Tag, XmlReader};
 
 /// An EWS item id with the change key that identifies its version.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct ItemId {
     pub id: String,
     /// Absent on deletions reported by SyncFolderItems.
@@ -23,19 +24,19 @@ impl ItemId {
         }
     }
 
-    /// Reads a `t:ItemId` element; Exchange samples carry stray spaces around ids.
-    pub fn from_element(element: &Element) -> Option<ItemId> {
-        let id = element.attr("Id")?.trim();
+    /// Reads a `t:ItemId` tag; Exchange samples carry stray spaces around ids.
+    pub fn from_tag(tag: &Tag<'_>) -> Option<ItemId> {
+        let id = tag.attr("Id")?;
+        let id = id.trim();
         if id.is_empty() {
             return None;
         }
         Some(ItemId {
             id: id.to_string(),
-            change_key: element
+            change_key: tag
                 .attr("ChangeKey")
-                .map(str::trim)
-                .filter(|k| !k.is_empty())
-                .map(str::to_string),
+                .map(|k| k.trim().to_string())
+                .filter(|k| !k.is_empty()),
         })
     }
 }
@@ -50,12 +51,47 @@ pub struct Mailbox {
 }
 
 impl Mailbox {
-    fn from_element(element: &Element) -> Mailbox {
-        Mailbox {
-            name: element.child_text("Name").map(str::to_string),
-            email: element.child_text("EmailAddress").map(str::to_string),
-            routing_type: element.child_text("RoutingType").map(str::to_string),
+    fn read<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<Mailbox> {
+        let mut mailbox = Mailbox::default();
+        while let Some(child) = reader.next_child(tag)? {
+            let field = match child.name() {
+                "Name" => &mut mailbox.name,
+                "EmailAddress" => &mut mailbox.email,
+                "RoutingType" => &mut mailbox.routing_type,
+                _ => {
+                    reader.skip(&child)?;
+                    continue;
+                }
+            };
+            *field = reader.trimmed_text(&child)?;
         }
+        Ok(mailbox)
+    }
+
+    /// The `Mailbox` inside an `Organizer` or `Attendee`.
+    fn read_inside<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<Option<Mailbox>> {
+        let mut mailbox = None;
+        while let Some(child) = reader.next_child(tag)? {
+            if child.name() == "Mailbox" && mailbox.is_none() {
+                mailbox = Some(Mailbox::read(reader, &child)?);
+            } else {
+                reader.skip(&child)?;
+            }
+        }
+        Ok(mailbox)
+    }
+
+    /// The mailboxes of an attendee list.
+    fn read_attendees<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<Vec<Mailbox>> {
+        let mut attendees = Vec::new();
+        while let Some(child) = reader.next_child(tag)? {
+            if child.name() == "Attendee" {
+                attendees.extend(Mailbox::read_inside(reader, &child)?);
+            } else {
+                reader.skip(&child)?;
+            }
+        }
+        Ok(attendees)
     }
 }
 
@@ -104,7 +140,7 @@ pub enum CalendarItemType {
 
 /// A calendar item with the fields that were asked for; fields not returned are None,
 /// empty, or false.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CalendarItem {
     pub id: ItemId,
     pub subject: Option<String>,
@@ -134,116 +170,168 @@ pub struct CalendarItem {
     pub online_meeting_external_link: Option<String>,
 }
 
+/// The items of an `Items` element, each read or, when unusable, the reason why.
+pub fn read_items<'a>(
+    reader: &mut XmlReader<'a>,
+    tag: &Tag<'a>,
+) -> Read<Vec<Result<CalendarItem, EwsError>>> {
+    let mut items = Vec::new();
+    while let Some(child) = reader.next_child(tag)? {
+        items.push(CalendarItem::read(reader, &child)?);
+    }
+    Ok(items)
+}
+
 impl CalendarItem {
-    /// Reads a `t:CalendarItem` (or any item element with an ItemId).
-    pub fn from_element(element: &Element) -> Result<CalendarItem, EwsError> {
-        let id = element
-            .child("ItemId")
-            .and_then(ItemId::from_element)
-            .ok_or_else(|| EwsError::UnexpectedResponse {
-                detail: format!("a <{}> without an ItemId", element.name),
-            })?;
-        let text = |name: &str| element.child_text(name).map(str::to_string);
-        let flag = |name: &str| element.child_text(name).and_then(parse_bool) == Some(true);
-        let time = |name: &str| -> Result<Option<DateTime<Utc>>, EwsError> {
-            element
-                .child_text(name)
-                .map(|t| {
-                    parse_date_time(t).ok_or_else(|| EwsError::UnexpectedResponse {
-                        detail: format!("the {name} \"{t}\" of item {} is not a date", id.id),
-                    })
-                })
-                .transpose()
+    /// Reads a `t:CalendarItem` (or any item element with an ItemId) to its end. An item
+    /// without an id, or with a date that is not one, is an `Err` of its own.
+    pub fn read<'a>(
+        reader: &mut XmlReader<'a>,
+        tag: &Tag<'a>,
+    ) -> Read<Result<CalendarItem, EwsError>> {
+        let mut item = CalendarItem::default();
+        let mut id = None;
+        let mut bad_date = None;
+        let (mut zone_id, mut zone_object, mut zone_legacy) = (None, None, None);
+        while let Some(child) = reader.next_child(tag)? {
+            match child.name() {
+                "ItemId" => {
+                    id = id.or_else(|| ItemId::from_tag(&child));
+                    reader.skip(&child)?;
+                }
+                "Subject" => item.subject = Some(reader.text(&child)?.trim().to_string()),
+                "Body" => {
+                    let kind = match child.attr("BodyType").as_deref() {
+                        Some("HTML") => BodyKind::Html,
+                        _ => BodyKind::Text,
+                    };
+                    let content = reader.text(&child)?.into_owned();
+                    item.body = Some(Body { kind, content });
+                }
+                "Organizer" => item.organizer = Mailbox::read_inside(reader, &child)?,
+                "RequiredAttendees" => {
+                    item.required_attendees = Mailbox::read_attendees(reader, &child)?;
+                }
+                "OptionalAttendees" => {
+                    item.optional_attendees = Mailbox::read_attendees(reader, &child)?;
+                }
+                "Location" => item.location = reader.trimmed_text(&child)?,
+                "Start" => item.start = read_time(reader, &child, &mut bad_date)?,
+                "End" => item.end = read_time(reader, &child, &mut bad_date)?,
+                "RecurrenceId" => item.recurrence_id = read_time(reader, &child, &mut bad_date)?,
+                "OriginalStart" => {
+                    item.original_start = read_time(reader, &child, &mut bad_date)?;
+                }
+                "IsAllDayEvent" => item.is_all_day = read_flag(reader, &child)?,
+                "IsCancelled" => item.is_cancelled = read_flag(reader, &child)?,
+                "StartTimeZoneId" => zone_id = reader.trimmed_text(&child)?,
+                "StartTimeZone" => {
+                    zone_object = child.attr("Id").map(|z| z.into_owned());
+                    reader.skip(&child)?;
+                }
+                "TimeZone" => zone_legacy = reader.trimmed_text(&child)?,
+                "Sensitivity" => {
+                    item.sensitivity = match reader.text(&child)?.trim() {
+                        "Normal" => Some(Sensitivity::Normal),
+                        "Personal" => Some(Sensitivity::Personal),
+                        "Private" => Some(Sensitivity::Private),
+                        "Confidential" => Some(Sensitivity::Confidential),
+                        _ => None,
+                    }
+                }
+                "LegacyFreeBusyStatus" => {
+                    item.free_busy = match reader.text(&child)?.trim() {
+                        "Free" => Some(LegacyFreeBusy::Free),
+                        "Tentative" => Some(LegacyFreeBusy::Tentative),
+                        "Busy" => Some(LegacyFreeBusy::Busy),
+                        "OOF" => Some(LegacyFreeBusy::OutOfOffice),
+                        "WorkingElsewhere" => Some(LegacyFreeBusy::WorkingElsewhere),
+                        "NoData" => Some(LegacyFreeBusy::NoData),
+                        _ => None,
+                    }
+                }
+                "CalendarItemType" => {
+                    item.item_type = match reader.text(&child)?.trim() {
+                        "Single" => Some(CalendarItemType::Single),
+                        "Occurrence" => Some(CalendarItemType::Occurrence),
+                        "Exception" => Some(CalendarItemType::Exception),
+                        "RecurringMaster" => Some(CalendarItemType::RecurringMaster),
+                        _ => None,
+                    }
+                }
+                "UID" => item.uid = reader.trimmed_text(&child)?,
+                "JoinOnlineMeetingUrl" => {
+                    item.join_online_meeting_url = reader.trimmed_text(&child)?
+                }
+                "ExtendedProperty" => {
+                    let link =
+                        read_extended_property(reader, &child, ONLINE_MEETING_EXTERNAL_LINK)?;
+                    if item.online_meeting_external_link.is_none() {
+                        item.online_meeting_external_link = link;
+                    }
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        let Some(id) = id else {
+            return Ok(Err(EwsError::UnexpectedResponse {
+                detail: format!("a <{}> without an ItemId", tag.name()),
+            }));
         };
-        let attendees = |name: &str| {
-            element
-                .child(name)
-                .map(|list| {
-                    list.children_named("Attendee")
-                        .filter_map(|a| a.child("Mailbox"))
-                        .map(Mailbox::from_element)
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        Ok(CalendarItem {
-            subject: element.child("Subject").map(|s| s.text.trim().to_string()),
-            body: element.child("Body").map(|b| Body {
-                kind: match b.attr("BodyType") {
-                    Some("HTML") => BodyKind::Html,
-                    _ => BodyKind::Text,
-                },
-                content: b.text.clone(),
-            }),
-            organizer: element
-                .path(&["Organizer", "Mailbox"])
-                .map(Mailbox::from_element),
-            required_attendees: attendees("RequiredAttendees"),
-            optional_attendees: attendees("OptionalAttendees"),
-            location: text("Location"),
-            start: time("Start")?,
-            end: time("End")?,
-            is_all_day: flag("IsAllDayEvent"),
-            start_time_zone: text("StartTimeZoneId")
-                .or_else(|| {
-                    element
-                        .child("StartTimeZone")
-                        .and_then(|z| z.attr("Id"))
-                        .map(str::to_string)
-                })
-                .or_else(|| text("TimeZone")),
-            sensitivity: element.child_text("Sensitivity").and_then(|s| match s {
-                "Normal" => Some(Sensitivity::Normal),
-                "Personal" => Some(Sensitivity::Personal),
-                "Private" => Some(Sensitivity::Private),
-                "Confidential" => Some(Sensitivity::Confidential),
-                _ => None,
-            }),
-            is_cancelled: flag("IsCancelled"),
-            free_busy: element
-                .child_text("LegacyFreeBusyStatus")
-                .and_then(|s| match s {
-                    "Free" => Some(LegacyFreeBusy::Free),
-                    "Tentative" => Some(LegacyFreeBusy::Tentative),
-                    "Busy" => Some(LegacyFreeBusy::Busy),
-                    "OOF" => Some(LegacyFreeBusy::OutOfOffice),
-                    "WorkingElsewhere" => Some(LegacyFreeBusy::WorkingElsewhere),
-                    "NoData" => Some(LegacyFreeBusy::NoData),
-                    _ => None,
-                }),
-            uid: text("UID"),
-            item_type: element
-                .child_text("CalendarItemType")
-                .and_then(|s| match s {
-                    "Single" => Some(CalendarItemType::Single),
-                    "Occurrence" => Some(CalendarItemType::Occurrence),
-                    "Exception" => Some(CalendarItemType::Exception),
-                    "RecurringMaster" => Some(CalendarItemType::RecurringMaster),
-                    _ => None,
-                }),
-            recurrence_id: time("RecurrenceId")?,
-            original_start: time("OriginalStart")?,
-            join_online_meeting_url: text("JoinOnlineMeetingUrl"),
-            online_meeting_external_link: extended_property(
-                element,
-                super::get_item::ONLINE_MEETING_EXTERNAL_LINK,
-            ),
-            id,
-        })
+        if let Some((name, text)) = bad_date {
+            return Ok(Err(EwsError::UnexpectedResponse {
+                detail: format!("the {name} \"{text}\" of item {} is not a date", id.id),
+            }));
+        }
+        item.id = id;
+        item.start_time_zone = zone_id.or(zone_object).or(zone_legacy);
+        Ok(Ok(item))
     }
 }
 
-/// The value of an `ExtendedProperty` whose `ExtendedFieldURI` has this `PropertyName`.
-fn extended_property(element: &Element, property_name: &str) -> Option<String> {
-    element
-        .children_named("ExtendedProperty")
-        .find(|p| {
-            p.child("ExtendedFieldURI")
-                .and_then(|uri| uri.attr("PropertyName"))
-                == Some(property_name)
-        })
-        .and_then(|p| p.child_text("Value"))
-        .map(str::to_string)
+/// An `xs:dateTime` element; one that is not a date is noted in `bad_date` (the first
+/// one only) and read as absent.
+fn read_time<'a>(
+    reader: &mut XmlReader<'a>,
+    tag: &Tag<'a>,
+    bad_date: &mut Option<(String, String)>,
+) -> Read<Option<DateTime<Utc>>> {
+    let text = reader.text(tag)?;
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let time = parse_date_time(text);
+    if time.is_none() && bad_date.is_none() {
+        *bad_date = Some((tag.name().to_string(), text.to_string()));
+    }
+    Ok(time)
+}
+
+/// An `xs:boolean` element that is true.
+fn read_flag<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<bool> {
+    Ok(parse_bool(&reader.text(tag)?) == Some(true))
+}
+
+/// The `Value` of an `ExtendedProperty`, when its `ExtendedFieldURI` has this
+/// `PropertyName`.
+fn read_extended_property<'a>(
+    reader: &mut XmlReader<'a>,
+    tag: &Tag<'a>,
+    property_name: &str,
+) -> Read<Option<String>> {
+    let (mut matches, mut value) = (false, None);
+    while let Some(child) = reader.next_child(tag)? {
+        match child.name() {
+            "ExtendedFieldURI" => {
+                matches = child.attr("PropertyName").as_deref() == Some(property_name);
+                reader.skip(&child)?;
+            }
+            "Value" => value = reader.trimmed_text(&child)?,
+            _ => reader.skip(&child)?,
+        }
+    }
+    Ok(value.filter(|_| matches))
 }
 
 /// Parses an `xs:dateTime` as Exchange writes it: `2013-08-21T19:30:00Z`, with an offset,

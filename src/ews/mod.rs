@@ -1,10 +1,10 @@
 //! Exchange Web Services: the protocol side of the Exchange calendar backend.
 //!
 //! Requests are written by `envelope` and one module per operation (`find_item`,
-//! `get_item`, `sync_folder_items`, `autodiscover`); answers are read by `xml` and
-//! `response` into EWS-shaped structs (`item`); every failure is an `EwsError` with an
-//! explanation and a fix for the admin (`error`); `transport` and `client` do the HTTPS
-//! and sign-in. Nothing here knows the store, the UI, or `crate::calendar::Meeting`:
+//! `get_item`, `sync_folder_items`, `autodiscover`); answers are streamed by `xml` and
+//! `response` straight into EWS-shaped structs (`item` and the operation modules); every
+//! failure is an `EwsError` with an explanation and a fix for the admin (`error`);
+//! `transport`, `ntlm_connection` and `client` do the HTTPS and sign-in. Nothing here knows the store, the UI, or `crate::calendar::Meeting`:
 //! mapping to meetings belongs to the sync.
 
 pub mod autodiscover;
@@ -15,6 +15,7 @@ pub mod find_item;
 pub mod get_item;
 pub mod item;
 pub mod ntlm;
+pub mod ntlm_connection;
 pub mod response;
 pub mod sync_folder_items;
 pub mod transport;

@@ -8,7 +8,8 @@ use quick_xml::events::BytesText;
 use super::envelope::{RequestHeader, XmlWriter, ews_envelope, room_calendar_folder, text_element};
 use super::error::EwsError;
 use super::item::ItemId;
-use super::response::{Envelope, Response, parse_bool, single_message};
+use super::response::{Envelope, Response, single_message};
+use super::xml::{Read, Tag, XmlReader};
 
 /// Exchange's bounds for MaxChangesReturned.
 pub const MAX_CHANGES_LIMIT: u32 = 512;
@@ -61,47 +62,89 @@ fn write_sync(
     Ok(())
 }
 
+/// One entry of `Changes`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    Create(ItemId),
+    Update(ItemId),
+    Delete(ItemId),
+}
+
+/// Reads a `Changes` element; entries without an item id (read-flag changes …) are left
+/// out.
+pub fn read_changes<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<Vec<Change>> {
+    let mut changes = Vec::new();
+    while let Some(change) = reader.next_child(tag)? {
+        let kind: fn(ItemId) -> Change = match change.name() {
+            "Create" => Change::Create,
+            "Update" => Change::Update,
+            "Delete" => Change::Delete,
+            _ => {
+                reader.skip(&change)?;
+                continue;
+            }
+        };
+        let id = match change.name() {
+            // Create and Update wrap the item (CalendarItem, MeetingRequest …).
+            "Delete" => read_item_id(reader, &change)?,
+            _ => {
+                let mut id = None;
+                let mut first = true;
+                while let Some(item) = reader.next_child(&change)? {
+                    if first {
+                        first = false;
+                        id = read_item_id(reader, &item)?;
+                    } else {
+                        reader.skip(&item)?;
+                    }
+                }
+                id
+            }
+        };
+        changes.extend(id.map(kind));
+    }
+    Ok(changes)
+}
+
+/// The `ItemId` child of an element.
+fn read_item_id<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<Option<ItemId>> {
+    let mut id = None;
+    let mut seen = false;
+    while let Some(child) = reader.next_child(tag)? {
+        if child.name() == "ItemId" && !seen {
+            seen = true;
+            id = ItemId::from_tag(&child);
+        }
+        reader.skip(&child)?;
+    }
+    Ok(id)
+}
+
 /// Reads a SyncFolderItems response. ErrorInvalidSyncStateData comes back as
 /// `EwsError::InvalidSyncStateData`: start over without a sync state.
-pub fn parse(envelope: &Envelope) -> Result<Response<SyncChanges>, EwsError> {
-    let message = single_message(&envelope.body)?;
-    let mut changes = SyncChanges {
-        sync_state: message
-            .child("SyncState")
-            .map(|s| s.text.trim().to_string())
-            .unwrap_or_default(),
-        includes_last_item_in_range: message
-            .child_text("IncludesLastItemInRange")
-            .and_then(parse_bool)
-            .unwrap_or(true),
-        ..SyncChanges::default()
-    };
-    if changes.sync_state.is_empty() {
+pub fn parse(envelope: Envelope) -> Result<Response<SyncChanges>, EwsError> {
+    let server_version = envelope.server_version;
+    let message = single_message(envelope.body)?;
+    let sync_state = message.sync_state.unwrap_or_default();
+    if sync_state.is_empty() {
         return Err(EwsError::UnexpectedResponse {
             detail: "SyncFolderItems answered without a SyncState".into(),
         });
     }
-    for change in message
-        .child("Changes")
-        .into_iter()
-        .flat_map(|c| &c.children)
-    {
-        let id = match change.name.as_str() {
-            // Create and Update wrap the item (CalendarItem, MeetingRequest …).
-            "Create" | "Update" => change
-                .children
-                .first()
-                .and_then(|item| item.child("ItemId")),
-            "Delete" => change.child("ItemId"),
-            _ => continue,
-        }
-        .and_then(ItemId::from_element);
-        let Some(id) = id else { continue };
-        match change.name.as_str() {
-            "Create" => changes.created.push(id),
-            "Update" => changes.updated.push(id),
-            _ => changes.deleted.push(id),
+    let mut changes = SyncChanges {
+        sync_state,
+        includes_last_item_in_range: message.includes_last_item_in_range.unwrap_or(true),
+        ..SyncChanges::default()
+    };
+    for change in message.changes {
+        match change {
+            Change::Create(id) => changes.created.push(id),
+            Change::Update(id) => changes.updated.push(id),
+            Change::Delete(id) => changes.deleted.push(id),
         }
     }
-    Ok(envelope.respond(changes))
+    Ok(Response {
+        server_version,
+        value: changes,
+    })
 }

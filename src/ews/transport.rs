@@ -8,11 +8,11 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, WWW_AUTHENTICATE};
-use tokio::sync::Mutex;
 use url::Url;
 
 use super::error::EwsError;
 use super::ntlm;
+use super::ntlm_connection::{NtlmConnection, Turn};
 use super::response::Envelope;
 use crate::http_answer::{self, Answer, SendFailure, error_chain};
 
@@ -77,9 +77,11 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 pub struct Transport {
     client: reqwest::Client,
     config: TransportConfig,
-    /// NTLM signs in a connection, not a request: one handshake at a time, so the three
-    /// legs stay on the single pooled connection.
-    handshake: Mutex<()>,
+    /// NTLM signs in a connection, not a request: requests take turns on one connection
+    /// of their own, and once it is signed in they go without a handshake until the
+    /// server answers 401 (a new connection, or a server that wants one per request).
+    /// None with Basic.
+    ntlm: Option<NtlmConnection>,
 }
 
 impl fmt::Debug for Transport {
@@ -93,17 +95,22 @@ impl fmt::Debug for Transport {
 impl Transport {
     pub fn new(config: TransportConfig) -> Result<Transport, EwsError> {
         let builder = http_answer::client_builder(config.timeout, config.trusted_ca_pem.as_deref())
-            .map_err(|detail| EwsError::InvalidConfig { detail })?
-            // NTLM signs in a connection, not a request: keep one, over HTTP/1.1.
-            .http1_only()
-            .pool_max_idle_per_host(1);
+            .map_err(|detail| EwsError::InvalidConfig { detail })?;
         let client = builder.build().map_err(|e| EwsError::InvalidConfig {
             detail: format!("cannot set up HTTPS: {}", error_chain(&e)),
         })?;
+        let ntlm = match config.auth {
+            EwsAuth::Ntlm { .. } => Some(NtlmConnection::new(
+                config.trusted_ca_pem.as_deref(),
+                config.timeout,
+                config.max_response_bytes,
+            )?),
+            EwsAuth::Basic { .. } => None,
+        };
         Ok(Transport {
             client,
             config,
-            handshake: Mutex::new(()),
+            ntlm,
         })
     }
 
@@ -156,8 +163,9 @@ impl Transport {
             .body(body.to_vec())
     }
 
-    /// The NTLM handshake: negotiate and challenge on one kept-alive connection, then the
-    /// request itself with the authenticate message.
+    /// A request over NTLM: straight on the signed-in connection when there is one, else
+    /// (or when that answers 401) the handshake: negotiate and challenge, then the
+    /// request itself with the authenticate message, all on the one connection.
     async fn post_ntlm(
         &self,
         url: &Url,
@@ -166,34 +174,21 @@ impl Transport {
         user: &str,
         password: &Password,
     ) -> Result<Answer, EwsError> {
-        let _one_handshake_at_a_time = self.handshake.lock().await;
-        let negotiate = self
-            .request(url, body, headers)
-            .header(AUTHORIZATION, ntlm::negotiate_header()?);
-        let first = self.read(negotiate).await?;
-        if first.status != StatusCode::UNAUTHORIZED {
-            return Ok(first);
-        }
-        let offered = www_authenticate(&first.headers);
-        let Some(challenge) = ntlm::find_challenge(&offered)? else {
-            return Err(EwsError::Unauthorized {
-                offered: schemes(&offered),
+        let Some(connection) = &self.ntlm else {
+            return Err(EwsError::Ntlm {
+                detail: "no NTLM connection was set up".into(),
             });
         };
-        let authenticate = ntlm::authenticate_header(
-            &challenge,
-            user,
-            password.expose(),
-            ntlmclient::get_ntlm_time,
-        )?;
-        let authorization = HeaderValue::from_str(&authenticate).map_err(|_| EwsError::Ntlm {
-            detail: "the authenticate message is not a valid header".into(),
-        })?;
-        self.read(
-            self.request(url, body, headers)
-                .header(AUTHORIZATION, authorization),
-        )
-        .await
+        let mut turn = connection.turn().await;
+        if turn.signed_in(url) {
+            let answer = turn.post(url, body, headers).await?;
+            if answer.status != StatusCode::UNAUTHORIZED {
+                return Ok(answer);
+            }
+        }
+        let answer = ntlm_handshake(&mut turn, url, body, headers, user, password).await?;
+        turn.set_signed_in(answer.status != StatusCode::UNAUTHORIZED);
+        Ok(answer)
     }
 
     /// Sends a request and reads its answer whole, within the size cap.
@@ -203,6 +198,52 @@ impl Transport {
             .await
             .map_err(|failure| send_error(failure, limit))
     }
+}
+
+/// The NTLM handshake on the connection of `turn`: the request with the negotiate
+/// message, and again with the authenticate message answering the challenge.
+async fn ntlm_handshake(
+    turn: &mut Turn<'_>,
+    url: &Url,
+    body: &[u8],
+    headers: &HeaderMap,
+    user: &str,
+    password: &Password,
+) -> Result<Answer, EwsError> {
+    let first = turn
+        .post(
+            url,
+            body,
+            &with_authorization(headers, &ntlm::negotiate_header()?)?,
+        )
+        .await?;
+    if first.status != StatusCode::UNAUTHORIZED {
+        return Ok(first);
+    }
+    let offered = www_authenticate(&first.headers);
+    let Some(challenge) = ntlm::find_challenge(&offered)? else {
+        return Err(EwsError::Unauthorized {
+            offered: schemes(&offered),
+        });
+    };
+    let authenticate = ntlm::authenticate_header(
+        &challenge,
+        user,
+        password.expose(),
+        ntlmclient::get_ntlm_time,
+    )?;
+    turn.post(url, body, &with_authorization(headers, &authenticate)?)
+        .await
+}
+
+/// `headers` plus an Authorization header.
+fn with_authorization(headers: &HeaderMap, value: &str) -> Result<HeaderMap, EwsError> {
+    let mut headers = headers.clone();
+    let value = HeaderValue::from_str(value).map_err(|_| EwsError::Ntlm {
+        detail: "an NTLM message is not a valid header".into(),
+    })?;
+    headers.insert(AUTHORIZATION, value);
+    Ok(headers)
 }
 
 /// Turns an HTTP answer into a SOAP envelope or the error it stands for.

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::xml::Element;
+use super::xml::{Read, Tag, XmlReader};
 
 /// The EWS schema version a request is written for. Exchange refuses a version newer than
 /// it knows with ErrorInvalidServerVersion; the caller then steps down.
@@ -77,22 +77,32 @@ pub struct ServerVersionInfo {
 
 impl ServerVersionInfo {
     /// Reads the header element. EWS puts the numbers in attributes; SOAP Autodiscover in
-    /// child elements. Both are accepted.
-    pub fn from_element(element: &Element) -> ServerVersionInfo {
-        let field = |name: &str| {
-            element
-                .attr(name)
-                .map(str::to_string)
-                .or_else(|| element.child_text(name).map(str::to_string))
-        };
-        let number = |name: &str| field(name).and_then(|v| v.trim().parse().ok());
-        ServerVersionInfo {
-            major_version: number("MajorVersion"),
-            minor_version: number("MinorVersion"),
-            major_build_number: number("MajorBuildNumber"),
-            minor_build_number: number("MinorBuildNumber"),
-            version: field("Version").filter(|v| !v.is_empty()),
+    /// child elements. Both are accepted, attributes first.
+    pub fn read<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<ServerVersionInfo> {
+        const FIELDS: [&str; 5] = [
+            "MajorVersion",
+            "MinorVersion",
+            "MajorBuildNumber",
+            "MinorBuildNumber",
+            "Version",
+        ];
+        let mut values: [Option<String>; 5] =
+            FIELDS.map(|name| tag.attr(name).map(|v| v.into_owned()));
+        while let Some(child) = reader.next_child(tag)? {
+            match FIELDS.iter().position(|name| *name == child.name()) {
+                Some(i) if values[i].is_none() => values[i] = reader.trimmed_text(&child)?,
+                _ => reader.skip(&child)?,
+            }
         }
+        let [major, minor, major_build, minor_build, version] = values;
+        let number = |v: Option<String>| v.and_then(|v| v.trim().parse().ok());
+        Ok(ServerVersionInfo {
+            major_version: number(major),
+            minor_version: number(minor),
+            major_build_number: number(major_build),
+            minor_build_number: number(minor_build),
+            version: version.filter(|v| !v.is_empty()),
+        })
     }
 
     /// The build as Exchange prints it, e.g. `15.0.847.31`.

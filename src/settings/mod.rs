@@ -8,7 +8,7 @@
 //!
 //! Both files are written atomically (see `files.rs`).
 
-mod files;
+pub(crate) mod files;
 mod model;
 pub mod provision;
 mod secret;

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use tokio::sync::OnceCell;
 
-use super::ews::{EwsSource, setup_from_settings};
+use super::ews::{EwsSource, setup_remembering};
+use super::ews_discovery::MEMORY_FILE;
 use super::ews_mapping::MappingRules;
 use super::graph::GraphSource;
 use crate::calendar::Meeting;
@@ -21,6 +22,8 @@ pub struct ConfiguredSource {
     secrets: Secrets,
     allow_insecure_http: bool,
     clock: Arc<dyn Clock>,
+    /// Where a URL found by Autodiscover is remembered.
+    discovery_memory: Option<std::path::PathBuf>,
     inner: OnceCell<Inner>,
 }
 
@@ -37,8 +40,16 @@ impl ConfiguredSource {
             secrets,
             allow_insecure_http,
             clock: Arc::new(SystemClock),
+            discovery_memory: None,
             inner: OnceCell::new(),
         }
+    }
+
+    /// Remembers a URL found by Autodiscover in `data_dir`, so that later starts skip
+    /// Autodiscover while the URL works.
+    pub fn remembering_in(mut self, data_dir: &std::path::Path) -> Self {
+        self.discovery_memory = Some(data_dir.join(MEMORY_FILE));
+        self
     }
 
     /// Uses `clock` for "now" (the Graph change check places its window with it; `sync
@@ -61,8 +72,13 @@ impl ConfiguredSource {
         };
         match settings.calendar.source {
             SourceKind::EwsImpersonation | SourceKind::EwsRoomAccount => {
-                let setup =
-                    setup_from_settings(settings, &self.secrets, self.allow_insecure_http).await?;
+                let setup = setup_remembering(
+                    settings,
+                    &self.secrets,
+                    self.allow_insecure_http,
+                    self.discovery_memory.as_deref(),
+                )
+                .await?;
                 EwsSource::new(setup, rules).map(Inner::Ews)
             }
             SourceKind::Graph => {

@@ -10,11 +10,12 @@ use futures_util::future::join_all;
 use tokio::sync::{RwLock, Semaphore};
 use url::Url;
 
+use super::ews_discovery::Discovery;
 use super::ews_mapping::{MappingRules, meeting_of};
 use crate::calendar::Meeting;
 use crate::ews::{
     CalendarItem, ErrorContext, EwsAuth, EwsClient, EwsConfig, EwsError, GetItemOptions, ItemId,
-    Password, Response, ServerVersionInfo, autodiscover_ews_url,
+    Password, Response, ServerVersionInfo,
 };
 use crate::settings::{CalendarSource as SourceKind, EwsAuthMethod, Secrets, Settings};
 use crate::sync::source::{CalendarSource, ChangeCheck, FailureKind, ItemVersion, SourceError};
@@ -32,7 +33,10 @@ const MAX_CONCURRENT_REQUESTS: usize = 2;
 pub struct EwsSource {
     client: RwLock<EwsClient>,
     mailbox: String,
-    context: ErrorContext,
+    /// Names the URL in use, which Autodiscover may change.
+    context: std::sync::Mutex<ErrorContext>,
+    /// How the URL was found when the settings give none: found again when it fails.
+    discovery: Option<Box<Discovery>>,
     rules: MappingRules,
     limit: Arc<Semaphore>,
     server: std::sync::Mutex<Option<ServerVersionInfo>>,
@@ -43,6 +47,8 @@ pub struct EwsSetup {
     pub config: EwsConfig,
     pub mailbox: String,
     pub account: String,
+    /// Set when the URL came from Autodiscover.
+    pub discovery: Option<Discovery>,
 }
 
 /// Builds the EWS configuration from the settings, finding the URL by Autodiscover when
@@ -51,6 +57,17 @@ pub async fn setup_from_settings(
     settings: &Settings,
     secrets: &Secrets,
     allow_insecure_http: bool,
+) -> Result<EwsSetup, SourceError> {
+    setup_remembering(settings, secrets, allow_insecure_http, None).await
+}
+
+/// Like `setup_from_settings`, with a URL found by Autodiscover remembered in the file
+/// `memory` and taken from there while it works.
+pub async fn setup_remembering(
+    settings: &Settings,
+    secrets: &Secrets,
+    allow_insecure_http: bool,
+    memory: Option<&std::path::Path>,
 ) -> Result<EwsSetup, SourceError> {
     let calendar = &settings.calendar;
     let mailbox = settings.room.exchange_address.trim().to_owned();
@@ -111,58 +128,29 @@ pub async fn setup_from_settings(
     config.impersonate = impersonate;
     config.trusted_ca_pem = trusted_ca_pem;
     config.allow_insecure_http = allow_insecure_http;
-    if calendar.ews_url.is_none() {
-        config.url = discover(
-            &config,
-            calendar.autodiscover_url.as_ref(),
-            &mailbox,
-            &account,
-        )
-        .await?;
-    }
+    let discovery = match calendar.ews_url {
+        Some(_) => None,
+        None => {
+            let discovery = Discovery::new(
+                config.clone(),
+                calendar.autodiscover_url.clone(),
+                &mailbox,
+                &account,
+                memory,
+            );
+            config.url = match discovery.remembered() {
+                Some(url) => url,
+                None => discovery.discover().await?,
+            };
+            Some(discovery)
+        }
+    };
     Ok(EwsSetup {
         config,
         mailbox,
         account,
+        discovery,
     })
-}
-
-/// Finds the EWS URL with SOAP Autodiscover.
-async fn discover(
-    config: &EwsConfig,
-    endpoint: Option<&Url>,
-    mailbox: &str,
-    account: &str,
-) -> Result<Url, SourceError> {
-    let domain = mailbox.rsplit_once('@').map(|(_, d)| d).unwrap_or(mailbox);
-    let endpoint = match endpoint {
-        Some(url) => url.clone(),
-        None => Url::parse(&format!(
-            "https://autodiscover.{domain}/autodiscover/autodiscover.svc"
-        ))
-        .map_err(|_| misconfigured(format!("{mailbox} has no usable domain for Autodiscover")))?,
-    };
-    let mut discovery = config.clone();
-    discovery.url = endpoint.clone();
-    let context = ErrorContext {
-        service_account: account.to_owned(),
-        mailbox: mailbox.to_owned(),
-        url: endpoint.to_string(),
-    };
-    let outcome = autodiscover_ews_url(&discovery, mailbox)
-        .await
-        .map_err(|e| source_error(&e, &context))?;
-    outcome
-        .value
-        .ews_url()
-        .and_then(|u| Url::parse(u).ok())
-        .ok_or_else(|| {
-            SourceError::new(
-                FailureKind::Misconfigured,
-                format!("Autodiscover at {endpoint} did not give an EWS URL for {mailbox}"),
-            )
-            .with_fix("Set the EWS URL explicitly (EwsUrl in the provisioning file), e.g. https://mail.contoso.com/EWS/Exchange.asmx")
-        })
 }
 
 fn misconfigured(message: impl Into<String>) -> SourceError {
@@ -219,9 +207,11 @@ pub fn describe_server(info: &ServerVersionInfo) -> Option<String> {
 }
 
 /// Runs one client call with at most two requests in flight, and again with an older
-/// schema version while Exchange answers ErrorInvalidServerVersion.
+/// schema version while Exchange answers ErrorInvalidServerVersion, and once more at a
+/// newly discovered URL when the discovered one is gone.
 macro_rules! call {
-    ($source:expr, |$client:ident| $request:expr) => {
+    ($source:expr, |$client:ident| $request:expr) => {{
+        let mut rediscovered = false;
         loop {
             let result = {
                 let _permit = $source.limit.acquire().await;
@@ -230,10 +220,14 @@ macro_rules! call {
             };
             match result {
                 Err(EwsError::InvalidServerVersion) if $source.step_down().await => continue,
+                Err(err) if err.endpoint_gone() && !rediscovered && $source.rediscover().await => {
+                    rediscovered = true;
+                    continue;
+                }
                 other => break other,
             }
         }
-    };
+    }};
 }
 
 impl EwsSource {
@@ -248,7 +242,8 @@ impl EwsSource {
         Ok(EwsSource {
             client: RwLock::new(client),
             mailbox: setup.mailbox,
-            context,
+            context: std::sync::Mutex::new(context),
+            discovery: setup.discovery.map(Box::new),
             rules,
             limit: Arc::new(Semaphore::new(MAX_CONCURRENT_REQUESTS)),
             server: std::sync::Mutex::new(None),
@@ -262,7 +257,34 @@ impl EwsSource {
     }
 
     fn error(&self, err: &EwsError) -> SourceError {
-        source_error(err, &self.context)
+        source_error(err, &self.context.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Asks Autodiscover again after the discovered URL failed; true when it gave
+    /// another URL, which the client uses (and the data dir remembers) from now on. While
+    /// Autodiscover fails too, the remembered URL stays.
+    async fn rediscover(&self) -> bool {
+        let Some(discovery) = &self.discovery else {
+            return false;
+        };
+        let url = match discovery.discover().await {
+            Ok(url) => url,
+            Err(err) => {
+                tracing::warn!("Autodiscover failed again: {}", err.message);
+                return false;
+            }
+        };
+        let mut client = self.client.write().await;
+        if client.config().url == url {
+            return false;
+        }
+        tracing::info!(%url, "the EWS URL moved; using the one Autodiscover gives now");
+        if let Err(err) = client.set_url(url.clone()) {
+            tracing::warn!("the discovered EWS URL cannot be used: {err}");
+            return false;
+        }
+        self.context.lock().unwrap_or_else(|e| e.into_inner()).url = url.to_string();
+        true
     }
 
     /// Steps the requested schema down (2013 → 2010 SP2 → 2010 → 2007 SP1) after

@@ -4,6 +4,7 @@
 
 pub mod configured;
 pub mod ews;
+pub mod ews_discovery;
 pub mod ews_mapping;
 pub mod graph;
 pub mod graph_mapping;

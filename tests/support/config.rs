@@ -227,6 +227,24 @@ impl Mailbox {
     }
 }
 
+/// Where Autodiscover sends a client instead of answering.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RedirectTarget {
+    /// `RedirectAddress`: ask again for this e-mail address.
+    Address(String),
+    /// `RedirectUrl`: ask this Autodiscover URL instead.
+    Url(String),
+}
+
+/// A redirection Autodiscover answers for `address`, when asked by the host name `host`
+/// (the Host header without port; None: whatever the host).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AutodiscoverRedirect {
+    pub address: String,
+    pub host: Option<String>,
+    pub target: RedirectTarget,
+}
+
 /// Everything [`super::EwsServer::start`] needs.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
@@ -239,6 +257,7 @@ pub struct ServerConfig {
     /// Validate each EWS request body against the schema with xmllint, when both the
     /// schema folder and xmllint are there (see [`super::RecordedRequest::schema`]).
     pub validate_requests_against: Option<PathBuf>,
+    pub autodiscover_redirects: Vec<AutodiscoverRedirect>,
 }
 
 impl ServerConfig {
@@ -250,7 +269,23 @@ impl ServerConfig {
             version,
             plain_http: false,
             validate_requests_against: None,
+            autodiscover_redirects: Vec::new(),
         }
+    }
+
+    /// Autodiscover redirects `address` (asked at `host`, or anywhere) to `target`.
+    pub fn with_autodiscover_redirect(
+        mut self,
+        address: &str,
+        host: Option<&str>,
+        target: RedirectTarget,
+    ) -> Self {
+        self.autodiscover_redirects.push(AutodiscoverRedirect {
+            address: address.to_string(),
+            host: host.map(str::to_string),
+            target,
+        });
+        self
     }
 
     pub fn with_account(mut self, account: Account) -> Self {

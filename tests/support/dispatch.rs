@@ -30,22 +30,21 @@ enum Endpoint {
     Autodiscover,
 }
 
-fn endpoint(path: &str) -> Option<Endpoint> {
-    let path = path
-        .split('?')
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    match path.as_str() {
-        "/ews/exchange.asmx" => Some(Endpoint::Ews),
-        "/autodiscover/autodiscover.svc" => Some(Endpoint::Autodiscover),
-        _ => None,
+/// The endpoint at `path`; EWS answers at `ews_path`.
+fn endpoint(path: &str, ews_path: &str) -> Option<Endpoint> {
+    let path = path.split('?').next().unwrap_or_default();
+    if path.eq_ignore_ascii_case(ews_path) {
+        Some(Endpoint::Ews)
+    } else if path.eq_ignore_ascii_case("/autodiscover/autodiscover.svc") {
+        Some(Endpoint::Autodiscover)
+    } else {
+        None
     }
 }
 
 /// Whether a request goes to the EWS endpoint (its body may be schema-checked).
-pub fn is_ews_post(request: &HttpRequest) -> bool {
-    request.method == "POST" && endpoint(&request.path) == Some(Endpoint::Ews)
+pub fn is_ews_post(request: &HttpRequest, ews_path: &str) -> bool {
+    request.method == "POST" && endpoint(&request.path, ews_path) == Some(Endpoint::Ews)
 }
 
 const NOT_FOUND_PAGE: &str = "<!DOCTYPE html>\r\n<html><head><title>404 - File or directory not found.</title></head><body><h2>404 - File or directory not found.</h2><h3>The resource you are looking for might have been removed, had its name changed, or is temporarily unavailable.</h3></body></html>\r\n";
@@ -130,7 +129,7 @@ fn answer(
     document: Result<Element, super::soap::read::MalformedXml>,
     record: &mut RecordedRequest,
 ) -> Action {
-    let Some(endpoint) = endpoint(&request.path) else {
+    let Some(endpoint) = endpoint(&request.path, &state.ews_path) else {
         return Action::Respond(HttpResponse::html(404, NOT_FOUND_PAGE));
     };
     if request.method != "POST" {
@@ -185,7 +184,7 @@ fn answer(
     if endpoint == Endpoint::Autodiscover {
         return Action::Respond(HttpResponse::xml(
             200,
-            autodiscover::answer(state, operation),
+            autodiscover::answer(state, operation, request.header("host")),
         ));
     }
 

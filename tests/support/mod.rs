@@ -27,7 +27,9 @@
 //!   come back as HTTP 500 without a header, as Exchange sends them.
 //! - `POST /autodiscover/autodiscover.svc`: SOAP GetUserSettings (ExternalEwsUrl,
 //!   InternalEwsUrl, AutoDiscoverSMTPAddress, UserDisplayName, CasVersion,
-//!   EwsSupportedSchemas).
+//!   EwsSupportedSchemas), or RedirectAddress/RedirectUrl as configured with
+//!   [`ServerConfig::with_autodiscover_redirect`]. [`EwsServer::move_ews`] moves EWS to
+//!   another path (the old one answers 404), as after a server migration.
 //! - Authentication: Basic, and NTLMv2 (offered as Negotiate and NTLM, bound to the TCP
 //!   connection). [`auth::ntlm`] and [`auth::basic`] also build client messages for tests.
 //! - Impersonation (ConnectingSID SmtpAddress / PrimarySmtpAddress / PrincipalName):
@@ -56,7 +58,7 @@ pub mod soap;
 pub mod state;
 pub mod tls;
 
-pub use config::{Account, AuthMode, ExchangeVersion, Mailbox, ServerConfig};
+pub use config::{Account, AuthMode, ExchangeVersion, Mailbox, RedirectTarget, ServerConfig};
 pub use faults::{Fault, Times};
 pub use item::{BodyKind, CalendarItem, FreeBusyStatus, Occurrence, Sensitivity};
 pub use mailbox::MailboxHandle;

@@ -12,7 +12,7 @@ use tokio::task::{JoinHandle, JoinSet};
 use tokio_rustls::TlsAcceptor;
 
 use super::auth::ConnectionAuth;
-use super::config::ServerConfig;
+use super::config::{AutodiscoverRedirect, RedirectTarget, ServerConfig};
 use super::dispatch::{self, Action};
 use super::faults::{ArmedFault, Fault, Times};
 use super::http::{Transport, read_request, write_response};
@@ -84,6 +84,8 @@ impl EwsServer {
             faults: Vec::new(),
             requests: Vec::new(),
             ews_url: format!("https://127.0.0.1:{https_port}/EWS/Exchange.asmx"),
+            ews_path: "/EWS/Exchange.asmx".to_string(),
+            autodiscover_redirects: config.autodiscover_redirects.clone(),
         }));
         let validator = config
             .validate_requests_against
@@ -134,6 +136,35 @@ impl EwsServer {
             "https://127.0.0.1:{}/autodiscover/autodiscover.svc",
             self.https_port
         )
+    }
+
+    /// From now on Autodiscover redirects `address` (asked at `host`, or anywhere) to
+    /// `target`; for redirections that name this server's own port.
+    pub fn redirect_autodiscover(&self, address: &str, host: Option<&str>, target: RedirectTarget) {
+        lock(&self.state)
+            .autodiscover_redirects
+            .push(AutodiscoverRedirect {
+                address: address.to_string(),
+                host: host.map(str::to_string),
+                target,
+            });
+    }
+
+    /// `https://localhost:PORT/autodiscover/autodiscover.svc`: the same Autodiscover by
+    /// another host name, to be redirected to.
+    pub fn localhost_autodiscover_url(&self) -> String {
+        format!(
+            "https://localhost:{}/autodiscover/autodiscover.svc",
+            self.https_port
+        )
+    }
+
+    /// Moves EWS to `path` (e.g. `/EWS2/Exchange.asmx`): Autodiscover gives the new URL
+    /// and the old path answers 404.
+    pub fn move_ews(&self, path: &str) {
+        let mut state = lock(&self.state);
+        state.ews_path = path.to_string();
+        state.ews_url = format!("https://127.0.0.1:{}{path}", self.https_port);
     }
 
     /// The PEM of the private CA that signed the server's certificate.
@@ -223,7 +254,8 @@ async fn serve<S: Transport>(stream: S, connection: u64, shared: Arc<Shared>) {
         let Ok(Some(request)) = read_request(&mut stream).await else {
             return;
         };
-        let schema = match (&shared.validator, dispatch::is_ews_post(&request)) {
+        let is_ews_post = dispatch::is_ews_post(&request, &lock(&shared.state).ews_path);
+        let schema = match (&shared.validator, is_ews_post) {
             (Some(_), true) => {
                 let shared = shared.clone();
                 let body = request.body.clone();

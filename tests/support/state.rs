@@ -3,7 +3,7 @@
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use super::config::{Account, AuthMode, ExchangeVersion};
+use super::config::{Account, AuthMode, AutodiscoverRedirect, ExchangeVersion};
 use super::faults::ArmedFault;
 use super::mailbox::MailboxStore;
 use super::record::RecordedRequest;
@@ -17,6 +17,10 @@ pub struct ServerState {
     pub requests: Vec<RecordedRequest>,
     /// The https EWS URL, returned by Autodiscover.
     pub ews_url: String,
+    /// The path EWS answers on (`/EWS/Exchange.asmx` unless moved); others get a 404.
+    pub ews_path: String,
+    /// Autodiscover answers that redirect instead of giving the EWS URL.
+    pub autodiscover_redirects: Vec<AutodiscoverRedirect>,
 }
 
 impl ServerState {

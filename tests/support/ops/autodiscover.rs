@@ -2,7 +2,7 @@
 //! (ExternalEwsUrl / InternalEwsUrl) and a few user settings for each mailbox asked about,
 //! InvalidUser for addresses the server does not host.
 
-use crate::support::config::ExchangeVersion;
+use crate::support::config::{ExchangeVersion, RedirectTarget};
 use crate::support::soap::read::Element;
 use crate::support::soap::write::{SOAP_NS, text};
 use crate::support::state::ServerState;
@@ -43,7 +43,34 @@ fn setting(name: &str, value: &str) -> String {
     )
 }
 
-fn user_response(state: &ServerState, address: &str, wanted: &[&str]) -> String {
+/// The configured redirection for `address` asked at `host`, as a UserResponse.
+fn redirect_response(state: &ServerState, address: &str, host: Option<&str>) -> Option<String> {
+    let host_name = host.map(|h| h.rsplit_once(':').map_or(h, |(name, _)| name));
+    let redirect = state.autodiscover_redirects.iter().find(|r| {
+        r.address.eq_ignore_ascii_case(address)
+            && r.host
+                .as_deref()
+                .is_none_or(|wanted| host_name.is_some_and(|h| h.eq_ignore_ascii_case(wanted)))
+    })?;
+    let (code, message, target) = match &redirect.target {
+        RedirectTarget::Address(to) => ("RedirectAddress", "Redirection address.", to),
+        RedirectTarget::Url(to) => ("RedirectUrl", "Redirection URL.", to),
+    };
+    Some(format!(
+        r#"<UserResponse><ErrorCode>{code}</ErrorCode><ErrorMessage>{message}</ErrorMessage><RedirectTarget>{}</RedirectTarget><UserSettingErrors/><UserSettings/></UserResponse>"#,
+        text(target)
+    ))
+}
+
+fn user_response(
+    state: &ServerState,
+    address: &str,
+    wanted: &[&str],
+    host: Option<&str>,
+) -> String {
+    if let Some(redirect) = redirect_response(state, address, host) {
+        return redirect;
+    }
     let Some(number) = state.mailbox_number(address) else {
         return format!(
             r#"<UserResponse><ErrorCode>InvalidUser</ErrorCode><ErrorMessage>Invalid user: '{}'</ErrorMessage><RedirectTarget i:nil="true"/><UserSettingErrors/><UserSettings/></UserResponse>"#,
@@ -77,7 +104,7 @@ fn user_response(state: &ServerState, address: &str, wanted: &[&str]) -> String 
 }
 
 /// The whole response envelope to a GetUserSettingsRequestMessage.
-pub fn answer(state: &ServerState, request: &Element) -> String {
+pub fn answer(state: &ServerState, request: &Element, host: Option<&str>) -> String {
     let message = request.child("Request");
     let mut users = Vec::new();
     if let Some(list) = message.and_then(|r| r.child("Users")) {
@@ -98,7 +125,7 @@ pub fn answer(state: &ServerState, request: &Element) -> String {
         .unwrap_or_default();
     let responses: String = users
         .iter()
-        .map(|address| user_response(state, address, &wanted))
+        .map(|address| user_response(state, address, &wanted, host))
         .collect();
     let (major, minor, major_build, minor_build) = state.version.build();
     format!(
