@@ -239,6 +239,32 @@ fn a_file_with_damaged_pages_fails_the_integrity_check() {
 }
 
 #[test]
+fn the_screen_opens_without_the_damage_check_and_its_query_reports_the_damage() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("agenda.sqlite3");
+    write_cache(&path);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let page_size = usize::from(u16::from_be_bytes([bytes[16], bytes[17]]));
+    bytes[page_size..].fill(0x5A);
+    std::fs::write(&path, &bytes).unwrap();
+
+    // Opening may already notice (the catalogue is read to check the schema); if it
+    // does not, the day's query must.
+    let error = match Store::open_for_screen(&path) {
+        Err(error) => error,
+        Ok(store) => store
+            .meetings_on_day(
+                chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+                &stockholm(),
+            )
+            .err()
+            .expect("a query on damaged pages fails"),
+    };
+    assert!(matches!(error, StoreError::Corrupt { .. }), "{error:?}");
+    assert!(error.to_string().contains("is damaged"), "{error}");
+}
+
+#[test]
 fn an_impossible_schema_version_is_reported_as_damage() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("agenda.sqlite3");

@@ -74,7 +74,7 @@ impl AgendaSource {
         match settings {
             Some(settings) if settings.calendar.source != SourceKind::Demo => {
                 data_dir.ensure_exists()?;
-                let store = Store::open(&data_dir.agenda_db())?;
+                let store = Store::open_for_screen(&data_dir.agenda_db())?;
                 Ok((AgendaSource::Cache(store), RoomView::of(&settings, None)))
             }
             Some(settings) => Ok((AgendaSource::Demo, RoomView::of(&settings, None))),

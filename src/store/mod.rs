@@ -44,7 +44,17 @@ impl Store {
     /// another program, or one written by a newer room-console; reports a damaged file.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         Ok(Store {
-            conn: open::open_file(path)?,
+            conn: open::open_file(path, open::DamageCheck::Before)?,
+        })
+    }
+
+    /// Opens the cache as [`Store::open`] does but without reading the whole file for
+    /// damage first: for the screen, whose first frame should not wait for it. A damaged
+    /// page is still reported, by the query that reads it, and the sync, which opens
+    /// with [`Store::open`], reports damage anywhere in the file.
+    pub fn open_for_screen(path: &Path) -> Result<Store, StoreError> {
+        Ok(Store {
+            conn: open::open_file(path, open::DamageCheck::OnRead)?,
         })
     }
 
@@ -126,7 +136,7 @@ impl Store {
     /// The meetings overlapping the local day `day` in `tz`: all-day meetings first,
     /// then by start.
     pub fn meetings_on_day(&self, day: NaiveDate, tz: &Tz) -> Result<Vec<Meeting>, StoreError> {
-        queries::meetings_on_day(&self.conn, day, tz)
+        self.naming_damage(queries::meetings_on_day(&self.conn, day, tz))
     }
 
     /// The meetings overlapping `[from, to)`, by start.
@@ -135,7 +145,7 @@ impl Store {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<Meeting>, StoreError> {
-        queries::meetings_between(&self.conn, from, to)
+        self.naming_damage(queries::meetings_between(&self.conn, from, to))
     }
 
     /// The meeting on at `now` and the next one to start within the cache's horizon,
@@ -173,11 +183,24 @@ impl Store {
 
     /// The sync-state value stored under `key`.
     pub fn get_state(&self, key: &str) -> Result<Option<String>, StoreError> {
-        state::get(&self.conn, key)
+        self.naming_damage(state::get(&self.conn, key))
     }
 
     /// Stores `value` under `key`; None removes the key.
     pub fn set_state(&mut self, key: &str, value: Option<&str>) -> Result<(), StoreError> {
         state::set(&self.conn, key, value)
+    }
+
+    /// A read that met a damaged page becomes [`StoreError::Corrupt`], naming the file
+    /// and the way out, as opening does ([`Store::open_for_screen`] leaves damage to the
+    /// reads).
+    fn naming_damage<T>(&self, result: Result<T, StoreError>) -> Result<T, StoreError> {
+        result.map_err(|error| match error {
+            StoreError::Sqlite(error) => {
+                let path = Path::new(self.conn.path().unwrap_or(":memory:"));
+                open::damaged_or(path, error, StoreError::Sqlite)
+            }
+            other => other,
+        })
     }
 }
