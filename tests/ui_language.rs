@@ -264,3 +264,36 @@ fn choosing_korean_on_welcome_puts_the_next_step_in_korean() {
     assert_eq!(title.unwrap(), "회의실 계정");
     assert_eq!(app.global::<Locale>().get_font_family(), "NanumGothic");
 }
+
+#[test]
+fn a_field_error_is_shown_in_swedish() {
+    let (headless, app, controller) = wizard();
+    let adapter = app.global::<WizardAdapter>();
+    adapter.invoke_next();
+    assert_eq!(controller.step(), Step::RoomAccount);
+    // Next with the display name empty and a sign-in address that is no address.
+    adapter.set_sign_in_address("confrm2".into());
+    adapter.invoke_next();
+    assert_eq!(controller.step(), Step::RoomAccount);
+    assert_eq!(
+        adapter.get_error_display_name(),
+        "The display name is needed."
+    );
+    assert_eq!(
+        adapter.get_error_sign_in_address(),
+        "The sign-in address must be an e-mail address such as room@contoso.com."
+    );
+    assert_eq!(
+        adapter.get_notice(),
+        "Correct the fields marked in red, then tap Next."
+    );
+
+    language::apply(&app, "sv");
+    headless.render();
+    assert_eq!(adapter.get_error_display_name(), "Visningsnamnet behövs.");
+    assert_eq!(
+        adapter.get_notice(),
+        "Rätta fälten som är markerade med rött och tryck sedan på Nästa."
+    );
+    assert_eq!(adapter.get_error_exchange_address(), "");
+}
