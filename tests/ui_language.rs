@@ -1,14 +1,19 @@
-//! The screens in Swedish and Korean on the headless platform: the home screen's words
-//! come from the bundled translations (with a Hangul font), and choosing a language on
-//! the wizard's Welcome step puts the following steps in that language at once.
+//! The screens in Swedish and Korean on the headless platform: the home screen's words,
+//! its date and its sync banner come from the bundled translations (with a Hangul font),
+//! and choosing a language on the wizard's Welcome step puts the following steps in that
+//! language at once.
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use room_console::calendar::demo::demo_agenda;
 use room_console::clock::FixedClock;
+use room_console::sync::status::{SyncState, SyncStatus};
 use room_console::ui::controller::{HomeController, RoomInfo};
 use room_console::ui::headless::Headless;
+use room_console::ui::home::HomeModels;
+use room_console::ui::home_model::{BannerMessage, HomeInputs, build};
 use room_console::ui::language;
+use room_console::ui::sync_banner::banner_for;
 use room_console::ui::wizard::{Step, WizardController, WizardOptions};
 use room_console::ui::{
     AgendaWords, AppState, AppWindow, HomeAdapter, Locale, Screen, WizardAdapter,
@@ -20,6 +25,13 @@ fn utc(hour: u32, minute: u32) -> DateTime<Utc> {
 }
 
 fn home_at(now: DateTime<Utc>) -> (Headless, AppWindow, HomeController) {
+    home_with_notice(now, None)
+}
+
+fn home_with_notice(
+    now: DateTime<Utc>,
+    notice: Option<BannerMessage>,
+) -> (Headless, AppWindow, HomeController) {
     let headless = Headless::install(PhysicalSize::new(1280, 800)).unwrap();
     let app = AppWindow::new().unwrap();
     let controller = HomeController::start(
@@ -28,7 +40,7 @@ fn home_at(now: DateTime<Utc>) -> (Headless, AppWindow, HomeController) {
             name: "Conference Room 2".into(),
             tz: Tz::UTC,
             clock_24h: true,
-            notice: None,
+            notice,
             join_command: None,
             share_command: None,
         },
@@ -63,6 +75,122 @@ fn home_screen_speaks_korean_with_a_hangul_font() {
     language::apply(&app, "sv");
     assert_eq!(home.get_status_headline(), "Upptaget till 11:00");
     assert_eq!(app.global::<Locale>().get_font_family(), "Inter");
+}
+
+#[test]
+fn the_date_is_written_in_each_language_s_order() {
+    // Monday 23 November 2026.
+    let (headless, app, _controller) = home_at(utc(10, 40));
+    let home = app.global::<HomeAdapter>();
+    assert_eq!(home.get_date(), "Monday 23 November");
+    language::apply(&app, "sv");
+    assert_eq!(home.get_date(), "måndag 23 november");
+    language::apply(&app, "ko");
+    headless.render();
+    assert_eq!(home.get_date(), "11월 23일 월요일");
+}
+
+#[test]
+fn the_demo_notice_is_translated() {
+    let (_headless, app, _controller) =
+        home_with_notice(utc(10, 40), Some(BannerMessage::DemoCalendar));
+    let home = app.global::<HomeAdapter>();
+    assert_eq!(
+        home.get_banner_text(),
+        "Demo calendar: this console has no room account yet. Set it up in the admin settings."
+    );
+    language::apply(&app, "sv");
+    assert_eq!(
+        home.get_banner_text(),
+        "Demokalender: konsolen har inget rumskonto än. Konfigurera det i administratörsinställningarna."
+    );
+}
+
+/// The home screen with the banner of a sync in `state` that last succeeded at
+/// `last_success`, at 12:00 on 23 November (UTC).
+fn home_with_sync(state: SyncState, last_success: Option<DateTime<Utc>>) -> AppWindow {
+    let app = AppWindow::new().unwrap();
+    let now = utc(12, 0);
+    let status = SyncStatus {
+        state,
+        last_success,
+        ..SyncStatus::default()
+    };
+    let view = build(&HomeInputs {
+        room_name: "Conference Room 2",
+        meetings: &[],
+        now,
+        tz: Tz::UTC,
+        clock_24h: true,
+        banner: banner_for(&status, &Tz::UTC, true, now),
+        agenda_known: last_success.is_some(),
+    });
+    HomeModels::install(&app).show(&app, &view);
+    app
+}
+
+#[test]
+fn the_offline_banner_says_since_when_in_each_language() {
+    let _headless = Headless::install(PhysicalSize::new(1280, 800)).unwrap();
+    let app = home_with_sync(SyncState::Offline, Some(utc(11, 42)));
+    let home = app.global::<HomeAdapter>();
+    assert_eq!(home.get_banner_kind(), 2);
+    assert_eq!(
+        home.get_banner_text(),
+        "Offline: cannot reach the calendar server. Showing the calendar as of 11:42."
+    );
+    language::apply(&app, "sv");
+    assert_eq!(
+        home.get_banner_text(),
+        "Offline: når inte kalenderservern. Visar kalendern från kl. 11:42."
+    );
+    language::apply(&app, "ko");
+    assert_eq!(
+        home.get_banner_text(),
+        "오프라인: 캘린더 서버에 연결할 수 없습니다. 11:42 기준 캘린더를 표시 중입니다."
+    );
+
+    // Last read yesterday: the day is part of it.
+    let app = home_with_sync(
+        SyncState::Offline,
+        Some(utc(11, 42) - chrono::Duration::days(1)),
+    );
+    let home = app.global::<HomeAdapter>();
+    language::apply(&app, "en");
+    assert_eq!(
+        home.get_banner_text(),
+        "Offline: cannot reach the calendar server. Showing the calendar as of 22 Nov 11:42."
+    );
+    language::apply(&app, "sv");
+    assert_eq!(
+        home.get_banner_text(),
+        "Offline: når inte kalenderservern. Visar kalendern från 22 nov kl. 11:42."
+    );
+    language::apply(&app, "ko");
+    assert_eq!(
+        home.get_banner_text(),
+        "오프라인: 캘린더 서버에 연결할 수 없습니다. 11월 22일 11:42 기준 캘린더를 표시 중입니다."
+    );
+}
+
+#[test]
+fn refusals_send_visitors_to_the_admin_screen_in_each_language() {
+    let _headless = Headless::install(PhysicalSize::new(1280, 800)).unwrap();
+    let app = home_with_sync(SyncState::SignInFailed, None);
+    let home = app.global::<HomeAdapter>();
+    language::apply(&app, "en");
+    assert_eq!(home.get_banner_kind(), 3);
+    assert_eq!(
+        home.get_banner_text(),
+        "Calendar access needs an administrator. The calendar has not been loaded yet. \
+         Details in admin settings."
+    );
+    language::apply(&app, "ko");
+    assert_eq!(
+        home.get_banner_text(),
+        "캘린더 접근에 관리자가 필요합니다. 캘린더를 아직 불러오지 못했습니다. \
+         자세한 내용은 관리자 설정에 있습니다."
+    );
 }
 
 #[test]
@@ -135,4 +263,37 @@ fn choosing_korean_on_welcome_puts_the_next_step_in_korean() {
         .row_data(adapter.get_step() as usize);
     assert_eq!(title.unwrap(), "회의실 계정");
     assert_eq!(app.global::<Locale>().get_font_family(), "NanumGothic");
+}
+
+#[test]
+fn a_field_error_is_shown_in_swedish() {
+    let (headless, app, controller) = wizard();
+    let adapter = app.global::<WizardAdapter>();
+    adapter.invoke_next();
+    assert_eq!(controller.step(), Step::RoomAccount);
+    // Next with the display name empty and a sign-in address that is no address.
+    adapter.set_sign_in_address("confrm2".into());
+    adapter.invoke_next();
+    assert_eq!(controller.step(), Step::RoomAccount);
+    assert_eq!(
+        adapter.get_error_display_name(),
+        "The display name is needed."
+    );
+    assert_eq!(
+        adapter.get_error_sign_in_address(),
+        "The sign-in address must be an e-mail address such as room@contoso.com."
+    );
+    assert_eq!(
+        adapter.get_notice(),
+        "Correct the fields marked in red, then tap Next."
+    );
+
+    language::apply(&app, "sv");
+    headless.render();
+    assert_eq!(adapter.get_error_display_name(), "Visningsnamnet behövs.");
+    assert_eq!(
+        adapter.get_notice(),
+        "Rätta fälten som är markerade med rött och tryck sedan på Nästa."
+    );
+    assert_eq!(adapter.get_error_exchange_address(), "");
 }

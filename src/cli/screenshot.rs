@@ -141,9 +141,9 @@ pub fn screenshot(data_dir: &DataDir, args: &ScreenshotArgs) -> Result<()> {
         banner: sync_status
             .as_ref()
             .and_then(|status| banner_for(status, &room.tz, room.clock_24h, now))
-            .or(room.notice.clone().map(|text| Banner {
+            .or(room.notice.clone().map(|message| Banner {
                 kind: BannerKind::Info,
-                text,
+                message,
             })),
     });
     models.show(&app, &view);

@@ -14,6 +14,7 @@ use crate::settings::{CalendarSource as SourceKind, NightModeSettings, Secrets, 
 use crate::store::Store;
 use crate::sync::engine::STATUS_KEY;
 use crate::sync::status::SyncStatus;
+use crate::ui::home_model::BannerMessage;
 
 /// What the screens need to know about the room besides its agenda.
 #[derive(Debug, Clone)]
@@ -24,7 +25,7 @@ pub struct RoomView {
     /// The screens' language (setting Device/Language): `en`, `sv` or `ko`.
     pub language: String,
     /// Shown in the banner while nothing else is (e.g. "this is the demo calendar").
-    pub notice: Option<String>,
+    pub notice: Option<BannerMessage>,
     /// The program that opens meeting links (setting JoinCommand).
     pub join_command: Option<std::path::PathBuf>,
     /// The program "Share to meeting" runs (setting ShareCommand).
@@ -35,12 +36,8 @@ pub struct RoomView {
     pub night_mode: NightModeSettings,
 }
 
-/// The banner text while the demo calendar is shown.
-pub const DEMO_NOTICE: &str =
-    "Demo calendar: this console has no room account yet. Set it up in the admin settings.";
-
 impl RoomView {
-    fn of(settings: &Settings, notice: Option<String>) -> RoomView {
+    fn of(settings: &Settings, notice: Option<BannerMessage>) -> RoomView {
         RoomView {
             name: settings.room.display_name.clone(),
             tz: device_time_zone(settings.device.time_zone.as_deref()),
@@ -79,7 +76,7 @@ impl AgendaSource {
             }
             Some(settings) => Ok((AgendaSource::Demo, RoomView::of(&settings, None))),
             None => {
-                let mut room = RoomView::of(&Settings::demo(), Some(DEMO_NOTICE.to_owned()));
+                let mut room = RoomView::of(&Settings::demo(), Some(BannerMessage::DemoCalendar));
                 room.name = "Conference Room 2".to_owned();
                 Ok((AgendaSource::Demo, room))
             }

@@ -14,7 +14,7 @@ use chrono_tz::Tz;
 use slint::{ComponentHandle, Timer, TimerMode};
 
 use super::home::HomeModels;
-use super::home_model::{Banner, BannerKind, HomeInputs, build};
+use super::home_model::{Banner, BannerKind, BannerMessage, HomeInputs, build};
 use super::night::NightScreen;
 use super::sync_banner::banner_for;
 use super::{
@@ -34,7 +34,7 @@ pub struct RoomInfo {
     pub tz: Tz,
     pub clock_24h: bool,
     /// Shown in the banner while no error is.
-    pub notice: Option<String>,
+    pub notice: Option<BannerMessage>,
     /// The program that opens meeting links (setting JoinCommand); None shows the link
     /// and its QR code instead.
     pub join_command: Option<PathBuf>,
@@ -75,7 +75,7 @@ impl State {
                 }
                 Err(err) => {
                     tracing::error!("cannot read the agenda cache: {err:#}");
-                    self.load_error = Some(format!("Cannot read the agenda cache: {err:#}"));
+                    self.load_error = Some(format!("{err:#}"));
                 }
             }
             self.day = Some(today);
@@ -85,10 +85,10 @@ impl State {
 
     /// The banner: a cache problem first, then the sync's word, then the room's notice.
     fn banner(&self, now: DateTime<Utc>) -> Option<Banner> {
-        if let Some(text) = &self.load_error {
+        if let Some(why) = &self.load_error {
             return Some(Banner {
                 kind: BannerKind::Error,
-                text: text.clone(),
+                message: BannerMessage::CacheUnreadable(why.clone()),
             });
         }
         let sync_banner = self
@@ -96,9 +96,9 @@ impl State {
             .as_ref()
             .and_then(|sync| banner_for(&sync.status(), &self.room.tz, self.room.clock_24h, now));
         sync_banner.or_else(|| {
-            self.room.notice.as_ref().map(|text| Banner {
+            self.room.notice.as_ref().map(|message| Banner {
                 kind: BannerKind::Info,
-                text: text.clone(),
+                message: message.clone(),
             })
         })
     }

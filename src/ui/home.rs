@@ -5,7 +5,9 @@ use std::rc::Rc;
 
 use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 
-use super::home_model::{Card, Headline, HomeView, PRIVATE_TITLE, Row, UNTITLED};
+use super::home_model::{
+    AsOf, Banner, BannerMessage, Card, Headline, HomeView, PRIVATE_TITLE, Row, UNTITLED,
+};
 use super::{AgendaRow, AppWindow, HomeAdapter, MeetingCard};
 
 /// The home screen's list models, owned by the controller.
@@ -34,7 +36,9 @@ impl HomeModels {
             adapter.set_room_name(v)
         });
         set_if_changed(adapter.get_clock(), &view.clock, |v| adapter.set_clock(v));
-        set_if_changed(adapter.get_date(), &view.date, |v| adapter.set_date(v));
+        adapter.set_weekday(view.date.weekday as i32);
+        adapter.set_day(view.date.day as i32);
+        adapter.set_month(view.date.month as i32);
         let (kind, until, subject) = match &view.headline {
             Headline::Unknown => (3, "", ""),
             Headline::Available => (0, "", ""),
@@ -52,17 +56,42 @@ impl HomeModels {
         adapter.set_now_card(card(view.now_card.as_ref()));
         adapter.set_next_card(card(view.next_card.as_ref()));
         match &view.banner {
-            Some(banner) => {
-                adapter.set_banner_kind(banner.kind as i32);
-                set_if_changed(adapter.get_banner_text(), &banner.text, |v| {
-                    adapter.set_banner_text(v)
-                });
-            }
+            Some(banner) => show_banner(&adapter, banner),
             None => adapter.set_banner_kind(0),
         }
         update_rows(&self.all_day, &view.all_day);
         update_rows(&self.agenda, &view.agenda);
     }
+}
+
+/// Hands the banner's message and its values to the screen, which words it.
+fn show_banner(adapter: &HomeAdapter, banner: &Banner) {
+    let (message, since, detail) = match &banner.message {
+        BannerMessage::FirstSync => (1, None, ""),
+        BannerMessage::Offline(since) => (2, Some(since), ""),
+        BannerMessage::Throttled(since) => (3, Some(since), ""),
+        BannerMessage::ServerError(since) => (4, Some(since), ""),
+        BannerMessage::StorageError(since) => (5, Some(since), ""),
+        BannerMessage::NeedsAdministrator(since) => (6, Some(since), ""),
+        BannerMessage::DemoCalendar => (7, None, ""),
+        BannerMessage::CacheUnreadable(why) => (8, None, why.as_str()),
+    };
+    let (since_kind, time, day, month) = match since {
+        None | Some(AsOf::NeverLoaded) => (0, "", 1, 1),
+        Some(AsOf::Today { time }) => (1, time.as_str(), 1, 1),
+        Some(AsOf::Earlier { day, month, time }) => (2, time.as_str(), *day, *month),
+    };
+    adapter.set_banner_kind(banner.kind as i32);
+    adapter.set_banner_message(message);
+    adapter.set_banner_since(since_kind);
+    set_if_changed(adapter.get_banner_time(), time, |v| {
+        adapter.set_banner_time(v)
+    });
+    adapter.set_banner_day(day as i32);
+    adapter.set_banner_month(month as i32);
+    set_if_changed(adapter.get_banner_detail(), detail, |v| {
+        adapter.set_banner_detail(v)
+    });
 }
 
 fn set_if_changed(current: SharedString, new: &str, set: impl FnOnce(SharedString)) {
@@ -97,8 +126,7 @@ fn card(card: Option<&Card>) -> MeetingCard {
             detail: c.detail.as_str().into(),
             private: c.private,
             untitled: c.title == UNTITLED,
-            can_join: c.join_label.is_some(),
-            join_label: c.join_label.as_deref().unwrap_or_default().into(),
+            can_join: c.can_join,
             no_join_note: c.no_join_note.as_str().into(),
         },
     }

@@ -2,7 +2,7 @@
 //! the plain, formatted rows and cards the Slint `HomeAdapter` shows. Pure Rust, so it is
 //! tested without a window.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Tz;
 
 use crate::calendar::{self, Meeting, RoomStatus};
@@ -16,11 +16,47 @@ pub enum BannerKind {
     Error = 3,
 }
 
+/// Since when the agenda on screen is current, for a banner's "as of".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AsOf {
+    /// The calendar has never been read.
+    NeverLoaded,
+    /// Read today at this time of day.
+    Today { time: String },
+    /// Read on an earlier day (`day` of `month`, 1 = January) at this time of day.
+    Earlier { day: u32, month: u32, time: String },
+}
+
+/// What a banner says; the screen puts it in words, in its language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BannerMessage {
+    FirstSync,
+    Offline(AsOf),
+    Throttled(AsOf),
+    ServerError(AsOf),
+    StorageError(AsOf),
+    NeedsAdministrator(AsOf),
+    /// The built-in demo calendar is shown: no room account is set up.
+    DemoCalendar,
+    /// The agenda cache cannot be read; the technical reason.
+    CacheUnreadable(String),
+}
+
 /// A banner over the home screen (sync state).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Banner {
     pub kind: BannerKind,
-    pub text: String,
+    pub message: BannerMessage,
+}
+
+/// A calendar date in numbers, for the screen to write in its language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DayOfYear {
+    /// 0 = Monday … 6 = Sunday.
+    pub weekday: u32,
+    pub day: u32,
+    /// 1 = January … 12 = December.
+    pub month: u32,
 }
 
 /// Everything the home screen is built from.
@@ -67,7 +103,7 @@ pub struct Card {
     pub title: String,
     pub detail: String,
     pub private: bool,
-    pub join_label: Option<String>,
+    pub can_join: bool,
     pub no_join_note: String,
 }
 
@@ -89,7 +125,7 @@ pub enum Headline {
 pub struct HomeView {
     pub room_name: String,
     pub clock: String,
-    pub date: String,
+    pub date: DayOfYear,
     pub headline: Headline,
     pub all_day: Vec<Row>,
     pub agenda: Vec<Row>,
@@ -186,7 +222,7 @@ fn card_of(meeting: &Meeting, inputs: &HomeInputs) -> Card {
         title: title_of(meeting),
         detail: detail_of(meeting, inputs.room_name),
         private: meeting.private,
-        join_label: meeting.join.as_ref().map(|_| "Join".to_owned()),
+        can_join: meeting.join.is_some(),
         no_join_note: match meeting.no_join_reason {
             Some(NoJoinReason::BodyRemoved) => {
                 "No join link: the room mailbox removed the invitation's details".to_owned()
@@ -229,7 +265,11 @@ pub fn build(inputs: &HomeInputs) -> HomeView {
     HomeView {
         room_name: inputs.room_name.to_owned(),
         clock: time_of_day(inputs.now, tz, inputs.clock_24h),
-        date: local_now.format("%A %-d %B").to_string(),
+        date: DayOfYear {
+            weekday: local_now.weekday().num_days_from_monday(),
+            day: local_now.day(),
+            month: local_now.month(),
+        },
         headline,
         all_day,
         agenda,
@@ -278,9 +318,16 @@ mod tests {
             }
         );
         assert_eq!(view.clock, "13:20");
-        assert_eq!(view.date, "Monday 23 November");
+        assert_eq!(
+            view.date,
+            DayOfYear {
+                weekday: 0,
+                day: 23,
+                month: 11
+            }
+        );
         let now = view.now_card.expect("a meeting is on");
-        assert_eq!(now.join_label.as_deref(), Some("Join"));
+        assert!(now.can_join);
         assert_eq!(view.next_card.expect("next").time, "14:00 – 15:30");
     }
 

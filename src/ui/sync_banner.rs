@@ -1,15 +1,15 @@
 //! The home screen's one-line word on the sync, for the visitor: whether the agenda may
 //! be out of date and since when. The cause and its fix are for the admin screen.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Tz;
 
-use super::home_model::{Banner, BannerKind};
+use super::home_model::{AsOf, Banner, BannerKind, BannerMessage};
 use crate::sync::status::{SyncState, SyncStatus};
 
-fn as_of(status: &SyncStatus, tz: &Tz, clock_24h: bool, now: DateTime<Utc>) -> String {
+fn as_of(status: &SyncStatus, tz: &Tz, clock_24h: bool, now: DateTime<Utc>) -> AsOf {
     match status.last_success {
-        None => "The calendar has not been loaded yet".to_owned(),
+        None => AsOf::NeverLoaded,
         Some(at) => {
             let local = at.with_timezone(tz);
             let time = if clock_24h {
@@ -18,12 +18,13 @@ fn as_of(status: &SyncStatus, tz: &Tz, clock_24h: bool, now: DateTime<Utc>) -> S
                 local.format("%-I:%M %p").to_string()
             };
             if local.date_naive() == now.with_timezone(tz).date_naive() {
-                format!("Showing the calendar as of {time}")
+                AsOf::Today { time }
             } else {
-                format!(
-                    "Showing the calendar as of {} {time}",
-                    local.format("%-d %b")
-                )
+                AsOf::Earlier {
+                    day: local.day(),
+                    month: local.month(),
+                    time,
+                }
             }
         }
     }
@@ -37,34 +38,18 @@ pub fn banner_for(
     now: DateTime<Utc>,
 ) -> Option<Banner> {
     let since = as_of(status, tz, clock_24h, now);
-    let (kind, text) = match &status.state {
+    let (kind, message) = match &status.state {
         SyncState::Ok => return None,
-        SyncState::FirstSync => (
-            BannerKind::Info,
-            "Connecting to the room's calendar… (first sync)".to_owned(),
-        ),
-        SyncState::Offline => (
-            BannerKind::Warning,
-            format!("Offline: cannot reach the calendar server. {since}."),
-        ),
-        SyncState::Throttled { .. } => (
-            BannerKind::Info,
-            format!("The calendar server asked the console to wait. {since}."),
-        ),
-        SyncState::ServerError => (
-            BannerKind::Warning,
-            format!("The calendar server has a problem. {since}."),
-        ),
-        SyncState::StorageError => (
-            BannerKind::Error,
-            format!("The console cannot save the calendar. {since}. Details in admin settings."),
-        ),
-        SyncState::SignInFailed | SyncState::PermissionDenied | SyncState::Misconfigured => (
-            BannerKind::Error,
-            format!("Calendar access needs an administrator. {since}. Details in admin settings."),
-        ),
+        SyncState::FirstSync => (BannerKind::Info, BannerMessage::FirstSync),
+        SyncState::Offline => (BannerKind::Warning, BannerMessage::Offline(since)),
+        SyncState::Throttled { .. } => (BannerKind::Info, BannerMessage::Throttled(since)),
+        SyncState::ServerError => (BannerKind::Warning, BannerMessage::ServerError(since)),
+        SyncState::StorageError => (BannerKind::Error, BannerMessage::StorageError(since)),
+        SyncState::SignInFailed | SyncState::PermissionDenied | SyncState::Misconfigured => {
+            (BannerKind::Error, BannerMessage::NeedsAdministrator(since))
+        }
     };
-    Some(Banner { kind, text })
+    Some(Banner { kind, message })
 }
 
 #[cfg(test)]
@@ -96,7 +81,12 @@ mod tests {
         let banner =
             banner_for(&status(SyncState::Offline, Some(last)), &Tz::UTC, true, now).unwrap();
         assert_eq!(banner.kind, BannerKind::Warning);
-        assert!(banner.text.contains("as of 11:42"), "{}", banner.text);
+        assert_eq!(
+            banner.message,
+            BannerMessage::Offline(AsOf::Today {
+                time: "11:42".into()
+            })
+        );
         let yesterday = last - chrono::Duration::days(1);
         let banner = banner_for(
             &status(SyncState::Offline, Some(yesterday)),
@@ -105,10 +95,13 @@ mod tests {
             now,
         )
         .unwrap();
-        assert!(
-            banner.text.contains("as of 22 Nov 11:42"),
-            "{}",
-            banner.text
+        assert_eq!(
+            banner.message,
+            BannerMessage::Offline(AsOf::Earlier {
+                day: 22,
+                month: 11,
+                time: "11:42".into()
+            })
         );
     }
 
@@ -118,7 +111,9 @@ mod tests {
         let banner =
             banner_for(&status(SyncState::SignInFailed, None), &Tz::UTC, true, now).unwrap();
         assert_eq!(banner.kind, BannerKind::Error);
-        assert!(banner.text.contains("not been loaded yet"));
-        assert!(banner.text.contains("admin settings"));
+        assert_eq!(
+            banner.message,
+            BannerMessage::NeedsAdministrator(AsOf::NeverLoaded)
+        );
     }
 }

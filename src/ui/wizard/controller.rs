@@ -12,14 +12,14 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use slint::{ComponentHandle, ModelRc, SharedString, Timer, TimerMode, VecModel};
 
-use super::draft::{Draft, Field, FieldError};
+use super::draft::{Draft, Field, FieldError, FieldProblem};
 use super::flow::{Refusal, Step, Wizard};
 use super::keyboard;
 use super::plug::PlugIndicator;
 use crate::content::ContentEvent;
 use crate::diagnose::{CheckId, CheckOptions, CheckResult, CheckStatus, run_checks};
 use crate::settings::{CalendarSource, EwsAuthMethod, Secrets, Settings};
-use crate::ui::{AppWindow, WizardAdapter, WizardCheckRow, WizardSummaryRow};
+use crate::ui::{AppWindow, WizardAdapter, WizardCheckRow, WizardFieldError, WizardSummaryRow};
 
 /// How often the UI looks for check results.
 const POLL_INTERVAL: Duration = Duration::from_millis(50);
@@ -229,7 +229,7 @@ impl Inner {
             Ok(step) => {
                 self.with_adapter(|adapter| {
                     show_errors(adapter, &[]);
-                    adapter.set_notice(SharedString::new());
+                    adapter.set_notice_kind(Notice::None as i32);
                 });
                 self.show_step();
                 if step == Step::Check {
@@ -244,21 +244,17 @@ impl Inner {
         let notice = match refusal {
             Refusal::Fields(errors) => {
                 self.with_adapter(|adapter| show_errors(adapter, errors));
-                "Correct the fields marked in red, then tap Next.".to_owned()
+                Notice::CorrectFields
             }
-            Refusal::ChecksNotRun => {
-                "The settings changed since the last check: tap Check again.".to_owned()
-            }
-            Refusal::ChecksRunning => "The checks are still running.".to_owned(),
-            Refusal::ChecksFailed { may_continue: true } => {
-                "A check failed: go back and correct the settings, or continue anyway.".to_owned()
-            }
+            Refusal::ChecksNotRun => Notice::CheckAgain,
+            Refusal::ChecksRunning => Notice::ChecksRunning,
+            Refusal::ChecksFailed { may_continue: true } => Notice::CheckFailed,
             Refusal::ChecksFailed {
                 may_continue: false,
-            } => "Sign-in failed: go back and correct the account or password.".to_owned(),
-            Refusal::NotAtSummary => String::new(),
+            } => Notice::SignInFailed,
+            Refusal::NotAtSummary => Notice::None,
         };
-        self.with_adapter(|adapter| adapter.set_notice(notice.into()));
+        self.with_adapter(|adapter| adapter.set_notice_kind(notice as i32));
     }
 
     fn back(&self) {
@@ -266,7 +262,7 @@ impl Inner {
         self.wizard.borrow_mut().back();
         self.with_adapter(|adapter| {
             show_errors(adapter, &[]);
-            adapter.set_notice(SharedString::new());
+            adapter.set_notice_kind(Notice::None as i32);
         });
         self.show_step();
     }
@@ -293,7 +289,7 @@ impl Inner {
             adapter.set_checks(ModelRc::new(VecModel::from(rows)));
             adapter.set_checks_running(true);
             adapter.set_may_continue_anyway(false);
-            adapter.set_notice(SharedString::new());
+            adapter.set_notice_kind(Notice::None as i32);
         });
         let options = CheckOptions {
             now: (self.options.now)(),
@@ -359,15 +355,11 @@ impl Inner {
                     adapter.set_checks_running(false);
                     adapter.set_may_continue_anyway(may_continue);
                     let notice = match (failed, may_continue) {
-                        (false, _) => "",
-                        (true, true) => {
-                            "A check failed: go back and correct the settings, check again, or continue anyway."
-                        }
-                        (true, false) => {
-                            "Sign-in failed: go back and correct the account or password, then check again."
-                        }
+                        (false, _) => Notice::None,
+                        (true, true) => Notice::CheckFailedAfterChecks,
+                        (true, false) => Notice::SignInFailedAfterChecks,
                     };
-                    adapter.set_notice(notice.into());
+                    adapter.set_notice_kind(notice as i32);
                 });
             }
         }
@@ -380,7 +372,10 @@ impl Inner {
             Ok((settings, secrets)) => {
                 let saved = (self.on_finish.borrow_mut())(settings, secrets);
                 if let Err(message) = saved {
-                    self.with_adapter(|adapter| adapter.set_notice(message.into()));
+                    self.with_adapter(|adapter| {
+                        adapter.set_notice_detail(message.into());
+                        adapter.set_notice_kind(Notice::NotSaved as i32);
+                    });
                 }
             }
             Err(refusal) => self.refused(&refusal),
@@ -498,33 +493,33 @@ fn write_draft(a: &WizardAdapter, d: &Draft) {
     a.set_pin_again(d.pin_again.as_str().into());
 }
 
+/// The line beside the buttons; the screen words it (`FieldWords.notice`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Notice {
+    None = 0,
+    CorrectFields = 1,
+    CheckAgain = 2,
+    ChecksRunning = 3,
+    CheckFailed = 4,
+    SignInFailed = 5,
+    CheckFailedAfterChecks = 6,
+    SignInFailedAfterChecks = 7,
+    /// The settings could not be saved: `notice-detail` says why.
+    NotSaved = 8,
+}
+
 /// Shows `errors` next to their fields and clears every other field's error.
 fn show_errors(a: &WizardAdapter, errors: &[FieldError]) {
-    for field in Field::ALL {
-        let message: SharedString = errors
-            .iter()
-            .filter(|e| e.field == field)
-            .map(|e| e.message.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
-            .into();
-        match field {
-            Field::TimeZone => a.set_error_time_zone(message),
-            Field::DisplayName => a.set_error_display_name(message),
-            Field::SignInAddress => a.set_error_sign_in_address(message),
-            Field::ExchangeAddress => a.set_error_exchange_address(message),
-            Field::DomainUsername => a.set_error_domain_username(message),
-            Field::RoomPassword => a.set_error_room_password(message),
-            Field::Source => a.set_error_source(message),
-            Field::EwsUrl => a.set_error_ews_url(message),
-            Field::ServiceUsername => a.set_error_service_username(message),
-            Field::ServicePassword => a.set_error_service_password(message),
-            Field::CaFile => a.set_error_ca_file(message),
-            Field::TenantId => a.set_error_tenant_id(message),
-            Field::ClientId => a.set_error_client_id(message),
-            Field::ClientSecret => a.set_error_client_secret(message),
-            Field::Pin => a.set_error_pin(message),
-            Field::PinAgain => a.set_error_pin_again(message),
-        }
+    let mut shown = vec![WizardFieldError::default(); Field::ALL.len()];
+    // One problem per field is shown: the first found.
+    for error in errors.iter().rev() {
+        shown[error.field.index()] = WizardFieldError {
+            problem: error.problem.code(),
+            detail: match &error.problem {
+                FieldProblem::Invalid(why) => why.as_str().into(),
+                _ => SharedString::new(),
+            },
+        };
     }
+    a.set_field_errors(ModelRc::new(VecModel::from(shown)));
 }

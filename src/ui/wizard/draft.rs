@@ -180,43 +180,52 @@ impl Field {
         Field::PinAgain,
     ];
 
-    /// The field's name at the start of its error sentence.
-    pub fn label(self) -> &'static str {
+    /// The field's place in [`Field::ALL`], which is how the screen knows it.
+    pub fn index(self) -> usize {
+        Field::ALL.iter().position(|f| *f == self).unwrap_or(0)
+    }
+}
+
+/// What is wrong with a field; the screen words it, with the field's name, in its
+/// language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldProblem {
+    /// Empty, but needed.
+    Needed,
+    /// The repeated PIN is not the first one.
+    PinsDiffer,
+    /// No calendar access was chosen.
+    ChooseSource,
+    /// The client secret was not entered.
+    ClientSecretNeeded,
+    /// The room signs in itself, but its password was not entered (on the password).
+    RoomPasswordNeeded,
+    /// The same, on the calendar access choice.
+    SourceNeedsRoomPassword,
+    /// The value fails its check: the check's words (shared with the provisioning file).
+    Invalid(String),
+}
+
+impl FieldProblem {
+    /// The number the screen knows the problem by (`WizardFieldError.problem`).
+    pub fn code(&self) -> i32 {
         match self {
-            Field::TimeZone => "The time zone",
-            Field::DisplayName => "The display name",
-            Field::SignInAddress => "The sign-in address",
-            Field::ExchangeAddress => "The Exchange e-mail address",
-            Field::DomainUsername => "The user name",
-            Field::RoomPassword => "The room account's password",
-            Field::Source => "The calendar access",
-            Field::EwsUrl => "The EWS URL",
-            Field::ServiceUsername => "The service account",
-            Field::ServicePassword => "The service account's password",
-            Field::CaFile => "The trusted CA file",
-            Field::TenantId => "The tenant ID",
-            Field::ClientId => "The client ID",
-            Field::ClientSecret => "The client secret",
-            Field::Pin => "The PIN",
-            Field::PinAgain => "The repeated PIN",
+            FieldProblem::Needed => 1,
+            FieldProblem::PinsDiffer => 2,
+            FieldProblem::ChooseSource => 3,
+            FieldProblem::ClientSecretNeeded => 4,
+            FieldProblem::RoomPasswordNeeded => 5,
+            FieldProblem::SourceNeedsRoomPassword => 6,
+            FieldProblem::Invalid(_) => 7,
         }
     }
 }
 
-/// A problem with one field, as a whole sentence.
+/// A problem with one field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     pub field: Field,
-    pub message: String,
-}
-
-impl FieldError {
-    fn new(field: Field, problem: Problem) -> FieldError {
-        FieldError {
-            field,
-            message: format!("{} {problem}.", field.label()),
-        }
-    }
+    pub problem: FieldProblem,
 }
 
 /// Collects the problems of one step's fields.
@@ -227,20 +236,23 @@ impl Problems {
     /// Runs `check` on a field's text, recording its problem.
     pub fn check<T>(&mut self, field: Field, result: Result<T, Problem>) {
         if let Err(problem) = result {
-            self.0.push(FieldError::new(field, problem));
+            self.0.push(FieldError {
+                field,
+                problem: FieldProblem::Invalid(problem),
+            });
         }
     }
 
     /// Records that a required field is empty.
     pub fn required(&mut self, field: Field, text: &str) -> bool {
         if text.trim().is_empty() {
-            self.0.push(FieldError::new(field, "is needed".into()));
+            self.add(field, FieldProblem::Needed);
             return false;
         }
         true
     }
 
-    pub fn add(&mut self, field: Field, problem: &str) {
-        self.0.push(FieldError::new(field, problem.into()));
+    pub fn add(&mut self, field: Field, problem: FieldProblem) {
+        self.0.push(FieldError { field, problem });
     }
 }

@@ -4,7 +4,7 @@
 //! sign-in failed; editing the account after a check means checking again. Nothing is
 //! written anywhere: [`Wizard::finish`] hands back the settings and secrets to save.
 
-use super::draft::{Draft, Field, FieldError, Problems};
+use super::draft::{Draft, Field, FieldError, FieldProblem, Problems};
 use crate::diagnose::{CheckId, CheckResult, CheckStatus};
 use crate::settings::validate;
 use crate::settings::{CalendarSource, Secrets, Settings};
@@ -358,10 +358,7 @@ pub fn problems_of(step: Step, draft: &Draft) -> Vec<FieldError> {
         Step::AdminPin => {
             p.check(Field::Pin, validate::admin_pin(&draft.pin));
             if draft.pin_again != draft.pin {
-                p.add(
-                    Field::PinAgain,
-                    "differs from the first: type the same PIN twice",
-                );
+                p.add(Field::PinAgain, FieldProblem::PinsDiffer);
             }
         }
         Step::Check | Step::ContentInput | Step::Summary => {}
@@ -372,7 +369,7 @@ pub fn problems_of(step: Step, draft: &Draft) -> Vec<FieldError> {
 fn calendar_problems(draft: &Draft, p: &mut Problems) {
     match draft.source {
         CalendarSource::Demo => {
-            p.add(Field::Source, "is needed: choose one of the three options");
+            p.add(Field::Source, FieldProblem::ChooseSource);
             return;
         }
         CalendarSource::Graph => {
@@ -383,24 +380,13 @@ fn calendar_problems(draft: &Draft, p: &mut Problems) {
                 p.check(Field::ClientId, validate::client_id(draft.client_id.trim()));
             }
             if draft.client_secret.is_empty() {
-                p.add(
-                    Field::ClientSecret,
-                    "is needed: copy its Value (not its Secret ID) from Entra ID > App \
-                     registrations > the app > Certificates & secrets",
-                );
+                p.add(Field::ClientSecret, FieldProblem::ClientSecretNeeded);
             }
         }
         CalendarSource::EwsRoomAccount => {
             if draft.room_password.is_empty() {
-                p.add(
-                    Field::RoomPassword,
-                    "is needed when the room signs in itself: go back and enter it",
-                );
-                p.add(
-                    Field::Source,
-                    "\"The room account itself\" needs the room account's password: go back \
-                     to Room account and enter it",
-                );
+                p.add(Field::RoomPassword, FieldProblem::RoomPasswordNeeded);
+                p.add(Field::Source, FieldProblem::SourceNeedsRoomPassword);
             }
         }
         CalendarSource::EwsImpersonation => {
@@ -411,7 +397,7 @@ fn calendar_problems(draft: &Draft, p: &mut Problems) {
                 );
             }
             if draft.service_password.is_empty() {
-                p.add(Field::ServicePassword, "is needed");
+                p.add(Field::ServicePassword, FieldProblem::Needed);
             }
         }
     }
@@ -515,13 +501,13 @@ mod tests {
             vec![
                 FieldError {
                     field: Field::DisplayName,
-                    message: "The display name is needed.".into()
+                    problem: FieldProblem::Needed
                 },
                 FieldError {
                     field: Field::SignInAddress,
-                    message:
-                        "The sign-in address must be an e-mail address such as room@contoso.com."
-                            .into()
+                    problem: FieldProblem::Invalid(
+                        "must be an e-mail address such as room@contoso.com".into()
+                    )
                 },
             ]
         );
@@ -533,14 +519,18 @@ mod tests {
         draft.ews_url = "http://mail.contoso.com/EWS/Exchange.asmx".into();
         let errors = problems_of(Step::CalendarAccess, &draft);
         assert_eq!(errors[0].field, Field::EwsUrl);
-        assert!(errors[0].message.contains("https://mail.contoso.com"));
+        let FieldProblem::Invalid(why) = &errors[0].problem else {
+            panic!("expected a failed check, got {:?}", errors[0].problem);
+        };
+        assert!(why.contains("https://mail.contoso.com"), "{why}");
         draft.pin_again = "2469".into();
         let errors = problems_of(Step::AdminPin, &draft);
         assert_eq!(errors[0].field, Field::PinAgain);
+        assert_eq!(errors[0].problem, FieldProblem::PinsDiffer);
         draft.pin = "12".into();
         assert_eq!(
-            problems_of(Step::AdminPin, &draft)[0].message,
-            "The PIN must be 4 to 8 digits."
+            problems_of(Step::AdminPin, &draft)[0].problem,
+            FieldProblem::Invalid("must be 4 to 8 digits".into())
         );
     }
 

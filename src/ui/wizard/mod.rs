@@ -17,6 +17,6 @@ pub mod plug;
 pub mod save;
 
 pub use controller::{WizardController, WizardOptions};
-pub use draft::{Draft, Field, FieldError};
+pub use draft::{Draft, Field, FieldError, FieldProblem};
 pub use flow::{Refusal, Step, Wizard};
 pub use save::save_finished;
