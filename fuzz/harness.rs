@@ -5,11 +5,55 @@
 
 use std::io::Write;
 
+use room_console::ews::response::Envelope;
+use room_console::ews::{CalendarItem, ErrorContext as EwsContext, EwsError};
 use room_console::graph::Event;
 use room_console::join::{JoinSources, detect};
 use room_console::settings::provision::check_file;
+use room_console::sources::ews_mapping;
 use room_console::sources::ews_mapping::MappingRules;
 use room_console::sources::graph_mapping::meeting_of;
+
+fn rules() -> MappingRules {
+    MappingRules {
+        tz: chrono_tz::Europe::Stockholm,
+        hide_private: true,
+        simple_url_hosts: vec!["meet.contoso.com".into()],
+    }
+}
+
+/// An EWS answer, read as each operation's response. Whatever parses maps to meetings
+/// that never end before they start; every error explains itself to the admin.
+pub fn ews_response(data: &[u8]) {
+    let rules = rules();
+    let check_item = |item: &CalendarItem| {
+        if let Ok(meeting) = ews_mapping::meeting_of(item, &rules) {
+            let (start, end) = meeting.time.instants(&rules.tz);
+            assert!(start <= end, "a meeting never ends before it starts");
+        }
+    };
+    let check_error = |error: &EwsError| {
+        assert!(!error.explanation(&EwsContext::default()).is_empty());
+    };
+    let envelope = || Envelope::parse(data);
+    match envelope().and_then(room_console::ews::find_item::parse) {
+        Ok(view) => view.value.items.iter().for_each(check_item),
+        Err(error) => check_error(&error),
+    }
+    match envelope().and_then(room_console::ews::get_item::parse) {
+        Ok(items) => items.value.iter().for_each(|item| match item {
+            Ok(item) => check_item(item),
+            Err(error) => check_error(error),
+        }),
+        Err(error) => check_error(&error),
+    }
+    if let Err(error) = envelope().and_then(room_console::ews::sync_folder_items::parse) {
+        check_error(&error);
+    }
+    if let Err(error) = envelope().and_then(room_console::ews::autodiscover::parse) {
+        check_error(&error);
+    }
+}
 
 /// The provisioning-file reader: any bytes give a summary or an error that names the
 /// file, never a panic; and nothing is written to the data dir by a check.
@@ -35,11 +79,7 @@ pub fn provisioning(data: &[u8]) {
 /// Graph's JSON: a page of events and an error body. Any event that parses maps to a
 /// meeting or a reason, never a panic; a mapped meeting never ends before it starts.
 pub fn graph_json(data: &[u8]) {
-    let rules = MappingRules {
-        tz: chrono_tz::Europe::Stockholm,
-        hide_private: true,
-        simple_url_hosts: vec!["meet.contoso.com".into()],
-    };
+    let rules = rules();
     if let Ok(page) = serde_json::from_slice::<Page>(data) {
         for event in &page.value {
             if let Ok(meeting) = meeting_of(event, &rules) {

@@ -57,3 +57,11 @@ fn join_link_inputs() {
         harness::join_link,
     );
 }
+
+#[test]
+fn ews_response_inputs() {
+    replay(
+        &["tests/fixtures/ews", "fuzz/regressions/ews_response"],
+        harness::ews_response,
+    );
+}
