@@ -68,8 +68,8 @@ fn home_screen_speaks_korean_with_a_hangul_font() {
     assert_eq!(words.invoke_time(true, "".into()), "종일");
     assert_eq!(
         app.global::<Locale>().get_font_family(),
-        "NanumGothic",
-        "Inter has no Hangul: Korean screens need NanumGothic"
+        "Console Hangul",
+        "Inter has no Hangul: Korean screens need Console Hangul"
     );
 
     language::apply(&app, "sv");
@@ -262,7 +262,7 @@ fn choosing_korean_on_welcome_puts_the_next_step_in_korean() {
         .get_step_titles()
         .row_data(adapter.get_step() as usize);
     assert_eq!(title.unwrap(), "회의실 계정");
-    assert_eq!(app.global::<Locale>().get_font_family(), "NanumGothic");
+    assert_eq!(app.global::<Locale>().get_font_family(), "Console Hangul");
 }
 
 #[test]

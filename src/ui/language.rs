@@ -1,6 +1,7 @@
 //! Puts the screen in one of the console's languages: selects the bundled translation of
-//! every `@tr` string and the font that has the language's glyphs (Inter has no Hangul,
-//! NanumGothic has Hangul and Latin, so Korean screens use it throughout).
+//! every `@tr` string and the font that has the language's glyphs (Inter has no Hangul;
+//! Console Hangul, a subset of NanumGothic, has Hangul and Latin, so Korean screens use
+//! it throughout).
 
 use slint::ComponentHandle;
 
@@ -9,7 +10,7 @@ use super::{AppWindow, Locale};
 /// The font family the screens use in `language`.
 fn font_family(language: &str) -> &'static str {
     match language {
-        "ko" => "NanumGothic",
+        "ko" => "Console Hangul",
         _ => "Inter",
     }
 }
@@ -36,7 +37,7 @@ mod tests {
 
     #[test]
     fn korean_uses_a_font_with_hangul() {
-        assert_eq!(font_family("ko"), "NanumGothic");
+        assert_eq!(font_family("ko"), "Console Hangul");
         assert_eq!(font_family("sv"), "Inter");
         assert_eq!(font_family("en"), "Inter");
     }
