@@ -238,3 +238,30 @@ mod share_to_meeting {
         assert!(message.contains("ShareCommand"));
     }
 }
+
+#[test]
+fn the_window_stays_off_the_setup_wizard_and_shows_once_it_is_done() {
+    use room_console::ui::{AppState, Screen};
+    let headless = Headless::install(PhysicalSize::new(1280, 800)).unwrap();
+    let app = AppWindow::new().unwrap();
+    app.global::<AppState>().set_screen(Screen::Wizard);
+    app.show().unwrap();
+    let wizard_only = headless.render();
+
+    let adapter = app.global::<ContentAdapter>();
+    adapter.set_shown(true);
+    assert_eq!(
+        headless.render().as_bytes(),
+        wizard_only.as_bytes(),
+        "plugging a laptop in during setup changes nothing on screen"
+    );
+
+    app.global::<AppState>().set_screen(Screen::Home);
+    let home_with_window = dark_share(&headless.render());
+    adapter.set_shown(false);
+    let home = dark_share(&headless.render());
+    assert!(
+        home_with_window > home,
+        "after setup the window shows: {home_with_window} vs {home}"
+    );
+}

@@ -20,7 +20,7 @@ use room_console::settings::NightModeSettings;
 use room_console::ui::controller::{HomeController, RoomInfo};
 use room_console::ui::headless::Headless;
 use room_console::ui::night::NightScreen;
-use room_console::ui::{AppWindow, HomeAdapter, NightAdapter};
+use room_console::ui::{AppWindow, ContentAdapter, HomeAdapter, NightAdapter};
 use slint::{ComponentHandle, PhysicalSize, Rgb8Pixel};
 
 /// The gear on the home screen (opens the PIN pad when awake).
@@ -200,6 +200,22 @@ fn a_meeting_starting_wakes_the_screen_and_keeps_it_awake() {
     assert!(!ui.asleep(), "still on");
     ui.at(utc(22, 1, 0));
     assert!(ui.asleep(), "a minute after it ended");
+}
+
+#[test]
+fn a_laptop_on_screen_keeps_the_screen_awake() {
+    let (sysfs, brightness) = fake_backlight(200, 255);
+    let ui = Ui::start(sysfs.path());
+    ui.app.global::<ContentAdapter>().set_shown(true);
+    ui.at(utc(19, 10, 0));
+    assert!(
+        !ui.asleep(),
+        "ten minutes without a touch, but content is shown"
+    );
+    assert_eq!(read(&brightness), "200");
+    ui.app.global::<ContentAdapter>().set_shown(false);
+    ui.at(utc(19, 11, 0));
+    assert!(ui.asleep(), "a minute after the laptop left");
 }
 
 #[test]

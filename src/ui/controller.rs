@@ -130,9 +130,10 @@ impl State {
         self.models.show(app, &view);
         app.global::<ContentAdapter>()
             .set_in_meeting(self.meeting_link(now).is_some());
-        let meeting_on = self.meeting_on(now);
+        // A laptop on screen keeps it awake as a meeting does.
+        let in_use = self.meeting_on(now) || app.global::<ContentAdapter>().get_shown();
         if let Some(night) = &mut self.night {
-            night.tick(app, now, meeting_on);
+            night.tick(app, now, in_use);
         }
     }
 
