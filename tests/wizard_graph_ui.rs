@@ -263,7 +263,10 @@ fn a_wrong_client_secret_stops_at_sign_in_with_its_fix() {
     rig.screenshot("wizard-graph-4-check-wrong-secret");
     rig.adapter().invoke_next();
     assert_eq!(rig.controller.step(), Step::Check);
-    assert!(rig.adapter().get_notice().contains("Sign-in failed"));
+    assert_eq!(
+        rig.adapter().get_notice(),
+        "Sign-in failed: go back and correct the tenant ID, client ID or client secret."
+    );
 
     // Back, paste the right secret, check again: on to the next step.
     rig.adapter().invoke_back();

@@ -254,6 +254,7 @@ impl Inner {
             } => Notice::SignInFailed,
             Refusal::NotAtSummary => Notice::None,
         };
+        let notice = notice.for_source(self.wizard.borrow().draft().source);
         self.with_adapter(|adapter| adapter.set_notice_kind(notice as i32));
     }
 
@@ -347,6 +348,7 @@ impl Inner {
                 }
                 let may_continue = wizard.may_continue_anyway();
                 let failed = results.iter().any(|r| r.status == CheckStatus::Fail);
+                let settings_source = wizard.draft().source;
                 drop(wizard);
                 self.with_adapter(|adapter| {
                     for result in &results {
@@ -358,7 +360,8 @@ impl Inner {
                         (false, _) => Notice::None,
                         (true, true) => Notice::CheckFailedAfterChecks,
                         (true, false) => Notice::SignInFailedAfterChecks,
-                    };
+                    }
+                    .for_source(settings_source);
                     adapter.set_notice_kind(notice as i32);
                 });
             }
@@ -506,6 +509,22 @@ enum Notice {
     SignInFailedAfterChecks = 7,
     /// The settings could not be saved: `notice-detail` says why.
     NotSaved = 8,
+    /// 5 and 7 for a Microsoft 365 app registration, which has no account or password.
+    AppSignInFailed = 9,
+    AppSignInFailedAfterChecks = 10,
+}
+
+impl Notice {
+    /// The sign-in notice in the words of the calendar source being set up.
+    fn for_source(self, source: CalendarSource) -> Notice {
+        match (self, source) {
+            (Notice::SignInFailed, CalendarSource::Graph) => Notice::AppSignInFailed,
+            (Notice::SignInFailedAfterChecks, CalendarSource::Graph) => {
+                Notice::AppSignInFailedAfterChecks
+            }
+            (notice, _) => notice,
+        }
+    }
 }
 
 /// Shows `errors` next to their fields and clears every other field's error.
