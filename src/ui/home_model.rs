@@ -197,7 +197,8 @@ fn row_of(meeting: &Meeting, inputs: &HomeInputs) -> Row {
     let (start, end) = meeting.time.instants(&inputs.tz);
     let phase = if end <= inputs.now {
         Phase::Past
-    } else if start <= inputs.now {
+    } else if start <= inputs.now && !meeting.cancelled {
+        // A cancelled meeting is never the one on now: the room is free.
         Phase::Now
     } else {
         Phase::Later
@@ -365,6 +366,15 @@ mod tests {
             "{}",
             cancelled.detail
         );
+    }
+
+    #[test]
+    fn a_cancelled_meeting_on_now_is_not_highlighted_as_the_current_one() {
+        // The demo's cancelled vendor demo runs 11:00–12:00.
+        let view = view_at(11, 20);
+        let cancelled = view.agenda.iter().find(|r| r.cancelled).unwrap();
+        assert_eq!(cancelled.phase, Phase::Later);
+        assert!(view.agenda.iter().all(|r| r.phase != Phase::Now));
     }
 
     #[test]
