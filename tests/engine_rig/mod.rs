@@ -83,6 +83,7 @@ pub fn engine_for(server: &EwsServer, password: &str, timeout: Duration) -> Sync
             config,
             mailbox: ROOM.into(),
             account: ACCOUNT.into(),
+            discovery: None,
         },
         MappingRules {
             tz: tz(),
