@@ -257,8 +257,7 @@ fn the_screen_opens_without_the_damage_check_and_its_query_reports_the_damage() 
                 chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
                 &stockholm(),
             )
-            .err()
-            .expect("a query on damaged pages fails"),
+            .expect_err("a query on damaged pages fails"),
     };
     assert!(matches!(error, StoreError::Corrupt { .. }), "{error:?}");
     assert!(error.to_string().contains("is damaged"), "{error}");
