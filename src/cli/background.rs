@@ -27,11 +27,11 @@ use crate::ui::content::ContentPanel;
 use crate::ui::content_preview::ContentScreen;
 use crate::ui::{AppWindow, ContentAdapter};
 
-/// Starts the background runtime; it lives as long as the process.
+/// Starts the background runtime; it lives as long as the process. One thread does all
+/// of the background's waiting (the sync's HTTPS, the content watcher, the checks): none
+/// of it is CPU work, and each thread more cost the console memory for nothing.
 pub fn start_runtime() -> Result<Handle> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("background")
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("cannot start the background runtime")?;
