@@ -62,7 +62,9 @@ pub fn find_links(text: &str) -> Vec<FoundLink> {
 }
 
 /// Turns one written link into a URL: entities decoded, surrounding brackets and
-/// trailing punctuation dropped, Safe Links unwrapped. `None` unless it is http(s).
+/// trailing punctuation dropped, Safe Links unwrapped, `http://` raised to `https://`
+/// (every meeting service answers https, and the console must not hand a client a link
+/// a network can rewrite). `None` unless it is http(s).
 pub fn parse_link(raw: &str) -> Option<Url> {
     let trimmed = raw
         .trim()
@@ -74,7 +76,12 @@ pub fn parse_link(raw: &str) -> Option<Url> {
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         return None;
     }
-    Some(safelinks::unwrap(url))
+    let mut url = safelinks::unwrap(url);
+    if url.scheme() == "http" {
+        // http and https are both "special" schemes: switching between them cannot fail.
+        url.set_scheme("https").ok()?;
+    }
+    Some(url)
 }
 
 /// Sentence punctuation after a link is not part of it; a closing bracket is, when the
@@ -280,6 +287,15 @@ mod tests {
         assert_eq!(
             parse_link(" <https://meet.goto.com/123456789> ").map(String::from),
             Some("https://meet.goto.com/123456789".to_string())
+        );
+    }
+
+    #[test]
+    fn a_plain_http_link_is_raised_to_https() {
+        // Found by the join_link fuzzer (fuzz/regressions/join_link/).
+        assert_eq!(
+            parse_link("http://zoom.us/j/5551234567?pwd=bW92ZWQ").map(String::from),
+            Some("https://zoom.us/j/5551234567?pwd=bW92ZWQ".to_string())
         );
     }
 }
