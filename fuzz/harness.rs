@@ -3,6 +3,9 @@
 //! Shared by the cargo-fuzz targets (`fuzz/fuzz_targets/`, nightly) and by
 //! `tests/fuzz_regressions.rs`, which replays every kept input on stable in CI.
 
+// Each fuzz target uses one of these functions.
+#![allow(dead_code)]
+
 use std::io::Write;
 
 use room_console::ews::response::Envelope;
