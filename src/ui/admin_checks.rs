@@ -7,17 +7,30 @@ use std::time::{Duration, Instant};
 
 use tokio::runtime::Handle;
 
-use crate::diagnose::{CheckId, CheckOptions, CheckResult, CheckStatus, run_checks};
+use crate::diagnose::{CheckId, CheckOptions, CheckResult, run_checks};
 use crate::settings::{Secrets, Settings};
 
-/// The status of a check line, as `AdminCheckRow.status` carries it.
+/// The status of a check line, as `AdminCheckRow.status` and the wizard's
+/// `WizardCheckRow.status` carry it.
 pub mod row_status {
+    use crate::diagnose::CheckStatus;
+
     pub const WAITING: i32 = 0;
     pub const CHECKING: i32 = 1;
     pub const PASSED: i32 = 2;
     pub const WARNING: i32 = 3;
     pub const FAILED: i32 = 4;
     pub const NOT_CHECKED: i32 = 5;
+
+    /// The line status of a check's outcome.
+    pub fn of(status: CheckStatus) -> i32 {
+        match status {
+            CheckStatus::Pass => PASSED,
+            CheckStatus::Warn => WARNING,
+            CheckStatus::Fail => FAILED,
+            CheckStatus::Skipped => NOT_CHECKED,
+        }
+    }
 }
 
 /// One check line: title, status (see [`row_status`]), what was found, the fix.
@@ -39,12 +52,7 @@ pub fn check_lines(order: &[CheckId], results: &[CheckResult], running: bool) ->
         .map(|id| match results.iter().find(|r| r.id == id) {
             Some(result) => CheckLine {
                 title: id.title(),
-                status: match result.status {
-                    CheckStatus::Pass => row_status::PASSED,
-                    CheckStatus::Warn => row_status::WARNING,
-                    CheckStatus::Fail => row_status::FAILED,
-                    CheckStatus::Skipped => row_status::NOT_CHECKED,
-                },
+                status: row_status::of(result.status),
                 message: result.message.clone(),
                 fix: result.fix.clone().unwrap_or_default(),
             },

@@ -19,16 +19,13 @@ use super::plug::PlugIndicator;
 use crate::content::ContentEvent;
 use crate::diagnose::{CheckId, CheckOptions, CheckResult, CheckStatus, run_checks};
 use crate::settings::{CalendarSource, EwsAuthMethod, Secrets, Settings};
+use crate::ui::admin_checks::row_status;
 use crate::ui::{AppWindow, WizardAdapter, WizardCheckRow, WizardFieldError, WizardSummaryRow};
 
 /// How often the UI looks for check results.
 const POLL_INTERVAL: Duration = Duration::from_millis(50);
 /// The most time zones listed at once.
 const MAX_TIME_ZONES: usize = 400;
-
-/// Check line states, as the screen draws them.
-const ROW_PENDING: i32 = 0;
-const ROW_RUNNING: i32 = 1;
 
 /// What the wizard needs from its surroundings.
 pub struct WizardOptions {
@@ -282,7 +279,11 @@ impl Inner {
                 .enumerate()
                 .map(|(i, id)| WizardCheckRow {
                     title: id.title().into(),
-                    status: if i == 0 { ROW_RUNNING } else { ROW_PENDING },
+                    status: if i == 0 {
+                        row_status::CHECKING
+                    } else {
+                        row_status::WAITING
+                    },
                     message: SharedString::new(),
                     fix: SharedString::new(),
                 })
@@ -392,12 +393,7 @@ fn show_result(adapter: &WizardAdapter, order: &[CheckId], result: &CheckResult)
     let Some(index) = order.iter().position(|id| *id == result.id) else {
         return;
     };
-    let status = match result.status {
-        CheckStatus::Pass => 2,
-        CheckStatus::Warn => 3,
-        CheckStatus::Fail => 4,
-        CheckStatus::Skipped => 5,
-    };
+    let status = row_status::of(result.status);
     let row = WizardCheckRow {
         title: result.id.title().into(),
         status,
@@ -407,9 +403,9 @@ fn show_result(adapter: &WizardAdapter, order: &[CheckId], result: &CheckResult)
     use slint::Model;
     checks.set_row_data(index, row);
     if let Some(mut next) = checks.row_data(index + 1)
-        && next.status == ROW_PENDING
+        && next.status == row_status::WAITING
     {
-        next.status = ROW_RUNNING;
+        next.status = row_status::CHECKING;
         checks.set_row_data(index + 1, next);
     }
 }
