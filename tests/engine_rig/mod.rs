@@ -50,15 +50,16 @@ pub struct Rig {
     pub engine: SyncEngine<EwsSource>,
 }
 
+/// An Exchange 2019 server where the room account signs in with Basic to its own mailbox.
+pub fn server_config(mailbox: Mailbox) -> ServerConfig {
+    ServerConfig::new(ExchangeVersion::Exchange2019, AuthMode::Basic)
+        .with_account(Account::new(ACCOUNT, PASSWORD).with_own_mailbox(ROOM))
+        .with_mailbox(mailbox)
+}
+
 /// A room account signing in with Basic over TLS; requests time out after `timeout`.
 pub async fn rig(mailbox: Mailbox, timeout: Duration) -> Rig {
-    let server = EwsServer::start(
-        ServerConfig::new(ExchangeVersion::Exchange2019, AuthMode::Basic)
-            .with_account(Account::new(ACCOUNT, PASSWORD).with_own_mailbox(ROOM))
-            .with_mailbox(mailbox),
-    )
-    .await
-    .unwrap();
+    let server = EwsServer::start(server_config(mailbox)).await.unwrap();
     let engine = engine_for(&server, PASSWORD, timeout);
     Rig {
         server,
@@ -69,14 +70,25 @@ pub async fn rig(mailbox: Mailbox, timeout: Duration) -> Rig {
 
 /// An engine signing in to `server` with `password`.
 pub fn engine_for(server: &EwsServer, password: &str, timeout: Duration) -> SyncEngine<EwsSource> {
+    engine_at(&server.url(), &server.ca_pem(), password, timeout)
+}
+
+/// An engine signing in with `password` to the EWS server at `url` whose certificate
+/// `ca_pem` issued (a server in this process or in another).
+pub fn engine_at(
+    url: &str,
+    ca_pem: &str,
+    password: &str,
+    timeout: Duration,
+) -> SyncEngine<EwsSource> {
     let mut config = EwsConfig::new(
-        url::Url::parse(&server.url()).unwrap(),
+        url::Url::parse(url).unwrap(),
         EwsAuth::Basic {
             user: ACCOUNT.into(),
             password: Password::new(password),
         },
     );
-    config.trusted_ca_pem = Some(server.ca_pem().into_bytes());
+    config.trusted_ca_pem = Some(ca_pem.as_bytes().to_vec());
     config.timeout = timeout;
     let source = EwsSource::new(
         EwsSetup {
