@@ -31,6 +31,8 @@
 
 pub mod event;
 pub mod http;
+#[path = "../http_wire/mod.rs"]
+pub mod http_wire;
 pub mod routes;
 pub mod server;
 #[path = "../support/tls.rs"]

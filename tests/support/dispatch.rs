@@ -44,7 +44,7 @@ fn endpoint(path: &str, ews_path: &str) -> Option<Endpoint> {
 
 /// Whether a request goes to the EWS endpoint (its body may be schema-checked).
 pub fn is_ews_post(request: &HttpRequest, ews_path: &str) -> bool {
-    request.method == "POST" && endpoint(&request.path, ews_path) == Some(Endpoint::Ews)
+    request.method == "POST" && endpoint(&request.target, ews_path) == Some(Endpoint::Ews)
 }
 
 const NOT_FOUND_PAGE: &str = "<!DOCTYPE html>\r\n<html><head><title>404 - File or directory not found.</title></head><body><h2>404 - File or directory not found.</h2><h3>The resource you are looking for might have been removed, had its name changed, or is temporarily unavailable.</h3></body></html>\r\n";
@@ -98,7 +98,7 @@ pub fn handle(
     let mut record = RecordedRequest {
         connection: 0,
         method: request.method.clone(),
-        path: request.path.clone(),
+        path: request.target.clone(),
         headers: request.headers.clone(),
         operation: operation_name(document.as_ref().ok()),
         auth_scheme: request
@@ -129,7 +129,7 @@ fn answer(
     document: Result<Element, super::soap::read::MalformedXml>,
     record: &mut RecordedRequest,
 ) -> Action {
-    let Some(endpoint) = endpoint(&request.path, &state.ews_path) else {
+    let Some(endpoint) = endpoint(&request.target, &state.ews_path) else {
         return Action::Respond(HttpResponse::html(404, NOT_FOUND_PAGE));
     };
     if request.method != "POST" {

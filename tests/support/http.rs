@@ -1,16 +1,15 @@
-//! Just enough HTTP/1.1 for EWS, written by hand so faults can misbehave at the socket
-//! level (hold a request forever, reset the connection, stream a huge body): reads a
-//! request (Content-Length or chunked), writes a response with IIS's headers.
+//! HTTP for the EWS server on top of the shared wire code (`tests/http_wire`): the
+//! transports a fault can reset, IIS's response headers, and bodies streamed without
+//! being held in memory (the huge-response fault).
 
 use std::io;
 
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
 /// The largest request body the server reads (IIS's default maxAllowedContentLength is
 /// about 30 MB).
 const MAX_BODY: usize = 30_000_000;
-const MAX_HEAD_LINES: usize = 200;
 
 /// A byte stream over TCP, plain or TLS, whose socket can be reached to reset it.
 pub trait Transport: AsyncRead + AsyncWrite + Unpin + Send {
@@ -29,118 +28,13 @@ impl Transport for tokio_rustls::server::TlsStream<TcpStream> {
     }
 }
 
-#[derive(Debug, Clone)]
-pub struct HttpRequest {
-    pub method: String,
-    pub path: String,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl HttpRequest {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_str())
-    }
-
-    /// Whether the client asked to close the connection after this request.
-    pub fn wants_close(&self) -> bool {
-        self.header("connection")
-            .is_some_and(|value| value.eq_ignore_ascii_case("close"))
-    }
-}
-
-fn bad_request(what: &str) -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidData, what.to_string())
-}
-
-async fn read_line<S: AsyncRead + Unpin>(stream: &mut BufReader<S>) -> io::Result<Option<String>> {
-    let mut line = String::new();
-    let read = stream.read_line(&mut line).await?;
-    if read == 0 {
-        return Ok(None);
-    }
-    Ok(Some(line.trim_end_matches(['\r', '\n']).to_string()))
-}
+pub use super::http_wire::Request as HttpRequest;
 
 /// Reads one request; `None` when the client closed the connection between requests.
 pub async fn read_request<S: AsyncRead + Unpin>(
     stream: &mut BufReader<S>,
 ) -> io::Result<Option<HttpRequest>> {
-    let Some(request_line) = read_line(stream).await? else {
-        return Ok(None);
-    };
-    let mut parts = request_line.split_whitespace();
-    let (Some(method), Some(path)) = (parts.next(), parts.next()) else {
-        return Err(bad_request("malformed request line"));
-    };
-    let mut headers = Vec::new();
-    loop {
-        let line = read_line(stream)
-            .await?
-            .ok_or_else(|| bad_request("connection closed inside the request head"))?;
-        if line.is_empty() {
-            break;
-        }
-        if headers.len() > MAX_HEAD_LINES {
-            return Err(bad_request("too many header lines"));
-        }
-        let (name, value) = line
-            .split_once(':')
-            .ok_or_else(|| bad_request("malformed header line"))?;
-        headers.push((name.trim().to_string(), value.trim().to_string()));
-    }
-    let mut request = HttpRequest {
-        method: method.to_string(),
-        path: path.to_string(),
-        headers,
-        body: Vec::new(),
-    };
-    let chunked = request
-        .header("transfer-encoding")
-        .is_some_and(|value| value.eq_ignore_ascii_case("chunked"));
-    if chunked {
-        request.body = read_chunked(stream).await?;
-    } else if let Some(length) = request.header("content-length") {
-        let length: usize = length
-            .parse()
-            .map_err(|_| bad_request("Content-Length is not a number"))?;
-        if length > MAX_BODY {
-            return Err(bad_request("request body too large"));
-        }
-        let mut body = vec![0; length];
-        stream.read_exact(&mut body).await?;
-        request.body = body;
-    }
-    Ok(Some(request))
-}
-
-async fn read_chunked<S: AsyncRead + Unpin>(stream: &mut BufReader<S>) -> io::Result<Vec<u8>> {
-    let mut body = Vec::new();
-    loop {
-        let size_line = read_line(stream)
-            .await?
-            .ok_or_else(|| bad_request("connection closed inside a chunked body"))?;
-        let size_text = size_line.split(';').next().unwrap_or_default().trim();
-        let size = usize::from_str_radix(size_text, 16)
-            .map_err(|_| bad_request("malformed chunk size"))?;
-        if size == 0 {
-            while read_line(stream)
-                .await?
-                .is_some_and(|line| !line.is_empty())
-            {}
-            return Ok(body);
-        }
-        if body.len() + size > MAX_BODY {
-            return Err(bad_request("request body too large"));
-        }
-        let start = body.len();
-        body.resize(start + size, 0);
-        stream.read_exact(&mut body[start..]).await?;
-        read_line(stream).await?;
-    }
+    super::http_wire::read_request(stream, MAX_BODY).await
 }
 
 /// A body written at once, or produced piece by piece without holding it in memory.
@@ -157,19 +51,6 @@ pub struct HttpResponse {
     pub body: ResponseBody,
     /// Close the connection after this response.
     pub close: bool,
-}
-
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        500 => "Internal Server Error",
-        503 => "Service Unavailable",
-        _ => "Unknown",
-    }
 }
 
 impl HttpResponse {
@@ -210,14 +91,7 @@ pub async fn write_response<S: AsyncWrite + Unpin>(
     stream: &mut S,
     response: &HttpResponse,
 ) -> io::Result<usize> {
-    let mut head = format!(
-        "HTTP/1.1 {} {}\r\n",
-        response.status,
-        reason(response.status)
-    );
-    for (name, value) in &response.headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
+    let mut head = super::http_wire::response_head(response.status, &response.headers);
     if response.close {
         head.push_str("Connection: close\r\n");
     }

@@ -48,6 +48,8 @@ pub mod config;
 pub mod dispatch;
 pub mod faults;
 pub mod http;
+#[path = "../http_wire/mod.rs"]
+pub mod http_wire;
 pub mod item;
 pub mod mailbox;
 pub mod ops;
