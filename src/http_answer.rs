@@ -1,7 +1,8 @@
 //! Sending an HTTP request and reading its answer whole within a size cap, for every
 //! protocol client (EWS, Graph), and why that failed, in the same words: timed out, TLS
 //! refused, no connection, another network error, too large or cut off; with the whole
-//! chain of causes on one line.
+//! chain of causes on one line; and how to tell a web page (a proxy's, a sign-in page)
+//! from the answer the protocol expected.
 
 use std::time::Duration;
 
@@ -135,4 +136,43 @@ pub fn error_chain(error: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     parts.join(": ")
+}
+
+/// Whether a body starts like an HTML page.
+pub fn starts_like_html(body: &[u8]) -> bool {
+    let start = String::from_utf8_lossy(&body[..body.len().min(256)])
+        .trim_start()
+        .to_ascii_lowercase();
+    start.starts_with("<!doctype html") || start.starts_with("<html")
+}
+
+/// The `<title>` of an HTML page, shortened.
+pub fn html_title(body: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(&body[..body.len().min(64 * 1024)]);
+    let lower = text.to_ascii_lowercase();
+    let start = lower.find("<title")?;
+    let open_end = start + lower[start..].find('>')? + 1;
+    let close = open_end + lower[open_end..].find("</title")?;
+    let title: String = text[open_end..close]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!title.is_empty()).then(|| title.chars().take(120).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_title_is_found() {
+        let page = b"<!DOCTYPE html><html><head><TITLE>IIS 10.0 Detailed Error - 500.19</TITLE>";
+        assert!(starts_like_html(page));
+        assert_eq!(
+            html_title(page).as_deref(),
+            Some("IIS 10.0 Detailed Error - 500.19")
+        );
+        assert!(!starts_like_html(br#"{"error":{"code":"x"}}"#));
+        assert_eq!(html_title(b"<html><body>no title</body></html>"), None);
+    }
 }

@@ -1,6 +1,7 @@
 //! The Graph source through the real sync engine against the in-repo Graph server:
-//! paging, delta (idle polls, changes, an expired token), fetch concurrency, and every
-//! fault keeping the cached agenda with its admin-facing fix.
+//! paging, delta (idle polls, changes, an expired token), fetch concurrency, and the
+//! fault matrix of issue #8 for Graph: every fault keeps the cached agenda, names its
+//! admin-facing fix, waits as asked on the injected clock and recovers by itself.
 
 mod graph_support;
 
@@ -72,6 +73,7 @@ async fn rig(secret: &str) -> Rig {
     config.graph_url = Url::parse(&server.graph_url()).unwrap();
     config.authority_url = Url::parse(&server.authority_url()).unwrap();
     config.trusted_ca_pem = Some(server.ca_pem().into_bytes());
+    config.timeout = Duration::from_secs(2); // the Timeout fault waits this long
     let clock = FixedClock::new(at(23, 7, 0));
     let source = GraphSource::new(
         GraphSetup {
@@ -307,6 +309,99 @@ async fn every_fault_keeps_the_cache_and_names_its_fix() {
         rig.pass().await,
         PassResult::Refreshed { .. } | PassResult::Unchanged
     ));
+}
+
+/// The wait a transport fault must lead to.
+#[derive(Debug)]
+enum Wait {
+    Exactly(Duration),
+    /// The exponential back-off's first step: between half the base and the base.
+    FirstStep,
+}
+
+#[tokio::test]
+async fn transport_faults_keep_the_cache_wait_as_asked_and_recover_by_themselves() {
+    let mut rig = rig(SECRET).await;
+    rig.pass().await;
+    let cached = rig.day();
+    assert!(!cached.is_empty());
+    let cases = [
+        (
+            Fault::Timeout,
+            FailureKind::Offline,
+            "time",
+            Wait::FirstStep,
+        ),
+        (
+            Fault::ConnectionReset,
+            FailureKind::Offline,
+            "",
+            Wait::FirstStep,
+        ),
+        (
+            Fault::TruncatedJson,
+            FailureKind::ServerError,
+            "",
+            Wait::FirstStep,
+        ),
+        (
+            Fault::HtmlErrorPage,
+            FailureKind::ServerError,
+            "http 502: a web page (\"502 bad gateway\")",
+            Wait::FirstStep,
+        ),
+        (
+            Fault::Empty200,
+            FailureKind::ServerError,
+            "",
+            Wait::FirstStep,
+        ),
+        (
+            Fault::Huge {
+                bytes: 100 * 1024 * 1024,
+            },
+            FailureKind::ServerError,
+            "",
+            Wait::FirstStep,
+        ),
+        (
+            Fault::TokenRevoked,
+            FailureKind::SignInFailed,
+            "clientsecret",
+            Wait::Exactly(Duration::from_secs(300)),
+        ),
+    ];
+    for (fault, kind, says, expected_wait) in cases {
+        rig.server.inject(fault.clone(), Times::UntilCleared);
+        rig.clock.advance(chrono::Duration::hours(1)); // past the hourly full read
+        let (result, wait) = rig.engine.pass(rig.clock.now()).await;
+        let PassResult::Failed(error) = result else {
+            panic!("{fault:?} must fail the pass, got {result:?}");
+        };
+        assert_eq!(error.kind, kind, "{fault:?}: {error}");
+        assert_eq!(rig.day(), cached, "{fault:?} must keep the cache");
+        let last = rig.engine.status().last_error.clone().expect("kept");
+        let said = format!("{} {}", last.message, last.fix.unwrap_or_default()).to_lowercase();
+        assert!(said.contains(says), "{fault:?}: {says:?} not in {said:?}");
+        match expected_wait {
+            Wait::Exactly(expected) => assert_eq!(wait, expected, "{fault:?}"),
+            Wait::FirstStep => assert!(
+                (Duration::from_millis(2500)..=Duration::from_secs(5)).contains(&wait),
+                "{fault:?}: waited {wait:?}"
+            ),
+        }
+        // Once the fault clears, the pass after the wait succeeds with nobody's help.
+        rig.server.clear_faults();
+        rig.clock.advance(chrono::Duration::from_std(wait).unwrap());
+        assert!(
+            matches!(
+                rig.pass().await,
+                PassResult::Refreshed { .. } | PassResult::Unchanged
+            ),
+            "{fault:?}: no recovery"
+        );
+        assert_eq!(rig.day(), cached, "{fault:?}: the agenda after recovery");
+    }
 }
 
 #[tokio::test]

@@ -281,7 +281,7 @@ fn classify(answer: Answer) -> Result<Envelope, EwsError> {
     if is_html(&answer) {
         return Err(EwsError::HtmlPage {
             status: code,
-            title: html_title(&answer.body),
+            title: http_answer::html_title(&answer.body),
         });
     }
     // EWS answers 200, and 500 for SOAP faults: both carry a SOAP envelope.
@@ -319,24 +319,7 @@ fn is_html(answer: &Answer) -> bool {
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.to_ascii_lowercase().contains("text/html"));
-    let start: String = String::from_utf8_lossy(&answer.body[..answer.body.len().min(256)])
-        .trim_start()
-        .to_ascii_lowercase();
-    content_type_html || start.starts_with("<!doctype html") || start.starts_with("<html")
-}
-
-/// The `<title>` of an HTML page, shortened.
-fn html_title(body: &[u8]) -> Option<String> {
-    let text = String::from_utf8_lossy(&body[..body.len().min(64 * 1024)]);
-    let lower = text.to_ascii_lowercase();
-    let start = lower.find("<title")?;
-    let open_end = start + lower[start..].find('>')? + 1;
-    let close = open_end + lower[open_end..].find("</title")?;
-    let title: String = text[open_end..close]
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    (!title.is_empty()).then(|| title.chars().take(120).collect())
+    content_type_html || http_answer::starts_like_html(&answer.body)
 }
 
 /// The EWS error for a request that got no whole answer.
@@ -364,15 +347,6 @@ mod tests {
         let shown = format!("{auth:?}");
         assert!(!shown.contains("hunter2"), "{shown}");
         assert!(shown.contains("***"));
-    }
-
-    #[test]
-    fn html_title_is_found() {
-        let page = b"<!DOCTYPE html><html><head><TITLE>IIS 10.0 Detailed Error - 500.19</TITLE>";
-        assert_eq!(
-            html_title(page).as_deref(),
-            Some("IIS 10.0 Detailed Error - 500.19")
-        );
     }
 
     #[test]

@@ -245,6 +245,12 @@ fn first_line(text: &str) -> String {
 
 /// The start of an unreadable body, for the log and the status.
 fn snippet(body: &[u8]) -> String {
+    if crate::http_answer::starts_like_html(body) {
+        let title = crate::http_answer::html_title(body)
+            .map(|title| format!(" (\"{title}\")"))
+            .unwrap_or_default();
+        return format!("a web page{title} instead of Graph's JSON: a proxy or firewall answered");
+    }
     let text = String::from_utf8_lossy(&body[..body.len().min(200)]);
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -436,10 +442,17 @@ mod tests {
         );
         let wait = Some(Duration::from_secs(17));
         assert_eq!(graph_error(429, b"", wait, true).retry_after(), wait);
-        assert!(matches!(
-            graph_error(502, b"<html>bad gateway</html>", None, true),
-            GraphError::Server { status: 502, .. }
-        ));
+        let proxy = b"<html><head><title>502 Bad Gateway</title></head><body>...</body></html>";
+        assert_eq!(
+            graph_error(502, proxy, None, true),
+            GraphError::Server {
+                status: 502,
+                code: String::new(),
+                message: "a web page (\"502 Bad Gateway\") instead of Graph's JSON: a proxy \
+                          or firewall answered"
+                    .into()
+            }
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use super::event::select;
-use super::http::{Request, Response};
+use super::http::{Delivery, Request, Response};
 use super::server::{DeltaSnapshot, Fault, Recorded, State, lock};
 
 fn graph_error(status: u16, code: &str, message: &str) -> Response {
@@ -256,6 +256,25 @@ fn graph_fault(s: &mut State, fault: Fault) -> Response {
                 "The sync state is not found or has expired. Please do a full sync.",
             )
         }
+        Fault::TokenRevoked => graph_error(
+            401,
+            "InvalidAuthenticationToken",
+            "Access token validation failure. Invalid audience.",
+        ),
+        Fault::Timeout => Response::misbehave(Delivery::Hold),
+        Fault::TruncatedJson => Response::raw(
+            200,
+            "application/json",
+            br#"{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#users('room')/calendarView","value":[{"id":"AAMk-cut","subject":"Wee"#,
+        ),
+        Fault::HtmlErrorPage => Response::raw(
+            502,
+            "text/html",
+            b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><p>The proxy server received an invalid response from an upstream server.</p></body></html>",
+        ),
+        Fault::Empty200 => Response::raw(200, "application/json", b""),
+        Fault::ConnectionReset => Response::misbehave(Delivery::Reset),
+        Fault::Huge { bytes } => Response::misbehave(Delivery::Huge(bytes)),
         other => graph_error(500, "UnknownError", &format!("misplaced fault {other:?}")),
     }
 }

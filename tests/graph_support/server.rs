@@ -5,12 +5,12 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use tokio::io::BufReader;
+use tokio::io::{AsyncReadExt, BufReader};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 use super::event::TestEvent;
-use super::http::{read_request, write_response};
+use super::http::{Delivery, read_request, write_response};
 use super::routes;
 use super::tls;
 
@@ -53,6 +53,21 @@ pub enum Fault {
     ServerError(u16),
     /// Delta rounds from a token: 410 SyncStateNotFound (tokens are forgotten).
     DeltaTokenExpired,
+    /// Graph: 401 InvalidAuthenticationToken for every token (revoked, e.g. the app's
+    /// secret was rotated or the app disabled).
+    TokenRevoked,
+    /// The request is read and never answered.
+    Timeout,
+    /// A 200 whose JSON stops half-way (the body matches its Content-Length).
+    TruncatedJson,
+    /// A proxy's or load balancer's HTML error page instead of JSON (502).
+    HtmlErrorPage,
+    /// A 200 with an empty body.
+    Empty200,
+    /// The TCP connection is reset instead of answered.
+    ConnectionReset,
+    /// A 200 page of about this many bytes, streamed.
+    Huge { bytes: usize },
 }
 
 impl Fault {
@@ -198,8 +213,22 @@ impl GraphServer {
                     let mut stream = BufReader::new(stream);
                     while let Ok(Some(request)) = read_request(&mut stream).await {
                         let response = routes::answer(&state, &request).await;
-                        if write_response(stream.get_mut(), &response).await.is_err() {
-                            return;
+                        match response.delivery {
+                            Delivery::Hold => {
+                                let mut sink = [0u8; 4096];
+                                while matches!(stream.read(&mut sink).await, Ok(read) if read > 0) {
+                                }
+                                return;
+                            }
+                            Delivery::Reset => {
+                                let _ = stream.get_ref().get_ref().0.set_zero_linger();
+                                return;
+                            }
+                            Delivery::Whole | Delivery::Huge(_) => {
+                                if write_response(stream.get_mut(), &response).await.is_err() {
+                                    return;
+                                }
+                            }
                         }
                     }
                 });
