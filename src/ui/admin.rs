@@ -13,7 +13,7 @@ use slint::{ComponentHandle, ModelRc, SharedString, Timer, TimerMode, VecModel};
 
 use super::admin_checks::{CheckRun, check_lines};
 use super::admin_health::mailbox_hints;
-use super::admin_model::{locked_message, pin_message, reset_confirmation};
+use super::admin_model::{PinMessage, locked_message, pin_message, reset_confirmation};
 use super::{
     AdminAdapter, AdminCheckRow, AdminFact, AdminHint, AppState, AppWindow, HomeAdapter, Screen,
 };
@@ -158,15 +158,14 @@ fn wire_admin_screen(app: &AppWindow, state: &Rc<RefCell<State>>) {
     let adapter = app.global::<AdminAdapter>();
     adapter.on_close(with(|app, _| go_home(app)));
     adapter.on_sync_now(with(|app, state| {
-        let message = match &state.deps.sync {
+        let action = match &state.deps.sync {
             Some(sync) => {
                 sync.sync_now();
-                "Sync requested: the facts below update when it is done."
+                Action::SyncRequested
             }
-            None => "No calendar sync runs here (demo calendar or not set up).",
+            None => Action::NoSync,
         };
-        app.global::<AdminAdapter>()
-            .set_action_message(message.into());
+        show_action(app, action, "");
     }));
     adapter.on_change_setup(with(|app, _| open_wizard_for_change(app)));
     let (weak, checking) = (app.as_weak(), Rc::downgrade(state));
@@ -202,13 +201,13 @@ fn start_checks(app: &AppWindow, state: &Rc<RefCell<State>>) {
         return;
     }
     let Some(runtime) = current.deps.runtime.clone() else {
-        adapter.set_action_message("The checks cannot run here: no background runtime.".into());
+        show_action(app, Action::NoRuntime, "");
         return;
     };
     let (settings, secrets) = match configured(&current.deps.data_dir) {
         Ok(configured) => configured,
         Err(problem) => {
-            adapter.set_action_message(format!("The checks cannot run: {problem}").into());
+            show_action(app, Action::ChecksCannotRun, &problem);
             return;
         }
     };
@@ -218,7 +217,7 @@ fn start_checks(app: &AppWindow, state: &Rc<RefCell<State>>) {
     };
     tracing::info!("admin: running the checks");
     current.checks = Some(CheckRun::start(&runtime, settings, secrets, options));
-    adapter.set_action_message(SharedString::new());
+    show_action(app, Action::None, "");
     adapter.set_checks_shown(true);
     show_checks(app, &mut current);
     let (weak, polled) = (app.as_weak(), Rc::downgrade(state));
@@ -270,8 +269,7 @@ fn open_pin_pad(app: &AppWindow, state: &mut State) {
     // Re-read the lockout: another run may have written it.
     state.gate = PinGate::open(&state.deps.data_dir, state.deps.clock.clone());
     state.entered.clear();
-    let adapter = app.global::<AdminAdapter>();
-    adapter.set_pin_message(SharedString::new());
+    show_pin_message(app, None);
     show_entry(app, state);
     app.global::<AppState>().set_screen(Screen::PinPad);
 }
@@ -282,7 +280,7 @@ fn show_entry(app: &AppWindow, state: &State) {
     let locked = state.gate.locked_for();
     adapter.set_pin_locked(locked.is_some());
     if let Some(remaining) = locked {
-        adapter.set_pin_message(locked_message(remaining).into());
+        show_pin_message(app, Some(&locked_message(remaining)));
     }
 }
 
@@ -290,8 +288,7 @@ fn submit_pin(app: &AppWindow, state: &mut State) {
     let expected = match Secrets::load(state.deps.data_dir.path()) {
         Ok(secrets) => secrets.and_then(|s| s.admin_pin),
         Err(err) => {
-            app.global::<AdminAdapter>()
-                .set_pin_message(err.to_string().into());
+            show_pin_message(app, Some(&PinMessage::Unreadable(err.to_string())));
             return;
         }
     };
@@ -301,16 +298,15 @@ fn submit_pin(app: &AppWindow, state: &mut State) {
         open_admin(app, state);
         return;
     }
-    let adapter = app.global::<AdminAdapter>();
     if let Some(message) = pin_message(&outcome, state.gate.locked_for()) {
-        adapter.set_pin_message(message.into());
+        show_pin_message(app, Some(&message));
     }
     show_entry(app, state);
 }
 
 fn open_admin(app: &AppWindow, state: &State) {
+    show_action(app, Action::None, "");
     let adapter = app.global::<AdminAdapter>();
-    adapter.set_action_message(SharedString::new());
     adapter.set_confirm_reset_shown(false);
     adapter.set_checks_shown(false);
     show_facts(app, state);
@@ -331,7 +327,7 @@ fn run_factory_reset(app: &AppWindow, state: &mut State) {
             app.global::<AppState>().set_screen(Screen::Wizard);
             (state.deps.after_reset)();
         }
-        Err(err) => adapter.set_action_message(err.to_string().into()),
+        Err(err) => show_action(app, Action::ResetFailed, &err.to_string()),
     }
 }
 
@@ -351,7 +347,8 @@ fn show_facts(app: &AppWindow, state: &State) {
         Err(err) => {
             adapter.set_facts(ModelRc::new(VecModel::from(vec![AdminFact {
                 label: "Status".into(),
-                value: format!("cannot be read: {err:#}").into(),
+                key: FACT_STATUS_UNREADABLE,
+                value: format!("{err:#}").into(),
             }])));
             return;
         }
@@ -360,6 +357,7 @@ fn show_facts(app: &AppWindow, state: &State) {
         .into_iter()
         .map(|(label, value)| AdminFact {
             label: label.into(),
+            key: fact_key(label),
             value: value.into(),
         })
         .collect();
@@ -375,6 +373,61 @@ fn show_facts(app: &AppWindow, state: &State) {
         })
         .collect();
     adapter.set_hints(ModelRc::new(VecModel::from(hints)));
+}
+
+/// What the admin screen says after an action; the screen words it (`AdminWords.action`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    None = 0,
+    SyncRequested = 1,
+    NoSync = 2,
+    NoRuntime = 3,
+    /// The checks cannot run: the detail says why.
+    ChecksCannotRun = 4,
+    /// The factory reset failed: the detail says why.
+    ResetFailed = 5,
+}
+
+fn show_action(app: &AppWindow, action: Action, detail: &str) {
+    let adapter = app.global::<AdminAdapter>();
+    adapter.set_action_detail(detail.into());
+    adapter.set_action_kind(action as i32);
+}
+
+fn show_pin_message(app: &AppWindow, message: Option<&PinMessage>) {
+    let (kind, [first, second]) = message.map(PinMessage::code).unwrap_or_default();
+    let adapter = app.global::<AdminAdapter>();
+    adapter.set_pin_message_first(first.into());
+    adapter.set_pin_message_second(second.into());
+    adapter.set_pin_message_kind(kind);
+}
+
+/// The key of the fact the screen shows when the status cannot be read.
+const FACT_STATUS_UNREADABLE: i32 = 14;
+
+/// How the screen knows a fact of `room-console status` (`AdminWords.fact-label`): its
+/// English label's place in this list; -1 (a fact added since) shows the label as it is.
+fn fact_key(label: &str) -> i32 {
+    const LABELS: [&str; 14] = [
+        "Software",
+        "Data directory",
+        "Host name",
+        "Network",
+        "Configured",
+        "Room",
+        "Calendar source",
+        "EWS URL",
+        "Account",
+        "Server",
+        "Sync",
+        "Last good sync",
+        "Meetings cached",
+        "Content inputs",
+    ];
+    LABELS
+        .iter()
+        .position(|known| *known == label)
+        .map_or(-1, |i| i as i32)
 }
 
 fn health_hints(state: &State, report: &StatusReport) -> Vec<super::admin_health::HealthHint> {
@@ -398,4 +451,26 @@ fn health_hints(state: &State, report: &StatusReport) -> Vec<super::admin_health
         report.mailbox.as_deref().unwrap_or("<room mailbox>"),
         report.account.as_deref().unwrap_or("<account>"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fact_key;
+    use crate::cli::status::{facts, gather};
+    use crate::device::paths::DataDir;
+
+    #[test]
+    fn every_fact_of_the_status_has_its_words_on_the_screen() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut report = gather(&DataDir::at(dir.path())).expect("status of an empty dir");
+        for configured in [false, true] {
+            report.configured = configured;
+            for (label, _) in facts(&report) {
+                assert!(
+                    fact_key(label) >= 0,
+                    "the admin screen cannot word {label:?}"
+                );
+            }
+        }
+    }
 }

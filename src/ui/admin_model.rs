@@ -1,6 +1,6 @@
-//! What the admin screens say, as plain strings: the PIN pad's message for each outcome
-//! and the lockout countdown, and the factory-reset confirmation. No Slint here, so the
-//! wording is unit-tested on its own.
+//! What the admin screens say: the PIN pad's message for each outcome (worded by the
+//! screen in its language) with the lockout countdown, and the factory-reset
+//! confirmation. No Slint here, so it is unit-tested on its own.
 
 use chrono::Duration;
 
@@ -14,34 +14,59 @@ pub fn countdown(remaining: Duration) -> String {
     format!("{}:{:02}", seconds / 60, seconds % 60)
 }
 
-/// The message under the PIN dots while the pad is locked.
-pub fn locked_message(remaining: Duration) -> String {
-    format!(
-        "Too many wrong PINs. Try again in {}.",
-        countdown(remaining)
-    )
+/// The message under the PIN dots; the screen words it in its language
+/// (`AdminWords.pin-message`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PinMessage {
+    /// A wrong PIN: tries left of the free ones before the pad locks.
+    Wrong { attempts_left: u32 },
+    /// Locked: the countdown ("0:30").
+    Locked(String),
+    /// Not 4 to 8 digits.
+    NotAPin,
+    /// No admin PIN was ever set.
+    NoPinSet,
+    /// The stored PIN cannot be read: why, in the system's words.
+    Unreadable(String),
+}
+
+impl PinMessage {
+    /// The number the screen knows the message by, and the values it mentions.
+    pub fn code(&self) -> (i32, [String; 2]) {
+        match self {
+            PinMessage::Wrong { attempts_left } => {
+                (1, [attempts_left.to_string(), FREE_ATTEMPTS.to_string()])
+            }
+            PinMessage::Locked(countdown) => (2, [countdown.clone(), String::new()]),
+            PinMessage::NotAPin => (
+                3,
+                [PIN_LENGTH.start().to_string(), PIN_LENGTH.end().to_string()],
+            ),
+            PinMessage::NoPinSet => (4, Default::default()),
+            PinMessage::Unreadable(why) => (5, [why.clone(), String::new()]),
+        }
+    }
+}
+
+/// The message while the pad is locked for `remaining`.
+pub fn locked_message(remaining: Duration) -> PinMessage {
+    PinMessage::Locked(countdown(remaining))
 }
 
 /// The message after an entry that did not open the admin settings (`None` for
 /// [`PinOutcome::Accepted`]).
-pub fn pin_message(outcome: &PinOutcome, locked_for: Option<Duration>) -> Option<String> {
+pub fn pin_message(outcome: &PinOutcome, locked_for: Option<Duration>) -> Option<PinMessage> {
     if let Some(remaining) = locked_for {
         return Some(locked_message(remaining));
     }
     Some(match outcome {
         PinOutcome::Accepted => return None,
-        PinOutcome::Wrong { attempts_left } => format!(
-            "Wrong PIN. {attempts_left} of {FREE_ATTEMPTS} tries left before the pad locks."
-        ),
+        PinOutcome::Wrong { attempts_left } => PinMessage::Wrong {
+            attempts_left: *attempts_left,
+        },
         PinOutcome::LockedOut { remaining } => locked_message(*remaining),
-        PinOutcome::NotAPin => format!(
-            "A PIN has {} to {} digits.",
-            PIN_LENGTH.start(),
-            PIN_LENGTH.end()
-        ),
-        PinOutcome::NoPinSet => "This console has no admin PIN. Set one in the setup wizard \
-                                 or a provisioning file (Device/AdminPin)."
-            .to_owned(),
+        PinOutcome::NotAPin => PinMessage::NotAPin,
+        PinOutcome::NoPinSet => PinMessage::NoPinSet,
     })
 }
 
@@ -87,20 +112,22 @@ mod tests {
     #[test]
     fn messages_say_what_happened() {
         assert_eq!(
-            pin_message(&PinOutcome::Wrong { attempts_left: 3 }, None).as_deref(),
-            Some("Wrong PIN. 3 of 5 tries left before the pad locks.")
+            pin_message(&PinOutcome::Wrong { attempts_left: 3 }, None),
+            Some(PinMessage::Wrong { attempts_left: 3 })
         );
         assert_eq!(
-            pin_message(
-                &PinOutcome::Wrong { attempts_left: 0 },
-                Some(Duration::seconds(30))
-            )
-            .as_deref(),
-            Some("Too many wrong PINs. Try again in 0:30.")
+            PinMessage::Wrong { attempts_left: 3 }.code(),
+            (1, ["3".into(), "5".into()])
         );
+        let locked = pin_message(
+            &PinOutcome::Wrong { attempts_left: 0 },
+            Some(Duration::seconds(30)),
+        );
+        assert_eq!(locked, Some(PinMessage::Locked("0:30".into())));
         assert_eq!(pin_message(&PinOutcome::Accepted, None), None);
-        assert!(
-            pin_message(&PinOutcome::NotAPin, None).is_some_and(|m| m.contains("4 to 8 digits"))
+        assert_eq!(
+            pin_message(&PinOutcome::NotAPin, None).map(|m| m.code()),
+            Some((3, ["4".into(), "8".into()]))
         );
     }
 

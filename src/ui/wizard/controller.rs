@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use slint::{ComponentHandle, ModelRc, SharedString, Timer, TimerMode, VecModel};
 
 use super::draft::{Draft, Field, FieldError, FieldProblem};
-use super::flow::{Refusal, Step, Wizard};
+use super::flow::{Refusal, Step, SummaryValue, Wizard};
 use super::keyboard;
 use super::plug::PlugIndicator;
 use crate::content::ContentEvent;
@@ -199,9 +199,16 @@ impl Inner {
             if let Some(summary) = summary {
                 let rows: Vec<WizardSummaryRow> = summary
                     .into_iter()
-                    .map(|(label, value)| WizardSummaryRow {
-                        label: label.into(),
-                        value: value.into(),
+                    .map(|line| {
+                        let (value, word) = match line.value {
+                            SummaryValue::Text(text) => (text.into(), 0),
+                            SummaryValue::Word(word) => (SharedString::new(), word.code()),
+                        };
+                        WizardSummaryRow {
+                            label: line.label as i32,
+                            value,
+                            word,
+                        }
                     })
                     .collect();
                 adapter.set_summary(ModelRc::new(VecModel::from(rows)));
@@ -528,12 +535,16 @@ fn show_errors(a: &WizardAdapter, errors: &[FieldError]) {
     let mut shown = vec![WizardFieldError::default(); Field::ALL.len()];
     // One problem per field is shown: the first found.
     for error in errors.iter().rev() {
+        let (expected, values) = match &error.problem {
+            FieldProblem::Invalid(expected) => expected.code(),
+            _ => (0, Vec::new()),
+        };
+        let value = |i: usize| values.get(i).map(SharedString::from).unwrap_or_default();
         shown[error.field.index()] = WizardFieldError {
             problem: error.problem.code(),
-            detail: match &error.problem {
-                FieldProblem::Invalid(why) => why.as_str().into(),
-                _ => SharedString::new(),
-            },
+            expected,
+            first: value(0),
+            second: value(1),
         };
     }
     a.set_field_errors(ModelRc::new(VecModel::from(shown)));
