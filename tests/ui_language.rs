@@ -18,8 +18,8 @@ use room_console::ui::language;
 use room_console::ui::sync_banner::banner_for;
 use room_console::ui::wizard::{Step, WizardController, WizardOptions};
 use room_console::ui::{
-    AdminAdapter, AdminFact, AgendaWords, AppState, AppWindow, HomeAdapter, Locale, Screen,
-    WizardAdapter,
+    AdminAdapter, AdminFact, AgendaWords, AppState, AppWindow, ContentAdapter, HomeAdapter,
+    JoinOverlayAdapter, Locale, Screen, WizardAdapter,
 };
 use slint::{ComponentHandle, Model, ModelRc, PhysicalSize, VecModel};
 use std::path::Path;
@@ -458,4 +458,37 @@ fn the_pin_pad_and_the_admin_screen_speak_swedish_and_korean() {
     headless.render();
     assert!(shows(&app, "Senaste lyckade synkronisering"));
     screenshot(&headless, "admin-sv");
+}
+
+#[test]
+fn the_join_overlay_and_share_messages_speak_swedish_and_korean() {
+    let _headless = Headless::install(PhysicalSize::new(1280, 800)).unwrap();
+    let app = AppWindow::new().unwrap();
+    let overlay = app.global::<JoinOverlayAdapter>();
+    overlay.set_provider("Microsoft Teams".into());
+    let content = app.global::<ContentAdapter>();
+    content.set_share_kind(1);
+    assert_eq!(overlay.get_title(), "Join Microsoft Teams");
+    assert_eq!(
+        content.get_share_message(),
+        "No meeting with a join link is on now."
+    );
+    language::apply(&app, "sv");
+    assert_eq!(overlay.get_title(), "Anslut till Microsoft Teams");
+    assert_eq!(
+        overlay.get_message(),
+        "Skanna koden med telefonen eller öppna länken på din dator för att ansluta till mötet."
+    );
+    language::apply(&app, "ko");
+    assert_eq!(overlay.get_title(), "Microsoft Teams 참가");
+    overlay.set_not_started(true);
+    assert!(
+        overlay
+            .get_message()
+            .starts_with("콘솔에서 이 회의를 직접 시작할 수 없습니다.")
+    );
+    assert_eq!(
+        content.get_share_message(),
+        "지금 진행 중인 참가 링크가 있는 회의가 없습니다."
+    );
 }
