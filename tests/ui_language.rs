@@ -327,9 +327,9 @@ fn shows(app: &AppWindow, label: &str) -> bool {
         .is_some()
 }
 
-/// The wizard at its Admin PIN step: the account checks cannot reach a server (a port
+/// The wizard at its Check step after the checks: they cannot reach a server (a port
 /// nothing listens on), which allows "Continue anyway".
-fn wizard_at_admin_pin() -> (Headless, AppWindow, WizardController) {
+fn wizard_at_check() -> (Headless, AppWindow, WizardController) {
     let (headless, app, controller) = wizard();
     let adapter = app.global::<WizardAdapter>();
     adapter.set_display_name("Konferensrum 2".into());
@@ -341,10 +341,32 @@ fn wizard_at_admin_pin() -> (Headless, AppWindow, WizardController) {
         adapter.invoke_next();
     }
     controller.wait_for_checks();
+    (headless, app, controller)
+}
+
+/// The wizard at its Admin PIN step, past a failed check.
+fn wizard_at_admin_pin() -> (Headless, AppWindow, WizardController) {
+    let (headless, app, controller) = wizard_at_check();
+    let adapter = app.global::<WizardAdapter>();
     adapter.invoke_continue_anyway();
     adapter.invoke_next();
     assert_eq!(controller.step(), Step::AdminPin);
     (headless, app, controller)
+}
+
+#[test]
+fn the_check_titles_speak_swedish_and_korean() {
+    let (headless, app, _controller) = wizard_at_check();
+    assert!(shows(&app, "Server reachable, certificate trusted"));
+    language::apply(&app, "sv");
+    headless.render();
+    assert!(shows(&app, "Servern nås, certifikatet är betrott"));
+    screenshot(&headless, "wizard-4-check-sv");
+    language::apply(&app, "ko");
+    headless.render();
+    assert!(shows(&app, "서버 연결 및 인증서 신뢰"));
+    assert!(shows(&app, "회의실 사서함 가장(impersonation)"));
+    screenshot(&headless, "wizard-4-check-ko");
 }
 
 #[test]

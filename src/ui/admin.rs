@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use slint::{ComponentHandle, ModelRc, SharedString, Timer, TimerMode, VecModel};
 
-use super::admin_checks::{CheckRun, check_lines};
+use super::admin_checks::{CheckRun, check_key, check_lines};
 use super::admin_health::mailbox_hints;
 use super::admin_model::{PinMessage, locked_message, pin_message, reset_confirmation};
 use super::{
@@ -251,6 +251,7 @@ fn show_checks(app: &AppWindow, state: &mut State) {
     let rows: Vec<AdminCheckRow> = check_lines(run.order(), run.results(), running)
         .into_iter()
         .map(|line| AdminCheckRow {
+            check: check_key(line.id),
             title: line.title.into(),
             status: line.status,
             message: line.message.into(),

@@ -19,7 +19,7 @@ use super::plug::PlugIndicator;
 use crate::content::ContentEvent;
 use crate::diagnose::{CheckId, CheckOptions, CheckResult, CheckStatus, run_checks};
 use crate::settings::{CalendarSource, EwsAuthMethod, Secrets, Settings};
-use crate::ui::admin_checks::row_status;
+use crate::ui::admin_checks::{check_key, row_status};
 use crate::ui::{AppWindow, WizardAdapter, WizardCheckRow, WizardFieldError, WizardSummaryRow};
 
 /// How often the UI looks for check results.
@@ -285,6 +285,7 @@ impl Inner {
                 .iter()
                 .enumerate()
                 .map(|(i, id)| WizardCheckRow {
+                    check: check_key(*id),
                     title: id.title().into(),
                     status: if i == 0 {
                         row_status::CHECKING
@@ -402,6 +403,7 @@ fn show_result(adapter: &WizardAdapter, order: &[CheckId], result: &CheckResult)
     };
     let status = row_status::of(result.status);
     let row = WizardCheckRow {
+        check: check_key(result.id),
         title: result.id.title().into(),
         status,
         message: result.message.as_str().into(),
