@@ -18,8 +18,8 @@ use room_console::ui::language;
 use room_console::ui::sync_banner::banner_for;
 use room_console::ui::wizard::{Step, WizardController, WizardOptions};
 use room_console::ui::{
-    AdminAdapter, AdminFact, AgendaWords, AppState, AppWindow, ContentAdapter, HomeAdapter,
-    JoinOverlayAdapter, Locale, Screen, WizardAdapter,
+    AdminAdapter, AdminFact, AdminResetItems, AgendaWords, AppState, AppWindow, ContentAdapter,
+    HomeAdapter, JoinOverlayAdapter, Locale, Screen, WizardAdapter,
 };
 use slint::{ComponentHandle, Model, ModelRc, PhysicalSize, VecModel};
 use std::path::Path;
@@ -480,6 +480,30 @@ fn the_pin_pad_and_the_admin_screen_speak_swedish_and_korean() {
     headless.render();
     assert!(shows(&app, "Senaste lyckade synkronisering"));
     screenshot(&headless, "admin-sv");
+
+    admin.set_reset_items(AdminResetItems {
+        settings: true,
+        secrets: true,
+        agenda: true,
+        ..Default::default()
+    });
+    admin.set_confirm_reset_shown(true);
+    assert_eq!(
+        admin.get_reset_erases(),
+        "Detta raderas och kan inte ångras:\n\
+         • Inställningarna (rum, kalenderkälla, enhet)\n\
+         • Hemligheterna (lösenord, klienthemlighet, administratörs-PIN)\n\
+         • Den sparade kalendern och synkroniseringsläget\n\n\
+         Programvaran och dess version finns kvar. Konsolen startar om i installationsguiden."
+    );
+    screenshot(&headless, "reset-confirmation-sv");
+    language::apply(&app, "ko");
+    assert!(
+        admin
+            .get_reset_erases()
+            .contains("• 저장된 일정과 동기화 상태\n")
+    );
+    screenshot(&headless, "reset-confirmation-ko");
 }
 
 #[test]

@@ -13,9 +13,10 @@ use slint::{ComponentHandle, ModelRc, SharedString, Timer, TimerMode, VecModel};
 
 use super::admin_checks::{CheckRun, check_key, check_lines};
 use super::admin_health::mailbox_hints;
-use super::admin_model::{PinMessage, locked_message, pin_message, reset_confirmation};
+use super::admin_model::{PinMessage, locked_message, pin_message, reset_list};
 use super::{
-    AdminAdapter, AdminCheckRow, AdminFact, AdminHint, AppState, AppWindow, HomeAdapter, Screen,
+    AdminAdapter, AdminCheckRow, AdminFact, AdminHint, AdminResetItems, AppState, AppWindow,
+    HomeAdapter, Screen,
 };
 use crate::cli::status::{StatusReport, facts, gather};
 use crate::clock::Clock;
@@ -176,7 +177,15 @@ fn wire_admin_screen(app: &AppWindow, state: &Rc<RefCell<State>>) {
     });
     adapter.on_factory_reset(with(|app, state| {
         let adapter = app.global::<AdminAdapter>();
-        adapter.set_reset_erases(reset_confirmation(&what_is_erased(&state.deps.data_dir)).into());
+        let list = reset_list(&what_is_erased(&state.deps.data_dir));
+        adapter.set_reset_items(AdminResetItems {
+            settings: list.settings,
+            secrets: list.secrets,
+            agenda: list.agenda,
+            lockout: list.lockout,
+            provisioning: list.provisioning,
+            other: list.other.join("\n").into(),
+        });
         adapter.set_confirm_reset_shown(true);
     }));
     adapter.on_cancel_reset(with(|app, _| {

@@ -1,6 +1,6 @@
 //! What the admin screens say: the PIN pad's message for each outcome (worded by the
 //! screen in its language) with the lockout countdown, and the factory-reset
-//! confirmation. No Slint here, so it is unit-tested on its own.
+//! confirmation's list. No Slint here, so it is unit-tested on its own.
 
 use chrono::Duration;
 
@@ -70,22 +70,37 @@ pub fn pin_message(outcome: &PinOutcome, locked_for: Option<Duration>) -> Option
     })
 }
 
-/// The confirmation text: what a reset erases (only what is there) and what it keeps.
-pub fn reset_confirmation(items: &[Erasable]) -> String {
-    let erased: Vec<String> = items
-        .iter()
-        .filter(|item| item.present)
-        .map(|item| format!("• {}", capitalised(item.what)))
-        .collect();
-    let erased = if erased.is_empty() {
-        "• Nothing is stored yet.".to_owned()
-    } else {
-        erased.join("\n")
-    };
-    format!(
-        "This erases, and cannot be undone:\n{erased}\n\nThe software and its version stay. \
-         The console restarts in the setup wizard."
-    )
+/// What the factory-reset confirmation lists as erased: the items present (the screen
+/// words them, `AdminWords.reset-erases`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResetList {
+    pub settings: bool,
+    pub secrets: bool,
+    pub agenda: bool,
+    pub lockout: bool,
+    pub provisioning: bool,
+    /// Items the screen has no words for (added since), in English, one per line.
+    pub other: Vec<String>,
+}
+
+/// The confirmation's list: what a reset erases, only what is there.
+pub fn reset_list(items: &[Erasable]) -> ResetList {
+    let mut list = ResetList::default();
+    for item in items.iter().filter(|item| item.present) {
+        let known = match item.what {
+            "the settings (room, calendar source, device)" => &mut list.settings,
+            "the secrets (passwords, client secret, admin PIN)" => &mut list.secrets,
+            "the agenda cache and the sync state" => &mut list.agenda,
+            "the PIN lockout" => &mut list.lockout,
+            "any pending provisioning file" => &mut list.provisioning,
+            other => {
+                list.other.push(capitalised(other));
+                continue;
+            }
+        };
+        *known = true;
+    }
+    list
 }
 
 fn capitalised(text: &str) -> String {
@@ -138,10 +153,24 @@ mod tests {
             path: PathBuf::from("/x"),
             present,
         };
-        let text =
-            reset_confirmation(&[item("the settings", true), item("the PIN lockout", false)]);
-        assert!(text.contains("• The settings"));
-        assert!(!text.contains("PIN lockout"));
-        assert!(text.contains("setup wizard"));
+        let list = reset_list(&[
+            item("the settings (room, calendar source, device)", true),
+            item("the PIN lockout", false),
+            item("a file added since", true),
+        ]);
+        assert!(list.settings);
+        assert!(!list.lockout && !list.secrets);
+        assert_eq!(list.other, vec!["A file added since".to_owned()]);
+    }
+
+    #[test]
+    fn every_erased_item_has_its_words_on_the_screen() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let data_dir = crate::device::paths::DataDir::at(dir.path());
+        let mut items = crate::device::reset::what_is_erased(&data_dir);
+        for item in &mut items {
+            item.present = true;
+        }
+        assert_eq!(reset_list(&items).other, Vec::<String>::new());
     }
 }
