@@ -452,6 +452,7 @@ fn the_pin_pad_and_the_admin_screen_speak_swedish_and_korean() {
     let fact = |label: &str, key: i32, value: &str| AdminFact {
         label: label.into(),
         key,
+        word: 0,
         value: value.into(),
     };
     admin.set_facts(ModelRc::new(VecModel::from(vec![
@@ -459,6 +460,10 @@ fn the_pin_pad_and_the_admin_screen_speak_swedish_and_korean() {
         fact("Room", 5, "Conference Room 2 <confrm2@contoso.com>"),
         fact("Last good sync", 11, "2026-11-23T07:00:00+00:00"),
         fact("Meetings cached", 12, "12"),
+        AdminFact {
+            word: 5,
+            ..fact("Sync", 10, "offline")
+        },
         fact("A fact added since", -1, "shown as it is"),
     ])));
     admin.set_action_kind(1);
@@ -479,6 +484,7 @@ fn the_pin_pad_and_the_admin_screen_speak_swedish_and_korean() {
     language::apply(&app, "sv");
     headless.render();
     assert!(shows(&app, "Senaste lyckade synkronisering"));
+    assert!(shows(&app, "frånkopplad"));
     screenshot(&headless, "admin-sv");
 
     admin.set_reset_items(AdminResetItems {

@@ -13,7 +13,10 @@ use slint::{ComponentHandle, ModelRc, SharedString, Timer, TimerMode, VecModel};
 
 use super::admin_checks::{CheckRun, check_key, check_lines};
 use super::admin_health::mailbox_hints;
-use super::admin_model::{PinMessage, locked_message, pin_message, reset_list};
+use super::admin_model::{
+    FACT_STATUS_UNREADABLE, PinMessage, fact_key, fact_word, locked_message, pin_message,
+    reset_list,
+};
 use super::{
     AdminAdapter, AdminCheckRow, AdminFact, AdminHint, AdminResetItems, AppState, AppWindow,
     HomeAdapter, Screen,
@@ -358,6 +361,7 @@ fn show_facts(app: &AppWindow, state: &State) {
             adapter.set_facts(ModelRc::new(VecModel::from(vec![AdminFact {
                 label: "Status".into(),
                 key: FACT_STATUS_UNREADABLE,
+                word: 0,
                 value: format!("{err:#}").into(),
             }])));
             return;
@@ -368,6 +372,7 @@ fn show_facts(app: &AppWindow, state: &State) {
         .map(|(label, value)| AdminFact {
             label: label.into(),
             key: fact_key(label),
+            word: fact_word(fact_key(label), &report),
             value: value.into(),
         })
         .collect();
@@ -412,34 +417,6 @@ fn show_pin_message(app: &AppWindow, message: Option<&PinMessage>) {
     adapter.set_pin_message_kind(kind);
 }
 
-/// The key of the fact the screen shows when the status cannot be read.
-const FACT_STATUS_UNREADABLE: i32 = 14;
-
-/// How the screen knows a fact of `room-console status` (`AdminWords.fact-label`): its
-/// English label's place in this list; -1 (a fact added since) shows the label as it is.
-fn fact_key(label: &str) -> i32 {
-    const LABELS: [&str; 14] = [
-        "Software",
-        "Data directory",
-        "Host name",
-        "Network",
-        "Configured",
-        "Room",
-        "Calendar source",
-        "EWS URL",
-        "Account",
-        "Server",
-        "Sync",
-        "Last good sync",
-        "Meetings cached",
-        "Content inputs",
-    ];
-    LABELS
-        .iter()
-        .position(|known| *known == label)
-        .map_or(-1, |i| i as i32)
-}
-
 fn health_hints(state: &State, report: &StatusReport) -> Vec<super::admin_health::HealthHint> {
     let db = state.deps.data_dir.agenda_db();
     if !report.configured || !db.exists() {
@@ -461,26 +438,4 @@ fn health_hints(state: &State, report: &StatusReport) -> Vec<super::admin_health
         report.mailbox.as_deref().unwrap_or("<room mailbox>"),
         report.account.as_deref().unwrap_or("<account>"),
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::fact_key;
-    use crate::cli::status::{facts, gather};
-    use crate::device::paths::DataDir;
-
-    #[test]
-    fn every_fact_of_the_status_has_its_words_on_the_screen() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let mut report = gather(&DataDir::at(dir.path())).expect("status of an empty dir");
-        for configured in [false, true] {
-            report.configured = configured;
-            for (label, _) in facts(&report) {
-                assert!(
-                    fact_key(label) >= 0,
-                    "the admin screen cannot word {label:?}"
-                );
-            }
-        }
-    }
 }

@@ -1,11 +1,14 @@
-//! What the admin screens say: the PIN pad's message for each outcome (worded by the
-//! screen in its language) with the lockout countdown, and the factory-reset
-//! confirmation's list. No Slint here, so it is unit-tested on its own.
+//! What the admin screens say, for the screen to word in its language: the PIN pad's
+//! message for each outcome with the lockout countdown, the keys of the status facts
+//! and of the values it words, and the factory-reset confirmation's list. No Slint here,
+//! so it is unit-tested on its own.
 
 use chrono::Duration;
 
+use crate::cli::status::StatusReport;
 use crate::device::pin::{FREE_ATTEMPTS, PIN_LENGTH, PinOutcome};
 use crate::device::reset::Erasable;
+use crate::sync::status::SyncState;
 
 /// "0:30", "1:05", "59:59": minutes and seconds, rounded up so the pad never shows 0:00
 /// while it is still locked.
@@ -69,6 +72,61 @@ pub fn pin_message(outcome: &PinOutcome, locked_for: Option<Duration>) -> Option
         PinOutcome::NoPinSet => PinMessage::NoPinSet,
     })
 }
+
+/// The key of the fact the screen shows when the status cannot be read.
+pub const FACT_STATUS_UNREADABLE: i32 = 14;
+
+/// How the screen knows a fact of `room-console status` (`AdminWords.fact-label`): its
+/// English label's place in this list; -1 (a fact added since) shows the label as it is.
+pub fn fact_key(label: &str) -> i32 {
+    const LABELS: [&str; 14] = [
+        "Software",
+        "Data directory",
+        "Host name",
+        "Network",
+        "Configured",
+        "Room",
+        "Calendar source",
+        "EWS URL",
+        "Account",
+        "Server",
+        "Sync",
+        "Last good sync",
+        "Meetings cached",
+        "Content inputs",
+    ];
+    LABELS
+        .iter()
+        .position(|known| *known == label)
+        .map_or(-1, |i| i as i32)
+}
+
+/// A fact's value the screen words itself (`AdminWords.fact-value`): 1 never, 2 none,
+/// 3 to 10 the sync's state; 0 shows the value as `status` prints it.
+pub fn fact_word(key: i32, report: &StatusReport) -> i32 {
+    match key {
+        FACT_SYNC => match report.sync.state {
+            SyncState::FirstSync => 3,
+            SyncState::Ok => 4,
+            SyncState::Offline => 5,
+            SyncState::SignInFailed => 6,
+            SyncState::PermissionDenied => 7,
+            SyncState::ServerError => 8,
+            SyncState::StorageError => 9,
+            SyncState::Misconfigured => 10,
+            // "throttled until <instant>": as `status` prints it.
+            SyncState::Throttled { .. } => 0,
+        },
+        FACT_LAST_GOOD_SYNC if report.sync.last_success.is_none() => 1,
+        FACT_CONTENT_INPUTS if report.content_inputs.is_empty() => 2,
+        _ => 0,
+    }
+}
+
+/// The keys of the facts whose values [`fact_word`] words.
+const FACT_SYNC: i32 = 10;
+const FACT_LAST_GOOD_SYNC: i32 = 11;
+const FACT_CONTENT_INPUTS: i32 = 13;
 
 /// What the factory-reset confirmation lists as erased: the items present (the screen
 /// words them, `AdminWords.reset-erases`).
@@ -144,6 +202,27 @@ mod tests {
             pin_message(&PinOutcome::NotAPin, None).map(|m| m.code()),
             Some((3, ["4".into(), "8".into()]))
         );
+    }
+
+    #[test]
+    fn every_fact_of_the_status_has_its_words_on_the_screen() {
+        use crate::cli::status::{facts, gather};
+        let dir = tempfile::tempdir().expect("temp dir");
+        let data_dir = crate::device::paths::DataDir::at(dir.path());
+        let mut report = gather(&data_dir).expect("status of an empty dir");
+        for configured in [false, true] {
+            report.configured = configured;
+            for (label, _) in facts(&report) {
+                assert!(
+                    fact_key(label) >= 0,
+                    "the admin screen cannot word {label:?}"
+                );
+            }
+        }
+        assert_eq!(fact_word(fact_key("Sync"), &report), 3, "first sync");
+        assert_eq!(fact_word(fact_key("Last good sync"), &report), 1, "never");
+        assert_eq!(fact_word(fact_key("Room"), &report), 0);
+        assert_eq!(fact_key("Content inputs"), FACT_CONTENT_INPUTS);
     }
 
     #[test]
