@@ -109,7 +109,7 @@ mod share_to_meeting {
     use room_console::clock::FixedClock;
     use room_console::content::ContentEvent;
     use room_console::ui::content::ContentPanel;
-    use room_console::ui::controller::{HomeController, RoomInfo, SHARE_NOT_SET_UP};
+    use room_console::ui::controller::{HomeController, RoomInfo};
     use room_console::ui::headless::Headless;
     use room_console::ui::{AppWindow, ContentAdapter};
     use slint::{ComponentHandle, PhysicalSize, Rgb8Pixel, SharedPixelBuffer};
@@ -234,8 +234,12 @@ mod share_to_meeting {
         let (x, y) = accent_button(&headless.render()).expect("a Share to meeting button");
         headless.tap(x, y);
         let message = app.global::<ContentAdapter>().get_share_message();
-        assert_eq!(message, SHARE_NOT_SET_UP);
-        assert!(message.contains("ShareCommand"));
+        assert_eq!(
+            message,
+            "Sharing to meetings is not set up on this console. An admin can set it up: \
+             ShareCommand in the provisioning file (under Device) names the program that \
+             shares content to meetings."
+        );
     }
 }
 

@@ -1,7 +1,9 @@
 //! The screens in Swedish and Korean on the headless platform: the home screen's words,
 //! its date and its sync banner come from the bundled translations (with a Hangul font),
-//! and choosing a language on the wizard's Welcome step puts the following steps in that
-//! language at once.
+//! choosing a language on the wizard's Welcome step puts the following steps in that
+//! language at once, and the words the Rust side decides (failed checks of a field, the
+//! Summary, the PIN pad's messages, the admin screen's facts) are translated too. The
+//! screens are rendered into `<target>/screenshots/` to be looked at.
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -9,16 +11,20 @@ use room_console::calendar::demo::demo_agenda;
 use room_console::clock::FixedClock;
 use room_console::sync::status::{SyncState, SyncStatus};
 use room_console::ui::controller::{HomeController, RoomInfo};
-use room_console::ui::headless::Headless;
+use room_console::ui::headless::{Headless, write_png};
 use room_console::ui::home::HomeModels;
 use room_console::ui::home_model::{BannerMessage, HomeInputs, build};
 use room_console::ui::language;
 use room_console::ui::sync_banner::banner_for;
 use room_console::ui::wizard::{Step, WizardController, WizardOptions};
 use room_console::ui::{
-    AgendaWords, AppState, AppWindow, HomeAdapter, Locale, Screen, WizardAdapter,
+    AdminAdapter, AdminFact, AdminResetItems, AgendaWords, AppState, AppWindow, ContentAdapter,
+    HomeAdapter, JoinOverlayAdapter, Locale, Screen, WizardAdapter,
 };
-use slint::{ComponentHandle, Model, PhysicalSize};
+use slint::{ComponentHandle, Model, ModelRc, PhysicalSize, VecModel};
+use std::path::Path;
+
+use i_slint_backend_testing::ElementHandle;
 
 fn utc(hour: u32, minute: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, hour, minute, 0).unwrap()
@@ -295,5 +301,246 @@ fn a_field_error_is_shown_in_swedish() {
         adapter.get_notice(),
         "Rätta fälten som är markerade med rött och tryck sedan på Nästa."
     );
+    assert_eq!(
+        adapter.get_error_sign_in_address(),
+        "Inloggningsadressen måste vara en e-postadress, till exempel room@contoso.com."
+    );
     assert_eq!(adapter.get_error_exchange_address(), "");
+    language::apply(&app, "ko");
+    headless.render();
+    assert_eq!(
+        adapter.get_error_sign_in_address(),
+        "로그인 주소: room@contoso.com 같은 이메일 주소여야 합니다."
+    );
+}
+
+fn screenshot(headless: &Headless, name: &str) {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("../screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    write_png(&headless.render(), &dir.join(format!("{name}.png"))).unwrap();
+}
+
+/// Whether a text or element labelled `label` is on the screen.
+fn shows(app: &AppWindow, label: &str) -> bool {
+    ElementHandle::find_by_accessible_label(app, label)
+        .next()
+        .is_some()
+}
+
+/// The wizard at its Check step after the checks: they cannot reach a server (a port
+/// nothing listens on), which allows "Continue anyway".
+fn wizard_at_check() -> (Headless, AppWindow, WizardController) {
+    let (headless, app, controller) = wizard();
+    let adapter = app.global::<WizardAdapter>();
+    adapter.set_display_name("Konferensrum 2".into());
+    adapter.set_sign_in_address("confrm2@contoso.com".into());
+    adapter.set_ews_url("https://127.0.0.1:9/EWS/Exchange.asmx".into());
+    adapter.set_service_username("CONTOSO\\mailboxservice".into());
+    adapter.set_service_password("S3rvice!pw".into());
+    for _ in 0..3 {
+        adapter.invoke_next();
+    }
+    controller.wait_for_checks();
+    (headless, app, controller)
+}
+
+/// The wizard at its Admin PIN step, past a failed check.
+fn wizard_at_admin_pin() -> (Headless, AppWindow, WizardController) {
+    let (headless, app, controller) = wizard_at_check();
+    let adapter = app.global::<WizardAdapter>();
+    adapter.invoke_continue_anyway();
+    adapter.invoke_next();
+    assert_eq!(controller.step(), Step::AdminPin);
+    (headless, app, controller)
+}
+
+#[test]
+fn the_check_titles_speak_swedish_and_korean() {
+    let (headless, app, _controller) = wizard_at_check();
+    assert!(shows(&app, "Server reachable, certificate trusted"));
+    language::apply(&app, "sv");
+    headless.render();
+    assert!(shows(&app, "Servern nås, certifikatet är betrott"));
+    screenshot(&headless, "wizard-4-check-sv");
+    language::apply(&app, "ko");
+    headless.render();
+    assert!(shows(&app, "서버 연결 및 인증서 신뢰"));
+    assert!(shows(&app, "회의실 사서함 가장(impersonation)"));
+    screenshot(&headless, "wizard-4-check-ko");
+}
+
+#[test]
+fn the_pin_step_and_the_summary_speak_swedish_and_korean() {
+    let (headless, app, controller) = wizard_at_admin_pin();
+    let adapter = app.global::<WizardAdapter>();
+    adapter.set_pin("12".into());
+    adapter.set_pin_again("13".into());
+    adapter.invoke_next();
+    assert_eq!(controller.step(), Step::AdminPin);
+    language::apply(&app, "sv");
+    assert_eq!(
+        adapter.get_error_pin(),
+        "PIN-koden måste vara 4 till 8 siffror."
+    );
+    screenshot(&headless, "wizard-6-admin-pin-sv");
+    language::apply(&app, "ko");
+    assert_eq!(adapter.get_error_pin(), "PIN: 4~8자리 숫자여야 합니다.");
+    screenshot(&headless, "wizard-6-admin-pin-ko");
+
+    adapter.set_pin("2468".into());
+    adapter.set_pin_again("2468".into());
+    adapter.invoke_next();
+    assert_eq!(controller.step(), Step::Summary);
+    language::apply(&app, "sv");
+    headless.render();
+    for words in [
+        "Tidszon",
+        "Tjänstekonto",
+        "(inget)",
+        "Dela innehåll automatiskt",
+    ] {
+        assert!(shows(&app, words), "the Summary shows {words:?}");
+    }
+    assert!(shows(&app, "Tjänstekonto med impersonation (Exchange)"));
+    assert!(!shows(&app, "Time zone"));
+    screenshot(&headless, "wizard-7-summary-sv");
+    language::apply(&app, "ko");
+    headless.render();
+    for words in ["시간대", "서비스 계정", "(없음)", "24시간제"] {
+        assert!(shows(&app, words), "the Summary shows {words:?}");
+    }
+    screenshot(&headless, "wizard-7-summary-ko");
+}
+
+#[test]
+fn the_pin_pad_and_the_admin_screen_speak_swedish_and_korean() {
+    let headless = Headless::install(PhysicalSize::new(1280, 800)).unwrap();
+    let app = AppWindow::new().unwrap();
+    app.show().unwrap();
+    let admin = app.global::<AdminAdapter>();
+    app.global::<AppState>().set_screen(Screen::PinPad);
+    admin.set_pin_length(4);
+    admin.set_pin_message_first("3".into());
+    admin.set_pin_message_second("5".into());
+    admin.set_pin_message_kind(1);
+    assert_eq!(
+        admin.get_pin_message(),
+        "Wrong PIN. 3 of 5 tries left before the pad locks."
+    );
+    language::apply(&app, "sv");
+    assert_eq!(
+        admin.get_pin_message(),
+        "Fel PIN-kod. 3 av 5 försök kvar innan knappsatsen låses."
+    );
+    screenshot(&headless, "pin-pad-wrong-sv");
+    language::apply(&app, "ko");
+    assert_eq!(
+        admin.get_pin_message(),
+        "PIN이 틀렸습니다. 잠기기 전까지 5번 중 3번 남았습니다."
+    );
+    screenshot(&headless, "pin-pad-wrong-ko");
+    admin.set_pin_message_first("0:30".into());
+    admin.set_pin_message_kind(2);
+    admin.set_pin_locked(true);
+    screenshot(&headless, "pin-pad-locked-ko");
+    admin.set_pin_message_kind(4);
+    language::apply(&app, "sv");
+    screenshot(&headless, "pin-pad-no-pin-sv");
+    language::apply(&app, "ko");
+
+    app.global::<AppState>().set_screen(Screen::Admin);
+    let fact = |label: &str, key: i32, value: &str| AdminFact {
+        label: label.into(),
+        key,
+        word: 0,
+        value: value.into(),
+    };
+    admin.set_facts(ModelRc::new(VecModel::from(vec![
+        fact("Software", 0, "room-console 0.1.0"),
+        fact("Room", 5, "Conference Room 2 <confrm2@contoso.com>"),
+        fact("Last good sync", 11, "2026-11-23T07:00:00+00:00"),
+        fact("Meetings cached", 12, "12"),
+        AdminFact {
+            word: 5,
+            ..fact("Sync", 10, "offline")
+        },
+        fact("A fact added since", -1, "shown as it is"),
+    ])));
+    admin.set_action_kind(1);
+    headless.render();
+    for words in [
+        "소프트웨어",
+        "회의실",
+        "마지막 성공한 동기화",
+        "A fact added since",
+    ] {
+        assert!(shows(&app, words), "the admin screen shows {words:?}");
+    }
+    assert_eq!(
+        admin.get_action_message(),
+        "동기화를 요청했습니다. 완료되면 아래 정보가 갱신됩니다."
+    );
+    screenshot(&headless, "admin-ko");
+    language::apply(&app, "sv");
+    headless.render();
+    assert!(shows(&app, "Senaste lyckade synkronisering"));
+    assert!(shows(&app, "frånkopplad"));
+    screenshot(&headless, "admin-sv");
+
+    admin.set_reset_items(AdminResetItems {
+        settings: true,
+        secrets: true,
+        agenda: true,
+        ..Default::default()
+    });
+    admin.set_confirm_reset_shown(true);
+    assert_eq!(
+        admin.get_reset_erases(),
+        "Detta raderas och kan inte ångras:\n\
+         • Inställningarna (rum, kalenderkälla, enhet)\n\
+         • Hemligheterna (lösenord, klienthemlighet, administratörs-PIN)\n\
+         • Den sparade kalendern och synkroniseringsläget\n\n\
+         Programvaran och dess version finns kvar. Konsolen startar om i installationsguiden."
+    );
+    screenshot(&headless, "reset-confirmation-sv");
+    language::apply(&app, "ko");
+    assert!(
+        admin
+            .get_reset_erases()
+            .contains("• 저장된 일정과 동기화 상태\n")
+    );
+    screenshot(&headless, "reset-confirmation-ko");
+}
+
+#[test]
+fn the_join_overlay_and_share_messages_speak_swedish_and_korean() {
+    let _headless = Headless::install(PhysicalSize::new(1280, 800)).unwrap();
+    let app = AppWindow::new().unwrap();
+    let overlay = app.global::<JoinOverlayAdapter>();
+    overlay.set_provider("Microsoft Teams".into());
+    let content = app.global::<ContentAdapter>();
+    content.set_share_kind(1);
+    assert_eq!(overlay.get_title(), "Join Microsoft Teams");
+    assert_eq!(
+        content.get_share_message(),
+        "No meeting with a join link is on now."
+    );
+    language::apply(&app, "sv");
+    assert_eq!(overlay.get_title(), "Anslut till Microsoft Teams");
+    assert_eq!(
+        overlay.get_message(),
+        "Skanna koden med telefonen eller öppna länken på din dator för att ansluta till mötet."
+    );
+    language::apply(&app, "ko");
+    assert_eq!(overlay.get_title(), "Microsoft Teams 참가");
+    overlay.set_not_started(true);
+    assert!(
+        overlay
+            .get_message()
+            .starts_with("콘솔에서 이 회의를 직접 시작할 수 없습니다.")
+    );
+    assert_eq!(
+        content.get_share_message(),
+        "지금 진행 중인 참가 링크가 있는 회의가 없습니다."
+    );
 }

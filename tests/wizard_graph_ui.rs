@@ -16,7 +16,9 @@ use chrono::{TimeZone, Utc};
 use graph_support::*;
 use room_console::settings::{CalendarSource, Secrets, Settings};
 use room_console::ui::headless::{Headless, write_png};
-use room_console::ui::wizard::{Step, WizardController, WizardOptions, save_finished};
+use room_console::ui::wizard::{
+    Step, SummaryLabel, WizardController, WizardOptions, save_finished,
+};
 use room_console::ui::{AppState, AppWindow, Screen, WizardAdapter};
 use slint::{ComponentHandle, Model, PhysicalSize};
 use url::Url;
@@ -203,7 +205,7 @@ fn the_microsoft_365_path_saves_a_graph_source_that_syncs() {
     assert!(
         summary
             .iter()
-            .any(|row| row.label == "Client ID" && row.value == CLIENT_ID)
+            .any(|row| row.label == SummaryLabel::ClientId as i32 && row.value == CLIENT_ID)
     );
     rig.screenshot("wizard-graph-7-summary");
     assert!(!Settings::path(&rig.data()).exists());

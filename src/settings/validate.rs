@@ -1,8 +1,9 @@
 //! Checks for single setting values, shared by the provisioning file and the setup wizard.
 //!
-//! Each check takes the text an admin typed and returns the value to store, or the rest
-//! of a sentence saying what is expected ("must be 4 to 8 digits"). The caller names the
-//! setting in front of it and, for values that are not secret, what was typed.
+//! Each check takes the text an admin typed and returns the value to store, or what is
+//! expected instead ([`Expected`]): in English the rest of a sentence ("must be 4 to 8
+//! digits") that the provisioning file puts after the setting's name; the setup wizard
+//! words it in the screen's language from its [`Expected::code`].
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -19,23 +20,138 @@ use super::model::{
 /// A problem with a value: the end of a sentence that starts with the setting's name.
 pub type Problem = String;
 
+/// What a value should have been. `Display` gives the English end of a sentence that
+/// starts with the setting's name, as the provisioning file reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expected {
+    SingleLine,
+    AtMostChars(usize),
+    EmailAddress,
+    AccountName,
+    HttpsUrl,
+    /// An http:// address: the https:// one to write instead.
+    HttpsNotHttp(String),
+    TimeZone,
+    AdminPin,
+    Language,
+    SecondsBetween(u32, u32),
+    TimeOfDay,
+    Boolean,
+    AbsolutePath,
+    HostNames,
+    ContentInput,
+    TenantId,
+    ClientId,
+    /// The file cannot be read: the system's reason.
+    UnreadableFile(String),
+    PemCertificate,
+}
+
+impl Expected {
+    /// The number a screen knows it by, and the values its sentence mentions.
+    pub fn code(&self) -> (i32, Vec<String>) {
+        match self {
+            Expected::SingleLine => (1, vec![]),
+            Expected::AtMostChars(n) => (2, vec![n.to_string()]),
+            Expected::EmailAddress => (3, vec![]),
+            Expected::AccountName => (4, vec![]),
+            Expected::HttpsUrl => (5, vec![]),
+            Expected::HttpsNotHttp(url) => (6, vec![url.clone()]),
+            Expected::TimeZone => (7, vec![]),
+            Expected::AdminPin => (8, vec![]),
+            Expected::Language => (9, vec![LANGUAGES.join(", ")]),
+            Expected::SecondsBetween(min, max) => (10, vec![min.to_string(), max.to_string()]),
+            Expected::TimeOfDay => (11, vec![]),
+            Expected::Boolean => (12, vec![]),
+            Expected::AbsolutePath => (13, vec![]),
+            Expected::HostNames => (14, vec![]),
+            Expected::ContentInput => (15, vec![]),
+            Expected::TenantId => (16, vec![]),
+            Expected::ClientId => (17, vec![]),
+            Expected::UnreadableFile(why) => (18, vec![why.clone()]),
+            Expected::PemCertificate => (19, vec![]),
+        }
+    }
+}
+
+impl std::fmt::Display for Expected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Expected::SingleLine => write!(f, "must be a single line of text"),
+            Expected::AtMostChars(n) => write!(f, "must be at most {n} characters"),
+            Expected::EmailAddress => {
+                write!(f, "must be an e-mail address such as room@contoso.com")
+            }
+            Expected::AccountName => write!(
+                f,
+                "must be a sign-in name such as CONTOSO\\room or room@contoso.com"
+            ),
+            Expected::HttpsUrl => write!(f, "must be a web address starting with https://"),
+            Expected::HttpsNotHttp(url) => write!(
+                f,
+                "must use https:// (http would send passwords in the clear); write {url}"
+            ),
+            Expected::TimeZone => {
+                write!(f, "must be an IANA time zone name such as Europe/Stockholm")
+            }
+            Expected::AdminPin => write!(f, "must be 4 to 8 digits"),
+            Expected::Language => write!(f, "must be one of {}", LANGUAGES.join(", ")),
+            Expected::SecondsBetween(min, max) => {
+                write!(f, "must be a number of seconds between {min} and {max}")
+            }
+            Expected::TimeOfDay => write!(
+                f,
+                "must be a time of day written HH:MM on the 24-hour clock, e.g. 19:00"
+            ),
+            Expected::Boolean => write!(f, "must be true or false"),
+            Expected::AbsolutePath => write!(f, "must be an absolute path, starting with /"),
+            Expected::HostNames => write!(
+                f,
+                "must be host names separated by spaces, such as meet.contoso.com dialin.contoso.com"
+            ),
+            Expected::ContentInput => write!(
+                f,
+                "must be auto, none, v4l2:/dev/video0, drm:card0-HDMI-A-1 or file:/path/to/picture"
+            ),
+            Expected::TenantId => write!(
+                f,
+                "must be the tenant's ID (a GUID) or domain, such as contoso.onmicrosoft.com"
+            ),
+            Expected::ClientId => write!(
+                f,
+                "must be the application (client) ID, a GUID such as 00000000-0000-0000-0000-000000000000"
+            ),
+            Expected::UnreadableFile(why) => write!(f, "names a file that cannot be read ({why})"),
+            Expected::PemCertificate => write!(
+                f,
+                "must name a PEM file holding a certificate (-----BEGIN CERTIFICATE-----)"
+            ),
+        }
+    }
+}
+
+impl From<Expected> for Problem {
+    fn from(expected: Expected) -> Problem {
+        expected.to_string()
+    }
+}
+
 /// A display name: any text without control characters, at most 64 characters.
-pub fn display_name(text: &str) -> Result<String, Problem> {
+pub fn display_name(text: &str) -> Result<String, Expected> {
     const MAX_CHARS: usize = 64;
     if text.chars().any(char::is_control) {
-        return Err("must be a single line of text".into());
+        return Err(Expected::SingleLine);
     }
     if text.chars().count() > MAX_CHARS {
-        return Err(format!("must be at most {MAX_CHARS} characters"));
+        return Err(Expected::AtMostChars(MAX_CHARS));
     }
     Ok(text.to_owned())
 }
 
 /// An e-mail address such as `room@contoso.com`.
-pub fn email_address(text: &str) -> Result<String, Problem> {
-    const EXPECTED: &str = "must be an e-mail address such as room@contoso.com";
+pub fn email_address(text: &str) -> Result<String, Expected> {
     let Some((local, domain)) = text.split_once('@') else {
-        return Err(EXPECTED.into());
+        return Err(Expected::EmailAddress);
     };
     let local_ok = !local.is_empty()
         && !local
@@ -44,13 +160,12 @@ pub fn email_address(text: &str) -> Result<String, Problem> {
     if local_ok && is_dotted_domain(domain) {
         Ok(text.to_owned())
     } else {
-        Err(EXPECTED.into())
+        Err(Expected::EmailAddress)
     }
 }
 
 /// A sign-in name: `DOMAIN\user` or an e-mail address (user principal name).
-pub fn account_name(text: &str) -> Result<String, Problem> {
-    const EXPECTED: &str = "must be a sign-in name such as CONTOSO\\room or room@contoso.com";
+pub fn account_name(text: &str) -> Result<String, Expected> {
     if let Some((domain, user)) = text.split_once('\\') {
         let part_ok = |part: &str| {
             !part.is_empty()
@@ -61,55 +176,54 @@ pub fn account_name(text: &str) -> Result<String, Problem> {
         return if part_ok(domain) && part_ok(user) {
             Ok(text.to_owned())
         } else {
-            Err(EXPECTED.into())
+            Err(Expected::AccountName)
         };
     }
-    email_address(text).map_err(|_| EXPECTED.into())
+    email_address(text).map_err(|_| Expected::AccountName)
 }
 
 /// An `https://` address. Plain http is refused: it would carry passwords in the clear.
-pub fn https_url(text: &str) -> Result<Url, Problem> {
-    let url = Url::parse(text)
-        .map_err(|_| Problem::from("must be a web address starting with https://"))?;
+pub fn https_url(text: &str) -> Result<Url, Expected> {
+    let url = Url::parse(text).map_err(|_| Expected::HttpsUrl)?;
     match url.scheme() {
         "https" if url.host().is_some() => Ok(url),
-        "http" => Err(format!(
-            "must use https:// (http would send passwords in the clear); write https://{}",
+        "http" => Err(Expected::HttpsNotHttp(format!(
+            "https://{}",
             text.trim_start_matches("http://")
-        )),
-        _ => Err("must be a web address starting with https://".into()),
+        ))),
+        _ => Err(Expected::HttpsUrl),
     }
 }
 
 /// An IANA time zone name such as `Europe/Stockholm`.
-pub fn time_zone(text: &str) -> Result<String, Problem> {
+pub fn time_zone(text: &str) -> Result<String, Expected> {
     text.parse::<Tz>()
         .map(|tz| tz.name().to_owned())
-        .map_err(|_| "must be an IANA time zone name such as Europe/Stockholm".into())
+        .map_err(|_| Expected::TimeZone)
 }
 
 /// An admin PIN: 4 to 8 digits.
-pub fn admin_pin(text: &str) -> Result<String, Problem> {
+pub fn admin_pin(text: &str) -> Result<String, Expected> {
     let digits = text.chars().count();
     if (4..=8).contains(&digits) && text.chars().all(|c| c.is_ascii_digit()) {
         Ok(text.to_owned())
     } else {
-        Err("must be 4 to 8 digits".into())
+        Err(Expected::AdminPin)
     }
 }
 
 /// A UI language the console ships: `en`, `sv` or `ko`.
-pub fn language(text: &str) -> Result<String, Problem> {
+pub fn language(text: &str) -> Result<String, Expected> {
     let lower = text.to_ascii_lowercase();
     if LANGUAGES.contains(&lower.as_str()) {
         Ok(lower)
     } else {
-        Err(format!("must be one of {}", LANGUAGES.join(", ")))
+        Err(Expected::Language)
     }
 }
 
 /// Seconds between calendar syncs, within [`SYNC_INTERVAL_SECONDS`].
-pub fn sync_interval_seconds(text: &str) -> Result<u32, Problem> {
+pub fn sync_interval_seconds(text: &str) -> Result<u32, Expected> {
     seconds_within(
         text,
         SYNC_INTERVAL_SECONDS.start(),
@@ -118,71 +232,68 @@ pub fn sync_interval_seconds(text: &str) -> Result<u32, Problem> {
 }
 
 /// Seconds of content-signal loss tolerated, within [`GRACE_SECONDS`].
-pub fn grace_seconds(text: &str) -> Result<u32, Problem> {
+pub fn grace_seconds(text: &str) -> Result<u32, Expected> {
     seconds_within(text, GRACE_SECONDS.start(), GRACE_SECONDS.end())
 }
 
 /// Seconds without a touch before the screen dims at night, within [`DIM_AFTER_SECONDS`].
-pub fn dim_after_seconds(text: &str) -> Result<u32, Problem> {
+pub fn dim_after_seconds(text: &str) -> Result<u32, Expected> {
     seconds_within(text, DIM_AFTER_SECONDS.start(), DIM_AFTER_SECONDS.end())
 }
 
 /// Seconds without a touch before the screen blanks at night, within
 /// [`BLANK_AFTER_SECONDS`].
-pub fn blank_after_seconds(text: &str) -> Result<u32, Problem> {
+pub fn blank_after_seconds(text: &str) -> Result<u32, Expected> {
     seconds_within(text, BLANK_AFTER_SECONDS.start(), BLANK_AFTER_SECONDS.end())
 }
 
 /// A local wall-clock time written `HH:MM` on the 24-hour clock, e.g. `19:00`.
-pub fn time_of_day(text: &str) -> Result<NaiveTime, Problem> {
-    NaiveTime::parse_from_str(text, "%H:%M")
-        .map_err(|_| "must be a time of day written HH:MM on the 24-hour clock, e.g. 19:00".into())
+pub fn time_of_day(text: &str) -> Result<NaiveTime, Expected> {
+    NaiveTime::parse_from_str(text, "%H:%M").map_err(|_| Expected::TimeOfDay)
 }
 
-fn seconds_within(text: &str, min: &u32, max: &u32) -> Result<u32, Problem> {
+fn seconds_within(text: &str, min: &u32, max: &u32) -> Result<u32, Expected> {
     text.parse::<u32>()
         .ok()
         .filter(|n| (min..=max).contains(&n))
-        .ok_or_else(|| format!("must be a number of seconds between {min} and {max}"))
+        .ok_or(Expected::SecondsBetween(*min, *max))
 }
 
 /// `true` or `false` (also `1` or `0`, as in XML Schema).
-pub fn boolean(text: &str) -> Result<bool, Problem> {
+pub fn boolean(text: &str) -> Result<bool, Expected> {
     match text.to_ascii_lowercase().as_str() {
         "true" | "1" => Ok(true),
         "false" | "0" => Ok(false),
-        _ => Err("must be true or false".into()),
+        _ => Err(Expected::Boolean),
     }
 }
 
 /// An absolute file path.
-pub fn absolute_path(text: &str) -> Result<PathBuf, Problem> {
+pub fn absolute_path(text: &str) -> Result<PathBuf, Expected> {
     let path = PathBuf::from(text);
     if path.is_absolute() {
         Ok(path)
     } else {
-        Err("must be an absolute path, starting with /".into())
+        Err(Expected::AbsolutePath)
     }
 }
 
 /// Host names separated by spaces or commas, such as `meet.contoso.com dialin.contoso.com`.
-pub fn host_names(text: &str) -> Result<Vec<String>, Problem> {
+pub fn host_names(text: &str) -> Result<Vec<String>, Expected> {
     text.split(|c: char| c.is_whitespace() || c == ',')
         .filter(|name| !name.is_empty())
         .map(|name| {
             if is_dotted_domain(name) {
                 Ok(name.to_ascii_lowercase())
             } else {
-                Err("must be host names separated by spaces, such as meet.contoso.com dialin.contoso.com".into())
+                Err(Expected::HostNames)
             }
         })
         .collect()
 }
 
 /// The content input: `auto`, `none`, `v4l2:/dev/videoN`, `drm:<connector>` or `file:/path`.
-pub fn content_input(text: &str) -> Result<String, Problem> {
-    const EXPECTED: &str =
-        "must be auto, none, v4l2:/dev/video0, drm:card0-HDMI-A-1 or file:/path/to/picture";
+pub fn content_input(text: &str) -> Result<String, Expected> {
     let ok = match text.split_once(':') {
         None => text == "auto" || text == "none",
         Some(("v4l2", device)) => device.starts_with("/dev/") && device.len() > "/dev/".len(),
@@ -198,36 +309,36 @@ pub fn content_input(text: &str) -> Result<String, Problem> {
     if ok {
         Ok(text.to_owned())
     } else {
-        Err(EXPECTED.into())
+        Err(Expected::ContentInput)
     }
 }
 
 /// A Microsoft Entra tenant: its GUID or one of its domain names.
-pub fn tenant_id(text: &str) -> Result<String, Problem> {
+pub fn tenant_id(text: &str) -> Result<String, Expected> {
     if is_guid(text) || is_dotted_domain(text) {
         Ok(text.to_ascii_lowercase())
     } else {
-        Err("must be the tenant's ID (a GUID) or domain, such as contoso.onmicrosoft.com".into())
+        Err(Expected::TenantId)
     }
 }
 
 /// An app registration's application (client) ID: a GUID.
-pub fn client_id(text: &str) -> Result<String, Problem> {
+pub fn client_id(text: &str) -> Result<String, Expected> {
     if is_guid(text) {
         Ok(text.to_ascii_lowercase())
     } else {
-        Err("must be the application (client) ID, a GUID such as 00000000-0000-0000-0000-000000000000".into())
+        Err(Expected::ClientId)
     }
 }
 
 /// A CA file the Exchange server's certificate chains to: an absolute path to a readable
 /// PEM file holding at least one certificate. Checked when applied, not copied.
-pub fn trusted_ca_file(text: &str) -> Result<PathBuf, Problem> {
+pub fn trusted_ca_file(text: &str) -> Result<PathBuf, Expected> {
     let path = absolute_path(text)?;
-    let bytes = fs::read(&path).map_err(|e| format!("names a file that cannot be read ({e})"))?;
+    let bytes = fs::read(&path).map_err(|e| Expected::UnreadableFile(e.to_string()))?;
     match reqwest::Certificate::from_pem_bundle(&bytes) {
         Ok(certificates) if !certificates.is_empty() => Ok(path),
-        _ => Err("must name a PEM file holding a certificate (-----BEGIN CERTIFICATE-----)".into()),
+        _ => Err(Expected::PemCertificate),
     }
 }
 
@@ -274,7 +385,9 @@ mod tests {
     #[test]
     fn urls_must_be_https() {
         assert!(https_url("https://mail.contoso.com/EWS/Exchange.asmx").is_ok());
-        let refused = https_url("http://mail.contoso.com/EWS/Exchange.asmx").unwrap_err();
+        let refused = https_url("http://mail.contoso.com/EWS/Exchange.asmx")
+            .unwrap_err()
+            .to_string();
         assert!(
             refused.contains("https://mail.contoso.com/EWS/Exchange.asmx"),
             "{refused}"

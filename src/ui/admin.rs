@@ -11,11 +11,15 @@ use std::time::Duration;
 
 use slint::{ComponentHandle, ModelRc, SharedString, Timer, TimerMode, VecModel};
 
-use super::admin_checks::{CheckRun, check_lines};
+use super::admin_checks::{CheckRun, check_key, check_lines};
 use super::admin_health::mailbox_hints;
-use super::admin_model::{locked_message, pin_message, reset_confirmation};
+use super::admin_model::{
+    FACT_STATUS_UNREADABLE, PinMessage, fact_key, fact_word, locked_message, pin_message,
+    reset_list,
+};
 use super::{
-    AdminAdapter, AdminCheckRow, AdminFact, AdminHint, AppState, AppWindow, HomeAdapter, Screen,
+    AdminAdapter, AdminCheckRow, AdminFact, AdminHint, AdminResetItems, AppState, AppWindow,
+    HomeAdapter, Screen,
 };
 use crate::cli::status::{StatusReport, facts, gather};
 use crate::clock::Clock;
@@ -158,15 +162,14 @@ fn wire_admin_screen(app: &AppWindow, state: &Rc<RefCell<State>>) {
     let adapter = app.global::<AdminAdapter>();
     adapter.on_close(with(|app, _| go_home(app)));
     adapter.on_sync_now(with(|app, state| {
-        let message = match &state.deps.sync {
+        let action = match &state.deps.sync {
             Some(sync) => {
                 sync.sync_now();
-                "Sync requested: the facts below update when it is done."
+                Action::SyncRequested
             }
-            None => "No calendar sync runs here (demo calendar or not set up).",
+            None => Action::NoSync,
         };
-        app.global::<AdminAdapter>()
-            .set_action_message(message.into());
+        show_action(app, action, "");
     }));
     adapter.on_change_setup(with(|app, _| open_wizard_for_change(app)));
     let (weak, checking) = (app.as_weak(), Rc::downgrade(state));
@@ -177,7 +180,15 @@ fn wire_admin_screen(app: &AppWindow, state: &Rc<RefCell<State>>) {
     });
     adapter.on_factory_reset(with(|app, state| {
         let adapter = app.global::<AdminAdapter>();
-        adapter.set_reset_erases(reset_confirmation(&what_is_erased(&state.deps.data_dir)).into());
+        let list = reset_list(&what_is_erased(&state.deps.data_dir));
+        adapter.set_reset_items(AdminResetItems {
+            settings: list.settings,
+            secrets: list.secrets,
+            agenda: list.agenda,
+            lockout: list.lockout,
+            provisioning: list.provisioning,
+            other: list.other.join("\n").into(),
+        });
         adapter.set_confirm_reset_shown(true);
     }));
     adapter.on_cancel_reset(with(|app, _| {
@@ -202,13 +213,13 @@ fn start_checks(app: &AppWindow, state: &Rc<RefCell<State>>) {
         return;
     }
     let Some(runtime) = current.deps.runtime.clone() else {
-        adapter.set_action_message("The checks cannot run here: no background runtime.".into());
+        show_action(app, Action::NoRuntime, "");
         return;
     };
     let (settings, secrets) = match configured(&current.deps.data_dir) {
         Ok(configured) => configured,
         Err(problem) => {
-            adapter.set_action_message(format!("The checks cannot run: {problem}").into());
+            show_action(app, Action::ChecksCannotRun, &problem);
             return;
         }
     };
@@ -218,7 +229,7 @@ fn start_checks(app: &AppWindow, state: &Rc<RefCell<State>>) {
     };
     tracing::info!("admin: running the checks");
     current.checks = Some(CheckRun::start(&runtime, settings, secrets, options));
-    adapter.set_action_message(SharedString::new());
+    show_action(app, Action::None, "");
     adapter.set_checks_shown(true);
     show_checks(app, &mut current);
     let (weak, polled) = (app.as_weak(), Rc::downgrade(state));
@@ -252,6 +263,7 @@ fn show_checks(app: &AppWindow, state: &mut State) {
     let rows: Vec<AdminCheckRow> = check_lines(run.order(), run.results(), running)
         .into_iter()
         .map(|line| AdminCheckRow {
+            check: check_key(line.id),
             title: line.title.into(),
             status: line.status,
             message: line.message.into(),
@@ -270,8 +282,7 @@ fn open_pin_pad(app: &AppWindow, state: &mut State) {
     // Re-read the lockout: another run may have written it.
     state.gate = PinGate::open(&state.deps.data_dir, state.deps.clock.clone());
     state.entered.clear();
-    let adapter = app.global::<AdminAdapter>();
-    adapter.set_pin_message(SharedString::new());
+    show_pin_message(app, None);
     show_entry(app, state);
     app.global::<AppState>().set_screen(Screen::PinPad);
 }
@@ -282,7 +293,7 @@ fn show_entry(app: &AppWindow, state: &State) {
     let locked = state.gate.locked_for();
     adapter.set_pin_locked(locked.is_some());
     if let Some(remaining) = locked {
-        adapter.set_pin_message(locked_message(remaining).into());
+        show_pin_message(app, Some(&locked_message(remaining)));
     }
 }
 
@@ -290,8 +301,7 @@ fn submit_pin(app: &AppWindow, state: &mut State) {
     let expected = match Secrets::load(state.deps.data_dir.path()) {
         Ok(secrets) => secrets.and_then(|s| s.admin_pin),
         Err(err) => {
-            app.global::<AdminAdapter>()
-                .set_pin_message(err.to_string().into());
+            show_pin_message(app, Some(&PinMessage::Unreadable(err.to_string())));
             return;
         }
     };
@@ -301,16 +311,15 @@ fn submit_pin(app: &AppWindow, state: &mut State) {
         open_admin(app, state);
         return;
     }
-    let adapter = app.global::<AdminAdapter>();
     if let Some(message) = pin_message(&outcome, state.gate.locked_for()) {
-        adapter.set_pin_message(message.into());
+        show_pin_message(app, Some(&message));
     }
     show_entry(app, state);
 }
 
 fn open_admin(app: &AppWindow, state: &State) {
+    show_action(app, Action::None, "");
     let adapter = app.global::<AdminAdapter>();
-    adapter.set_action_message(SharedString::new());
     adapter.set_confirm_reset_shown(false);
     adapter.set_checks_shown(false);
     show_facts(app, state);
@@ -331,7 +340,7 @@ fn run_factory_reset(app: &AppWindow, state: &mut State) {
             app.global::<AppState>().set_screen(Screen::Wizard);
             (state.deps.after_reset)();
         }
-        Err(err) => adapter.set_action_message(err.to_string().into()),
+        Err(err) => show_action(app, Action::ResetFailed, &err.to_string()),
     }
 }
 
@@ -351,7 +360,9 @@ fn show_facts(app: &AppWindow, state: &State) {
         Err(err) => {
             adapter.set_facts(ModelRc::new(VecModel::from(vec![AdminFact {
                 label: "Status".into(),
-                value: format!("cannot be read: {err:#}").into(),
+                key: FACT_STATUS_UNREADABLE,
+                word: 0,
+                value: format!("{err:#}").into(),
             }])));
             return;
         }
@@ -360,6 +371,8 @@ fn show_facts(app: &AppWindow, state: &State) {
         .into_iter()
         .map(|(label, value)| AdminFact {
             label: label.into(),
+            key: fact_key(label),
+            word: fact_word(fact_key(label), &report),
             value: value.into(),
         })
         .collect();
@@ -375,6 +388,33 @@ fn show_facts(app: &AppWindow, state: &State) {
         })
         .collect();
     adapter.set_hints(ModelRc::new(VecModel::from(hints)));
+}
+
+/// What the admin screen says after an action; the screen words it (`AdminWords.action`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    None = 0,
+    SyncRequested = 1,
+    NoSync = 2,
+    NoRuntime = 3,
+    /// The checks cannot run: the detail says why.
+    ChecksCannotRun = 4,
+    /// The factory reset failed: the detail says why.
+    ResetFailed = 5,
+}
+
+fn show_action(app: &AppWindow, action: Action, detail: &str) {
+    let adapter = app.global::<AdminAdapter>();
+    adapter.set_action_detail(detail.into());
+    adapter.set_action_kind(action as i32);
+}
+
+fn show_pin_message(app: &AppWindow, message: Option<&PinMessage>) {
+    let (kind, [first, second]) = message.map(PinMessage::code).unwrap_or_default();
+    let adapter = app.global::<AdminAdapter>();
+    adapter.set_pin_message_first(first.into());
+    adapter.set_pin_message_second(second.into());
+    adapter.set_pin_message_kind(kind);
 }
 
 fn health_hints(state: &State, report: &StatusReport) -> Vec<super::admin_health::HealthHint> {

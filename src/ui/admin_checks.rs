@@ -33,9 +33,24 @@ pub mod row_status {
     }
 }
 
+/// How the screens know a check, to word its title (`CheckWords.title`).
+pub fn check_key(id: CheckId) -> i32 {
+    match id {
+        CheckId::Server => 0,
+        CheckId::ExchangeVersion => 1,
+        CheckId::SignIn => 2,
+        CheckId::Impersonation => 3,
+        CheckId::Mailbox => 4,
+        CheckId::Calendar => 5,
+        CheckId::Invitations => 6,
+        CheckId::JoinLinks => 7,
+    }
+}
+
 /// One check line: title, status (see [`row_status`]), what was found, the fix.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckLine {
+    pub id: CheckId,
     pub title: &'static str,
     pub status: i32,
     pub message: String,
@@ -51,12 +66,14 @@ pub fn check_lines(order: &[CheckId], results: &[CheckResult], running: bool) ->
         .copied()
         .map(|id| match results.iter().find(|r| r.id == id) {
             Some(result) => CheckLine {
+                id,
                 title: id.title(),
                 status: row_status::of(result.status),
                 message: result.message.clone(),
                 fix: result.fix.clone().unwrap_or_default(),
             },
             None => CheckLine {
+                id,
                 title: id.title(),
                 status: if std::mem::take(&mut next_is_running) {
                     row_status::CHECKING

@@ -1,11 +1,14 @@
-//! What the admin screens say, as plain strings: the PIN pad's message for each outcome
-//! and the lockout countdown, and the factory-reset confirmation. No Slint here, so the
-//! wording is unit-tested on its own.
+//! What the admin screens say, for the screen to word in its language: the PIN pad's
+//! message for each outcome with the lockout countdown, the keys of the status facts
+//! and of the values it words, and the factory-reset confirmation's list. No Slint here,
+//! so it is unit-tested on its own.
 
 use chrono::Duration;
 
+use crate::cli::status::StatusReport;
 use crate::device::pin::{FREE_ATTEMPTS, PIN_LENGTH, PinOutcome};
 use crate::device::reset::Erasable;
+use crate::sync::status::SyncState;
 
 /// "0:30", "1:05", "59:59": minutes and seconds, rounded up so the pad never shows 0:00
 /// while it is still locked.
@@ -14,53 +17,148 @@ pub fn countdown(remaining: Duration) -> String {
     format!("{}:{:02}", seconds / 60, seconds % 60)
 }
 
-/// The message under the PIN dots while the pad is locked.
-pub fn locked_message(remaining: Duration) -> String {
-    format!(
-        "Too many wrong PINs. Try again in {}.",
-        countdown(remaining)
-    )
+/// The message under the PIN dots; the screen words it in its language
+/// (`AdminWords.pin-message`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PinMessage {
+    /// A wrong PIN: tries left of the free ones before the pad locks.
+    Wrong { attempts_left: u32 },
+    /// Locked: the countdown ("0:30").
+    Locked(String),
+    /// Not 4 to 8 digits.
+    NotAPin,
+    /// No admin PIN was ever set.
+    NoPinSet,
+    /// The stored PIN cannot be read: why, in the system's words.
+    Unreadable(String),
+}
+
+impl PinMessage {
+    /// The number the screen knows the message by, and the values it mentions.
+    pub fn code(&self) -> (i32, [String; 2]) {
+        match self {
+            PinMessage::Wrong { attempts_left } => {
+                (1, [attempts_left.to_string(), FREE_ATTEMPTS.to_string()])
+            }
+            PinMessage::Locked(countdown) => (2, [countdown.clone(), String::new()]),
+            PinMessage::NotAPin => (
+                3,
+                [PIN_LENGTH.start().to_string(), PIN_LENGTH.end().to_string()],
+            ),
+            PinMessage::NoPinSet => (4, Default::default()),
+            PinMessage::Unreadable(why) => (5, [why.clone(), String::new()]),
+        }
+    }
+}
+
+/// The message while the pad is locked for `remaining`.
+pub fn locked_message(remaining: Duration) -> PinMessage {
+    PinMessage::Locked(countdown(remaining))
 }
 
 /// The message after an entry that did not open the admin settings (`None` for
 /// [`PinOutcome::Accepted`]).
-pub fn pin_message(outcome: &PinOutcome, locked_for: Option<Duration>) -> Option<String> {
+pub fn pin_message(outcome: &PinOutcome, locked_for: Option<Duration>) -> Option<PinMessage> {
     if let Some(remaining) = locked_for {
         return Some(locked_message(remaining));
     }
     Some(match outcome {
         PinOutcome::Accepted => return None,
-        PinOutcome::Wrong { attempts_left } => format!(
-            "Wrong PIN. {attempts_left} of {FREE_ATTEMPTS} tries left before the pad locks."
-        ),
+        PinOutcome::Wrong { attempts_left } => PinMessage::Wrong {
+            attempts_left: *attempts_left,
+        },
         PinOutcome::LockedOut { remaining } => locked_message(*remaining),
-        PinOutcome::NotAPin => format!(
-            "A PIN has {} to {} digits.",
-            PIN_LENGTH.start(),
-            PIN_LENGTH.end()
-        ),
-        PinOutcome::NoPinSet => "This console has no admin PIN. Set one in the setup wizard \
-                                 or a provisioning file (Device/AdminPin)."
-            .to_owned(),
+        PinOutcome::NotAPin => PinMessage::NotAPin,
+        PinOutcome::NoPinSet => PinMessage::NoPinSet,
     })
 }
 
-/// The confirmation text: what a reset erases (only what is there) and what it keeps.
-pub fn reset_confirmation(items: &[Erasable]) -> String {
-    let erased: Vec<String> = items
+/// The key of the fact the screen shows when the status cannot be read.
+pub const FACT_STATUS_UNREADABLE: i32 = 14;
+
+/// How the screen knows a fact of `room-console status` (`AdminWords.fact-label`): its
+/// English label's place in this list; -1 (a fact added since) shows the label as it is.
+pub fn fact_key(label: &str) -> i32 {
+    const LABELS: [&str; 14] = [
+        "Software",
+        "Data directory",
+        "Host name",
+        "Network",
+        "Configured",
+        "Room",
+        "Calendar source",
+        "EWS URL",
+        "Account",
+        "Server",
+        "Sync",
+        "Last good sync",
+        "Meetings cached",
+        "Content inputs",
+    ];
+    LABELS
         .iter()
-        .filter(|item| item.present)
-        .map(|item| format!("• {}", capitalised(item.what)))
-        .collect();
-    let erased = if erased.is_empty() {
-        "• Nothing is stored yet.".to_owned()
-    } else {
-        erased.join("\n")
-    };
-    format!(
-        "This erases, and cannot be undone:\n{erased}\n\nThe software and its version stay. \
-         The console restarts in the setup wizard."
-    )
+        .position(|known| *known == label)
+        .map_or(-1, |i| i as i32)
+}
+
+/// A fact's value the screen words itself (`AdminWords.fact-value`): 1 never, 2 none,
+/// 3 to 10 the sync's state; 0 shows the value as `status` prints it.
+pub fn fact_word(key: i32, report: &StatusReport) -> i32 {
+    match key {
+        FACT_SYNC => match report.sync.state {
+            SyncState::FirstSync => 3,
+            SyncState::Ok => 4,
+            SyncState::Offline => 5,
+            SyncState::SignInFailed => 6,
+            SyncState::PermissionDenied => 7,
+            SyncState::ServerError => 8,
+            SyncState::StorageError => 9,
+            SyncState::Misconfigured => 10,
+            // "throttled until <instant>": as `status` prints it.
+            SyncState::Throttled { .. } => 0,
+        },
+        FACT_LAST_GOOD_SYNC if report.sync.last_success.is_none() => 1,
+        FACT_CONTENT_INPUTS if report.content_inputs.is_empty() => 2,
+        _ => 0,
+    }
+}
+
+/// The keys of the facts whose values [`fact_word`] words.
+const FACT_SYNC: i32 = 10;
+const FACT_LAST_GOOD_SYNC: i32 = 11;
+const FACT_CONTENT_INPUTS: i32 = 13;
+
+/// What the factory-reset confirmation lists as erased: the items present (the screen
+/// words them, `AdminWords.reset-erases`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResetList {
+    pub settings: bool,
+    pub secrets: bool,
+    pub agenda: bool,
+    pub lockout: bool,
+    pub provisioning: bool,
+    /// Items the screen has no words for (added since), in English, one per line.
+    pub other: Vec<String>,
+}
+
+/// The confirmation's list: what a reset erases, only what is there.
+pub fn reset_list(items: &[Erasable]) -> ResetList {
+    let mut list = ResetList::default();
+    for item in items.iter().filter(|item| item.present) {
+        let known = match item.what {
+            "the settings (room, calendar source, device)" => &mut list.settings,
+            "the secrets (passwords, client secret, admin PIN)" => &mut list.secrets,
+            "the agenda cache and the sync state" => &mut list.agenda,
+            "the PIN lockout" => &mut list.lockout,
+            "any pending provisioning file" => &mut list.provisioning,
+            other => {
+                list.other.push(capitalised(other));
+                continue;
+            }
+        };
+        *known = true;
+    }
+    list
 }
 
 fn capitalised(text: &str) -> String {
@@ -87,21 +185,44 @@ mod tests {
     #[test]
     fn messages_say_what_happened() {
         assert_eq!(
-            pin_message(&PinOutcome::Wrong { attempts_left: 3 }, None).as_deref(),
-            Some("Wrong PIN. 3 of 5 tries left before the pad locks.")
+            pin_message(&PinOutcome::Wrong { attempts_left: 3 }, None),
+            Some(PinMessage::Wrong { attempts_left: 3 })
         );
         assert_eq!(
-            pin_message(
-                &PinOutcome::Wrong { attempts_left: 0 },
-                Some(Duration::seconds(30))
-            )
-            .as_deref(),
-            Some("Too many wrong PINs. Try again in 0:30.")
+            PinMessage::Wrong { attempts_left: 3 }.code(),
+            (1, ["3".into(), "5".into()])
         );
+        let locked = pin_message(
+            &PinOutcome::Wrong { attempts_left: 0 },
+            Some(Duration::seconds(30)),
+        );
+        assert_eq!(locked, Some(PinMessage::Locked("0:30".into())));
         assert_eq!(pin_message(&PinOutcome::Accepted, None), None);
-        assert!(
-            pin_message(&PinOutcome::NotAPin, None).is_some_and(|m| m.contains("4 to 8 digits"))
+        assert_eq!(
+            pin_message(&PinOutcome::NotAPin, None).map(|m| m.code()),
+            Some((3, ["4".into(), "8".into()]))
         );
+    }
+
+    #[test]
+    fn every_fact_of_the_status_has_its_words_on_the_screen() {
+        use crate::cli::status::{facts, gather};
+        let dir = tempfile::tempdir().expect("temp dir");
+        let data_dir = crate::device::paths::DataDir::at(dir.path());
+        let mut report = gather(&data_dir).expect("status of an empty dir");
+        for configured in [false, true] {
+            report.configured = configured;
+            for (label, _) in facts(&report) {
+                assert!(
+                    fact_key(label) >= 0,
+                    "the admin screen cannot word {label:?}"
+                );
+            }
+        }
+        assert_eq!(fact_word(fact_key("Sync"), &report), 3, "first sync");
+        assert_eq!(fact_word(fact_key("Last good sync"), &report), 1, "never");
+        assert_eq!(fact_word(fact_key("Room"), &report), 0);
+        assert_eq!(fact_key("Content inputs"), FACT_CONTENT_INPUTS);
     }
 
     #[test]
@@ -111,10 +232,24 @@ mod tests {
             path: PathBuf::from("/x"),
             present,
         };
-        let text =
-            reset_confirmation(&[item("the settings", true), item("the PIN lockout", false)]);
-        assert!(text.contains("• The settings"));
-        assert!(!text.contains("PIN lockout"));
-        assert!(text.contains("setup wizard"));
+        let list = reset_list(&[
+            item("the settings (room, calendar source, device)", true),
+            item("the PIN lockout", false),
+            item("a file added since", true),
+        ]);
+        assert!(list.settings);
+        assert!(!list.lockout && !list.secrets);
+        assert_eq!(list.other, vec!["A file added since".to_owned()]);
+    }
+
+    #[test]
+    fn every_erased_item_has_its_words_on_the_screen() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let data_dir = crate::device::paths::DataDir::at(dir.path());
+        let mut items = crate::device::reset::what_is_erased(&data_dir);
+        for item in &mut items {
+            item.present = true;
+        }
+        assert_eq!(reset_list(&items).other, Vec::<String>::new());
     }
 }

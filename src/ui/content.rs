@@ -108,7 +108,7 @@ impl ContentPanel {
         adapter.set_resolution(self.resolution.as_str().into());
         adapter.set_problem(self.problem.as_str().into());
         if !self.shown {
-            adapter.set_share_message("".into());
+            adapter.set_share_kind(0);
         }
     }
 }

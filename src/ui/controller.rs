@@ -157,25 +157,36 @@ impl State {
     fn share(&self, app: &AppWindow) {
         let adapter = app.global::<ContentAdapter>();
         let Some(link) = self.meeting_link(self.clock.now()) else {
-            adapter.set_share_message("No meeting with a join link is on now.".into());
+            show_share(&adapter, Share::NoMeeting, "");
             return;
         };
         let source = adapter.get_input_id();
         tracing::info!(provider = link.provider.as_str(), %source, "share to meeting pressed");
-        let message = match launch_share(self.room.share_command.as_deref(), link, &source) {
+        match launch_share(self.room.share_command.as_deref(), link, &source) {
             JoinOutcome::Launched(launch) => {
                 tracing::info!(pid = launch.pid(), "share command started");
-                "Sharing to the meeting…".to_string()
+                show_share(&adapter, Share::Started, "");
             }
-            JoinOutcome::NoCommandConfigured => SHARE_NOT_SET_UP.to_string(),
-            JoinOutcome::Failed { reason } => reason,
-        };
-        adapter.set_share_message(message.as_str().into());
+            JoinOutcome::NoCommandConfigured => show_share(&adapter, Share::NotSetUp, ""),
+            JoinOutcome::Failed { reason } => show_share(&adapter, Share::Failed, &reason),
+        }
     }
 }
 
-/// What "Share to meeting" says when no share command is set.
-pub const SHARE_NOT_SET_UP: &str = "Sharing to meetings is not set up on this console. An admin can set it up: ShareCommand in the provisioning file (under Device) names the program that shares content to meetings.";
+/// What "Share to meeting" did; the screen words it (`ContentAdapter.share-message`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Share {
+    NoMeeting = 1,
+    Started = 2,
+    NotSetUp = 3,
+    /// The share command failed: the detail says why.
+    Failed = 4,
+}
+
+fn show_share(adapter: &ContentAdapter, share: Share, detail: &str) {
+    adapter.set_share_detail(detail.into());
+    adapter.set_share_kind(share as i32);
+}
 
 /// Joins `meeting`: runs the join command, or shows the link and its QR code when there
 /// is none or it cannot start.
@@ -189,11 +200,7 @@ fn join(app: &AppWindow, meeting: &Meeting, join_command: Option<&Path>) {
         JoinOutcome::NoCommandConfigured => join_overlay::show(app, meeting),
         JoinOutcome::Failed { reason } => {
             tracing::error!("cannot start the join command: {reason}");
-            join_overlay::show_with_message(
-                app,
-                meeting,
-                "The console could not start this meeting by itself. Scan the code with your phone, or open the link on your laptop, to join.",
-            );
+            join_overlay::show_not_started(app, meeting);
         }
     }
 }

@@ -13,13 +13,13 @@ use chrono::{DateTime, Utc};
 use slint::{ComponentHandle, ModelRc, SharedString, Timer, TimerMode, VecModel};
 
 use super::draft::{Draft, Field, FieldError, FieldProblem};
-use super::flow::{Refusal, Step, Wizard};
+use super::flow::{Refusal, Step, SummaryValue, Wizard};
 use super::keyboard;
 use super::plug::PlugIndicator;
 use crate::content::ContentEvent;
 use crate::diagnose::{CheckId, CheckOptions, CheckResult, CheckStatus, run_checks};
 use crate::settings::{CalendarSource, EwsAuthMethod, Secrets, Settings};
-use crate::ui::admin_checks::row_status;
+use crate::ui::admin_checks::{check_key, row_status};
 use crate::ui::{AppWindow, WizardAdapter, WizardCheckRow, WizardFieldError, WizardSummaryRow};
 
 /// How often the UI looks for check results.
@@ -199,9 +199,16 @@ impl Inner {
             if let Some(summary) = summary {
                 let rows: Vec<WizardSummaryRow> = summary
                     .into_iter()
-                    .map(|(label, value)| WizardSummaryRow {
-                        label: label.into(),
-                        value: value.into(),
+                    .map(|line| {
+                        let (value, word) = match line.value {
+                            SummaryValue::Text(text) => (text.into(), 0),
+                            SummaryValue::Word(word) => (SharedString::new(), word.code()),
+                        };
+                        WizardSummaryRow {
+                            label: line.label as i32,
+                            value,
+                            word,
+                        }
                     })
                     .collect();
                 adapter.set_summary(ModelRc::new(VecModel::from(rows)));
@@ -278,6 +285,7 @@ impl Inner {
                 .iter()
                 .enumerate()
                 .map(|(i, id)| WizardCheckRow {
+                    check: check_key(*id),
                     title: id.title().into(),
                     status: if i == 0 {
                         row_status::CHECKING
@@ -395,6 +403,7 @@ fn show_result(adapter: &WizardAdapter, order: &[CheckId], result: &CheckResult)
     };
     let status = row_status::of(result.status);
     let row = WizardCheckRow {
+        check: check_key(result.id),
         title: result.id.title().into(),
         status,
         message: result.message.as_str().into(),
@@ -528,12 +537,16 @@ fn show_errors(a: &WizardAdapter, errors: &[FieldError]) {
     let mut shown = vec![WizardFieldError::default(); Field::ALL.len()];
     // One problem per field is shown: the first found.
     for error in errors.iter().rev() {
+        let (expected, values) = match &error.problem {
+            FieldProblem::Invalid(expected) => expected.code(),
+            _ => (0, Vec::new()),
+        };
+        let value = |i: usize| values.get(i).map(SharedString::from).unwrap_or_default();
         shown[error.field.index()] = WizardFieldError {
             problem: error.problem.code(),
-            detail: match &error.problem {
-                FieldProblem::Invalid(why) => why.as_str().into(),
-                _ => SharedString::new(),
-            },
+            expected,
+            first: value(0),
+            second: value(1),
         };
     }
     a.set_field_errors(ModelRc::new(VecModel::from(shown)));

@@ -3,7 +3,7 @@
 
 use url::Url;
 
-use crate::settings::validate::{self, Problem};
+use crate::settings::validate::{self, Expected};
 use crate::settings::{CalendarSource, EwsAuthMethod, Secret, Secrets, Settings};
 
 /// Everything the wizard asks, as entered.
@@ -202,8 +202,9 @@ pub enum FieldProblem {
     RoomPasswordNeeded,
     /// The same, on the calendar access choice.
     SourceNeedsRoomPassword,
-    /// The value fails its check: the check's words (shared with the provisioning file).
-    Invalid(String),
+    /// The value fails its check: what was expected (the provisioning file's check, worded
+    /// by the screen in its language).
+    Invalid(Expected),
 }
 
 impl FieldProblem {
@@ -234,7 +235,7 @@ pub(super) struct Problems(pub Vec<FieldError>);
 
 impl Problems {
     /// Runs `check` on a field's text, recording its problem.
-    pub fn check<T>(&mut self, field: Field, result: Result<T, Problem>) {
+    pub fn check<T>(&mut self, field: Field, result: Result<T, Expected>) {
         if let Err(problem) = result {
             self.0.push(FieldError {
                 field,

@@ -212,86 +212,94 @@ impl Wizard {
         Ok(self.draft.to_settings())
     }
 
-    /// What the Summary lists: label and value, secrets masked.
-    pub fn summary(&self) -> Vec<(String, String)> {
+    /// What the Summary lists, secrets masked.
+    pub fn summary(&self) -> Vec<SummaryLine> {
         let (settings, secrets) = self.draft.to_settings();
+        let text = |value: String| SummaryValue::Text(value);
         let masked = |secret: &Option<crate::settings::Secret>| {
             secret
                 .as_ref()
-                .map(|s| s.masked())
-                .unwrap_or_else(|| "(none)".into())
+                .map_or(SummaryValue::Word(SummaryWord::None), |s| text(s.masked()))
         };
-        let or_none = |value: Option<String>| value.unwrap_or_else(|| "(none)".into());
+        let or_none =
+            |value: Option<String>| value.map_or(SummaryValue::Word(SummaryWord::None), text);
+        let line = |label, value| SummaryLine { label, value };
         let calendar = &settings.calendar;
         let mut lines = vec![
-            ("Language".into(), settings.device.language.clone()),
-            (
-                "Time zone".into(),
+            line(
+                SummaryLabel::Language,
+                text(language_name(&settings.device.language).into()),
+            ),
+            line(
+                SummaryLabel::TimeZone,
                 or_none(settings.device.time_zone.clone()),
             ),
-            (
-                "Clock".into(),
-                if settings.device.clock_24h {
-                    "24-hour"
+            line(
+                SummaryLabel::Clock,
+                SummaryValue::Word(if settings.device.clock_24h {
+                    SummaryWord::Clock24h
                 } else {
-                    "12-hour"
-                }
-                .into(),
+                    SummaryWord::Clock12h
+                }),
             ),
-            ("Display name".into(), settings.room.display_name.clone()),
-            (
-                "Sign-in address".into(),
-                settings.room.sign_in_address.clone(),
+            line(
+                SummaryLabel::DisplayName,
+                text(settings.room.display_name.clone()),
             ),
-            (
-                "Exchange e-mail address".into(),
-                settings.room.exchange_address.clone(),
+            line(
+                SummaryLabel::SignInAddress,
+                text(settings.room.sign_in_address.clone()),
             ),
-            (
-                "User name".into(),
+            line(
+                SummaryLabel::ExchangeAddress,
+                text(settings.room.exchange_address.clone()),
+            ),
+            line(
+                SummaryLabel::UserName,
                 or_none(settings.room.domain_username.clone()),
             ),
-            ("Room password".into(), masked(&secrets.room_password)),
-            (
-                "Calendar access".into(),
-                source_label(calendar.source).into(),
+            line(SummaryLabel::RoomPassword, masked(&secrets.room_password)),
+            line(
+                SummaryLabel::CalendarAccess,
+                SummaryValue::Word(SummaryWord::Source(calendar.source)),
             ),
         ];
         if calendar.source == CalendarSource::Graph {
             lines.extend([
-                ("Tenant ID".into(), or_none(calendar.tenant_id.clone())),
-                ("Client ID".into(), or_none(calendar.client_id.clone())),
-                ("Client secret".into(), masked(&secrets.client_secret)),
+                line(SummaryLabel::TenantId, or_none(calendar.tenant_id.clone())),
+                line(SummaryLabel::ClientId, or_none(calendar.client_id.clone())),
+                line(SummaryLabel::ClientSecret, masked(&secrets.client_secret)),
             ]);
         } else {
             lines.extend([
-                (
-                    "EWS URL".into(),
+                line(
+                    SummaryLabel::EwsUrl,
                     calendar
                         .ews_url
                         .as_ref()
-                        .map(|u| u.to_string())
-                        .unwrap_or_else(|| "find automatically (Autodiscover)".into()),
+                        .map_or(SummaryValue::Word(SummaryWord::Autodiscover), |u| {
+                            text(u.to_string())
+                        }),
                 ),
-                (
-                    "Authentication".into(),
-                    calendar.authentication.id().to_uppercase(),
+                line(
+                    SummaryLabel::Authentication,
+                    text(calendar.authentication.id().to_uppercase()),
                 ),
             ]);
         }
         if calendar.source == CalendarSource::EwsImpersonation {
-            lines.push((
-                "Service account".into(),
+            lines.push(line(
+                SummaryLabel::ServiceAccount,
                 or_none(calendar.service_account_username.clone()),
             ));
-            lines.push((
-                "Service account password".into(),
+            lines.push(line(
+                SummaryLabel::ServicePassword,
                 masked(&secrets.service_account_password),
             ));
         }
         lines.extend([
-            (
-                "Trusted CA file".into(),
+            line(
+                SummaryLabel::TrustedCaFile,
                 or_none(
                     calendar
                         .trusted_ca_file
@@ -299,28 +307,99 @@ impl Wizard {
                         .map(|p| p.display().to_string()),
                 ),
             ),
-            (
-                "Share content automatically".into(),
-                if settings.content.auto_share {
-                    "on"
+            line(
+                SummaryLabel::AutoShare,
+                SummaryValue::Word(if settings.content.auto_share {
+                    SummaryWord::On
                 } else {
-                    "off"
-                }
-                .into(),
+                    SummaryWord::Off
+                }),
             ),
-            ("Admin PIN".into(), masked(&secrets.admin_pin)),
+            line(SummaryLabel::AdminPin, masked(&secrets.admin_pin)),
         ]);
         lines
     }
 }
 
-/// The name of a calendar source as the wizard offers it.
-pub fn source_label(source: CalendarSource) -> &'static str {
-    match source {
-        CalendarSource::EwsImpersonation => "Service account with impersonation (Exchange)",
-        CalendarSource::EwsRoomAccount => "The room account itself (Exchange)",
-        CalendarSource::Graph => "Microsoft 365 app registration",
-        CalendarSource::Demo => "Demo calendar",
+/// One line of the Summary: what it is and its value. The screen words both in its
+/// language (`SummaryWords`), except values that are the admin's own text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SummaryLine {
+    pub label: SummaryLabel,
+    pub value: SummaryValue,
+}
+
+/// What a Summary line shows; its number is how the screen knows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SummaryLabel {
+    Language = 0,
+    TimeZone = 1,
+    Clock = 2,
+    DisplayName = 3,
+    SignInAddress = 4,
+    ExchangeAddress = 5,
+    UserName = 6,
+    RoomPassword = 7,
+    CalendarAccess = 8,
+    TenantId = 9,
+    ClientId = 10,
+    ClientSecret = 11,
+    EwsUrl = 12,
+    Authentication = 13,
+    ServiceAccount = 14,
+    ServicePassword = 15,
+    TrustedCaFile = 16,
+    AutoShare = 17,
+    AdminPin = 18,
+}
+
+/// A Summary line's value: the admin's text (or a masked secret), or a word the screen
+/// translates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SummaryValue {
+    Text(String),
+    Word(SummaryWord),
+}
+
+/// The values the wizard itself words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SummaryWord {
+    /// Nothing entered.
+    None,
+    Clock24h,
+    Clock12h,
+    On,
+    Off,
+    /// No EWS URL: found with Autodiscover.
+    Autodiscover,
+    Source(CalendarSource),
+}
+
+impl SummaryWord {
+    /// The number the screen knows the word by (`SummaryWords.value`).
+    pub fn code(self) -> i32 {
+        match self {
+            SummaryWord::None => 1,
+            SummaryWord::Clock24h => 2,
+            SummaryWord::Clock12h => 3,
+            SummaryWord::On => 4,
+            SummaryWord::Off => 5,
+            SummaryWord::Autodiscover => 6,
+            SummaryWord::Source(CalendarSource::EwsImpersonation) => 7,
+            SummaryWord::Source(CalendarSource::EwsRoomAccount) => 8,
+            SummaryWord::Source(CalendarSource::Graph) => 9,
+            SummaryWord::Source(CalendarSource::Demo) => 10,
+        }
+    }
+}
+
+/// A language's own name, as the Welcome step offers it.
+fn language_name(code: &str) -> &str {
+    match code {
+        "sv" => "Svenska",
+        "ko" => "한국어",
+        "en" => "English",
+        other => other,
     }
 }
 
@@ -415,6 +494,7 @@ fn calendar_problems(draft: &Draft, p: &mut Problems) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::settings::validate::Expected;
 
     fn filled() -> Draft {
         let mut draft = Draft::new("Europe/Stockholm");
@@ -505,9 +585,7 @@ mod tests {
                 },
                 FieldError {
                     field: Field::SignInAddress,
-                    problem: FieldProblem::Invalid(
-                        "must be an e-mail address such as room@contoso.com".into()
-                    )
+                    problem: FieldProblem::Invalid(Expected::EmailAddress)
                 },
             ]
         );
@@ -519,10 +597,12 @@ mod tests {
         draft.ews_url = "http://mail.contoso.com/EWS/Exchange.asmx".into();
         let errors = problems_of(Step::CalendarAccess, &draft);
         assert_eq!(errors[0].field, Field::EwsUrl);
-        let FieldProblem::Invalid(why) = &errors[0].problem else {
-            panic!("expected a failed check, got {:?}", errors[0].problem);
-        };
-        assert!(why.contains("https://mail.contoso.com"), "{why}");
+        assert_eq!(
+            errors[0].problem,
+            FieldProblem::Invalid(Expected::HttpsNotHttp(
+                "https://mail.contoso.com/EWS/Exchange.asmx".into()
+            ))
+        );
         draft.pin_again = "2469".into();
         let errors = problems_of(Step::AdminPin, &draft);
         assert_eq!(errors[0].field, Field::PinAgain);
@@ -530,7 +610,7 @@ mod tests {
         draft.pin = "12".into();
         assert_eq!(
             problems_of(Step::AdminPin, &draft)[0].problem,
-            FieldProblem::Invalid("must be 4 to 8 digits".into())
+            FieldProblem::Invalid(Expected::AdminPin)
         );
     }
 
@@ -587,9 +667,13 @@ mod tests {
         let mut wizard = Wizard::new(graph_filled());
         wizard.step = Step::Summary;
         let summary = wizard.summary();
-        assert!(summary.iter().all(|(_, v)| !v.contains("s3cret")));
-        assert!(summary.iter().any(|(l, _)| l == "Client secret"));
-        assert!(summary.iter().all(|(l, _)| l != "EWS URL"));
+        assert!(summary.iter().all(|l| !text_of(l).contains("s3cret")));
+        assert!(
+            summary
+                .iter()
+                .any(|l| l.label == SummaryLabel::ClientSecret)
+        );
+        assert!(summary.iter().all(|l| l.label != SummaryLabel::EwsUrl));
     }
 
     #[test]
@@ -666,17 +750,38 @@ mod tests {
     fn summary_masks_secrets() {
         let wizard = at_check(all(|_| CheckStatus::Pass));
         let summary = wizard.summary();
-        let value = |label: &str| {
+        let value = |label: SummaryLabel| {
             summary
                 .iter()
-                .find(|(l, _)| l == label)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default()
+                .find(|l| l.label == label)
+                .map(|l| l.value.clone())
         };
-        assert_eq!(value("Service account password"), "••••••pw");
-        assert_eq!(value("Admin PIN"), "••••••");
-        assert!(summary.iter().all(|(_, v)| !v.contains("S3rvice")));
-        assert_eq!(value("Exchange e-mail address"), "confrm2@contoso.com");
+        let text = |t: &str| Some(SummaryValue::Text(t.into()));
+        assert_eq!(value(SummaryLabel::ServicePassword), text("••••••pw"));
+        assert_eq!(value(SummaryLabel::AdminPin), text("••••••"));
+        assert!(summary.iter().all(|l| !text_of(l).contains("S3rvice")));
+        assert_eq!(
+            value(SummaryLabel::ExchangeAddress),
+            text("confrm2@contoso.com")
+        );
+        assert_eq!(
+            value(SummaryLabel::CalendarAccess),
+            Some(SummaryValue::Word(SummaryWord::Source(
+                CalendarSource::EwsImpersonation
+            )))
+        );
+        assert_eq!(
+            value(SummaryLabel::UserName),
+            Some(SummaryValue::Word(SummaryWord::None))
+        );
+        assert_eq!(value(SummaryLabel::Language), text("English"));
+    }
+
+    fn text_of(line: &SummaryLine) -> &str {
+        match &line.value {
+            SummaryValue::Text(text) => text,
+            SummaryValue::Word(_) => "",
+        }
     }
 
     #[test]

@@ -18,5 +18,5 @@ pub mod save;
 
 pub use controller::{WizardController, WizardOptions};
 pub use draft::{Draft, Field, FieldError, FieldProblem};
-pub use flow::{Refusal, Step, Wizard};
+pub use flow::{Refusal, Step, SummaryLabel, SummaryLine, SummaryValue, SummaryWord, Wizard};
 pub use save::save_finished;
