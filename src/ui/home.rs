@@ -36,6 +36,7 @@ impl HomeModels {
             adapter.set_room_name(v)
         });
         set_if_changed(adapter.get_clock(), &view.clock, |v| adapter.set_clock(v));
+        adapter.set_clock_24h(view.clock_24h);
         adapter.set_weekday(view.date.weekday as i32);
         adapter.set_day(view.date.day as i32);
         adapter.set_month(view.date.month as i32);

@@ -125,6 +125,8 @@ pub enum Headline {
 pub struct HomeView {
     pub room_name: String,
     pub clock: String,
+    /// Times in 24-hour form (else 12-hour, wider).
+    pub clock_24h: bool,
     pub date: DayOfYear,
     pub headline: Headline,
     pub all_day: Vec<Row>,
@@ -181,11 +183,21 @@ fn detail_of(meeting: &Meeting, room_name: &str) -> String {
     parts.join(" · ")
 }
 
+/// "09:00 – 10:00"; on a 12-hour clock the half of the day is said once when both ends
+/// share it ("9:00 – 10:00 AM", "11:30 AM – 12:30 PM"), as calendars do.
 fn span_of(meeting: &Meeting, tz: &Tz, clock_24h: bool) -> String {
     if meeting.time.is_all_day() {
         return "All day".to_owned();
     }
     let (start, end) = meeting.time.instants(tz);
+    let (local_start, local_end) = (start.with_timezone(tz), end.with_timezone(tz));
+    if !clock_24h && local_start.format("%p").to_string() == local_end.format("%p").to_string() {
+        return format!(
+            "{} – {}",
+            local_start.format("%-I:%M"),
+            local_end.format("%-I:%M %p")
+        );
+    }
     format!(
         "{} – {}",
         time_of_day(start, tz, clock_24h),
@@ -265,6 +277,7 @@ pub fn build(inputs: &HomeInputs) -> HomeView {
     let local_now = inputs.now.with_timezone(tz);
     HomeView {
         room_name: inputs.room_name.to_owned(),
+        clock_24h: inputs.clock_24h,
         clock: time_of_day(inputs.now, tz, inputs.clock_24h),
         date: DayOfYear {
             weekday: local_now.weekday().num_days_from_monday(),
@@ -292,6 +305,10 @@ mod tests {
     }
 
     fn view_at(h: u32, m: u32) -> HomeView {
+        view_with_clock(h, m, true)
+    }
+
+    fn view_with_clock(h: u32, m: u32, clock_24h: bool) -> HomeView {
         let tz = stockholm();
         let day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
         let meetings = demo_agenda(day, 1, &tz);
@@ -301,10 +318,26 @@ mod tests {
             meetings: &meetings,
             now,
             tz,
-            clock_24h: true,
+            clock_24h,
             banner: None,
             agenda_known: true,
         })
+    }
+
+    #[test]
+    fn a_twelve_hour_span_says_the_half_of_the_day_once_when_both_ends_share_it() {
+        let view = view_with_clock(9, 10, false);
+        let times: Vec<&str> = view.agenda.iter().map(|row| row.time.as_str()).collect();
+        assert!(times.contains(&"9:00 – 10:00 AM"), "{times:?}");
+        assert!(times.contains(&"11:00 AM – 12:00 PM"), "{times:?}");
+        assert!(times.contains(&"1:00 – 2:00 PM"), "{times:?}");
+        assert!(!view.clock_24h);
+        assert!(
+            view_at(9, 10)
+                .agenda
+                .iter()
+                .any(|row| row.time == "09:00 – 10:00")
+        );
     }
 
     #[test]
