@@ -4,21 +4,19 @@
 //! a redirection circle is refused with a clear error. And NTLM signs in a connection
 //! once, not every request.
 
+mod cli_console;
 mod support;
-
-use std::path::PathBuf;
-use std::process::{Command, Output};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use chrono::{DateTime, TimeZone, Utc};
+use cli_console::Console;
 use room_console::ews::{EwsAuth, EwsConfig, Password};
 use room_console::sources::ews::{EwsSetup, EwsSource};
 use room_console::sources::ews_mapping::MappingRules;
 use room_console::store::Store;
 use room_console::sync::backoff::Backoff;
 use room_console::sync::engine::{PassResult, SyncEngine};
-use serde_json::Value;
 use support::*;
 use url::Url;
 
@@ -49,45 +47,20 @@ fn server_config(auth: AuthMode) -> ServerConfig {
         .with_mailbox(Mailbox::new(ROOM_ALIAS, "Conference Room 2"))
 }
 
-struct Console {
-    dir: tempfile::TempDir,
-}
-
-impl Console {
-    fn new() -> Console {
-        Console {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn data(&self) -> PathBuf {
-        self.dir.path().join("data")
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_room-console"))
-            .arg("--data-dir")
-            .arg(self.data())
-            .args(args)
-            .env("RUST_LOG", "warn")
-            .output()
-            .unwrap()
-    }
-
-    /// Provisions impersonation with `auth`; `ews_url` None leaves EwsUrl out and names
-    /// the server's Autodiscover endpoint instead.
-    fn provision(&self, server: &EwsServer, auth: &str, ews_url: Option<String>) {
-        let ca = self.dir.path().join("ca.pem");
-        std::fs::write(&ca, server.ca_pem()).unwrap();
-        let endpoint = match ews_url {
-            Some(url) => format!("<EwsUrl>{url}</EwsUrl>"),
-            None => format!(
-                "<AutodiscoverUrl>{}</AutodiscoverUrl>",
-                server.autodiscover_url()
-            ),
-        };
-        let xml = format!(
-            r#"<RoomConsoleSettings>
+/// A console provisioned for impersonation with `auth`; `ews_url` None leaves EwsUrl out
+/// and names the server's Autodiscover endpoint instead.
+fn provisioned(server: &EwsServer, auth: &str, ews_url: Option<String>) -> Console {
+    let console = Console::new();
+    let ca = console.write_ca(&server.ca_pem());
+    let endpoint = match ews_url {
+        Some(url) => format!("<EwsUrl>{url}</EwsUrl>"),
+        None => format!(
+            "<AutodiscoverUrl>{}</AutodiscoverUrl>",
+            server.autodiscover_url()
+        ),
+    };
+    console.provision(&format!(
+        r#"<RoomConsoleSettings>
   <RoomAccount>
     <DisplayName>Conference Room 2</DisplayName>
     <SignInAddress>{ROOM}</SignInAddress>
@@ -102,47 +75,18 @@ impl Console {
   </Calendar>
   <Device><TimeZone>Europe/Stockholm</TimeZone></Device>
 </RoomConsoleSettings>"#,
-            ca = ca.display()
-        );
-        let file = self.dir.path().join("RoomConsoleSettings.xml");
-        std::fs::write(&file, xml).unwrap();
-        let out = self.run(&["provision", file.to_str().unwrap()]);
-        assert!(
-            out.status.success(),
-            "provision failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+        ca = ca.display()
+    ));
+    console
+}
 
-    fn sync_once(&self) -> Output {
-        tokio::task::block_in_place(|| self.run(&["sync", "--once", "--now", NOW]))
-    }
-
-    fn synced(&self) {
-        let out = self.sync_once();
-        assert!(
-            out.status.success(),
-            "sync failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
-    fn subjects(&self) -> Vec<String> {
-        let out =
-            tokio::task::block_in_place(|| self.run(&["agenda", "--json", "--date", "2026-11-23"]));
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let agenda: Value = serde_json::from_slice(&out.stdout).unwrap();
-        agenda
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|m| m["subject"].as_str().unwrap_or_default().to_string())
-            .collect()
-    }
+/// The subjects cached for 23 November, in order.
+fn subjects(console: &Console) -> Vec<String> {
+    console
+        .agenda_of("2026-11-23")
+        .iter()
+        .map(|m| m["subject"].as_str().unwrap_or_default().to_string())
+        .collect()
 }
 
 /// (host, mailbox asked about) of each Autodiscover request.
@@ -192,11 +136,10 @@ async fn autodiscover_follows_redirections_remembers_the_url_and_finds_it_again_
         Some("localhost"),
         RedirectTarget::Address(ROOM_ALIAS.into()),
     );
-    let console = Console::new();
-    console.provision(&server, "basic", None);
+    let console = provisioned(&server, "basic", None);
 
-    console.synced();
-    assert_eq!(console.subjects(), ["Weekly sync", "Board review"]);
+    console.sync_ok_at(NOW);
+    assert_eq!(subjects(&console), ["Weekly sync", "Board review"]);
     assert_eq!(
         autodiscover_requests(&server),
         [
@@ -213,7 +156,7 @@ async fn autodiscover_follows_redirections_remembers_the_url_and_finds_it_again_
 
     // The next sync goes straight to EWS.
     server.clear_requests();
-    console.synced();
+    console.sync_ok_at(NOW);
     assert_eq!(autodiscover_requests(&server), []);
     assert_eq!(
         ews_paths(&server),
@@ -228,7 +171,7 @@ async fn autodiscover_follows_redirections_remembers_the_url_and_finds_it_again_
         .unwrap()
         .add(CalendarItem::new("Retro", at(15, 0), at(15, 30)).text_body("Notes"));
     server.clear_requests();
-    console.synced();
+    console.sync_ok_at(NOW);
     assert_eq!(autodiscover_requests(&server).len(), 3);
     let paths = ews_paths(&server);
     assert_eq!(paths[0], ("/EWS/Exchange.asmx".to_string(), 404));
@@ -238,11 +181,11 @@ async fn autodiscover_follows_redirections_remembers_the_url_and_finds_it_again_
             .all(|(path, status)| path == "/EWS2/Exchange.asmx" && *status == 200),
         "{paths:?}"
     );
-    assert_eq!(console.subjects(), ["Weekly sync", "Board review", "Retro"]);
+    assert_eq!(subjects(&console), ["Weekly sync", "Board review", "Retro"]);
 
     // And the new URL is the one remembered.
     server.clear_requests();
-    console.synced();
+    console.sync_ok_at(NOW);
     assert_eq!(autodiscover_requests(&server), []);
     assert_eq!(
         ews_paths(&server),
@@ -259,12 +202,9 @@ async fn an_autodiscover_redirection_circle_is_refused_with_a_clear_error() {
     )
     .await
     .unwrap();
-    let console = Console::new();
-    console.provision(&server, "basic", None);
+    let console = provisioned(&server, "basic", None);
 
-    let out = console.sync_once();
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = console.sync_fails_at(NOW);
     assert!(
         stderr.contains("Autodiscover redirects in a circle")
             && stderr.contains(ROOM_ALIAS)
@@ -289,8 +229,7 @@ async fn ntlm_signs_in_once_per_connection_not_per_request() {
     let server = EwsServer::start(server_config(AuthMode::Ntlm))
         .await
         .unwrap();
-    let console = Console::new();
-    console.provision(&server, "ntlm", Some(server.url()));
+    let console = provisioned(&server, "ntlm", Some(server.url()));
 
     for (round, changed) in [true, false, true].into_iter().enumerate() {
         if changed {
@@ -301,7 +240,7 @@ async fn ntlm_signs_in_once_per_connection_not_per_request() {
             );
         }
         server.clear_requests();
-        console.synced();
+        console.sync_ok_at(NOW);
         let requests = server.requests();
         let operations = requests.iter().filter(|r| r.status == 200).count();
         let handshakes = requests.iter().filter(|r| is_ntlm_negotiate(r)).count();
@@ -333,7 +272,7 @@ async fn ntlm_signs_in_once_per_connection_not_per_request() {
         );
     }
     assert_eq!(
-        console.subjects(),
+        subjects(&console),
         ["Weekly sync", "Board review", "Added 0", "Added 2"]
     );
 }

@@ -2,17 +2,17 @@
 //! against the in-repo EWS server, with Basic and NTLM, impersonation and the room's own
 //! account; faults keep the cached agenda and say what to fix.
 
+mod cli_console;
 mod support;
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use cli_console::{Console, by_subject};
 use serde_json::Value;
 use support::*;
 
 const ROOM: &str = "confrm2@contoso.com";
 const NOW: &str = "2026-11-23T07:00:00Z";
+const DAY: &str = "2026-11-23";
 
 fn at(day: u32, h: u32, m: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, day, h, m, 0).unwrap()
@@ -55,52 +55,58 @@ fn room_mailbox() -> Mailbox {
     ])
 }
 
-struct Console {
-    dir: tempfile::TempDir,
+const ROOM_SIGN_IN: (&str, &str) = ("CONTOSO\\confrm2", "R00m!pw");
+const SERVICE_SIGN_IN: (&str, &str) = ("CONTOSO\\mailboxservice", "S3rvice!pw");
+
+/// The room account, reading its own mailbox.
+fn room_account() -> Account {
+    Account::new(ROOM_SIGN_IN.0, ROOM_SIGN_IN.1).with_own_mailbox(ROOM)
 }
 
-impl Console {
-    fn new() -> Console {
-        Console {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
+/// The service account with ApplicationImpersonation on the room.
+fn service_account() -> Account {
+    Account::new(SERVICE_SIGN_IN.0, SERVICE_SIGN_IN.1).impersonating(&[ROOM])
+}
 
-    fn data(&self) -> PathBuf {
-        self.dir.path().join("data")
-    }
+/// A test server of `version` answering `mode` for `account`, serving `mailbox`.
+async fn server(
+    version: ExchangeVersion,
+    mode: AuthMode,
+    account: Account,
+    mailbox: Mailbox,
+) -> EwsServer {
+    EwsServer::start(
+        ServerConfig::new(version, mode)
+            .with_account(account)
+            .with_mailbox(mailbox),
+    )
+    .await
+    .unwrap()
+}
 
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_room-console"))
-            .arg("--data-dir")
-            .arg(self.data())
-            .args(args)
-            .env("RUST_LOG", "warn")
-            .output()
-            .unwrap()
-    }
-
-    fn provision(&self, server: &EwsServer, source: &str, auth: &str, account: (&str, &str)) {
-        let ca = self.dir.path().join("ca.pem");
-        std::fs::write(&ca, server.ca_pem()).unwrap();
-        let service_account = if source == "ews-impersonation" {
-            format!(
-                "<ServiceAccount><Username>{}</Username><Password>{}</Password></ServiceAccount>",
-                account.0, account.1
-            )
-        } else {
-            String::new()
-        };
-        let room_password = if source == "ews-room-account" {
-            format!(
-                "<DomainUsername>{}</DomainUsername><Password>{}</Password>",
-                account.0, account.1
-            )
-        } else {
-            String::new()
-        };
-        let xml = format!(
-            r#"<RoomConsoleSettings>
+/// A console provisioned for `server`, reading with `source` (ews-room-account or
+/// ews-impersonation) and signing in with `auth` as `account` (user, password).
+fn provisioned(server: &EwsServer, source: &str, auth: &str, account: (&str, &str)) -> Console {
+    let console = Console::new();
+    let ca = console.write_ca(&server.ca_pem());
+    let service_account = if source == "ews-impersonation" {
+        format!(
+            "<ServiceAccount><Username>{}</Username><Password>{}</Password></ServiceAccount>",
+            account.0, account.1
+        )
+    } else {
+        String::new()
+    };
+    let room_password = if source == "ews-room-account" {
+        format!(
+            "<DomainUsername>{}</DomainUsername><Password>{}</Password>",
+            account.0, account.1
+        )
+    } else {
+        String::new()
+    };
+    console.provision(&format!(
+        r#"<RoomConsoleSettings>
   <RoomAccount>
     <DisplayName>Conference Room 2</DisplayName>
     <SignInAddress>{ROOM}</SignInAddress>
@@ -116,57 +122,20 @@ impl Console {
   </Calendar>
   <Device><TimeZone>Europe/Stockholm</TimeZone></Device>
 </RoomConsoleSettings>"#,
-            url = server.url(),
-            ca = ca.display()
-        );
-        let file = self.dir.path().join("RoomConsoleSettings.xml");
-        std::fs::write(&file, xml).unwrap();
-        let out = self.run(&["provision", file.to_str().unwrap()]);
-        assert!(
-            out.status.success(),
-            "provision failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
-    fn sync_once(&self) -> Output {
-        self.run(&["sync", "--once", "--now", NOW])
-    }
-
-    fn agenda(&self) -> Vec<Value> {
-        self.agenda_of("2026-11-23")
-    }
-
-    fn agenda_of(&self, date: &str) -> Vec<Value> {
-        let out = self.run(&["agenda", "--json", "--date", date]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice::<Value>(&out.stdout)
-            .unwrap()
-            .as_array()
-            .unwrap()
-            .clone()
-    }
-
-    fn status(&self) -> Value {
-        let out = self.run(&["status", "--json"]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
-    }
+        url = server.url(),
+        ca = ca.display()
+    ));
+    console
 }
 
-fn by_subject<'a>(agenda: &'a [Value], subject: &str) -> &'a Value {
-    agenda
-        .iter()
-        .find(|m| m["subject"] == subject)
-        .unwrap_or_else(|| panic!("{subject} not in {agenda:#?}"))
+/// The console provisioned for `server` with the room's own sign-in (Basic).
+fn for_room(server: &EwsServer) -> Console {
+    provisioned(server, "ews-room-account", "basic", ROOM_SIGN_IN)
+}
+
+/// The console provisioned for `server` with the impersonating service account.
+fn for_service(server: &EwsServer, auth: &str) -> Console {
+    provisioned(server, "ews-impersonation", auth, SERVICE_SIGN_IN)
 }
 
 fn assert_full_agenda(agenda: &[Value]) {
@@ -202,29 +171,16 @@ fn assert_full_agenda(agenda: &[Value]) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn impersonation_with_ntlm_over_https() {
-    let server = EwsServer::start(
-        ServerConfig::new(ExchangeVersion::Exchange2019, AuthMode::Ntlm)
-            .with_account(
-                Account::new("CONTOSO\\mailboxservice", "S3rvice!pw").impersonating(&[ROOM]),
-            )
-            .with_mailbox(room_mailbox()),
+    let server = server(
+        ExchangeVersion::Exchange2019,
+        AuthMode::Ntlm,
+        service_account(),
+        room_mailbox(),
     )
-    .await
-    .unwrap();
-    let console = Console::new();
-    console.provision(
-        &server,
-        "ews-impersonation",
-        "ntlm",
-        ("CONTOSO\\mailboxservice", "S3rvice!pw"),
-    );
-    let out = tokio::task::block_in_place(|| console.sync_once());
-    assert!(
-        out.status.success(),
-        "sync failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_full_agenda(&tokio::task::block_in_place(|| console.agenda()));
+    .await;
+    let console = for_service(&server, "ntlm");
+    console.sync_ok_at(NOW);
+    assert_full_agenda(&console.agenda_of(DAY));
 
     let requests = server.requests();
     assert!(
@@ -236,7 +192,7 @@ async fn impersonation_with_ntlm_over_https() {
         requests.iter().all(|r| !r.anchor_mailbox_warning),
         "X-AnchorMailbox on every request"
     );
-    let status = tokio::task::block_in_place(|| console.status());
+    let status = console.status();
     assert_eq!(status["sync"]["state"], "ok");
     assert!(
         status["server"]
@@ -249,57 +205,32 @@ async fn impersonation_with_ntlm_over_https() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn room_account_with_basic_over_https() {
-    let server = EwsServer::start(
-        ServerConfig::new(ExchangeVersion::Exchange2016, AuthMode::Basic)
-            .with_account(Account::new("CONTOSO\\confrm2", "R00m!pw").with_own_mailbox(ROOM))
-            .with_mailbox(room_mailbox()),
+    let server = server(
+        ExchangeVersion::Exchange2016,
+        AuthMode::Basic,
+        room_account(),
+        room_mailbox(),
     )
-    .await
-    .unwrap();
-    let console = Console::new();
-    console.provision(
-        &server,
-        "ews-room-account",
-        "basic",
-        ("CONTOSO\\confrm2", "R00m!pw"),
-    );
-    let out = tokio::task::block_in_place(|| console.sync_once());
-    assert!(
-        out.status.success(),
-        "sync failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_full_agenda(&tokio::task::block_in_place(|| console.agenda()));
+    .await;
+    let console = for_room(&server);
+    console.sync_ok_at(NOW);
+    assert_full_agenda(&console.agenda_of(DAY));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idle_poll_is_one_small_request_and_changes_are_fetched_alone() {
-    let server = EwsServer::start(
-        ServerConfig::new(ExchangeVersion::Exchange2019, AuthMode::Basic)
-            .with_account(Account::new("CONTOSO\\confrm2", "R00m!pw").with_own_mailbox(ROOM))
-            .with_mailbox(room_mailbox()),
+    let server = server(
+        ExchangeVersion::Exchange2019,
+        AuthMode::Basic,
+        room_account(),
+        room_mailbox(),
     )
-    .await
-    .unwrap();
-    let console = Console::new();
-    console.provision(
-        &server,
-        "ews-room-account",
-        "basic",
-        ("CONTOSO\\confrm2", "R00m!pw"),
-    );
-    assert!(
-        tokio::task::block_in_place(|| console.sync_once())
-            .status
-            .success()
-    );
+    .await;
+    let console = for_room(&server);
+    console.sync_ok_at(NOW);
 
     server.clear_requests();
-    assert!(
-        tokio::task::block_in_place(|| console.sync_once())
-            .status
-            .success()
-    );
+    console.sync_ok_at(NOW);
     let idle: Vec<String> = server
         .requests()
         .iter()
@@ -311,11 +242,7 @@ async fn idle_poll_is_one_small_request_and_changes_are_fetched_alone() {
     let id = mailbox.id_of("Retro").unwrap();
     mailbox.modify(&id, |item| item.subject = "Retro (new room)".into());
     server.clear_requests();
-    assert!(
-        tokio::task::block_in_place(|| console.sync_once())
-            .status
-            .success()
-    );
+    console.sync_ok_at(NOW);
     let get_items: Vec<_> = server
         .requests()
         .into_iter()
@@ -328,33 +255,21 @@ async fn idle_poll_is_one_small_request_and_changes_are_fetched_alone() {
         1,
         "only the changed item is fetched: {body}"
     );
-    let agenda = tokio::task::block_in_place(|| console.agenda());
+    let agenda = console.agenda_of(DAY);
     by_subject(&agenda, "Retro (new room)");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn faults_keep_the_cached_agenda_and_say_what_to_fix() {
-    let server = EwsServer::start(
-        ServerConfig::new(ExchangeVersion::Exchange2019, AuthMode::Basic)
-            .with_account(
-                Account::new("CONTOSO\\mailboxservice", "S3rvice!pw").impersonating(&[ROOM]),
-            )
-            .with_mailbox(room_mailbox()),
+    let server = server(
+        ExchangeVersion::Exchange2019,
+        AuthMode::Basic,
+        service_account(),
+        room_mailbox(),
     )
-    .await
-    .unwrap();
-    let console = Console::new();
-    console.provision(
-        &server,
-        "ews-impersonation",
-        "basic",
-        ("CONTOSO\\mailboxservice", "S3rvice!pw"),
-    );
-    assert!(
-        tokio::task::block_in_place(|| console.sync_once())
-            .status
-            .success()
-    );
+    .await;
+    let console = for_service(&server, "basic");
+    console.sync_ok_at(NOW);
 
     let faults = [
         (Fault::ServerBusy { back_off_ms: 29571 }, "throttled"),
@@ -382,10 +297,10 @@ async fn faults_keep_the_cached_agenda_and_say_what_to_fix() {
     ];
     for (fault, state) in faults {
         server.inject(fault.clone(), Times::UntilCleared);
-        let out = tokio::task::block_in_place(|| console.sync_once());
+        let out = console.sync_at(NOW);
         assert!(!out.status.success(), "{fault:?} must fail the sync");
-        assert_full_agenda(&tokio::task::block_in_place(|| console.agenda()));
-        let status = tokio::task::block_in_place(|| console.status());
+        assert_full_agenda(&console.agenda_of(DAY));
+        let status = console.status();
         assert_eq!(status["sync"]["state"], state, "{fault:?}: {status}");
         assert!(
             status["sync"]["last_error"]["message"]
@@ -395,102 +310,66 @@ async fn faults_keep_the_cached_agenda_and_say_what_to_fix() {
         server.clear_faults();
     }
     // The console recovers by itself once the fault clears.
-    assert!(
-        tokio::task::block_in_place(|| console.sync_once())
-            .status
-            .success()
-    );
-    assert_eq!(
-        tokio::task::block_in_place(|| console.status())["sync"]["state"],
-        "ok"
-    );
+    console.sync_ok_at(NOW);
+    assert_eq!(console.status()["sync"]["state"], "ok");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn impersonation_denied_names_the_fix() {
-    let server = EwsServer::start(
-        ServerConfig::new(ExchangeVersion::Exchange2019, AuthMode::Basic)
-            .with_account(Account::new("mailboxservice@contoso.com", "S3rvice!pw"))
-            .with_mailbox(room_mailbox()),
+    let server = server(
+        ExchangeVersion::Exchange2019,
+        AuthMode::Basic,
+        Account::new("mailboxservice@contoso.com", "S3rvice!pw"),
+        room_mailbox(),
     )
-    .await
-    .unwrap();
-    let console = Console::new();
-    console.provision(
+    .await;
+    let console = provisioned(
         &server,
         "ews-impersonation",
         "basic",
         ("mailboxservice@contoso.com", "S3rvice!pw"),
     );
-    let out = tokio::task::block_in_place(|| console.sync_once());
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = console.sync_fails_at(NOW);
     assert!(stderr.contains("New-ManagementRoleAssignment"), "{stderr}");
     assert!(stderr.contains("ApplicationImpersonation"), "{stderr}");
-    let status = tokio::task::block_in_place(|| console.status());
+    let status = console.status();
     assert_eq!(status["sync"]["state"], "permission_denied");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invalid_character_references_do_not_lose_meetings_and_a_bad_sync_state_starts_over() {
-    let server = EwsServer::start(
-        ServerConfig::new(ExchangeVersion::Exchange2019, AuthMode::Basic)
-            .with_account(Account::new("CONTOSO\\confrm2", "R00m!pw").with_own_mailbox(ROOM))
-            .with_mailbox(room_mailbox()),
+    let server = server(
+        ExchangeVersion::Exchange2019,
+        AuthMode::Basic,
+        room_account(),
+        room_mailbox(),
     )
-    .await
-    .unwrap();
-    let console = Console::new();
-    console.provision(
-        &server,
-        "ews-room-account",
-        "basic",
-        ("CONTOSO\\confrm2", "R00m!pw"),
-    );
+    .await;
+    let console = for_room(&server);
     server.inject_on("GetItem", Fault::InvalidCharRefs, Times::UntilCleared);
-    let out = tokio::task::block_in_place(|| console.sync_once());
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let agenda = tokio::task::block_in_place(|| console.agenda());
+    console.sync_ok_at(NOW);
+    let agenda = console.agenda_of(DAY);
     assert_eq!(agenda.len(), 6, "every meeting kept: {agenda:#?}");
     server.clear_faults();
 
     server.inject_on("SyncFolderItems", Fault::InvalidSyncStateData, Times::Once);
-    let out = tokio::task::block_in_place(|| console.sync_once());
-    assert!(
-        out.status.success(),
-        "a rejected sync state starts over: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_full_agenda(&tokio::task::block_in_place(|| console.agenda()));
+    console.sync_ok_at(NOW); // a rejected sync state starts over
+    assert_full_agenda(&console.agenda_of(DAY));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_room_mailbox_is_named() {
-    let server = EwsServer::start(
-        ServerConfig::new(ExchangeVersion::Exchange2019, AuthMode::Basic)
-            .with_account(
-                Account::new("CONTOSO\\mailboxservice", "S3rvice!pw").impersonating(&[ROOM]),
-            )
-            .with_mailbox(Mailbox::new("other@contoso.com", "Other")),
+    let server = server(
+        ExchangeVersion::Exchange2019,
+        AuthMode::Basic,
+        service_account(),
+        Mailbox::new("other@contoso.com", "Other"),
     )
-    .await
-    .unwrap();
-    let console = Console::new();
-    console.provision(
-        &server,
-        "ews-impersonation",
-        "basic",
-        ("CONTOSO\\mailboxservice", "S3rvice!pw"),
-    );
-    let out = tokio::task::block_in_place(|| console.sync_once());
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    .await;
+    let console = for_service(&server, "basic");
+    let stderr = console.sync_fails_at(NOW);
     assert!(stderr.contains(ROOM), "{stderr}");
-    let status = tokio::task::block_in_place(|| console.status());
+    let status = console.status();
     assert_eq!(status["sync"]["state"], "permission_denied", "{status}");
 }
 
@@ -505,29 +384,16 @@ async fn a_meeting_across_the_dst_change_keeps_its_instants() {
     )
     .organizer("Lars Ek", "lars@contoso.com")
     .text_body("Handover notes")]);
-    let server = EwsServer::start(
-        ServerConfig::new(ExchangeVersion::Exchange2016, AuthMode::Basic)
-            .with_account(Account::new("CONTOSO\\confrm2", "R00m!pw").with_own_mailbox(ROOM))
-            .with_mailbox(night),
+    let server = server(
+        ExchangeVersion::Exchange2016,
+        AuthMode::Basic,
+        room_account(),
+        night,
     )
-    .await
-    .unwrap();
-    let console = Console::new();
-    console.provision(
-        &server,
-        "ews-room-account",
-        "basic",
-        ("CONTOSO\\confrm2", "R00m!pw"),
-    );
-    let out = tokio::task::block_in_place(|| {
-        console.run(&["sync", "--once", "--now", "2026-10-24T12:00:00Z"])
-    });
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let agenda = tokio::task::block_in_place(|| console.agenda_of("2026-10-25"));
+    .await;
+    let console = for_room(&server);
+    console.sync_ok_at("2026-10-24T12:00:00Z");
+    let agenda = console.agenda_of("2026-10-25");
     let handover = by_subject(&agenda, "Night shift handover");
     assert_eq!(handover["start"], "2026-10-25T02:30:00+02:00");
     assert_eq!(handover["end"], "2026-10-25T02:30:00+01:00");

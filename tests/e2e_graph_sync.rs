@@ -2,12 +2,11 @@
 //! `agenda --json` against the in-repo Graph server; an idle poll is one delta round;
 //! faults keep the cached agenda and say what to fix.
 
+mod cli_console;
 mod graph_support;
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-
 use chrono::{DateTime, TimeZone, Utc};
+use cli_console::{Console, by_subject};
 use graph_support::*;
 use serde_json::Value;
 
@@ -16,6 +15,7 @@ const CLIENT_ID: &str = "6731de76-14a6-49ae-97bc-6eba6914391e";
 const SECRET: &str = "Qx8Q~s3cret.value";
 const ROOM: &str = "confrm2@contoso.com";
 const NOW: &str = "2026-11-23T07:00:00Z";
+const DAY: &str = "2026-11-23";
 
 fn at(day: u32, h: u32, m: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, day, h, m, 0).unwrap()
@@ -41,36 +41,12 @@ fn room_events() -> Vec<TestEvent> {
     ]
 }
 
-struct Console {
-    dir: tempfile::TempDir,
-}
-
-impl Console {
-    fn new() -> Console {
-        Console {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn data(&self) -> PathBuf {
-        self.dir.path().join("data")
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_room-console"))
-            .arg("--data-dir")
-            .arg(self.data())
-            .args(args)
-            .env("RUST_LOG", "warn")
-            .output()
-            .unwrap()
-    }
-
-    fn provision(&self, server: &GraphServer) {
-        let ca = self.dir.path().join("ca.pem");
-        std::fs::write(&ca, server.ca_pem()).unwrap();
-        let xml = format!(
-            r#"<RoomConsoleSettings>
+/// A console provisioned for the Graph app registration on `server`.
+fn provisioned(server: &GraphServer) -> Console {
+    let console = Console::new();
+    let ca = console.write_ca(&server.ca_pem());
+    console.provision(&format!(
+        r#"<RoomConsoleSettings>
   <RoomAccount>
     <DisplayName>Conference Room 2</DisplayName>
     <SignInAddress>{ROOM}</SignInAddress>
@@ -87,56 +63,11 @@ impl Console {
   </Calendar>
   <Device><TimeZone>Europe/Stockholm</TimeZone></Device>
 </RoomConsoleSettings>"#,
-            graph = server.graph_url(),
-            authority = server.authority_url(),
-            ca = ca.display()
-        );
-        let file = self.dir.path().join("RoomConsoleSettings.xml");
-        std::fs::write(&file, xml).unwrap();
-        let out = self.run(&["provision", file.to_str().unwrap()]);
-        assert!(
-            out.status.success(),
-            "provision failed: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
-    fn sync_once(&self) -> Output {
-        tokio::task::block_in_place(|| self.run(&["sync", "--once", "--now", NOW]))
-    }
-
-    fn agenda(&self) -> Vec<Value> {
-        let out =
-            tokio::task::block_in_place(|| self.run(&["agenda", "--json", "--date", "2026-11-23"]));
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice::<Value>(&out.stdout)
-            .unwrap()
-            .as_array()
-            .unwrap()
-            .clone()
-    }
-
-    fn status(&self) -> Value {
-        let out = tokio::task::block_in_place(|| self.run(&["status", "--json"]));
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
-    }
-}
-
-fn by_subject<'a>(agenda: &'a [Value], subject: &str) -> &'a Value {
-    agenda
-        .iter()
-        .find(|m| m["subject"] == subject)
-        .unwrap_or_else(|| panic!("{subject} not in {agenda:#?}"))
+        graph = server.graph_url(),
+        authority = server.authority_url(),
+        ca = ca.display()
+    ));
+    console
 }
 
 fn assert_full_agenda(agenda: &[Value]) {
@@ -178,15 +109,9 @@ async fn start() -> GraphServer {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn provision_sync_and_agenda_over_https_with_a_private_ca() {
     let server = start().await;
-    let console = Console::new();
-    console.provision(&server);
-    let out = console.sync_once();
-    assert!(
-        out.status.success(),
-        "sync failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_full_agenda(&console.agenda());
+    let console = provisioned(&server);
+    console.sync_ok_at(NOW);
+    assert_full_agenda(&console.agenda_of(DAY));
     let status = console.status();
     assert_eq!(status["sync"]["state"], "ok", "{status}");
     assert!(
@@ -203,7 +128,7 @@ async fn provision_sync_and_agenda_over_https_with_a_private_ca() {
 
     // An idle poll: a token and one delta round from the persisted deltaLink.
     server.clear_requests();
-    assert!(console.sync_once().status.success());
+    console.sync_ok_at(NOW);
     let idle: Vec<String> = server.requests().iter().map(|r| r.path.clone()).collect();
     assert_eq!(
         idle,
@@ -218,7 +143,7 @@ async fn provision_sync_and_agenda_over_https_with_a_private_ca() {
         e.subject = "Retro (new room)".into()
     });
     server.clear_requests();
-    assert!(console.sync_once().status.success());
+    console.sync_ok_at(NOW);
     let fetched: Vec<String> = server
         .requests()
         .iter()
@@ -226,15 +151,14 @@ async fn provision_sync_and_agenda_over_https_with_a_private_ca() {
         .map(|r| r.path.clone())
         .collect();
     assert_eq!(fetched, [format!("/v1.0/users/{ROOM}/events/AAMk-retro")]);
-    by_subject(&console.agenda(), "Retro (new room)");
+    by_subject(&console.agenda_of(DAY), "Retro (new room)");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn faults_keep_the_cached_agenda_and_say_what_to_fix() {
     let server = start().await;
-    let console = Console::new();
-    console.provision(&server);
-    assert!(console.sync_once().status.success());
+    let console = provisioned(&server);
+    console.sync_ok_at(NOW);
     let faults = [
         (
             Fault::WrongSecret,
@@ -263,15 +187,15 @@ async fn faults_keep_the_cached_agenda_and_say_what_to_fix() {
     ];
     for (fault, state, words) in faults {
         server.inject(fault.clone(), Times::UntilCleared);
-        let out = console.sync_once();
+        let out = console.sync_at(NOW);
         assert!(!out.status.success(), "{fault:?} must fail the sync");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains(words), "{fault:?}: {stderr}");
-        assert_full_agenda(&console.agenda());
+        assert_full_agenda(&console.agenda_of(DAY));
         let status = console.status();
         assert_eq!(status["sync"]["state"], state, "{fault:?}: {status}");
         server.clear_faults();
     }
-    assert!(console.sync_once().status.success());
+    console.sync_ok_at(NOW);
     assert_eq!(console.status()["sync"]["state"], "ok");
 }

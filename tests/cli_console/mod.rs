@@ -1,0 +1,126 @@
+//! The console run as its own process, for the end-to-end tests: a data dir in a temp dir,
+//! the binary run with arguments, a provisioning file written and applied, syncs at a
+//! given instant, and `agenda --json` / `status --json` read back. Every run happens
+//! through `block_in_place`, so a test server on the test's own (multi-thread) runtime
+//! keeps answering while the console waits for it.
+
+#![allow(dead_code)] // each test binary uses part of it
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+pub struct Console {
+    dir: tempfile::TempDir,
+}
+
+impl Default for Console {
+    fn default() -> Self {
+        Console::new()
+    }
+}
+
+impl Console {
+    pub fn new() -> Console {
+        Console {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    /// A path beside the data dir, for files the admin would bring (a CA, the
+    /// provisioning file).
+    pub fn beside(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        tokio::task::block_in_place(|| {
+            Command::new(env!("CARGO_BIN_EXE_room-console"))
+                .arg("--data-dir")
+                .arg(self.data())
+                .args(args)
+                .env("RUST_LOG", "warn")
+                .output()
+                .unwrap()
+        })
+    }
+
+    /// Writes `pem` as the private root CA file; its path, for TrustedCaFile.
+    pub fn write_ca(&self, pem: &str) -> PathBuf {
+        let ca = self.beside("ca.pem");
+        std::fs::write(&ca, pem).unwrap();
+        ca
+    }
+
+    /// Applies `xml` as the provisioning file; it must be accepted.
+    pub fn provision(&self, xml: &str) {
+        let file = self.beside("RoomConsoleSettings.xml");
+        std::fs::write(&file, xml).unwrap();
+        let out = self.run(&["provision", file.to_str().unwrap()]);
+        assert!(
+            out.status.success(),
+            "provision failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// One `sync --once` at the instant `now` (RFC 3339).
+    pub fn sync_at(&self, now: &str) -> Output {
+        self.run(&["sync", "--once", "--now", now])
+    }
+
+    /// One sync at `now` that must succeed.
+    pub fn sync_ok_at(&self, now: &str) {
+        let out = self.sync_at(now);
+        assert!(
+            out.status.success(),
+            "sync failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// One sync at `now` that must fail; what it said.
+    pub fn sync_fails_at(&self, now: &str) -> String {
+        let out = self.sync_at(now);
+        assert!(!out.status.success(), "the sync must fail");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    }
+
+    /// The cached meetings of the local day `date` (YYYY-MM-DD).
+    pub fn agenda_of(&self, date: &str) -> Vec<Value> {
+        let out = self.run(&["agenda", "--json", "--date", date]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        match serde_json::from_slice::<Value>(&out.stdout).unwrap() {
+            Value::Array(meetings) => meetings,
+            other => panic!("agenda --json is not an array: {other}"),
+        }
+    }
+
+    pub fn status(&self) -> Value {
+        let out = self.run(&["status", "--json"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+}
+
+/// The meeting called `subject` in `agenda`.
+pub fn by_subject<'a>(agenda: &'a [Value], subject: &str) -> &'a Value {
+    agenda
+        .iter()
+        .find(|m| m["subject"] == subject)
+        .unwrap_or_else(|| panic!("{subject} not in {agenda:#?}"))
+}
