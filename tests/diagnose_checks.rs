@@ -216,6 +216,15 @@ async fn a_service_account_without_the_right_fails_impersonation() {
         result(&results, CheckId::Mailbox).status,
         CheckStatus::Skipped
     );
+    // Signed in, the version is still unknown: the refused impersonation is why.
+    let version = result(&results, CheckId::ExchangeVersion);
+    assert_eq!(version.status, CheckStatus::Skipped);
+    assert!(
+        version
+            .message
+            .contains("Impersonation of the room mailbox"),
+        "{version:?}"
+    );
 }
 
 #[tokio::test]

@@ -74,6 +74,7 @@ fn the_whole_wizard_by_touch_lands_on_the_home_screen_with_the_agenda() {
     rig.tap("Next");
     assert_eq!(rig.step(), Step::Check);
     rig.screenshot("wizard-4-check-running");
+    assert!(!rig.enabled("Next"), "Next waits while the checks run");
     rig.controller.wait_for_checks();
     assert_eq!(
         rig.check_statuses(),
@@ -82,6 +83,7 @@ fn the_whole_wizard_by_touch_lands_on_the_home_screen_with_the_agenda() {
         rig.adapter().get_checks().iter().collect::<Vec<_>>()
     );
     rig.screenshot("wizard-4-check-passed");
+    assert!(rig.enabled("Next"));
     rig.tap("Next");
     assert_eq!(rig.step(), Step::ContentInput);
     rig.screenshot("wizard-5-content-input");
@@ -135,6 +137,7 @@ fn a_wrong_password_stops_at_sign_in_until_corrected() {
     let sign_in = rig.adapter().get_checks().row_data(2).unwrap();
     assert!(sign_in.fix.contains("Check the password"), "{sign_in:?}");
     assert!(!rig.shows("Continue anyway"));
+    assert!(!rig.enabled("Next"), "Next waits for a passing check");
     rig.screenshot("wizard-4-check-wrong-password");
     rig.tap("Next");
     assert_eq!(rig.step(), Step::Check);

@@ -232,8 +232,6 @@ fn show_sample_preview(app: &AppWindow, size: PhysicalSize) {
     adapter.set_in_meeting(true);
 }
 
-/// Brings up the PIN pad or the admin screen the way a tap on the gear (and the right
-/// PIN) would; the home screen stays for the other screens.
 /// The setup wizard at its Welcome or Room account step, in `language`; None for the
 /// other screens. The controller must live until the frame is rendered.
 fn show_wizard_screen(
@@ -270,6 +268,8 @@ fn show_wizard_screen(
     Ok(Some(controller))
 }
 
+/// Brings up the PIN pad or the admin screen the way a tap on the gear (and the right
+/// PIN) would; the home screen stays for the other screens.
 fn show_admin_screen(app: &AppWindow, data_dir: &DataDir, screen: Screen, now: DateTime<Utc>) {
     use crate::ui::admin::{AdminController, AdminDeps};
     use crate::ui::{AdminAdapter, Screen as UiScreen};

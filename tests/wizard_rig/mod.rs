@@ -145,6 +145,14 @@ impl Rig {
         self.find(label).is_some()
     }
 
+    /// Whether the element labelled `label` (which must be on the screen) takes taps.
+    pub fn enabled(&self, label: &str) -> bool {
+        let element = self
+            .find(label)
+            .unwrap_or_else(|| panic!("nothing labelled {label:?} is on the screen"));
+        element.accessible_enabled().unwrap_or(true)
+    }
+
     fn find(&self, label: &str) -> Option<ElementHandle> {
         // A button's text is labelled like the button: tap the button itself.
         let mut found: Vec<ElementHandle> =

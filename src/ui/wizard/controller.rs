@@ -298,6 +298,7 @@ impl Inner {
                 .collect();
             adapter.set_checks(ModelRc::new(VecModel::from(rows)));
             adapter.set_checks_running(true);
+            adapter.set_checks_failed(false);
             adapter.set_may_continue_anyway(false);
             adapter.set_notice_kind(Notice::None as i32);
         });
@@ -364,6 +365,7 @@ impl Inner {
                         show_result(adapter, self.check_order.get(), result);
                     }
                     adapter.set_checks_running(false);
+                    adapter.set_checks_failed(failed);
                     adapter.set_may_continue_anyway(may_continue);
                     let notice = match (failed, may_continue) {
                         (false, _) => Notice::None,
