@@ -44,6 +44,12 @@ pub(crate) fn open_file(path: &Path, damage: DamageCheck) -> Result<Connection, 
     if !fresh && damage == DamageCheck::Before {
         check_integrity(&conn, path)?;
     }
+    if damage == DamageCheck::OnRead && is_current(&header) {
+        // The screen only reads, and a file at this schema version was set up by the
+        // open that created it: WAL is kept in the file, `synchronous` only matters to
+        // writers, and there is nothing to migrate.
+        return Ok(conn);
+    }
     configure(&conn).map_err(|e| damaged_or(path, e, open_failed(path)))?;
     migrate(&mut conn, path)?;
     Ok(conn)
@@ -119,6 +125,11 @@ fn check_ours(path: &Path, header: &Header) -> Result<bool, StoreError> {
             detail: format!("impossible schema version {}", header.user_version),
         }),
     }
+}
+
+/// Whether the database is ours (already checked) and at this build's schema version.
+fn is_current(header: &Header) -> bool {
+    usize::try_from(header.user_version).is_ok_and(|version| version == SCHEMA_VERSION)
 }
 
 /// Runs SQLite's quick check and reports its first findings as damage. The quick check
