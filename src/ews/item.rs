@@ -1,7 +1,7 @@
 //! Calendar items as EWS returns them (FindItem and GetItem share the shape): item ids,
 //! mailboxes, and the calendar fields the console reads.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
 use super::error::EwsError;
 use super::get_item::ONLINE_MEETING_EXTERNAL_LINK;
@@ -338,6 +338,9 @@ fn read_extended_property<'a>(
 /// or without a zone (then UTC, which is what Exchange means without a TimeZoneContext).
 pub fn parse_date_time(text: &str) -> Option<DateTime<Utc>> {
     let text = text.trim();
+    if let Some(time) = parse_plain_utc(text) {
+        return Some(time);
+    }
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .ok()
@@ -348,7 +351,100 @@ pub fn parse_date_time(text: &str) -> Option<DateTime<Utc>> {
         })
 }
 
+/// The form Exchange writes nearly every time, `2013-08-21T19:30:00Z`, read without the
+/// general parser; None for any other form (the general parser decides then), or for a
+/// date or time that does not exist.
+fn parse_plain_utc(text: &str) -> Option<DateTime<Utc>> {
+    let [
+        y1,
+        y2,
+        y3,
+        y4,
+        b'-',
+        mo1,
+        mo2,
+        b'-',
+        d1,
+        d2,
+        b'T',
+        h1,
+        h2,
+        b':',
+        mi1,
+        mi2,
+        b':',
+        s1,
+        s2,
+        b'Z',
+    ] = *text.as_bytes()
+    else {
+        return None;
+    };
+    let number = |digits: &[u8]| {
+        digits.iter().try_fold(0u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    let year = i32::try_from(number(&[y1, y2, y3, y4])?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(&[mo1, mo2])?, number(&[d1, d2])?)?
+        .and_hms_opt(number(&[h1, h2])?, number(&[mi1, mi2])?, number(&[s1, s2])?)
+        .map(|t| t.and_utc())
+}
+
 /// Writes an instant as `xs:dateTime` in UTC.
 pub fn format_date_time(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The general parser alone, as dates were read before the fast path.
+    fn general(text: &str) -> Option<DateTime<Utc>> {
+        DateTime::parse_from_rfc3339(text)
+            .map(|t| t.with_timezone(&Utc))
+            .ok()
+            .or_else(|| {
+                NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+                    .ok()
+                    .map(|t| t.and_utc())
+            })
+    }
+
+    #[test]
+    fn the_plain_form_reads_as_the_general_parser_reads_it() {
+        let texts = [
+            "2013-08-21T19:30:00Z",
+            "2026-11-23T09:00:00Z",
+            "0000-01-01T00:00:00Z",
+            "2024-02-29T23:59:59Z",
+            "2023-02-29T10:00:00Z",
+            "2026-13-01T10:00:00Z",
+            "2026-11-31T10:00:00Z",
+            "2026-11-23T24:00:00Z",
+            "2026-11-23T10:60:00Z",
+            "2026-11-23T10:00:60Z",
+            "2026-11-23T1a:00:00Z",
+            "2026-11-23 10:00:00Z",
+            "2026-11-23t10:00:00z",
+            "+026-11-23T10:00:00Z",
+        ];
+        for text in texts {
+            assert_eq!(parse_date_time(text), general(text), "{text}");
+            if let Some(fast) = parse_plain_utc(text) {
+                assert_eq!(Some(fast), general(text), "{text}");
+            }
+        }
+        assert!(parse_plain_utc("2026-11-23T09:00:00Z").is_some());
+        assert_eq!(parse_plain_utc("2026-11-23T09:00:00+01:00"), None);
+        assert_eq!(
+            parse_date_time("2026-11-23T09:00:00+01:00"),
+            general("2026-11-23T09:00:00+01:00")
+        );
+        assert_eq!(
+            parse_date_time("2026-11-23T09:00:00.5"),
+            general("2026-11-23T09:00:00.5")
+        );
+    }
 }

@@ -9,7 +9,7 @@ use super::find_item::{self, RootFolder};
 use super::item::{self, CalendarItem};
 use super::sync_folder_items::{self, Change};
 use super::version::ServerVersionInfo;
-use super::xml::{Node, Read, Tag, XmlProblem, XmlReader};
+use super::xml::{Node, Read, Tag, XmlProblem, XmlReader, document_text};
 
 /// A successful result together with what the server said it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,7 +70,7 @@ impl Envelope {
     /// Reads an envelope; a SOAP fault becomes its typed error. Invalid UTF-8 is replaced,
     /// not fatal.
     pub fn parse(bytes: &[u8]) -> Result<Envelope, EwsError> {
-        let text = String::from_utf8_lossy(bytes);
+        let text = document_text(bytes);
         let mut reader = XmlReader::new(&text);
         let root = reader.root()?;
         if root.name() != "Envelope" {
@@ -115,7 +115,7 @@ impl Body {
     /// Reads a document whose root is an operation's response element, without an
     /// envelope (as some samples are published).
     pub fn parse(bytes: &[u8]) -> Result<Body, EwsError> {
-        let text = String::from_utf8_lossy(bytes);
+        let text = document_text(bytes);
         let mut reader = XmlReader::new(&text);
         let root = reader.root()?;
         let body = Body::read(&mut reader, &root)?;

@@ -18,6 +18,8 @@ use std::borrow::Cow;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
+use super::xml_text::{Fix, fixed, push_fixed};
+
 /// How deep elements may nest. Real EWS responses stay below 20 levels.
 pub const MAX_DEPTH: usize = 128;
 
@@ -131,8 +133,8 @@ impl<'a> XmlReader<'a> {
                     self.depth -= 1;
                     return Ok(None);
                 }
-                Event::Text(text) => Node::Text(clean(text.xml10_content())),
-                Event::CData(data) => Node::Text(clean(data.xml10_content())),
+                Event::Text(text) => Node::Text(fixed(text.into_inner(), Fix::LineEndsToo)),
+                Event::CData(data) => Node::Text(fixed(data.into_inner(), Fix::LineEndsToo)),
                 Event::GeneralRef(reference) => Node::Text(resolve_reference(&reference)),
                 Event::Eof => return Err(cut_off(parent)),
                 Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_) => continue,
@@ -144,15 +146,53 @@ impl<'a> XmlReader<'a> {
     /// The element's own text, all pieces joined; text inside child elements is not part
     /// of it. Borrowed from the document when it is a single piece.
     pub fn text(&mut self, tag: &Tag<'a>) -> Read<Cow<'a, str>> {
+        if tag.empty {
+            return Ok(Cow::Borrowed(""));
+        }
         let mut text = Cow::Borrowed("");
-        while let Some(node) = self.next_node(tag)? {
-            match node {
-                Node::Text(piece) if text.is_empty() => text = piece,
-                Node::Text(piece) => text.to_mut().push_str(&piece),
-                Node::Element(child) => self.skip(&child)?,
+        loop {
+            match self.event()? {
+                Event::Text(piece) => self.append(&mut text, piece.into_inner(), Fix::LineEndsToo),
+                Event::CData(piece) => self.append(&mut text, piece.into_inner(), Fix::LineEndsToo),
+                Event::GeneralRef(reference) => {
+                    self.append(&mut text, resolve_reference(&reference), Fix::ForbiddenOnly);
+                }
+                Event::Start(start) => {
+                    let child = self.open(start)?;
+                    self.skip(&child)?;
+                }
+                Event::End(_) => {
+                    self.depth -= 1;
+                    return Ok(text);
+                }
+                Event::Eof => return Err(cut_off(tag)),
+                Event::Empty(_)
+                | Event::Decl(_)
+                | Event::PI(_)
+                | Event::Comment(_)
+                | Event::DocType(_) => {}
             }
         }
-        Ok(text)
+    }
+
+    /// Adds a piece of text: the first one is kept as it is (borrowed, most often), the
+    /// second makes room for all that can still come before the next markup, which is
+    /// never shorter than the text it reads as.
+    fn append(&self, text: &mut Cow<'a, str>, piece: Cow<'a, str>, fix: Fix) {
+        if text.is_empty() {
+            *text = fixed(piece, fix);
+            return;
+        }
+        if let Cow::Borrowed(first) = *text {
+            let rest: &[u8] = self.reader.get_ref();
+            let still_to_come = rest.iter().position(|&b| b == b'<').unwrap_or(rest.len());
+            let mut owned = String::with_capacity(first.len() + piece.len() + still_to_come);
+            owned.push_str(first);
+            *text = Cow::Owned(owned);
+        }
+        if let Cow::Owned(owned) = text {
+            push_fixed(owned, &piece, fix);
+        }
     }
 
     /// The element's text trimmed, None when nothing is left.
@@ -237,16 +277,26 @@ fn local(qname: &str) -> &str {
     qname.rsplit(':').next().unwrap_or(qname)
 }
 
+/// A response's bytes as text: borrowed when they are UTF-8 (checked in one pass over
+/// the whole document, which is much faster than the replacing check), else with each
+/// invalid sequence replaced by U+FFFD rather than refusing the answer.
+pub fn document_text(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
 /// Unescapes an attribute value: predefined entities and character references; a
 /// reference to a forbidden character is dropped, an unknown entity is kept as written.
 pub fn unescape(raw: &str) -> Cow<'_, str> {
     if !raw.contains('&') {
-        return clean(Cow::Borrowed(raw));
+        return fixed(Cow::Borrowed(raw), Fix::ForbiddenOnly);
     }
     let mut out = String::with_capacity(raw.len());
     let mut rest = raw;
     while let Some(amp) = rest.find('&') {
-        out.push_str(&clean(Cow::Borrowed(&rest[..amp])));
+        push_fixed(&mut out, &rest[..amp], Fix::ForbiddenOnly);
         let after = &rest[amp + 1..];
         match after.find(';') {
             Some(semi) if semi <= 32 => {
@@ -259,7 +309,7 @@ pub fn unescape(raw: &str) -> Cow<'_, str> {
             }
         }
     }
-    out.push_str(&clean(Cow::Borrowed(rest)));
+    push_fixed(&mut out, rest, Fix::ForbiddenOnly);
     Cow::Owned(out)
 }
 
@@ -292,21 +342,6 @@ fn char_from_reference(number: &str) -> Option<char> {
 /// Whether XML 1.0 allows this character in a document.
 fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
-}
-
-/// The text without the characters XML 1.0 forbids (raw control characters), borrowed
-/// when there are none: only text with a control byte or the lead byte of
-/// U+FFFE/U+FFFF (0xEF) needs the slow look.
-fn clean(text: Cow<'_, str>) -> Cow<'_, str> {
-    // Branch-free, so that it vectorises: a tab or line break is suspect too here.
-    let suspect = text
-        .bytes()
-        .fold(false, |suspect, b| suspect | (b < 0x20) | (b == 0xEF));
-    if suspect && !text.chars().all(is_xml_char) {
-        Cow::Owned(text.chars().filter(|c| is_xml_char(*c)).collect())
-    } else {
-        text
-    }
 }
 
 #[cfg(test)]
