@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use super::error::EwsError;
 use super::get_item::ONLINE_MEETING_EXTERNAL_LINK;
 use super::response::parse_bool;
-use super::xml::{Read, Tag, XmlReader};
+use super::xml::{Read, Tag, XmlReader, trim};
 
 /// An EWS item id with the change key that identifies its version.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -26,16 +26,16 @@ impl ItemId {
 
     /// Reads a `t:ItemId` tag; Exchange samples carry stray spaces around ids.
     pub fn from_tag(tag: &Tag<'_>) -> Option<ItemId> {
-        let id = tag.attr("Id")?;
-        let id = id.trim();
+        let [id, change_key] = tag.attrs(["Id", "ChangeKey"]);
+        let id = id?;
+        let id = trim(&id);
         if id.is_empty() {
             return None;
         }
         Some(ItemId {
             id: id.to_string(),
-            change_key: tag
-                .attr("ChangeKey")
-                .map(|k| k.trim().to_string())
+            change_key: change_key
+                .map(|k| trim(&k).to_string())
                 .filter(|k| !k.is_empty()),
         })
     }
@@ -170,12 +170,21 @@ pub struct CalendarItem {
     pub online_meeting_external_link: Option<String>,
 }
 
+/// The fewest bytes an item takes in a response (`<t:CalendarItem><t:ItemId Id="x"/>`
+/// and its end tag), which bounds how many items the rest of a response can hold.
+const MIN_ITEM_BYTES: usize = 48;
+
 /// The items of an `Items` element, each read or, when unusable, the reason why.
+/// `expected` is how many the server announced (a CalendarView's `TotalItemsInView`):
+/// room is made for that many at once, but never for more than the rest of the
+/// response could hold.
 pub fn read_items<'a>(
     reader: &mut XmlReader<'a>,
     tag: &Tag<'a>,
+    expected: usize,
 ) -> Read<Vec<Result<CalendarItem, EwsError>>> {
-    let mut items = Vec::new();
+    let room = expected.min(reader.bytes_left() / MIN_ITEM_BYTES);
+    let mut items = Vec::with_capacity(room);
     while let Some(child) = reader.next_child(tag)? {
         items.push(CalendarItem::read(reader, &child)?);
     }
@@ -199,7 +208,7 @@ impl CalendarItem {
                     id = id.or_else(|| ItemId::from_tag(&child));
                     reader.skip(&child)?;
                 }
-                "Subject" => item.subject = Some(reader.text(&child)?.trim().to_string()),
+                "Subject" => item.subject = Some(trim(&reader.text(&child)?).to_string()),
                 "Body" => {
                     let kind = match child.attr("BodyType").as_deref() {
                         Some("HTML") => BodyKind::Html,
@@ -231,7 +240,7 @@ impl CalendarItem {
                 }
                 "TimeZone" => zone_legacy = reader.trimmed_text(&child)?,
                 "Sensitivity" => {
-                    item.sensitivity = match reader.text(&child)?.trim() {
+                    item.sensitivity = match trim(&reader.text(&child)?) {
                         "Normal" => Some(Sensitivity::Normal),
                         "Personal" => Some(Sensitivity::Personal),
                         "Private" => Some(Sensitivity::Private),
@@ -240,7 +249,7 @@ impl CalendarItem {
                     }
                 }
                 "LegacyFreeBusyStatus" => {
-                    item.free_busy = match reader.text(&child)?.trim() {
+                    item.free_busy = match trim(&reader.text(&child)?) {
                         "Free" => Some(LegacyFreeBusy::Free),
                         "Tentative" => Some(LegacyFreeBusy::Tentative),
                         "Busy" => Some(LegacyFreeBusy::Busy),
@@ -251,7 +260,7 @@ impl CalendarItem {
                     }
                 }
                 "CalendarItemType" => {
-                    item.item_type = match reader.text(&child)?.trim() {
+                    item.item_type = match trim(&reader.text(&child)?) {
                         "Single" => Some(CalendarItemType::Single),
                         "Occurrence" => Some(CalendarItemType::Occurrence),
                         "Exception" => Some(CalendarItemType::Exception),
@@ -297,7 +306,7 @@ fn read_time<'a>(
     bad_date: &mut Option<(String, String)>,
 ) -> Read<Option<DateTime<Utc>>> {
     let text = reader.text(tag)?;
-    let text = text.trim();
+    let text = trim(&text);
     if text.is_empty() {
         return Ok(None);
     }
@@ -337,7 +346,7 @@ fn read_extended_property<'a>(
 /// Parses an `xs:dateTime` as Exchange writes it: `2013-08-21T19:30:00Z`, with an offset,
 /// or without a zone (then UTC, which is what Exchange means without a TimeZoneContext).
 pub fn parse_date_time(text: &str) -> Option<DateTime<Utc>> {
-    let text = text.trim();
+    let text = trim(text);
     if let Some(time) = parse_plain_utc(text) {
         return Some(time);
     }

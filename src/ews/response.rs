@@ -9,7 +9,7 @@ use super::find_item::{self, RootFolder};
 use super::item::{self, CalendarItem};
 use super::sync_folder_items::{self, Change};
 use super::version::ServerVersionInfo;
-use super::xml::{Node, Read, Tag, XmlProblem, XmlReader, document_text};
+use super::xml::{Node, Read, Tag, XmlProblem, XmlReader, document_text, trim};
 
 /// A successful result together with what the server said it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -257,9 +257,9 @@ impl ResponseMessage {
                 "RootFolder" => {
                     message.root_folder = Some(find_item::read_root_folder(reader, &child)?)
                 }
-                "Items" => message.items = Some(item::read_items(reader, &child)?),
+                "Items" => message.items = Some(item::read_items(reader, &child, 1)?),
                 "SyncState" => {
-                    message.sync_state = Some(reader.text(&child)?.trim().to_string());
+                    message.sync_state = Some(trim(&reader.text(&child)?).to_string());
                 }
                 "IncludesLastItemInRange" => {
                     message.includes_last_item_in_range = parse_bool(&reader.text(&child)?);
@@ -318,7 +318,7 @@ pub fn single_message(body: Body) -> Result<ResponseMessage, EwsError> {
 
 /// Parses an `xs:boolean`.
 pub fn parse_bool(text: &str) -> Option<bool> {
-    match text.trim() {
+    match trim(text) {
         "true" | "1" => Some(true),
         "false" | "0" => Some(false),
         _ => None,

@@ -53,18 +53,31 @@ impl Tag<'_> {
     /// The value of an attribute by local name, unescaped; namespace declarations are not
     /// attributes here.
     pub fn attr(&self, name: &str) -> Option<Cow<'_, str>> {
-        self.start
-            .attributes()
-            .with_checks(false)
-            .flatten()
-            .find(|attr| {
-                let key: &str = attr.key.as_ref();
-                key != "xmlns" && !key.starts_with("xmlns:") && local(key) == name
-            })
-            .map(|attr| match attr.value {
-                Cow::Borrowed(raw) => unescape(raw),
-                Cow::Owned(raw) => Cow::Owned(unescape(&raw).into_owned()),
-            })
+        let [value] = self.attrs([name]);
+        value
+    }
+
+    /// The values of several attributes (the first of each name), in one pass over the
+    /// tag.
+    pub fn attrs<const N: usize>(&self, names: [&str; N]) -> [Option<Cow<'_, str>>; N] {
+        let mut values = [const { None }; N];
+        for attr in self.start.attributes().with_checks(false).flatten() {
+            let key: &str = attr.key.as_ref();
+            if key == "xmlns" || key.starts_with("xmlns:") {
+                continue;
+            }
+            let key = local(key);
+            let Some(slot) = names.iter().position(|name| *name == key) else {
+                continue;
+            };
+            if let Some(value @ None) = values.get_mut(slot) {
+                *value = Some(match attr.value {
+                    Cow::Borrowed(raw) => unescape(raw),
+                    Cow::Owned(raw) => Cow::Owned(unescape(&raw).into_owned()),
+                });
+            }
+        }
+        values
     }
 }
 
@@ -152,10 +165,14 @@ impl<'a> XmlReader<'a> {
         let mut text = Cow::Borrowed("");
         loop {
             match self.event()? {
-                Event::Text(piece) => self.append(&mut text, piece.into_inner(), Fix::LineEndsToo),
-                Event::CData(piece) => self.append(&mut text, piece.into_inner(), Fix::LineEndsToo),
+                Event::Text(piece) => {
+                    self.append(&mut text, piece.into_inner(), Some(Fix::LineEndsToo));
+                }
+                Event::CData(piece) => {
+                    self.append(&mut text, piece.into_inner(), Some(Fix::LineEndsToo));
+                }
                 Event::GeneralRef(reference) => {
-                    self.append(&mut text, resolve_reference(&reference), Fix::ForbiddenOnly);
+                    self.append(&mut text, resolve_reference(&reference), None);
                 }
                 Event::Start(start) => {
                     let child = self.open(start)?;
@@ -175,12 +192,16 @@ impl<'a> XmlReader<'a> {
         }
     }
 
-    /// Adds a piece of text: the first one is kept as it is (borrowed, most often), the
-    /// second makes room for all that can still come before the next markup, which is
-    /// never shorter than the text it reads as.
-    fn append(&self, text: &mut Cow<'a, str>, piece: Cow<'a, str>, fix: Fix) {
+    /// Adds a piece of text, with `fix` applied (a resolved reference needs none): the
+    /// first one is kept as it is (borrowed, most often), the second makes room for all
+    /// that can still come before the next markup, which is never shorter than the text
+    /// it reads as.
+    fn append(&self, text: &mut Cow<'a, str>, piece: Cow<'a, str>, fix: Option<Fix>) {
         if text.is_empty() {
-            *text = fixed(piece, fix);
+            *text = match fix {
+                Some(fix) => fixed(piece, fix),
+                None => piece,
+            };
             return;
         }
         if let Cow::Borrowed(first) = *text {
@@ -191,14 +212,17 @@ impl<'a> XmlReader<'a> {
             *text = Cow::Owned(owned);
         }
         if let Cow::Owned(owned) = text {
-            push_fixed(owned, &piece, fix);
+            match fix {
+                Some(fix) => push_fixed(owned, &piece, fix),
+                None => owned.push_str(&piece),
+            }
         }
     }
 
     /// The element's text trimmed, None when nothing is left.
     pub fn trimmed_text(&mut self, tag: &Tag<'a>) -> Read<Option<String>> {
         let text = self.text(tag)?;
-        let trimmed = text.trim();
+        let trimmed = trim(&text);
         Ok((!trimmed.is_empty()).then(|| trimmed.to_string()))
     }
 
@@ -223,6 +247,11 @@ impl<'a> XmlReader<'a> {
                 _ => {}
             }
         }
+    }
+
+    /// How many bytes of the document are still to be read.
+    pub fn bytes_left(&self) -> usize {
+        self.reader.get_ref().len()
     }
 
     /// Reads what follows the root element: nothing but comments and white space.
@@ -270,6 +299,17 @@ fn cut_off(tag: &Tag<'_>) -> XmlProblem {
         "the document ends inside <{}>: it was cut off",
         tag.name()
     ))
+}
+
+/// The text without white space at either end (as `str::trim`), answered at once when
+/// both ends are plainly not white space, as they nearly always are.
+pub fn trim(text: &str) -> &str {
+    let plain = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b.is_ascii());
+    if plain(text.as_bytes().first()) && plain(text.as_bytes().last()) {
+        text
+    } else {
+        text.trim()
+    }
 }
 
 /// The local part of a qualified name.
@@ -399,6 +439,52 @@ mod tests {
         let mut reader = XmlReader::new(doc);
         let root = reader.root().unwrap();
         assert_eq!(root.attr("Id").as_deref(), Some("x&yz&foo;"));
+    }
+
+    #[test]
+    fn several_attributes_are_read_in_one_pass_first_one_wins() {
+        let doc = r#"<a xmlns:t="urn:x" t:Id=" one " ChangeKey="k&amp;" Id="two" />"#;
+        let mut reader = XmlReader::new(doc);
+        let root = reader.root().unwrap();
+        let [id, key, missing] = root.attrs(["Id", "ChangeKey", "Other"]);
+        assert_eq!(
+            (id.as_deref(), key.as_deref(), missing),
+            (Some(" one "), Some("k&"), None)
+        );
+    }
+
+    #[test]
+    fn trim_agrees_with_str_trim() {
+        for text in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\u{A0}a",
+            "a\u{3000}",
+            "\tBusy\r\n",
+            "Busy",
+            "é",
+            " é ",
+        ] {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn text_in_many_pieces_is_joined_with_line_ends_read_as_xml_says() {
+        let doc = "<a><s>&lt;p&gt;one\r\ntwo&#13;&#x1A;<!--c--><![CDATA[<x>\r]]>&amp;</s></a>";
+        assert_eq!(first_child_text(doc).unwrap(), "<p>one\ntwo\r<x>\n&");
+    }
+
+    #[test]
+    fn invalid_utf8_is_replaced_not_fatal() {
+        assert!(matches!(
+            document_text(b"<a>ok</a>"),
+            Cow::Borrowed("<a>ok</a>")
+        ));
+        assert_eq!(document_text(b"<a>\xFFok</a>"), "<a>\u{FFFD}ok</a>");
     }
 
     #[test]

@@ -72,20 +72,24 @@ const HIGH_BITS: u64 = ONES * 0x80;
 fn first_to_fix(bytes: &[u8], fix: Fix) -> Option<usize> {
     let mut at = 0;
     loop {
-        let rest = bytes.get(at..)?;
-        let window = match rest.first_chunk::<8>() {
-            Some(word) if !may_need_fix(u64::from_ne_bytes(*word)) => {
-                at += 8;
-                continue;
+        // Whole words that need nothing, then the bytes of the word (or the tail) that
+        // may: a tab or a line break is let through and the words go on.
+        while let Some(word) = bytes.get(at..).and_then(<[u8]>::first_chunk::<8>) {
+            if may_need_fix(u64::from_ne_bytes(*word)) {
+                break;
             }
-            Some(word) => &word[..],
-            None if rest.is_empty() => return None,
-            None => rest,
-        };
-        let found = (0..window.len()).find(|&i| needs_fix(bytes, at + i, fix));
+            at += 8;
+        }
+        let end = bytes.len().min(at + 8);
+        let window = bytes.get(at..end)?;
+        let found = window
+            .iter()
+            .enumerate()
+            .find(|&(i, &b)| (b < 0x20 || b == 0xEF) && needs_fix(bytes, at + i, fix));
         match found {
-            Some(i) => return Some(at + i),
-            None => at += window.len(),
+            Some((i, _)) => return Some(at + i),
+            None if end == bytes.len() => return None,
+            None => at = end,
         }
     }
 }
