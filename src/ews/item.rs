@@ -191,6 +191,23 @@ pub fn read_items<'a>(
     Ok(items)
 }
 
+/// The first item of an `Items` element, the others checked and passed over; None when
+/// it holds none.
+pub fn read_first_item<'a>(
+    reader: &mut XmlReader<'a>,
+    tag: &Tag<'a>,
+) -> Read<Option<Result<CalendarItem, EwsError>>> {
+    let mut first = None;
+    while let Some(child) = reader.next_child(tag)? {
+        if first.is_some() {
+            reader.skip(&child)?;
+        } else {
+            first = Some(CalendarItem::read(reader, &child)?);
+        }
+    }
+    Ok(first)
+}
+
 impl CalendarItem {
     /// Reads a `t:CalendarItem` (or any item element with an ItemId) to its end. An item
     /// without an id, or with a date that is not one, is an `Err` of its own.

@@ -1,7 +1,7 @@
 //! Reads a SOAP response in one pass: the `ServerVersionInfo` header, faults as typed
 //! errors, and the operation's response element with the per-message
 //! `ResponseClass`/`ResponseCode` and whatever each message carries (a CalendarView's
-//! root folder, GetItem's items, SyncFolderItems' changes, Autodiscover's settings).
+//! root folder, GetItem's item, SyncFolderItems' changes, Autodiscover's settings).
 
 use super::autodiscover::{self, AutodiscoverResponse};
 use super::error::EwsError;
@@ -44,8 +44,9 @@ pub struct ResponseMessage {
     pub status: Result<(), EwsError>,
     /// FindItem's `RootFolder`.
     pub root_folder: Option<RootFolder>,
-    /// GetItem's `Items`.
-    pub items: Option<Vec<Result<CalendarItem, EwsError>>>,
+    /// The first item of GetItem's `Items` (GetItem answers one item per message; any
+    /// further one is checked and passed over).
+    pub item: Option<Result<CalendarItem, EwsError>>,
     /// SyncFolderItems' `SyncState`, trimmed.
     pub sync_state: Option<String>,
     /// SyncFolderItems' `IncludesLastItemInRange`.
@@ -244,7 +245,7 @@ impl ResponseMessage {
         let mut message = ResponseMessage {
             status: Ok(()),
             root_folder: None,
-            items: None,
+            item: None,
             sync_state: None,
             includes_last_item_in_range: None,
             changes: Vec::new(),
@@ -257,7 +258,7 @@ impl ResponseMessage {
                 "RootFolder" => {
                     message.root_folder = Some(find_item::read_root_folder(reader, &child)?)
                 }
-                "Items" => message.items = Some(item::read_items(reader, &child, 1)?),
+                "Items" => message.item = item::read_first_item(reader, &child)?,
                 "SyncState" => {
                     message.sync_state = Some(trim(&reader.text(&child)?).to_string());
                 }
