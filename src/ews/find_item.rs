@@ -104,7 +104,8 @@ pub fn read_root_folder<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<R
     while let Some(child) = reader.next_child(tag)? {
         if child.name() == "Items" && !seen_items {
             seen_items = true;
-            folder.items = read_items(reader, &child)?;
+            let expected = folder.total_items_in_view.unwrap_or(0);
+            folder.items = read_items(reader, &child, usize::try_from(expected).unwrap_or(0))?;
         } else {
             reader.skip(&child)?;
         }

@@ -132,16 +132,11 @@ pub fn parse(
     let mut results = Vec::with_capacity(messages.len());
     for message in messages {
         match message.status {
-            Ok(()) => results.push(
-                message
-                    .items
-                    .and_then(|items| items.into_iter().next())
-                    .unwrap_or_else(|| {
-                        Err(EwsError::UnexpectedResponse {
-                            detail: "a GetItem response message without an item".into(),
-                        })
-                    }),
-            ),
+            Ok(()) => results.push(message.item.unwrap_or_else(|| {
+                Err(EwsError::UnexpectedResponse {
+                    detail: "a GetItem response message without an item".into(),
+                })
+            })),
             Err(error) if concerns_one_item(&error) => results.push(Err(error)),
             Err(error) => return Err(error),
         }

@@ -1,12 +1,12 @@
 //! Calendar items as EWS returns them (FindItem and GetItem share the shape): item ids,
 //! mailboxes, and the calendar fields the console reads.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
 use super::error::EwsError;
 use super::get_item::ONLINE_MEETING_EXTERNAL_LINK;
 use super::response::parse_bool;
-use super::xml::{Read, Tag, XmlReader};
+use super::xml::{Read, Tag, XmlReader, trim};
 
 /// An EWS item id with the change key that identifies its version.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -26,16 +26,16 @@ impl ItemId {
 
     /// Reads a `t:ItemId` tag; Exchange samples carry stray spaces around ids.
     pub fn from_tag(tag: &Tag<'_>) -> Option<ItemId> {
-        let id = tag.attr("Id")?;
-        let id = id.trim();
+        let [id, change_key] = tag.attrs(["Id", "ChangeKey"]);
+        let id = id?;
+        let id = trim(&id);
         if id.is_empty() {
             return None;
         }
         Some(ItemId {
             id: id.to_string(),
-            change_key: tag
-                .attr("ChangeKey")
-                .map(|k| k.trim().to_string())
+            change_key: change_key
+                .map(|k| trim(&k).to_string())
                 .filter(|k| !k.is_empty()),
         })
     }
@@ -170,16 +170,42 @@ pub struct CalendarItem {
     pub online_meeting_external_link: Option<String>,
 }
 
+/// The fewest bytes an item takes in a response (`<t:CalendarItem><t:ItemId Id="x"/>`
+/// and its end tag), which bounds how many items the rest of a response can hold.
+const MIN_ITEM_BYTES: usize = 48;
+
 /// The items of an `Items` element, each read or, when unusable, the reason why.
+/// `expected` is how many the server announced (a CalendarView's `TotalItemsInView`):
+/// room is made for that many at once, but never for more than the rest of the
+/// response could hold.
 pub fn read_items<'a>(
     reader: &mut XmlReader<'a>,
     tag: &Tag<'a>,
+    expected: usize,
 ) -> Read<Vec<Result<CalendarItem, EwsError>>> {
-    let mut items = Vec::new();
+    let room = expected.min(reader.bytes_left() / MIN_ITEM_BYTES);
+    let mut items = Vec::with_capacity(room);
     while let Some(child) = reader.next_child(tag)? {
         items.push(CalendarItem::read(reader, &child)?);
     }
     Ok(items)
+}
+
+/// The first item of an `Items` element, the others checked and passed over; None when
+/// it holds none.
+pub fn read_first_item<'a>(
+    reader: &mut XmlReader<'a>,
+    tag: &Tag<'a>,
+) -> Read<Option<Result<CalendarItem, EwsError>>> {
+    let mut first = None;
+    while let Some(child) = reader.next_child(tag)? {
+        if first.is_some() {
+            reader.skip(&child)?;
+        } else {
+            first = Some(CalendarItem::read(reader, &child)?);
+        }
+    }
+    Ok(first)
 }
 
 impl CalendarItem {
@@ -199,7 +225,7 @@ impl CalendarItem {
                     id = id.or_else(|| ItemId::from_tag(&child));
                     reader.skip(&child)?;
                 }
-                "Subject" => item.subject = Some(reader.text(&child)?.trim().to_string()),
+                "Subject" => item.subject = Some(trim(&reader.text(&child)?).to_string()),
                 "Body" => {
                     let kind = match child.attr("BodyType").as_deref() {
                         Some("HTML") => BodyKind::Html,
@@ -231,7 +257,7 @@ impl CalendarItem {
                 }
                 "TimeZone" => zone_legacy = reader.trimmed_text(&child)?,
                 "Sensitivity" => {
-                    item.sensitivity = match reader.text(&child)?.trim() {
+                    item.sensitivity = match trim(&reader.text(&child)?) {
                         "Normal" => Some(Sensitivity::Normal),
                         "Personal" => Some(Sensitivity::Personal),
                         "Private" => Some(Sensitivity::Private),
@@ -240,7 +266,7 @@ impl CalendarItem {
                     }
                 }
                 "LegacyFreeBusyStatus" => {
-                    item.free_busy = match reader.text(&child)?.trim() {
+                    item.free_busy = match trim(&reader.text(&child)?) {
                         "Free" => Some(LegacyFreeBusy::Free),
                         "Tentative" => Some(LegacyFreeBusy::Tentative),
                         "Busy" => Some(LegacyFreeBusy::Busy),
@@ -251,7 +277,7 @@ impl CalendarItem {
                     }
                 }
                 "CalendarItemType" => {
-                    item.item_type = match reader.text(&child)?.trim() {
+                    item.item_type = match trim(&reader.text(&child)?) {
                         "Single" => Some(CalendarItemType::Single),
                         "Occurrence" => Some(CalendarItemType::Occurrence),
                         "Exception" => Some(CalendarItemType::Exception),
@@ -297,7 +323,7 @@ fn read_time<'a>(
     bad_date: &mut Option<(String, String)>,
 ) -> Read<Option<DateTime<Utc>>> {
     let text = reader.text(tag)?;
-    let text = text.trim();
+    let text = trim(&text);
     if text.is_empty() {
         return Ok(None);
     }
@@ -337,7 +363,10 @@ fn read_extended_property<'a>(
 /// Parses an `xs:dateTime` as Exchange writes it: `2013-08-21T19:30:00Z`, with an offset,
 /// or without a zone (then UTC, which is what Exchange means without a TimeZoneContext).
 pub fn parse_date_time(text: &str) -> Option<DateTime<Utc>> {
-    let text = text.trim();
+    let text = trim(text);
+    if let Some(time) = parse_plain_utc(text) {
+        return Some(time);
+    }
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .ok()
@@ -348,7 +377,100 @@ pub fn parse_date_time(text: &str) -> Option<DateTime<Utc>> {
         })
 }
 
+/// The form Exchange writes nearly every time, `2013-08-21T19:30:00Z`, read without the
+/// general parser; None for any other form (the general parser decides then), or for a
+/// date or time that does not exist.
+fn parse_plain_utc(text: &str) -> Option<DateTime<Utc>> {
+    let [
+        y1,
+        y2,
+        y3,
+        y4,
+        b'-',
+        mo1,
+        mo2,
+        b'-',
+        d1,
+        d2,
+        b'T',
+        h1,
+        h2,
+        b':',
+        mi1,
+        mi2,
+        b':',
+        s1,
+        s2,
+        b'Z',
+    ] = *text.as_bytes()
+    else {
+        return None;
+    };
+    let number = |digits: &[u8]| {
+        digits.iter().try_fold(0u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    let year = i32::try_from(number(&[y1, y2, y3, y4])?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(&[mo1, mo2])?, number(&[d1, d2])?)?
+        .and_hms_opt(number(&[h1, h2])?, number(&[mi1, mi2])?, number(&[s1, s2])?)
+        .map(|t| t.and_utc())
+}
+
 /// Writes an instant as `xs:dateTime` in UTC.
 pub fn format_date_time(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The general parser alone, as dates were read before the fast path.
+    fn general(text: &str) -> Option<DateTime<Utc>> {
+        DateTime::parse_from_rfc3339(text)
+            .map(|t| t.with_timezone(&Utc))
+            .ok()
+            .or_else(|| {
+                NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+                    .ok()
+                    .map(|t| t.and_utc())
+            })
+    }
+
+    #[test]
+    fn the_plain_form_reads_as_the_general_parser_reads_it() {
+        let texts = [
+            "2013-08-21T19:30:00Z",
+            "2026-11-23T09:00:00Z",
+            "0000-01-01T00:00:00Z",
+            "2024-02-29T23:59:59Z",
+            "2023-02-29T10:00:00Z",
+            "2026-13-01T10:00:00Z",
+            "2026-11-31T10:00:00Z",
+            "2026-11-23T24:00:00Z",
+            "2026-11-23T10:60:00Z",
+            "2026-11-23T10:00:60Z",
+            "2026-11-23T1a:00:00Z",
+            "2026-11-23 10:00:00Z",
+            "2026-11-23t10:00:00z",
+            "+026-11-23T10:00:00Z",
+        ];
+        for text in texts {
+            assert_eq!(parse_date_time(text), general(text), "{text}");
+            if let Some(fast) = parse_plain_utc(text) {
+                assert_eq!(Some(fast), general(text), "{text}");
+            }
+        }
+        assert!(parse_plain_utc("2026-11-23T09:00:00Z").is_some());
+        assert_eq!(parse_plain_utc("2026-11-23T09:00:00+01:00"), None);
+        assert_eq!(
+            parse_date_time("2026-11-23T09:00:00+01:00"),
+            general("2026-11-23T09:00:00+01:00")
+        );
+        assert_eq!(
+            parse_date_time("2026-11-23T09:00:00.5"),
+            general("2026-11-23T09:00:00.5")
+        );
+    }
 }

@@ -21,6 +21,7 @@ pub mod sync_folder_items;
 pub mod transport;
 pub mod version;
 pub mod xml;
+mod xml_text;
 
 pub use autodiscover::AutodiscoverOutcome;
 pub use client::{EwsClient, EwsConfig, autodiscover_ews_url};

@@ -1,7 +1,7 @@
 //! Reads a SOAP response in one pass: the `ServerVersionInfo` header, faults as typed
 //! errors, and the operation's response element with the per-message
 //! `ResponseClass`/`ResponseCode` and whatever each message carries (a CalendarView's
-//! root folder, GetItem's items, SyncFolderItems' changes, Autodiscover's settings).
+//! root folder, GetItem's item, SyncFolderItems' changes, Autodiscover's settings).
 
 use super::autodiscover::{self, AutodiscoverResponse};
 use super::error::EwsError;
@@ -9,7 +9,7 @@ use super::find_item::{self, RootFolder};
 use super::item::{self, CalendarItem};
 use super::sync_folder_items::{self, Change};
 use super::version::ServerVersionInfo;
-use super::xml::{Node, Read, Tag, XmlProblem, XmlReader};
+use super::xml::{Node, Read, Tag, XmlProblem, XmlReader, document_text, trim};
 
 /// A successful result together with what the server said it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,8 +44,9 @@ pub struct ResponseMessage {
     pub status: Result<(), EwsError>,
     /// FindItem's `RootFolder`.
     pub root_folder: Option<RootFolder>,
-    /// GetItem's `Items`.
-    pub items: Option<Vec<Result<CalendarItem, EwsError>>>,
+    /// The first item of GetItem's `Items` (GetItem answers one item per message; any
+    /// further one is checked and passed over).
+    pub item: Option<Result<CalendarItem, EwsError>>,
     /// SyncFolderItems' `SyncState`, trimmed.
     pub sync_state: Option<String>,
     /// SyncFolderItems' `IncludesLastItemInRange`.
@@ -70,7 +71,7 @@ impl Envelope {
     /// Reads an envelope; a SOAP fault becomes its typed error. Invalid UTF-8 is replaced,
     /// not fatal.
     pub fn parse(bytes: &[u8]) -> Result<Envelope, EwsError> {
-        let text = String::from_utf8_lossy(bytes);
+        let text = document_text(bytes);
         let mut reader = XmlReader::new(&text);
         let root = reader.root()?;
         if root.name() != "Envelope" {
@@ -115,7 +116,7 @@ impl Body {
     /// Reads a document whose root is an operation's response element, without an
     /// envelope (as some samples are published).
     pub fn parse(bytes: &[u8]) -> Result<Body, EwsError> {
-        let text = String::from_utf8_lossy(bytes);
+        let text = document_text(bytes);
         let mut reader = XmlReader::new(&text);
         let root = reader.root()?;
         let body = Body::read(&mut reader, &root)?;
@@ -244,7 +245,7 @@ impl ResponseMessage {
         let mut message = ResponseMessage {
             status: Ok(()),
             root_folder: None,
-            items: None,
+            item: None,
             sync_state: None,
             includes_last_item_in_range: None,
             changes: Vec::new(),
@@ -257,9 +258,9 @@ impl ResponseMessage {
                 "RootFolder" => {
                     message.root_folder = Some(find_item::read_root_folder(reader, &child)?)
                 }
-                "Items" => message.items = Some(item::read_items(reader, &child)?),
+                "Items" => message.item = item::read_first_item(reader, &child)?,
                 "SyncState" => {
-                    message.sync_state = Some(reader.text(&child)?.trim().to_string());
+                    message.sync_state = Some(trim(&reader.text(&child)?).to_string());
                 }
                 "IncludesLastItemInRange" => {
                     message.includes_last_item_in_range = parse_bool(&reader.text(&child)?);
@@ -318,7 +319,7 @@ pub fn single_message(body: Body) -> Result<ResponseMessage, EwsError> {
 
 /// Parses an `xs:boolean`.
 pub fn parse_bool(text: &str) -> Option<bool> {
-    match text.trim() {
+    match trim(text) {
         "true" | "1" => Some(true),
         "false" | "0" => Some(false),
         _ => None,

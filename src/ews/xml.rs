@@ -18,6 +18,8 @@ use std::borrow::Cow;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
+use super::xml_text::{Fix, fixed, push_fixed};
+
 /// How deep elements may nest. Real EWS responses stay below 20 levels.
 pub const MAX_DEPTH: usize = 128;
 
@@ -51,18 +53,31 @@ impl Tag<'_> {
     /// The value of an attribute by local name, unescaped; namespace declarations are not
     /// attributes here.
     pub fn attr(&self, name: &str) -> Option<Cow<'_, str>> {
-        self.start
-            .attributes()
-            .with_checks(false)
-            .flatten()
-            .find(|attr| {
-                let key: &str = attr.key.as_ref();
-                key != "xmlns" && !key.starts_with("xmlns:") && local(key) == name
-            })
-            .map(|attr| match attr.value {
-                Cow::Borrowed(raw) => unescape(raw),
-                Cow::Owned(raw) => Cow::Owned(unescape(&raw).into_owned()),
-            })
+        let [value] = self.attrs([name]);
+        value
+    }
+
+    /// The values of several attributes (the first of each name), in one pass over the
+    /// tag.
+    pub fn attrs<const N: usize>(&self, names: [&str; N]) -> [Option<Cow<'_, str>>; N] {
+        let mut values = [const { None }; N];
+        for attr in self.start.attributes().with_checks(false).flatten() {
+            let key: &str = attr.key.as_ref();
+            if key == "xmlns" || key.starts_with("xmlns:") {
+                continue;
+            }
+            let key = local(key);
+            let Some(slot) = names.iter().position(|name| *name == key) else {
+                continue;
+            };
+            if let Some(value @ None) = values.get_mut(slot) {
+                *value = Some(match attr.value {
+                    Cow::Borrowed(raw) => unescape(raw),
+                    Cow::Owned(raw) => Cow::Owned(unescape(&raw).into_owned()),
+                });
+            }
+        }
+        values
     }
 }
 
@@ -131,8 +146,8 @@ impl<'a> XmlReader<'a> {
                     self.depth -= 1;
                     return Ok(None);
                 }
-                Event::Text(text) => Node::Text(clean(text.xml10_content())),
-                Event::CData(data) => Node::Text(clean(data.xml10_content())),
+                Event::Text(text) => Node::Text(fixed(text.into_inner(), Fix::LineEndsToo)),
+                Event::CData(data) => Node::Text(fixed(data.into_inner(), Fix::LineEndsToo)),
                 Event::GeneralRef(reference) => Node::Text(resolve_reference(&reference)),
                 Event::Eof => return Err(cut_off(parent)),
                 Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_) => continue,
@@ -144,21 +159,70 @@ impl<'a> XmlReader<'a> {
     /// The element's own text, all pieces joined; text inside child elements is not part
     /// of it. Borrowed from the document when it is a single piece.
     pub fn text(&mut self, tag: &Tag<'a>) -> Read<Cow<'a, str>> {
+        if tag.empty {
+            return Ok(Cow::Borrowed(""));
+        }
         let mut text = Cow::Borrowed("");
-        while let Some(node) = self.next_node(tag)? {
-            match node {
-                Node::Text(piece) if text.is_empty() => text = piece,
-                Node::Text(piece) => text.to_mut().push_str(&piece),
-                Node::Element(child) => self.skip(&child)?,
+        loop {
+            match self.event()? {
+                Event::Text(piece) => {
+                    self.append(&mut text, piece.into_inner(), Some(Fix::LineEndsToo));
+                }
+                Event::CData(piece) => {
+                    self.append(&mut text, piece.into_inner(), Some(Fix::LineEndsToo));
+                }
+                Event::GeneralRef(reference) => {
+                    self.append(&mut text, resolve_reference(&reference), None);
+                }
+                Event::Start(start) => {
+                    let child = self.open(start)?;
+                    self.skip(&child)?;
+                }
+                Event::End(_) => {
+                    self.depth -= 1;
+                    return Ok(text);
+                }
+                Event::Eof => return Err(cut_off(tag)),
+                Event::Empty(_)
+                | Event::Decl(_)
+                | Event::PI(_)
+                | Event::Comment(_)
+                | Event::DocType(_) => {}
             }
         }
-        Ok(text)
+    }
+
+    /// Adds a piece of text, with `fix` applied (a resolved reference needs none): the
+    /// first one is kept as it is (borrowed, most often), the second makes room for all
+    /// that can still come before the next markup, which is never shorter than the text
+    /// it reads as.
+    fn append(&self, text: &mut Cow<'a, str>, piece: Cow<'a, str>, fix: Option<Fix>) {
+        if text.is_empty() {
+            *text = match fix {
+                Some(fix) => fixed(piece, fix),
+                None => piece,
+            };
+            return;
+        }
+        if let Cow::Borrowed(first) = *text {
+            let rest: &[u8] = self.reader.get_ref();
+            let still_to_come = rest.iter().position(|&b| b == b'<').unwrap_or(rest.len());
+            let mut owned = String::with_capacity(first.len() + piece.len() + still_to_come);
+            owned.push_str(first);
+            *text = Cow::Owned(owned);
+        }
+        if let Cow::Owned(owned) = text {
+            match fix {
+                Some(fix) => push_fixed(owned, &piece, fix),
+                None => owned.push_str(&piece),
+            }
+        }
     }
 
     /// The element's text trimmed, None when nothing is left.
     pub fn trimmed_text(&mut self, tag: &Tag<'a>) -> Read<Option<String>> {
         let text = self.text(tag)?;
-        let trimmed = text.trim();
+        let trimmed = trim(&text);
         Ok((!trimmed.is_empty()).then(|| trimmed.to_string()))
     }
 
@@ -183,6 +247,11 @@ impl<'a> XmlReader<'a> {
                 _ => {}
             }
         }
+    }
+
+    /// How many bytes of the document are still to be read.
+    pub fn bytes_left(&self) -> usize {
+        self.reader.get_ref().len()
     }
 
     /// Reads what follows the root element: nothing but comments and white space.
@@ -232,21 +301,42 @@ fn cut_off(tag: &Tag<'_>) -> XmlProblem {
     ))
 }
 
+/// The text without white space at either end (as `str::trim`), answered at once when
+/// both ends are plainly not white space, as they nearly always are.
+pub fn trim(text: &str) -> &str {
+    let plain = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b.is_ascii());
+    if plain(text.as_bytes().first()) && plain(text.as_bytes().last()) {
+        text
+    } else {
+        text.trim()
+    }
+}
+
 /// The local part of a qualified name.
 fn local(qname: &str) -> &str {
     qname.rsplit(':').next().unwrap_or(qname)
+}
+
+/// A response's bytes as text: borrowed when they are UTF-8 (checked in one pass over
+/// the whole document, which is much faster than the replacing check), else with each
+/// invalid sequence replaced by U+FFFD rather than refusing the answer.
+pub fn document_text(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
 }
 
 /// Unescapes an attribute value: predefined entities and character references; a
 /// reference to a forbidden character is dropped, an unknown entity is kept as written.
 pub fn unescape(raw: &str) -> Cow<'_, str> {
     if !raw.contains('&') {
-        return clean(Cow::Borrowed(raw));
+        return fixed(Cow::Borrowed(raw), Fix::ForbiddenOnly);
     }
     let mut out = String::with_capacity(raw.len());
     let mut rest = raw;
     while let Some(amp) = rest.find('&') {
-        out.push_str(&clean(Cow::Borrowed(&rest[..amp])));
+        push_fixed(&mut out, &rest[..amp], Fix::ForbiddenOnly);
         let after = &rest[amp + 1..];
         match after.find(';') {
             Some(semi) if semi <= 32 => {
@@ -259,7 +349,7 @@ pub fn unescape(raw: &str) -> Cow<'_, str> {
             }
         }
     }
-    out.push_str(&clean(Cow::Borrowed(rest)));
+    push_fixed(&mut out, rest, Fix::ForbiddenOnly);
     Cow::Owned(out)
 }
 
@@ -292,21 +382,6 @@ fn char_from_reference(number: &str) -> Option<char> {
 /// Whether XML 1.0 allows this character in a document.
 fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
-}
-
-/// The text without the characters XML 1.0 forbids (raw control characters), borrowed
-/// when there are none: only text with a control byte or the lead byte of
-/// U+FFFE/U+FFFF (0xEF) needs the slow look.
-fn clean(text: Cow<'_, str>) -> Cow<'_, str> {
-    // Branch-free, so that it vectorises: a tab or line break is suspect too here.
-    let suspect = text
-        .bytes()
-        .fold(false, |suspect, b| suspect | (b < 0x20) | (b == 0xEF));
-    if suspect && !text.chars().all(is_xml_char) {
-        Cow::Owned(text.chars().filter(|c| is_xml_char(*c)).collect())
-    } else {
-        text
-    }
 }
 
 #[cfg(test)]
@@ -364,6 +439,52 @@ mod tests {
         let mut reader = XmlReader::new(doc);
         let root = reader.root().unwrap();
         assert_eq!(root.attr("Id").as_deref(), Some("x&yz&foo;"));
+    }
+
+    #[test]
+    fn several_attributes_are_read_in_one_pass_first_one_wins() {
+        let doc = r#"<a xmlns:t="urn:x" t:Id=" one " ChangeKey="k&amp;" Id="two" />"#;
+        let mut reader = XmlReader::new(doc);
+        let root = reader.root().unwrap();
+        let [id, key, missing] = root.attrs(["Id", "ChangeKey", "Other"]);
+        assert_eq!(
+            (id.as_deref(), key.as_deref(), missing),
+            (Some(" one "), Some("k&"), None)
+        );
+    }
+
+    #[test]
+    fn trim_agrees_with_str_trim() {
+        for text in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\u{A0}a",
+            "a\u{3000}",
+            "\tBusy\r\n",
+            "Busy",
+            "é",
+            " é ",
+        ] {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn text_in_many_pieces_is_joined_with_line_ends_read_as_xml_says() {
+        let doc = "<a><s>&lt;p&gt;one\r\ntwo&#13;&#x1A;<!--c--><![CDATA[<x>\r]]>&amp;</s></a>";
+        assert_eq!(first_child_text(doc).unwrap(), "<p>one\ntwo\r<x>\n&");
+    }
+
+    #[test]
+    fn invalid_utf8_is_replaced_not_fatal() {
+        assert!(matches!(
+            document_text(b"<a>ok</a>"),
+            Cow::Borrowed("<a>ok</a>")
+        ));
+        assert_eq!(document_text(b"<a>\xFFok</a>"), "<a>\u{FFFD}ok</a>");
     }
 
     #[test]
