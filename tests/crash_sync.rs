@@ -93,6 +93,7 @@ async fn sync_killed_at_any_point_leaves_old_or_new_agenda() {
     let handle = server.mailbox(ROOM).unwrap();
     let mut rng = fastrand::Rng::with_seed(7);
     let mut kills_mid_sync = 0;
+    let (mut kept_old, mut had_new) = (0, 0);
 
     for round in 0..iterations() {
         let before = if db.exists() {
@@ -145,6 +146,11 @@ async fn sync_killed_at_any_point_leaves_old_or_new_agenda() {
             after_kill == before || after_kill == after,
             "round {round}: the cache after the kill is neither the old nor the new agenda"
         );
+        if after_kill == before {
+            kept_old += 1;
+        } else {
+            had_new += 1;
+        }
         assert_eq!(
             std::fs::read(data.join("settings.json")).unwrap(),
             settings_bytes
@@ -154,6 +160,11 @@ async fn sync_killed_at_any_point_leaves_old_or_new_agenda() {
             secrets_bytes
         );
     }
+    eprintln!(
+        "{} kills, {kills_mid_sync} inside a sync: the old agenda after {kept_old}, the new \
+         one after {had_new}",
+        iterations()
+    );
     assert!(
         kills_mid_sync > 0,
         "no kill landed inside a sync: the test proved nothing"
