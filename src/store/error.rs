@@ -38,7 +38,13 @@ pub enum StoreError {
     )]
     Corrupt { path: PathBuf, detail: String },
 
-    /// The file could not be opened or set up (missing folder, permissions, full disk …).
+    /// The storage under the file is full or failing: SQLite could not write (or map) it.
+    #[error(
+        "cannot use the agenda cache {path}: the device's storage is full or failing (SQLite: {detail}). The agenda already cached stays as it is; free space on the storage or replace it, and the console retries by itself"
+    )]
+    Storage { path: PathBuf, detail: String },
+
+    /// The file could not be opened or set up (missing folder, permissions …).
     #[error("cannot open the agenda cache {path}: {source}")]
     Open {
         path: PathBuf,

@@ -185,8 +185,9 @@ fn open_failed(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
     }
 }
 
-/// Classifies an SQLite error met while reading a file: "not a database" and
-/// "malformed" mean the file is damaged; anything else goes through `otherwise`.
+/// Classifies an SQLite error met on the file: "not a database" and "malformed" mean the
+/// file is damaged, "disk full" and I/O errors that the storage under it is full or
+/// failing; anything else goes through `otherwise`.
 pub(crate) fn damaged_or(
     path: &Path,
     error: rusqlite::Error,
@@ -194,6 +195,10 @@ pub(crate) fn damaged_or(
 ) -> StoreError {
     match error.sqlite_error_code() {
         Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => StoreError::Corrupt {
+            path: path.to_owned(),
+            detail: error.to_string(),
+        },
+        Some(ErrorCode::DiskFull | ErrorCode::SystemIoFailure) => StoreError::Storage {
             path: path.to_owned(),
             detail: error.to_string(),
         },
