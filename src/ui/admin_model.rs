@@ -102,7 +102,8 @@ pub fn fact_key(label: &str) -> i32 {
 }
 
 /// A fact's value the screen words itself (`AdminWords.fact-value`): 1 never, 2 none,
-/// 3 to 10 the sync's state; 0 shows the value as `status` prints it.
+/// 3 to 10 the sync's state, 11 not configured yet; 0 shows the value as `status` prints
+/// it.
 pub fn fact_word(key: i32, report: &StatusReport) -> i32 {
     match key {
         FACT_SYNC => match report.sync.state {
@@ -117,6 +118,7 @@ pub fn fact_word(key: i32, report: &StatusReport) -> i32 {
             // "throttled until <instant>": as `status` prints it.
             SyncState::Throttled { .. } => 0,
         },
+        FACT_CONFIGURED if !report.configured => 11,
         FACT_LAST_GOOD_SYNC if report.sync.last_success.is_none() => 1,
         FACT_CONTENT_INPUTS if report.content_inputs.is_empty() => 2,
         _ => 0,
@@ -124,6 +126,7 @@ pub fn fact_word(key: i32, report: &StatusReport) -> i32 {
 }
 
 /// The keys of the facts whose values [`fact_word`] words.
+const FACT_CONFIGURED: i32 = 4;
 const FACT_SYNC: i32 = 10;
 const FACT_LAST_GOOD_SYNC: i32 = 11;
 const FACT_CONTENT_INPUTS: i32 = 13;
@@ -223,6 +226,10 @@ mod tests {
         assert_eq!(fact_word(fact_key("Last good sync"), &report), 1, "never");
         assert_eq!(fact_word(fact_key("Room"), &report), 0);
         assert_eq!(fact_key("Content inputs"), FACT_CONTENT_INPUTS);
+        assert_eq!(fact_key("Configured"), FACT_CONFIGURED);
+        assert_eq!(fact_word(FACT_CONFIGURED, &report), 0, "configured: shown as is");
+        report.configured = false;
+        assert_eq!(fact_word(FACT_CONFIGURED, &report), 11, "not yet: worded");
     }
 
     #[test]
