@@ -227,7 +227,11 @@ mod tests {
         assert_eq!(fact_word(fact_key("Room"), &report), 0);
         assert_eq!(fact_key("Content inputs"), FACT_CONTENT_INPUTS);
         assert_eq!(fact_key("Configured"), FACT_CONFIGURED);
-        assert_eq!(fact_word(FACT_CONFIGURED, &report), 0, "configured: shown as is");
+        assert_eq!(
+            fact_word(FACT_CONFIGURED, &report),
+            0,
+            "configured: shown as is"
+        );
         report.configured = false;
         assert_eq!(fact_word(FACT_CONFIGURED, &report), 11, "not yet: worded");
     }
