@@ -14,8 +14,8 @@ use slint::{ComponentHandle, ModelRc, SharedString, Timer, TimerMode, VecModel};
 use super::admin_checks::{CheckRun, check_key, check_lines};
 use super::admin_health::mailbox_hints;
 use super::admin_model::{
-    FACT_STATUS_UNREADABLE, PinMessage, fact_key, fact_word, locked_message, pin_message,
-    reset_list,
+    FACT_STATUS_UNREADABLE, PinMessage, fact_key, fact_value, fact_word, locked_message,
+    pin_message, reset_list,
 };
 use super::{
     AdminAdapter, AdminCheckRow, AdminFact, AdminHint, AdminResetItems, AppState, AppWindow,
@@ -369,11 +369,14 @@ fn show_facts(app: &AppWindow, state: &State) {
     };
     let rows: Vec<AdminFact> = facts(&report)
         .into_iter()
-        .map(|(label, value)| AdminFact {
-            label: label.into(),
-            key: fact_key(label),
-            word: fact_word(fact_key(label), &report),
-            value: value.into(),
+        .map(|(label, value)| {
+            let key = fact_key(label);
+            AdminFact {
+                label: label.into(),
+                key,
+                word: fact_word(key, &report),
+                value: fact_value(key, &report, value).into(),
+            }
         })
         .collect();
     adapter.set_facts(ModelRc::new(VecModel::from(rows)));

@@ -102,8 +102,8 @@ pub fn fact_key(label: &str) -> i32 {
 }
 
 /// A fact's value the screen words itself (`AdminWords.fact-value`): 1 never, 2 none,
-/// 3 to 10 the sync's state, 11 not configured yet; 0 shows the value as `status` prints
-/// it.
+/// 3 to 10 the sync's state, 11 not configured yet, 12 throttled until the instant in
+/// [`fact_value`]; 0 shows the value as `status` prints it.
 pub fn fact_word(key: i32, report: &StatusReport) -> i32 {
     match key {
         FACT_SYNC => match report.sync.state {
@@ -115,13 +115,21 @@ pub fn fact_word(key: i32, report: &StatusReport) -> i32 {
             SyncState::ServerError => 8,
             SyncState::StorageError => 9,
             SyncState::Misconfigured => 10,
-            // "throttled until <instant>": as `status` prints it.
-            SyncState::Throttled { .. } => 0,
+            SyncState::Throttled { .. } => 12,
         },
         FACT_CONFIGURED if !report.configured => 11,
         FACT_LAST_GOOD_SYNC if report.sync.last_success.is_none() => 1,
         FACT_CONTENT_INPUTS if report.content_inputs.is_empty() => 2,
         _ => 0,
+    }
+}
+
+/// The value the screen puts into a worded fact: the instant of a throttled sync;
+/// otherwise `value` as `status` prints it.
+pub fn fact_value(key: i32, report: &StatusReport, value: String) -> String {
+    match report.sync.state {
+        SyncState::Throttled { until } if key == FACT_SYNC => until.to_rfc3339(),
+        _ => value,
     }
 }
 
@@ -234,6 +242,21 @@ mod tests {
         );
         report.configured = false;
         assert_eq!(fact_word(FACT_CONFIGURED, &report), 11, "not yet: worded");
+        use chrono::TimeZone;
+        let until = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 23, 8, 10, 0)
+            .unwrap();
+        report.sync.state = SyncState::Throttled { until };
+        assert_eq!(fact_word(FACT_SYNC, &report), 12);
+        assert_eq!(
+            fact_value(FACT_SYNC, &report, report.sync.state.label()),
+            "2026-11-23T08:10:00+00:00"
+        );
+        assert_eq!(
+            fact_value(FACT_CONFIGURED, &report, "no".into()),
+            "no",
+            "other facts keep their value"
+        );
     }
 
     #[test]
