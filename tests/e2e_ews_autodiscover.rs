@@ -51,7 +51,6 @@ fn server_config(auth: AuthMode) -> ServerConfig {
 /// and names the server's Autodiscover endpoint instead.
 fn provisioned(server: &EwsServer, auth: &str, ews_url: Option<String>) -> Console {
     let console = Console::new();
-    let ca = console.write_ca(&server.ca_pem());
     let endpoint = match ews_url {
         Some(url) => format!("<EwsUrl>{url}</EwsUrl>"),
         None => format!(
@@ -59,24 +58,15 @@ fn provisioned(server: &EwsServer, auth: &str, ews_url: Option<String>) -> Conso
             server.autodiscover_url()
         ),
     };
-    console.provision(&format!(
-        r#"<RoomConsoleSettings>
-  <RoomAccount>
-    <DisplayName>Conference Room 2</DisplayName>
-    <SignInAddress>{ROOM}</SignInAddress>
-    <ExchangeAddress>{ROOM}</ExchangeAddress>
-  </RoomAccount>
-  <Calendar>
-    <Source>ews-impersonation</Source>
-    {endpoint}
-    <Authentication>{auth}</Authentication>
-    <ServiceAccount><Username>CONTOSO\mailboxservice</Username><Password>S3rvice!pw</Password></ServiceAccount>
-    <TrustedCaFile>{ca}</TrustedCaFile>
-  </Calendar>
-  <Device><TimeZone>Europe/Stockholm</TimeZone></Device>
-</RoomConsoleSettings>"#,
-        ca = ca.display()
-    ));
+    let service_account = ("CONTOSO\\mailboxservice", "S3rvice!pw");
+    console.provision_ews(
+        ROOM,
+        "ews-impersonation",
+        auth,
+        service_account,
+        &endpoint,
+        &server.ca_pem(),
+    );
     console
 }
 

@@ -88,43 +88,8 @@ async fn server(
 /// ews-impersonation) and signing in with `auth` as `account` (user, password).
 fn provisioned(server: &EwsServer, source: &str, auth: &str, account: (&str, &str)) -> Console {
     let console = Console::new();
-    let ca = console.write_ca(&server.ca_pem());
-    let service_account = if source == "ews-impersonation" {
-        format!(
-            "<ServiceAccount><Username>{}</Username><Password>{}</Password></ServiceAccount>",
-            account.0, account.1
-        )
-    } else {
-        String::new()
-    };
-    let room_password = if source == "ews-room-account" {
-        format!(
-            "<DomainUsername>{}</DomainUsername><Password>{}</Password>",
-            account.0, account.1
-        )
-    } else {
-        String::new()
-    };
-    console.provision(&format!(
-        r#"<RoomConsoleSettings>
-  <RoomAccount>
-    <DisplayName>Conference Room 2</DisplayName>
-    <SignInAddress>{ROOM}</SignInAddress>
-    <ExchangeAddress>{ROOM}</ExchangeAddress>
-    {room_password}
-  </RoomAccount>
-  <Calendar>
-    <Source>{source}</Source>
-    <EwsUrl>{url}</EwsUrl>
-    <Authentication>{auth}</Authentication>
-    {service_account}
-    <TrustedCaFile>{ca}</TrustedCaFile>
-  </Calendar>
-  <Device><TimeZone>Europe/Stockholm</TimeZone></Device>
-</RoomConsoleSettings>"#,
-        url = server.url(),
-        ca = ca.display()
-    ));
+    let endpoint = format!("<EwsUrl>{}</EwsUrl>", server.url());
+    console.provision_ews(ROOM, source, auth, account, &endpoint, &server.ca_pem());
     console
 }
 

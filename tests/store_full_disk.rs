@@ -76,27 +76,14 @@ async fn changed_while_full() -> (EwsServer, Console) {
     .await
     .unwrap();
     let console = Console::new();
-    let ca = console.write_ca(&server.ca_pem());
-    console.provision(&format!(
-        r#"<RoomConsoleSettings>
-  <RoomAccount>
-    <DisplayName>Conference Room 2</DisplayName>
-    <SignInAddress>{ROOM}</SignInAddress>
-    <ExchangeAddress>{ROOM}</ExchangeAddress>
-    <DomainUsername>CONTOSO\confrm2</DomainUsername>
-    <Password>R00m!pw</Password>
-  </RoomAccount>
-  <Calendar>
-    <Source>ews-room-account</Source>
-    <EwsUrl>{url}</EwsUrl>
-    <Authentication>basic</Authentication>
-    <TrustedCaFile>{ca}</TrustedCaFile>
-  </Calendar>
-  <Device><TimeZone>Europe/Stockholm</TimeZone></Device>
-</RoomConsoleSettings>"#,
-        url = server.url(),
-        ca = ca.display()
-    ));
+    console.provision_ews(
+        ROOM,
+        "ews-room-account",
+        "basic",
+        ("CONTOSO\\confrm2", "R00m!pw"),
+        &format!("<EwsUrl>{}</EwsUrl>", server.url()),
+        &server.ca_pem(),
+    );
     console.sync_ok_at(NOW);
     assert_eq!(subjects(&console), OLD_AGENDA);
 

@@ -70,6 +70,54 @@ impl Console {
         );
     }
 
+    /// Provisions the room `room` ("Conference Room 2", Stockholm time) to read its
+    /// Exchange calendar with `source` (`ews-room-account` or `ews-impersonation`) and
+    /// `auth`, signing in as `account` (user, password) at `endpoint` (an `<EwsUrl>` or
+    /// `<AutodiscoverUrl>` element), trusting the private root CA `ca_pem`.
+    pub fn provision_ews(
+        &self,
+        room: &str,
+        source: &str,
+        auth: &str,
+        account: (&str, &str),
+        endpoint: &str,
+        ca_pem: &str,
+    ) {
+        let ca = self.write_ca(ca_pem);
+        let (user, password) = account;
+        let service_account = if source == "ews-impersonation" {
+            format!(
+                "<ServiceAccount><Username>{user}</Username><Password>{password}</Password></ServiceAccount>"
+            )
+        } else {
+            String::new()
+        };
+        let room_password = if source == "ews-room-account" {
+            format!("<DomainUsername>{user}</DomainUsername><Password>{password}</Password>")
+        } else {
+            String::new()
+        };
+        self.provision(&format!(
+            r#"<RoomConsoleSettings>
+  <RoomAccount>
+    <DisplayName>Conference Room 2</DisplayName>
+    <SignInAddress>{room}</SignInAddress>
+    <ExchangeAddress>{room}</ExchangeAddress>
+    {room_password}
+  </RoomAccount>
+  <Calendar>
+    <Source>{source}</Source>
+    {endpoint}
+    <Authentication>{auth}</Authentication>
+    {service_account}
+    <TrustedCaFile>{ca}</TrustedCaFile>
+  </Calendar>
+  <Device><TimeZone>Europe/Stockholm</TimeZone></Device>
+</RoomConsoleSettings>"#,
+            ca = ca.display()
+        ));
+    }
+
     /// One `sync --once` at the instant `now` (RFC 3339).
     pub fn sync_at(&self, now: &str) -> Output {
         self.run(&["sync", "--once", "--now", now])
