@@ -12,6 +12,7 @@ use room_console::calendar::demo::demo_agenda;
 use room_console::clock::FixedClock;
 use room_console::ui::controller::{HomeController, RoomInfo};
 use room_console::ui::headless::Headless;
+use room_console::ui::home_model::BannerMessage;
 use room_console::ui::{AppWindow, HomeAdapter, JoinOverlayAdapter};
 use slint::{ComponentHandle, PhysicalSize, Rgb8Pixel, SharedPixelBuffer};
 
@@ -27,6 +28,14 @@ fn start_with_join_command(
     now: DateTime<Utc>,
     join_command: Option<PathBuf>,
 ) -> (Headless, AppWindow, HomeController, FixedClock) {
+    start_room(now, join_command, None)
+}
+
+fn start_room(
+    now: DateTime<Utc>,
+    join_command: Option<PathBuf>,
+    notice: Option<BannerMessage>,
+) -> (Headless, AppWindow, HomeController, FixedClock) {
     let headless = Headless::install(PhysicalSize::new(1280, 800)).unwrap();
     let app = AppWindow::new().unwrap();
     let clock = FixedClock::new(now);
@@ -36,7 +45,7 @@ fn start_with_join_command(
             name: "Conference Room 2".into(),
             tz: Tz::UTC,
             clock_24h: true,
-            notice: None,
+            notice,
             join_command,
             share_command: None,
         },
@@ -90,6 +99,56 @@ fn status_follows_the_clock() {
     assert_eq!(home.get_status_until(), "16:00");
     assert!(!home.get_now_card().present);
     assert_eq!(home.get_next_card().title, "Budget workshop");
+}
+
+/// Whether the highlighted row of the meeting in progress is in sight in the agenda panel
+/// (the right half of the screen): at least 48 of its 64 pixel lines are drawn.
+fn current_row_in_sight(buffer: &SharedPixelBuffer<Rgb8Pixel>) -> bool {
+    let current_row = Rgb8Pixel::new(0x23, 0x3b, 0x5a);
+    let width = buffer.width() as usize;
+    let highlighted_lines = buffer
+        .as_slice()
+        .chunks(width)
+        .filter(|line| {
+            line[width / 2..]
+                .iter()
+                .filter(|p| **p == current_row)
+                .count()
+                > 100
+        })
+        .count();
+    highlighted_lines >= 48
+}
+
+#[test]
+fn the_agenda_keeps_the_meeting_in_progress_in_sight() {
+    let (headless, app, _controller, _clock) = start(utc(13, 20));
+    let home = app.global::<HomeAdapter>();
+    assert_eq!(
+        home.get_agenda_focus(),
+        3,
+        "the row before the 13:00 design review"
+    );
+    assert!(current_row_in_sight(&headless.render()));
+}
+
+#[test]
+fn the_agenda_scrolls_down_when_a_meeting_further_down_starts() {
+    // Under the demo banner, at 08:40 the list shows the top of the day and the last
+    // meeting (17:00) is below the rows that fit. When it starts, the list scrolls to it.
+    let (headless, app, _controller, clock) =
+        start_room(utc(8, 40), None, Some(BannerMessage::DemoCalendar));
+    let home = app.global::<HomeAdapter>();
+    assert_eq!(home.get_agenda_focus(), 0);
+    assert!(current_row_in_sight(&headless.render()));
+
+    clock.set(utc(17, 10));
+    headless.advance(Duration::from_secs(1));
+    assert_eq!(home.get_agenda_focus(), 6);
+    assert!(
+        current_row_in_sight(&headless.render()),
+        "the 17:00 retrospective in progress is in sight"
+    );
 }
 
 #[test]

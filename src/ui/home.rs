@@ -62,6 +62,7 @@ impl HomeModels {
         }
         update_rows(&self.all_day, &view.all_day);
         update_rows(&self.agenda, &view.agenda);
+        adapter.set_agenda_focus(view.agenda_focus.try_into().unwrap_or(i32::MAX));
     }
 }
 

@@ -131,6 +131,9 @@ pub struct HomeView {
     pub headline: Headline,
     pub all_day: Vec<Row>,
     pub agenda: Vec<Row>,
+    /// The agenda row to scroll to: the one before the first meeting that has not ended,
+    /// so the meeting in progress (or the next one) is in sight with the last one above it.
+    pub agenda_focus: usize,
     pub now_card: Option<Card>,
     pub next_card: Option<Card>,
     pub banner: Option<Banner>,
@@ -245,6 +248,16 @@ fn card_of(meeting: &Meeting, inputs: &HomeInputs) -> Card {
     }
 }
 
+/// The row to scroll the agenda to: one before the first meeting that has not ended (the
+/// last row when every meeting is over).
+fn agenda_focus(agenda: &[Row]) -> usize {
+    let first_open = agenda
+        .iter()
+        .position(|row| row.phase != Phase::Past)
+        .unwrap_or(agenda.len());
+    first_open.saturating_sub(1)
+}
+
 /// Builds the home screen from today's meetings at `inputs.now`.
 pub fn build(inputs: &HomeInputs) -> HomeView {
     let tz = &inputs.tz;
@@ -256,11 +269,12 @@ pub fn build(inputs: &HomeInputs) -> HomeView {
         .filter(|m| m.time.is_all_day())
         .map(|m| row_of(m, inputs))
         .collect();
-    let agenda = sorted
+    let agenda: Vec<Row> = sorted
         .iter()
         .filter(|m| !m.time.is_all_day())
         .map(|m| row_of(m, inputs))
         .collect();
+    let agenda_focus = agenda_focus(&agenda);
 
     let status = calendar::room_status(inputs.meetings, inputs.now, tz);
     let headline = match status {
@@ -287,6 +301,7 @@ pub fn build(inputs: &HomeInputs) -> HomeView {
         headline,
         all_day,
         agenda,
+        agenda_focus,
         now_card: now_meeting.map(|m| card_of(m, inputs)),
         next_card: calendar::next_meeting(inputs.meetings, inputs.now, tz)
             .map(|m| card_of(m, inputs)),
@@ -382,6 +397,32 @@ mod tests {
         );
         let all_text = format!("{view:?}");
         assert!(!all_text.contains("Salary review"), "{all_text}");
+    }
+
+    #[test]
+    fn the_agenda_scrolls_to_the_row_before_the_first_meeting_not_over() {
+        let before_any = view_at(7, 0);
+        assert_eq!(before_any.agenda_focus, 0, "nothing is over: the top");
+
+        let during_review = view_at(13, 20);
+        let review = during_review
+            .agenda
+            .iter()
+            .position(|row| row.phase == Phase::Now)
+            .expect("the design review is in progress");
+        assert_eq!(
+            during_review.agenda_focus,
+            review - 1,
+            "the meeting before the one in progress sits at the top"
+        );
+
+        let evening = view_at(21, 0);
+        assert!(evening.agenda.iter().all(|row| row.phase == Phase::Past));
+        assert_eq!(
+            evening.agenda_focus,
+            evening.agenda.len() - 1,
+            "the day's last meeting"
+        );
     }
 
     #[test]
