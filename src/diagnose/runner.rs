@@ -6,14 +6,17 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::certificate::with_certificate;
+use super::error_words::ews_failure;
 use super::graph::check_graph;
 use super::invitations::invitations_check;
+use super::phrases::Phrase;
 use super::result::{CheckId, CheckResult};
+use super::wording::Wording;
 use crate::ews::{
     CalendarItem, ErrorContext, EwsClient, EwsError, GetItemOptions, ItemId, ServerVersionInfo,
 };
 use crate::settings::{CalendarSource, Secrets, Settings};
-use crate::sources::ews::{describe_server, setup_from_settings, source_error};
+use crate::sources::ews::{describe_server, setup_from_settings};
 use crate::sync::source::{FailureKind, SourceError};
 
 /// How far ahead the calendar is read.
@@ -49,10 +52,7 @@ pub async fn run_checks(
     match settings.calendar.source {
         CalendarSource::Demo => {
             for id in order {
-                report.push(CheckResult::pass(
-                    *id,
-                    "Not needed: the demo calendar has no server.",
-                ));
+                report.push(CheckResult::pass(*id, Phrase::DemoNeedsNoServer));
             }
         }
         CalendarSource::Graph => check_graph(settings, secrets, options, &mut report).await,
@@ -120,7 +120,7 @@ async fn check_exchange(
                 mailbox: subject.mailbox.clone(),
                 url: subject.url.clone(),
             };
-            return report.fail_then_skip(failure(CheckId::Server, &error, &context));
+            return report.fail_then_skip(ews_failure(CheckId::Server, &error, &context));
         }
     };
     let context = client.error_context(&subject.mailbox);
@@ -154,7 +154,7 @@ async fn check_exchange(
                     passed_before_failure(*id, &subject)
                 });
             }
-            let mut result = failure(failed, &error, &context);
+            let mut result = ews_failure(failed, &error, &context);
             if matches!(error, EwsError::Tls { .. }) {
                 result = with_certificate(result, &client.config().url).await;
             }
@@ -167,14 +167,7 @@ async fn check_exchange(
         report.push(passed_before_failure(id, &subject));
     }
     let listed = &view.value.items;
-    report.push(CheckResult::pass(
-        CheckId::Calendar,
-        format!(
-            "The calendar of {} can be read: {} meetings in the next {WINDOW_DAYS} days.",
-            subject.mailbox,
-            listed.len()
-        ),
-    ));
+    report.push(calendar_readable(&subject.mailbox, listed.len()));
     let ids: Vec<ItemId> = listed
         .iter()
         .filter(|item| !item.is_cancelled)
@@ -183,7 +176,7 @@ async fn check_exchange(
         .collect();
     let sample = match fetch_sample(&client, &ids).await {
         Ok(sample) => sample,
-        Err(error) => return report.push(failure(CheckId::Invitations, &error, &context)),
+        Err(error) => return report.push(ews_failure(CheckId::Invitations, &error, &context)),
     };
     report.push(invitations_check(&subject.mailbox, &sample));
 }
@@ -203,15 +196,23 @@ fn setup_failed(error: SourceError, report: &mut Report<'_>) {
     if kind == FailureKind::SignInFailed {
         report.push(CheckResult::pass(
             CheckId::Server,
-            "Autodiscover answered over HTTPS; its certificate is trusted.",
+            Phrase::AutodiscoverTrusted,
         ));
         report.push(CheckResult::skipped(
             CheckId::ExchangeVersion,
             CheckId::SignIn,
         ));
-        return report.fail_then_skip(CheckResult::fail(CheckId::SignIn, message, fix));
+        return report.fail_then_skip(CheckResult::fail(
+            CheckId::SignIn,
+            message,
+            fix.map(Wording::from),
+        ));
     }
-    report.fail_then_skip(CheckResult::fail(CheckId::Server, message, fix))
+    report.fail_then_skip(CheckResult::fail(
+        CheckId::Server,
+        message,
+        fix.map(Wording::from),
+    ))
 }
 
 /// Which check an error of the first calendar request means has failed.
@@ -234,9 +235,15 @@ fn failed_check(error: &EwsError, impersonating: bool) -> CheckId {
     }
 }
 
-fn failure(id: CheckId, error: &EwsError, context: &ErrorContext) -> CheckResult {
-    let sorted = source_error(error, context);
-    CheckResult::fail(id, sorted.message, sorted.fix)
+/// The Calendar check's pass: `count` meetings of `mailbox` in the window.
+pub(super) fn calendar_readable(mailbox: &str, count: usize) -> CheckResult {
+    CheckResult::pass(
+        CheckId::Calendar,
+        Wording::phrase(
+            Phrase::CalendarReadable,
+            [mailbox.to_owned(), count.to_string(), WINDOW_DAYS.to_string()],
+        ),
+    )
 }
 
 /// The pass message of a check that an answer from further along proves.
@@ -248,24 +255,18 @@ fn passed_before_failure(id: CheckId, subject: &Subject) -> CheckResult {
         impersonating,
     } = subject;
     match id {
-        CheckId::Server => {
-            CheckResult::pass(id, format!("{url} answered; its certificate is trusted."))
-        }
-        CheckId::ExchangeVersion => CheckResult {
-            message: "Not known yet: Exchange tells its version only to a signed-in account."
-                .into(),
-            ..CheckResult::skipped(id, CheckId::SignIn)
-        },
-        CheckId::SignIn => CheckResult::pass(id, format!("{account} signed in.")),
-        CheckId::Impersonation if *impersonating => {
-            CheckResult::pass(id, format!("{account} may impersonate {mailbox}."))
-        }
-        CheckId::Impersonation => {
-            CheckResult::pass(id, "Not needed: the console signs in as the room itself.")
-        }
-        CheckId::Mailbox => CheckResult::pass(id, format!("Exchange has the mailbox {mailbox}.")),
+        CheckId::Server => CheckResult::pass(id, Wording::phrase(Phrase::ServerAnswered, [url])),
+        CheckId::ExchangeVersion => CheckResult::skipped(id, CheckId::SignIn)
+            .with_message(Phrase::VersionNotKnownYet.into()),
+        CheckId::SignIn => CheckResult::pass(id, Wording::phrase(Phrase::SignedIn, [account])),
+        CheckId::Impersonation if *impersonating => CheckResult::pass(
+            id,
+            Wording::phrase(Phrase::MayImpersonate, [account, mailbox]),
+        ),
+        CheckId::Impersonation => CheckResult::pass(id, Phrase::ImpersonationNotNeeded),
+        CheckId::Mailbox => CheckResult::pass(id, Wording::phrase(Phrase::MailboxFound, [mailbox])),
         CheckId::Calendar | CheckId::Invitations | CheckId::JoinLinks => {
-            CheckResult::pass(id, format!("Checked for {mailbox}."))
+            CheckResult::pass(id, Wording::phrase(Phrase::CheckedFor, [mailbox]))
         }
     }
 }
@@ -274,7 +275,7 @@ fn passed_before_failure(id: CheckId, subject: &Subject) -> CheckResult {
 fn version_check(info: Option<&ServerVersionInfo>) -> CheckResult {
     let id = CheckId::ExchangeVersion;
     let Some(info) = info else {
-        return CheckResult::pass(id, "The server did not say its version; it answers EWS.");
+        return CheckResult::pass(id, Phrase::VersionNotSaid);
     };
     let description = describe_server(info)
         .or_else(|| info.version.clone())
@@ -282,18 +283,10 @@ fn version_check(info: Option<&ServerVersionInfo>) -> CheckResult {
     match info.major_version {
         Some(major) if major < 15 => CheckResult::warn(
             id,
-            format!(
-                "{description}. The calendar works, but the room mailbox should be on Exchange \
-                 2013 or later: older servers lack the online-meeting fields and Remote \
-                 PowerShell for room systems (KB 3103746)."
-            ),
-            Some(
-                "Move the room mailbox to Exchange Server 2013 or later (or Exchange Online), \
-                 and connect Remote PowerShell to a 2013 or later endpoint."
-                    .into(),
-            ),
+            Wording::phrase(Phrase::VersionTooOld, [description]),
+            Some(Phrase::VersionTooOldFix.into()),
         ),
-        _ => CheckResult::pass(id, format!("{description}: Exchange 2013 or later.")),
+        _ => CheckResult::pass(id, Wording::phrase(Phrase::VersionRecent, [description])),
     }
 }
 
