@@ -65,7 +65,10 @@ pub async fn with_certificate(result: CheckResult, url: &Url) -> CheckResult {
         issuer,
         sha256,
     } = leaf;
-    let presents = Wording::phrase(Phrase::CertificatePresented, [subject, issuer.clone(), sha256]);
+    let presents = Wording::phrase(
+        Phrase::CertificatePresented,
+        [subject, issuer.clone(), sha256],
+    );
     let message = result.wording.clone().then(presents);
     let fix = Wording::phrase(Phrase::CertificateFix, [issuer]);
     result.with_message_and_fix(message, fix)

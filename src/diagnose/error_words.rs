@@ -14,7 +14,12 @@ use crate::sync::source::SourceError;
 /// A failed check with what `error` means and its fix, as the sync words them.
 pub(super) fn ews_failure(id: CheckId, error: &EwsError, context: &EwsContext) -> CheckResult {
     let sorted = crate::sources::ews::source_error(error, context);
-    failed(id, sorted, ews_explanation(error, context), ews_fix(error, context))
+    failed(
+        id,
+        sorted,
+        ews_explanation(error, context),
+        ews_fix(error, context),
+    )
 }
 
 /// A failed check with what `error` means and its fix, as the sync words them.

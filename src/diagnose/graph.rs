@@ -7,8 +7,8 @@ use chrono::Duration;
 use futures_util::future::join_all;
 
 use super::certificate::with_certificate;
-use super::join_links::join_links_check;
 use super::error_words::graph_failure;
+use super::join_links::join_links_check;
 use super::phrases::Phrase;
 use super::result::{CheckId, CheckResult};
 use super::runner::{CheckOptions, Report, SAMPLE_SIZE, WINDOW_DAYS, calendar_readable};

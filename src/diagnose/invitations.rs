@@ -130,7 +130,9 @@ pub(super) fn findings_warning(room: &str, findings: &[InvitationFinding]) -> (W
         .join(" ");
     let fix = Wording::phrase(
         Phrase::CalendarProcessingFix,
-        [format!("Set-CalendarProcessing -Identity {room} {parameters}")],
+        [format!(
+            "Set-CalendarProcessing -Identity {room} {parameters}"
+        )],
     );
     (message, fix)
 }

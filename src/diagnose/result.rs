@@ -223,7 +223,10 @@ mod tests {
                 skipped.message,
                 format!("Not checked: \"{}\" failed first.", failed.title())
             );
-            assert!(skipped.wording.sentences()[0].phrase.is_some(), "{failed:?}");
+            assert!(
+                skipped.wording.sentences()[0].phrase.is_some(),
+                "{failed:?}"
+            );
         }
     }
 }

@@ -241,7 +241,11 @@ pub(super) fn calendar_readable(mailbox: &str, count: usize) -> CheckResult {
         CheckId::Calendar,
         Wording::phrase(
             Phrase::CalendarReadable,
-            [mailbox.to_owned(), count.to_string(), WINDOW_DAYS.to_string()],
+            [
+                mailbox.to_owned(),
+                count.to_string(),
+                WINDOW_DAYS.to_string(),
+            ],
         ),
     )
 }

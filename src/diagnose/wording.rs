@@ -74,7 +74,8 @@ impl Wording {
         self.sentences.extend(more.sentences);
         if self.sentences.len() > MAX_SENTENCES {
             let rest = self.sentences.split_off(MAX_SENTENCES - 1);
-            self.sentences.push(Sentence::verbatim(Wording { sentences: rest }.english()));
+            self.sentences
+                .push(Sentence::verbatim(Wording { sentences: rest }.english()));
         }
         self
     }
@@ -129,8 +130,8 @@ mod tests {
 
     #[test]
     fn sentences_join_with_a_space_in_english() {
-        let wording = Wording::phrase(Phrase::SignedIn, ["svc@contoso.com"])
-            .then(Wording::verbatim("More."));
+        let wording =
+            Wording::phrase(Phrase::SignedIn, ["svc@contoso.com"]).then(Wording::verbatim("More."));
         assert_eq!(wording.english(), "svc@contoso.com signed in. More.");
         assert_eq!(wording.sentences()[0].key(), Phrase::SignedIn.key());
         assert_eq!(wording.sentences()[1].key(), -1);
