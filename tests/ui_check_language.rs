@@ -1,22 +1,24 @@
 //! What a check found and its fix, and the admin screen's mailbox health hints, in
 //! Swedish and Korean on the headless platform: the wizard's Check step after a failed
-//! check and the admin screen with hints, switched from English to each language and
-//! read back from the screen, while the English rows keep `diagnose`'s wording. The
+//! check, the admin screen's check list and its hints, switched from English to each
+//! language and read back from the screen, while the English rows keep `diagnose`'s wording. The
 //! screens are rendered into `<target>/screenshots/` to be looked at.
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use i_slint_backend_testing::ElementHandle;
 use room_console::calendar::demo::demo_agenda;
+use room_console::diagnose::{CheckId, CheckResult, Phrase, Wording};
 use room_console::join::NoJoinReason;
 use room_console::sync::status::{SyncState, SyncStatus};
-use room_console::ui::admin_checks::row_status;
+use room_console::ui::admin_checks::{check_key, check_lines, english, phrase_wording, row_status};
 use room_console::ui::admin_health::{admin_hint, mailbox_hints};
 use room_console::ui::headless::{Headless, write_png};
 use room_console::ui::language;
 use room_console::ui::wizard::{WizardController, WizardOptions};
 use room_console::ui::{
-    AdminAdapter, AppState, AppWindow, PhraseWords, Screen, WizardAdapter, WizardCheckRow,
+    AdminAdapter, AdminCheckRow, AppState, AppWindow, PhraseWords, Screen, WizardAdapter,
+    WizardCheckRow,
 };
 use slint::{ComponentHandle, Model, ModelRc, PhysicalSize, VecModel};
 use std::path::Path;
@@ -229,4 +231,81 @@ fn the_health_hints_speak_swedish_and_korean_with_their_commands_untranslated() 
         "svc@contoso.com의 암호가 거부되었습니다. 만료되었거나 변경되었을 수 있습니다."
     );
     screenshot(&headless, "admin-hints-ko");
+}
+
+#[test]
+fn the_admin_check_list_says_a_failed_sign_in_in_swedish_and_korean() {
+    let headless = Headless::install(PhysicalSize::new(1280, 800)).unwrap();
+    let app = AppWindow::new().unwrap();
+    app.show().unwrap();
+    app.global::<AppState>().set_screen(Screen::Admin);
+    let account = "CONTOSO\\mailboxservice";
+    let failed = CheckResult::fail(
+        CheckId::SignIn,
+        Wording::phrase(Phrase::EwsSignInFailed, [account]),
+        Some(Wording::phrase(
+            Phrase::EwsSignInFix,
+            [
+                account,
+                "Set-ADUser <account> -PasswordNeverExpires $true",
+                "Set-MsolUser -UserPrincipalName CONTOSO\\mailboxservice -PasswordNeverExpires $true",
+            ],
+        )),
+    );
+    let results = [
+        CheckResult::pass(
+            CheckId::Server,
+            Wording::phrase(Phrase::ServerAnswered, [URL]),
+        ),
+        CheckResult::skipped(CheckId::ExchangeVersion, CheckId::SignIn),
+        failed,
+        CheckResult::skipped(CheckId::Impersonation, CheckId::SignIn),
+    ];
+    let rows: Vec<AdminCheckRow> = check_lines(&CheckId::EXCHANGE, &results, false)
+        .into_iter()
+        .map(|line| AdminCheckRow {
+            check: check_key(line.id),
+            title: line.title.into(),
+            status: line.status,
+            message: english(line.message.as_ref()),
+            fix: english(line.fix.as_ref()),
+            message_words: phrase_wording(line.message.as_ref()),
+            fix_words: phrase_wording(line.fix.as_ref()),
+        })
+        .collect();
+    let admin = app.global::<AdminAdapter>();
+    admin.set_checks(ModelRc::new(VecModel::from(rows)));
+    admin.set_checks_shown(true);
+    headless.render();
+    assert!(shows(
+        &app,
+        "Sign-in to Exchange as CONTOSO\\mailboxservice failed (HTTP 401): a wrong password, \
+         an expired password, a locked account, or the wrong sign-in method."
+    ));
+
+    language::apply(&app, "sv");
+    headless.render();
+    assert!(shows(
+        &app,
+        "Inloggningen i Exchange som CONTOSO\\mailboxservice misslyckades (HTTP 401): fel \
+         lösenord, ett utgånget lösenord, ett låst konto eller fel inloggningsmetod."
+    ));
+    assert!(shows(
+        &app,
+        &format!("{URL} svarade; dess certifikat är betrott.")
+    ));
+    screenshot(&headless, "admin-checks-failed-sv");
+
+    language::apply(&app, "ko");
+    headless.render();
+    assert!(shows(
+        &app,
+        "CONTOSO\\mailboxservice(으)로 Exchange에 로그인하지 못했습니다(HTTP 401). 잘못된 \
+         암호, 만료된 암호, 잠긴 계정 또는 잘못된 로그인 방식 때문입니다."
+    ));
+    assert!(shows(
+        &app,
+        "점검하지 않음: 먼저 \"로그인\"에 실패했습니다."
+    ));
+    screenshot(&headless, "admin-checks-failed-ko");
 }
