@@ -139,6 +139,21 @@ fn ews_explanation(error: &EwsError, context: &EwsContext) -> Option<Wording> {
         EwsError::Network { detail } => say(Phrase::EwsConnectionFailed, [url, detail]),
         EwsError::InsecureUrl { url } => say(Phrase::EwsPlainHttp, [url]),
         EwsError::Ntlm { detail } => say(Phrase::EwsNtlmFailed, [account, url, detail]),
+        EwsError::InvalidServerVersion => say(Phrase::EwsSchemaVersionStepsDown, []),
+        EwsError::CalendarViewRangeTooBig => say(Phrase::EwsWindowTooLong, []),
+        EwsError::ItemNotFound => say(Phrase::EwsItemGone, []),
+        EwsError::Redirected {
+            status,
+            location: None,
+        } => say(Phrase::EwsRedirectedElsewhere, [url, &status.to_string()]),
+        EwsError::ResponseTooLarge { limit } => say(
+            Phrase::EwsAnswerTooLarge,
+            [url, &limit.div_ceil(1024 * 1024).to_string()],
+        ),
+        EwsError::MalformedXml { detail } => say(Phrase::EwsNotXml, [url, detail]),
+        EwsError::HostileXml { detail } => say(Phrase::EwsRefusedForSafety, [url, detail]),
+        EwsError::UnexpectedResponse { detail } => say(Phrase::EwsNotEws, [url, detail]),
+        EwsError::InvalidConfig { detail } => say(Phrase::EwsInvalidSettings, [detail]),
         _ => None,
     }
 }
@@ -204,6 +219,13 @@ fn ews_fix(error: &EwsError, context: &EwsContext) -> Option<Wording> {
         EwsError::Connect { .. } => say(Phrase::EwsConnectFix, []),
         EwsError::InsecureUrl { .. } => say(Phrase::EwsPlainHttpFix, []),
         EwsError::Ntlm { .. } => say(Phrase::EwsNtlmFix, []),
+        EwsError::SchemaValidation { .. } => say(Phrase::EwsSchemaFix, []),
+        EwsError::Exchange { code, .. }
+            if code == "ErrorInvalidExchangeImpersonationHeaderData" =>
+        {
+            say(Phrase::EwsImpersonationHeaderFix, [])
+        }
+        EwsError::ResponseTooLarge { .. } => say(Phrase::EwsAnswerTooLargeFix, []),
         _ => None,
     }
 }
@@ -234,6 +256,43 @@ fn graph_explanation(error: &GraphError, context: &GraphContext) -> Option<Wordi
             [app, &status.to_string(), description],
         ),
         GraphError::TokenRejected { detail } => say(Phrase::GraphTokenRejected, [detail]),
+        GraphError::InsecureUrl { url } => say(Phrase::GraphPlainHttp, [url]),
+        GraphError::InvalidConfig { detail } => say(Phrase::GraphInvalidSettings, [detail]),
+        GraphError::Throttled {
+            retry_after: Some(wait),
+            ..
+        } => say(Phrase::GraphThrottledWait, [&wait.as_secs().to_string()]),
+        GraphError::Throttled {
+            retry_after: None, ..
+        } => say(Phrase::GraphThrottled, []),
+        GraphError::Server {
+            status,
+            code,
+            message,
+        } => {
+            let mut what = format!("HTTP {status}");
+            if !code.is_empty() {
+                what.push_str(&format!(" {code}"));
+            }
+            if !message.is_empty() {
+                what.push_str(&format!(": {message}"));
+            }
+            say(Phrase::GraphFailed, [&what])
+        }
+        GraphError::Http {
+            status,
+            code,
+            message,
+        } => say(
+            Phrase::GraphAnsweredHttp,
+            [&status.to_string(), code, message],
+        ),
+        GraphError::BadJson { detail } => say(Phrase::GraphUnreadable, [detail]),
+        GraphError::ResponseTooLarge { limit } => {
+            say(Phrase::GraphAnswerTooLarge, [&limit.to_string()])
+        }
+        GraphError::ForeignLink { url } => say(Phrase::GraphForeignLink, [url]),
+        GraphError::EventNotFound => say(Phrase::GraphMeetingGone, []),
         _ => None,
     }
 }
@@ -268,6 +327,9 @@ fn graph_fix(error: &GraphError, context: &GraphContext) -> Option<Wording> {
         ),
         GraphError::MailboxNotFound { .. } => say(Phrase::GraphMailboxFix, [room]),
         GraphError::TokenRejected { .. } => say(Phrase::GraphTokenFix, []),
+        GraphError::InsecureUrl { .. } => say(Phrase::GraphPlainHttpFix, []),
+        GraphError::InvalidConfig { .. } => say(Phrase::GraphSettingsFix, []),
+        GraphError::Throttled { .. } => say(Phrase::GraphThrottledFix, []),
         _ => None,
     }
 }
@@ -364,6 +426,32 @@ mod tests {
             EwsError::Ntlm {
                 detail: "no challenge".into(),
             },
+            EwsError::InvalidServerVersion,
+            EwsError::CalendarViewRangeTooBig,
+            EwsError::ItemNotFound,
+            EwsError::Redirected {
+                status: 301,
+                location: None,
+            },
+            EwsError::ResponseTooLarge {
+                limit: 32 * 1024 * 1024,
+            },
+            EwsError::MalformedXml {
+                detail: "unexpected end".into(),
+            },
+            EwsError::HostileXml {
+                detail: "a DOCTYPE".into(),
+            },
+            EwsError::UnexpectedResponse {
+                detail: "no ResponseMessages".into(),
+            },
+            EwsError::InvalidConfig {
+                detail: "the URL has no host".into(),
+            },
+            EwsError::Exchange {
+                code: "ErrorInvalidExchangeImpersonationHeaderData".into(),
+                message: "The impersonation header is invalid.".into(),
+            },
         ]
     }
 
@@ -397,6 +485,43 @@ mod tests {
             GraphError::TokenRejected {
                 detail: "InvalidAuthenticationToken".into(),
             },
+            GraphError::InsecureUrl {
+                url: "http://graph.contoso.test/".into(),
+            },
+            GraphError::InvalidConfig {
+                detail: "no tenant".into(),
+            },
+            GraphError::Throttled {
+                status: 429,
+                retry_after: Some(Duration::from_secs(12)),
+            },
+            GraphError::Throttled {
+                status: 503,
+                retry_after: None,
+            },
+            GraphError::Server {
+                status: 503,
+                code: String::new(),
+                message: String::new(),
+            },
+            GraphError::Server {
+                status: 500,
+                code: "generalException".into(),
+                message: "General failure.".into(),
+            },
+            GraphError::Http {
+                status: 400,
+                code: "BadRequest".into(),
+                message: "Invalid filter.".into(),
+            },
+            GraphError::BadJson {
+                detail: "expected value at line 1".into(),
+            },
+            GraphError::ResponseTooLarge { limit: 1024 },
+            GraphError::ForeignLink {
+                url: "https://evil.example/".into(),
+            },
+            GraphError::EventNotFound,
         ]
     }
 
@@ -436,9 +561,16 @@ mod tests {
     #[test]
     fn failures_without_a_phrase_keep_their_english() {
         let context = ews_context();
-        let error = EwsError::CalendarViewRangeTooBig;
+        let error = EwsError::SchemaValidation {
+            violation: Some("The element 'FindItem' has invalid child element".into()),
+            line: Some(3),
+            position: None,
+        };
         let check = ews_failure(CheckId::Calendar, &error, &context);
         assert_eq!(check.message, error.explanation(&context));
         assert_eq!(check.wording.sentences()[0].phrase, None);
+        assert_eq!(check.fix, error.fix(&context));
+        let fix = check.fix_wording.expect("a fix");
+        assert_eq!(fix.sentences()[0].phrase, Some(Phrase::EwsSchemaFix));
     }
 }
