@@ -31,8 +31,8 @@ pub(super) async fn check_graph(
         Err(error) => {
             return report.fail_then_skip(CheckResult::fail(
                 CheckId::Server,
-                error.message,
-                error.fix.map(Wording::from),
+                Wording::recognised(error.message),
+                error.fix.map(Wording::recognised),
             ));
         }
     };

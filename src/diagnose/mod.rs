@@ -14,7 +14,9 @@
 //! - `certificate`: the subject, issuer and fingerprint of an untrusted certificate;
 //! - [`Wording`] and [`Phrase`]: every finding and fix as sentences with arguments, printed
 //!   in English by `diagnose` and shown in the screen's language (`phrases` holds the one
-//!   table of them); `error_words` words the Exchange and Graph failures that way.
+//!   table of them); `error_words` words the Exchange and Graph failures that way, and
+//!   the settings' and Autodiscover's errors (worded in English elsewhere) are recognised
+//!   by the phrase that says exactly them.
 
 mod certificate;
 mod error_words;

@@ -204,14 +204,14 @@ fn setup_failed(error: SourceError, report: &mut Report<'_>) {
         ));
         return report.fail_then_skip(CheckResult::fail(
             CheckId::SignIn,
-            message,
-            fix.map(Wording::from),
+            Wording::recognised(message),
+            fix.map(Wording::recognised),
         ));
     }
     report.fail_then_skip(CheckResult::fail(
         CheckId::Server,
-        message,
-        fix.map(Wording::from),
+        Wording::recognised(message),
+        fix.map(Wording::recognised),
     ))
 }
 
@@ -297,6 +297,60 @@ fn version_check(info: Option<&ServerVersionInfo>) -> CheckResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The first result of the checks of `settings` with `secrets`, run at a fixed instant.
+    async fn first_result(settings: &Settings, secrets: &Secrets) -> CheckResult {
+        let options = CheckOptions {
+            now: "2026-11-23T07:00:00Z".parse().expect("instant"),
+            allow_insecure_http: false,
+        };
+        let results = run_checks(settings, secrets, options, &mut |_: &CheckResult| {}).await;
+        results.into_iter().next().expect("a result")
+    }
+
+    #[tokio::test]
+    async fn settings_errors_are_worded_in_phrases_the_screens_translate() {
+        let mut settings = Settings::default();
+        settings.calendar.source = CalendarSource::EwsImpersonation;
+        let mut secrets = Secrets::default();
+        let server = first_result(&settings, &secrets).await;
+        assert_eq!(
+            server.message,
+            "the room's Exchange e-mail address is not set"
+        );
+        assert_eq!(server.wording, Phrase::RoomAddressNotSet.into());
+        assert_eq!(
+            server.fix_wording,
+            Some(Phrase::CompleteCalendarSettings.into())
+        );
+
+        settings.room.exchange_address = "confrm2@contoso.com".into();
+        settings.calendar.service_account_username = Some("svc@contoso.com".into());
+        let server = first_result(&settings, &secrets).await;
+        assert_eq!(
+            server.wording,
+            Wording::phrase(Phrase::NoPasswordStored, ["svc@contoso.com"])
+        );
+
+        secrets.service_account_password = Some(crate::settings::Secret::new("pw"));
+        settings.calendar.trusted_ca_file = Some("/nonexistent/ca.pem".into());
+        let server = first_result(&settings, &secrets).await;
+        let phrase = server.wording.sentences()[0].phrase;
+        assert_eq!(
+            phrase,
+            Some(Phrase::TrustedCaUnreadable),
+            "{}",
+            server.message
+        );
+
+        settings.calendar.source = CalendarSource::Graph;
+        let server = first_result(&settings, &secrets).await;
+        assert_eq!(server.wording, Phrase::GraphTenantNotSet.into());
+        assert_eq!(
+            server.fix_wording,
+            Some(Phrase::CompleteGraphSettings.into())
+        );
+    }
 
     #[test]
     fn errors_point_at_the_check_that_failed() {

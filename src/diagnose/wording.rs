@@ -68,6 +68,16 @@ impl Wording {
         }
     }
 
+    /// `english` as a phrase when one says exactly that (see [`Phrase::recognise`]),
+    /// otherwise verbatim.
+    pub fn recognised(english: impl Into<String>) -> Wording {
+        let english = english.into();
+        match Phrase::recognise(&english) {
+            Some((phrase, args)) => Wording::phrase(phrase, args),
+            None => Wording::verbatim(english),
+        }
+    }
+
     /// `self` followed by `more`; past [`MAX_SENTENCES`] the rest becomes one verbatim
     /// sentence, so nothing is lost.
     pub fn then(mut self, more: Wording) -> Wording {
