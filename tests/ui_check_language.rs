@@ -1,6 +1,6 @@
 //! What a check found and its fix, and the admin screen's mailbox health hints, in
 //! Swedish and Korean on the headless platform: the wizard's Check step after a failed
-//! check, the admin screen's check list and its hints, switched from English to each
+//! check, the admin screen's check list, its hints and the sync's last error, switched from English to each
 //! language and read back from the screen, while the English rows keep `diagnose`'s wording. The
 //! screens are rendered into `<target>/screenshots/` to be looked at.
 
@@ -155,7 +155,7 @@ fn a_failed_check_says_what_it_found_and_its_fix_in_swedish_and_korean() {
 }
 
 #[test]
-fn the_health_hints_speak_swedish_and_korean_with_their_commands_untranslated() {
+fn the_health_hints_and_the_last_error_speak_swedish_and_korean() {
     let headless = Headless::install(PhysicalSize::new(1280, 800)).unwrap();
     let app = AppWindow::new().unwrap();
     app.show().unwrap();
@@ -174,6 +174,14 @@ fn the_health_hints_speak_swedish_and_korean_with_their_commands_untranslated() 
     let admin_hints: Vec<_> = hints.iter().map(admin_hint).collect();
     app.global::<AdminAdapter>()
         .set_hints(ModelRc::new(VecModel::from(admin_hints.clone())));
+    // The sync's last error, as the sync words it in English.
+    let last_error = Wording::recognised(
+        "Exchange is throttling requests from svc@contoso.com (ErrorServerBusy) and asks the \
+         console to wait 30 seconds.",
+    );
+    let admin = app.global::<AdminAdapter>();
+    admin.set_last_error(last_error.english().into());
+    admin.set_last_error_words(phrase_wording(Some(&last_error)));
     let words = app.global::<PhraseWords>();
     let text = |hint: &room_console::ui::AdminHint| -> (String, String) {
         (
@@ -202,6 +210,11 @@ fn the_health_hints_speak_swedish_and_korean_with_their_commands_untranslated() 
     );
     assert_eq!(text(stripped).0, swedish);
     assert!(shows(&app, &swedish));
+    assert!(shows(
+        &app,
+        "Senaste fel: Exchange begränsar förfrågningar från svc@contoso.com (ErrorServerBusy) \
+         och ber konsolen vänta 30 sekunder."
+    ));
     assert_eq!(
         text(stripped).1,
         "Set-CalendarProcessing -Identity confrm2@contoso.com -DeleteComments $false",
@@ -226,6 +239,11 @@ fn the_health_hints_speak_swedish_and_korean_with_their_commands_untranslated() 
         format!("초대 {of}개 중 {removed}개가 본문이 지워진 채 도착하여 참가 링크가 사라집니다.");
     assert_eq!(text(stripped).0, korean);
     assert!(shows(&app, &korean));
+    assert!(shows(
+        &app,
+        "마지막 오류: Exchange가 svc@contoso.com의 요청을 제한하고 있으며(ErrorServerBusy) \
+         콘솔에 30초 기다리라고 요청합니다."
+    ));
     assert_eq!(
         text(password).0,
         "svc@contoso.com의 암호가 거부되었습니다. 만료되었거나 변경되었을 수 있습니다."

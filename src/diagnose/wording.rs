@@ -68,13 +68,21 @@ impl Wording {
         }
     }
 
-    /// `english` as a phrase when one says exactly that (see [`Phrase::recognise`]),
-    /// otherwise verbatim.
+    /// `english` in phrases when phrases say exactly that (see [`Phrase::recognise`]):
+    /// the whole text, or each of its sentences; otherwise verbatim.
     pub fn recognised(english: impl Into<String>) -> Wording {
         let english = english.into();
-        match Phrase::recognise(&english) {
-            Some((phrase, args)) => Wording::phrase(phrase, args),
-            None => Wording::verbatim(english),
+        if let Some((phrase, args)) = Phrase::recognise(&english) {
+            return Wording::phrase(phrase, args);
+        }
+        let sentences: Option<Vec<Sentence>> = sentences_of(&english)
+            .map(|text| Phrase::recognise(text).map(|(phrase, args)| Sentence::new(phrase, args)))
+            .collect();
+        match sentences {
+            Some(sentences) if (2..=MAX_SENTENCES).contains(&sentences.len()) => {
+                Wording { sentences }
+            }
+            _ => Wording::verbatim(english),
         }
     }
 
@@ -113,6 +121,24 @@ impl Wording {
             .collect::<Vec<_>>()
             .join(" ")
     }
+}
+
+/// The sentences of `text`: split after a full stop followed by a space and a capital.
+fn sentences_of(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let end = rest
+            .match_indices(". ")
+            .map(|(i, _)| i + 1)
+            .find(|&i| rest[i + 1..].starts_with(char::is_uppercase))
+            .unwrap_or(rest.len());
+        let sentence = &rest[..end];
+        rest = rest[end..].strip_prefix(' ').unwrap_or(&rest[end..]);
+        Some(sentence)
+    })
 }
 
 impl From<Phrase> for Wording {
@@ -155,6 +181,24 @@ mod tests {
         }
         assert_eq!(wording.sentences().len(), MAX_SENTENCES);
         assert_eq!(wording.english(), "1. 2. 3. 4. 5. 6.");
+    }
+
+    #[test]
+    fn a_text_of_several_phrased_sentences_is_recognised_sentence_by_sentence() {
+        let english = "Sign-in to Exchange as svc failed (HTTP 401): a wrong password, an \
+                       expired password, a locked account, or the wrong sign-in method. The \
+                       server offers: NTLM, Negotiate.";
+        let wording = Wording::recognised(english);
+        assert_eq!(wording.english(), english);
+        let phrases: Vec<_> = wording.sentences().iter().map(|s| s.phrase).collect();
+        assert_eq!(
+            phrases,
+            [Some(Phrase::EwsSignInFailed), Some(Phrase::EwsServerOffers)]
+        );
+        let unknown = "Sign-in to Exchange as svc failed (HTTP 401): a wrong password, an \
+                       expired password, a locked account, or the wrong sign-in method. Then \
+                       something else.";
+        assert_eq!(Wording::recognised(unknown), Wording::verbatim(unknown));
     }
 
     #[test]
