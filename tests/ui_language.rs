@@ -71,7 +71,10 @@ fn home_screen_speaks_korean_with_a_hangul_font() {
     assert!(home.get_status_private());
     let words = app.global::<AgendaWords>();
     assert_eq!(words.invoke_title(true, false, "".into()), "비공개 회의");
-    assert_eq!(words.invoke_time(true, "".into()), "종일");
+    assert_eq!(
+        words.invoke_time(true, Default::default(), Default::default()),
+        "종일"
+    );
     assert_eq!(
         app.global::<Locale>().get_font_family(),
         "Console Hangul",

@@ -13,7 +13,9 @@ use rustls::{DigitallySignedStruct, SignatureScheme};
 use tokio::net::TcpStream;
 use url::Url;
 
+use super::phrases::Phrase;
 use super::result::CheckResult;
+use super::wording::Wording;
 
 /// The time limit for connecting and the handshake.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -63,25 +65,13 @@ pub async fn with_certificate(result: CheckResult, url: &Url) -> CheckResult {
         issuer,
         sha256,
     } = leaf;
-    let message = format!(
-        "{} The server presents a certificate for \"{subject}\" issued by \"{issuer}\" \
-         (SHA-256 fingerprint {sha256}).",
-        result.message.trim_end()
+    let presents = Wording::phrase(
+        Phrase::CertificatePresented,
+        [subject, issuer.clone(), sha256],
     );
-    let fix = format!(
-        "Install the issuing CA (\"{issuer}\") as TrustedCaFile (a PEM file, in the setup \
-         wizard or the provisioning file) and check again, or have the server use a \
-         certificate from a CA the console already trusts. Compare the fingerprint with \
-         the server's certificate first: if they differ, something between the console and \
-         the server (a TLS-inspecting proxy) presents its own certificate, and its root CA \
-         is the one to install. An expired certificate or a wrong device clock fails the \
-         same way: check the date and time."
-    );
-    CheckResult {
-        message,
-        fix: Some(fix),
-        ..result
-    }
+    let message = result.wording.clone().then(presents);
+    let fix = Wording::phrase(Phrase::CertificateFix, [issuer]);
+    result.with_message_and_fix(message, fix)
 }
 
 /// The leaf certificate the server at `url` presents, trusted or not.

@@ -7,14 +7,17 @@ use chrono::Duration;
 use futures_util::future::join_all;
 
 use super::certificate::with_certificate;
+use super::error_words::graph_failure;
 use super::join_links::join_links_check;
+use super::phrases::Phrase;
 use super::result::{CheckId, CheckResult};
-use super::runner::{CheckOptions, Report, SAMPLE_SIZE, WINDOW_DAYS};
+use super::runner::{CheckOptions, Report, SAMPLE_SIZE, WINDOW_DAYS, calendar_readable};
+use super::wording::Wording;
 use crate::clock::device_time_zone;
 use crate::graph::{ErrorContext, Event, GraphClient, GraphError};
 use crate::settings::{Secrets, Settings};
 use crate::sources::ews_mapping::MappingRules;
-use crate::sources::graph::{setup_from_settings, source_error};
+use crate::sources::graph::setup_from_settings;
 
 /// Runs the Graph checks into `report`.
 pub(super) async fn check_graph(
@@ -28,8 +31,8 @@ pub(super) async fn check_graph(
         Err(error) => {
             return report.fail_then_skip(CheckResult::fail(
                 CheckId::Server,
-                error.message,
-                error.fix,
+                Wording::recognised(error.message),
+                error.fix.map(Wording::recognised),
             ));
         }
     };
@@ -58,14 +61,7 @@ pub(super) async fn check_graph(
     for id in [CheckId::Server, CheckId::SignIn, CheckId::Mailbox] {
         report.push(passed(id, &context, &authority, &graph_url));
     }
-    report.push(CheckResult::pass(
-        CheckId::Calendar,
-        format!(
-            "The calendar of {} can be read: {} meetings in the next {WINDOW_DAYS} days.",
-            context.mailbox,
-            listed.len()
-        ),
-    ));
+    report.push(calendar_readable(&context.mailbox, listed.len()));
     let sample = join_all(
         listed
             .iter()
@@ -137,8 +133,7 @@ async fn failure(
     context: &ErrorContext,
     url: Option<&url::Url>,
 ) -> CheckResult {
-    let sorted = source_error(error, context);
-    let result = CheckResult::fail(id, sorted.message, sorted.fix);
+    let result = graph_failure(id, error, context);
     match (error, url) {
         (GraphError::Tls { .. }, Some(url)) => with_certificate(result, url).await,
         _ => result,
@@ -160,23 +155,22 @@ fn passed(
     match id {
         CheckId::Server if authority.origin() == graph_url.origin() => CheckResult::pass(
             id,
-            format!("{authority} answered; its certificate is trusted."),
+            Wording::phrase(Phrase::ServerAnswered, [authority.as_str()]),
         ),
         CheckId::Server => CheckResult::pass(
             id,
-            format!("{authority} and {graph_url} answered; their certificates are trusted."),
+            Wording::phrase(
+                Phrase::ServersAnswered,
+                [authority.as_str(), graph_url.as_str()],
+            ),
         ),
         CheckId::SignIn => CheckResult::pass(
             id,
-            format!(
-                "App {client_id} got a token from tenant {tenant_id} and may read calendars \
-                 (Calendars.Read, admin consent given)."
-            ),
+            Wording::phrase(Phrase::AppGotToken, [client_id, tenant_id]),
         ),
-        CheckId::Mailbox => CheckResult::pass(
-            id,
-            format!("{mailbox} is reachable: it is within the app's scope."),
-        ),
-        _ => CheckResult::pass(id, format!("Checked for {mailbox}.")),
+        CheckId::Mailbox => {
+            CheckResult::pass(id, Wording::phrase(Phrase::MailboxInAppScope, [mailbox]))
+        }
+        _ => CheckResult::pass(id, Wording::phrase(Phrase::CheckedFor, [mailbox])),
     }
 }

@@ -9,7 +9,9 @@ use crate::ews::CalendarItem;
 use crate::ews::item::BodyKind;
 use crate::join::{JoinSources, NoJoinReason, detect};
 
+use super::phrases::Phrase;
 use super::result::{CheckId, CheckResult};
+use super::wording::Wording;
 
 /// A symptom seen in at least half of the sampled invitations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,21 +34,17 @@ impl InvitationFinding {
         }
     }
 
-    fn sentence(self) -> String {
-        match self {
-            InvitationFinding::BodiesDeleted { count, of } => format!(
-                "{count} of {of} upcoming invitations arrived without their text, so their \
-                 join links are gone (the room mailbox deletes comments: DeleteComments)."
-            ),
-            InvitationFinding::SubjectsDeleted { count, of } => format!(
-                "{count} of {of} upcoming invitations lost their subject (the room mailbox \
-                 replaces it: DeleteSubject)."
-            ),
-            InvitationFinding::OrganizerAddedToSubject { count, of } => format!(
-                "{count} of {of} upcoming invitations have the organizer's name put in front \
-                 of their subject (AddOrganizerToSubject)."
-            ),
-        }
+    fn sentence(self) -> Wording {
+        let (phrase, count, of) = match self {
+            InvitationFinding::BodiesDeleted { count, of } => (Phrase::BodiesDeleted, count, of),
+            InvitationFinding::SubjectsDeleted { count, of } => {
+                (Phrase::SubjectsDeleted, count, of)
+            }
+            InvitationFinding::OrganizerAddedToSubject { count, of } => {
+                (Phrase::OrganizerAddedToSubject, count, of)
+            }
+        };
+        Wording::phrase(phrase, [count.to_string(), of.to_string()])
     }
 }
 
@@ -107,20 +105,13 @@ pub fn inspect_views(views: &[InvitationView<'_>]) -> Vec<InvitationFinding> {
 /// The Invitations check for `items` of `room`.
 pub(super) fn invitations_check(room: &str, items: &[CalendarItem]) -> CheckResult {
     if items.is_empty() {
-        return CheckResult::pass(
-            CheckId::Invitations,
-            "No upcoming meetings to look at yet. Send the room a test invitation with a \
-             Teams or Skype link and check again to see that it arrives intact.",
-        );
+        return CheckResult::pass(CheckId::Invitations, Phrase::NoInvitationsYet);
     }
     let findings = inspect_invitations(items);
     if findings.is_empty() {
         return CheckResult::pass(
             CheckId::Invitations,
-            format!(
-                "{} upcoming invitations checked: bodies and subjects are intact.",
-                items.len()
-            ),
+            Wording::phrase(Phrase::InvitationsIntact, [items.len().to_string()]),
         );
     }
     let (message, fix) = findings_warning(room, &findings);
@@ -128,20 +119,20 @@ pub(super) fn invitations_check(room: &str, items: &[CalendarItem]) -> CheckResu
 }
 
 /// What `findings` say and the `Set-CalendarProcessing` command that fixes them.
-pub(super) fn findings_warning(room: &str, findings: &[InvitationFinding]) -> (String, String) {
-    let message = findings
-        .iter()
-        .map(|f| f.sentence())
-        .collect::<Vec<_>>()
-        .join(" ");
+pub(super) fn findings_warning(room: &str, findings: &[InvitationFinding]) -> (Wording, Wording) {
+    let mut sentences = findings.iter().map(|f| f.sentence());
+    let first = sentences.next().unwrap_or_else(|| Wording::verbatim(""));
+    let message = sentences.fold(first, Wording::then);
     let parameters = findings
         .iter()
         .map(|f| f.parameter())
         .collect::<Vec<_>>()
         .join(" ");
-    let fix = format!(
-        "Run `Set-CalendarProcessing -Identity {room} {parameters}` in Exchange PowerShell. \
-         Invitations sent after the change arrive intact; ask organizers to resend earlier ones."
+    let fix = Wording::phrase(
+        Phrase::CalendarProcessingFix,
+        [format!(
+            "Set-CalendarProcessing -Identity {room} {parameters}"
+        )],
     );
     (message, fix)
 }

@@ -5,7 +5,9 @@
 //! `Set-CalendarProcessing` fix as the Exchange invitations check.
 
 use super::invitations::{InvitationView, findings_warning, inspect_views};
+use super::phrases::Phrase;
 use super::result::{CheckId, CheckResult};
+use super::wording::Wording;
 use crate::graph::Event;
 use crate::join::NoJoinReason;
 use crate::sources::ews_mapping::MappingRules;
@@ -40,22 +42,15 @@ pub(super) fn join_links_check(room: &str, events: &[Event], rules: &MappingRule
         });
     }
     if views.is_empty() {
-        return CheckResult::pass(
-            id,
-            "No upcoming meetings to look at yet. Send the room a test Teams invitation and \
-             check again to see that its join link arrives.",
-        );
+        return CheckResult::pass(id, Phrase::NoMeetingsForJoinLinks);
     }
+    let checked = views.len().to_string();
     let share = if online == 0 {
-        format!(
-            "{} upcoming meetings checked; none of them is an online meeting.",
-            views.len()
-        )
+        Wording::phrase(Phrase::NoOnlineMeetings, [checked])
     } else {
-        format!(
-            "{with_link} of {online} upcoming online meetings have a join link ({} meetings \
-             checked).",
-            views.len()
+        Wording::phrase(
+            Phrase::JoinLinksFound,
+            [with_link.to_string(), online.to_string(), checked],
         )
     };
     let findings = inspect_views(&views);
@@ -63,5 +58,5 @@ pub(super) fn join_links_check(room: &str, events: &[Event], rules: &MappingRule
         return CheckResult::pass(id, share);
     }
     let (message, fix) = findings_warning(room, &findings);
-    CheckResult::warn(id, format!("{share} {message}"), Some(fix))
+    CheckResult::warn(id, share.then(message), Some(fix))
 }

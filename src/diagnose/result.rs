@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use super::phrases::Phrase;
+use super::wording::Wording;
 use crate::settings::CalendarSource;
 
 /// The checks. Which run, and in what order, depends on the calendar source
@@ -101,7 +103,8 @@ pub enum CheckStatus {
     Skipped,
 }
 
-/// One check's outcome.
+/// One check's outcome. `message` and `fix` are the English of `wording` and
+/// `fix_wording`, which the screens show in their language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CheckResult {
     pub id: CheckId,
@@ -110,44 +113,70 @@ pub struct CheckResult {
     pub message: String,
     /// What to do about a warning or failure, when something can be done.
     pub fix: Option<String>,
+    /// `message`, sentence by sentence.
+    #[serde(skip)]
+    pub wording: Wording,
+    /// `fix`, sentence by sentence.
+    #[serde(skip)]
+    pub fix_wording: Option<Wording>,
 }
 
 impl CheckResult {
-    pub fn pass(id: CheckId, message: impl Into<String>) -> CheckResult {
+    fn new(
+        id: CheckId,
+        status: CheckStatus,
+        message: Wording,
+        fix: Option<Wording>,
+    ) -> CheckResult {
         CheckResult {
             id,
-            status: CheckStatus::Pass,
-            message: message.into(),
-            fix: None,
+            status,
+            message: message.english(),
+            fix: fix.as_ref().map(Wording::english),
+            wording: message,
+            fix_wording: fix,
         }
     }
 
-    pub fn warn(id: CheckId, message: impl Into<String>, fix: Option<String>) -> CheckResult {
-        CheckResult {
-            id,
-            status: CheckStatus::Warn,
-            message: message.into(),
-            fix,
-        }
+    pub fn pass(id: CheckId, message: impl Into<Wording>) -> CheckResult {
+        CheckResult::new(id, CheckStatus::Pass, message.into(), None)
     }
 
-    pub fn fail(id: CheckId, message: impl Into<String>, fix: Option<String>) -> CheckResult {
-        CheckResult {
-            id,
-            status: CheckStatus::Fail,
-            message: message.into(),
-            fix,
-        }
+    pub fn warn(id: CheckId, message: impl Into<Wording>, fix: Option<Wording>) -> CheckResult {
+        CheckResult::new(id, CheckStatus::Warn, message.into(), fix)
+    }
+
+    pub fn fail(id: CheckId, message: impl Into<Wording>, fix: Option<Wording>) -> CheckResult {
+        CheckResult::new(id, CheckStatus::Fail, message.into(), fix)
     }
 
     /// A check not run because `failed` failed first.
     pub fn skipped(id: CheckId, failed: CheckId) -> CheckResult {
-        CheckResult {
-            id,
-            status: CheckStatus::Skipped,
-            message: format!("Not checked: \"{}\" failed first.", failed.title()),
-            fix: None,
-        }
+        let phrase = match failed {
+            CheckId::Server => Some(Phrase::NotCheckedServerFailed),
+            CheckId::SignIn => Some(Phrase::NotCheckedSignInFailed),
+            CheckId::Impersonation => Some(Phrase::NotCheckedImpersonationFailed),
+            CheckId::Mailbox => Some(Phrase::NotCheckedMailboxFailed),
+            CheckId::Calendar => Some(Phrase::NotCheckedCalendarFailed),
+            // Nothing runs after these.
+            CheckId::ExchangeVersion | CheckId::Invitations | CheckId::JoinLinks => None,
+        };
+        let english = format!("Not checked: \"{}\" failed first.", failed.title());
+        let message = match phrase {
+            Some(phrase) => Wording::from(phrase).or_verbatim(&english),
+            None => Wording::verbatim(english),
+        };
+        CheckResult::new(id, CheckStatus::Skipped, message, None)
+    }
+
+    /// `self` with another message of the same status.
+    pub fn with_message(self, message: Wording) -> CheckResult {
+        CheckResult::new(self.id, self.status, message, self.fix_wording)
+    }
+
+    /// `self` with another message and fix of the same status.
+    pub fn with_message_and_fix(self, message: Wording, fix: Wording) -> CheckResult {
+        CheckResult::new(self.id, self.status, message, Some(fix))
     }
 }
 
@@ -163,6 +192,7 @@ mod tests {
     #[test]
     fn json_shape_is_id_status_message_fix() {
         let result = CheckResult::fail(CheckId::SignIn, "refused", Some("check it".into()));
+        assert_eq!(result.wording.english(), "refused");
         let json = serde_json::to_value(&result).expect("serializes");
         assert_eq!(
             json,
@@ -177,5 +207,26 @@ mod tests {
         assert!(all_passed(std::slice::from_ref(&pass)));
         assert!(!all_passed(&[pass, warn]));
         assert!(!all_passed(&[]));
+    }
+
+    #[test]
+    fn a_skipped_check_names_the_failed_one_in_a_phrase_the_screens_translate() {
+        for failed in [
+            CheckId::Server,
+            CheckId::SignIn,
+            CheckId::Impersonation,
+            CheckId::Mailbox,
+            CheckId::Calendar,
+        ] {
+            let skipped = CheckResult::skipped(CheckId::Invitations, failed);
+            assert_eq!(
+                skipped.message,
+                format!("Not checked: \"{}\" failed first.", failed.title())
+            );
+            assert!(
+                skipped.wording.sentences()[0].phrase.is_some(),
+                "{failed:?}"
+            );
+        }
     }
 }

@@ -6,14 +6,17 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::certificate::with_certificate;
+use super::error_words::ews_failure;
 use super::graph::check_graph;
 use super::invitations::invitations_check;
+use super::phrases::Phrase;
 use super::result::{CheckId, CheckResult};
+use super::wording::Wording;
 use crate::ews::{
     CalendarItem, ErrorContext, EwsClient, EwsError, GetItemOptions, ItemId, ServerVersionInfo,
 };
 use crate::settings::{CalendarSource, Secrets, Settings};
-use crate::sources::ews::{describe_server, setup_from_settings, source_error};
+use crate::sources::ews::{describe_server, setup_from_settings};
 use crate::sync::source::{FailureKind, SourceError};
 
 /// How far ahead the calendar is read.
@@ -49,10 +52,7 @@ pub async fn run_checks(
     match settings.calendar.source {
         CalendarSource::Demo => {
             for id in order {
-                report.push(CheckResult::pass(
-                    *id,
-                    "Not needed: the demo calendar has no server.",
-                ));
+                report.push(CheckResult::pass(*id, Phrase::DemoNeedsNoServer));
             }
         }
         CalendarSource::Graph => check_graph(settings, secrets, options, &mut report).await,
@@ -120,7 +120,7 @@ async fn check_exchange(
                 mailbox: subject.mailbox.clone(),
                 url: subject.url.clone(),
             };
-            return report.fail_then_skip(failure(CheckId::Server, &error, &context));
+            return report.fail_then_skip(ews_failure(CheckId::Server, &error, &context));
         }
     };
     let context = client.error_context(&subject.mailbox);
@@ -154,7 +154,7 @@ async fn check_exchange(
                     passed_before_failure(*id, &subject)
                 });
             }
-            let mut result = failure(failed, &error, &context);
+            let mut result = ews_failure(failed, &error, &context);
             if matches!(error, EwsError::Tls { .. }) {
                 result = with_certificate(result, &client.config().url).await;
             }
@@ -167,14 +167,7 @@ async fn check_exchange(
         report.push(passed_before_failure(id, &subject));
     }
     let listed = &view.value.items;
-    report.push(CheckResult::pass(
-        CheckId::Calendar,
-        format!(
-            "The calendar of {} can be read: {} meetings in the next {WINDOW_DAYS} days.",
-            subject.mailbox,
-            listed.len()
-        ),
-    ));
+    report.push(calendar_readable(&subject.mailbox, listed.len()));
     let ids: Vec<ItemId> = listed
         .iter()
         .filter(|item| !item.is_cancelled)
@@ -183,7 +176,7 @@ async fn check_exchange(
         .collect();
     let sample = match fetch_sample(&client, &ids).await {
         Ok(sample) => sample,
-        Err(error) => return report.push(failure(CheckId::Invitations, &error, &context)),
+        Err(error) => return report.push(ews_failure(CheckId::Invitations, &error, &context)),
     };
     report.push(invitations_check(&subject.mailbox, &sample));
 }
@@ -203,15 +196,23 @@ fn setup_failed(error: SourceError, report: &mut Report<'_>) {
     if kind == FailureKind::SignInFailed {
         report.push(CheckResult::pass(
             CheckId::Server,
-            "Autodiscover answered over HTTPS; its certificate is trusted.",
+            Phrase::AutodiscoverTrusted,
         ));
         report.push(CheckResult::skipped(
             CheckId::ExchangeVersion,
             CheckId::SignIn,
         ));
-        return report.fail_then_skip(CheckResult::fail(CheckId::SignIn, message, fix));
+        return report.fail_then_skip(CheckResult::fail(
+            CheckId::SignIn,
+            Wording::recognised(message),
+            fix.map(Wording::recognised),
+        ));
     }
-    report.fail_then_skip(CheckResult::fail(CheckId::Server, message, fix))
+    report.fail_then_skip(CheckResult::fail(
+        CheckId::Server,
+        Wording::recognised(message),
+        fix.map(Wording::recognised),
+    ))
 }
 
 /// Which check an error of the first calendar request means has failed.
@@ -234,9 +235,19 @@ fn failed_check(error: &EwsError, impersonating: bool) -> CheckId {
     }
 }
 
-fn failure(id: CheckId, error: &EwsError, context: &ErrorContext) -> CheckResult {
-    let sorted = source_error(error, context);
-    CheckResult::fail(id, sorted.message, sorted.fix)
+/// The Calendar check's pass: `count` meetings of `mailbox` in the window.
+pub(super) fn calendar_readable(mailbox: &str, count: usize) -> CheckResult {
+    CheckResult::pass(
+        CheckId::Calendar,
+        Wording::phrase(
+            Phrase::CalendarReadable,
+            [
+                mailbox.to_owned(),
+                count.to_string(),
+                WINDOW_DAYS.to_string(),
+            ],
+        ),
+    )
 }
 
 /// The pass message of a check that an answer from further along proves.
@@ -248,24 +259,18 @@ fn passed_before_failure(id: CheckId, subject: &Subject) -> CheckResult {
         impersonating,
     } = subject;
     match id {
-        CheckId::Server => {
-            CheckResult::pass(id, format!("{url} answered; its certificate is trusted."))
-        }
-        CheckId::ExchangeVersion => CheckResult {
-            message: "Not known yet: Exchange tells its version only to a signed-in account."
-                .into(),
-            ..CheckResult::skipped(id, CheckId::SignIn)
-        },
-        CheckId::SignIn => CheckResult::pass(id, format!("{account} signed in.")),
-        CheckId::Impersonation if *impersonating => {
-            CheckResult::pass(id, format!("{account} may impersonate {mailbox}."))
-        }
-        CheckId::Impersonation => {
-            CheckResult::pass(id, "Not needed: the console signs in as the room itself.")
-        }
-        CheckId::Mailbox => CheckResult::pass(id, format!("Exchange has the mailbox {mailbox}.")),
+        CheckId::Server => CheckResult::pass(id, Wording::phrase(Phrase::ServerAnswered, [url])),
+        CheckId::ExchangeVersion => CheckResult::skipped(id, CheckId::SignIn)
+            .with_message(Phrase::VersionNotKnownYet.into()),
+        CheckId::SignIn => CheckResult::pass(id, Wording::phrase(Phrase::SignedIn, [account])),
+        CheckId::Impersonation if *impersonating => CheckResult::pass(
+            id,
+            Wording::phrase(Phrase::MayImpersonate, [account, mailbox]),
+        ),
+        CheckId::Impersonation => CheckResult::pass(id, Phrase::ImpersonationNotNeeded),
+        CheckId::Mailbox => CheckResult::pass(id, Wording::phrase(Phrase::MailboxFound, [mailbox])),
         CheckId::Calendar | CheckId::Invitations | CheckId::JoinLinks => {
-            CheckResult::pass(id, format!("Checked for {mailbox}."))
+            CheckResult::pass(id, Wording::phrase(Phrase::CheckedFor, [mailbox]))
         }
     }
 }
@@ -274,7 +279,7 @@ fn passed_before_failure(id: CheckId, subject: &Subject) -> CheckResult {
 fn version_check(info: Option<&ServerVersionInfo>) -> CheckResult {
     let id = CheckId::ExchangeVersion;
     let Some(info) = info else {
-        return CheckResult::pass(id, "The server did not say its version; it answers EWS.");
+        return CheckResult::pass(id, Phrase::VersionNotSaid);
     };
     let description = describe_server(info)
         .or_else(|| info.version.clone())
@@ -282,24 +287,70 @@ fn version_check(info: Option<&ServerVersionInfo>) -> CheckResult {
     match info.major_version {
         Some(major) if major < 15 => CheckResult::warn(
             id,
-            format!(
-                "{description}. The calendar works, but the room mailbox should be on Exchange \
-                 2013 or later: older servers lack the online-meeting fields and Remote \
-                 PowerShell for room systems (KB 3103746)."
-            ),
-            Some(
-                "Move the room mailbox to Exchange Server 2013 or later (or Exchange Online), \
-                 and connect Remote PowerShell to a 2013 or later endpoint."
-                    .into(),
-            ),
+            Wording::phrase(Phrase::VersionTooOld, [description]),
+            Some(Phrase::VersionTooOldFix.into()),
         ),
-        _ => CheckResult::pass(id, format!("{description}: Exchange 2013 or later.")),
+        _ => CheckResult::pass(id, Wording::phrase(Phrase::VersionRecent, [description])),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The first result of the checks of `settings` with `secrets`, run at a fixed instant.
+    async fn first_result(settings: &Settings, secrets: &Secrets) -> CheckResult {
+        let options = CheckOptions {
+            now: "2026-11-23T07:00:00Z".parse().expect("instant"),
+            allow_insecure_http: false,
+        };
+        let results = run_checks(settings, secrets, options, &mut |_: &CheckResult| {}).await;
+        results.into_iter().next().expect("a result")
+    }
+
+    #[tokio::test]
+    async fn settings_errors_are_worded_in_phrases_the_screens_translate() {
+        let mut settings = Settings::default();
+        settings.calendar.source = CalendarSource::EwsImpersonation;
+        let mut secrets = Secrets::default();
+        let server = first_result(&settings, &secrets).await;
+        assert_eq!(
+            server.message,
+            "the room's Exchange e-mail address is not set"
+        );
+        assert_eq!(server.wording, Phrase::RoomAddressNotSet.into());
+        assert_eq!(
+            server.fix_wording,
+            Some(Phrase::CompleteCalendarSettings.into())
+        );
+
+        settings.room.exchange_address = "confrm2@contoso.com".into();
+        settings.calendar.service_account_username = Some("svc@contoso.com".into());
+        let server = first_result(&settings, &secrets).await;
+        assert_eq!(
+            server.wording,
+            Wording::phrase(Phrase::NoPasswordStored, ["svc@contoso.com"])
+        );
+
+        secrets.service_account_password = Some(crate::settings::Secret::new("pw"));
+        settings.calendar.trusted_ca_file = Some("/nonexistent/ca.pem".into());
+        let server = first_result(&settings, &secrets).await;
+        let phrase = server.wording.sentences()[0].phrase;
+        assert_eq!(
+            phrase,
+            Some(Phrase::TrustedCaUnreadable),
+            "{}",
+            server.message
+        );
+
+        settings.calendar.source = CalendarSource::Graph;
+        let server = first_result(&settings, &secrets).await;
+        assert_eq!(server.wording, Phrase::GraphTenantNotSet.into());
+        assert_eq!(
+            server.fix_wording,
+            Some(Phrase::CompleteGraphSettings.into())
+        );
+    }
 
     #[test]
     fn errors_point_at_the_check_that_failed() {

@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use slint::{ComponentHandle, ModelRc, SharedString, Timer, TimerMode, VecModel};
 
-use super::admin_checks::{CheckRun, check_key, check_lines};
-use super::admin_health::mailbox_hints;
+use super::admin_checks::{CheckRun, check_key, check_lines, english, phrase_wording};
+use super::admin_health::{admin_hint, mailbox_hints};
 use super::admin_model::{
     FACT_STATUS_UNREADABLE, PinMessage, fact_key, fact_value, fact_word, locked_message,
     pin_message, reset_list,
@@ -27,6 +27,7 @@ use crate::device::paths::DataDir;
 use crate::device::pin::{PIN_LENGTH, PinGate, PinOutcome};
 use crate::device::reset::{factory_reset, what_is_erased};
 use crate::diagnose::CheckOptions;
+use crate::diagnose::Wording;
 use crate::settings::{Secrets, Settings};
 use crate::store::Store;
 use crate::sync::task::SyncHandle;
@@ -266,8 +267,10 @@ fn show_checks(app: &AppWindow, state: &mut State) {
             check: check_key(line.id),
             title: line.title.into(),
             status: line.status,
-            message: line.message.into(),
-            fix: line.fix.into(),
+            message: english(line.message.as_ref()),
+            fix: english(line.fix.as_ref()),
+            message_words: phrase_wording(line.message.as_ref()),
+            fix_words: phrase_wording(line.fix.as_ref()),
         })
         .collect();
     let adapter = app.global::<AdminAdapter>();
@@ -381,14 +384,17 @@ fn show_facts(app: &AppWindow, state: &State) {
         .collect();
     adapter.set_facts(ModelRc::new(VecModel::from(rows)));
     let error = report.sync.last_error.as_ref();
-    adapter.set_last_error(error.map(|e| e.message.clone()).unwrap_or_default().into());
-    adapter.set_last_error_fix(error.and_then(|e| e.fix.clone()).unwrap_or_default().into());
+    let message = error.map(|e| Wording::recognised(e.message.as_str()));
+    let fix = error
+        .and_then(|e| e.fix.as_deref())
+        .map(Wording::recognised);
+    adapter.set_last_error(english(message.as_ref()));
+    adapter.set_last_error_fix(english(fix.as_ref()));
+    adapter.set_last_error_words(phrase_wording(message.as_ref()));
+    adapter.set_last_error_fix_words(phrase_wording(fix.as_ref()));
     let hints: Vec<AdminHint> = health_hints(state, &report)
         .into_iter()
-        .map(|hint| AdminHint {
-            problem: hint.problem.into(),
-            fix: hint.fix.into(),
-        })
+        .map(|hint| admin_hint(&hint))
         .collect();
     adapter.set_hints(ModelRc::new(VecModel::from(hints)));
 }

@@ -5,10 +5,40 @@
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, TryRecvError};
 use std::time::{Duration, Instant};
 
+use slint::{ModelRc, SharedString, VecModel};
 use tokio::runtime::Handle;
 
-use crate::diagnose::{CheckId, CheckOptions, CheckResult, run_checks};
+use super::{PhraseSentence, PhraseWording};
+use crate::diagnose::{CheckId, CheckOptions, CheckResult, Wording, run_checks};
 use crate::settings::{Secrets, Settings};
+
+/// `wording` in English, empty for None: the rows' `message` and `fix`.
+pub fn english(wording: Option<&Wording>) -> SharedString {
+    wording.map(Wording::english).unwrap_or_default().into()
+}
+
+/// `wording` as the screens take it, to show in their language (`PhraseWords.text`);
+/// None as no sentence at all.
+pub fn phrase_wording(wording: Option<&Wording>) -> PhraseWording {
+    let sentences: Vec<PhraseSentence> = wording
+        .map(Wording::sentences)
+        .unwrap_or_default()
+        .iter()
+        .map(|sentence| PhraseSentence {
+            key: sentence.key(),
+            args: ModelRc::new(VecModel::from(
+                sentence
+                    .args
+                    .iter()
+                    .map(SharedString::from)
+                    .collect::<Vec<_>>(),
+            )),
+        })
+        .collect();
+    PhraseWording {
+        sentences: ModelRc::new(VecModel::from(sentences)),
+    }
+}
 
 /// The status of a check line, as `AdminCheckRow.status` and the wizard's
 /// `WizardCheckRow.status` carry it.
@@ -47,14 +77,15 @@ pub fn check_key(id: CheckId) -> i32 {
     }
 }
 
-/// One check line: title, status (see [`row_status`]), what was found, the fix.
+/// One check line: title, status (see [`row_status`]), what was found, the fix (None
+/// while the check has not reported).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckLine {
     pub id: CheckId,
     pub title: &'static str,
     pub status: i32,
-    pub message: String,
-    pub fix: String,
+    pub message: Option<Wording>,
+    pub fix: Option<Wording>,
 }
 
 /// The lines for every check of `order`: those that arrived with their outcome, the next
@@ -69,8 +100,8 @@ pub fn check_lines(order: &[CheckId], results: &[CheckResult], running: bool) ->
                 id,
                 title: id.title(),
                 status: row_status::of(result.status),
-                message: result.message.clone(),
-                fix: result.fix.clone().unwrap_or_default(),
+                message: Some(result.wording.clone()),
+                fix: result.fix_wording.clone(),
             },
             None => CheckLine {
                 id,
@@ -80,8 +111,8 @@ pub fn check_lines(order: &[CheckId], results: &[CheckResult], running: bool) ->
                 } else {
                     row_status::WAITING
                 },
-                message: String::new(),
-                fix: String::new(),
+                message: None,
+                fix: None,
             },
         })
         .collect()
@@ -194,9 +225,16 @@ mod tests {
         let lines = check_lines(&CheckId::EXCHANGE, &results, true);
         assert_eq!(lines.len(), CheckId::EXCHANGE.len());
         assert_eq!(lines[0].status, row_status::PASSED);
-        assert_eq!(lines[0].message, "Answers over HTTPS.");
+        assert_eq!(
+            lines[0].message.as_ref().map(Wording::english).as_deref(),
+            Some("Answers over HTTPS.")
+        );
         assert_eq!(lines[1].status, row_status::WARNING);
-        assert_eq!(lines[1].fix, "Upgrade.");
+        assert_eq!(
+            lines[1].fix.as_ref().map(Wording::english).as_deref(),
+            Some("Upgrade.")
+        );
+        assert_eq!(lines[2].message, None);
         assert_eq!(lines[2].status, row_status::CHECKING);
         assert_eq!(lines[2].title, CheckId::SignIn.title());
         assert!(lines[3..].iter().all(|l| l.status == row_status::WAITING));

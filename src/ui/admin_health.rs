@@ -3,15 +3,28 @@
 //! strips (so Join links are lost), subjects replaced by the organizer's name, a service
 //! account password that was refused, meetings that look online but have no Join.
 
+use super::AdminHint;
+use super::admin_checks::phrase_wording;
 use crate::calendar::Meeting;
+use crate::diagnose::{Phrase, Wording};
 use crate::join::NoJoinReason;
 use crate::sync::status::{SyncState, SyncStatus};
 
-/// A problem and its fix, in an admin's words.
+/// A problem and its fix, in an admin's words (the screen shows them in its language).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HealthHint {
-    pub problem: String,
-    pub fix: String,
+    pub problem: Wording,
+    pub fix: Wording,
+}
+
+/// `hint` as the admin screen shows it: in English, and worded for its language.
+pub fn admin_hint(hint: &HealthHint) -> AdminHint {
+    AdminHint {
+        problem: hint.problem.english().into(),
+        fix: hint.fix.english().into(),
+        problem_words: phrase_wording(Some(&hint.problem)),
+        fix_words: phrase_wording(Some(&hint.fix)),
+    }
 }
 
 /// Words in a meeting's location that say it is held online.
@@ -39,12 +52,13 @@ pub fn mailbox_hints(
         .count();
     if stripped > 0 {
         hints.push(HealthHint {
-            problem: format!(
-                "{stripped} of {} invitations arrive with their text removed, so their Join \
-                 links are lost.",
-                invitations.len()
+            problem: Wording::phrase(
+                Phrase::HintBodiesRemoved,
+                [stripped.to_string(), invitations.len().to_string()],
             ),
-            fix: format!("Set-CalendarProcessing -Identity {room} -DeleteComments $false"),
+            fix: Wording::verbatim(format!(
+                "Set-CalendarProcessing -Identity {room} -DeleteComments $false"
+            )),
         });
     }
     let renamed = invitations
@@ -53,14 +67,14 @@ pub fn mailbox_hints(
         .count();
     if renamed > 0 {
         hints.push(HealthHint {
-            problem: format!(
-                "{renamed} of {} meetings show the organizer's name instead of their subject.",
-                invitations.len()
+            problem: Wording::phrase(
+                Phrase::HintOrganizerAsSubject,
+                [renamed.to_string(), invitations.len().to_string()],
             ),
-            fix: format!(
+            fix: Wording::verbatim(format!(
                 "Set-CalendarProcessing -Identity {room} -AddOrganizerToSubject $false \
                  -DeleteSubject $false"
-            ),
+            )),
         });
     }
     let looks_online_without_join = invitations
@@ -69,26 +83,24 @@ pub fn mailbox_hints(
         .count();
     if looks_online_without_join > 0 && stripped == 0 {
         hints.push(HealthHint {
-            problem: format!(
-                "{looks_online_without_join} meetings look online (by their location) but \
-                 have no Join link in their invitation."
+            problem: Wording::phrase(
+                Phrase::HintOnlineWithoutJoin,
+                [looks_online_without_join.to_string()],
             ),
-            fix: "Ask organizers to invite the room from their meeting client (Teams, \
-                  Skype for Business) so the link is in the invitation; check that no \
-                  transport rule rewrites or removes the meeting text."
-                .into(),
+            fix: Phrase::HintOnlineWithoutJoinFix.into(),
         });
     }
     if sync.state == SyncState::SignInFailed {
         hints.push(HealthHint {
-            problem: format!(
-                "The password of {account} was refused: it may have expired or been changed."
-            ),
-            fix: format!(
-                "Set a new password in Change setup; to stop it expiring: \
-                 Set-ADUser {account} -PasswordNeverExpires $true (on-premises) or \
-                 Set-MsolUser -UserPrincipalName {account} -PasswordNeverExpires $true \
-                 (Microsoft 365)."
+            problem: Wording::phrase(Phrase::HintPasswordRefused, [account]),
+            fix: Wording::phrase(
+                Phrase::HintPasswordFix,
+                [
+                    format!("Set-ADUser {account} -PasswordNeverExpires $true"),
+                    format!(
+                        "Set-MsolUser -UserPrincipalName {account} -PasswordNeverExpires $true"
+                    ),
+                ],
             ),
         });
     }
@@ -157,13 +169,20 @@ mod tests {
         let meetings = vec![stripped, renamed, meeting("Weekly", "Bo Ek")];
         let hints = mailbox_hints(&meetings, &SyncStatus::default(), "room@x", "svc@x");
         assert_eq!(hints.len(), 2);
-        assert!(hints[0].problem.starts_with("1 of 3 invitations"));
-        assert!(
-            hints[0]
-                .fix
-                .contains("-Identity room@x -DeleteComments $false")
+        assert_eq!(
+            hints[0].problem.english(),
+            "1 of 3 invitations arrive with their text removed, so their Join links are lost."
         );
-        assert!(hints[1].fix.contains("-AddOrganizerToSubject $false"));
+        assert_eq!(
+            hints[0].fix.english(),
+            "Set-CalendarProcessing -Identity room@x -DeleteComments $false"
+        );
+        assert!(
+            hints[1]
+                .fix
+                .english()
+                .contains("-AddOrganizerToSubject $false")
+        );
     }
 
     #[test]
@@ -176,16 +195,13 @@ mod tests {
         };
         let hints = mailbox_hints(&[online], &sync, "room@x", "svc@x");
         assert_eq!(hints.len(), 2);
-        assert!(hints[0].problem.contains("look online"));
-        assert!(
-            hints[1]
-                .fix
-                .contains("Set-ADUser svc@x -PasswordNeverExpires $true")
-        );
-        assert!(
-            hints[1]
-                .fix
-                .contains("Set-MsolUser -UserPrincipalName svc@x")
+        assert!(hints[0].problem.english().contains("look online"));
+        assert_eq!(
+            hints[1].fix.english(),
+            "Set a new password in Change setup; to stop it expiring: \
+             Set-ADUser svc@x -PasswordNeverExpires $true (on-premises) or \
+             Set-MsolUser -UserPrincipalName svc@x -PasswordNeverExpires $true \
+             (Microsoft 365)."
         );
     }
 }

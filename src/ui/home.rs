@@ -6,9 +6,10 @@ use std::rc::Rc;
 use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 
 use super::home_model::{
-    AsOf, Banner, BannerMessage, Card, Headline, HomeView, PRIVATE_TITLE, Row, UNTITLED,
+    AsOf, Banner, BannerMessage, Card, ClockTime, Headline, HomeView, PRIVATE_TITLE, Row, Span,
+    UNTITLED,
 };
-use super::{AgendaRow, AppWindow, HomeAdapter, MeetingCard};
+use super::{AgendaRow, AppWindow, ClockTime as SlintClockTime, HomeAdapter, MeetingCard};
 
 /// The home screen's list models, owned by the controller.
 pub struct HomeModels {
@@ -35,17 +36,22 @@ impl HomeModels {
         set_if_changed(adapter.get_room_name(), &view.room_name, |v| {
             adapter.set_room_name(v)
         });
-        set_if_changed(adapter.get_clock(), &view.clock, |v| adapter.set_clock(v));
+        set_if_changed(adapter.get_clock(), &view.clock.digits, |v| {
+            adapter.set_clock(v)
+        });
+        adapter.set_clock_half(view.clock.half as i32);
         adapter.set_clock_24h(view.clock_24h);
         adapter.set_weekday(view.date.weekday as i32);
         adapter.set_day(view.date.day as i32);
         adapter.set_month(view.date.month as i32);
         let (kind, until, subject) = match &view.headline {
-            Headline::Unknown => (3, "", ""),
-            Headline::Available => (0, "", ""),
-            Headline::AvailableUntil(t) => (1, t.as_str(), ""),
-            Headline::InUseUntil { until, subject } => (2, until.as_str(), subject.as_str()),
+            Headline::Unknown => (3, None, ""),
+            Headline::Available => (0, None, ""),
+            Headline::AvailableUntil(t) => (1, Some(t), ""),
+            Headline::InUseUntil { until, subject } => (2, Some(until), subject.as_str()),
         };
+        let (until, until_half) = until.map_or(("", 0), |t| (t.digits.as_str(), t.half as i32));
+        adapter.set_status_until_half(until_half);
         adapter.set_status_kind(kind);
         adapter.set_status_private(kind == 2 && subject == PRIVATE_TITLE);
         set_if_changed(adapter.get_status_until(), until, |v| {
@@ -79,10 +85,12 @@ fn show_banner(adapter: &HomeAdapter, banner: &Banner) {
         BannerMessage::CacheUnreadable(why) => (8, None, why.as_str()),
     };
     let (since_kind, time, day, month) = match since {
-        None | Some(AsOf::NeverLoaded) => (0, "", 1, 1),
-        Some(AsOf::Today { time }) => (1, time.as_str(), 1, 1),
-        Some(AsOf::Earlier { day, month, time }) => (2, time.as_str(), *day, *month),
+        None | Some(AsOf::NeverLoaded) => (0, None, 1, 1),
+        Some(AsOf::Today { time }) => (1, Some(time), 1, 1),
+        Some(AsOf::Earlier { day, month, time }) => (2, Some(time), *day, *month),
     };
+    let (time, half) = time.map_or(("", 0), |t| (t.digits.as_str(), t.half as i32));
+    adapter.set_banner_time_half(half);
     adapter.set_banner_kind(banner.kind as i32);
     adapter.set_banner_message(message);
     adapter.set_banner_since(since_kind);
@@ -102,10 +110,24 @@ fn set_if_changed(current: SharedString, new: &str, set: impl FnOnce(SharedStrin
     }
 }
 
+/// The ends of `span` as the screen takes them (`TimeWords.span`); empty for all day.
+fn span_ends(span: &Span) -> (SlintClockTime, SlintClockTime) {
+    let slint_time = |time: &ClockTime| SlintClockTime {
+        digits: time.digits.as_str().into(),
+        half: time.half as i32,
+    };
+    match span {
+        Span::AllDay => Default::default(),
+        Span::Times { start, end } => (slint_time(start), slint_time(end)),
+    }
+}
+
 fn agenda_row(row: &Row) -> AgendaRow {
+    let (start, end) = span_ends(&row.time);
     AgendaRow {
         id: row.id.as_str().into(),
-        time: row.time.as_str().into(),
+        start,
+        end,
         title: row.title.as_str().into(),
         detail: row.detail.as_str().into(),
         phase: row.phase as i32,
@@ -120,17 +142,22 @@ fn agenda_row(row: &Row) -> AgendaRow {
 fn card(card: Option<&Card>) -> MeetingCard {
     match card {
         None => MeetingCard::default(),
-        Some(c) => MeetingCard {
-            present: true,
-            id: c.id.as_str().into(),
-            time: c.time.as_str().into(),
-            title: c.title.as_str().into(),
-            detail: c.detail.as_str().into(),
-            private: c.private,
-            untitled: c.title == UNTITLED,
-            can_join: c.can_join,
-            no_join_note: c.no_join_note.as_str().into(),
-        },
+        Some(c) => {
+            let (start, end) = span_ends(&c.time);
+            MeetingCard {
+                present: true,
+                id: c.id.as_str().into(),
+                all_day: c.time == Span::AllDay,
+                start,
+                end,
+                title: c.title.as_str().into(),
+                detail: c.detail.as_str().into(),
+                private: c.private,
+                untitled: c.title == UNTITLED,
+                can_join: c.can_join,
+                no_join_note: c.no_join_note.as_str().into(),
+            }
+        }
     }
 }
 

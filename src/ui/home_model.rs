@@ -2,7 +2,7 @@
 //! the plain, formatted rows and cards the Slint `HomeAdapter` shows. Pure Rust, so it is
 //! tested without a window.
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, Timelike, Utc};
 use chrono_tz::Tz;
 
 use crate::calendar::{self, Meeting, RoomStatus};
@@ -16,15 +16,44 @@ pub enum BannerKind {
     Error = 3,
 }
 
+/// The half of the day a time on a 12-hour clock is in; the screen words it in its
+/// language ("AM", Swedish "fm", Korean "오전" before the time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayHalf {
+    /// A 24-hour clock: no marker.
+    None = 0,
+    BeforeNoon = 1,
+    AfterNoon = 2,
+}
+
+/// A time of day: its digits ("9:05" on a 12-hour clock, "09:05" on a 24-hour one) and
+/// the half of the day, for the screen to put together (`TimeWords.at`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClockTime {
+    pub digits: String,
+    pub half: DayHalf,
+}
+
+/// When a meeting runs, for the screen to write (`TimeWords.span`, or "All day").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Span {
+    AllDay,
+    Times { start: ClockTime, end: ClockTime },
+}
+
 /// Since when the agenda on screen is current, for a banner's "as of".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AsOf {
     /// The calendar has never been read.
     NeverLoaded,
     /// Read today at this time of day.
-    Today { time: String },
+    Today { time: ClockTime },
     /// Read on an earlier day (`day` of `month`, 1 = January) at this time of day.
-    Earlier { day: u32, month: u32, time: String },
+    Earlier {
+        day: u32,
+        month: u32,
+        time: ClockTime,
+    },
 }
 
 /// What a banner says; the screen puts it in words, in its language.
@@ -85,7 +114,7 @@ pub enum Phase {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
     pub id: String,
-    pub time: String,
+    pub time: Span,
     pub title: String,
     pub detail: String,
     pub phase: Phase,
@@ -99,7 +128,7 @@ pub struct Row {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Card {
     pub id: String,
-    pub time: String,
+    pub time: Span,
     pub title: String,
     pub detail: String,
     pub private: bool,
@@ -113,9 +142,9 @@ pub enum Headline {
     /// The calendar has never been read: nobody can say whether the room is free.
     Unknown,
     Available,
-    AvailableUntil(String),
+    AvailableUntil(ClockTime),
     InUseUntil {
-        until: String,
+        until: ClockTime,
         subject: String,
     },
 }
@@ -124,7 +153,7 @@ pub enum Headline {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HomeView {
     pub room_name: String,
-    pub clock: String,
+    pub clock: ClockTime,
     /// Times in 24-hour form (else 12-hour, wider).
     pub clock_24h: bool,
     pub date: DayOfYear,
@@ -144,12 +173,22 @@ pub const PRIVATE_TITLE: &str = "Private meeting";
 /// The words shown for a meeting without a subject.
 pub const UNTITLED: &str = "(No subject)";
 
-fn time_of_day(t: DateTime<Utc>, tz: &Tz, clock_24h: bool) -> String {
+/// `t` on the wall clock of `tz`, in 24-hour or 12-hour form.
+pub fn time_of_day(t: DateTime<Utc>, tz: &Tz, clock_24h: bool) -> ClockTime {
     let local = t.with_timezone(tz);
     if clock_24h {
-        local.format("%H:%M").to_string()
-    } else {
-        local.format("%-I:%M %p").to_string()
+        return ClockTime {
+            digits: local.format("%H:%M").to_string(),
+            half: DayHalf::None,
+        };
+    }
+    ClockTime {
+        digits: local.format("%-I:%M").to_string(),
+        half: if local.hour() < 12 {
+            DayHalf::BeforeNoon
+        } else {
+            DayHalf::AfterNoon
+        },
     }
 }
 
@@ -186,26 +225,16 @@ fn detail_of(meeting: &Meeting, room_name: &str) -> String {
     parts.join(" · ")
 }
 
-/// "09:00 – 10:00"; on a 12-hour clock the half of the day is said once when both ends
-/// share it ("9:00 – 10:00 AM", "11:30 AM – 12:30 PM"), as calendars do.
-fn span_of(meeting: &Meeting, tz: &Tz, clock_24h: bool) -> String {
+/// When `meeting` runs on the wall clock of `tz`.
+fn span_of(meeting: &Meeting, tz: &Tz, clock_24h: bool) -> Span {
     if meeting.time.is_all_day() {
-        return "All day".to_owned();
+        return Span::AllDay;
     }
     let (start, end) = meeting.time.instants(tz);
-    let (local_start, local_end) = (start.with_timezone(tz), end.with_timezone(tz));
-    if !clock_24h && local_start.format("%p").to_string() == local_end.format("%p").to_string() {
-        return format!(
-            "{} – {}",
-            local_start.format("%-I:%M"),
-            local_end.format("%-I:%M %p")
-        );
+    Span::Times {
+        start: time_of_day(start, tz, clock_24h),
+        end: time_of_day(end, tz, clock_24h),
     }
-    format!(
-        "{} – {}",
-        time_of_day(start, tz, clock_24h),
-        time_of_day(end, tz, clock_24h)
-    )
 }
 
 fn row_of(meeting: &Meeting, inputs: &HomeInputs) -> Row {
@@ -319,6 +348,21 @@ mod tests {
         "Europe/Stockholm".parse().unwrap()
     }
 
+    fn at(digits: &str, half: DayHalf) -> ClockTime {
+        ClockTime {
+            digits: digits.into(),
+            half,
+        }
+    }
+
+    fn h24(digits: &str) -> ClockTime {
+        at(digits, DayHalf::None)
+    }
+
+    fn span(start: ClockTime, end: ClockTime) -> Span {
+        Span::Times { start, end }
+    }
+
     fn view_at(h: u32, m: u32) -> HomeView {
         view_with_clock(h, m, true)
     }
@@ -340,18 +384,22 @@ mod tests {
     }
 
     #[test]
-    fn a_twelve_hour_span_says_the_half_of_the_day_once_when_both_ends_share_it() {
+    fn a_twelve_hour_span_says_the_half_of_the_day_of_each_end() {
+        use DayHalf::{AfterNoon, BeforeNoon};
         let view = view_with_clock(9, 10, false);
-        let times: Vec<&str> = view.agenda.iter().map(|row| row.time.as_str()).collect();
-        assert!(times.contains(&"9:00 – 10:00 AM"), "{times:?}");
-        assert!(times.contains(&"11:00 AM – 12:00 PM"), "{times:?}");
-        assert!(times.contains(&"1:00 – 2:00 PM"), "{times:?}");
+        let times: Vec<&Span> = view.agenda.iter().map(|row| &row.time).collect();
+        let morning = span(at("9:00", BeforeNoon), at("10:00", BeforeNoon));
+        let over_noon = span(at("11:00", BeforeNoon), at("12:00", AfterNoon));
+        let afternoon = span(at("1:00", AfterNoon), at("2:00", AfterNoon));
+        for expected in [&morning, &over_noon, &afternoon] {
+            assert!(times.contains(&expected), "{expected:?} in {times:?}");
+        }
         assert!(!view.clock_24h);
         assert!(
             view_at(9, 10)
                 .agenda
                 .iter()
-                .any(|row| row.time == "09:00 – 10:00")
+                .any(|row| row.time == span(h24("09:00"), h24("10:00")))
         );
     }
 
@@ -362,11 +410,11 @@ mod tests {
         assert_eq!(
             view.headline,
             Headline::InUseUntil {
-                until: "15:30".into(),
+                until: h24("15:30"),
                 subject: "Design review: lobby signage".into()
             }
         );
-        assert_eq!(view.clock, "13:20");
+        assert_eq!(view.clock, h24("13:20"));
         assert_eq!(
             view.date,
             DayOfYear {
@@ -377,7 +425,10 @@ mod tests {
         );
         let now = view.now_card.expect("a meeting is on");
         assert!(now.can_join);
-        assert_eq!(view.next_card.expect("next").time, "14:00 – 15:30");
+        assert_eq!(
+            view.next_card.expect("next").time,
+            span(h24("14:00"), h24("15:30"))
+        );
     }
 
     #[test]
@@ -428,7 +479,7 @@ mod tests {
     #[test]
     fn available_until_next_meeting_and_phases() {
         let view = view_at(12, 15);
-        assert_eq!(view.headline, Headline::AvailableUntil("13:00".into()));
+        assert_eq!(view.headline, Headline::AvailableUntil(h24("13:00")));
         assert!(view.now_card.is_none());
         let phases: Vec<Phase> = view.agenda.iter().map(|r| r.phase).collect();
         assert_eq!(phases.first(), Some(&Phase::Past));
@@ -455,10 +506,10 @@ mod tests {
     fn all_day_meetings_sit_apart() {
         let view = view_at(7, 0);
         assert_eq!(view.all_day.len(), 1);
-        assert_eq!(view.all_day[0].time, "All day");
+        assert_eq!(view.all_day[0].time, Span::AllDay);
         assert!(view.agenda.iter().all(|r| !r.all_day));
         // An all-day "free" booking does not make the room busy.
-        assert_eq!(view.headline, Headline::AvailableUntil("08:30".into()));
+        assert_eq!(view.headline, Headline::AvailableUntil(h24("08:30")));
     }
 
     #[test]
@@ -496,7 +547,7 @@ mod tests {
             banner: None,
             agenda_known: true,
         });
-        assert_eq!(view.clock, "3:05 PM");
+        assert_eq!(view.clock, at("3:05", DayHalf::AfterNoon));
         assert_eq!(view.headline, Headline::Available);
     }
 }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Tz;
 
-use super::home_model::{AsOf, Banner, BannerKind, BannerMessage};
+use super::home_model::{AsOf, Banner, BannerKind, BannerMessage, time_of_day};
 use crate::sync::status::{SyncState, SyncStatus};
 
 fn as_of(status: &SyncStatus, tz: &Tz, clock_24h: bool, now: DateTime<Utc>) -> AsOf {
@@ -12,11 +12,7 @@ fn as_of(status: &SyncStatus, tz: &Tz, clock_24h: bool, now: DateTime<Utc>) -> A
         None => AsOf::NeverLoaded,
         Some(at) => {
             let local = at.with_timezone(tz);
-            let time = if clock_24h {
-                local.format("%H:%M").to_string()
-            } else {
-                local.format("%-I:%M %p").to_string()
-            };
+            let time = time_of_day(at, tz, clock_24h);
             if local.date_naive() == now.with_timezone(tz).date_naive() {
                 AsOf::Today { time }
             } else {
@@ -55,7 +51,15 @@ pub fn banner_for(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ui::home_model::{ClockTime, DayHalf};
     use chrono::TimeZone;
+
+    fn twenty_four(digits: &str) -> ClockTime {
+        ClockTime {
+            digits: digits.into(),
+            half: DayHalf::None,
+        }
+    }
 
     fn status(state: SyncState, last_success: Option<DateTime<Utc>>) -> SyncStatus {
         SyncStatus {
@@ -84,7 +88,7 @@ mod tests {
         assert_eq!(
             banner.message,
             BannerMessage::Offline(AsOf::Today {
-                time: "11:42".into()
+                time: twenty_four("11:42")
             })
         );
         let yesterday = last - chrono::Duration::days(1);
@@ -100,7 +104,29 @@ mod tests {
             BannerMessage::Offline(AsOf::Earlier {
                 day: 22,
                 month: 11,
-                time: "11:42".into()
+                time: twenty_four("11:42")
+            })
+        );
+    }
+
+    #[test]
+    fn a_twelve_hour_clock_says_the_half_of_the_day_apart() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, 15, 0, 0).unwrap();
+        let last = Utc.with_ymd_and_hms(2026, 11, 23, 13, 5, 0).unwrap();
+        let banner = banner_for(
+            &status(SyncState::Offline, Some(last)),
+            &Tz::UTC,
+            false,
+            now,
+        )
+        .unwrap();
+        assert_eq!(
+            banner.message,
+            BannerMessage::Offline(AsOf::Today {
+                time: ClockTime {
+                    digits: "1:05".into(),
+                    half: DayHalf::AfterNoon
+                }
             })
         );
     }

@@ -19,7 +19,7 @@ use super::plug::PlugIndicator;
 use crate::content::ContentEvent;
 use crate::diagnose::{CheckId, CheckOptions, CheckResult, CheckStatus, run_checks};
 use crate::settings::{CalendarSource, EwsAuthMethod, Secrets, Settings};
-use crate::ui::admin_checks::{check_key, row_status};
+use crate::ui::admin_checks::{check_key, english, phrase_wording, row_status};
 use crate::ui::{AppWindow, WizardAdapter, WizardCheckRow, WizardFieldError, WizardSummaryRow};
 
 /// How often the UI looks for check results.
@@ -294,6 +294,8 @@ impl Inner {
                     },
                     message: SharedString::new(),
                     fix: SharedString::new(),
+                    message_words: phrase_wording(None),
+                    fix_words: phrase_wording(None),
                 })
                 .collect();
             adapter.set_checks(ModelRc::new(VecModel::from(rows)));
@@ -408,8 +410,10 @@ fn show_result(adapter: &WizardAdapter, order: &[CheckId], result: &CheckResult)
         check: check_key(result.id),
         title: result.id.title().into(),
         status,
-        message: result.message.as_str().into(),
-        fix: result.fix.as_deref().unwrap_or_default().into(),
+        message: english(Some(&result.wording)),
+        fix: english(result.fix_wording.as_ref()),
+        message_words: phrase_wording(Some(&result.wording)),
+        fix_words: phrase_wording(result.fix_wording.as_ref()),
     };
     use slint::Model;
     checks.set_row_data(index, row);

@@ -509,11 +509,11 @@ mod tests {
     }
 
     fn result(id: CheckId, status: CheckStatus) -> CheckResult {
-        CheckResult {
-            id,
-            status,
-            message: String::new(),
-            fix: None,
+        match status {
+            CheckStatus::Pass => CheckResult::pass(id, ""),
+            CheckStatus::Warn => CheckResult::warn(id, "", None),
+            CheckStatus::Fail => CheckResult::fail(id, "", None),
+            CheckStatus::Skipped => CheckResult::skipped(id, CheckId::Server),
         }
     }
 
