@@ -288,7 +288,18 @@ async fn exchange_2010_gets_the_2013_note() {
     let (results, _) = check(&settings(&server, Some(&ca)), &secrets(PASSWORD)).await;
     let version = result(&results, CheckId::ExchangeVersion);
     assert_eq!(version.status, CheckStatus::Warn, "{results:#?}");
-    assert!(version.message.contains("2013"));
+    assert!(
+        version.message.starts_with("Exchange Server 2010 ("),
+        "{}",
+        version.message
+    );
+    assert!(version.message.contains("Exchange 2013 or later"));
+    assert_eq!(
+        version.message.matches("KB 3103746").count(),
+        1,
+        "the note is said once: {}",
+        version.message
+    );
     assert_eq!(
         result(&results, CheckId::Calendar).status,
         CheckStatus::Pass

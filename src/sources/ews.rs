@@ -197,9 +197,8 @@ pub fn describe_server(info: &ServerVersionInfo) -> Option<String> {
         (15, 2) => "Exchange Server 2019",
         (15, 1) => "Exchange Server 2016",
         (15, 0) => "Exchange Server 2013",
-        (14, _) => {
-            "Exchange Server 2010 (older than 2013: Lync-style online meetings need Exchange 2013 or later, KB 3103746)"
-        }
+        // What Exchange 2010 lacks for room systems is the version check's to say (KB 3103746).
+        (14, _) => "Exchange Server 2010",
         (major, _) if major > 15 => "Exchange Online",
         _ => "Exchange (older than 2010)",
     };
