@@ -8,6 +8,7 @@ use chrono::Duration;
 use crate::cli::status::StatusReport;
 use crate::device::pin::{FREE_ATTEMPTS, PIN_LENGTH, PinOutcome};
 use crate::device::reset::Erasable;
+use crate::settings::CalendarSource;
 use crate::sync::status::SyncState;
 
 /// "0:30", "1:05", "59:59": minutes and seconds, rounded up so the pad never shows 0:00
@@ -103,7 +104,9 @@ pub fn fact_key(label: &str) -> i32 {
 
 /// A fact's value the screen words itself (`AdminWords.fact-value`): 1 never, 2 none,
 /// 3 to 10 the sync's state, 11 not configured yet, 12 throttled until the instant in
-/// [`fact_value`]; 0 shows the value as `status` prints it.
+/// [`fact_value`], 13 to 16 the calendar source (EWS with impersonation, EWS as the room,
+/// Microsoft 365, the demo calendar), 17 and 18 the account in [`fact_value`] with its
+/// password set or not; 0 shows the value as `status` prints it.
 pub fn fact_word(key: i32, report: &StatusReport) -> i32 {
     match key {
         FACT_SYNC => match report.sync.state {
@@ -120,21 +123,44 @@ pub fn fact_word(key: i32, report: &StatusReport) -> i32 {
         FACT_CONFIGURED if !report.configured => 11,
         FACT_LAST_GOOD_SYNC if report.sync.last_success.is_none() => 1,
         FACT_CONTENT_INPUTS if report.content_inputs.is_empty() => 2,
+        FACT_CALENDAR_SOURCE => match source_of(report) {
+            Some(CalendarSource::EwsImpersonation) => 13,
+            Some(CalendarSource::EwsRoomAccount) => 14,
+            Some(CalendarSource::Graph) => 15,
+            Some(CalendarSource::Demo) => 16,
+            None => 0,
+        },
+        FACT_ACCOUNT if report.account.is_some() => {
+            if report.password_set {
+                17
+            } else {
+                18
+            }
+        }
         _ => 0,
     }
 }
 
-/// The value the screen puts into a worded fact: the instant of a throttled sync;
-/// otherwise `value` as `status` prints it.
+/// The calendar source `status` names by its id.
+fn source_of(report: &StatusReport) -> Option<CalendarSource> {
+    report.source.as_deref()?.parse().ok()
+}
+
+/// The value the screen puts into a worded fact: the instant of a throttled sync, the
+/// account without `status`'s English about its password; otherwise `value` as `status`
+/// prints it.
 pub fn fact_value(key: i32, report: &StatusReport, value: String) -> String {
-    match report.sync.state {
-        SyncState::Throttled { until } if key == FACT_SYNC => until.to_rfc3339(),
+    match (key, &report.sync.state, &report.account) {
+        (FACT_SYNC, SyncState::Throttled { until }, _) => until.to_rfc3339(),
+        (FACT_ACCOUNT, _, Some(account)) => account.clone(),
         _ => value,
     }
 }
 
 /// The keys of the facts whose values [`fact_word`] words.
 const FACT_CONFIGURED: i32 = 4;
+const FACT_CALENDAR_SOURCE: i32 = 6;
+const FACT_ACCOUNT: i32 = 8;
 const FACT_SYNC: i32 = 10;
 const FACT_LAST_GOOD_SYNC: i32 = 11;
 const FACT_CONTENT_INPUTS: i32 = 13;
@@ -257,6 +283,44 @@ mod tests {
             "no",
             "other facts keep their value"
         );
+    }
+
+    #[test]
+    fn the_calendar_source_and_the_account_are_worded_on_the_screen() {
+        use crate::cli::status::gather;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let data_dir = crate::device::paths::DataDir::at(dir.path());
+        let mut report = gather(&data_dir).expect("status of an empty dir");
+        assert_eq!(fact_key("Calendar source"), FACT_CALENDAR_SOURCE);
+        assert_eq!(fact_key("Account"), FACT_ACCOUNT);
+        for (source, word) in [
+            (CalendarSource::EwsImpersonation, 13),
+            (CalendarSource::EwsRoomAccount, 14),
+            (CalendarSource::Graph, 15),
+            (CalendarSource::Demo, 16),
+        ] {
+            report.source = Some(source.to_string());
+            assert_eq!(fact_word(FACT_CALENDAR_SOURCE, &report), word, "{source}");
+        }
+        report.source = Some("a source added since".into());
+        assert_eq!(fact_word(FACT_CALENDAR_SOURCE, &report), 0, "shown as is");
+
+        report.account = Some(r"CONTOSO\svc-rooms".into());
+        report.password_set = false;
+        assert_eq!(fact_word(FACT_ACCOUNT, &report), 18);
+        report.password_set = true;
+        assert_eq!(fact_word(FACT_ACCOUNT, &report), 17);
+        assert_eq!(
+            fact_value(
+                FACT_ACCOUNT,
+                &report,
+                r"CONTOSO\svc-rooms (password set)".into()
+            ),
+            r"CONTOSO\svc-rooms",
+            "the screen words the password part"
+        );
+        report.account = None;
+        assert_eq!(fact_word(FACT_ACCOUNT, &report), 0, "no account: as is");
     }
 
     #[test]
