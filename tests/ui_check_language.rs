@@ -4,65 +4,35 @@
 //! language and read back from the screen, while the English rows keep `diagnose`'s wording. The
 //! screens are rendered into `<target>/screenshots/` to be looked at.
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+mod screens;
+use screens::*;
+
+use chrono::NaiveDate;
 use chrono_tz::Tz;
-use i_slint_backend_testing::ElementHandle;
 use room_console::calendar::demo::demo_agenda;
 use room_console::diagnose::{CheckId, CheckResult, Phrase, Wording};
 use room_console::join::NoJoinReason;
 use room_console::sync::status::{SyncState, SyncStatus};
-use room_console::ui::admin_checks::{check_key, check_lines, english, phrase_wording, row_status};
+use room_console::ui::admin_checks::{admin_check_rows, phrase_wording, row_status};
 use room_console::ui::admin_health::{admin_hint, mailbox_hints};
-use room_console::ui::headless::{Headless, write_png};
+use room_console::ui::headless::Headless;
 use room_console::ui::language;
-use room_console::ui::wizard::{WizardController, WizardOptions};
+use room_console::ui::wizard::WizardController;
 use room_console::ui::{
-    AdminAdapter, AdminCheckRow, AppState, AppWindow, PhraseWords, Screen, WizardAdapter,
-    WizardCheckRow,
+    AdminAdapter, AppState, AppWindow, PhraseWords, Screen, WizardAdapter, WizardCheckRow,
 };
 use slint::{ComponentHandle, Model, ModelRc, PhysicalSize, VecModel};
-use std::path::Path;
 
 /// Nothing listens on the discard port of loopback: the connection is refused.
 const URL: &str = "https://127.0.0.1:9/EWS/Exchange.asmx";
 
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 23, 7, 0, 0).unwrap()
-}
-
-fn screenshot(headless: &Headless, name: &str) {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("../screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    write_png(&headless.render(), &dir.join(format!("{name}.png"))).unwrap();
-}
-
-/// Whether a text labelled exactly `label` is on the screen.
-fn shows(app: &AppWindow, label: &str) -> bool {
-    ElementHandle::find_by_accessible_label(app, label)
-        .next()
-        .is_some()
-}
-
 /// The wizard at its Check step after the checks ran against a refused connection.
 fn wizard_after_failed_checks() -> (Headless, AppWindow, WizardController) {
-    let headless = Headless::install(PhysicalSize::new(1280, 800)).unwrap();
-    let app = AppWindow::new().unwrap();
-    app.global::<AppState>().set_screen(Screen::Wizard);
-    let controller = WizardController::start(
-        &app,
-        WizardOptions {
-            default_time_zone: "Europe/Stockholm".into(),
-            now: Box::new(now),
-            allow_insecure_http: false,
-            content_inputs: Vec::new(),
-            content_events: None,
-            graph_url: None,
-            authority_url: None,
-        },
-        Box::new(|_, _| Err("not saved in this test".into())),
-    )
-    .unwrap();
-    app.show().unwrap();
+    let (headless, app, controller) =
+        start_wizard(
+            wizard_options(),
+            |_, _| Err("not saved in this test".into()),
+        );
     let adapter = app.global::<WizardAdapter>();
     adapter.set_display_name("Konferensrum 2".into());
     adapter.set_sign_in_address("confrm2@contoso.com".into());
@@ -133,7 +103,7 @@ fn a_failed_check_says_what_it_found_and_its_fix_in_swedish_and_korean() {
         skipped,
         "Inte kontrollerat: \"Servern nås, certifikatet är betrott\" misslyckades först."
     );
-    screenshot(&headless, "wizard-4-check-failed-sv");
+    keep_screenshot(&headless, "wizard-4-check-failed-sv");
 
     language::apply(&app, "ko");
     headless.render();
@@ -145,7 +115,7 @@ fn a_failed_check_says_what_it_found_and_its_fix_in_swedish_and_korean() {
     );
     assert!(shows(&app, &message), "the Korean finding is on the screen");
     assert!(shows(&app, &format!("해결 방법: {fix}")));
-    screenshot(&headless, "wizard-4-check-failed-ko");
+    keep_screenshot(&headless, "wizard-4-check-failed-ko");
 
     assert_eq!(
         rows(&app)[0].message,
@@ -231,7 +201,7 @@ fn the_health_hints_and_the_last_error_speak_swedish_and_korean() {
                 .into()
         )
     );
-    screenshot(&headless, "admin-hints-sv");
+    keep_screenshot(&headless, "admin-hints-sv");
 
     language::apply(&app, "ko");
     headless.render();
@@ -248,7 +218,7 @@ fn the_health_hints_and_the_last_error_speak_swedish_and_korean() {
         text(password).0,
         "svc@contoso.com의 암호가 거부되었습니다. 만료되었거나 변경되었을 수 있습니다."
     );
-    screenshot(&headless, "admin-hints-ko");
+    keep_screenshot(&headless, "admin-hints-ko");
 }
 
 #[test]
@@ -279,18 +249,7 @@ fn the_admin_check_list_says_a_failed_sign_in_in_swedish_and_korean() {
         failed,
         CheckResult::skipped(CheckId::Impersonation, CheckId::SignIn),
     ];
-    let rows: Vec<AdminCheckRow> = check_lines(&CheckId::EXCHANGE, &results, false)
-        .into_iter()
-        .map(|line| AdminCheckRow {
-            check: check_key(line.id),
-            title: line.title.into(),
-            status: line.status,
-            message: english(line.message.as_ref()),
-            fix: english(line.fix.as_ref()),
-            message_words: phrase_wording(line.message.as_ref()),
-            fix_words: phrase_wording(line.fix.as_ref()),
-        })
-        .collect();
+    let rows = admin_check_rows(&CheckId::EXCHANGE, &results, false);
     let admin = app.global::<AdminAdapter>();
     admin.set_checks(ModelRc::new(VecModel::from(rows)));
     admin.set_checks_shown(true);
@@ -312,7 +271,7 @@ fn the_admin_check_list_says_a_failed_sign_in_in_swedish_and_korean() {
         &app,
         &format!("{URL} svarade; dess certifikat är betrott.")
     ));
-    screenshot(&headless, "admin-checks-failed-sv");
+    keep_screenshot(&headless, "admin-checks-failed-sv");
 
     language::apply(&app, "ko");
     headless.render();
@@ -325,5 +284,5 @@ fn the_admin_check_list_says_a_failed_sign_in_in_swedish_and_korean() {
         &app,
         "점검하지 않음: 먼저 \"로그인\"에 실패했습니다."
     ));
-    screenshot(&headless, "admin-checks-failed-ko");
+    keep_screenshot(&headless, "admin-checks-failed-ko");
 }

@@ -3,22 +3,18 @@
 //! meeting's span says the half of the day once when both ends share it. The screens are
 //! rendered into `<target>/screenshots/` to be looked at.
 
+mod screens;
+use screens::*;
+
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use room_console::calendar::demo::demo_agenda;
 use room_console::clock::FixedClock;
 use room_console::ui::controller::{HomeController, RoomInfo};
-use room_console::ui::headless::{Headless, write_png};
+use room_console::ui::headless::Headless;
 use room_console::ui::language;
 use room_console::ui::{AgendaWords, AppWindow, HomeAdapter};
 use slint::{ComponentHandle, Model, PhysicalSize};
-use std::path::Path;
-
-fn screenshot(headless: &Headless, name: &str) {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("../screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    write_png(&headless.render(), &dir.join(format!("{name}.png"))).unwrap();
-}
 
 /// The home screen on a 12-hour clock at `now` (UTC), with the demo agenda.
 fn home_12h(now: DateTime<Utc>) -> (Headless, AppWindow, HomeController) {
@@ -68,7 +64,7 @@ fn the_twelve_hour_clock_speaks_each_language() {
     for span in ["9:00 – 10:00 AM", "11:00 AM – 12:00 PM", "1:00 – 2:00 PM"] {
         assert!(times.iter().any(|t| t == span), "{span:?} in {times:?}");
     }
-    screenshot(&headless, "home-12h-en");
+    keep_screenshot(&headless, "home-12h-en");
 
     language::apply(&app, "sv");
     headless.render();
@@ -82,7 +78,7 @@ fn the_twelve_hour_clock_speaks_each_language() {
     ] {
         assert!(times.iter().any(|t| t == span), "{span:?} in {times:?}");
     }
-    screenshot(&headless, "home-12h-sv");
+    keep_screenshot(&headless, "home-12h-sv");
 
     language::apply(&app, "ko");
     headless.render();
@@ -96,7 +92,7 @@ fn the_twelve_hour_clock_speaks_each_language() {
     ] {
         assert!(times.iter().any(|t| t == span), "{span:?} in {times:?}");
     }
-    screenshot(&headless, "home-12h-ko");
+    keep_screenshot(&headless, "home-12h-ko");
 }
 
 #[test]

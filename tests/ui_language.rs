@@ -5,26 +5,26 @@
 //! Summary, the PIN pad's messages, the admin screen's facts) are translated too. The
 //! screens are rendered into `<target>/screenshots/` to be looked at.
 
+mod screens;
+use screens::*;
+
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use room_console::calendar::demo::demo_agenda;
 use room_console::clock::FixedClock;
 use room_console::sync::status::{SyncState, SyncStatus};
 use room_console::ui::controller::{HomeController, RoomInfo};
-use room_console::ui::headless::{Headless, write_png};
+use room_console::ui::headless::Headless;
 use room_console::ui::home::HomeModels;
 use room_console::ui::home_model::{BannerMessage, HomeInputs, build};
 use room_console::ui::language;
 use room_console::ui::sync_banner::banner_for;
-use room_console::ui::wizard::{Step, WizardController, WizardOptions};
+use room_console::ui::wizard::{Step, WizardController};
 use room_console::ui::{
     AdminAdapter, AdminFact, AdminResetItems, AgendaWords, AppState, AppWindow, ContentAdapter,
     HomeAdapter, JoinOverlayAdapter, Locale, Screen, WizardAdapter,
 };
 use slint::{ComponentHandle, Model, ModelRc, PhysicalSize, VecModel};
-use std::path::Path;
-
-use i_slint_backend_testing::ElementHandle;
 
 fn utc(hour: u32, minute: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, hour, minute, 0).unwrap()
@@ -214,24 +214,11 @@ fn an_unknown_language_shows_english() {
 }
 
 fn wizard() -> (Headless, AppWindow, WizardController) {
-    let headless = Headless::install(PhysicalSize::new(1280, 800)).unwrap();
-    let app = AppWindow::new().unwrap();
-    app.global::<AppState>().set_screen(Screen::Wizard);
-    let controller = WizardController::start(
-        &app,
-        WizardOptions {
-            default_time_zone: "Europe/Stockholm".into(),
-            now: Box::new(|| utc(7, 0)),
-            allow_insecure_http: false,
-            content_inputs: Vec::new(),
-            content_events: None,
-            graph_url: None,
-            authority_url: None,
-        },
-        Box::new(|_, _| Err("not saved in this test".into())),
-    )
-    .unwrap();
-    app.show().unwrap();
+    let (headless, app, controller) =
+        start_wizard(
+            wizard_options(),
+            |_, _| Err("not saved in this test".into()),
+        );
     (headless, app, controller)
 }
 
@@ -317,19 +304,6 @@ fn a_field_error_is_shown_in_swedish() {
     );
 }
 
-fn screenshot(headless: &Headless, name: &str) {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("../screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    write_png(&headless.render(), &dir.join(format!("{name}.png"))).unwrap();
-}
-
-/// Whether a text or element labelled `label` is on the screen.
-fn shows(app: &AppWindow, label: &str) -> bool {
-    ElementHandle::find_by_accessible_label(app, label)
-        .next()
-        .is_some()
-}
-
 /// The wizard at its Check step after the checks: they cannot reach a server (a port
 /// nothing listens on), which allows "Continue anyway".
 fn wizard_at_check() -> (Headless, AppWindow, WizardController) {
@@ -364,12 +338,12 @@ fn the_check_titles_speak_swedish_and_korean() {
     language::apply(&app, "sv");
     headless.render();
     assert!(shows(&app, "Servern nås, certifikatet är betrott"));
-    screenshot(&headless, "wizard-4-check-sv");
+    keep_screenshot(&headless, "wizard-4-check-sv");
     language::apply(&app, "ko");
     headless.render();
     assert!(shows(&app, "서버 연결 및 인증서 신뢰"));
     assert!(shows(&app, "회의실 사서함 가장(impersonation)"));
-    screenshot(&headless, "wizard-4-check-ko");
+    keep_screenshot(&headless, "wizard-4-check-ko");
 }
 
 #[test]
@@ -385,10 +359,10 @@ fn the_pin_step_and_the_summary_speak_swedish_and_korean() {
         adapter.get_error_pin(),
         "PIN-koden måste vara 4 till 8 siffror."
     );
-    screenshot(&headless, "wizard-6-admin-pin-sv");
+    keep_screenshot(&headless, "wizard-6-admin-pin-sv");
     language::apply(&app, "ko");
     assert_eq!(adapter.get_error_pin(), "PIN: 4~8자리 숫자여야 합니다.");
-    screenshot(&headless, "wizard-6-admin-pin-ko");
+    keep_screenshot(&headless, "wizard-6-admin-pin-ko");
 
     adapter.set_pin("2468".into());
     adapter.set_pin_again("2468".into());
@@ -406,13 +380,13 @@ fn the_pin_step_and_the_summary_speak_swedish_and_korean() {
     }
     assert!(shows(&app, "Tjänstekonto med impersonation (Exchange)"));
     assert!(!shows(&app, "Time zone"));
-    screenshot(&headless, "wizard-7-summary-sv");
+    keep_screenshot(&headless, "wizard-7-summary-sv");
     language::apply(&app, "ko");
     headless.render();
     for words in ["시간대", "서비스 계정", "(없음)", "24시간제"] {
         assert!(shows(&app, words), "the Summary shows {words:?}");
     }
-    screenshot(&headless, "wizard-7-summary-ko");
+    keep_screenshot(&headless, "wizard-7-summary-ko");
 }
 
 #[test]
@@ -435,20 +409,20 @@ fn the_pin_pad_and_the_admin_screen_speak_swedish_and_korean() {
         admin.get_pin_message(),
         "Fel PIN-kod. 3 av 5 försök kvar innan knappsatsen låses."
     );
-    screenshot(&headless, "pin-pad-wrong-sv");
+    keep_screenshot(&headless, "pin-pad-wrong-sv");
     language::apply(&app, "ko");
     assert_eq!(
         admin.get_pin_message(),
         "PIN이 틀렸습니다. 잠기기 전까지 5번 중 3번 남았습니다."
     );
-    screenshot(&headless, "pin-pad-wrong-ko");
+    keep_screenshot(&headless, "pin-pad-wrong-ko");
     admin.set_pin_message_first("0:30".into());
     admin.set_pin_message_kind(2);
     admin.set_pin_locked(true);
-    screenshot(&headless, "pin-pad-locked-ko");
+    keep_screenshot(&headless, "pin-pad-locked-ko");
     admin.set_pin_message_kind(4);
     language::apply(&app, "sv");
-    screenshot(&headless, "pin-pad-no-pin-sv");
+    keep_screenshot(&headless, "pin-pad-no-pin-sv");
     language::apply(&app, "ko");
 
     app.global::<AppState>().set_screen(Screen::Admin);
@@ -483,12 +457,12 @@ fn the_pin_pad_and_the_admin_screen_speak_swedish_and_korean() {
         admin.get_action_message(),
         "동기화를 요청했습니다. 완료되면 아래 정보가 갱신됩니다."
     );
-    screenshot(&headless, "admin-ko");
+    keep_screenshot(&headless, "admin-ko");
     language::apply(&app, "sv");
     headless.render();
     assert!(shows(&app, "Senaste lyckade synkronisering"));
     assert!(shows(&app, "frånkopplad"));
-    screenshot(&headless, "admin-sv");
+    keep_screenshot(&headless, "admin-sv");
 
     admin.set_reset_items(AdminResetItems {
         settings: true,
@@ -505,14 +479,14 @@ fn the_pin_pad_and_the_admin_screen_speak_swedish_and_korean() {
          • Den sparade kalendern och synkroniseringsläget\n\n\
          Programvaran och dess version finns kvar. Konsolen startar om i installationsguiden."
     );
-    screenshot(&headless, "reset-confirmation-sv");
+    keep_screenshot(&headless, "reset-confirmation-sv");
     language::apply(&app, "ko");
     assert!(
         admin
             .get_reset_erases()
             .contains("• 저장된 일정과 동기화 상태\n")
     );
-    screenshot(&headless, "reset-confirmation-ko");
+    keep_screenshot(&headless, "reset-confirmation-ko");
 }
 
 #[test]

@@ -5,21 +5,22 @@
 //! over the same kind of channel `run` bridges them with. (The wizard is walked to the
 //! step over the Microsoft 365 path against the in-repo Graph server.)
 
+mod screens;
+use screens::*;
+
 mod graph_support;
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc as std_mpsc;
 use std::time::Duration;
 
-use chrono::{TimeZone, Utc};
 use graph_support::*;
 use room_console::content::status_file::StatusFileSource;
 use room_console::content::{ContentEvent, ContentWatcher, InputSetting, MachineConfig, Roots};
 use room_console::settings::{Secrets, Settings};
-use room_console::ui::headless::{Headless, write_png};
-use room_console::ui::wizard::{Step, WizardController, WizardOptions};
-use room_console::ui::{AppState, AppWindow, Screen, WizardAdapter};
-use slint::{ComponentHandle, PhysicalSize};
+use room_console::ui::WizardAdapter;
+use room_console::ui::wizard::{Step, WizardOptions};
+use slint::ComponentHandle;
 use tokio::sync::mpsc;
 use url::Url;
 
@@ -70,12 +71,6 @@ impl Watcher {
     }
 }
 
-fn screenshot(headless: &Headless, name: &str) {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("../screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    write_png(&headless.render(), &dir.join(format!("{name}.png"))).unwrap();
-}
-
 #[test]
 fn plugging_a_laptop_in_flips_the_content_steps_indicator() {
     let dir = tempfile::tempdir().unwrap();
@@ -103,24 +98,16 @@ fn plugging_a_laptop_in_flips_the_content_steps_indicator() {
             .collect();
     assert_eq!(inputs.len(), 1);
 
-    let headless = Headless::install(PhysicalSize::new(1280, 800)).unwrap();
-    let app = AppWindow::new().unwrap();
-    app.global::<AppState>().set_screen(Screen::Wizard);
-    let controller = WizardController::start(
-        &app,
+    let (headless, app, controller) = start_wizard(
         WizardOptions {
-            default_time_zone: "Europe/Stockholm".into(),
-            now: Box::new(|| Utc.with_ymd_and_hms(2026, 11, 23, 7, 0, 0).unwrap()),
-            allow_insecure_http: false,
             content_inputs: inputs.clone(),
             content_events: Some(content_events),
             graph_url: Some(Url::parse(&server.graph_url()).unwrap()),
             authority_url: Some(Url::parse(&server.authority_url()).unwrap()),
+            ..wizard_options()
         },
-        Box::new(|_: Settings, _: Secrets| Ok(())),
-    )
-    .unwrap();
-    app.show().unwrap();
+        |_: Settings, _: Secrets| Ok(()),
+    );
     let a = app.global::<WizardAdapter>();
 
     // Walk to the Content input step over the Microsoft 365 path.
@@ -144,7 +131,7 @@ fn plugging_a_laptop_in_flips_the_content_steps_indicator() {
     watcher.let_pass(Duration::from_secs(5));
     headless.advance(Duration::from_millis(100));
     assert!(!a.get_laptop_connected());
-    screenshot(&headless, "wizard-5-content-input-not-connected");
+    keep_screenshot(&headless, "wizard-5-content-input-not-connected");
 
     // The laptop is plugged in: connected once the picture held for the debounce.
     std::fs::write(&status_file, "connected\n").unwrap();
@@ -158,7 +145,7 @@ fn plugging_a_laptop_in_flips_the_content_steps_indicator() {
     headless.advance(Duration::from_millis(100));
     assert!(a.get_laptop_connected());
     assert_eq!(a.get_content_problem(), "");
-    screenshot(&headless, "wizard-5-content-input-connected");
+    keep_screenshot(&headless, "wizard-5-content-input-connected");
 
     // Unplugged: back to not connected after the grace period.
     std::fs::write(&status_file, "disconnected\n").unwrap();

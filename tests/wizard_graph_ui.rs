@@ -5,22 +5,25 @@
 //! client secret stopping the Check step at sign-in with its fix until corrected. Steps
 //! are rendered at 1280x800 into `<target>/screenshots/` to be looked at.
 
+mod screens;
+use screens::*;
+
 mod graph_support;
 
 use std::cell::RefCell;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::rc::Rc;
 
 use chrono::{TimeZone, Utc};
 use graph_support::*;
 use room_console::settings::{CalendarSource, Secrets, Settings};
-use room_console::ui::headless::{Headless, write_png};
+use room_console::ui::headless::Headless;
 use room_console::ui::wizard::{
     Step, SummaryLabel, WizardController, WizardOptions, save_finished,
 };
-use room_console::ui::{AppState, AppWindow, Screen, WizardAdapter};
-use slint::{ComponentHandle, Model, PhysicalSize};
+use room_console::ui::{AppWindow, WizardAdapter};
+use slint::{ComponentHandle, Model};
 use url::Url;
 
 const TENANT: &str = "contoso.onmicrosoft.com";
@@ -62,32 +65,22 @@ fn start() -> Rig {
             2,
         ))
         .unwrap();
-    let headless = Headless::install(PhysicalSize::new(1280, 800)).unwrap();
-    let app = AppWindow::new().unwrap();
-    app.global::<AppState>().set_screen(Screen::Wizard);
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let finished = Rc::new(RefCell::new(false));
     let done = finished.clone();
-    let controller = WizardController::start(
-        &app,
+    let (headless, app, controller) = start_wizard(
         WizardOptions {
-            default_time_zone: "Europe/Stockholm".into(),
-            now: Box::new(|| Utc.with_ymd_and_hms(2026, 11, 23, 7, 0, 0).unwrap()),
-            allow_insecure_http: false,
-            content_inputs: Vec::new(),
-            content_events: None,
             graph_url: Some(Url::parse(&server.graph_url()).unwrap()),
             authority_url: Some(Url::parse(&server.authority_url()).unwrap()),
+            ..wizard_options()
         },
-        Box::new(move |settings: Settings, secrets: Secrets| {
+        move |settings: Settings, secrets: Secrets| {
             save_finished(&data, &settings, &secrets)?;
             *done.borrow_mut() = true;
             Ok(())
-        }),
-    )
-    .unwrap();
-    app.show().unwrap();
+        },
+    );
     Rig {
         headless,
         app,
@@ -115,9 +108,7 @@ impl Rig {
     }
 
     fn screenshot(&self, name: &str) {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("../screenshots");
-        std::fs::create_dir_all(&dir).unwrap();
-        write_png(&self.headless.render(), &dir.join(format!("{name}.png"))).unwrap();
+        keep_screenshot(&self.headless, name);
     }
 
     fn check_statuses(&self) -> Vec<i32> {

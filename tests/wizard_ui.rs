@@ -6,6 +6,7 @@
 //! (or continued) by touch. Every step is rendered at 1280x800 into
 //! `<target>/screenshots/` to be looked at (kept as artefacts, not compared to goldens).
 
+mod screens;
 mod support;
 mod wizard_rig;
 

@@ -11,15 +11,14 @@ use std::time::Duration;
 
 use slint::{ComponentHandle, ModelRc, SharedString, Timer, TimerMode, VecModel};
 
-use super::admin_checks::{CheckRun, check_key, check_lines, english, phrase_wording};
+use super::admin_checks::{CheckRun, admin_check_rows, english, phrase_wording};
 use super::admin_health::{admin_hint, mailbox_hints};
 use super::admin_model::{
     FACT_STATUS_UNREADABLE, PinMessage, fact_key, fact_value, fact_word, locked_message,
     pin_message, reset_list,
 };
 use super::{
-    AdminAdapter, AdminCheckRow, AdminFact, AdminHint, AdminResetItems, AppState, AppWindow,
-    HomeAdapter, Screen,
+    AdminAdapter, AdminFact, AdminHint, AdminResetItems, AppState, AppWindow, HomeAdapter, Screen,
 };
 use crate::cli::status::{StatusReport, facts, gather};
 use crate::clock::Clock;
@@ -261,18 +260,7 @@ fn show_checks(app: &AppWindow, state: &mut State) {
     };
     run.receive();
     let running = !run.finished();
-    let rows: Vec<AdminCheckRow> = check_lines(run.order(), run.results(), running)
-        .into_iter()
-        .map(|line| AdminCheckRow {
-            check: check_key(line.id),
-            title: line.title.into(),
-            status: line.status,
-            message: english(line.message.as_ref()),
-            fix: english(line.fix.as_ref()),
-            message_words: phrase_wording(line.message.as_ref()),
-            fix_words: phrase_wording(line.fix.as_ref()),
-        })
-        .collect();
+    let rows = admin_check_rows(run.order(), run.results(), running);
     let adapter = app.global::<AdminAdapter>();
     adapter.set_checks(ModelRc::new(VecModel::from(rows)));
     adapter.set_checks_running(running);

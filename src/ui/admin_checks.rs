@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use slint::{ModelRc, SharedString, VecModel};
 use tokio::runtime::Handle;
 
-use super::{PhraseSentence, PhraseWording};
+use super::{AdminCheckRow, PhraseSentence, PhraseWording};
 use crate::diagnose::{CheckId, CheckOptions, CheckResult, Wording, run_checks};
 use crate::settings::{Secrets, Settings};
 
@@ -86,6 +86,26 @@ pub struct CheckLine {
     pub status: i32,
     pub message: Option<Wording>,
     pub fix: Option<Wording>,
+}
+
+/// The admin screen's rows for the lines of [`check_lines`].
+pub fn admin_check_rows(
+    order: &[CheckId],
+    results: &[CheckResult],
+    running: bool,
+) -> Vec<AdminCheckRow> {
+    check_lines(order, results, running)
+        .into_iter()
+        .map(|line| AdminCheckRow {
+            check: check_key(line.id),
+            title: line.title.into(),
+            status: line.status,
+            message: english(line.message.as_ref()),
+            fix: english(line.fix.as_ref()),
+            message_words: phrase_wording(line.message.as_ref()),
+            fix_words: phrase_wording(line.fix.as_ref()),
+        })
+        .collect()
 }
 
 /// The lines for every check of `order`: those that arrived with their outcome, the next

@@ -20,7 +20,7 @@ use room_console::store::Store;
 use room_console::sync::backoff::Backoff;
 use room_console::sync::engine::SyncEngine;
 use room_console::ui::controller::{HomeController, RoomInfo};
-use room_console::ui::headless::{Headless, write_png};
+use room_console::ui::headless::Headless;
 use room_console::ui::wizard::{Step, WizardController, WizardOptions, save_finished};
 use room_console::ui::{AppState, AppWindow, HomeAdapter, Screen, WizardAdapter};
 use slint::{ComponentHandle, Model, PhysicalSize};
@@ -127,9 +127,7 @@ impl Rig {
     }
 
     pub fn screenshot(&self, name: &str) {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("../screenshots");
-        std::fs::create_dir_all(&dir).unwrap();
-        write_png(&self.headless.render(), &dir.join(format!("{name}.png"))).unwrap();
+        crate::screens::keep_screenshot(&self.headless, name);
     }
 
     /// Taps the element labelled `label` (a button, a field, a list line) in its middle.

@@ -1,0 +1,62 @@
+//! What the UI tests share about a screen on the headless platform: starting the setup
+//! wizard on it, keeping a screen as a screenshot (a test artefact in
+//! `target/tmp/../screenshots`, looked at, never compared to a golden file) and asking
+//! whether a text is on it.
+
+#![allow(dead_code)] // each test binary uses part of it
+
+use std::path::Path;
+
+use chrono::{DateTime, TimeZone, Utc};
+use i_slint_backend_testing::ElementHandle;
+use room_console::settings::{Secrets, Settings};
+use room_console::ui::headless::{Headless, write_png};
+use room_console::ui::wizard::{WizardController, WizardOptions};
+use room_console::ui::{AppState, AppWindow, Screen};
+use slint::{ComponentHandle, PhysicalSize};
+
+/// The instant the wizard's checks read the calendar from: 07:00 UTC, 23 November 2026.
+pub fn wizard_now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 7, 0, 0).unwrap()
+}
+
+/// The wizard's options in a test: Stockholm offered first, checks at [`wizard_now`], no
+/// content inputs, the global cloud. Tests change what they need with `..`.
+pub fn wizard_options() -> WizardOptions {
+    WizardOptions {
+        default_time_zone: "Europe/Stockholm".into(),
+        now: Box::new(wizard_now),
+        allow_insecure_http: false,
+        content_inputs: Vec::new(),
+        content_events: None,
+        graph_url: None,
+        authority_url: None,
+    }
+}
+
+/// The setup wizard shown on a 1280x800 headless panel; `finish` gets what Finish saves.
+pub fn start_wizard(
+    options: WizardOptions,
+    finish: impl FnMut(Settings, Secrets) -> Result<(), String> + 'static,
+) -> (Headless, AppWindow, WizardController) {
+    let headless = Headless::install(PhysicalSize::new(1280, 800)).unwrap();
+    let app = AppWindow::new().unwrap();
+    app.global::<AppState>().set_screen(Screen::Wizard);
+    let controller = WizardController::start(&app, options, Box::new(finish)).unwrap();
+    app.show().unwrap();
+    (headless, app, controller)
+}
+
+/// Renders the screen and keeps it as `<name>.png` among the test screenshots.
+pub fn keep_screenshot(headless: &Headless, name: &str) {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("../screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    write_png(&headless.render(), &dir.join(format!("{name}.png"))).unwrap();
+}
+
+/// Whether a text or element labelled exactly `label` is on the screen.
+pub fn shows(app: &AppWindow, label: &str) -> bool {
+    ElementHandle::find_by_accessible_label(app, label)
+        .next()
+        .is_some()
+}
