@@ -6,35 +6,22 @@
 mod screens;
 use screens::*;
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use chrono_tz::Tz;
-use room_console::calendar::demo::demo_agenda;
-use room_console::clock::FixedClock;
+use chrono::{DateTime, TimeZone, Utc};
 use room_console::ui::controller::{HomeController, RoomInfo};
 use room_console::ui::headless::Headless;
 use room_console::ui::language;
 use room_console::ui::{AgendaWords, AppWindow, HomeAdapter};
-use slint::{ComponentHandle, Model, PhysicalSize};
+use slint::{ComponentHandle, Model};
 
 /// The home screen on a 12-hour clock at `now` (UTC), with the demo agenda.
 fn home_12h(now: DateTime<Utc>) -> (Headless, AppWindow, HomeController) {
-    let headless = Headless::install(PhysicalSize::new(1280, 800)).unwrap();
-    let app = AppWindow::new().unwrap();
-    let controller = HomeController::start(
-        &app,
+    let (headless, app, controller, _clock) = start_home(
+        now,
         RoomInfo {
-            name: "Conference Room 2".into(),
-            tz: Tz::UTC,
             clock_24h: false,
-            notice: None,
-            join_command: None,
-            share_command: None,
+            ..demo_room()
         },
-        Box::new(FixedClock::new(now)),
-        Box::new(|day: NaiveDate| Ok(demo_agenda(day, 1, &Tz::UTC))),
-        None,
     );
-    app.show().unwrap();
     (headless, app, controller)
 }
 

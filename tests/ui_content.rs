@@ -2,6 +2,8 @@
 //! clock) drives the window on the headless platform; it pops up after the debounce
 //! and closes by itself after the grace period once the laptop is unplugged.
 
+mod screens;
+
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -103,6 +105,7 @@ mod share_to_meeting {
     use std::os::unix::fs::PermissionsExt;
     use std::path::PathBuf;
 
+    use super::screens::demo_room;
     use chrono::{NaiveDate, TimeZone, Utc};
     use chrono_tz::Tz;
     use room_console::calendar::demo::demo_agenda;
@@ -150,12 +153,8 @@ mod share_to_meeting {
         let controller = HomeController::start(
             &app,
             RoomInfo {
-                name: "Conference Room 2".into(),
-                tz: Tz::UTC,
-                clock_24h: true,
-                notice: None,
-                join_command: None,
                 share_command,
+                ..demo_room()
             },
             Box::new(FixedClock::new(now)),
             Box::new(|day: NaiveDate| Ok(demo_agenda(day, 1, &Tz::UTC))),

@@ -1,20 +1,21 @@
 //! UI tests of the home screen on the headless platform: the screen a visitor sees,
 //! tapped like a finger would, with the clock under the test's control.
 
+mod screens;
+use screens::*;
+
 use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use chrono_tz::Tz;
-use room_console::calendar::demo::demo_agenda;
+use chrono::{DateTime, TimeZone, Utc};
 use room_console::clock::FixedClock;
 use room_console::ui::controller::{HomeController, RoomInfo};
 use room_console::ui::headless::Headless;
 use room_console::ui::home_model::BannerMessage;
 use room_console::ui::{AppWindow, HomeAdapter, JoinOverlayAdapter};
-use slint::{ComponentHandle, PhysicalSize, Rgb8Pixel, SharedPixelBuffer};
+use slint::{ComponentHandle, Rgb8Pixel, SharedPixelBuffer};
 
 fn utc(h: u32, m: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, h, m, 0).unwrap()
@@ -36,25 +37,14 @@ fn start_room(
     join_command: Option<PathBuf>,
     notice: Option<BannerMessage>,
 ) -> (Headless, AppWindow, HomeController, FixedClock) {
-    let headless = Headless::install(PhysicalSize::new(1280, 800)).unwrap();
-    let app = AppWindow::new().unwrap();
-    let clock = FixedClock::new(now);
-    let controller = HomeController::start(
-        &app,
+    start_home(
+        now,
         RoomInfo {
-            name: "Conference Room 2".into(),
-            tz: Tz::UTC,
-            clock_24h: true,
-            notice,
             join_command,
-            share_command: None,
+            notice,
+            ..demo_room()
         },
-        Box::new(clock.clone()),
-        Box::new(|day: NaiveDate| Ok(demo_agenda(day, 1, &Tz::UTC))),
-        None,
-    );
-    app.show().unwrap();
-    (headless, app, controller, clock)
+    )
 }
 
 /// The centre of the largest area painted in the accent colour (the Join buttons).

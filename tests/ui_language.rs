@@ -8,10 +8,8 @@
 mod screens;
 use screens::*;
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use chrono_tz::Tz;
-use room_console::calendar::demo::demo_agenda;
-use room_console::clock::FixedClock;
 use room_console::sync::status::{SyncState, SyncStatus};
 use room_console::ui::controller::{HomeController, RoomInfo};
 use room_console::ui::headless::Headless;
@@ -38,23 +36,13 @@ fn home_with_notice(
     now: DateTime<Utc>,
     notice: Option<BannerMessage>,
 ) -> (Headless, AppWindow, HomeController) {
-    let headless = Headless::install(PhysicalSize::new(1280, 800)).unwrap();
-    let app = AppWindow::new().unwrap();
-    let controller = HomeController::start(
-        &app,
+    let (headless, app, controller, _clock) = start_home(
+        now,
         RoomInfo {
-            name: "Conference Room 2".into(),
-            tz: Tz::UTC,
-            clock_24h: true,
             notice,
-            join_command: None,
-            share_command: None,
+            ..demo_room()
         },
-        Box::new(FixedClock::new(now)),
-        Box::new(|day: NaiveDate| Ok(demo_agenda(day, 1, &Tz::UTC))),
-        None,
     );
-    app.show().unwrap();
     (headless, app, controller)
 }
 

@@ -3,6 +3,9 @@
 //! touch on the awake screen restarts the wait; a meeting starting wakes it; without a
 //! backlight the screen is darkened by the cover.
 
+mod screens;
+use screens::*;
+
 use std::cell::Cell;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -17,7 +20,7 @@ use room_console::clock::FixedClock;
 use room_console::device::backlight::Backlight;
 use room_console::device::night::NightSchedule;
 use room_console::settings::NightModeSettings;
-use room_console::ui::controller::{HomeController, RoomInfo};
+use room_console::ui::controller::HomeController;
 use room_console::ui::headless::Headless;
 use room_console::ui::night::NightScreen;
 use room_console::ui::{AppWindow, ContentAdapter, HomeAdapter, NightAdapter};
@@ -66,14 +69,7 @@ impl Ui {
         let clock = FixedClock::new(utc(19, 0, 0));
         let home = HomeController::start(
             &app,
-            RoomInfo {
-                name: "Conference Room 2".into(),
-                tz: Tz::UTC,
-                clock_24h: true,
-                notice: None,
-                join_command: None,
-                share_command: None,
-            },
+            demo_room(),
             Box::new(clock.clone()),
             Box::new(|day| Ok(agenda(day))),
             None,

@@ -1,5 +1,5 @@
-//! What the UI tests share about a screen on the headless platform: starting the setup
-//! wizard on it, keeping a screen as a screenshot (a test artefact in
+//! What the UI tests share about a screen on the headless platform: starting the home
+//! screen over the demo agenda or the setup wizard on it, keeping a screen as a screenshot (a test artefact in
 //! `target/tmp/../screenshots`, looked at, never compared to a golden file) and asking
 //! whether a text is on it.
 
@@ -7,13 +7,50 @@
 
 use std::path::Path;
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
 use i_slint_backend_testing::ElementHandle;
+use room_console::calendar::demo::demo_agenda;
+use room_console::clock::FixedClock;
 use room_console::settings::{Secrets, Settings};
+use room_console::ui::controller::{HomeController, RoomInfo};
 use room_console::ui::headless::{Headless, write_png};
 use room_console::ui::wizard::{WizardController, WizardOptions};
 use room_console::ui::{AppState, AppWindow, Screen};
 use slint::{ComponentHandle, PhysicalSize};
+
+/// The demo room: Conference Room 2 on UTC, a 24-hour clock, no banner, no join or share
+/// command. Tests change what they need with `..`.
+pub fn demo_room() -> RoomInfo {
+    RoomInfo {
+        name: "Conference Room 2".into(),
+        tz: Tz::UTC,
+        clock_24h: true,
+        notice: None,
+        join_command: None,
+        share_command: None,
+    }
+}
+
+/// The home screen of `room` over the demo agenda, on a 1280x800 headless panel, with
+/// a clock at `now` the test moves.
+pub fn start_home(
+    now: DateTime<Utc>,
+    room: RoomInfo,
+) -> (Headless, AppWindow, HomeController, FixedClock) {
+    let headless = Headless::install(PhysicalSize::new(1280, 800)).unwrap();
+    let app = AppWindow::new().unwrap();
+    let clock = FixedClock::new(now);
+    let controller = HomeController::start(
+        &app,
+        room,
+        Box::new(clock.clone()),
+        Box::new(|day: NaiveDate| Ok(demo_agenda(day, 1, &Tz::UTC))),
+        None,
+    );
+    app.show().unwrap();
+    (headless, app, controller, clock)
+}
 
 /// The instant the wizard's checks read the calendar from: 07:00 UTC, 23 November 2026.
 pub fn wizard_now() -> DateTime<Utc> {
