@@ -3,6 +3,9 @@
 //! right PIN → the admin screen with the status facts; Sync now, Change setup, and a
 //! factory reset through its confirmation.
 
+mod screens;
+use screens::*;
+
 use std::cell::Cell;
 use std::path::Path;
 use std::rc::Rc;
@@ -15,6 +18,7 @@ use room_console::device::paths::DataDir;
 use room_console::settings::{Secret, Secrets, Settings};
 use room_console::ui::admin::{AdminController, AdminDeps};
 use room_console::ui::headless::Headless;
+use room_console::ui::language;
 use room_console::ui::{AdminAdapter, AppState, AppWindow, Screen};
 use slint::{ComponentHandle, Model, PhysicalSize};
 
@@ -239,4 +243,43 @@ fn admin_actions_work_by_touch_and_the_reset_erases_after_confirmation() {
     assert!(ui.reset_done.get());
     assert_eq!(ui.screen(), Screen::Wizard);
     assert_eq!(std::fs::read_dir(temp.path()).expect("list").count(), 0);
+}
+
+#[test]
+fn the_admin_facts_word_the_calendar_source_and_the_content_inputs_in_swedish() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    configured(temp.path());
+    let headless = Headless::install(PhysicalSize::new(1280, 800)).expect("headless");
+    let ui = Ui::start(temp.path(), headless);
+    language::apply(&ui.app, "sv");
+    ui.tap(GEAR);
+    ui.enter("2468");
+    assert_eq!(ui.screen(), Screen::Admin);
+    ui.headless.render();
+    assert!(
+        shows(&ui.app, "Demokalender"),
+        "the demo settings' calendar source, in Swedish"
+    );
+    let inputs: Vec<_> = ui
+        .admin()
+        .get_facts()
+        .iter()
+        .filter(|f| f.key == 13 || (f.key == -1 && f.label.is_empty()))
+        .collect();
+    assert!(!inputs.is_empty(), "the device lists its content inputs");
+    for input in inputs {
+        let state = match input.word {
+            19 => "inte läst ännu",
+            20 => "inget anslutet",
+            21 => "kabel ansluten, ingen bild",
+            22 => "bilden är inte stabil",
+            23 => "ansluten",
+            24 => "bilden stöds inte",
+            25 => "fel",
+            other => panic!("input {:?} is not worded ({other})", input.value),
+        };
+        let line = format!("{}: {state}", input.value);
+        assert!(shows(&ui.app, &line), "{line:?} is on the screen");
+    }
+    keep_screenshot(&ui.headless, "admin-facts-sv");
 }

@@ -8,6 +8,7 @@ use clap::Args;
 use serde::Serialize;
 
 use super::source::load_settings;
+use crate::content::InputInfo;
 use crate::device::network::{self, Interface};
 use crate::device::paths::DataDir;
 use crate::settings::{CalendarSource as SourceKind, Secrets};
@@ -39,24 +40,29 @@ pub struct StatusReport {
     pub meetings_cached: u64,
     /// The content inputs the device has, with their state ("HDMI-A-1: nothing plugged in").
     pub content_inputs: Vec<String>,
+    /// The same inputs as read, for the admin screen to word in its language.
+    #[serde(skip)]
+    pub inputs: Vec<InputInfo>,
     pub hostname: Option<String>,
     /// The network interfaces with their addresses, loopback left out.
     pub network: Vec<Interface>,
 }
 
 /// The content inputs the configured setting finds on this device.
-fn content_inputs(settings: Option<&crate::settings::Settings>) -> Vec<String> {
+fn discovered_inputs(settings: Option<&crate::settings::Settings>) -> Vec<InputInfo> {
     use crate::content::{InputSetting, Roots, discover};
     let setting = settings
         .and_then(|s| s.content.input.parse::<InputSetting>().ok())
         .unwrap_or_default();
     discover(&setting, &Roots::system())
-        .into_iter()
-        .map(|input| match input.error {
-            Some(error) => format!("{}: {error}", input.name),
-            None => format!("{}: {}", input.name, input.status),
-        })
-        .collect()
+}
+
+/// An input with its state, as `status` prints it ("HDMI-A-1: nothing plugged in").
+fn describe_input(input: &InputInfo) -> String {
+    match &input.error {
+        Some(error) => format!("{}: {error}", input.name),
+        None => format!("{}: {}", input.name, input.status),
+    }
 }
 
 /// Gathers the report from the data dir.
@@ -92,6 +98,7 @@ pub fn gather(data_dir: &DataDir) -> Result<StatusReport> {
         Some(_) => secrets.room_password.is_some(),
         None => false,
     };
+    let inputs = discovered_inputs(settings.as_ref());
     Ok(StatusReport {
         version: super::version_line(),
         data_dir: data_dir.path().display().to_string(),
@@ -110,7 +117,8 @@ pub fn gather(data_dir: &DataDir) -> Result<StatusReport> {
         server: sync.server.clone(),
         sync,
         meetings_cached,
-        content_inputs: content_inputs(settings.as_ref()),
+        content_inputs: inputs.iter().map(describe_input).collect(),
+        inputs,
         hostname: network::host_name(),
         network: network::interfaces(),
     })

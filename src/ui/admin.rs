@@ -14,14 +14,15 @@ use slint::{ComponentHandle, ModelRc, SharedString, Timer, TimerMode, VecModel};
 use super::admin_checks::{CheckRun, admin_check_rows, english, phrase_wording};
 use super::admin_health::{admin_hint, mailbox_hints};
 use super::admin_model::{
-    FACT_STATUS_UNREADABLE, PinMessage, fact_key, fact_value, fact_word, locked_message,
-    pin_message, reset_list,
+    FACT_CONTENT_INPUTS, FACT_STATUS_UNREADABLE, PinMessage, fact_key, fact_value, fact_word,
+    input_word, locked_message, pin_message, reset_list,
 };
 use super::{
     AdminAdapter, AdminFact, AdminHint, AdminResetItems, AppState, AppWindow, HomeAdapter, Screen,
 };
 use crate::cli::status::{StatusReport, facts, gather};
 use crate::clock::Clock;
+use crate::content::InputInfo;
 use crate::device::paths::DataDir;
 use crate::device::pin::{PIN_LENGTH, PinGate, PinOutcome};
 use crate::device::reset::{factory_reset, what_is_erased};
@@ -360,14 +361,17 @@ fn show_facts(app: &AppWindow, state: &State) {
     };
     let rows: Vec<AdminFact> = facts(&report)
         .into_iter()
-        .map(|(label, value)| {
+        .flat_map(|(label, value)| {
             let key = fact_key(label);
-            AdminFact {
+            if key == FACT_CONTENT_INPUTS && !report.inputs.is_empty() {
+                return input_facts(&report.inputs);
+            }
+            vec![AdminFact {
                 label: label.into(),
                 key,
                 word: fact_word(key, &report),
                 value: fact_value(key, &report, value).into(),
-            }
+            }]
         })
         .collect();
     adapter.set_facts(ModelRc::new(VecModel::from(rows)));
@@ -385,6 +389,31 @@ fn show_facts(app: &AppWindow, state: &State) {
         .map(|hint| admin_hint(&hint))
         .collect();
     adapter.set_hints(ModelRc::new(VecModel::from(hints)));
+}
+
+/// The content inputs, one line each: the first under the fact's label, each with its
+/// state for the screen to word (`input_word`); a read error is shown as it is.
+fn input_facts(inputs: &[InputInfo]) -> Vec<AdminFact> {
+    inputs
+        .iter()
+        .enumerate()
+        .map(|(i, input)| {
+            let (word, value) = match &input.error {
+                Some(error) => (0, format!("{}: {error}", input.name)),
+                None => (input_word(input.status), input.name.clone()),
+            };
+            AdminFact {
+                label: if i == 0 {
+                    "Content inputs".into()
+                } else {
+                    "".into()
+                },
+                key: if i == 0 { FACT_CONTENT_INPUTS } else { -1 },
+                word,
+                value: value.into(),
+            }
+        })
+        .collect()
 }
 
 /// What the admin screen says after an action; the screen words it (`AdminWords.action`).

@@ -6,6 +6,7 @@
 use chrono::Duration;
 
 use crate::cli::status::StatusReport;
+use crate::content::InputStatus;
 use crate::device::pin::{FREE_ATTEMPTS, PIN_LENGTH, PinOutcome};
 use crate::device::reset::Erasable;
 use crate::settings::CalendarSource;
@@ -106,7 +107,8 @@ pub fn fact_key(label: &str) -> i32 {
 /// 3 to 10 the sync's state, 11 not configured yet, 12 throttled until the instant in
 /// [`fact_value`], 13 to 16 the calendar source (EWS with impersonation, EWS as the room,
 /// Microsoft 365, the demo calendar), 17 and 18 the account in [`fact_value`] with its
-/// password set or not; 0 shows the value as `status` prints it.
+/// password set or not (19 to 25: a content input's state, see [`input_word`]); 0 shows
+/// the value as `status` prints it.
 pub fn fact_word(key: i32, report: &StatusReport) -> i32 {
     match key {
         FACT_SYNC => match report.sync.state {
@@ -141,6 +143,20 @@ pub fn fact_word(key: i32, report: &StatusReport) -> i32 {
     }
 }
 
+/// How the screen words a content input's state after its name (`AdminWords.fact-value`,
+/// 19 to 25).
+pub fn input_word(status: InputStatus) -> i32 {
+    match status {
+        InputStatus::Unknown => 19,
+        InputStatus::Disconnected => 20,
+        InputStatus::NoSignal => 21,
+        InputStatus::Unstable => 22,
+        InputStatus::Connected => 23,
+        InputStatus::Unsupported => 24,
+        InputStatus::Error => 25,
+    }
+}
+
 /// The calendar source `status` names by its id.
 fn source_of(report: &StatusReport) -> Option<CalendarSource> {
     report.source.as_deref()?.parse().ok()
@@ -163,7 +179,7 @@ const FACT_CALENDAR_SOURCE: i32 = 6;
 const FACT_ACCOUNT: i32 = 8;
 const FACT_SYNC: i32 = 10;
 const FACT_LAST_GOOD_SYNC: i32 = 11;
-const FACT_CONTENT_INPUTS: i32 = 13;
+pub const FACT_CONTENT_INPUTS: i32 = 13;
 
 /// What the factory-reset confirmation lists as erased: the items present (the screen
 /// words them, `AdminWords.reset-erases`).
