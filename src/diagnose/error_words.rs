@@ -530,17 +530,37 @@ mod tests {
         wording.sentences().iter().all(|s| s.phrase.is_some())
     }
 
+    /// That the check `failure` makes of `error` says exactly its `explanation` and `fix`,
+    /// in phrases throughout.
+    fn assert_worded_like_the_sync(
+        error: &dyn std::fmt::Debug,
+        failure: &CheckResult,
+        explanation: String,
+        fix: Option<String>,
+    ) {
+        assert_eq!(failure.message, explanation, "{error:?}");
+        assert_eq!(failure.fix, fix, "{error:?}");
+        assert!(
+            all_phrased(&failure.wording),
+            "{error:?}: {}",
+            failure.message
+        );
+        if let Some(fix) = &failure.fix_wording {
+            assert!(all_phrased(fix), "{error:?}: {fix:?}");
+        }
+    }
+
     #[test]
     fn worded_ews_failures_say_exactly_what_the_sync_says() {
         let context = ews_context();
         for error in ews_errors() {
             let check = ews_failure(CheckId::Calendar, &error, &context);
-            assert_eq!(check.message, error.explanation(&context), "{error:?}");
-            assert_eq!(check.fix, error.fix(&context), "{error:?}");
-            assert!(all_phrased(&check.wording), "{error:?}: {}", check.message);
-            if let Some(fix) = &check.fix_wording {
-                assert!(all_phrased(fix), "{error:?}: {fix:?}");
-            }
+            assert_worded_like_the_sync(
+                &error,
+                &check,
+                error.explanation(&context),
+                error.fix(&context),
+            );
         }
     }
 
@@ -549,12 +569,12 @@ mod tests {
         let context = graph_context();
         for error in graph_errors() {
             let check = graph_failure(CheckId::SignIn, &error, &context);
-            assert_eq!(check.message, error.explanation(&context), "{error:?}");
-            assert_eq!(check.fix, error.fix(&context), "{error:?}");
-            assert!(all_phrased(&check.wording), "{error:?}: {}", check.message);
-            if let Some(fix) = &check.fix_wording {
-                assert!(all_phrased(fix), "{error:?}: {fix:?}");
-            }
+            assert_worded_like_the_sync(
+                &error,
+                &check,
+                error.explanation(&context),
+                error.fix(&context),
+            );
         }
     }
 
