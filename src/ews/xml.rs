@@ -16,6 +16,7 @@
 use std::borrow::Cow;
 
 use quick_xml::Reader;
+use quick_xml::events::attributes::Attributes;
 use quick_xml::events::{BytesStart, Event};
 
 use super::xml_text::{Fix, fixed, push_fixed};
@@ -41,10 +42,13 @@ pub type Read<T> = Result<T, XmlProblem>;
 #[derive(Debug)]
 pub struct Tag<'a> {
     start: BytesStart<'a>,
+    /// The tag's text as a part of the document (always, when reading a document held in
+    /// memory), so that attribute values can borrow from the document.
+    in_document: Option<&'a str>,
     empty: bool,
 }
 
-impl Tag<'_> {
+impl<'a> Tag<'a> {
     /// The local name (prefix removed).
     pub fn name(&self) -> &str {
         self.start.local_name().into_inner()
@@ -52,33 +56,48 @@ impl Tag<'_> {
 
     /// The value of an attribute by local name, unescaped; namespace declarations are not
     /// attributes here.
-    pub fn attr(&self, name: &str) -> Option<Cow<'_, str>> {
+    pub fn attr(&self, name: &str) -> Option<Cow<'a, str>> {
         let [value] = self.attrs([name]);
         value
     }
 
     /// The values of several attributes (the first of each name), in one pass over the
-    /// tag.
-    pub fn attrs<const N: usize>(&self, names: [&str; N]) -> [Option<Cow<'_, str>>; N] {
-        let mut values = [const { None }; N];
-        for attr in self.start.attributes().with_checks(false).flatten() {
-            let key: &str = attr.key.as_ref();
-            if key == "xmlns" || key.starts_with("xmlns:") {
-                continue;
-            }
-            let key = local(key);
-            let Some(slot) = names.iter().position(|name| *name == key) else {
-                continue;
-            };
-            if let Some(value @ None) = values.get_mut(slot) {
-                *value = Some(match attr.value {
-                    Cow::Borrowed(raw) => unescape(raw),
-                    Cow::Owned(raw) => Cow::Owned(unescape(&raw).into_owned()),
-                });
-            }
+    /// tag; borrowed from the document unless unescaping changed them.
+    pub fn attrs<const N: usize>(&self, names: [&str; N]) -> [Option<Cow<'a, str>>; N] {
+        let name_len = self.start.name().as_ref().len();
+        match self.in_document {
+            Some(text) => attribute_values(Attributes::new(text, name_len), names),
+            None => attribute_values(self.start.attributes(), names)
+                .map(|value| value.map(|v| Cow::Owned(v.into_owned()))),
         }
-        values
     }
+}
+
+/// The unescaped values of the named attributes (by local name, the first of each name),
+/// borrowed from the tag's text where unescaping changes nothing; namespace declarations
+/// are not attributes here.
+fn attribute_values<'t, const N: usize>(
+    mut attributes: Attributes<'t>,
+    names: [&str; N],
+) -> [Option<Cow<'t, str>>; N] {
+    let mut values = [const { None }; N];
+    for attr in attributes.with_checks(false).flatten() {
+        let key: &str = attr.key.as_ref();
+        if key == "xmlns" || key.starts_with("xmlns:") {
+            continue;
+        }
+        let key = local(key);
+        let Some(slot) = names.iter().position(|name| *name == key) else {
+            continue;
+        };
+        if let Some(value @ None) = values.get_mut(slot) {
+            *value = Some(match attr.value {
+                Cow::Borrowed(raw) => unescape(raw),
+                Cow::Owned(raw) => Cow::Owned(unescape(&raw).into_owned()),
+            });
+        }
+    }
+    values
 }
 
 /// What an element contains, piece by piece.
@@ -91,6 +110,7 @@ pub enum Node<'a> {
 /// `next_child`/`next_node` until None, `text` or `skip`) before reading on in its parent.
 pub struct XmlReader<'a> {
     reader: Reader<&'a [u8]>,
+    document: &'a str,
     depth: usize,
 }
 
@@ -98,7 +118,11 @@ impl<'a> XmlReader<'a> {
     pub fn new(text: &'a str) -> XmlReader<'a> {
         let mut reader = Reader::from_str(text);
         reader.config_mut().check_end_names = true;
-        XmlReader { reader, depth: 0 }
+        XmlReader {
+            reader,
+            document: text,
+            depth: 0,
+        }
     }
 
     /// The root element.
@@ -106,7 +130,7 @@ impl<'a> XmlReader<'a> {
         loop {
             match self.event()? {
                 Event::Start(start) => return self.open(start),
-                Event::Empty(start) => return Ok(Tag { start, empty: true }),
+                Event::Empty(start) => return Ok(self.tag(start, true)),
                 Event::Eof => return Err(XmlProblem::NoRoot),
                 _ => {}
             }
@@ -121,7 +145,7 @@ impl<'a> XmlReader<'a> {
         loop {
             match self.event()? {
                 Event::Start(start) => return self.open(start).map(Some),
-                Event::Empty(start) => return Ok(Some(Tag { start, empty: true })),
+                Event::Empty(start) => return Ok(Some(self.tag(start, true))),
                 Event::End(_) => {
                     self.depth -= 1;
                     return Ok(None);
@@ -141,7 +165,7 @@ impl<'a> XmlReader<'a> {
         loop {
             let node = match self.event()? {
                 Event::Start(start) => Node::Element(self.open(start)?),
-                Event::Empty(start) => Node::Element(Tag { start, empty: true }),
+                Event::Empty(start) => Node::Element(self.tag(start, true)),
                 Event::End(_) => {
                     self.depth -= 1;
                     return Ok(None);
@@ -219,11 +243,16 @@ impl<'a> XmlReader<'a> {
         }
     }
 
-    /// The element's text trimmed, None when nothing is left.
-    pub fn trimmed_text(&mut self, tag: &Tag<'a>) -> Read<Option<String>> {
-        let text = self.text(tag)?;
-        let trimmed = trim(&text);
-        Ok((!trimmed.is_empty()).then(|| trimmed.to_string()))
+    /// The element's text trimmed, None when nothing is left; borrowed from the document
+    /// when it is a single piece.
+    pub fn trimmed_text(&mut self, tag: &Tag<'a>) -> Read<Option<Cow<'a, str>>> {
+        let text = trimmed(self.text(tag)?);
+        Ok((!text.is_empty()).then_some(text))
+    }
+
+    /// The element's text trimmed and owned, None when nothing is left.
+    pub fn trimmed_string(&mut self, tag: &Tag<'a>) -> Read<Option<String>> {
+        Ok(self.trimmed_text(tag)?.map(Cow::into_owned))
     }
 
     /// Reads past the element, checking it on the way.
@@ -274,10 +303,22 @@ impl<'a> XmlReader<'a> {
             )));
         }
         self.depth += 1;
-        Ok(Tag {
+        Ok(self.tag(start, false))
+    }
+
+    fn tag(&self, start: BytesStart<'a>, empty: bool) -> Tag<'a> {
+        Tag {
+            in_document: self.in_document(&start),
             start,
-            empty: false,
-        })
+            empty,
+        }
+    }
+
+    /// `part` as the part of the document it is, None when it is not one (quick-xml
+    /// hands out borrowed parts of a document held in memory, so that does not happen).
+    fn in_document(&self, part: &str) -> Option<&'a str> {
+        let offset = (part.as_ptr() as usize).checked_sub(self.document.as_ptr() as usize)?;
+        self.document.get(offset..offset.checked_add(part.len())?)
     }
 
     fn event(&mut self) -> Read<Event<'a>> {
@@ -312,9 +353,22 @@ pub fn trim(text: &str) -> &str {
     }
 }
 
+/// The text without white space at either end (as `trim`), still borrowed when it was
+/// and not copied when there is nothing to cut.
+pub fn trimmed(text: Cow<'_, str>) -> Cow<'_, str> {
+    match text {
+        Cow::Borrowed(text) => Cow::Borrowed(trim(text)),
+        Cow::Owned(text) if trim(&text).len() == text.len() => Cow::Owned(text),
+        Cow::Owned(text) => Cow::Owned(trim(&text).to_string()),
+    }
+}
+
 /// The local part of a qualified name.
 fn local(qname: &str) -> &str {
-    qname.rsplit(':').next().unwrap_or(qname)
+    match qname.rfind(':') {
+        Some(colon) => qname.get(colon + 1..).unwrap_or(qname),
+        None => qname,
+    }
 }
 
 /// A response's bytes as text: borrowed when they are UTF-8 (checked in one pass over
