@@ -19,7 +19,7 @@ use quick_xml::Reader;
 use quick_xml::events::attributes::Attributes;
 use quick_xml::events::{BytesStart, Event};
 
-use super::xml_text::{Fix, fixed, push_fixed};
+use super::xml_text::{Fix, fixed, needs_no_fix, push_fixed};
 
 /// How deep elements may nest. Real EWS responses stay below 20 levels.
 pub const MAX_DEPTH: usize = 128;
@@ -45,10 +45,17 @@ pub struct Tag<'a> {
     /// The tag's text as a part of the document (always, when reading a document held in
     /// memory), so that attribute values can borrow from the document.
     in_document: Option<&'a str>,
+    /// The document needs no fix (`XmlReader::clean`).
+    clean: bool,
     empty: bool,
 }
 
 impl<'a> Tag<'a> {
+    /// How attribute values are fixed: not at all in a clean document.
+    fn fix(&self) -> Option<Fix> {
+        (!self.clean).then_some(Fix::ForbiddenOnly)
+    }
+
     /// The local name (prefix removed).
     pub fn name(&self) -> &str {
         self.start.local_name().into_inner()
@@ -66,8 +73,8 @@ impl<'a> Tag<'a> {
     pub fn attrs<const N: usize>(&self, names: [&str; N]) -> [Option<Cow<'a, str>>; N] {
         let name_len = self.start.name().as_ref().len();
         match self.in_document {
-            Some(text) => attribute_values(Attributes::new(text, name_len), names),
-            None => attribute_values(self.start.attributes(), names)
+            Some(text) => attribute_values(Attributes::new(text, name_len), names, self.fix()),
+            None => attribute_values(self.start.attributes(), names, self.fix())
                 .map(|value| value.map(|v| Cow::Owned(v.into_owned()))),
         }
     }
@@ -79,6 +86,7 @@ impl<'a> Tag<'a> {
 fn attribute_values<'t, const N: usize>(
     mut attributes: Attributes<'t>,
     names: [&str; N],
+    fix: Option<Fix>,
 ) -> [Option<Cow<'t, str>>; N] {
     let mut values = [const { None }; N];
     for attr in attributes.with_checks(false).flatten() {
@@ -92,8 +100,8 @@ fn attribute_values<'t, const N: usize>(
         };
         if let Some(value @ None) = values.get_mut(slot) {
             *value = Some(match attr.value {
-                Cow::Borrowed(raw) => unescape(raw),
-                Cow::Owned(raw) => Cow::Owned(unescape(&raw).into_owned()),
+                Cow::Borrowed(raw) => unescape(raw, fix),
+                Cow::Owned(raw) => Cow::Owned(unescape(&raw, fix).into_owned()),
             });
         }
     }
@@ -111,6 +119,9 @@ pub enum Node<'a> {
 pub struct XmlReader<'a> {
     reader: Reader<&'a [u8]>,
     document: &'a str,
+    /// No character of the document needs a fix (no carriage return, no character XML
+    /// forbids), so its pieces of text are taken as they are.
+    clean: bool,
     depth: usize,
 }
 
@@ -121,6 +132,7 @@ impl<'a> XmlReader<'a> {
         XmlReader {
             reader,
             document: text,
+            clean: needs_no_fix(text.as_bytes()),
             depth: 0,
         }
     }
@@ -170,8 +182,8 @@ impl<'a> XmlReader<'a> {
                     self.depth -= 1;
                     return Ok(None);
                 }
-                Event::Text(text) => Node::Text(fixed(text.into_inner(), Fix::LineEndsToo)),
-                Event::CData(data) => Node::Text(fixed(data.into_inner(), Fix::LineEndsToo)),
+                Event::Text(text) => Node::Text(self.fixed(text.into_inner())),
+                Event::CData(data) => Node::Text(self.fixed(data.into_inner())),
                 Event::GeneralRef(reference) => Node::Text(resolve_reference(&reference)),
                 Event::Eof => return Err(cut_off(parent)),
                 Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_) => continue,
@@ -189,12 +201,8 @@ impl<'a> XmlReader<'a> {
         let mut text = Cow::Borrowed("");
         loop {
             match self.event()? {
-                Event::Text(piece) => {
-                    self.append(&mut text, piece.into_inner(), Some(Fix::LineEndsToo));
-                }
-                Event::CData(piece) => {
-                    self.append(&mut text, piece.into_inner(), Some(Fix::LineEndsToo));
-                }
+                Event::Text(piece) => self.append(&mut text, piece.into_inner(), self.text_fix()),
+                Event::CData(piece) => self.append(&mut text, piece.into_inner(), self.text_fix()),
                 Event::GeneralRef(reference) => {
                     self.append(&mut text, resolve_reference(&reference), None);
                 }
@@ -213,6 +221,19 @@ impl<'a> XmlReader<'a> {
                 | Event::Comment(_)
                 | Event::DocType(_) => {}
             }
+        }
+    }
+
+    /// How a piece of element text is fixed: not at all in a clean document.
+    fn text_fix(&self) -> Option<Fix> {
+        (!self.clean).then_some(Fix::LineEndsToo)
+    }
+
+    /// A piece of element text, fixed as needed.
+    fn fixed(&self, piece: Cow<'a, str>) -> Cow<'a, str> {
+        match self.text_fix() {
+            Some(fix) => fixed(piece, fix),
+            None => piece,
         }
     }
 
@@ -236,10 +257,7 @@ impl<'a> XmlReader<'a> {
             *text = Cow::Owned(owned);
         }
         if let Cow::Owned(owned) = text {
-            match fix {
-                Some(fix) => push_fixed(owned, &piece, fix),
-                None => owned.push_str(&piece),
-            }
+            push_text(owned, &piece, fix);
         }
     }
 
@@ -309,6 +327,7 @@ impl<'a> XmlReader<'a> {
     fn tag(&self, start: BytesStart<'a>, empty: bool) -> Tag<'a> {
         Tag {
             in_document: self.in_document(&start),
+            clean: self.clean,
             start,
             empty,
         }
@@ -383,14 +402,18 @@ pub fn document_text(bytes: &[u8]) -> Cow<'_, str> {
 
 /// Unescapes an attribute value: predefined entities and character references; a
 /// reference to a forbidden character is dropped, an unknown entity is kept as written.
-pub fn unescape(raw: &str) -> Cow<'_, str> {
+/// With `fix`, forbidden characters written as they are are dropped too.
+fn unescape(raw: &str, fix: Option<Fix>) -> Cow<'_, str> {
     if !raw.contains('&') {
-        return fixed(Cow::Borrowed(raw), Fix::ForbiddenOnly);
+        return match fix {
+            Some(fix) => fixed(Cow::Borrowed(raw), fix),
+            None => Cow::Borrowed(raw),
+        };
     }
     let mut out = String::with_capacity(raw.len());
     let mut rest = raw;
     while let Some(amp) = rest.find('&') {
-        push_fixed(&mut out, &rest[..amp], Fix::ForbiddenOnly);
+        push_text(&mut out, &rest[..amp], fix);
         let after = &rest[amp + 1..];
         match after.find(';') {
             Some(semi) if semi <= 32 => {
@@ -403,8 +426,16 @@ pub fn unescape(raw: &str) -> Cow<'_, str> {
             }
         }
     }
-    push_fixed(&mut out, rest, Fix::ForbiddenOnly);
+    push_text(&mut out, rest, fix);
     Cow::Owned(out)
+}
+
+/// Appends `text` with `fix` applied, if any.
+fn push_text(out: &mut String, text: &str, fix: Option<Fix>) {
+    match fix {
+        Some(fix) => push_fixed(out, text, fix),
+        None => out.push_str(text),
+    }
 }
 
 /// The text a reference (`amp`, `#x1A`, `#233` …, without `&` and `;`) stands for.
@@ -485,6 +516,26 @@ mod tests {
     #[test]
     fn raw_control_characters_are_dropped() {
         assert_eq!(first_child_text("<a><s>x\u{1}y</s></a>").unwrap(), "xy");
+    }
+
+    #[test]
+    fn raw_forbidden_characters_are_dropped_from_attribute_values() {
+        let doc = "<a Id=\"x\u{1}y\u{FFFE}z\" Key=\"plain\"/>";
+        let mut reader = XmlReader::new(doc);
+        let root = reader.root().unwrap();
+        let [id, key] = root.attrs(["Id", "Key"]);
+        assert_eq!(id.as_deref(), Some("xyz"));
+        assert!(matches!(key, Some(Cow::Borrowed("plain"))));
+    }
+
+    #[test]
+    fn attribute_values_borrow_from_the_document() {
+        let doc = r#"<a Id="AAMk=" Key="k&amp;"/>"#;
+        let mut reader = XmlReader::new(doc);
+        let root = reader.root().unwrap();
+        let [id, key] = root.attrs(["Id", "Key"]);
+        assert!(matches!(id, Some(Cow::Borrowed("AAMk="))));
+        assert!(matches!(key, Some(Cow::Owned(k)) if k == "k&"));
     }
 
     #[test]
