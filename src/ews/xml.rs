@@ -14,8 +14,10 @@
 //! - Every element is read to its end, so a document cut off anywhere is an error.
 
 use std::borrow::Cow;
+use std::io::BufRead;
 
 use quick_xml::Reader;
+use quick_xml::errors::IllFormedError;
 use quick_xml::events::attributes::Attributes;
 use quick_xml::events::{BytesStart, Event};
 
@@ -193,22 +195,28 @@ impl<'a> XmlReader<'a> {
     }
 
     /// The element's own text, all pieces joined; text inside child elements is not part
-    /// of it. Borrowed from the document when it is a single piece.
+    /// of it. Borrowed from the document when it is a single piece with nothing to
+    /// resolve or fix.
     pub fn text(&mut self, tag: &Tag<'a>) -> Read<Cow<'a, str>> {
         if tag.empty {
             return Ok(Cow::Borrowed(""));
         }
-        let mut text = Cow::Borrowed("");
+        let mut text = self.text_run()?;
         loop {
             match self.event()? {
+                // quick-xml hands text over itself only where `text_run` did not read it.
                 Event::Text(piece) => self.append(&mut text, piece.into_inner(), self.text_fix()),
-                Event::CData(piece) => self.append(&mut text, piece.into_inner(), self.text_fix()),
                 Event::GeneralRef(reference) => {
                     self.append(&mut text, resolve_reference(&reference), None);
+                }
+                Event::CData(piece) => {
+                    self.append(&mut text, piece.into_inner(), self.text_fix());
+                    self.append_run(&mut text)?;
                 }
                 Event::Start(start) => {
                     let child = self.open(start)?;
                     self.skip(&child)?;
+                    self.append_run(&mut text)?;
                 }
                 Event::End(_) => {
                     self.depth -= 1;
@@ -219,9 +227,39 @@ impl<'a> XmlReader<'a> {
                 | Event::Decl(_)
                 | Event::PI(_)
                 | Event::Comment(_)
-                | Event::DocType(_) => {}
+                | Event::DocType(_) => self.append_run(&mut text)?,
             }
         }
+    }
+
+    /// The text from here to the next markup (or the end of the document), references
+    /// resolved and fixed as needed, read straight from the document in one pass, where
+    /// quick-xml would hand it over as one event per reference and per stretch between
+    /// them (an escaped HTML body is dozens). Called only right after markup, where
+    /// quick-xml is about to read text; its position moves past the run, so positions
+    /// in its errors stay right.
+    fn text_run(&mut self) -> Read<Cow<'a, str>> {
+        let rest: &'a [u8] = self.reader.get_ref();
+        let start = self.document.len().saturating_sub(rest.len());
+        let run = self.document.get(start..).unwrap_or_default();
+        let end = memchr::memchr(b'<', run.as_bytes()).unwrap_or(run.len());
+        let run = run.get(..end).unwrap_or_default();
+        let text = resolve_text(run, self.text_fix()).map_err(|at| {
+            let position = self.reader.buffer_position() + at as u64;
+            let problem = quick_xml::Error::IllFormed(IllFormedError::UnclosedReference);
+            XmlProblem::Malformed(format!("{problem} (at byte {position})"))
+        })?;
+        self.reader.stream().consume(run.len());
+        Ok(text)
+    }
+
+    /// Adds the text run that follows a piece of markup inside an element's text.
+    fn append_run(&mut self, text: &mut Cow<'a, str>) -> Read<()> {
+        let run = self.text_run()?;
+        if !run.is_empty() {
+            self.append(text, run, None);
+        }
+        Ok(())
     }
 
     /// How a piece of element text is fixed: not at all in a clean document.
@@ -251,7 +289,7 @@ impl<'a> XmlReader<'a> {
         }
         if let Cow::Borrowed(first) = *text {
             let rest: &[u8] = self.reader.get_ref();
-            let still_to_come = rest.iter().position(|&b| b == b'<').unwrap_or(rest.len());
+            let still_to_come = memchr::memchr(b'<', rest).unwrap_or(rest.len());
             let mut owned = String::with_capacity(first.len() + piece.len() + still_to_come);
             owned.push_str(first);
             *text = Cow::Owned(owned);
@@ -438,6 +476,42 @@ fn push_text(out: &mut String, text: &str, fix: Option<Fix>) {
     }
 }
 
+/// Element text between two pieces of markup, with its references resolved (a reference
+/// ends at the first `;`, as quick-xml reads them) and `fix` applied to the rest;
+/// borrowed when nothing changes. The error is where a `&` without its `;` is.
+fn resolve_text(run: &str, fix: Option<Fix>) -> Result<Cow<'_, str>, usize> {
+    let Some(first) = memchr::memchr(b'&', run.as_bytes()) else {
+        return Ok(match fix {
+            Some(fix) => fixed(Cow::Borrowed(run), fix),
+            None => Cow::Borrowed(run),
+        });
+    };
+    // A reference never reads longer than it is written.
+    let mut out = String::with_capacity(run.len());
+    let (mut done, mut amp) = (0, first);
+    loop {
+        push_text(&mut out, run.get(done..amp).unwrap_or_default(), fix);
+        let after = run.get(amp + 1..).unwrap_or_default();
+        match memchr::memchr2(b';', b'&', after.as_bytes()) {
+            Some(end) if after.as_bytes().get(end) == Some(&b';') => {
+                out.push_str(&resolve_reference(after.get(..end).unwrap_or_default()));
+                done = amp + 1 + end + 1;
+            }
+            _ => return Err(amp),
+        }
+        match run
+            .get(done..)
+            .and_then(|rest| memchr::memchr(b'&', rest.as_bytes()))
+        {
+            Some(next) => amp = done + next,
+            None => {
+                push_text(&mut out, run.get(done..).unwrap_or_default(), fix);
+                return Ok(Cow::Owned(out));
+            }
+        }
+    }
+}
+
 /// The text a reference (`amp`, `#x1A`, `#233` …, without `&` and `;`) stands for.
 fn resolve_reference(name: &str) -> Cow<'static, str> {
     match name {
@@ -511,6 +585,92 @@ mod tests {
             reader.text(&child).unwrap(),
             Cow::Borrowed("plain text")
         ));
+    }
+
+    /// The text of the first child of the root as quick-xml hands it over piece by piece
+    /// (each piece fixed, each reference resolved): what `text` must agree with.
+    fn piece_by_piece(doc: &str) -> Result<String, ()> {
+        let mut reader = Reader::from_str(doc);
+        let mut depth = 0;
+        let mut text = String::new();
+        loop {
+            match reader.read_event().map_err(|_| ())? {
+                Event::Start(_) => depth += 1,
+                Event::Text(piece) if depth == 2 => {
+                    push_fixed(&mut text, &piece.into_inner(), Fix::LineEndsToo);
+                }
+                Event::GeneralRef(reference) if depth == 2 => {
+                    text.push_str(&resolve_reference(&reference));
+                }
+                Event::End(_) if depth == 2 => return Ok(text),
+                Event::End(_) => depth -= 1,
+                Event::Eof => return Err(()),
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn text_runs_read_as_quick_xml_reads_them_piece_by_piece() {
+        let parts = [
+            "plain",
+            "&amp;",
+            "&lt;p&gt;",
+            "&#x1A;",
+            "&#13;",
+            "&#x10000;",
+            "&foo;",
+            "&;",
+            "&",
+            "&&lt;",
+            "&amp",
+            "\r\n",
+            "\r",
+            "\u{1}",
+            "é",
+            " ",
+            ";",
+        ];
+        for first in parts {
+            for second in parts {
+                for third in ["", "x", "&gt;", "\r"] {
+                    let doc = format!("<a><s>{first}{second}{third}</s></a>");
+                    let read = first_child_text(&doc).map_err(|_| ());
+                    assert_eq!(read, piece_by_piece(&doc), "{doc:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_reference_without_its_semicolon_is_malformed_where_it_starts() {
+        let Err(XmlProblem::Malformed(detail)) = first_child_text("<a><s>AT&T</s></a>") else {
+            panic!("AT&T read");
+        };
+        assert!(detail.contains("reference not closed"), "{detail}");
+        assert!(detail.ends_with("(at byte 8)"), "{detail}");
+    }
+
+    #[test]
+    fn errors_after_text_runs_name_the_right_byte() {
+        let doc = "<a><s>x &amp; y</s><s>z</t></a>";
+        let mut quick = Reader::from_str(doc);
+        quick.config_mut().check_end_names = true;
+        while !matches!(quick.read_event(), Err(_) | Ok(Event::Eof)) {}
+        let expected = format!("(at byte {})", quick.error_position());
+        let mut reader = XmlReader::new(doc);
+        let root = reader.root().unwrap();
+        let mut result = Ok(());
+        while let Some(child) = reader.next_child(&root).unwrap() {
+            if let Err(error) = reader.text(&child) {
+                result = Err(error);
+                break;
+            }
+        }
+        let Err(XmlProblem::Malformed(detail)) = result else {
+            panic!("{result:?}");
+        };
+        assert!(detail.ends_with(&expected), "{detail} vs {expected}");
     }
 
     #[test]

@@ -70,21 +70,22 @@ fn push_fixed_from(out: &mut String, raw: &str, mut at: usize, fix: Fix) {
 /// whose pieces are then taken as they are. Steps of 64 bytes with a coarse check (any
 /// byte below 0x20 or above 0x7F); only a step that fails it is looked at closely.
 pub fn needs_no_fix(document: &[u8]) -> bool {
-    let (blocks, _) = document.as_chunks::<64>();
-    let mut start = 0;
-    for block in blocks {
-        let (words, _) = block.as_chunks::<8>();
-        let mut coarse = 0;
-        for word in words {
-            let word = u64::from_ne_bytes(*word);
-            coarse |= (word.wrapping_sub(ONES * 0x20) & !word) | word;
-        }
-        if coarse & HIGH_BITS != 0 && !block_needs_no_fix(document, start, words) {
+    let (words, _) = document.as_chunks::<8>();
+    let (blocks, _) = words.as_chunks::<8>();
+    let coarse = |word: &[u8; 8]| {
+        let word = u64::from_ne_bytes(*word);
+        (word.wrapping_sub(ONES * 0x20) & !word) | word
+    };
+    for (i, block) in blocks.iter().enumerate() {
+        // Written out rather than a loop: a short loop's exit is mispredicted every time.
+        let [a, b, c, d, e, f, g, h] = block;
+        let flags = coarse(a) | coarse(b) | coarse(c) | coarse(d);
+        let flags = flags | coarse(e) | coarse(f) | coarse(g) | coarse(h);
+        if flags & HIGH_BITS != 0 && !block_needs_no_fix(document, i * 64, block) {
             return false;
         }
-        start += 64;
     }
-    !(start..document.len()).any(|at| needs_fix(document, at, Fix::LineEndsToo))
+    !(blocks.len() * 64..document.len()).any(|at| needs_fix(document, at, Fix::LineEndsToo))
 }
 
 /// The close check of the 64 bytes at `start`, as `words`: a word at a time, byte by
