@@ -241,10 +241,20 @@ impl<'a> XmlReader<'a> {
     fn text_run(&mut self) -> Read<Cow<'a, str>> {
         let rest: &'a [u8] = self.reader.get_ref();
         let start = self.document.len().saturating_sub(rest.len());
-        let run = self.document.get(start..).unwrap_or_default();
-        let end = memchr::memchr(b'<', run.as_bytes()).unwrap_or(run.len());
-        let run = run.get(..end).unwrap_or_default();
-        let text = resolve_text(run, self.text_fix()).map_err(|at| {
+        let rest = self.document.get(start..).unwrap_or_default();
+        // Most runs hold no reference: one search finds both their end and that.
+        let first = memchr::memchr2(b'<', b'&', rest.as_bytes());
+        let first_amp = first.filter(|&at| rest.as_bytes().get(at) == Some(&b'&'));
+        let end = match first_amp {
+            Some(amp) => rest
+                .as_bytes()
+                .get(amp..)
+                .and_then(|after| memchr::memchr(b'<', after))
+                .map_or(rest.len(), |lt| amp + lt),
+            None => first.unwrap_or(rest.len()),
+        };
+        let run = rest.get(..end).unwrap_or_default();
+        let text = resolve_text(run, first_amp, self.text_fix()).map_err(|at| {
             let position = self.reader.buffer_position() + at as u64;
             let problem = quick_xml::Error::IllFormed(IllFormedError::UnclosedReference);
             XmlProblem::Malformed(format!("{problem} (at byte {position})"))
@@ -476,11 +486,16 @@ fn push_text(out: &mut String, text: &str, fix: Option<Fix>) {
     }
 }
 
-/// Element text between two pieces of markup, with its references resolved (a reference
-/// ends at the first `;`, as quick-xml reads them) and `fix` applied to the rest;
-/// borrowed when nothing changes. The error is where a `&` without its `;` is.
-fn resolve_text(run: &str, fix: Option<Fix>) -> Result<Cow<'_, str>, usize> {
-    let Some(first) = memchr::memchr(b'&', run.as_bytes()) else {
+/// Element text between two pieces of markup, whose first `&` is at `first_amp`, with
+/// its references resolved (a reference ends at the first `;`, as quick-xml reads them)
+/// and `fix` applied to the rest; borrowed when nothing changes. The error is where a
+/// `&` without its `;` is.
+fn resolve_text(
+    run: &str,
+    first_amp: Option<usize>,
+    fix: Option<Fix>,
+) -> Result<Cow<'_, str>, usize> {
+    let Some(first) = first_amp else {
         return Ok(match fix {
             Some(fix) => fixed(Cow::Borrowed(run), fix),
             None => Cow::Borrowed(run),
