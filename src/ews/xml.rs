@@ -1,7 +1,9 @@
 //! A streaming reader of EWS responses: the operation readers walk the document element
 //! by element and fill their typed structs straight from quick-xml's events, borrowing
-//! text from the input wherever it needs no change. Tolerant where Exchange is sloppy and
-//! strict where a document could be hostile.
+//! text from the input wherever it needs no change. An element's text is read straight
+//! from the document, a run between two pieces of markup at a time, rather than as
+//! quick-xml's one event per reference. Tolerant where Exchange is sloppy and strict
+//! where a document could be hostile.
 //!
 //! - Elements and attributes are matched by local name only, so the `https://` namespace
 //!   typos of Microsoft's published samples read like the real `http://` namespaces.
