@@ -6,7 +6,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use url::Url;
-use yoke::Yoke;
+use yoke::{Yoke, Yokeable};
 
 use super::autodiscover::{self, AutodiscoverOutcome, GET_USER_SETTINGS_ACTION};
 use super::envelope::RequestHeader;
@@ -118,17 +118,7 @@ impl EwsClient {
         max_entries: u32,
     ) -> Result<Response<Parsed<CalendarView<'static>>>, EwsError> {
         let body = find_item::request(&self.header(), mailbox, start, end, max_entries);
-        let answer = self.post(body).await?;
-        let mut server_version = None;
-        let value = Yoke::try_attach_to_cart(answer, |answer: &[u8]| {
-            let response = find_item::parse(Envelope::parse(answer)?)?;
-            server_version = response.server_version;
-            Ok::<_, EwsError>(response.value)
-        })?;
-        Ok(Response {
-            server_version,
-            value,
-        })
+        parse_kept::<CalendarView<'static>>(self.post(body).await?, find_item::parse)
     }
 
     /// The full items for `ids` (GetItem), one result per id in order.
@@ -138,16 +128,12 @@ impl EwsClient {
         options: GetItemOptions,
     ) -> Result<Response<Parsed<ItemResults<'static>>>, EwsError> {
         let body = get_item::request(&self.header(), ids, options);
-        let answer = self.post(body).await?;
-        let mut server_version = None;
-        let value = Yoke::try_attach_to_cart(answer, |answer: &[u8]| {
-            let response = get_item::parse(Envelope::parse(answer)?)?;
-            server_version = response.server_version;
-            Ok::<_, EwsError>(ItemResults(response.value))
-        })?;
-        Ok(Response {
-            server_version,
-            value,
+        parse_kept::<ItemResults<'static>>(self.post(body).await?, |envelope| {
+            let response = get_item::parse(envelope)?;
+            Ok(Response {
+                server_version: response.server_version,
+                value: ItemResults(response.value),
+            })
         })
     }
 
@@ -198,6 +184,27 @@ pub async fn autodiscover_ews_url(
     )?;
     let answer = transport.post_soap(&config.url, body, headers).await?;
     autodiscover::parse(Envelope::parse(&answer)?)
+}
+
+/// Reads an answer with `read`, keeping what it read together with the bytes it
+/// borrows from.
+fn parse_kept<T>(
+    answer: Vec<u8>,
+    read: impl for<'a> FnOnce(Envelope<'a>) -> Result<Response<<T as Yokeable<'a>>::Output>, EwsError>,
+) -> Result<Response<Parsed<T>>, EwsError>
+where
+    T: for<'a> Yokeable<'a>,
+{
+    let mut server_version = None;
+    let value = Yoke::try_attach_to_cart(answer, |answer: &[u8]| {
+        let response = read(Envelope::parse(answer)?)?;
+        server_version = response.server_version;
+        Ok::<_, EwsError>(response.value)
+    })?;
+    Ok(Response {
+        server_version,
+        value,
+    })
 }
 
 fn insert_header(headers: &mut HeaderMap, name: &'static str, value: &str) -> Result<(), EwsError> {
