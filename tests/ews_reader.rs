@@ -1,5 +1,6 @@
 //! The EWS response reader on fixtures shaped like real Exchange answers.
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::time::Duration;
 
@@ -61,6 +62,48 @@ fn https_namespace_typos_still_parse() {
     let item = &response.value.items[0];
     assert!(item.is_all_day);
     assert_eq!(item.subject.as_deref(), Some("All hands"));
+}
+
+#[test]
+fn items_borrow_their_text_unless_reading_changed_it() {
+    let response = get_item::parse(envelope("getitem-batch-lync-meeting.xml").unwrap()).unwrap();
+    let [Ok(resolved), _, Ok(plain)] = &response.value[..] else {
+        panic!("{:?}", response.value);
+    };
+    assert!(matches!(&plain.id.id, Cow::Borrowed("AAMkRoom3=")));
+    assert!(matches!(
+        &plain.id.change_key,
+        Some(Cow::Borrowed("DwAAAA3"))
+    ));
+    assert!(matches!(
+        &plain.subject,
+        Some(Cow::Borrowed("Private appointment"))
+    ));
+    assert!(matches!(
+        &plain.body.as_ref().unwrap().content,
+        Cow::Borrowed("Dentist")
+    ));
+    // References resolved and forbidden characters dropped: owned.
+    assert!(matches!(&resolved.subject, Some(Cow::Owned(_))));
+    assert!(matches!(
+        &resolved.body.as_ref().unwrap().content,
+        Cow::Owned(_)
+    ));
+}
+
+#[test]
+fn a_response_that_is_not_utf8_is_read_with_replacements_and_owned() {
+    let mut bytes = fixture("getitem-batch-lync-meeting.xml");
+    let at = bytes
+        .windows(7)
+        .position(|w| w == b"Dentist")
+        .expect("the fixture's text body");
+    bytes[at + 3] = 0xFF;
+    let response = get_item::parse(Envelope::parse(&bytes).unwrap()).unwrap();
+    let item = response.value[2].as_ref().unwrap();
+    let body = &item.body.as_ref().unwrap().content;
+    assert_eq!(body, "Den\u{FFFD}ist");
+    assert!(matches!(body, Cow::Owned(_)));
 }
 
 #[test]
