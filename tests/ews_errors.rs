@@ -77,7 +77,8 @@ fn each_listed_code_maps_to_its_variant_whatever_the_language() {
             Err(expected.clone()),
             "{code}"
         );
-        let envelope = Envelope::parse(&find_item_error(code, text)).unwrap();
+        let answer = find_item_error(code, text);
+        let envelope = Envelope::parse(&answer).unwrap();
         assert_eq!(find_item::parse(envelope), Err(expected.clone()), "{code}");
         assert_eq!(expected.code(), code);
     }

@@ -1,5 +1,6 @@
 //! The EWS response reader on fixtures shaped like real Exchange answers.
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::time::Duration;
 
@@ -17,8 +18,10 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-fn envelope(name: &str) -> Result<Envelope, EwsError> {
-    Envelope::parse(&fixture(name))
+/// The fixture's envelope, borrowing from the fixture as the client's answers do (the
+/// bytes are leaked: a test process is short).
+fn envelope(name: &str) -> Result<Envelope<'static>, EwsError> {
+    Envelope::parse(fixture(name).leak())
 }
 
 #[test]
@@ -59,6 +62,48 @@ fn https_namespace_typos_still_parse() {
     let item = &response.value.items[0];
     assert!(item.is_all_day);
     assert_eq!(item.subject.as_deref(), Some("All hands"));
+}
+
+#[test]
+fn items_borrow_their_text_unless_reading_changed_it() {
+    let response = get_item::parse(envelope("getitem-batch-lync-meeting.xml").unwrap()).unwrap();
+    let [Ok(resolved), _, Ok(plain)] = &response.value[..] else {
+        panic!("{:?}", response.value);
+    };
+    assert!(matches!(&plain.id.id, Cow::Borrowed("AAMkRoom3=")));
+    assert!(matches!(
+        &plain.id.change_key,
+        Some(Cow::Borrowed("DwAAAA3"))
+    ));
+    assert!(matches!(
+        &plain.subject,
+        Some(Cow::Borrowed("Private appointment"))
+    ));
+    assert!(matches!(
+        &plain.body.as_ref().unwrap().content,
+        Cow::Borrowed("Dentist")
+    ));
+    // References resolved and forbidden characters dropped: owned.
+    assert!(matches!(&resolved.subject, Some(Cow::Owned(_))));
+    assert!(matches!(
+        &resolved.body.as_ref().unwrap().content,
+        Cow::Owned(_)
+    ));
+}
+
+#[test]
+fn a_response_that_is_not_utf8_is_read_with_replacements_and_owned() {
+    let mut bytes = fixture("getitem-batch-lync-meeting.xml");
+    let at = bytes
+        .windows(7)
+        .position(|w| w == b"Dentist")
+        .expect("the fixture's text body");
+    bytes[at + 3] = 0xFF;
+    let response = get_item::parse(Envelope::parse(&bytes).unwrap()).unwrap();
+    let item = response.value[2].as_ref().unwrap();
+    let body = &item.body.as_ref().unwrap().content;
+    assert_eq!(body, "Den\u{FFFD}ist");
+    assert!(matches!(body, Cow::Owned(_)));
 }
 
 #[test]
@@ -143,7 +188,7 @@ fn sync_reports_created_updated_and_deleted_ids() {
     assert!(changes.sync_state.starts_with("H4sIAAAAAAAEAO29"));
     assert!(changes.sync_state.ends_with("=="));
     assert!(!changes.includes_last_item_in_range);
-    let ids = |list: &[ItemId]| list.iter().map(|i| i.id.clone()).collect::<Vec<_>>();
+    let ids = |list: &[ItemId<'static>]| list.iter().map(|i| i.id.to_string()).collect::<Vec<_>>();
     assert_eq!(ids(&changes.created), ["AAMkNew1=", "AAMkRequest4="]);
     assert_eq!(ids(&changes.updated), ["AAMkChanged2="]);
     assert_eq!(changes.deleted, [ItemId::new("AAMkGone5=", None)]);

@@ -212,7 +212,7 @@ async fn find(config: EwsConfig) -> Result<usize, EwsError> {
     client
         .find_calendar_view("confrm2@contoso.com", start, end, 100)
         .await
-        .map(|r| r.value.items.len())
+        .map(|r| r.value.get().items.len())
 }
 
 #[tokio::test]
@@ -628,8 +628,9 @@ async fn get_items_posts_the_ids_and_reads_the_batch() {
         .get_items(&ids, GetItemOptions::default())
         .await
         .unwrap();
-    assert_eq!(response.value.len(), 3);
-    assert_eq!(response.value[1], Err(EwsError::ItemNotFound));
+    let items = &response.value.get().0;
+    assert_eq!(items.len(), 3);
+    assert_eq!(items[1], Err(EwsError::ItemNotFound));
     let body = &server.seen()[0].body;
     assert!(body.contains(r#"<t:ItemId Id="AAMkRoom1=" ChangeKey="DwAAAA1"/>"#));
     assert!(body.contains(r#"<t:ItemId Id="AAMkGone="/>"#));

@@ -141,7 +141,7 @@ fn body_deleted(item: &CalendarItem) -> bool {
     let body = item.body.as_ref();
     let sources = JoinSources {
         structured: Vec::new(),
-        body: body.map(|b| b.content.as_str()),
+        body: body.map(|b| &*b.content),
         body_is_html: body.is_some_and(|b| b.kind == BodyKind::Html),
         simple_url_hosts: &[],
     };
@@ -178,16 +178,16 @@ mod tests {
     use crate::ews::item::Body;
     use crate::ews::{ItemId, Mailbox};
 
-    fn item(subject: &str, organizer: &str, body: Option<&str>) -> CalendarItem {
+    fn item(subject: &str, organizer: &str, body: Option<&str>) -> CalendarItem<'static> {
         CalendarItem {
             id: ItemId::new("id", None),
-            subject: Some(subject.to_owned()),
+            subject: Some(subject.to_owned().into()),
             body: body.map(|content| Body {
                 kind: BodyKind::Html,
-                content: content.to_owned(),
+                content: content.to_owned().into(),
             }),
             organizer: Some(Mailbox {
-                name: Some(organizer.to_owned()),
+                name: Some(organizer.to_owned().into()),
                 email: None,
                 routing_type: None,
             }),

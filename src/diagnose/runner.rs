@@ -166,7 +166,7 @@ async fn check_exchange(
     for id in [CheckId::SignIn, CheckId::Impersonation, CheckId::Mailbox] {
         report.push(passed_before_failure(id, &subject));
     }
-    let listed = &view.value.items;
+    let listed = &view.value.get().items;
     report.push(calendar_readable(&subject.mailbox, listed.len()));
     let ids: Vec<ItemId> = listed
         .iter()
@@ -181,13 +181,22 @@ async fn check_exchange(
     report.push(invitations_check(&subject.mailbox, &sample));
 }
 
-async fn fetch_sample(client: &EwsClient, ids: &[ItemId]) -> Result<Vec<CalendarItem>, EwsError> {
+async fn fetch_sample(
+    client: &EwsClient,
+    ids: &[ItemId<'_>],
+) -> Result<Vec<CalendarItem<'static>>, EwsError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let response = client.get_items(ids, GetItemOptions::default()).await?;
     // An item deleted between the listing and the fetch is simply left out.
-    Ok(response.value.into_iter().filter_map(Result::ok).collect())
+    let items = response
+        .value
+        .get()
+        .0
+        .iter()
+        .filter_map(|item| item.as_ref().ok());
+    Ok(items.map(|item| item.clone().into_owned()).collect())
 }
 
 /// The setup failed: a setting is missing, or Autodiscover could not find the server.

@@ -109,8 +109,8 @@ pub fn read<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<AutodiscoverR
     let mut response = AutodiscoverResponse::default();
     while let Some(child) = reader.next_child(tag)? {
         match child.name() {
-            "ErrorCode" => response.error_code = reader.trimmed_text(&child)?,
-            "ErrorMessage" => response.error_message = reader.trimmed_text(&child)?,
+            "ErrorCode" => response.error_code = reader.trimmed_string(&child)?,
+            "ErrorMessage" => response.error_message = reader.trimmed_string(&child)?,
             "UserResponses" => {
                 while let Some(user) = reader.next_child(&child)? {
                     if user.name() == "UserResponse" && response.user.is_none() {
@@ -130,9 +130,9 @@ fn read_user<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<UserResponse
     let mut user = UserResponse::default();
     while let Some(child) = reader.next_child(tag)? {
         match child.name() {
-            "ErrorCode" => user.error_code = reader.trimmed_text(&child)?,
-            "ErrorMessage" => user.error_message = reader.trimmed_text(&child)?,
-            "RedirectTarget" => user.redirect_target = reader.trimmed_text(&child)?,
+            "ErrorCode" => user.error_code = reader.trimmed_string(&child)?,
+            "ErrorMessage" => user.error_message = reader.trimmed_string(&child)?,
+            "RedirectTarget" => user.redirect_target = reader.trimmed_string(&child)?,
             "UserSettings" => {
                 while let Some(setting) = reader.next_child(&child)? {
                     if setting.name() != "UserSetting" {
@@ -142,8 +142,8 @@ fn read_user<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<UserResponse
                     let (mut name, mut value) = (None, None);
                     while let Some(field) = reader.next_child(&setting)? {
                         match field.name() {
-                            "Name" => name = reader.trimmed_text(&field)?,
-                            "Value" => value = reader.trimmed_text(&field)?,
+                            "Name" => name = reader.trimmed_string(&field)?,
+                            "Value" => value = reader.trimmed_string(&field)?,
                             _ => reader.skip(&field)?,
                         }
                     }
@@ -159,7 +159,7 @@ fn read_user<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<UserResponse
 }
 
 /// Reads a GetUserSettings response.
-pub fn parse(envelope: Envelope) -> Result<Response<AutodiscoverOutcome>, EwsError> {
+pub fn parse(envelope: Envelope<'_>) -> Result<Response<AutodiscoverOutcome>, EwsError> {
     let response = envelope
         .body
         .autodiscover

@@ -6,17 +6,23 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use url::Url;
+use yoke::{Yoke, Yokeable};
 
 use super::autodiscover::{self, AutodiscoverOutcome, GET_USER_SETTINGS_ACTION};
 use super::envelope::RequestHeader;
 use super::error::{ErrorContext, EwsError};
 use super::find_item::{self, CalendarView};
-use super::get_item::{self, GetItemOptions};
-use super::item::{CalendarItem, ItemId};
-use super::response::Response;
+use super::get_item::{self, GetItemOptions, ItemResults};
+use super::item::ItemId;
+use super::response::{Envelope, Response};
 use super::sync_folder_items::{self, SyncChanges};
 use super::transport::{DEFAULT_MAX_RESPONSE_BYTES, EwsAuth, Transport, TransportConfig};
 use super::version::RequestVersion;
+
+/// What an operation read from an answer together with the answer's bytes, which its
+/// text borrows (`get()` gives the value): one allocation per answer instead of one per
+/// string read. Dropped as a whole once the caller has taken what it keeps.
+pub type Parsed<T> = Yoke<T, Vec<u8>>;
 
 /// The default time limit of one request.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -110,21 +116,25 @@ impl EwsClient {
         start: DateTime<Utc>,
         end: DateTime<Utc>,
         max_entries: u32,
-    ) -> Result<Response<CalendarView>, EwsError> {
+    ) -> Result<Response<Parsed<CalendarView<'static>>>, EwsError> {
         let body = find_item::request(&self.header(), mailbox, start, end, max_entries);
-        let envelope = self.post(body).await?;
-        find_item::parse(envelope)
+        parse_kept::<CalendarView<'static>>(self.post(body).await?, find_item::parse)
     }
 
     /// The full items for `ids` (GetItem), one result per id in order.
     pub async fn get_items(
         &self,
-        ids: &[ItemId],
+        ids: &[ItemId<'_>],
         options: GetItemOptions,
-    ) -> Result<Response<Vec<Result<CalendarItem, EwsError>>>, EwsError> {
+    ) -> Result<Response<Parsed<ItemResults<'static>>>, EwsError> {
         let body = get_item::request(&self.header(), ids, options);
-        let envelope = self.post(body).await?;
-        get_item::parse(envelope)
+        parse_kept::<ItemResults<'static>>(self.post(body).await?, |envelope| {
+            let response = get_item::parse(envelope)?;
+            Ok(Response {
+                server_version: response.server_version,
+                value: ItemResults(response.value),
+            })
+        })
     }
 
     /// The changes in `mailbox`'s calendar since `sync_state` (SyncFolderItems).
@@ -135,8 +145,8 @@ impl EwsClient {
         max_changes: u32,
     ) -> Result<Response<SyncChanges>, EwsError> {
         let body = sync_folder_items::request(&self.header(), mailbox, sync_state, max_changes);
-        let envelope = self.post(body).await?;
-        sync_folder_items::parse(envelope)
+        let answer = self.post(body).await?;
+        sync_folder_items::parse(Envelope::parse(&answer)?)
     }
 
     fn header(&self) -> RequestHeader {
@@ -146,7 +156,7 @@ impl EwsClient {
         }
     }
 
-    async fn post(&self, body: Vec<u8>) -> Result<super::response::Envelope, EwsError> {
+    async fn post(&self, body: Vec<u8>) -> Result<Vec<u8>, EwsError> {
         let mut headers = HeaderMap::new();
         if let Some(mailbox) = &self.config.impersonate {
             // Routes the request to the server holding the room's mailbox.
@@ -172,8 +182,29 @@ pub async fn autodiscover_ews_url(
         "soapaction",
         &format!("\"{GET_USER_SETTINGS_ACTION}\""),
     )?;
-    let envelope = transport.post_soap(&config.url, body, headers).await?;
-    autodiscover::parse(envelope)
+    let answer = transport.post_soap(&config.url, body, headers).await?;
+    autodiscover::parse(Envelope::parse(&answer)?)
+}
+
+/// Reads an answer with `read`, keeping what it read together with the bytes it
+/// borrows from.
+fn parse_kept<T>(
+    answer: Vec<u8>,
+    read: impl for<'a> FnOnce(Envelope<'a>) -> Result<Response<<T as Yokeable<'a>>::Output>, EwsError>,
+) -> Result<Response<Parsed<T>>, EwsError>
+where
+    T: for<'a> Yokeable<'a>,
+{
+    let mut server_version = None;
+    let value = Yoke::try_attach_to_cart(answer, |answer: &[u8]| {
+        let response = read(Envelope::parse(answer)?)?;
+        server_version = response.server_version;
+        Ok::<_, EwsError>(response.value)
+    })?;
+    Ok(Response {
+        server_version,
+        value,
+    })
 }
 
 fn insert_header(headers: &mut HeaderMap, name: &'static str, value: &str) -> Result<(), EwsError> {

@@ -4,6 +4,7 @@
 use std::io;
 
 use chrono::{DateTime, Utc};
+use yoke::Yokeable;
 
 use super::envelope::{RequestHeader, XmlWriter, ews_envelope, field_uri, room_calendar_folder};
 use super::error::EwsError;
@@ -21,10 +22,10 @@ const VIEW_FIELDS: [&str; 5] = [
     "calendar:CalendarItemType",
 ];
 
-/// The meetings found in a window.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CalendarView {
-    pub items: Vec<CalendarItem>,
+/// The meetings found in a window, borrowing from the response (see `item`).
+#[derive(Debug, Clone, PartialEq, Eq, Yokeable)]
+pub struct CalendarView<'a> {
+    pub items: Vec<CalendarItem<'a>>,
     /// False when MaxEntriesReturned cut the list short: split the window and ask again.
     pub includes_last_item_in_range: bool,
     pub total_items_in_view: Option<u32>,
@@ -82,14 +83,29 @@ fn write_find_item(
 
 /// A CalendarView's `RootFolder`: the items and whether the window held more.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RootFolder {
-    pub items: Vec<Result<CalendarItem, EwsError>>,
+pub struct RootFolder<'a> {
+    pub items: Vec<Result<CalendarItem<'a>, EwsError>>,
     pub includes_last_item_in_range: bool,
     pub total_items_in_view: Option<u32>,
 }
 
+impl RootFolder<'_> {
+    /// The same folder, no longer borrowing from the response.
+    pub fn into_owned(self) -> RootFolder<'static> {
+        RootFolder {
+            items: self
+                .items
+                .into_iter()
+                .map(|item| item.map(CalendarItem::into_owned))
+                .collect(),
+            includes_last_item_in_range: self.includes_last_item_in_range,
+            total_items_in_view: self.total_items_in_view,
+        }
+    }
+}
+
 /// Reads a `RootFolder` element.
-pub fn read_root_folder<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<RootFolder> {
+pub fn read_root_folder<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<RootFolder<'a>> {
     let mut folder = RootFolder {
         items: Vec::new(),
         includes_last_item_in_range: tag
@@ -115,7 +131,7 @@ pub fn read_root_folder<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<R
 
 /// Reads a FindItem response. An item that cannot be read fails the whole view: the
 /// window would otherwise look emptier than it is.
-pub fn parse(envelope: Envelope) -> Result<Response<CalendarView>, EwsError> {
+pub fn parse(envelope: Envelope<'_>) -> Result<Response<CalendarView<'_>>, EwsError> {
     let server_version = envelope.server_version;
     let root =
         single_message(envelope.body)?

@@ -4,6 +4,7 @@
 use std::io;
 
 use quick_xml::events::BytesText;
+use yoke::Yokeable;
 
 use super::envelope::{RequestHeader, XmlWriter, ews_envelope, field_uri};
 use super::error::EwsError;
@@ -34,7 +35,7 @@ pub struct GetItemOptions {
 
 /// The request for `ids`, written for the schema `header.version`: fields a version does
 /// not know are left out, since Exchange refuses them with ErrorSchemaValidation.
-pub fn request(header: &RequestHeader, ids: &[ItemId], options: GetItemOptions) -> Vec<u8> {
+pub fn request(header: &RequestHeader, ids: &[ItemId<'_>], options: GetItemOptions) -> Vec<u8> {
     ews_envelope(header, |w| write_get_item(w, header.version, ids, options))
 }
 
@@ -73,7 +74,7 @@ fn fields(version: RequestVersion, options: GetItemOptions) -> Vec<&'static str>
 fn write_get_item(
     w: &mut XmlWriter,
     version: RequestVersion,
-    ids: &[ItemId],
+    ids: &[ItemId<'_>],
     options: GetItemOptions,
 ) -> io::Result<()> {
     w.create_element("m:GetItem").write_inner_content(|w| {
@@ -104,11 +105,9 @@ fn write_get_item(
         })?;
         w.create_element("m:ItemIds").write_inner_content(|w| {
             ids.iter().try_for_each(|id| {
-                let mut element = w
-                    .create_element("t:ItemId")
-                    .with_attribute(("Id", id.id.as_str()));
+                let mut element = w.create_element("t:ItemId").with_attribute(("Id", &*id.id));
                 if let Some(key) = &id.change_key {
-                    element = element.with_attribute(("ChangeKey", key.as_str()));
+                    element = element.with_attribute(("ChangeKey", &**key));
                 }
                 element.write_empty().map(|_| ())
             })
@@ -118,12 +117,17 @@ fn write_get_item(
     Ok(())
 }
 
+/// What `parse` reads, kept together with the response it borrows from (see
+/// `client::Parsed`): one result per requested id, in request order.
+#[derive(Debug, Clone, PartialEq, Eq, Yokeable)]
+pub struct ItemResults<'a>(pub Vec<Result<CalendarItem<'a>, EwsError>>);
+
 /// Reads a GetItem response: one result per requested id, in request order. An item
 /// that fails on its own (deleted meanwhile, malformed) is an `Err` in its place; an
 /// error that concerns the whole request (throttling, rights, version) fails the call.
 pub fn parse(
-    envelope: Envelope,
-) -> Result<Response<Vec<Result<CalendarItem, EwsError>>>, EwsError> {
+    envelope: Envelope<'_>,
+) -> Result<Response<Vec<Result<CalendarItem<'_>, EwsError>>>, EwsError> {
     let Some(messages) = envelope.body.messages else {
         return Err(EwsError::UnexpectedResponse {
             detail: format!("<{}> has no ResponseMessages", envelope.body.name),

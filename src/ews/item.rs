@@ -1,57 +1,83 @@
 //! Calendar items as EWS returns them (FindItem and GetItem share the shape): item ids,
 //! mailboxes, and the calendar fields the console reads.
+//!
+//! The text fields borrow from the response they were read from (`'a`) and are owned
+//! only where reading changed the text (references resolved, line ends or forbidden
+//! characters fixed), so reading a batch allocates next to nothing per item;
+//! `into_owned` detaches an item from its response.
+
+use std::borrow::Cow;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
 use super::error::EwsError;
 use super::get_item::ONLINE_MEETING_EXTERNAL_LINK;
 use super::response::parse_bool;
-use super::xml::{Read, Tag, XmlReader, trim};
+use super::xml::{Read, Tag, XmlReader, trim, trimmed};
 
 /// An EWS item id with the change key that identifies its version.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub struct ItemId {
-    pub id: String,
+pub struct ItemId<'a> {
+    pub id: Cow<'a, str>,
     /// Absent on deletions reported by SyncFolderItems.
-    pub change_key: Option<String>,
+    pub change_key: Option<Cow<'a, str>>,
 }
 
-impl ItemId {
-    pub fn new(id: impl Into<String>, change_key: Option<String>) -> ItemId {
+impl<'a> ItemId<'a> {
+    pub fn new(id: impl Into<Cow<'a, str>>, change_key: Option<String>) -> ItemId<'a> {
         ItemId {
             id: id.into(),
-            change_key,
+            change_key: change_key.map(Cow::Owned),
         }
     }
 
     /// Reads a `t:ItemId` tag; Exchange samples carry stray spaces around ids.
-    pub fn from_tag(tag: &Tag<'_>) -> Option<ItemId> {
+    pub fn from_tag(tag: &Tag<'a>) -> Option<ItemId<'a>> {
         let [id, change_key] = tag.attrs(["Id", "ChangeKey"]);
-        let id = id?;
-        let id = trim(&id);
+        let id = trimmed(id?);
         if id.is_empty() {
             return None;
         }
         Some(ItemId {
-            id: id.to_string(),
-            change_key: change_key
-                .map(|k| trim(&k).to_string())
-                .filter(|k| !k.is_empty()),
+            id,
+            change_key: change_key.map(trimmed).filter(|k| !k.is_empty()),
         })
     }
+
+    /// The same id, no longer borrowing from a response.
+    pub fn into_owned(self) -> ItemId<'static> {
+        ItemId {
+            id: Cow::Owned(self.id.into_owned()),
+            change_key: self.change_key.map(|k| Cow::Owned(k.into_owned())),
+        }
+    }
+}
+
+/// Detaches an optional text from its response.
+fn owned(text: Option<Cow<'_, str>>) -> Option<Cow<'static, str>> {
+    text.map(|t| Cow::Owned(t.into_owned()))
 }
 
 /// A person or resource as EWS names it (`t:Mailbox`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Mailbox {
-    pub name: Option<String>,
-    pub email: Option<String>,
+pub struct Mailbox<'a> {
+    pub name: Option<Cow<'a, str>>,
+    pub email: Option<Cow<'a, str>>,
     /// `SMTP`, or `EX` for a legacy Exchange address.
-    pub routing_type: Option<String>,
+    pub routing_type: Option<Cow<'a, str>>,
 }
 
-impl Mailbox {
-    fn read<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<Mailbox> {
+impl<'a> Mailbox<'a> {
+    /// The same mailbox, no longer borrowing from a response.
+    pub fn into_owned(self) -> Mailbox<'static> {
+        Mailbox {
+            name: owned(self.name),
+            email: owned(self.email),
+            routing_type: owned(self.routing_type),
+        }
+    }
+
+    fn read(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<Mailbox<'a>> {
         let mut mailbox = Mailbox::default();
         while let Some(child) = reader.next_child(tag)? {
             let field = match child.name() {
@@ -69,7 +95,7 @@ impl Mailbox {
     }
 
     /// The `Mailbox` inside an `Organizer` or `Attendee`.
-    fn read_inside<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<Option<Mailbox>> {
+    fn read_inside(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<Option<Mailbox<'a>>> {
         let mut mailbox = None;
         while let Some(child) = reader.next_child(tag)? {
             if child.name() == "Mailbox" && mailbox.is_none() {
@@ -82,7 +108,7 @@ impl Mailbox {
     }
 
     /// The mailboxes of an attendee list.
-    fn read_attendees<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<Vec<Mailbox>> {
+    fn read_attendees(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<Vec<Mailbox<'a>>> {
         let mut attendees = Vec::new();
         while let Some(child) = reader.next_child(tag)? {
             if child.name() == "Attendee" {
@@ -104,9 +130,9 @@ pub enum BodyKind {
 
 /// A meeting's body (its invitation text, where join links live).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Body {
+pub struct Body<'a> {
     pub kind: BodyKind,
-    pub content: String,
+    pub content: Cow<'a, str>,
 }
 
 /// `t:Sensitivity`.
@@ -141,33 +167,33 @@ pub enum CalendarItemType {
 /// A calendar item with the fields that were asked for; fields not returned are None,
 /// empty, or false.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CalendarItem {
-    pub id: ItemId,
-    pub subject: Option<String>,
-    pub body: Option<Body>,
-    pub organizer: Option<Mailbox>,
-    pub required_attendees: Vec<Mailbox>,
-    pub optional_attendees: Vec<Mailbox>,
-    pub location: Option<String>,
+pub struct CalendarItem<'a> {
+    pub id: ItemId<'a>,
+    pub subject: Option<Cow<'a, str>>,
+    pub body: Option<Body<'a>>,
+    pub organizer: Option<Mailbox<'a>>,
+    pub required_attendees: Vec<Mailbox<'a>>,
+    pub optional_attendees: Vec<Mailbox<'a>>,
+    pub location: Option<Cow<'a, str>>,
     pub start: Option<DateTime<Utc>>,
     pub end: Option<DateTime<Utc>>,
     pub is_all_day: bool,
     /// `StartTimeZoneId` (2013+), else the `Id` of `StartTimeZone` (2010), else `TimeZone`
     /// (2007): a Windows time zone name.
-    pub start_time_zone: Option<String>,
+    pub start_time_zone: Option<Cow<'a, str>>,
     pub sensitivity: Option<Sensitivity>,
     pub is_cancelled: bool,
     pub free_busy: Option<LegacyFreeBusy>,
     /// The iCalendar UID shared by all occurrences of a series.
-    pub uid: Option<String>,
+    pub uid: Option<Cow<'a, str>>,
     pub item_type: Option<CalendarItemType>,
     /// For an occurrence or exception: the start it has in the series' pattern.
     pub recurrence_id: Option<DateTime<Utc>>,
     pub original_start: Option<DateTime<Utc>>,
     /// `JoinOnlineMeetingUrl` (Exchange 2013+).
-    pub join_online_meeting_url: Option<String>,
+    pub join_online_meeting_url: Option<Cow<'a, str>>,
     /// The Lync extended property `OnlineMeetingExternalLink`.
-    pub online_meeting_external_link: Option<String>,
+    pub online_meeting_external_link: Option<Cow<'a, str>>,
 }
 
 /// The fewest bytes an item takes in a response (`<t:CalendarItem><t:ItemId Id="x"/>`
@@ -182,7 +208,7 @@ pub fn read_items<'a>(
     reader: &mut XmlReader<'a>,
     tag: &Tag<'a>,
     expected: usize,
-) -> Read<Vec<Result<CalendarItem, EwsError>>> {
+) -> Read<Vec<Result<CalendarItem<'a>, EwsError>>> {
     let room = expected.min(reader.bytes_left() / MIN_ITEM_BYTES);
     let mut items = Vec::with_capacity(room);
     while let Some(child) = reader.next_child(tag)? {
@@ -196,7 +222,7 @@ pub fn read_items<'a>(
 pub fn read_first_item<'a>(
     reader: &mut XmlReader<'a>,
     tag: &Tag<'a>,
-) -> Read<Option<Result<CalendarItem, EwsError>>> {
+) -> Read<Option<Result<CalendarItem<'a>, EwsError>>> {
     let mut first = None;
     while let Some(child) = reader.next_child(tag)? {
         if first.is_some() {
@@ -208,13 +234,50 @@ pub fn read_first_item<'a>(
     Ok(first)
 }
 
-impl CalendarItem {
+impl<'a> CalendarItem<'a> {
+    /// The same item, no longer borrowing from a response.
+    pub fn into_owned(self) -> CalendarItem<'static> {
+        CalendarItem {
+            id: self.id.into_owned(),
+            subject: owned(self.subject),
+            body: self.body.map(|b| Body {
+                kind: b.kind,
+                content: Cow::Owned(b.content.into_owned()),
+            }),
+            organizer: self.organizer.map(Mailbox::into_owned),
+            required_attendees: self
+                .required_attendees
+                .into_iter()
+                .map(Mailbox::into_owned)
+                .collect(),
+            optional_attendees: self
+                .optional_attendees
+                .into_iter()
+                .map(Mailbox::into_owned)
+                .collect(),
+            location: owned(self.location),
+            start: self.start,
+            end: self.end,
+            is_all_day: self.is_all_day,
+            start_time_zone: owned(self.start_time_zone),
+            sensitivity: self.sensitivity,
+            is_cancelled: self.is_cancelled,
+            free_busy: self.free_busy,
+            uid: owned(self.uid),
+            item_type: self.item_type,
+            recurrence_id: self.recurrence_id,
+            original_start: self.original_start,
+            join_online_meeting_url: owned(self.join_online_meeting_url),
+            online_meeting_external_link: owned(self.online_meeting_external_link),
+        }
+    }
+
     /// Reads a `t:CalendarItem` (or any item element with an ItemId) to its end. An item
     /// without an id, or with a date that is not one, is an `Err` of its own.
-    pub fn read<'a>(
+    pub fn read(
         reader: &mut XmlReader<'a>,
         tag: &Tag<'a>,
-    ) -> Read<Result<CalendarItem, EwsError>> {
+    ) -> Read<Result<CalendarItem<'a>, EwsError>> {
         let mut item = CalendarItem::default();
         let mut id = None;
         let mut bad_date = None;
@@ -225,13 +288,13 @@ impl CalendarItem {
                     id = id.or_else(|| ItemId::from_tag(&child));
                     reader.skip(&child)?;
                 }
-                "Subject" => item.subject = Some(trim(&reader.text(&child)?).to_string()),
+                "Subject" => item.subject = Some(trimmed(reader.text(&child)?)),
                 "Body" => {
                     let kind = match child.attr("BodyType").as_deref() {
                         Some("HTML") => BodyKind::Html,
                         _ => BodyKind::Text,
                     };
-                    let content = reader.text(&child)?.into_owned();
+                    let content = reader.text(&child)?;
                     item.body = Some(Body { kind, content });
                 }
                 "Organizer" => item.organizer = Mailbox::read_inside(reader, &child)?,
@@ -252,7 +315,7 @@ impl CalendarItem {
                 "IsCancelled" => item.is_cancelled = read_flag(reader, &child)?,
                 "StartTimeZoneId" => zone_id = reader.trimmed_text(&child)?,
                 "StartTimeZone" => {
-                    zone_object = child.attr("Id").map(|z| z.into_owned());
+                    zone_object = child.attr("Id");
                     reader.skip(&child)?;
                 }
                 "TimeZone" => zone_legacy = reader.trimmed_text(&child)?,
@@ -345,7 +408,7 @@ fn read_extended_property<'a>(
     reader: &mut XmlReader<'a>,
     tag: &Tag<'a>,
     property_name: &str,
-) -> Read<Option<String>> {
+) -> Read<Option<Cow<'a, str>>> {
     let (mut matches, mut value) = (false, None);
     while let Some(child) = reader.next_child(tag)? {
         match child.name() {

@@ -24,10 +24,10 @@ pub mod xml;
 mod xml_text;
 
 pub use autodiscover::AutodiscoverOutcome;
-pub use client::{EwsClient, EwsConfig, autodiscover_ews_url};
+pub use client::{EwsClient, EwsConfig, Parsed, autodiscover_ews_url};
 pub use error::{ErrorContext, EwsError};
 pub use find_item::CalendarView;
-pub use get_item::{BodyType, GetItemOptions};
+pub use get_item::{BodyType, GetItemOptions, ItemResults};
 pub use item::{CalendarItem, ItemId, Mailbox};
 pub use response::Response;
 pub use sync_folder_items::SyncChanges;

@@ -3,6 +3,8 @@
 //! `ResponseClass`/`ResponseCode` and whatever each message carries (a CalendarView's
 //! root folder, GetItem's item, SyncFolderItems' changes, Autodiscover's settings).
 
+use std::borrow::Cow;
+
 use super::autodiscover::{self, AutodiscoverResponse};
 use super::error::EwsError;
 use super::find_item::{self, RootFolder};
@@ -18,35 +20,35 @@ pub struct Response<T> {
     pub value: T,
 }
 
-/// A SOAP envelope, read.
+/// A SOAP envelope, read; the items in it borrow from the response's bytes (`'a`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Envelope {
+pub struct Envelope<'a> {
     pub server_version: Option<ServerVersionInfo>,
     /// The operation's response element: the first child of `Body`.
-    pub body: Body,
+    pub body: Body<'a>,
 }
 
 /// An operation's response element (`FindItemResponse`, `GetUserSettingsResponseMessage` …).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Body {
+pub struct Body<'a> {
     /// The element's local name.
     pub name: String,
     /// `ResponseMessages/*` of an EWS operation.
-    pub messages: Option<Vec<ResponseMessage>>,
+    pub messages: Option<Vec<ResponseMessage<'a>>>,
     /// `Response` of SOAP Autodiscover.
     pub autodiscover: Option<AutodiscoverResponse>,
 }
 
 /// One EWS response message: its status and the parts of it the operations read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResponseMessage {
+pub struct ResponseMessage<'a> {
     /// Ok for `Success` and `Warning`, else the typed error of its `ResponseCode`.
     pub status: Result<(), EwsError>,
     /// FindItem's `RootFolder`.
-    pub root_folder: Option<RootFolder>,
+    pub root_folder: Option<RootFolder<'a>>,
     /// The first item of GetItem's `Items` (GetItem answers one item per message; any
     /// further one is checked and passed over).
-    pub item: Option<Result<CalendarItem, EwsError>>,
+    pub item: Option<Result<CalendarItem<'a>, EwsError>>,
     /// SyncFolderItems' `SyncState`, trimmed.
     pub sync_state: Option<String>,
     /// SyncFolderItems' `IncludesLastItemInRange`.
@@ -67,12 +69,27 @@ impl From<XmlProblem> for EwsError {
     }
 }
 
-impl Envelope {
-    /// Reads an envelope; a SOAP fault becomes its typed error. Invalid UTF-8 is replaced,
-    /// not fatal.
-    pub fn parse(bytes: &[u8]) -> Result<Envelope, EwsError> {
-        let text = document_text(bytes);
-        let mut reader = XmlReader::new(&text);
+impl<'a> Envelope<'a> {
+    /// Reads an envelope; a SOAP fault becomes its typed error. Its text borrows from
+    /// `bytes`; invalid UTF-8 is replaced, not fatal (what is read from such a response
+    /// is then owned).
+    pub fn parse(bytes: &'a [u8]) -> Result<Envelope<'a>, EwsError> {
+        match document_text(bytes) {
+            Cow::Borrowed(text) => Envelope::read(text),
+            Cow::Owned(text) => Envelope::read(&text).map(Envelope::into_owned),
+        }
+    }
+
+    /// The same envelope, no longer borrowing from the response.
+    pub fn into_owned(self) -> Envelope<'static> {
+        Envelope {
+            server_version: self.server_version,
+            body: self.body.into_owned(),
+        }
+    }
+
+    fn read(text: &'a str) -> Result<Envelope<'a>, EwsError> {
+        let mut reader = XmlReader::new(text);
         let root = reader.root()?;
         if root.name() != "Envelope" {
             let name = root.name().to_string();
@@ -112,19 +129,36 @@ impl Envelope {
     }
 }
 
-impl Body {
+impl<'a> Body<'a> {
     /// Reads a document whose root is an operation's response element, without an
     /// envelope (as some samples are published).
-    pub fn parse(bytes: &[u8]) -> Result<Body, EwsError> {
-        let text = document_text(bytes);
-        let mut reader = XmlReader::new(&text);
+    pub fn parse(bytes: &'a [u8]) -> Result<Body<'a>, EwsError> {
+        match document_text(bytes) {
+            Cow::Borrowed(text) => Body::read_document(text),
+            Cow::Owned(text) => Body::read_document(&text).map(Body::into_owned),
+        }
+    }
+
+    /// The same body, no longer borrowing from the response.
+    pub fn into_owned(self) -> Body<'static> {
+        Body {
+            name: self.name,
+            messages: self
+                .messages
+                .map(|m| m.into_iter().map(ResponseMessage::into_owned).collect()),
+            autodiscover: self.autodiscover,
+        }
+    }
+
+    fn read_document(text: &'a str) -> Result<Body<'a>, EwsError> {
+        let mut reader = XmlReader::new(text);
         let root = reader.root()?;
         let body = Body::read(&mut reader, &root)?;
         reader.finish()?;
         Ok(body)
     }
 
-    fn read<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<Body> {
+    fn read(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<Body<'a>> {
         let mut body = Body {
             name: tag.name().to_string(),
             ..Body::default()
@@ -151,7 +185,7 @@ impl Body {
 fn read_soap_body<'a>(
     reader: &mut XmlReader<'a>,
     body: &Tag<'a>,
-) -> Read<Option<Result<Body, EwsError>>> {
+) -> Read<Option<Result<Body<'a>, EwsError>>> {
     let mut first = None;
     while let Some(child) = reader.next_child(body)? {
         if first.is_some() {
@@ -171,8 +205,8 @@ fn read_fault<'a>(reader: &mut XmlReader<'a>, fault: &Tag<'a>) -> Read<EwsError>
     let (mut faultcode, mut message, mut details) = (None, None, Details::default());
     while let Some(child) = reader.next_child(fault)? {
         match child.name() {
-            "faultcode" => faultcode = reader.trimmed_text(&child)?,
-            "faultstring" => message = reader.trimmed_text(&child)?,
+            "faultcode" => faultcode = reader.trimmed_string(&child)?,
+            "faultstring" => message = reader.trimmed_string(&child)?,
             "detail" => details = Details::read(reader, &child)?,
             _ => reader.skip(&child)?,
         }
@@ -238,8 +272,20 @@ impl Details {
     }
 }
 
-impl ResponseMessage {
-    fn read<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<ResponseMessage> {
+impl<'a> ResponseMessage<'a> {
+    /// The same message, no longer borrowing from the response.
+    pub fn into_owned(self) -> ResponseMessage<'static> {
+        ResponseMessage {
+            status: self.status,
+            root_folder: self.root_folder.map(RootFolder::into_owned),
+            item: self.item.map(|item| item.map(CalendarItem::into_owned)),
+            sync_state: self.sync_state,
+            includes_last_item_in_range: self.includes_last_item_in_range,
+            changes: self.changes,
+        }
+    }
+
+    fn read(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<ResponseMessage<'a>> {
         let class = tag.attr("ResponseClass");
         let (mut code, mut text, mut details) = (None, None, Details::default());
         let mut message = ResponseMessage {
@@ -253,7 +299,7 @@ impl ResponseMessage {
         while let Some(child) = reader.next_child(tag)? {
             match child.name() {
                 "ResponseCode" => code = Some(reader.text(&child)?),
-                "MessageText" => text = reader.trimmed_text(&child)?,
+                "MessageText" => text = reader.trimmed_string(&child)?,
                 "MessageXml" => details = Details::read(reader, &child)?,
                 "RootFolder" => {
                     message.root_folder = Some(find_item::read_root_folder(reader, &child)?)
@@ -284,7 +330,9 @@ impl ResponseMessage {
 }
 
 /// The response messages of an operation response (`ResponseMessages/*`).
-pub fn response_messages(body: &Body) -> Result<&[ResponseMessage], EwsError> {
+pub fn response_messages<'b, 'a>(
+    body: &'b Body<'a>,
+) -> Result<&'b [ResponseMessage<'a>], EwsError> {
     body.messages
         .as_deref()
         .ok_or_else(|| no_response_messages(&body.name))
@@ -303,7 +351,7 @@ pub fn check_message(message: &ResponseMessage) -> Result<(), EwsError> {
 }
 
 /// The single response message of an operation that addresses one folder, checked.
-pub fn single_message(body: Body) -> Result<ResponseMessage, EwsError> {
+pub fn single_message(body: Body<'_>) -> Result<ResponseMessage<'_>, EwsError> {
     let Some(messages) = body.messages else {
         return Err(no_response_messages(&body.name));
     };

@@ -21,9 +21,9 @@ pub struct SyncChanges {
     pub sync_state: String,
     /// False when more changes wait: call again with the new sync state.
     pub includes_last_item_in_range: bool,
-    pub created: Vec<ItemId>,
-    pub updated: Vec<ItemId>,
-    pub deleted: Vec<ItemId>,
+    pub created: Vec<ItemId<'static>>,
+    pub updated: Vec<ItemId<'static>>,
+    pub deleted: Vec<ItemId<'static>>,
 }
 
 /// The request for the changes in `mailbox`'s calendar since `sync_state` (None: from
@@ -65,9 +65,9 @@ fn write_sync(
 /// One entry of `Changes`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
-    Create(ItemId),
-    Update(ItemId),
-    Delete(ItemId),
+    Create(ItemId<'static>),
+    Update(ItemId<'static>),
+    Delete(ItemId<'static>),
 }
 
 /// Reads a `Changes` element; entries without an item id (read-flag changes …) are left
@@ -75,7 +75,7 @@ pub enum Change {
 pub fn read_changes<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<Vec<Change>> {
     let mut changes = Vec::new();
     while let Some(change) = reader.next_child(tag)? {
-        let kind: fn(ItemId) -> Change = match change.name() {
+        let kind: fn(ItemId<'static>) -> Change = match change.name() {
             "Create" => Change::Create,
             "Update" => Change::Update,
             "Delete" => Change::Delete,
@@ -107,13 +107,13 @@ pub fn read_changes<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<Vec<C
 }
 
 /// The `ItemId` child of an element.
-fn read_item_id<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<Option<ItemId>> {
+fn read_item_id<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<Option<ItemId<'static>>> {
     let mut id = None;
     let mut seen = false;
     while let Some(child) = reader.next_child(tag)? {
         if child.name() == "ItemId" && !seen {
             seen = true;
-            id = ItemId::from_tag(&child);
+            id = ItemId::from_tag(&child).map(ItemId::into_owned);
         }
         reader.skip(&child)?;
     }
@@ -122,7 +122,7 @@ fn read_item_id<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<Option<It
 
 /// Reads a SyncFolderItems response. ErrorInvalidSyncStateData comes back as
 /// `EwsError::InvalidSyncStateData`: start over without a sync state.
-pub fn parse(envelope: Envelope) -> Result<Response<SyncChanges>, EwsError> {
+pub fn parse(envelope: Envelope<'_>) -> Result<Response<SyncChanges>, EwsError> {
     let server_version = envelope.server_version;
     let message = single_message(envelope.body)?;
     let sync_state = message.sync_state.unwrap_or_default();

@@ -13,7 +13,6 @@ use url::Url;
 use super::error::EwsError;
 use super::ntlm;
 use super::ntlm_connection::{NtlmConnection, Turn};
-use super::response::Envelope;
 use crate::http_answer::{self, Answer, SendFailure, error_chain};
 
 /// A password that never shows in Debug output or logs.
@@ -132,14 +131,16 @@ impl Transport {
         }
     }
 
-    /// POSTs a SOAP request and reads the SOAP answer. `headers` are added to the
-    /// request (X-AnchorMailbox, SOAPAction).
+    /// POSTs a SOAP request and returns the bytes of the SOAP answer, to be read with
+    /// `Envelope::parse` (which turns a SOAP fault into its error); an HTTP answer that
+    /// carries no SOAP envelope is its error here. `headers` are added to the request
+    /// (X-AnchorMailbox, SOAPAction).
     pub async fn post_soap(
         &self,
         url: &Url,
         body: Vec<u8>,
         headers: HeaderMap,
-    ) -> Result<Envelope, EwsError> {
+    ) -> Result<Vec<u8>, EwsError> {
         self.check_url(url)?;
         let answer = match &self.config.auth {
             EwsAuth::Basic { user, password } => {
@@ -246,8 +247,9 @@ fn with_authorization(headers: &HeaderMap, value: &str) -> Result<HeaderMap, Ews
     Ok(headers)
 }
 
-/// Turns an HTTP answer into a SOAP envelope or the error it stands for.
-fn classify(answer: Answer) -> Result<Envelope, EwsError> {
+/// The body of an HTTP answer that carries a SOAP envelope, or the error the answer
+/// stands for.
+fn classify(answer: Answer) -> Result<Vec<u8>, EwsError> {
     let status = answer.status;
     let code = status.as_u16();
     match status {
@@ -286,7 +288,7 @@ fn classify(answer: Answer) -> Result<Envelope, EwsError> {
     }
     // EWS answers 200, and 500 for SOAP faults: both carry a SOAP envelope.
     if status == StatusCode::OK || status == StatusCode::INTERNAL_SERVER_ERROR {
-        return Envelope::parse(&answer.body);
+        return Ok(answer.body);
     }
     Err(EwsError::HttpStatus { status: code })
 }

@@ -90,7 +90,7 @@ impl ServerVersionInfo {
             FIELDS.map(|name| tag.attr(name).map(|v| v.into_owned()));
         while let Some(child) = reader.next_child(tag)? {
             match FIELDS.iter().position(|name| *name == child.name()) {
-                Some(i) if values[i].is_none() => values[i] = reader.trimmed_text(&child)?,
+                Some(i) if values[i].is_none() => values[i] = reader.trimmed_string(&child)?,
                 _ => reader.skip(&child)?,
             }
         }

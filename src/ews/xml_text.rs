@@ -65,6 +65,39 @@ fn push_fixed_from(out: &mut String, raw: &str, mut at: usize, fix: Fix) {
     }
 }
 
+/// Whether no byte of a whole document needs a fix, so that none of its pieces of text
+/// can: true for nearly every response (Exchange writes a carriage return as `&#xD;`),
+/// whose pieces are then taken as they are. Steps of 64 bytes with a coarse check (any
+/// byte below 0x20 or above 0x7F); only a step that fails it is looked at closely.
+pub fn needs_no_fix(document: &[u8]) -> bool {
+    let (words, _) = document.as_chunks::<8>();
+    let (blocks, _) = words.as_chunks::<8>();
+    let coarse = |word: &[u8; 8]| {
+        let word = u64::from_ne_bytes(*word);
+        (word.wrapping_sub(ONES * 0x20) & !word) | word
+    };
+    for (i, block) in blocks.iter().enumerate() {
+        // Written out rather than a loop: a short loop's exit is mispredicted every time.
+        let [a, b, c, d, e, f, g, h] = block;
+        let flags = coarse(a) | coarse(b) | coarse(c) | coarse(d);
+        let flags = flags | coarse(e) | coarse(f) | coarse(g) | coarse(h);
+        if flags & HIGH_BITS != 0 && !block_needs_no_fix(document, i * 64, block) {
+            return false;
+        }
+    }
+    !(blocks.len() * 64..document.len()).any(|at| needs_fix(document, at, Fix::LineEndsToo))
+}
+
+/// The close check of the 64 bytes at `start`, as `words`: a word at a time, byte by
+/// byte only in a word that may hold something to fix (a fix may look past the step).
+fn block_needs_no_fix(document: &[u8], start: usize, words: &[[u8; 8]]) -> bool {
+    words.iter().enumerate().all(|(i, word)| {
+        let at = start + i * 8;
+        !may_need_fix(u64::from_ne_bytes(*word))
+            || !(at..at + 8).any(|at| needs_fix(document, at, Fix::LineEndsToo))
+    })
+}
+
 const ONES: u64 = u64::from_ne_bytes([1; 8]);
 const HIGH_BITS: u64 = ONES * 0x80;
 
@@ -132,6 +165,11 @@ mod tests {
     }
 
     fn check(raw: &str) {
+        assert_eq!(
+            needs_no_fix(raw.as_bytes()),
+            reference(raw, Fix::LineEndsToo) == raw,
+            "{raw:?}"
+        );
         for fix in [Fix::ForbiddenOnly, Fix::LineEndsToo] {
             let expected = reference(raw, fix);
             assert_eq!(fixed(Cow::Borrowed(raw), fix), expected, "{raw:?} {fix:?}");
@@ -204,5 +242,21 @@ mod tests {
         check("");
         check("\r");
         check("\u{FFFF}");
+    }
+
+    #[test]
+    fn a_whole_document_is_judged_at_every_position_of_its_steps() {
+        for special in [
+            "\r", "\u{1}", "\u{FFFE}", "\u{FFFF}", "\n", "\t", "ï", "\u{FF0C}",
+        ] {
+            for at in 0..70 {
+                let raw = format!("{}{special}{}", "a".repeat(at), "b".repeat(70 - at));
+                check(&raw);
+            }
+        }
+        assert!(needs_no_fix("<a>plain\ttext\n</a>".repeat(10).as_bytes()));
+        assert!(!needs_no_fix(
+            format!("{}\r\n", "<a/>".repeat(20)).as_bytes()
+        ));
     }
 }

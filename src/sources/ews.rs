@@ -14,8 +14,8 @@ use super::ews_discovery::Discovery;
 use super::ews_mapping::{MappingRules, meeting_of};
 use crate::calendar::Meeting;
 use crate::ews::{
-    CalendarItem, ErrorContext, EwsAuth, EwsClient, EwsConfig, EwsError, GetItemOptions, ItemId,
-    Password, Response, ServerVersionInfo,
+    ErrorContext, EwsAuth, EwsClient, EwsConfig, EwsError, GetItemOptions, ItemId, ItemResults,
+    Parsed, Password, Response, ServerVersionInfo,
 };
 use crate::settings::{CalendarSource as SourceKind, EwsAuthMethod, Secrets, Settings};
 use crate::sync::source::{CalendarSource, ChangeCheck, FailureKind, ItemVersion, SourceError};
@@ -303,9 +303,26 @@ impl EwsSource {
     /// One GetItem batch.
     async fn get_batch(
         &self,
-        ids: &[ItemId],
-    ) -> Result<Response<Vec<Result<CalendarItem, EwsError>>>, EwsError> {
+        ids: &[ItemId<'_>],
+    ) -> Result<Response<Parsed<ItemResults<'static>>>, EwsError> {
         call!(self, |c| c.get_items(ids, GetItemOptions::default()))
+    }
+
+    /// The meetings of one GetItem batch; an item deleted since the listing is left out.
+    fn meetings_of(&self, items: &ItemResults<'_>) -> Result<Vec<Meeting>, SourceError> {
+        let mut meetings = Vec::with_capacity(items.0.len());
+        for item in &items.0 {
+            match item {
+                Ok(item) => match meeting_of(item, &self.rules) {
+                    Ok(meeting) => meetings.push(meeting),
+                    Err(why) => tracing::debug!(id = %item.id.id, ?why, "item skipped"),
+                },
+                // Deleted between the listing and the fetch: the next pass agrees.
+                Err(EwsError::ItemNotFound) => {}
+                Err(err) => return Err(self.error(err)),
+            }
+        }
+        Ok(meetings)
     }
 
     /// Lists [from, to), splitting the window while Exchange says it left items out.
@@ -327,15 +344,16 @@ impl EwsSource {
             .map_err(|e| self.error(&e))?;
             self.remember_server(view.server_version.as_ref());
             let span = end - start;
-            if !view.value.includes_last_item_in_range && span > chrono::Duration::minutes(30) {
+            let view = view.value.get();
+            if !view.includes_last_item_in_range && span > chrono::Duration::minutes(30) {
                 let middle = start + span / 2;
                 pending.push((middle, end));
                 pending.push((start, middle));
                 continue;
             }
-            out.extend(view.value.items.iter().map(|item| ItemVersion {
-                id: item.id.id.clone(),
-                change_key: item.id.change_key.clone(),
+            out.extend(view.items.iter().map(|item| ItemVersion {
+                id: item.id.id.to_string(),
+                change_key: item.id.change_key.as_deref().map(str::to_owned),
             }));
         }
         Ok(())
@@ -392,29 +410,23 @@ impl CalendarSource for EwsSource {
             .map(|batch| {
                 batch
                     .iter()
-                    .map(|v| ItemId::new(v.id.clone(), v.change_key.clone()))
+                    .map(|v| ItemId::new(v.id.as_str(), v.change_key.clone()))
                     .collect()
             })
             .collect();
-        let mut meetings = Vec::with_capacity(ids.len());
-        let mut responses = Vec::with_capacity(batches.len());
+        let mut batch_meetings = Vec::with_capacity(batches.len());
         for wave in batches.chunks(MAX_CONCURRENT_REQUESTS) {
-            responses.extend(join_all(wave.iter().map(|ids| self.get_batch(ids))).await);
+            let responses = join_all(wave.iter().map(|ids| self.get_batch(ids))).await;
+            // Mapped as they come, so that one wave's answers is all that is held.
+            batch_meetings.extend(responses.into_iter().map(|response| {
+                response.map(|r| (r.server_version, self.meetings_of(r.value.get())))
+            }));
         }
-        for response in responses {
-            let response = response.map_err(|e| self.error(&e))?;
-            self.remember_server(response.server_version.as_ref());
-            for item in response.value {
-                match item {
-                    Ok(item) => match meeting_of(&item, &self.rules) {
-                        Ok(meeting) => meetings.push(meeting),
-                        Err(why) => tracing::debug!(id = %item.id.id, ?why, "item skipped"),
-                    },
-                    // Deleted between the listing and the fetch: the next pass agrees.
-                    Err(EwsError::ItemNotFound) => {}
-                    Err(err) => return Err(self.error(&err)),
-                }
-            }
+        let mut meetings = Vec::with_capacity(ids.len());
+        for response in batch_meetings {
+            let (server_version, batch) = response.map_err(|e| self.error(&e))?;
+            self.remember_server(server_version.as_ref());
+            meetings.extend(batch?);
         }
         Ok(meetings)
     }

@@ -2,6 +2,8 @@
 //! sensitivity mapped, and private meetings stripped of subject, body-derived link and
 //! location when private meetings are hidden (the default).
 
+use std::borrow::Cow;
+
 use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
 
@@ -60,8 +62,13 @@ fn all_day_dates(
     (first, last.max(first))
 }
 
+/// A text of the item, as the meeting keeps it.
+fn owned(text: &Option<Cow<'_, str>>) -> Option<String> {
+    text.as_deref().map(str::to_owned)
+}
+
 /// Turns an EWS item into a meeting.
-pub fn meeting_of(item: &CalendarItem, rules: &MappingRules) -> Result<Meeting, Unusable> {
+pub fn meeting_of(item: &CalendarItem<'_>, rules: &MappingRules) -> Result<Meeting, Unusable> {
     if item.item_type == Some(CalendarItemType::RecurringMaster) {
         return Err(Unusable::RecurringMaster);
     }
@@ -90,28 +97,28 @@ pub fn meeting_of(item: &CalendarItem, rules: &MappingRules) -> Result<Meeting, 
     .collect();
     let detected = detect(&JoinSources {
         structured,
-        body: item.body.as_ref().map(|b| b.content.as_str()),
+        body: item.body.as_ref().map(|b| &*b.content),
         body_is_html: item.body.as_ref().is_some_and(|b| b.kind == BodyKind::Html),
         simple_url_hosts: &rules.simple_url_hosts,
     });
     let strip = private && rules.hide_private;
     Ok(Meeting {
-        id: item.id.id.clone(),
-        change_key: item.id.change_key.clone(),
-        series_id: item.uid.clone(),
+        id: item.id.id.to_string(),
+        change_key: owned(&item.id.change_key),
+        series_id: owned(&item.uid),
         occurrence: occurrence(item.item_type),
-        subject: if strip { None } else { item.subject.clone() },
+        subject: if strip { None } else { owned(&item.subject) },
         organizer: item
             .organizer
             .as_ref()
             .map(|m| Person {
-                name: m.name.clone(),
-                email: m.email.clone(),
+                name: owned(&m.name),
+                email: owned(&m.email),
             })
             .unwrap_or_default(),
-        location: if strip { None } else { item.location.clone() },
+        location: if strip { None } else { owned(&item.location) },
         time,
-        time_zone: item.start_time_zone.clone(),
+        time_zone: owned(&item.start_time_zone),
         private,
         cancelled: item.is_cancelled,
         free_busy: free_busy(item.free_busy),
@@ -135,7 +142,7 @@ mod tests {
         }
     }
 
-    fn item() -> CalendarItem {
+    fn item() -> CalendarItem<'static> {
         CalendarItem {
             id: ItemId::new("AAMk1", Some("DwAAAB".into())),
             subject: Some("Board meeting".into()),
