@@ -19,9 +19,9 @@ use room_console::ui::headless::Headless;
 use room_console::ui::language;
 use room_console::ui::wizard::WizardController;
 use room_console::ui::{
-    AdminAdapter, AppState, AppWindow, PhraseWords, Screen, WizardAdapter, WizardCheckRow,
+    AdminAdapter, AppWindow, PhraseWords, Screen, WizardAdapter, WizardCheckRow,
 };
-use slint::{ComponentHandle, Model, ModelRc, PhysicalSize, VecModel};
+use slint::{ComponentHandle, Model, ModelRc, VecModel};
 
 /// Nothing listens on the discard port of loopback: the connection is refused.
 const URL: &str = "https://127.0.0.1:9/EWS/Exchange.asmx";
@@ -126,10 +126,7 @@ fn a_failed_check_says_what_it_found_and_its_fix_in_swedish_and_korean() {
 
 #[test]
 fn the_health_hints_and_the_last_error_speak_swedish_and_korean() {
-    let headless = Headless::install(PhysicalSize::new(1280, 800)).unwrap();
-    let app = AppWindow::new().unwrap();
-    app.show().unwrap();
-    app.global::<AppState>().set_screen(Screen::Admin);
+    let (headless, app) = show_app_at(Screen::Admin);
     let day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let mut meetings = demo_agenda(day, 1, &Tz::UTC);
     assert!(meetings.len() >= 2, "the demo agenda has meetings to spoil");
@@ -223,10 +220,7 @@ fn the_health_hints_and_the_last_error_speak_swedish_and_korean() {
 
 #[test]
 fn the_admin_check_list_says_a_failed_sign_in_in_swedish_and_korean() {
-    let headless = Headless::install(PhysicalSize::new(1280, 800)).unwrap();
-    let app = AppWindow::new().unwrap();
-    app.show().unwrap();
-    app.global::<AppState>().set_screen(Screen::Admin);
+    let (headless, app) = show_app_at(Screen::Admin);
     let account = "CONTOSO\\mailboxservice";
     let failed = CheckResult::fail(
         CheckId::SignIn,

@@ -379,11 +379,8 @@ fn the_pin_step_and_the_summary_speak_swedish_and_korean() {
 
 #[test]
 fn the_pin_pad_and_the_admin_screen_speak_swedish_and_korean() {
-    let headless = Headless::install(PhysicalSize::new(1280, 800)).unwrap();
-    let app = AppWindow::new().unwrap();
-    app.show().unwrap();
+    let (headless, app) = show_app_at(Screen::PinPad);
     let admin = app.global::<AdminAdapter>();
-    app.global::<AppState>().set_screen(Screen::PinPad);
     admin.set_pin_length(4);
     admin.set_pin_message_first("3".into());
     admin.set_pin_message_second("5".into());

@@ -19,6 +19,15 @@ use room_console::ui::wizard::{WizardController, WizardOptions};
 use room_console::ui::{AppState, AppWindow, Screen};
 use slint::{ComponentHandle, PhysicalSize};
 
+/// The app on a 1280x800 headless panel, shown, at `screen` (its adapters still empty).
+pub fn show_app_at(screen: Screen) -> (Headless, AppWindow) {
+    let headless = Headless::install(PhysicalSize::new(1280, 800)).unwrap();
+    let app = AppWindow::new().unwrap();
+    app.show().unwrap();
+    app.global::<AppState>().set_screen(screen);
+    (headless, app)
+}
+
 /// The demo room: Conference Room 2 on UTC, a 24-hour clock, no banner, no join or share
 /// command. Tests change what they need with `..`.
 pub fn demo_room() -> RoomInfo {
