@@ -43,7 +43,10 @@ fn check(
     }
     let command = shell_words(command);
     let (owner, fix) = match User::from_uid(owner) {
-        Ok(Some(user)) => (user.name.clone(), format!("runuser -u {} -- {command}", user.name)),
+        Ok(Some(user)) => (
+            user.name.clone(),
+            format!("runuser -u {} -- {command}", user.name),
+        ),
         // A user id with no name: setpriv takes numbers.
         _ => (
             format!("with id {owner}"),
@@ -108,7 +111,10 @@ mod tests {
         let line = words(&["room-console", "status"]);
         let owned_by = |id: u32| (Uid::from_raw(id), Gid::from_raw(id));
         assert_eq!(check(Uid::from_raw(0), owned_by(0), dir, &line), Ok(()));
-        assert_eq!(check(Uid::from_raw(1000), owned_by(1000), dir, &line), Ok(()));
+        assert_eq!(
+            check(Uid::from_raw(1000), owned_by(1000), dir, &line),
+            Ok(())
+        );
         // Not root: the directory's own permissions decide, as for any program.
         assert_eq!(check(Uid::from_raw(1000), owned_by(0), dir, &line), Ok(()));
     }
@@ -123,7 +129,10 @@ mod tests {
         )
         .unwrap_err();
         let text = err.to_string();
-        assert!(text.contains("belongs to the user with id 4000000000"), "{text}");
+        assert!(
+            text.contains("belongs to the user with id 4000000000"),
+            "{text}"
+        );
         assert!(
             text.ends_with(
                 "setpriv --reuid=4000000000 --regid=77 --clear-groups -- room-console status"
