@@ -217,6 +217,101 @@ fn the_udev_rule_verifies() {
     assert!(out.status.success(), "{}", text(&out));
 }
 
+/// The programs the udev rule runs (`RUN+="…"`), with udev's `$sys` and `$devpath`
+/// filled in, split on white space as udev does.
+fn udev_rule_programs(sys: &Path, devpath: &str) -> Vec<Vec<String>> {
+    let rules = std::fs::read_to_string(asset("90-room-console-backlight.rules")).unwrap();
+    let rule: Vec<&str> = rules
+        .lines()
+        .filter(|line| !line.trim_start().starts_with('#') && !line.trim().is_empty())
+        .collect();
+    assert_eq!(rule.len(), 1, "one rule: {rule:#?}");
+    let rule = rule[0];
+    for key in [r#"ACTION=="add""#, r#"SUBSYSTEM=="backlight""#] {
+        assert!(rule.contains(key), "{rule}");
+    }
+    rule.split("RUN+=\"")
+        .skip(1)
+        .map(|run| {
+            run.split('"')
+                .next()
+                .unwrap()
+                .replace("$sys", &sys.display().to_string())
+                .replace("$devpath", devpath)
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn the_udev_rule_gives_the_video_group_the_backlight_and_nothing_more() {
+    const TEST: &str = "the udev rule on a stand-in sysfs";
+    if !running_as_root(TEST) || !have(TEST, &["setpriv"]) {
+        return;
+    }
+    let video = nix::unistd::Group::from_name("video")
+        .unwrap()
+        .expect("the video group")
+        .gid;
+    // A backlight as the kernel shows it: root's files, 0644.
+    let sys = tempfile::tempdir().unwrap();
+    let devpath = "/devices/platform/backlight/backlight/panel";
+    let device = sys.path().join(devpath.trim_start_matches('/'));
+    std::fs::create_dir_all(&device).unwrap();
+    for folder in device.ancestors().take_while(|f| f.starts_with(sys.path())) {
+        std::fs::set_permissions(folder, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    for (file, value) in [
+        ("brightness", "180"),
+        ("bl_power", "0"),
+        ("max_brightness", "255"),
+    ] {
+        std::fs::write(device.join(file), value).unwrap();
+        std::fs::set_permissions(device.join(file), std::fs::Permissions::from_mode(0o644))
+            .unwrap();
+    }
+
+    let programs = udev_rule_programs(sys.path(), devpath);
+    assert!(!programs.is_empty());
+    for program in &programs {
+        let out = Command::new(&program[0]).args(&program[1..]).output();
+        let out = out.unwrap_or_else(|e| panic!("{program:?}: {e}"));
+        assert!(out.status.success(), "{program:?}: {}", text(&out));
+    }
+
+    let write_as = |groups: &str, file: &str| {
+        Command::new("setpriv")
+            .arg(format!("--reuid={}", NOBODY.0))
+            .arg(format!("--regid={}", NOBODY.1))
+            .arg(groups)
+            .args(["--", "sh", "-c", "echo 25 > \"$1\"", "sh"])
+            .arg(device.join(file))
+            .status()
+            .unwrap()
+            .success()
+    };
+    let in_video = format!("--groups={video}");
+    assert!(write_as(&in_video, "brightness"), "the console dims");
+    assert!(
+        write_as(&in_video, "bl_power"),
+        "the console powers the panel"
+    );
+    assert!(
+        !write_as(&in_video, "max_brightness"),
+        "other attributes stay root's"
+    );
+    assert!(
+        !write_as("--clear-groups", "brightness"),
+        "only the video group"
+    );
+    assert_eq!(
+        std::fs::read_to_string(device.join("brightness")).unwrap(),
+        "25\n"
+    );
+}
+
 /// What polkit would answer, under the rule file, for `(user, action)` pairs: the rule
 /// run by node with a stand-in for polkit's `addRule` and results.
 fn polkit_answers(pairs: &[(&str, &str)]) -> Vec<String> {
