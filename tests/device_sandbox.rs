@@ -10,6 +10,7 @@
 mod cli_console;
 mod rauc_bus;
 mod support;
+mod syscall_trace;
 
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -531,6 +532,39 @@ fn binary_for_anyone(dir: &Path) -> PathBuf {
 
 const ROOM: &str = "confrm2@contoso.com";
 const ROOM_SIGN_IN: (&str, &str) = ("CONTOSO\\confrm2", "R00m!pw");
+const NOW: &str = "2026-11-23T07:00:00Z";
+const DAY: &str = "2026-11-23";
+
+/// The in-repo EWS server with the room's calendar: one meeting on 2026-11-23.
+async fn room_server() -> EwsServer {
+    EwsServer::start(
+        ServerConfig::new(ExchangeVersion::Exchange2019, AuthMode::Basic)
+            .with_account(Account::new(ROOM_SIGN_IN.0, ROOM_SIGN_IN.1).with_own_mailbox(ROOM))
+            .with_mailbox(
+                Mailbox::new(ROOM, "Conference Room 2").with_items([CalendarItem::new(
+                    "Board review",
+                    Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap(),
+                    Utc.with_ymd_and_hms(2026, 11, 23, 11, 0, 0).unwrap(),
+                )
+                .organizer("Jonas Berg", "jonas@contoso.com")]),
+            ),
+    )
+    .await
+    .unwrap()
+}
+
+/// The console provisioned for `server` with the room's own sign-in.
+fn provision_for(console: &Console, server: &EwsServer) {
+    let endpoint = format!("<EwsUrl>{}</EwsUrl>", server.url());
+    console.provision_ews(
+        ROOM,
+        "ews-room-account",
+        "basic",
+        ROOM_SIGN_IN,
+        &endpoint,
+        &server.ca_pem(),
+    );
+}
 
 /// Every file under `dir` (and `dir` itself) with its owner and mode.
 fn owners_and_modes(dir: &Path) -> Vec<(PathBuf, u32, u32)> {
@@ -558,35 +592,14 @@ async fn the_console_syncs_and_factory_resets_without_root() {
     if !running_as_root(TEST) || !have(TEST, &["setpriv"]) {
         return;
     }
-    let server = EwsServer::start(
-        ServerConfig::new(ExchangeVersion::Exchange2019, AuthMode::Basic)
-            .with_account(Account::new(ROOM_SIGN_IN.0, ROOM_SIGN_IN.1).with_own_mailbox(ROOM))
-            .with_mailbox(
-                Mailbox::new(ROOM, "Conference Room 2").with_items([CalendarItem::new(
-                    "Board review",
-                    Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap(),
-                    Utc.with_ymd_and_hms(2026, 11, 23, 11, 0, 0).unwrap(),
-                )
-                .organizer("Jonas Berg", "jonas@contoso.com")]),
-            ),
-    )
-    .await
-    .unwrap();
+    let server = room_server().await;
     let binary_dir = tempfile::tempdir().unwrap();
     std::fs::set_permissions(binary_dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let console = Console::as_user(NOBODY.0, NOBODY.1, binary_for_anyone(binary_dir.path()));
 
-    let endpoint = format!("<EwsUrl>{}</EwsUrl>", server.url());
-    console.provision_ews(
-        ROOM,
-        "ews-room-account",
-        "basic",
-        ROOM_SIGN_IN,
-        &endpoint,
-        &server.ca_pem(),
-    );
-    console.sync_ok_at("2026-11-23T07:00:00Z");
-    let agenda = console.agenda_of("2026-11-23");
+    provision_for(&console, &server);
+    console.sync_ok_at(NOW);
+    let agenda = console.agenda_of(DAY);
     assert_eq!(
         by_subject(&agenda, "Board review")["organizer"]["email"],
         "jonas@contoso.com"
@@ -635,5 +648,65 @@ async fn the_console_syncs_and_factory_resets_without_root() {
         std::fs::metadata(console.data()).unwrap().uid(),
         NOBODY.0,
         "the data dir stays the console's"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_console_s_system_calls_are_within_the_unit_s_filter() {
+    const TEST: &str = "the system call filter check";
+    if !running_as_root(TEST) || !have(TEST, &["setpriv"]) || !have(TEST, &syscall_trace::TOOLS) {
+        return;
+    }
+    let unit = std::fs::read_to_string(asset("room-console.service")).unwrap();
+    let allowed = syscall_trace::allowed_by_unit(&unit);
+    assert!(allowed.contains("openat") && !allowed.contains("mount"));
+
+    // As the console's user, not root: some code does more as root (SQLite gives its
+    // journal files the database's owner, with fchown).
+    let server = room_server().await;
+    let binary_dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(binary_dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let console = Console::as_user(NOBODY.0, NOBODY.1, binary_for_anyone(binary_dir.path()));
+    provision_for(&console, &server); // writes the provisioning file beside the data dir
+    let file = console.beside("RoomConsoleSettings.xml");
+    let picture = console.data().join("home.png");
+    let commands: [&[&str]; 7] = [
+        &["factory-reset", "--yes"],
+        &["provision", file.to_str().unwrap()],
+        &["sync", "--once", "--now", NOW],
+        &["agenda", "--json", "--date", DAY],
+        &["status", "--json"],
+        &[
+            "screenshot",
+            "--demo",
+            "--now",
+            NOW,
+            "--out",
+            picture.to_str().unwrap(),
+        ],
+        &["factory-reset", "--yes"],
+    ];
+    let traces = tempfile::tempdir().unwrap();
+    let mut made = std::collections::BTreeSet::new();
+    for (n, args) in commands.iter().enumerate() {
+        let trace_file = traces.path().join(format!("{n}.trace"));
+        let result = tokio::task::block_in_place(|| {
+            syscall_trace::traced(&mut console.command(args), &trace_file, "/room-console")
+        });
+        let (out, calls) = match result {
+            Ok(traced) => traced,
+            Err(why) => {
+                eprintln!("NOTICE: {TEST} skipped: {why}");
+                return;
+            }
+        };
+        assert!(out.status.success(), "{args:?}: {}", text(&out));
+        made.extend(calls);
+    }
+    eprintln!("the console made {} different system calls", made.len());
+    let refused: Vec<&String> = made.difference(&allowed).collect();
+    assert!(
+        refused.is_empty(),
+        "SystemCallFilter= in the unit would refuse {refused:?}"
     );
 }

@@ -68,27 +68,29 @@ impl Console {
     }
 
     pub fn run(&self, args: &[&str]) -> Output {
-        tokio::task::block_in_place(|| {
-            let mut command = match &self.user {
-                None => Command::new(env!("CARGO_BIN_EXE_room-console")),
-                Some(user) => {
-                    let mut command = Command::new("setpriv");
-                    command
-                        .arg(format!("--reuid={}", user.uid))
-                        .arg(format!("--regid={}", user.gid))
-                        .args(["--clear-groups", "--"])
-                        .arg(&user.program);
-                    command
-                }
-            };
-            command
-                .arg("--data-dir")
-                .arg(self.data())
-                .args(args)
-                .env("RUST_LOG", "warn")
-                .output()
-                .unwrap()
-        })
+        tokio::task::block_in_place(|| self.command(args).output().unwrap())
+    }
+
+    /// The command `run` runs, for a test that starts it its own way.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = match &self.user {
+            None => Command::new(env!("CARGO_BIN_EXE_room-console")),
+            Some(user) => {
+                let mut command = Command::new("setpriv");
+                command
+                    .arg(format!("--reuid={}", user.uid))
+                    .arg(format!("--regid={}", user.gid))
+                    .args(["--clear-groups", "--"])
+                    .arg(&user.program);
+                command
+            }
+        };
+        command
+            .arg("--data-dir")
+            .arg(self.data())
+            .args(args)
+            .env("RUST_LOG", "warn");
+        command
     }
 
     /// Writes `pem` as the private root CA file; its path, for TrustedCaFile.
