@@ -2,7 +2,8 @@
 //! scores 2.5 or better in `systemd-analyze security`, the unit and each rule file load
 //! in the tool that will read them on the device, the D-Bus policy lets the console's
 //! user ask a real RAUC for exactly what the updater uses, the polkit rule grants exactly
-//! reboot, and the console provisions, syncs and factory-resets as an unprivileged user.
+//! reboot, the udev rule gives exactly the backlight, the console's system calls pass the
+//! unit's filter, and it provisions, syncs and factory-resets as an unprivileged user.
 //!
 //! A check whose tool is missing is skipped with a printed notice; CI installs them all
 //! (.ci/run). The checks that switch user need root, as CI runs.
@@ -34,18 +35,18 @@ fn asset(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// Whether `program` is on PATH; prints why the test is skipped when it is not.
+/// Whether every one of `programs` is on PATH; prints why `test` is skipped when not.
 fn have(test: &str, programs: &[&str]) -> bool {
+    let on_path = |program: &str| {
+        Command::new("sh")
+            .args(["-c", "command -v \"$1\" >/dev/null", "sh", program])
+            .status()
+            .is_ok_and(|status| status.success())
+    };
     let missing: Vec<&str> = programs
         .iter()
         .copied()
-        .filter(|program| {
-            Command::new("sh")
-                .args(["-c", "command -v \"$1\" >/dev/null", "sh", program])
-                .status()
-                .is_ok_and(|status| status.success())
-                .eq(&false)
-        })
+        .filter(|program| !on_path(program))
         .collect();
     if missing.is_empty() {
         return true;
