@@ -4,7 +4,7 @@
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 
-use crate::content::control::{control_socket_path, send_command};
+use crate::content::control::{find_control_socket, send_command};
 use crate::device::paths::DataDir;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -21,7 +21,7 @@ pub struct ContentArgs {
 }
 
 pub fn content(data_dir: &DataDir, args: &ContentArgs) -> Result<()> {
-    let socket = control_socket_path(|k| std::env::var(k).ok(), data_dir.path());
+    let socket = find_control_socket(|k| std::env::var(k).ok(), data_dir.path());
     let command = match args.action {
         Plug::Connect => "content connect",
         Plug::Disconnect => "content disconnect",

@@ -19,6 +19,7 @@ use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 
 use crate::clock::{Clock, FixedClock, SystemClock};
+use crate::device::owner::check_data_dir_owner;
 use crate::device::paths::DataDir;
 
 /// The meeting-room console.
@@ -80,10 +81,17 @@ pub fn main(cli: Cli) -> ExitCode {
         Ok(dir) => dir,
         Err(err) => return fail(&err),
     };
+    let command = cli.command.unwrap_or(Command::Run(run::RunArgs::default()));
+    if !matches!(command, Command::Version) {
+        let line: Vec<String> = std::env::args().collect();
+        if let Err(err) = check_data_dir_owner(data_dir.path(), &line) {
+            return fail(&err.into());
+        }
+    }
     if let Err(err) = crate::device::reset::finish_interrupted(&data_dir) {
         return fail(&err.into());
     }
-    let result = match cli.command.unwrap_or(Command::Run(run::RunArgs::default())) {
+    let result = match command {
         Command::Run(args) => run::run(&data_dir, &args),
         Command::Agenda(args) => agenda::agenda(&data_dir, &args),
         Command::Content(args) => content::content(&data_dir, &args),

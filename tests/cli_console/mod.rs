@@ -13,6 +13,15 @@ use serde_json::Value;
 
 pub struct Console {
     dir: tempfile::TempDir,
+    /// Set: the binary runs as this unprivileged user (see [`Console::as_user`]).
+    user: Option<RunAs>,
+}
+
+/// An unprivileged user the console runs as, and the copy of the binary it may execute.
+struct RunAs {
+    uid: u32,
+    gid: u32,
+    program: PathBuf,
 }
 
 impl Default for Console {
@@ -25,7 +34,27 @@ impl Console {
     pub fn new() -> Console {
         Console {
             dir: tempfile::tempdir().unwrap(),
+            user: None,
         }
+    }
+
+    /// A console that runs `program` as the user `uid`:`gid` with no supplementary group
+    /// (through util-linux's setpriv; the test must run as root), on a data dir (0700)
+    /// that user owns. The files beside it stay root's, readable by all, as an admin's.
+    pub fn as_user(uid: u32, gid: u32, program: PathBuf) -> Console {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        let console = Console {
+            dir,
+            user: Some(RunAs { uid, gid, program }),
+        };
+        std::fs::DirBuilder::new()
+            .mode(0o700)
+            .create(console.data())
+            .unwrap();
+        std::os::unix::fs::chown(console.data(), Some(uid), Some(gid)).unwrap();
+        console
     }
 
     pub fn data(&self) -> PathBuf {
@@ -39,15 +68,29 @@ impl Console {
     }
 
     pub fn run(&self, args: &[&str]) -> Output {
-        tokio::task::block_in_place(|| {
-            Command::new(env!("CARGO_BIN_EXE_room-console"))
-                .arg("--data-dir")
-                .arg(self.data())
-                .args(args)
-                .env("RUST_LOG", "warn")
-                .output()
-                .unwrap()
-        })
+        tokio::task::block_in_place(|| self.command(args).output().unwrap())
+    }
+
+    /// The command `run` runs, for a test that starts it its own way.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = match &self.user {
+            None => Command::new(env!("CARGO_BIN_EXE_room-console")),
+            Some(user) => {
+                let mut command = Command::new("setpriv");
+                command
+                    .arg(format!("--reuid={}", user.uid))
+                    .arg(format!("--regid={}", user.gid))
+                    .args(["--clear-groups", "--"])
+                    .arg(&user.program);
+                command
+            }
+        };
+        command
+            .arg("--data-dir")
+            .arg(self.data())
+            .args(args)
+            .env("RUST_LOG", "warn");
+        command
     }
 
     /// Writes `pem` as the private root CA file; its path, for TrustedCaFile.

@@ -10,6 +10,6 @@ pub mod server;
 
 pub use client::send_command;
 pub use error::ControlError;
-pub use path::{CONTROL_SOCKET_NAME, control_socket_path};
+pub use path::{CONTROL_SOCKET_NAME, control_socket_path, find_control_socket};
 pub use protocol::ControlCommand;
 pub use server::ControlServer;
