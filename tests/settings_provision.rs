@@ -131,6 +131,10 @@ fn every_element_is_read_into_its_setting() {
         c.authority_url,
         Some(Url::parse("https://login.microsoftonline.us").expect("url"))
     );
+    assert_eq!(
+        c.graph_scope.as_deref(),
+        Some("https://graph.microsoft.us/.default")
+    );
     let d = &s.device;
     assert_eq!(d.time_zone.as_deref(), Some("Asia/Seoul"));
     assert_eq!(d.language, "ko");
@@ -401,6 +405,11 @@ fn each_bad_value_is_named_with_its_element_and_line_and_changes_nothing() {
             "Calendar",
             "<AuthorityUrl>login</AuthorityUrl>".into(),
             "<AuthorityUrl> must be a web address starting with https://",
+        ),
+        (
+            "Calendar",
+            "<GraphScope>https://graph.microsoft.com</GraphScope>".into(),
+            "<GraphScope> must be a resource followed by /.default, such as https://graph.microsoft.com/.default",
         ),
         (
             "Device",

@@ -1,5 +1,6 @@
 //! `room-console agenda`: prints the cached agenda in the device's time zone, as an
-//! aligned table or as JSON.
+//! aligned table or as JSON. A console not set up yet has an empty agenda (and says so
+//! on stderr); the demo calendar only with `--demo` or `<Source>demo</Source>`.
 
 use anyhow::Result;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -7,7 +8,7 @@ use chrono_tz::Tz;
 use clap::Args;
 use serde::Serialize;
 
-use super::source::AgendaSource;
+use super::source::{AgendaSource, WhenNotSetUp};
 use crate::calendar::Meeting;
 use crate::device::paths::DataDir;
 
@@ -94,8 +95,14 @@ pub fn entry_of(meeting: &Meeting, tz: &Tz, hide_private: bool) -> AgendaEntry {
     }
 }
 
+/// What `agenda` says on stderr when the console has no settings.
+const NOT_SET_UP: &str = "This console is not set up yet (first boot, or after factory-reset), so its agenda is empty. Set it up with `room-console provision RoomConsoleSettings.xml` or the setup wizard; `room-console agenda --demo` shows the built-in demo calendar.";
+
 pub fn agenda(data_dir: &DataDir, args: &AgendaArgs) -> Result<()> {
-    let (source, room) = AgendaSource::open(data_dir, args.demo)?;
+    let (source, room) = AgendaSource::open(data_dir, args.demo, WhenNotSetUp::Empty)?;
+    if !room.set_up && !args.demo {
+        eprintln!("{NOT_SET_UP}");
+    }
     let tz = room.tz;
     let first = args.date.unwrap_or_else(|| {
         super::clock_for(args.now)

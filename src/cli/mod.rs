@@ -11,6 +11,7 @@ mod screenshot;
 mod source;
 pub mod status;
 mod sync;
+mod when;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

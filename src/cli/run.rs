@@ -16,7 +16,7 @@ use slint::ComponentHandle;
 use tokio::runtime::Handle;
 
 use super::background;
-use super::source::{AgendaSource, load_settings};
+use super::source::{AgendaSource, WhenNotSetUp, load_settings};
 use crate::device::backlight::{Backlight, SYSFS};
 use crate::device::night::NightSchedule;
 use crate::device::paths::DataDir;
@@ -103,7 +103,7 @@ fn start_session(
     data_dir: &DataDir,
     args: &RunArgs,
 ) -> Result<Session> {
-    let (source, room) = AgendaSource::open(data_dir, args.demo)?;
+    let (source, room) = AgendaSource::open(data_dir, args.demo, WhenNotSetUp::Demo)?;
     tracing::info!(data_dir = %data_dir.path().display(), room = %room.name, "starting");
     let sync = match source {
         AgendaSource::Cache(_) => Some(background::start_sync(

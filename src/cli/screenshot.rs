@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use clap::{Args, ValueEnum};
 use slint::{ComponentHandle, PhysicalSize};
 
-use super::source::AgendaSource;
+use super::source::{AgendaSource, WhenNotSetUp};
 use crate::content::preview::convert::convert_scaled;
 use crate::content::preview::scale::fit_within;
 use crate::content::preview::test_pattern::{colour_bars_frame, colour_bars_uyvy};
@@ -112,7 +112,7 @@ fn parse_size(text: &str) -> Result<PhysicalSize, String> {
 
 pub fn screenshot(data_dir: &DataDir, args: &ScreenshotArgs) -> Result<()> {
     let now = super::clock_for(args.now).now();
-    let (source, room) = AgendaSource::open(data_dir, args.demo)?;
+    let (source, room) = AgendaSource::open(data_dir, args.demo, WhenNotSetUp::Demo)?;
     let today = now.with_timezone(&room.tz).date_naive();
     let meetings = source.meetings_on_day(today, &room.tz)?;
 

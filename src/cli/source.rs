@@ -1,6 +1,6 @@
 //! What the commands open: the settings, the agenda (the SQLite cache, or the built-in
-//! demo calendar when asked or while no room account is configured) and, for syncing,
-//! the configured calendar source.
+//! demo calendar when asked or, for the screens, while no room account is configured)
+//! and, for syncing, the configured calendar source.
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
@@ -34,11 +34,15 @@ pub struct RoomView {
     pub hide_private: bool,
     /// When the screen dims and blanks at night.
     pub night_mode: NightModeSettings,
+    /// Whether the console is set up (has settings); false at first boot and after a
+    /// factory reset.
+    pub set_up: bool,
 }
 
 impl RoomView {
     fn of(settings: &Settings, notice: Option<BannerMessage>) -> RoomView {
         RoomView {
+            set_up: true,
             name: settings.room.display_name.clone(),
             tz: device_time_zone(settings.device.time_zone.as_deref()),
             clock_24h: settings.device.clock_24h,
@@ -58,15 +62,30 @@ pub enum AgendaSource {
     Cache(Store),
 }
 
+/// What a console that is not set up yet shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WhenNotSetUp {
+    /// The demo calendar: the screens (`run`, `screenshot`) need something to show.
+    Demo,
+    /// Its real agenda, which is empty: `agenda` prints the room's meetings, and made-up
+    /// ones would pass for them.
+    Empty,
+}
+
 /// The settings of the data dir; None when the console is not set up yet.
 pub fn load_settings(data_dir: &DataDir) -> Result<Option<Settings>> {
     Settings::load(data_dir.path()).map_err(anyhow::Error::from)
 }
 
 impl AgendaSource {
-    /// Opens the agenda for the data dir: the demo when `demo` is set, nothing is
-    /// configured yet, or the configured source is the demo; otherwise the cache.
-    pub fn open(data_dir: &DataDir, demo: bool) -> Result<(AgendaSource, RoomView)> {
+    /// Opens the agenda for the data dir: the demo when `demo` is set or the configured
+    /// source is the demo; the cache when a source is configured; when nothing is
+    /// configured yet, as `not_set_up` says.
+    pub fn open(
+        data_dir: &DataDir,
+        demo: bool,
+        not_set_up: WhenNotSetUp,
+    ) -> Result<(AgendaSource, RoomView)> {
         let settings = if demo { None } else { load_settings(data_dir)? };
         match settings {
             Some(settings) if settings.calendar.source != SourceKind::Demo => {
@@ -75,9 +94,22 @@ impl AgendaSource {
                 Ok((AgendaSource::Cache(store), RoomView::of(&settings, None)))
             }
             Some(settings) => Ok((AgendaSource::Demo, RoomView::of(&settings, None))),
+            None if !demo && not_set_up == WhenNotSetUp::Empty => {
+                // A cache left without settings is read as it is; none is not made here.
+                let db = data_dir.agenda_db();
+                let store = if db.exists() {
+                    Store::open_for_screen(&db)?
+                } else {
+                    Store::open_in_memory()?
+                };
+                let mut room = RoomView::of(&Settings::default(), None);
+                room.set_up = false;
+                Ok((AgendaSource::Cache(store), room))
+            }
             None => {
                 let mut room = RoomView::of(&Settings::demo(), Some(BannerMessage::DemoCalendar));
                 room.name = "Conference Room 2".to_owned();
+                room.set_up = false;
                 Ok((AgendaSource::Demo, room))
             }
         }

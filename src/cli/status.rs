@@ -1,26 +1,34 @@
 //! `room-console status [--json]`: the facts an admin needs, as on the admin screen —
 //! room, calendar source, server, last sync, last error with its fix, cached meetings,
 //! host name and network addresses.
-//! Secrets are never printed, only whether they are set.
+//! Secrets are never printed, only whether they are set. Times read as the device's
+//! local time with their age; `--json` keeps RFC 3339 (UTC, whole seconds).
 
 use anyhow::Result;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use clap::Args;
 use serde::Serialize;
 
 use super::source::load_settings;
+use super::when::{local_with_age, whole_seconds};
+use crate::clock::device_time_zone;
 use crate::content::InputInfo;
 use crate::device::network::{self, Interface};
 use crate::device::paths::DataDir;
 use crate::settings::{CalendarSource as SourceKind, Secrets};
 use crate::store::Store;
 use crate::sync::engine::STATUS_KEY;
-use crate::sync::status::SyncStatus;
+use crate::sync::status::{SyncState, SyncStatus};
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
     /// Print JSON
     #[arg(long)]
     pub json: bool,
+    /// The instant that is "now" (RFC 3339), for the ages of the times [default: now]
+    #[arg(long, hide = true, value_parser = super::parse_instant)]
+    pub now: Option<DateTime<Utc>>,
 }
 
 /// The status report.
@@ -46,6 +54,12 @@ pub struct StatusReport {
     pub hostname: Option<String>,
     /// The network interfaces with their addresses, loopback left out.
     pub network: Vec<Interface>,
+    /// When the report was made, for the ages of its times.
+    #[serde(skip)]
+    pub now: DateTime<Utc>,
+    /// The device's time zone, that its times are shown in.
+    #[serde(skip)]
+    pub tz: Tz,
 }
 
 /// The content inputs the configured setting finds on this device.
@@ -65,8 +79,22 @@ fn describe_input(input: &InputInfo) -> String {
     }
 }
 
-/// Gathers the report from the data dir.
-pub fn gather(data_dir: &DataDir) -> Result<StatusReport> {
+/// The sync status with its instants to the whole second: what a reader needs, without
+/// the nanoseconds of the moment it was recorded.
+fn to_whole_seconds(mut sync: SyncStatus) -> SyncStatus {
+    sync.last_success = sync.last_success.map(whole_seconds);
+    sync.last_attempt = sync.last_attempt.map(whole_seconds);
+    if let Some(error) = &mut sync.last_error {
+        error.at = whole_seconds(error.at);
+    }
+    if let SyncState::Throttled { until } = &mut sync.state {
+        *until = whole_seconds(*until);
+    }
+    sync
+}
+
+/// Gathers the report from the data dir at the instant `now`.
+pub fn gather(data_dir: &DataDir, now: DateTime<Utc>) -> Result<StatusReport> {
     let settings = load_settings(data_dir)?;
     let secrets = Secrets::load(data_dir.path())?.unwrap_or_default();
     let (sync, meetings_cached) = if data_dir.agenda_db().exists() {
@@ -74,6 +102,7 @@ pub fn gather(data_dir: &DataDir) -> Result<StatusReport> {
         let sync = store
             .get_state(STATUS_KEY)?
             .and_then(|json| serde_json::from_str(&json).ok())
+            .map(to_whole_seconds)
             .unwrap_or_default();
         (sync, store.meeting_count()?)
     } else {
@@ -121,11 +150,17 @@ pub fn gather(data_dir: &DataDir) -> Result<StatusReport> {
         inputs,
         hostname: network::host_name(),
         network: network::interfaces(),
+        now,
+        tz: device_time_zone(
+            settings
+                .as_ref()
+                .and_then(|s| s.device.time_zone.as_deref()),
+        ),
     })
 }
 
 pub fn status(data_dir: &DataDir, args: &StatusArgs) -> Result<()> {
-    let report = gather(data_dir)?;
+    let report = gather(data_dir, super::clock_for(args.now).now())?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
@@ -139,8 +174,15 @@ pub fn status(data_dir: &DataDir, args: &StatusArgs) -> Result<()> {
 /// are not among them (each shows them its own way).
 pub fn facts(r: &StatusReport) -> Vec<(&'static str, String)> {
     let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".to_owned());
-    let time =
-        |t: Option<chrono::DateTime<chrono::Utc>>| t.map_or("never".to_owned(), |t| t.to_rfc3339());
+    let time = |t: Option<DateTime<Utc>>| {
+        t.map_or("never".to_owned(), |t| local_with_age(t, r.now, &r.tz))
+    };
+    let sync = match r.sync.state {
+        SyncState::Throttled { until } => {
+            format!("throttled until {}", local_with_age(until, r.now, &r.tz))
+        }
+        ref state => state.label(),
+    };
     let mut facts = vec![
         ("Software", r.version.clone()),
         ("Data directory", r.data_dir.clone()),
@@ -170,7 +212,7 @@ pub fn facts(r: &StatusReport) -> Vec<(&'static str, String)> {
             ),
         ),
         ("Server", or_dash(&r.server)),
-        ("Sync", r.sync.state.label()),
+        ("Sync", sync),
         ("Last good sync", time(r.sync.last_success)),
         ("Meetings cached", r.meetings_cached.to_string()),
         (
@@ -194,7 +236,7 @@ fn human(r: &StatusReport) -> String {
         lines.push(format!(
             "Last error:      {} ({})",
             err.message,
-            err.at.to_rfc3339()
+            local_with_age(err.at, r.now, &r.tz)
         ));
         if let Some(fix) = &err.fix {
             lines.push(format!("Fix:             {fix}"));

@@ -13,6 +13,16 @@ pub const GLOBAL_GRAPH_URL: &str = "https://graph.microsoft.com";
 /// The global cloud's sign-in authority.
 pub const GLOBAL_AUTHORITY_URL: &str = "https://login.microsoftonline.com";
 
+/// The Graph hosts of Microsoft's clouds (global, US Government L4 and L5 (DoD), China
+/// operated by 21Vianet). Each one's resource, whose `.default` scope an app-only token
+/// asks for, is the host's own https origin.
+const MICROSOFT_GRAPH_HOSTS: [&str; 4] = [
+    "graph.microsoft.com",
+    "graph.microsoft.us",
+    "dod-graph.microsoft.us",
+    "microsoftgraph.chinacloudapi.cn",
+];
+
 /// An app registration's client secret that never shows in Debug output or logs.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ClientSecret(String);
@@ -47,6 +57,9 @@ pub struct GraphConfig {
     /// The app registration's application (client) ID.
     pub client_id: String,
     pub client_secret: ClientSecret,
+    /// The scope the token request asks for (setting GraphScope); `None` derives it from
+    /// `graph_url` (see [`GraphConfig::scope`]).
+    pub scope: Option<String>,
     /// A PEM file's contents with private root CA(s), trusted on top of the system's.
     pub trusted_ca_pem: Option<Vec<u8>>,
     /// Allows plain `http://` URLs (labs only: the secret would travel in clear).
@@ -70,6 +83,7 @@ impl GraphConfig {
             tenant_id: tenant_id.into(),
             client_id: client_id.into(),
             client_secret,
+            scope: None,
             trusted_ca_pem: None,
             allow_insecure_http: false,
             timeout: Duration::from_secs(30),
@@ -105,10 +119,21 @@ impl GraphConfig {
         Ok(url)
     }
 
-    /// The scope of an app-only token for this cloud's Graph:
-    /// `https://graph.microsoft.com/.default`.
+    /// The scope of an app-only token: the explicit one when set; else, for a Graph
+    /// host of one of Microsoft's clouds, that cloud's Graph (`https://graph.microsoft.us/.default`);
+    /// for any other host (a proxy in front of Graph, a test host) the global Graph's
+    /// `https://graph.microsoft.com/.default`, since Entra ID knows no resource by a
+    /// proxy's name and would refuse it (AADSTS500011).
     pub fn scope(&self) -> String {
-        format!("{}/.default", self.graph_url.origin().ascii_serialization())
+        if let Some(scope) = &self.scope {
+            return scope.clone();
+        }
+        let host = self.graph_url.host_str().unwrap_or_default();
+        let cloud = MICROSOFT_GRAPH_HOSTS
+            .iter()
+            .find(|known| host.eq_ignore_ascii_case(known))
+            .unwrap_or(&MICROSOFT_GRAPH_HOSTS[0]);
+        format!("https://{cloud}/.default")
     }
 
     /// Refuses URLs the client must not talk to.
@@ -160,6 +185,58 @@ mod tests {
             c.token_url().unwrap().as_str(),
             "https://login.microsoftonline.us/contoso.onmicrosoft.com/oauth2/v2.0/token"
         );
+    }
+
+    #[test]
+    fn each_microsoft_cloud_signs_in_for_its_own_graph() {
+        let mut c = config();
+        for (graph_url, scope) in [
+            (
+                "https://graph.microsoft.com/beta",
+                "https://graph.microsoft.com/.default",
+            ),
+            (
+                "https://graph.microsoft.us",
+                "https://graph.microsoft.us/.default",
+            ),
+            (
+                "https://DoD-Graph.microsoft.us/v1.0/",
+                "https://dod-graph.microsoft.us/.default",
+            ),
+            (
+                "https://microsoftgraph.chinacloudapi.cn",
+                "https://microsoftgraph.chinacloudapi.cn/.default",
+            ),
+        ] {
+            c.graph_url = Url::parse(graph_url).unwrap();
+            assert_eq!(c.scope(), scope, "{graph_url}");
+        }
+    }
+
+    #[test]
+    fn a_proxy_or_test_host_signs_in_for_the_global_graph() {
+        let mut c = config();
+        for graph_url in [
+            "https://graph-proxy.contoso.com:8443/v1.0",
+            "https://127.0.0.1:40123",
+            // Only the host itself is Microsoft's, not a name that ends like it.
+            "https://evilgraph.microsoft.com.contoso.net",
+        ] {
+            c.graph_url = Url::parse(graph_url).unwrap();
+            assert_eq!(
+                c.scope(),
+                "https://graph.microsoft.com/.default",
+                "{graph_url}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_explicit_scope_wins() {
+        let mut c = config();
+        c.graph_url = Url::parse("https://graph-proxy.contoso.com").unwrap();
+        c.scope = Some("https://graph.microsoft.us/.default".to_owned());
+        assert_eq!(c.scope(), "https://graph.microsoft.us/.default");
     }
 
     #[test]

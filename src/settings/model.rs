@@ -167,6 +167,8 @@ pub struct CalendarSettings {
     /// The sign-in authority; `None` means the global cloud.
     #[serde(with = "optional_url")]
     pub authority_url: Option<Url>,
+    /// The scope of the Graph token request; `None` derives it from `graph_url`.
+    pub graph_scope: Option<String>,
 }
 
 impl CalendarSettings {
@@ -193,6 +195,7 @@ impl Default for CalendarSettings {
             client_id: None,
             graph_url: None,
             authority_url: None,
+            graph_scope: None,
         }
     }
 }

@@ -45,6 +45,8 @@ pub enum Expected {
     /// The file cannot be read: the system's reason.
     UnreadableFile(String),
     PemCertificate,
+    /// Only in the provisioning file: no screen asks for it.
+    GraphScope,
 }
 
 impl Expected {
@@ -70,6 +72,7 @@ impl Expected {
             Expected::ClientId => (17, vec![]),
             Expected::UnreadableFile(why) => (18, vec![why.clone()]),
             Expected::PemCertificate => (19, vec![]),
+            Expected::GraphScope => (20, vec![]),
         }
     }
 }
@@ -125,6 +128,10 @@ impl std::fmt::Display for Expected {
             Expected::PemCertificate => write!(
                 f,
                 "must name a PEM file holding a certificate (-----BEGIN CERTIFICATE-----)"
+            ),
+            Expected::GraphScope => write!(
+                f,
+                "must be a resource followed by /.default, such as https://graph.microsoft.com/.default"
             ),
         }
     }
@@ -331,6 +338,25 @@ pub fn client_id(text: &str) -> Result<String, Expected> {
     }
 }
 
+/// The scope of the Graph token request: a resource (an https:// address, an `api://`
+/// application ID URI or an application ID) followed by `/.default`, the only form the
+/// client-credentials sign-in accepts.
+pub fn graph_scope(text: &str) -> Result<String, Expected> {
+    let resource = text
+        .strip_suffix("/.default")
+        .filter(|r| !r.chars().any(|c| c.is_whitespace() || c.is_control()))
+        .ok_or(Expected::GraphScope)?;
+    let known_form = match Url::parse(resource) {
+        Ok(url) => matches!(url.scheme(), "https" | "api") && url.has_host(),
+        Err(_) => is_guid(resource),
+    };
+    if known_form {
+        Ok(text.to_owned())
+    } else {
+        Err(Expected::GraphScope)
+    }
+}
+
 /// A CA file the Exchange server's certificate chains to: an absolute path to a readable
 /// PEM file holding at least one certificate. Checked when applied, not copied.
 pub fn trusted_ca_file(text: &str) -> Result<PathBuf, Expected> {
@@ -380,6 +406,27 @@ mod tests {
         assert!(account_name("svc@contoso.com").is_ok());
         assert!(account_name("CONTOSO\\").is_err());
         assert!(account_name("just-a-name").is_err());
+    }
+
+    #[test]
+    fn graph_scopes() {
+        for good in [
+            "https://graph.microsoft.us/.default",
+            "api://contoso-graph-proxy/.default",
+            "00000003-0000-0000-c000-000000000000/.default",
+        ] {
+            assert_eq!(graph_scope(good).as_deref(), Ok(good));
+        }
+        for bad in [
+            "https://graph.microsoft.com",
+            "https://graph.microsoft.com/Calendars.Read",
+            "/.default",
+            "graph.microsoft.com/.default",
+            "https://graph microsoft.com/.default",
+            "http://graph.microsoft.com/.default",
+        ] {
+            assert_eq!(graph_scope(bad), Err(Expected::GraphScope), "{bad}");
+        }
     }
 
     #[test]

@@ -62,6 +62,7 @@ pub fn setup_from_settings(
     if let Some(url) = &calendar.authority_url {
         config.authority_url = url.clone();
     }
+    config.scope = calendar.graph_scope.clone();
     config.trusted_ca_pem = match &calendar.trusted_ca_file {
         Some(path) => Some(std::fs::read(path).map_err(|e| {
             misconfigured(format!(

@@ -57,7 +57,7 @@ pub enum StoreError {
     Migration {
         path: PathBuf,
         #[source]
-        source: rusqlite_migration::Error,
+        source: rusqlite::Error,
     },
 
     /// A meeting from the calendar could not be stored; the whole batch was rolled back.

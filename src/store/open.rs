@@ -1,20 +1,24 @@
 //! Opening the cache file: refuse what is not ours or is too new, detect damage, set
 //! the connection up, and bring the schema up to date. Nothing is written to a file
 //! before it is known to be ours (or empty).
+//!
+//! Several processes open the cache at once at first boot (the screen, the sync task, an
+//! admin's `agenda`): each waits on a busy file instead of failing, and the schema
+//! version is read only under the write lock, so exactly one of them makes the schema.
 
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 use std::time::Duration;
 
-use rusqlite::{Connection, ErrorCode};
+use rusqlite::{Connection, ErrorCode, TransactionBehavior};
 
 use super::error::StoreError;
 use super::schema::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
 
-/// How long a writer waits for another connection's write to finish before failing.
-/// In WAL mode readers never wait for writers; only two writers can meet, and a sync
-/// batch is a few milliseconds long.
+/// How long a connection waits for another's lock before failing. In WAL mode readers
+/// never wait for writers; two writers can meet (a sync batch is a few milliseconds
+/// long), and so can several processes setting up a fresh file.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The first 16 bytes of every SQLite database file.
@@ -160,21 +164,78 @@ fn integrity_findings(conn: &Connection) -> rusqlite::Result<Vec<String>> {
 /// the next sync fetches again from the server. FULL would add an fsync to every
 /// commit, wearing the device's flash for data that is only a cache.
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
-    let mode: String =
-        conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+    let mode = switch_to_wal(conn)?;
     if !mode.eq_ignore_ascii_case("wal") {
         tracing::warn!(journal_mode = %mode, "the agenda cache could not switch to WAL mode");
     }
     conn.pragma_update(None, "synchronous", "NORMAL")
 }
 
+/// Runs the migrations the file lacks, all or none. The write lock comes first
+/// (`BEGIN IMMEDIATE`, waiting up to [`BUSY_TIMEOUT`] for it), then the schema version
+/// is read: a process that waited while another made the schema finds it made, instead
+/// of making it again ("table meeting already exists").
+/// How often opening asks for WAL mode while other processes switch the same new file.
+const WAL_ATTEMPTS: u32 = 8;
+
+/// `PRAGMA journal_mode = WAL`; the mode the file is in afterwards. Switching a new file
+/// upgrades a read lock to the write lock, and SQLite refuses that at once, without the
+/// busy wait (which could deadlock), while another process holds the write lock to
+/// switch the same file. Then wait for that lock to be released (`BEGIN IMMEDIATE`
+/// waits up to [`BUSY_TIMEOUT`]) and ask again: by then the file is in WAL mode.
+fn switch_to_wal(conn: &Connection) -> rusqlite::Result<String> {
+    let mut attempt = 1;
+    loop {
+        match conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0)) {
+            Err(error)
+                if error.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
+                    && attempt < WAL_ATTEMPTS =>
+            {
+                conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;")?;
+                attempt += 1;
+            }
+            result => return result,
+        }
+    }
+}
+
 fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
-    MIGRATIONS
-        .to_latest(conn)
-        .map_err(|source| StoreError::Migration {
-            path: path.to_owned(),
-            source,
-        })
+    let failed = |source| StoreError::Migration {
+        path: path.to_owned(),
+        source,
+    };
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|e| damaged_or(path, e, failed))?;
+    let found: i64 = tx
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .map_err(|e| damaged_or(path, e, failed))?;
+    let version = match usize::try_from(found) {
+        Ok(version) if version <= SCHEMA_VERSION => version,
+        Ok(_) => {
+            return Err(StoreError::NewerSchema {
+                path: path.to_owned(),
+                found,
+                known: SCHEMA_VERSION,
+            });
+        }
+        Err(_) => {
+            return Err(StoreError::Corrupt {
+                path: path.to_owned(),
+                detail: format!("impossible schema version {found}"),
+            });
+        }
+    };
+    if version == SCHEMA_VERSION {
+        return Ok(());
+    }
+    for migration in &MIGRATIONS[version..] {
+        tx.execute_batch(migration)
+            .map_err(|e| damaged_or(path, e, failed))?;
+    }
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION as i64)
+        .map_err(|e| damaged_or(path, e, failed))?;
+    tx.commit().map_err(|e| damaged_or(path, e, failed))
 }
 
 /// Wraps an SQLite error met while opening `path`.

@@ -1,15 +1,15 @@
-//! The versioned schema of the agenda cache. Each migration runs in a transaction and
-//! bumps `PRAGMA user_version`; the first one also stamps the file with our
+//! The versioned schema of the agenda cache: one SQL script per version. Opening
+//! (`open.rs`) runs the ones a file lacks in one transaction and sets
+//! `PRAGMA user_version` to their count; the first one also stamps the file with our
 //! `application_id`, so a file that lacks it is never taken for ours.
 //!
 //! Append migrations; never edit a released one.
 
-use rusqlite_migration::{M, Migrations};
-
 /// `PRAGMA application_id` of every room-console agenda cache: "RCon" in ASCII.
 pub const APPLICATION_ID: i32 = 0x5243_6f6e;
 
-const MIGRATION_STEPS: &[M<'static>] = &[M::up(
+/// Every migration, oldest first: migration `n` takes a file from version `n` to `n + 1`.
+pub(super) const MIGRATIONS: &[&str] = &[
     // Instants are Unix microseconds (UTC). All-day meetings keep their local dates
     // (`first_day`, `last_day`, ISO 8601) and derived instants computed in the device
     // time zone, so that queries by instant treat every meeting alike.
@@ -52,29 +52,22 @@ const MIGRATION_STEPS: &[M<'static>] = &[M::up(
         key   TEXT PRIMARY KEY NOT NULL,
         value TEXT NOT NULL
     ) STRICT;",
-)];
-
-/// Every migration, oldest first.
-pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_STEPS);
+];
 
 /// The schema version this build writes (the number of migrations).
-pub const SCHEMA_VERSION: usize = MIGRATION_STEPS.len();
+pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn migrations_are_valid() {
-        MIGRATIONS
-            .validate()
-            .expect("migrations apply to an empty database");
-    }
-
-    #[test]
-    fn first_migration_stamps_our_application_id() {
-        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
-        MIGRATIONS.to_latest(&mut conn).unwrap();
+    fn migrations_apply_to_an_empty_database_and_stamp_our_application_id() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        for (version, migration) in MIGRATIONS.iter().enumerate() {
+            conn.execute_batch(migration)
+                .unwrap_or_else(|e| panic!("migration to version {}: {e}", version + 1));
+        }
         let id: i32 = conn
             .pragma_query_value(None, "application_id", |row| row.get(0))
             .unwrap();

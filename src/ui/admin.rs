@@ -347,7 +347,7 @@ fn tick(app: &AppWindow, state: &State) {
 /// Fills the admin screen from the data dir, as `room-console status` reads it.
 fn show_facts(app: &AppWindow, state: &State) {
     let adapter = app.global::<AdminAdapter>();
-    let report = match gather(&state.deps.data_dir) {
+    let report = match gather(&state.deps.data_dir, state.deps.clock.now()) {
         Ok(report) => report,
         Err(err) => {
             adapter.set_facts(ModelRc::new(VecModel::from(vec![AdminFact {

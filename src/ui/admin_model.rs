@@ -163,11 +163,18 @@ fn source_of(report: &StatusReport) -> Option<CalendarSource> {
 }
 
 /// The value the screen puts into a worded fact: the instant of a throttled sync, the
-/// account without `status`'s English about its password; otherwise `value` as `status`
+/// last good sync's local time, the account without `status`'s English about its
+/// password; otherwise `value` as `status`
 /// prints it.
 pub fn fact_value(key: i32, report: &StatusReport, value: String) -> String {
     match (key, &report.sync.state, &report.account) {
         (FACT_SYNC, SyncState::Throttled { until }, _) => until.to_rfc3339(),
+        // The screen shows the local time without `status`'s English "3 min ago".
+        (FACT_LAST_GOOD_SYNC, _, _) => report.sync.last_success.map_or(value, |t| {
+            t.with_timezone(&report.tz)
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string()
+        }),
         (FACT_ACCOUNT, _, Some(account)) => account.clone(),
         _ => value,
     }
@@ -262,7 +269,7 @@ mod tests {
         use crate::cli::status::{facts, gather};
         let dir = tempfile::tempdir().expect("temp dir");
         let data_dir = crate::device::paths::DataDir::at(dir.path());
-        let mut report = gather(&data_dir).expect("status of an empty dir");
+        let mut report = gather(&data_dir, chrono::Utc::now()).expect("status of an empty dir");
         for configured in [false, true] {
             report.configured = configured;
             for (label, _) in facts(&report) {
@@ -299,6 +306,13 @@ mod tests {
             "no",
             "other facts keep their value"
         );
+        report.tz = "Europe/Stockholm".parse().expect("zone");
+        report.sync.last_success = Some(until);
+        assert_eq!(
+            fact_value(FACT_LAST_GOOD_SYNC, &report, "09:10:00, 5 min ago".into()),
+            "2026-11-23 09:10:00",
+            "the local time, without English words"
+        );
     }
 
     #[test]
@@ -306,7 +320,7 @@ mod tests {
         use crate::cli::status::gather;
         let dir = tempfile::tempdir().expect("temp dir");
         let data_dir = crate::device::paths::DataDir::at(dir.path());
-        let mut report = gather(&data_dir).expect("status of an empty dir");
+        let mut report = gather(&data_dir, chrono::Utc::now()).expect("status of an empty dir");
         assert_eq!(fact_key("Calendar source"), FACT_CALENDAR_SOURCE);
         assert_eq!(fact_key("Account"), FACT_ACCOUNT);
         for (source, word) in [

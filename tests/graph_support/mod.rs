@@ -17,7 +17,8 @@
 //! What it answers:
 //! - `POST /{tenant}/oauth2/v2.0/token` (client credentials): an access token, or the
 //!   AADSTS errors Entra ID sends (90002 tenant, 700016 app, 7000215 wrong secret,
-//!   7000222 expired secret, 65001 no consent).
+//!   7000222 expired secret, 65001 no consent, 500011 a scope whose resource the tenant
+//!   does not know: see [`server::App::resources`]).
 //! - `GET /v1.0/users/{room}/calendarView` with `$select`, `$top` and `@odata.nextLink`
 //!   paging (series masters are never listed, as in Graph).
 //! - `GET /v1.0/users/{room}/calendarView/delta`: an initial round over the window, then

@@ -175,6 +175,20 @@ fn token(s: &mut State, tenant: &str, body: &[u8]) -> Response {
             "The provided value for scope is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).",
         );
     }
+    let resource = form
+        .get("scope")
+        .and_then(|scope| scope.strip_suffix("/.default"))
+        .unwrap_or_default();
+    if !s.app.resources.iter().any(|known| known == resource) {
+        return aad_error(
+            400,
+            "invalid_resource",
+            500011,
+            &format!(
+                "The resource principal named {resource} was not found in the tenant named {tenant}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant."
+            ),
+        );
+    }
     if form.get("client_id") != Some(&s.app.client_id) {
         return aad_error(
             400,

@@ -20,6 +20,9 @@ pub struct App {
     pub tenant: String,
     pub client_id: String,
     pub secret: String,
+    /// The resources the tenant knows, whose `/.default` scope a token may be asked for:
+    /// Microsoft Graph of the global cloud (by URI and by application ID) unless told more.
+    pub resources: Vec<String>,
 }
 
 impl App {
@@ -28,7 +31,17 @@ impl App {
             tenant: tenant.into(),
             client_id: client_id.into(),
             secret: secret.into(),
+            resources: vec![
+                "https://graph.microsoft.com".into(),
+                "00000003-0000-0000-c000-000000000000".into(),
+            ],
         }
+    }
+
+    /// The tenant knows `resource` as well (e.g. another cloud's Graph).
+    pub fn with_resource(mut self, resource: &str) -> App {
+        self.resources.push(resource.into());
+        self
     }
 }
 

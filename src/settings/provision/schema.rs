@@ -223,6 +223,14 @@ const CALENDAR: &[Field] = &[
             Ok(())
         },
     },
+    Field {
+        path: "Calendar/GraphScope",
+        get: Getter::Shown(|d| d.settings.calendar.graph_scope.clone()),
+        set: |d, v| {
+            d.settings.calendar.graph_scope = v.map(validate::graph_scope).transpose()?;
+            Ok(())
+        },
+    },
 ];
 
 const DEVICE: &[Field] = &[
