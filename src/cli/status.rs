@@ -46,6 +46,8 @@ pub struct StatusReport {
     pub hostname: Option<String>,
     /// The network interfaces with their addresses, loopback left out.
     pub network: Vec<Interface>,
+    /// The fleet connection: connected, connecting (reason) or off.
+    pub fleet: crate::fleet::state::FleetState,
 }
 
 /// The content inputs the configured setting finds on this device.
@@ -121,6 +123,7 @@ pub fn gather(data_dir: &DataDir) -> Result<StatusReport> {
         inputs,
         hostname: network::host_name(),
         network: network::interfaces(),
+        fleet: crate::fleet::state::read(data_dir.path(), settings.as_ref()),
     })
 }
 
@@ -146,6 +149,7 @@ pub fn facts(r: &StatusReport) -> Vec<(&'static str, String)> {
         ("Data directory", r.data_dir.clone()),
         ("Host name", or_dash(&r.hostname)),
         ("Network", network::describe(&r.network)),
+        ("Fleet", r.fleet.label()),
     ];
     if !r.configured {
         facts.push((
