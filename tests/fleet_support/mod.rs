@@ -144,6 +144,11 @@ impl Broker {
         }
     }
 
+    /// The broker's process id while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
     /// Stops the broker (it forgets every retained message).
     pub fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
