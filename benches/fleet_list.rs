@@ -44,7 +44,12 @@ fn health(device: &str, i: usize) -> String {
 
 /// Connects one simulated console and publishes its retained messages; its event loop
 /// keeps running (keep-alive) on the runtime.
-async fn console(broker_url: String, ca: std::path::PathBuf, identity: fleet_support::Identity, i: usize) {
+async fn console(
+    broker_url: String,
+    ca: std::path::PathBuf,
+    identity: fleet_support::Identity,
+    i: usize,
+) {
     let device = format!("console-{i:03}");
     let topics = Topics::new("room-console", &device);
     let endpoint = Endpoint {
@@ -56,8 +61,15 @@ async fn console(broker_url: String, ca: std::path::PathBuf, identity: fleet_sup
         password: None,
         allow_insecure: false,
     };
-    let mut options = endpoint.mqtt_options(&device, Duration::from_secs(60)).unwrap();
-    options.set_last_will(LastWill::new(topics.online(), r#"{"online":false}"#, QoS::AtLeastOnce, true));
+    let mut options = endpoint
+        .mqtt_options(&device, Duration::from_secs(60))
+        .unwrap();
+    options.set_last_will(LastWill::new(
+        topics.online(),
+        r#"{"online":false}"#,
+        QoS::AtLeastOnce,
+        true,
+    ));
     let (client, mut events) = AsyncClient::new(options, 8);
     let (acked_tx, acked_rx) = tokio::sync::oneshot::channel();
     tokio::spawn(async move {
@@ -67,15 +79,19 @@ async fn console(broker_url: String, ca: std::path::PathBuf, identity: fleet_sup
             match events.poll().await {
                 Ok(Event::Incoming(Incoming::ConnAck(_))) => {
                     let online = json!({"online": true, "version": env!("CARGO_PKG_VERSION"), "since": "2026-12-05T07:00:00Z"});
-                    client.try_publish(topics.online(), QoS::AtLeastOnce, true, online.to_string()).unwrap();
-                    client.try_publish(topics.health(), QoS::AtLeastOnce, true, health(&device, i)).unwrap();
+                    client
+                        .try_publish(topics.online(), QoS::AtLeastOnce, true, online.to_string())
+                        .unwrap();
+                    client
+                        .try_publish(topics.health(), QoS::AtLeastOnce, true, health(&device, i))
+                        .unwrap();
                 }
                 Ok(Event::Incoming(Incoming::PubAck(_))) => {
                     acked += 1;
-                    if acked == 2 {
-                        if let Some(tx) = acked_tx.take() {
-                            let _ = tx.send(());
-                        }
+                    if acked == 2
+                        && let Some(tx) = acked_tx.take()
+                    {
+                        let _ = tx.send(());
                     }
                 }
                 Ok(_) => {}
@@ -111,7 +127,12 @@ fn main() {
         let mut joined = Vec::new();
         for i in 0..CONSOLES {
             let identity = broker.pki.issue(&format!("console-{i:03}"), &[]);
-            joined.push(tokio::spawn(console(broker.url(), broker.pki.ca.clone(), identity, i)));
+            joined.push(tokio::spawn(console(
+                broker.url(),
+                broker.pki.ca.clone(),
+                identity,
+                i,
+            )));
         }
         for j in joined {
             j.await.unwrap();
@@ -128,8 +149,15 @@ fn main() {
     args.extend(broker.admin_args());
     args.extend(["list".to_string(), "--json".to_string()]);
     let list = || {
-        let out = Command::new(env!("CARGO_BIN_EXE_room-console")).args(&args).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = Command::new(env!("CARGO_BIN_EXE_room-console"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(rows.as_array().unwrap().len(), CONSOLES);
     };
@@ -146,6 +174,8 @@ fn main() {
 
 /// Runs `room-console <args>` once: the rows it listed, its own peak RSS (kB, from
 /// wait4) and its wall time.
+// wait4 reaps the child (std's wait cannot return its resource usage).
+#[allow(clippy::zombie_processes)]
 fn measured_list(args: &[String]) -> (usize, i64, Duration) {
     use std::io::Read;
     let started = Instant::now();
@@ -155,7 +185,12 @@ fn measured_list(args: &[String]) -> (usize, i64, Duration) {
         .spawn()
         .unwrap();
     let mut stdout = Vec::new();
-    child.stdout.take().unwrap().read_to_end(&mut stdout).unwrap();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_end(&mut stdout)
+        .unwrap();
     let mut status = 0;
     // SAFETY: an all-zero rusage is valid; wait4 fills it for the child just spawned.
     let mut usage = unsafe { std::mem::zeroed::<libc::rusage>() };

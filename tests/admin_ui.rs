@@ -288,7 +288,9 @@ fn the_admin_facts_word_the_calendar_source_and_the_content_inputs_in_swedish() 
 fn the_fleet_connection_is_worded_in_swedish_and_korean() {
     let temp = tempfile::tempdir().expect("temp dir");
     configured(temp.path());
-    let mut settings = Settings::load(temp.path()).expect("load").expect("settings");
+    let mut settings = Settings::load(temp.path())
+        .expect("load")
+        .expect("settings");
     settings.fleet.broker = Some("mqtts://fleet.contoso.com:8883".parse().expect("url"));
     settings.save(temp.path()).expect("save");
     let reason = "nothing answers at fleet.contoso.com:8883";
@@ -305,7 +307,10 @@ fn the_fleet_connection_is_worded_in_swedish_and_korean() {
     ui.enter("2468");
     assert_eq!(ui.screen(), Screen::Admin);
     ui.headless.render();
-    assert!(shows(&ui.app, "Enhetsflotta"), "the fleet's label in Swedish");
+    assert!(
+        shows(&ui.app, "Enhetsflotta"),
+        "the fleet's label in Swedish"
+    );
     assert!(
         shows(&ui.app, &format!("ansluter ({reason})")),
         "the fleet's state in Swedish"

@@ -42,9 +42,17 @@ async fn expect(session: &mut AdminSession, topic: &str, accept: impl Fn(&Value)
 async fn request(session: &mut AdminSession, device: &str, body: Value) -> Value {
     let id = body["id"].as_str().unwrap().to_owned();
     session
-        .publish(format!("room-console/{device}/cmd"), body.to_string().into_bytes())
+        .publish(
+            format!("room-console/{device}/cmd"),
+            body.to_string().into_bytes(),
+        )
         .unwrap();
-    expect(session, &format!("room-console/{device}/reply/{id}"), |_| true).await
+    expect(
+        session,
+        &format!("room-console/{device}/reply/{id}"),
+        |_| true,
+    )
+    .await
 }
 
 /// A console provisioned as `device` (a demo-calendar room) with its own certificate,
@@ -65,7 +73,10 @@ fn status_fleet_until(console: &Console, accept: impl Fn(&Value) -> bool) -> Val
         if accept(&fleet) {
             return fleet;
         }
-        assert!(std::time::Instant::now() < deadline, "status never showed it: {fleet}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "status never showed it: {fleet}"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 }
@@ -88,7 +99,10 @@ async fn a_console_reports_online_and_health_and_its_last_will_when_killed() {
     let mut admin = broker.admin_session(&["room-console/saturn-01/#"]).await;
     let mut running = RunningConsole::start(&console.data());
 
-    let online = expect(&mut admin, "room-console/saturn-01/online", |v| v["online"] == true).await;
+    let online = expect(&mut admin, "room-console/saturn-01/online", |v| {
+        v["online"] == true
+    })
+    .await;
     assert_eq!(online["version"], env!("CARGO_PKG_VERSION"));
     assert!(online["since"].is_string());
     let health = expect(&mut admin, "room-console/saturn-01/health", |_| true).await;
@@ -104,7 +118,10 @@ async fn a_console_reports_online_and_health_and_its_last_will_when_killed() {
         !text.contains("subject") && !text.contains("organizer"),
         "the health report must not carry meeting details: {text}"
     );
-    assert_eq!(status_fleet_until(&console, |f| f["state"] == "connected")["state"], "connected");
+    assert_eq!(
+        status_fleet_until(&console, |f| f["state"] == "connected")["state"],
+        "connected"
+    );
 
     // `fleet list` reads the retained messages.
     let args: Vec<String> = ["fleet".to_string()]
@@ -113,14 +130,21 @@ async fn a_console_reports_online_and_health_and_its_last_will_when_killed() {
         .chain(["list".into(), "--json".into()])
         .collect();
     let out = room_console(&args);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(rows[0]["device_id"], "saturn-01");
     assert_eq!(rows[0]["online"], true);
     assert_eq!(rows[0]["health"]["room"], "Saturn");
 
     running.kill();
-    let will = expect(&mut admin, "room-console/saturn-01/online", |v| v["online"] == false).await;
+    let will = expect(&mut admin, "room-console/saturn-01/online", |v| {
+        v["online"] == false
+    })
+    .await;
     assert_eq!(will, json!({"online": false}));
 }
 
@@ -130,38 +154,103 @@ async fn every_command_answers_on_its_reply_topic_and_a_replayed_id_runs_once() 
     let broker = Broker::start(dir.path());
     let marker = dir.path().join("rebooted");
     let script = dir.path().join("fake-reboot");
-    std::fs::write(&script, format!("#!/bin/sh\necho reboot >> {}\n", marker.display())).unwrap();
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\necho reboot >> {}\n", marker.display()),
+    )
+    .unwrap();
     std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let console = provisioned(
         &broker,
         "saturn-01",
-        &format!("<Device><RebootCommand>{}</RebootCommand></Device>", script.display()),
+        &format!(
+            "<Device><RebootCommand>{}</RebootCommand></Device>",
+            script.display()
+        ),
     );
     let mut admin = broker.admin_session(&["room-console/saturn-01/#"]).await;
     let _running = RunningConsole::start(&console.data());
-    expect(&mut admin, "room-console/saturn-01/online", |v| v["online"] == true).await;
+    expect(&mut admin, "room-console/saturn-01/online", |v| {
+        v["online"] == true
+    })
+    .await;
 
-    let logs = request(&mut admin, "saturn-01", json!({"id": "l1", "command": "logs", "args": {"lines": 50}})).await;
+    let logs = request(
+        &mut admin,
+        "saturn-01",
+        json!({"id": "l1", "command": "logs", "args": {"lines": 50}}),
+    )
+    .await;
     assert_eq!(logs["ok"], true, "{logs}");
     let lines = logs["result"]["lines"].as_array().unwrap();
-    assert!(lines.iter().any(|l| l.as_str().unwrap().contains("reporting to the fleet")), "{logs}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.as_str().unwrap().contains("reporting to the fleet")),
+        "{logs}"
+    );
 
-    let checks = request(&mut admin, "saturn-01", json!({"id": "c1", "command": "run-checks"})).await;
+    let checks = request(
+        &mut admin,
+        "saturn-01",
+        json!({"id": "c1", "command": "run-checks"}),
+    )
+    .await;
     assert_eq!(checks["ok"], true, "{checks}");
-    assert!(checks["result"].as_array().unwrap().iter().all(|c| c["status"] == "pass"), "{checks}");
+    assert!(
+        checks["result"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["status"] == "pass"),
+        "{checks}"
+    );
 
-    let sync = request(&mut admin, "saturn-01", json!({"id": "s1", "command": "sync-now"})).await;
+    let sync = request(
+        &mut admin,
+        "saturn-01",
+        json!({"id": "s1", "command": "sync-now"}),
+    )
+    .await;
     assert_eq!(sync["ok"], false);
-    assert!(sync["error"]["message"].as_str().unwrap().contains("demo calendar"), "{sync}");
+    assert!(
+        sync["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("demo calendar"),
+        "{sync}"
+    );
     assert!(sync["error"]["fix"].is_string());
 
-    let unknown = request(&mut admin, "saturn-01", json!({"id": "u1", "command": "explode"})).await;
+    let unknown = request(
+        &mut admin,
+        "saturn-01",
+        json!({"id": "u1", "command": "explode"}),
+    )
+    .await;
     assert_eq!(unknown["ok"], false);
-    assert!(unknown["error"]["fix"].as_str().unwrap().contains("sync-now"), "{unknown}");
+    assert!(
+        unknown["error"]["fix"]
+            .as_str()
+            .unwrap()
+            .contains("sync-now"),
+        "{unknown}"
+    );
 
-    admin.publish("room-console/saturn-01/cmd".into(), b"{not json".to_vec()).unwrap();
-    let malformed = expect(&mut admin, "room-console/saturn-01/reply/malformed", |_| true).await;
-    assert!(malformed["error"]["message"].as_str().unwrap().contains("not JSON"), "{malformed}");
+    admin
+        .publish("room-console/saturn-01/cmd".into(), b"{not json".to_vec())
+        .unwrap();
+    let malformed = expect(&mut admin, "room-console/saturn-01/reply/malformed", |_| {
+        true
+    })
+    .await;
+    assert!(
+        malformed["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not JSON"),
+        "{malformed}"
+    );
 
     let bad_settings = request(
         &mut admin,
@@ -172,11 +261,25 @@ async fn every_command_answers_on_its_reply_topic_and_a_replayed_id_runs_once() 
     .await;
     assert_eq!(bad_settings["ok"], false);
     let message = bad_settings["error"]["message"].as_str().unwrap();
-    assert!(message.contains("line 3") && message.contains("<Langauge>"), "{message}");
+    assert!(
+        message.contains("line 3") && message.contains("<Langauge>"),
+        "{message}"
+    );
 
-    let refused = request(&mut admin, "saturn-01", json!({"id": "f1", "command": "factory-reset", "args": {"confirm": "venus-02"}})).await;
+    let refused = request(
+        &mut admin,
+        "saturn-01",
+        json!({"id": "f1", "command": "factory-reset", "args": {"confirm": "venus-02"}}),
+    )
+    .await;
     assert_eq!(refused["ok"], false);
-    assert!(refused["error"]["fix"].as_str().unwrap().contains("confirm=saturn-01"), "{refused}");
+    assert!(
+        refused["error"]["fix"]
+            .as_str()
+            .unwrap()
+            .contains("confirm=saturn-01"),
+        "{refused}"
+    );
     assert!(console.data().join("settings.json").exists());
 
     // A reboot runs once however often its request id comes.
@@ -195,19 +298,47 @@ async fn every_command_answers_on_its_reply_topic_and_a_replayed_id_runs_once() 
     )
     .await;
     assert_eq!(applied["ok"], true, "{applied}");
-    assert_eq!(applied["result"]["changes"][0]["element"], "RoomAccount/DisplayName");
+    assert_eq!(
+        applied["result"]["changes"][0]["element"],
+        "RoomAccount/DisplayName"
+    );
     assert_eq!(applied["result"]["restarting"], true);
-    expect(&mut admin, "room-console/saturn-01/online", |v| v["online"] == false).await;
-    expect(&mut admin, "room-console/saturn-01/online", |v| v["online"] == true).await;
-    expect(&mut admin, "room-console/saturn-01/health", |v| v["room"] == "Saturn North").await;
+    expect(&mut admin, "room-console/saturn-01/online", |v| {
+        v["online"] == false
+    })
+    .await;
+    expect(&mut admin, "room-console/saturn-01/online", |v| {
+        v["online"] == true
+    })
+    .await;
+    expect(&mut admin, "room-console/saturn-01/health", |v| {
+        v["room"] == "Saturn North"
+    })
+    .await;
 
     // restart: offline, then online with a new start time.
-    let restarted = request(&mut admin, "saturn-01", json!({"id": "x1", "command": "restart"})).await;
+    let restarted = request(
+        &mut admin,
+        "saturn-01",
+        json!({"id": "x1", "command": "restart"}),
+    )
+    .await;
     assert_eq!(restarted["ok"], true);
-    expect(&mut admin, "room-console/saturn-01/online", |v| v["online"] == false).await;
-    expect(&mut admin, "room-console/saturn-01/online", |v| v["online"] == true).await;
+    expect(&mut admin, "room-console/saturn-01/online", |v| {
+        v["online"] == false
+    })
+    .await;
+    expect(&mut admin, "room-console/saturn-01/online", |v| {
+        v["online"] == true
+    })
+    .await;
 
-    let reset = request(&mut admin, "saturn-01", json!({"id": "f2", "command": "factory-reset", "args": {"confirm": "saturn-01"}})).await;
+    let reset = request(
+        &mut admin,
+        "saturn-01",
+        json!({"id": "f2", "command": "factory-reset", "args": {"confirm": "saturn-01"}}),
+    )
+    .await;
     assert_eq!(reset["ok"], true, "{reset}");
     assert!(!console.data().join("settings.json").exists());
 }
@@ -218,16 +349,26 @@ async fn a_command_published_for_another_console_never_arrives() {
     let broker = Broker::start(dir.path());
     let marker = dir.path().join("rebooted");
     let script = dir.path().join("fake-reboot");
-    std::fs::write(&script, format!("#!/bin/sh\necho reboot >> {}\n", marker.display())).unwrap();
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\necho reboot >> {}\n", marker.display()),
+    )
+    .unwrap();
     std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let console = provisioned(
         &broker,
         "saturn-01",
-        &format!("<Device><RebootCommand>{}</RebootCommand></Device>", script.display()),
+        &format!(
+            "<Device><RebootCommand>{}</RebootCommand></Device>",
+            script.display()
+        ),
     );
     let mut admin = broker.admin_session(&["room-console/saturn-01/#"]).await;
     let _running = RunningConsole::start(&console.data());
-    expect(&mut admin, "room-console/saturn-01/online", |v| v["online"] == true).await;
+    expect(&mut admin, "room-console/saturn-01/online", |v| {
+        v["online"] == true
+    })
+    .await;
 
     // venus-02 is a console of the fleet too; the ACL keeps it to its own topics.
     let venus = broker.pki.issue("venus-02", &[]);
@@ -245,7 +386,9 @@ async fn a_command_published_for_another_console_never_arrives() {
     admin
         .publish(
             "room-console/saturn-01/cmd".into(),
-            json!({"id": "after", "command": "logs"}).to_string().into_bytes(),
+            json!({"id": "after", "command": "logs"})
+                .to_string()
+                .into_bytes(),
         )
         .unwrap();
     let deadline = Instant::now() + WAIT;
@@ -274,9 +417,14 @@ async fn a_wrong_ca_or_a_missing_certificate_shows_why_in_status() {
         &fleet_section(&broker.url(), "saturn-01", &other_ca.ca, Some(&identity)),
     ));
     let _first = RunningConsole::start(&wrong_ca.data());
-    let fleet = status_fleet_until(&wrong_ca, |f| f["state"] == "connecting" && f["reason"].is_string());
+    let fleet = status_fleet_until(&wrong_ca, |f| {
+        f["state"] == "connecting" && f["reason"].is_string()
+    });
     assert_eq!(fleet["state"], "connecting");
-    assert!(fleet["reason"].as_str().unwrap().contains("TrustedCaFile"), "{fleet}");
+    assert!(
+        fleet["reason"].as_str().unwrap().contains("TrustedCaFile"),
+        "{fleet}"
+    );
 
     let no_cert = Console::new();
     no_cert.provision(&settings_xml(
@@ -284,12 +432,20 @@ async fn a_wrong_ca_or_a_missing_certificate_shows_why_in_status() {
         &fleet_section(&broker.url(), "venus-02", &broker.pki.ca, None),
     ));
     let _second = RunningConsole::start(&no_cert.data());
-    let fleet = status_fleet_until(&no_cert, |f| f["state"] == "connecting" && f["reason"].is_string());
+    let fleet = status_fleet_until(&no_cert, |f| {
+        f["state"] == "connecting" && f["reason"].is_string()
+    });
     assert_eq!(fleet["state"], "connecting");
-    assert!(fleet["reason"].as_str().unwrap().contains("certificate"), "{fleet}");
+    assert!(
+        fleet["reason"].as_str().unwrap().contains("certificate"),
+        "{fleet}"
+    );
     let out = no_cert.run(&["status"]);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("Fleet:") && text.contains("connecting ("), "{text}");
+    assert!(
+        text.contains("Fleet:") && text.contains("connecting ("),
+        "{text}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -300,18 +456,35 @@ async fn the_console_comes_back_when_the_broker_restarts() {
     let _running = RunningConsole::start(&console.data());
     {
         let mut admin = broker.admin_session(&["room-console/saturn-01/#"]).await;
-        expect(&mut admin, "room-console/saturn-01/online", |v| v["online"] == true).await;
+        expect(&mut admin, "room-console/saturn-01/online", |v| {
+            v["online"] == true
+        })
+        .await;
     }
     broker.stop();
     let fleet = status_fleet_until(&console, |f| f["state"] == "connecting");
-    assert!(fleet["reason"].as_str().unwrap().contains(&broker.port.to_string()), "{fleet}");
+    assert!(
+        fleet["reason"]
+            .as_str()
+            .unwrap()
+            .contains(&broker.port.to_string()),
+        "{fleet}"
+    );
 
     broker.start_again();
     // The broker forgot everything: the console says it is online again by itself.
     let mut admin = broker.admin_session(&["room-console/saturn-01/#"]).await;
-    expect(&mut admin, "room-console/saturn-01/online", |v| v["online"] == true).await;
+    expect(&mut admin, "room-console/saturn-01/online", |v| {
+        v["online"] == true
+    })
+    .await;
     expect(&mut admin, "room-console/saturn-01/health", |_| true).await;
-    let logs = request(&mut admin, "saturn-01", json!({"id": "after-restart", "command": "logs"})).await;
+    let logs = request(
+        &mut admin,
+        "saturn-01",
+        json!({"id": "after-restart", "command": "logs"}),
+    )
+    .await;
     assert_eq!(logs["ok"], true);
 }
 
@@ -324,10 +497,17 @@ async fn fleet_send_prints_the_replies_of_one_console_or_all() {
     let mut admin = broker.admin_session(&["room-console/+/online"]).await;
     let _a = RunningConsole::start(&saturn.data());
     let _b = RunningConsole::start(&venus.data());
-    let mut waiting = vec!["room-console/saturn-01/online", "room-console/venus-02/online"];
+    let mut waiting = vec![
+        "room-console/saturn-01/online",
+        "room-console/venus-02/online",
+    ];
     let deadline = Instant::now() + WAIT;
     while !waiting.is_empty() {
-        let message = admin.next_message(deadline).await.unwrap().expect("both come online");
+        let message = admin
+            .next_message(deadline)
+            .await
+            .unwrap()
+            .expect("both come online");
         let online: Value = serde_json::from_slice(&message.payload).unwrap();
         if online["online"] == true {
             waiting.retain(|topic| *topic != message.topic);
@@ -343,16 +523,29 @@ async fn fleet_send_prints_the_replies_of_one_console_or_all() {
         room_console(&args)
     };
     let one = fleet(&["send", "saturn-01", "logs", "--arg", "lines=3"]);
-    assert!(one.status.success(), "{}", String::from_utf8_lossy(&one.stderr));
+    assert!(
+        one.status.success(),
+        "{}",
+        String::from_utf8_lossy(&one.stderr)
+    );
     let reply: Value = serde_json::from_slice(&one.stdout).unwrap();
     assert_eq!(reply["ok"], true);
     assert!(reply["result"]["lines"].as_array().unwrap().len() <= 3);
 
     let all = fleet(&["send", "--all", "run-checks"]);
-    assert!(all.status.success(), "{}", String::from_utf8_lossy(&all.stderr));
+    assert!(
+        all.status.success(),
+        "{}",
+        String::from_utf8_lossy(&all.stderr)
+    );
     let devices: Vec<String> = String::from_utf8_lossy(&all.stdout)
         .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap()["device_id"].as_str().unwrap().to_owned())
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["device_id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
         .collect();
     assert_eq!(devices.len(), 2);
     assert!(String::from_utf8_lossy(&all.stderr).contains("2/2 replied"));
@@ -364,10 +557,17 @@ async fn fleet_send_prints_the_replies_of_one_console_or_all() {
 
 /// Publishes `payload` to `topic` as `identity` and waits for the broker's PUBACK
 /// (which Mosquitto sends even for a publish its ACL drops).
-async fn publish_as(broker: &Broker, identity: &fleet_support::Identity, topic: &str, payload: Value) {
+async fn publish_as(
+    broker: &Broker,
+    identity: &fleet_support::Identity,
+    topic: &str,
+    payload: Value,
+) {
     use rumqttc::{AsyncClient, Event, Incoming, QoS};
     let endpoint = broker.flags_for(identity).endpoint().unwrap();
-    let options = endpoint.mqtt_options("intruder", Duration::from_secs(30)).unwrap();
+    let options = endpoint
+        .mqtt_options("intruder", Duration::from_secs(30))
+        .unwrap();
     let (client, mut events) = AsyncClient::new(options, 8);
     let deadline = Instant::now() + WAIT;
     let mut published = false;

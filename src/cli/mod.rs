@@ -57,7 +57,7 @@ pub enum Command {
     /// Check the account settings against the server, as the setup wizard does
     Diagnose(diagnose::DiagnoseArgs),
     /// The fleet over MQTT: list the consoles, send them commands, watch them
-    Fleet(crate::fleet::admin::FleetArgs),
+    Fleet(Box<crate::fleet::admin::FleetArgs>),
     /// Print the software version and build
     Version,
 }

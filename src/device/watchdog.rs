@@ -47,5 +47,8 @@ pub fn start_on_runtime(runtime: &tokio::runtime::Handle) {
             }
         }
     });
-    tracing::info!(?interval, "pinging the systemd watchdog from the background runtime");
+    tracing::info!(
+        ?interval,
+        "pinging the systemd watchdog from the background runtime"
+    );
 }

@@ -72,9 +72,12 @@ pub fn start(deps: AgentDeps) {
         Ok(options) => options,
         Err(reason) => {
             tracing::error!("the fleet is off: {reason}");
-            state::record(dir, &FleetState::Off {
-                reason: Some(reason),
-            });
+            state::record(
+                dir,
+                &FleetState::Off {
+                    reason: Some(reason),
+                },
+            );
             return;
         }
     };
@@ -184,7 +187,10 @@ impl Agent {
 
     fn on_connected(&mut self) {
         self.set_state(FleetState::Connected);
-        if let Err(e) = self.client.try_subscribe(self.topics.cmd(), QoS::AtLeastOnce) {
+        if let Err(e) = self
+            .client
+            .try_subscribe(self.topics.cmd(), QoS::AtLeastOnce)
+        {
             tracing::warn!("cannot ask for the fleet's commands: {e}");
         }
         let online = json!({
@@ -294,6 +300,7 @@ impl Agent {
         }
         match &new {
             FleetState::Connected => tracing::info!(broker = %self.broker, "fleet connected"),
+            FleetState::Connecting { reason: None } => tracing::info!("fleet: connecting"),
             other => tracing::warn!("fleet: {}", other.label()),
         }
         state::record(self.context.data_dir.path(), &new);

@@ -134,7 +134,11 @@ pub async fn execute(ctx: Arc<CommandContext>, name: &str, args: Value) -> Outco
             format!("unknown command \"{name}\""),
             format!(
                 "use one of: {}",
-                COMMANDS.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+                COMMANDS
+                    .iter()
+                    .map(|c| c.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         ),
     }
@@ -163,7 +167,10 @@ async fn sync_now(ctx: Arc<CommandContext>) -> Outcome {
     match finished {
         Ok(Some(status)) => Outcome::ok(json!({ "sync": status })),
         _ => Outcome::failed(
-            format!("the sync pass did not finish within {} s", SYNC_WAIT.as_secs()),
+            format!(
+                "the sync pass did not finish within {} s",
+                SYNC_WAIT.as_secs()
+            ),
             "look at the health report's sync state, or send logs",
         ),
     }
@@ -199,7 +206,9 @@ fn logs(args: &Value) -> Outcome {
             .as_u64()
             .or_else(|| n.as_str().and_then(|s| s.parse().ok()))
         {
-            Some(n) if n >= 1 => usize::try_from(n).unwrap_or(usize::MAX).min(ring_log::CAPACITY),
+            Some(n) if n >= 1 => usize::try_from(n)
+                .unwrap_or(usize::MAX)
+                .min(ring_log::CAPACITY),
             _ => {
                 return Outcome::failed(
                     "args.lines must be a number of lines",
@@ -248,7 +257,10 @@ async fn reboot(ctx: Arc<CommandContext>) -> Outcome {
         .unwrap_or_else(|| crate::settings::DEFAULT_REBOOT_COMMAND.to_owned());
     let words: Vec<String> = command.split_whitespace().map(str::to_owned).collect();
     let Some((program, arguments)) = words.split_first() else {
-        return Outcome::failed("Device/RebootCommand is empty", "set it, e.g. systemctl reboot");
+        return Outcome::failed(
+            "Device/RebootCommand is empty",
+            "set it, e.g. systemctl reboot",
+        );
     };
     tracing::warn!(%command, "rebooting at the fleet's request");
     let (program, arguments) = (program.clone(), arguments.to_vec());
@@ -323,7 +335,12 @@ mod tests {
         let outcome = execute(context(dir.path()), "explode", Value::Null).await;
         let error = outcome.result.expect_err("unknown");
         assert!(error.message.contains("explode"));
-        assert!(error.fix.expect("fix").contains("sync-now, run-checks, logs"));
+        assert!(
+            error
+                .fix
+                .expect("fix")
+                .contains("sync-now, run-checks, logs")
+        );
     }
 
     #[tokio::test]
@@ -331,7 +348,12 @@ mod tests {
         let dir = tempfile::tempdir().expect("dir");
         Settings::demo().save(dir.path()).expect("settings");
         let ctx = context(dir.path());
-        let refused = execute(ctx.clone(), "factory-reset", json!({"confirm": "saturn-02"})).await;
+        let refused = execute(
+            ctx.clone(),
+            "factory-reset",
+            json!({"confirm": "saturn-02"}),
+        )
+        .await;
         assert!(refused.result.is_err());
         assert!(Settings::load(dir.path()).expect("load").is_some());
         let done = execute(ctx, "factory-reset", json!({"confirm": "saturn-01"})).await;

@@ -92,7 +92,9 @@ fn describe_tls(error: &rustls::Error, broker: &str) -> String {
         }
         rustls::Error::InvalidCertificate(CertificateError::Expired)
         | rustls::Error::InvalidCertificate(CertificateError::ExpiredContext { .. }) => {
-            format!("the broker's certificate at {broker} has expired (or this console's clock is wrong)")
+            format!(
+                "the broker's certificate at {broker} has expired (or this console's clock is wrong)"
+            )
         }
         rustls::Error::InvalidCertificate(other) => {
             format!("the broker's certificate at {broker} is not trusted: {other:?}")
@@ -127,10 +129,10 @@ fn find_tls_error(error: &ConnectionError) -> Option<&rustls::Error> {
         if let Some(tls) = e.downcast_ref::<rustls::Error>() {
             return Some(tls);
         }
-        if let Some(inner) = e.downcast_ref::<io::Error>().and_then(io::Error::get_ref) {
-            if let Some(tls) = inner.downcast_ref::<rustls::Error>() {
-                return Some(tls);
-            }
+        if let Some(inner) = e.downcast_ref::<io::Error>().and_then(io::Error::get_ref)
+            && let Some(tls) = inner.downcast_ref::<rustls::Error>()
+        {
+            return Some(tls);
         }
         current = e.source();
     }

@@ -74,10 +74,17 @@ impl Endpoint {
     }
 
     /// rumqttc's options for a client called `client_id`; the error says what to fix.
-    pub fn mqtt_options(&self, client_id: &str, keep_alive: Duration) -> Result<MqttOptions, String> {
+    pub fn mqtt_options(
+        &self,
+        client_id: &str,
+        keep_alive: Duration,
+    ) -> Result<MqttOptions, String> {
         let (host, port) = self.host_and_port();
         if host.is_empty() {
-            return Err(format!("the broker address {} has no host name", self.broker));
+            return Err(format!(
+                "the broker address {} has no host name",
+                self.broker
+            ));
         }
         let mut options = MqttOptions::new(client_id, host, port);
         options
@@ -106,7 +113,11 @@ impl Endpoint {
             }
         }
         if let Some(username) = &self.username {
-            let password = self.password.as_ref().map(Secret::expose).unwrap_or_default();
+            let password = self
+                .password
+                .as_ref()
+                .map(Secret::expose)
+                .unwrap_or_default();
             options.set_credentials(username.clone(), password.to_owned());
         }
         Ok(options)
@@ -130,9 +141,12 @@ impl Endpoint {
             Some(path) => {
                 let mut roots = rustls::RootCertStore::empty();
                 for certificate in certificates(path, "trusted CA file")? {
-                    roots
-                        .add(certificate)
-                        .map_err(|e| format!("the trusted CA file {} holds a certificate that cannot be used: {e}", path.display()))?;
+                    roots.add(certificate).map_err(|e| {
+                        format!(
+                            "the trusted CA file {} holds a certificate that cannot be used: {e}",
+                            path.display()
+                        )
+                    })?;
                 }
                 builder.with_root_certificates(roots)
             }
@@ -148,12 +162,20 @@ impl Endpoint {
             (Some(certificate), Some(key)) => {
                 let chain = certificates(certificate, "client certificate")?;
                 let key = private_key(key)?;
-                builder
-                    .with_client_auth_cert(chain, key)
-                    .map_err(|e| format!("the client certificate {} and its key do not go together: {e}", certificate.display()))
+                builder.with_client_auth_cert(chain, key).map_err(|e| {
+                    format!(
+                        "the client certificate {} and its key do not go together: {e}",
+                        certificate.display()
+                    )
+                })
             }
-            (Some(_), None) => Err("a client certificate is set without its key: set ClientKey (--key) too".into()),
-            (None, Some(_)) => Err("a client key is set without its certificate: set ClientCertificate (--cert) too".into()),
+            (Some(_), None) => {
+                Err("a client certificate is set without its key: set ClientKey (--key) too".into())
+            }
+            (None, Some(_)) => Err(
+                "a client key is set without its certificate: set ClientCertificate (--cert) too"
+                    .into(),
+            ),
             (None, None) => Ok(builder.with_no_client_auth()),
         }
     }

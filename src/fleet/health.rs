@@ -79,10 +79,20 @@ pub struct Running {
 
 impl Health {
     /// The report now; the error says what could not be read.
-    pub fn gather(data_dir: &DataDir, running: &Running, now: DateTime<Utc>) -> anyhow::Result<Health> {
+    pub fn gather(
+        data_dir: &DataDir,
+        running: &Running,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Health> {
         let report = gather(data_dir)?;
         let settings = Settings::load(data_dir.path())?;
-        Ok(Health::from_report(report, settings.as_ref(), data_dir, running, now))
+        Ok(Health::from_report(
+            report,
+            settings.as_ref(),
+            data_dir,
+            running,
+            now,
+        ))
     }
 
     fn from_report(
@@ -140,7 +150,11 @@ fn room_state(settings: Option<&Settings>, data_dir: &DataDir, now: DateTime<Utc
     let tz = crate::clock::device_time_zone(settings.device.time_zone.as_deref());
     let status = if settings.calendar.source == CalendarSource::Demo {
         let today = now.with_timezone(&tz).date_naive();
-        Ok(room_status(&crate::calendar::demo::demo_agenda(today, 1, &tz), now, &tz))
+        Ok(room_status(
+            &crate::calendar::demo::demo_agenda(today, 1, &tz),
+            now,
+            &tz,
+        ))
     } else {
         Store::open_for_screen(&data_dir.agenda_db()).and_then(|store| store.room_status(now, &tz))
     };
@@ -180,6 +194,8 @@ fn display_state(settings: Option<&Settings>, headless: bool, now: DateTime<Utc>
 }
 
 /// Free bytes for an unprivileged user in the data dir's file system.
+// The conversions are no-ops on 64-bit targets, not on 32-bit ARM (c_ulong is 32 bits).
+#[allow(clippy::useless_conversion)]
 fn free_bytes(data_dir: &DataDir) -> Option<u64> {
     let stat = nix::sys::statvfs::statvfs(data_dir.path()).ok()?;
     Some(u64::from(stat.blocks_available()).saturating_mul(u64::from(stat.fragment_size())))

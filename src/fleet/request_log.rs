@@ -75,6 +75,9 @@ mod tests {
             log.finish(&Reply::ok(&id, serde_json::Value::Null));
         }
         assert_eq!(log.begin("r0"), Seen::New);
-        assert!(matches!(log.begin(&format!("r{REMEMBERED}")), Seen::Done(_)));
+        assert!(matches!(
+            log.begin(&format!("r{REMEMBERED}")),
+            Seen::Done(_)
+        ));
     }
 }

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::settings::files::{self, OWNER_WRITE_ALL_READ, ParseDetail};
 use crate::settings::Settings;
+use crate::settings::files::{self, OWNER_WRITE_ALL_READ, ParseDetail};
 
 /// The state file's name inside the data directory.
 pub const STATE_FILE_NAME: &str = "fleet-state.json";
@@ -20,9 +20,13 @@ pub const STATE_FILE_NAME: &str = "fleet-state.json";
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum FleetState {
     /// No broker is set, or it cannot be used: why (`None`: not set up).
-    Off { reason: Option<String> },
+    Off {
+        reason: Option<String>,
+    },
     /// Trying to reach the broker; the reason the last attempt failed, if one did.
-    Connecting { reason: Option<String> },
+    Connecting {
+        reason: Option<String>,
+    },
     Connected,
 }
 

@@ -79,7 +79,10 @@ pub fn read_request(payload: &[u8]) -> Result<Request, Reply> {
             ),
         )
     })?;
-    let id = value.get("id").and_then(Value::as_str).filter(|id| usable_id(id));
+    let id = value
+        .get("id")
+        .and_then(Value::as_str)
+        .filter(|id| usable_id(id));
     let Some(id) = id else {
         return Err(Reply::failed(
             MALFORMED_REPLY_ID,

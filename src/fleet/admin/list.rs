@@ -12,8 +12,8 @@ use serde::Serialize;
 use serde_json::Value;
 use tokio::time::Instant;
 
-use super::session::AdminSession;
 use super::ConnectionFlags;
+use super::session::AdminSession;
 use crate::fleet::topics;
 
 /// Once the retained messages stop coming for this long, all have arrived.
@@ -78,7 +78,10 @@ pub async fn collect_rows(session: &mut AdminSession) -> Result<Vec<ConsoleRow>>
             "online" => {
                 row.online = value["online"].as_bool();
                 row.since = value["since"].as_str().map(str::to_owned);
-                row.version = value["version"].as_str().map(str::to_owned).or(row.version.take());
+                row.version = value["version"]
+                    .as_str()
+                    .map(str::to_owned)
+                    .or(row.version.take());
             }
             "health" => {
                 if row.version.is_none() {
@@ -97,7 +100,15 @@ fn table(rows: &[ConsoleRow], now: DateTime<Utc>) -> String {
     if rows.is_empty() {
         return "No console has reported under this prefix yet.\n".into();
     }
-    let header = ["DEVICE", "ROOM", "ONLINE", "VERSION", "SYNC", "LAST GOOD SYNC", "LAST ERROR"];
+    let header = [
+        "DEVICE",
+        "ROOM",
+        "ONLINE",
+        "VERSION",
+        "SYNC",
+        "LAST GOOD SYNC",
+        "LAST ERROR",
+    ];
     let cells: Vec<[String; 7]> = rows.iter().map(|row| cells(row, now)).collect();
     let mut widths = header.map(str::len);
     for row in &cells {
@@ -120,7 +131,11 @@ fn table(rows: &[ConsoleRow], now: DateTime<Utc>) -> String {
         out += &line(row);
     }
     let online = rows.iter().filter(|r| r.online == Some(true)).count();
-    out += &format!("{} consoles, {online} online\n", rows.len());
+    let consoles = match rows.len() {
+        1 => "1 console".to_owned(),
+        n => format!("{n} consoles"),
+    };
+    out += &format!("{consoles}, {online} online\n");
     out
 }
 
@@ -197,8 +212,14 @@ mod tests {
         let text = table(&rows, now);
         let lines: Vec<&str> = text.lines().collect();
         assert!(lines[0].starts_with("DEVICE"), "{text}");
-        assert!(lines[1].contains("saturn-01") && lines[1].contains("5 min ago"), "{text}");
-        assert!(lines[2].contains("NO") && lines[2].contains("cannot reach mail.contoso.com"), "{text}");
+        assert!(
+            lines[1].contains("saturn-01") && lines[1].contains("5 min ago"),
+            "{text}"
+        );
+        assert!(
+            lines[2].contains("NO") && lines[2].contains("cannot reach mail.contoso.com"),
+            "{text}"
+        );
         assert_eq!(lines[3], "2 consoles, 1 online");
     }
 }

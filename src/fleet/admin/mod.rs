@@ -34,22 +34,47 @@ pub struct ConnectionFlags {
     #[arg(long, env = "ROOM_CONSOLE_FLEET_BROKER", global = true)]
     pub broker: Option<url::Url>,
     /// The CA that signed the broker's certificate (PEM) [default: the system's]
-    #[arg(long, env = "ROOM_CONSOLE_FLEET_CA", global = true, value_name = "FILE")]
+    #[arg(
+        long,
+        env = "ROOM_CONSOLE_FLEET_CA",
+        global = true,
+        value_name = "FILE"
+    )]
     pub ca: Option<PathBuf>,
     /// The admin's certificate (PEM), with --key
-    #[arg(long, env = "ROOM_CONSOLE_FLEET_CERT", global = true, value_name = "FILE")]
+    #[arg(
+        long,
+        env = "ROOM_CONSOLE_FLEET_CERT",
+        global = true,
+        value_name = "FILE"
+    )]
     pub cert: Option<PathBuf>,
     /// The admin certificate's private key (PEM)
-    #[arg(long, env = "ROOM_CONSOLE_FLEET_KEY", global = true, value_name = "FILE")]
+    #[arg(
+        long,
+        env = "ROOM_CONSOLE_FLEET_KEY",
+        global = true,
+        value_name = "FILE"
+    )]
     pub key: Option<PathBuf>,
     /// A user name, instead of a certificate
     #[arg(long, env = "ROOM_CONSOLE_FLEET_USERNAME", global = true)]
     pub username: Option<String>,
     /// A file holding the user's password (never on the command line)
-    #[arg(long, env = "ROOM_CONSOLE_FLEET_PASSWORD_FILE", global = true, value_name = "FILE")]
+    #[arg(
+        long,
+        env = "ROOM_CONSOLE_FLEET_PASSWORD_FILE",
+        global = true,
+        value_name = "FILE"
+    )]
     pub password_file: Option<PathBuf>,
     /// The consoles' topic prefix
-    #[arg(long, env = "ROOM_CONSOLE_FLEET_TOPIC_PREFIX", global = true, default_value = "room-console")]
+    #[arg(
+        long,
+        env = "ROOM_CONSOLE_FLEET_TOPIC_PREFIX",
+        global = true,
+        default_value = "room-console"
+    )]
     pub topic_prefix: String,
     /// Allow a plain mqtt:// broker (a lab only)
     #[arg(long, global = true)]

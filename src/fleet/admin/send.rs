@@ -49,7 +49,10 @@ pub async fn send(flags: &ConnectionFlags, args: &SendArgs) -> Result<()> {
         (false, _) => bail!("give the device id and the command: fleet send saturn-01 sync-now"),
     };
     let request = Request {
-        id: args.id.clone().unwrap_or_else(|| format!("{:016x}", fastrand::u64(..))),
+        id: args
+            .id
+            .clone()
+            .unwrap_or_else(|| format!("{:016x}", fastrand::u64(..))),
         command,
         args: request_args(&args.args, args.file.as_deref())?,
     };
@@ -119,7 +122,7 @@ pub async fn send(flags: &ConnectionFlags, args: &SendArgs) -> Result<()> {
         );
     }
     if failed > 0 {
-        bail!("{failed} of {total} consoles answered with an error");
+        bail!("{failed} of {total} answered with an error");
     }
     Ok(())
 }
@@ -128,9 +131,9 @@ pub async fn send(flags: &ConnectionFlags, args: &SendArgs) -> Result<()> {
 fn request_args(pairs: &[String], file: Option<&std::path::Path>) -> Result<Value> {
     let mut args = Map::new();
     for pair in pairs {
-        let (name, value) = pair
-            .split_once('=')
-            .with_context(|| format!("--arg {pair}: write it as name=value, e.g. --arg lines=50"))?;
+        let (name, value) = pair.split_once('=').with_context(|| {
+            format!("--arg {pair}: write it as name=value, e.g. --arg lines=50")
+        })?;
         let value = match serde_json::from_str::<Value>(value) {
             Ok(v @ (Value::Number(_) | Value::Bool(_))) => v,
             _ => Value::from(value),
@@ -156,7 +159,11 @@ mod tests {
     #[test]
     fn arguments_are_numbers_booleans_or_text() {
         let args = request_args(
-            &["lines=50".into(), "confirm=saturn-01".into(), "force=true".into()],
+            &[
+                "lines=50".into(),
+                "confirm=saturn-01".into(),
+                "force=true".into(),
+            ],
             None,
         )
         .expect("args");

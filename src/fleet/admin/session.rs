@@ -37,8 +37,14 @@ impl AdminSession {
         let deadline = Instant::now() + STEP_TIMEOUT;
         loop {
             match timeout_at(deadline, events.poll()).await {
-                Err(_) => bail!("no answer from the broker at {broker} within {} s", STEP_TIMEOUT.as_secs()),
-                Ok(Err(error)) => bail!("cannot connect to the broker: {}", describe(&error, &endpoint)),
+                Err(_) => bail!(
+                    "no answer from the broker at {broker} within {} s",
+                    STEP_TIMEOUT.as_secs()
+                ),
+                Ok(Err(error)) => bail!(
+                    "cannot connect to the broker: {}",
+                    describe(&error, &endpoint)
+                ),
                 Ok(Ok(Event::Incoming(Incoming::ConnAck(_)))) => break,
                 Ok(Ok(_)) => {}
             }
@@ -62,7 +68,11 @@ impl AdminSession {
         loop {
             match self.next_event(deadline).await? {
                 Some(Incoming::SubAck(ack)) => {
-                    if ack.return_codes.iter().any(|c| matches!(c, SubscribeReasonCode::Failure)) {
+                    if ack
+                        .return_codes
+                        .iter()
+                        .any(|c| matches!(c, SubscribeReasonCode::Failure))
+                    {
                         bail!(
                             "the broker refused to let this identity read {}: check the admin's ACL entry",
                             filters.join(", ")
@@ -71,7 +81,10 @@ impl AdminSession {
                     return Ok(());
                 }
                 Some(_) => {}
-                None => bail!("the broker did not confirm the subscription within {} s", STEP_TIMEOUT.as_secs()),
+                None => bail!(
+                    "the broker did not confirm the subscription within {} s",
+                    STEP_TIMEOUT.as_secs()
+                ),
             }
         }
     }

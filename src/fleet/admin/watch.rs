@@ -37,9 +37,16 @@ pub async fn watch(flags: &ConnectionFlags, args: &WatchArgs) -> Result<()> {
         };
         let value: Value = serde_json::from_slice(&message.payload).unwrap_or(Value::Null);
         if args.json {
-            println!("{}", serde_json::json!({"device_id": device, "kind": kind, "message": value}));
+            println!(
+                "{}",
+                serde_json::json!({"device_id": device, "kind": kind, "message": value})
+            );
         } else {
-            println!("{} {device} {}", chrono::Utc::now().format("%H:%M:%S"), summary(kind, &value));
+            println!(
+                "{} {device} {}",
+                chrono::Utc::now().format("%H:%M:%S"),
+                summary(kind, &value)
+            );
         }
     }
 }

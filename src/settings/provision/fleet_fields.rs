@@ -166,7 +166,8 @@ fn health_interval(text: &str) -> Result<u32, Problem> {
 /// An absolute path to a readable file holding a PEM private key.
 fn private_key_file(text: &str) -> Result<PathBuf, Problem> {
     let path = validate::absolute_path(text)?;
-    let bytes = std::fs::read(&path).map_err(|e| format!("names a file that cannot be read ({e})"))?;
+    let bytes =
+        std::fs::read(&path).map_err(|e| format!("names a file that cannot be read ({e})"))?;
     let text = String::from_utf8_lossy(&bytes);
     if text.contains("-----BEGIN") && text.contains("PRIVATE KEY-----") {
         Ok(path)
@@ -205,7 +206,10 @@ mod tests {
         assert!(topic_level("a/b").is_err());
         assert!(topic_level("+").is_err());
         assert!(topic_level("#").is_err());
-        assert_eq!(topic_prefix("contoso/rooms").as_deref(), Ok("contoso/rooms"));
+        assert_eq!(
+            topic_prefix("contoso/rooms").as_deref(),
+            Ok("contoso/rooms")
+        );
         assert!(topic_prefix("contoso//rooms").is_err());
     }
 

@@ -52,7 +52,11 @@ pub fn apply_file(data_dir: &Path, path: &Path) -> Result<ApplySummary, Provisio
 
 /// Applies a provisioning file received as `bytes` (the fleet's `apply-settings`), named
 /// `name` in messages, exactly as [`apply_file`] applies one read from disk.
-pub fn apply_bytes(data_dir: &Path, name: &str, bytes: &[u8]) -> Result<ApplySummary, ProvisionError> {
+pub fn apply_bytes(
+    data_dir: &Path,
+    name: &str,
+    bytes: &[u8],
+) -> Result<ApplySummary, ProvisionError> {
     if bytes.len() as u64 > MAX_FILE_SIZE {
         return Err(ProvisionError::TooLarge {
             file: name.to_owned(),
@@ -102,9 +106,7 @@ impl Plan {
             secrets: current_secrets.clone().unwrap_or_default(),
         };
         let mut new = current.clone();
-        reading
-            .apply_to(&mut new)
-            .map_err(|p| p.into_error(file))?;
+        reading.apply_to(&mut new).map_err(|p| p.into_error(file))?;
         completeness::check(&new, &reading).map_err(|p| p.into_error(file))?;
         let summary = ApplySummary::between(&current, &new);
         Ok(Plan {
