@@ -208,3 +208,61 @@ fn resident_memory() -> Option<u64> {
     let kilobytes: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kilobytes * 1024)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report() -> Health {
+        let at: DateTime<Utc> = "2026-12-05T08:00:00Z".parse().expect("instant");
+        Health {
+            device_id: "saturn-01".into(),
+            room: Some("Saturn".into()),
+            mailbox: Some("saturn@contoso.com".into()),
+            version: "0.1.0".into(),
+            booted_slot: None,
+            started_at: at,
+            uptime_seconds: 10,
+            calendar_source: Some("demo".into()),
+            sync: SyncStatus::default(),
+            push: "none".into(),
+            meetings_cached: 3,
+            room_status: RoomState {
+                state: "free".into(),
+                until: None,
+            },
+            display: DisplayState {
+                headless: true,
+                night_mode: None,
+                night_now: false,
+            },
+            content_inputs: Vec::new(),
+            hostname: Some("saturn".into()),
+            network: Vec::new(),
+            data_free_bytes: Some(1),
+            memory_bytes: Some(1),
+            at,
+        }
+    }
+
+    #[test]
+    fn time_passing_is_no_change_but_the_room_turning_busy_is() {
+        let before = report();
+        let later = Health {
+            uptime_seconds: 70,
+            memory_bytes: Some(2),
+            data_free_bytes: Some(2),
+            at: before.at + chrono::Duration::minutes(1),
+            ..before.clone()
+        };
+        assert!(!later.differs_from(&before));
+        let busy = Health {
+            room_status: RoomState {
+                state: "busy".into(),
+                until: Some(before.at),
+            },
+            ..later
+        };
+        assert!(busy.differs_from(&before));
+    }
+}
