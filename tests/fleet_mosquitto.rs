@@ -7,6 +7,7 @@
 
 mod cli_console;
 mod fleet_support;
+mod support;
 
 use std::time::Duration;
 
@@ -587,4 +588,74 @@ async fn publish_as(
             _ => {}
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_synced_room_reports_its_sync_and_sync_now_runs_a_pass() {
+    use support::{
+        Account, AuthMode, CalendarItem, EwsServer, ExchangeVersion, Mailbox, ServerConfig,
+    };
+    let room = "saturn@contoso.com";
+    let start = chrono::Utc::now() + chrono::Duration::hours(2);
+    let server = EwsServer::start(
+        ServerConfig::new(ExchangeVersion::Exchange2019, AuthMode::Basic)
+            .with_account(Account::new("CONTOSO\\saturn", "R00m!pw").with_own_mailbox(room))
+            .with_mailbox(
+                Mailbox::new(room, "Saturn").with_items([CalendarItem::new(
+                    "Secret merger talk",
+                    start,
+                    start + chrono::Duration::hours(1),
+                )
+                .organizer("Ana Lindqvist", "ana@contoso.com")]),
+            ),
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let broker = Broker::start(dir.path());
+    let console = Console::new();
+    console.provision_ews(
+        room,
+        "ews-room-account",
+        "basic",
+        ("CONTOSO\\saturn", "R00m!pw"),
+        &format!("<EwsUrl>{}</EwsUrl>", server.url()),
+        &server.ca_pem(),
+    );
+    let identity = broker.pki.issue("saturn-01", &[]);
+    // A second file adds the fleet; what it leaves out stays as it was.
+    console.provision(&format!(
+        "<RoomConsoleSettings>{}</RoomConsoleSettings>",
+        fleet_section(&broker.url(), "saturn-01", &broker.pki.ca, Some(&identity))
+    ));
+    let mut admin = broker.admin_session(&["room-console/saturn-01/#"]).await;
+    let _running = RunningConsole::start(&console.data());
+
+    // The first pass changes the sync state: the health report follows by itself.
+    let health = expect(&mut admin, "room-console/saturn-01/health", |h| {
+        h["sync"]["state"] == "ok"
+    })
+    .await;
+    assert_eq!(health["mailbox"], room);
+    assert_eq!(health["meetings_cached"], 1);
+    assert_eq!(health["room_status"]["state"], "free");
+    let text = health.to_string();
+    assert!(
+        !text.contains("Secret merger talk") && !text.contains("Ana Lindqvist"),
+        "{text}"
+    );
+
+    let first = health["sync"]["last_attempt"].as_str().unwrap().to_owned();
+    let sync = request(
+        &mut admin,
+        "saturn-01",
+        json!({"id": "s1", "command": "sync-now"}),
+    )
+    .await;
+    assert_eq!(sync["ok"], true, "{sync}");
+    assert_eq!(sync["result"]["sync"]["state"], "ok");
+    assert_ne!(
+        sync["result"]["sync"]["last_attempt"].as_str().unwrap(),
+        first
+    );
 }
