@@ -659,3 +659,62 @@ async fn a_synced_room_reports_its_sync_and_sync_now_runs_a_pass() {
         first
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_console_can_sign_in_with_a_password_and_plain_mqtt_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let broker = Broker::start_with_passwords(
+        dir.path(),
+        &[("saturn-01", "Fl33t!pw"), ("venus-02", "right")],
+    );
+    let fleet = |device: &str, password: &str| {
+        format!(
+            "<Fleet><Broker>{}</Broker><DeviceId>{device}</DeviceId><TrustedCaFile>{}</TrustedCaFile>\
+             <Username>{device}</Username><Password>{password}</Password></Fleet>",
+            broker.url(),
+            broker.pki.ca.display()
+        )
+    };
+    let saturn = Console::new();
+    saturn.provision(&settings_xml("Saturn", &fleet("saturn-01", "Fl33t!pw")));
+    let _saturn = RunningConsole::start(&saturn.data());
+    status_fleet_until(&saturn, |f| f["state"] == "connected");
+    let secrets = std::fs::read_to_string(saturn.data().join("secrets.json")).unwrap();
+    assert!(
+        secrets.contains("Fl33t!pw"),
+        "the password is kept with the secrets"
+    );
+    let settings = std::fs::read_to_string(saturn.data().join("settings.json")).unwrap();
+    assert!(!settings.contains("Fl33t!pw"), "and only there");
+
+    let venus = Console::new();
+    venus.provision(&settings_xml("Venus", &fleet("venus-02", "wrong")));
+    let _venus = RunningConsole::start(&venus.data());
+    let refused = status_fleet_until(&venus, |f| {
+        f["state"] == "connecting" && f["reason"].is_string()
+    });
+    assert!(
+        refused["reason"]
+            .as_str()
+            .unwrap()
+            .contains("Fleet/Password"),
+        "{refused}"
+    );
+
+    let plain = Console::new();
+    plain.provision(&settings_xml(
+        "Mars",
+        "<Fleet><Broker>mqtt://127.0.0.1:1883</Broker><DeviceId>mars-03</DeviceId></Fleet>",
+    ));
+    let _plain = RunningConsole::start(&plain.data());
+    let off = status_fleet_until(&plain, |f| {
+        f["state"] == "off" && f["reason"] != "the console is not running"
+    });
+    assert!(
+        off["reason"]
+            .as_str()
+            .unwrap()
+            .contains("--allow-insecure-mqtt"),
+        "{off}"
+    );
+}

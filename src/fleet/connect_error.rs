@@ -23,7 +23,9 @@ pub fn describe(error: &ConnectionError, endpoint: &Endpoint) -> String {
         return describe_tls(tls, broker);
     }
     match error {
-        ConnectionError::ConnectionRefused(code) => describe_refusal(*code, broker),
+        ConnectionError::ConnectionRefused(code) => {
+            describe_refusal(*code, broker, endpoint.username.is_some())
+        }
         ConnectionError::NetworkTimeout | ConnectionError::FlushTimeout => {
             format!("no answer from the broker at {broker}: check the address and the firewall")
         }
@@ -38,10 +40,19 @@ pub fn describe(error: &ConnectionError, endpoint: &Endpoint) -> String {
     }
 }
 
-fn describe_refusal(code: ConnectReturnCode, broker: &str) -> String {
+/// Mosquitto answers a wrong password with "not authorized": with a user name set, that
+/// is what it means.
+fn describe_refusal(code: ConnectReturnCode, broker: &str, signs_in_with_password: bool) -> String {
     match code {
+        ConnectReturnCode::BadUserNamePassword | ConnectReturnCode::NotAuthorized
+            if signs_in_with_password =>
+        {
+            format!(
+                "the broker at {broker} refused the user name or password (Fleet/Username, Fleet/Password)"
+            )
+        }
         ConnectReturnCode::BadUserNamePassword => format!(
-            "the broker at {broker} refused the user name or password (Fleet/Username, Fleet/Password)"
+            "the broker at {broker} asks for a user name and password: set Fleet/Username and Fleet/Password"
         ),
         ConnectReturnCode::NotAuthorized => format!(
             "the broker at {broker} does not let this console in: check its certificate's name \
@@ -172,7 +183,14 @@ mod tests {
 
     #[test]
     fn a_refused_password_names_the_settings() {
-        let error = ConnectionError::ConnectionRefused(ConnectReturnCode::BadUserNamePassword);
-        assert!(describe(&error, &endpoint("b:8883")).contains("Fleet/Password"));
+        let mut with_password = endpoint("b:8883");
+        with_password.username = Some("saturn-01".into());
+        for code in [
+            ConnectReturnCode::BadUserNamePassword,
+            ConnectReturnCode::NotAuthorized,
+        ] {
+            let error = ConnectionError::ConnectionRefused(code);
+            assert!(describe(&error, &with_password).contains("Fleet/Password"));
+        }
     }
 }

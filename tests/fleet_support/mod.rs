@@ -84,8 +84,39 @@ pub struct Broker {
 }
 
 impl Broker {
-    /// Starts a broker with a new CA in `dir`.
+    /// Starts a broker with a new CA in `dir`; each client proves who it is with a
+    /// certificate the CA signed.
     pub fn start(dir: &Path) -> Broker {
+        Broker::start_with(
+            dir,
+            "require_certificate true\nuse_identity_as_username true\n",
+        )
+    }
+
+    /// Starts a broker whose clients sign in with these user names and passwords (TLS
+    /// still, without client certificates).
+    pub fn start_with_passwords(dir: &Path, users: &[(&str, &str)]) -> Broker {
+        let passwords = dir.join("passwords");
+        std::fs::write(&passwords, "").unwrap();
+        for (user, password) in users {
+            let made = Command::new("mosquitto_passwd")
+                .arg("-b")
+                .arg(&passwords)
+                .args([user, password])
+                .status()
+                .expect("mosquitto_passwd runs");
+            assert!(made.success());
+        }
+        Broker::start_with(
+            dir,
+            &format!(
+                "require_certificate false\nallow_anonymous false\npassword_file {}\n",
+                passwords.display()
+            ),
+        )
+    }
+
+    fn start_with(dir: &Path, authentication: &str) -> Broker {
         let pki = Pki::new(dir, "fleet-ca");
         let server = pki.issue("broker", &["localhost", "127.0.0.1"]);
         let admin = pki.issue("admin", &[]);
@@ -103,7 +134,7 @@ impl Broker {
             format!(
                 "user root\npersistence false\nlog_dest stderr\nlog_type error\nlog_type warning\n\
                  listener {port} 127.0.0.1\ncafile {ca}\ncertfile {cert}\nkeyfile {key}\n\
-                 require_certificate true\nuse_identity_as_username true\nacl_file {acl}\n",
+                 {authentication}acl_file {acl}\n",
                 ca = pki.ca.display(),
                 cert = server.cert.display(),
                 key = server.key.display(),
