@@ -141,12 +141,43 @@ async fn a_console_reports_online_and_health_and_its_last_will_when_killed() {
     assert_eq!(rows[0]["online"], true);
     assert_eq!(rows[0]["health"]["room"], "Saturn");
 
+    // `fleet watch` shows the console going offline when it dies.
+    let watch_args: Vec<String> = ["fleet".to_string()]
+        .into_iter()
+        .chain(broker.admin_args())
+        .chain(["watch".into(), "--json".into()])
+        .collect();
+    let mut watch = std::process::Command::new(env!("CARGO_BIN_EXE_room-console"))
+        .args(&watch_args)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (lines_tx, lines) = std::sync::mpsc::channel::<Value>();
+    let stdout = watch.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if lines_tx.send(serde_json::from_str(&line).unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    let next_line = || lines.recv_timeout(WAIT).expect("fleet watch prints");
+    // The retained messages first: the console is online.
+    while next_line() != json!({"device_id": "saturn-01", "kind": "online", "message": online}) {}
+
     running.kill();
     let will = expect(&mut admin, "room-console/saturn-01/online", |v| {
         v["online"] == false
     })
     .await;
     assert_eq!(will, json!({"online": false}));
+    while next_line()["message"] != json!({"online": false}) {}
+    let _ = watch.kill();
+    let _ = watch.wait();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
