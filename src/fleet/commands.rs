@@ -27,6 +27,9 @@ use crate::sync::task::SyncHandle;
 const SYNC_WAIT: Duration = Duration::from_secs(120);
 /// The lines `logs` returns unless `args.lines` says otherwise.
 const DEFAULT_LOG_LINES: usize = 100;
+/// The most bytes of log lines one `logs` reply carries (well under the largest message,
+/// `connection::MAX_PACKET_BYTES`): the newest lines that fit.
+const MAX_LOG_REPLY_BYTES: usize = 1024 * 1024;
 /// The name an `apply-settings` file goes by in its errors.
 const APPLIED_FILE_NAME: &str = "RoomConsoleSettings.xml (apply-settings)";
 
@@ -217,7 +220,19 @@ fn logs(args: &Value) -> Outcome {
             }
         },
     };
-    Outcome::ok(json!({ "lines": ring_log::last_lines(lines) }))
+    let mut lines = ring_log::last_lines(lines);
+    let mut bytes = 0;
+    let fitting = lines
+        .iter()
+        .rev()
+        .take_while(|line| {
+            bytes += line.len() + 4; // quotes, comma, escapes are rare
+            bytes <= MAX_LOG_REPLY_BYTES
+        })
+        .count();
+    let dropped = lines.len() - fitting;
+    lines.drain(..dropped);
+    Outcome::ok(json!({ "lines": lines }))
 }
 
 fn apply_settings(ctx: &CommandContext, args: &Value) -> Outcome {
@@ -340,6 +355,28 @@ mod tests {
                 .fix
                 .expect("fix")
                 .contains("sync-now, run-checks, logs")
+        );
+    }
+
+    #[tokio::test]
+    async fn a_logs_reply_fits_in_one_message() {
+        let dir = tempfile::tempdir().expect("dir");
+        let long = "x".repeat(1500);
+        for _ in 0..ring_log::CAPACITY {
+            ring_log::push(long.clone());
+        }
+        let outcome = execute(
+            context(dir.path()),
+            "logs",
+            json!({"lines": ring_log::CAPACITY}),
+        )
+        .await;
+        let reply = outcome.result.expect("logs");
+        let size = reply.to_string().len();
+        assert!(size <= MAX_LOG_REPLY_BYTES + 1024, "{size} bytes");
+        assert!(
+            size > MAX_LOG_REPLY_BYTES / 2,
+            "the newest lines that fit: {size} bytes"
         );
     }
 

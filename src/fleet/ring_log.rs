@@ -16,10 +16,30 @@ pub const CAPACITY: usize = 2000;
 /// The longest line kept, in characters; longer ones are cut with "…".
 const MAX_LINE_CHARS: usize = 2000;
 
+/// Lines, oldest first, at most [`CAPACITY`].
+#[derive(Default)]
+struct Ring {
+    lines: VecDeque<String>,
+}
+
+impl Ring {
+    fn push(&mut self, line: String) {
+        if self.lines.len() == CAPACITY {
+            self.lines.pop_front();
+        }
+        self.lines.push_back(line);
+    }
+
+    fn last(&self, count: usize) -> Vec<String> {
+        let skip = self.lines.len().saturating_sub(count);
+        self.lines.iter().skip(skip).cloned().collect()
+    }
+}
+
 /// The process's ring, filled once [`layer`] is installed.
-fn ring() -> &'static Mutex<VecDeque<String>> {
-    static RING: OnceLock<Mutex<VecDeque<String>>> = OnceLock::new();
-    RING.get_or_init(|| Mutex::new(VecDeque::with_capacity(CAPACITY)))
+fn ring() -> &'static Mutex<Ring> {
+    static RING: OnceLock<Mutex<Ring>> = OnceLock::new();
+    RING.get_or_init(Mutex::default)
 }
 
 /// The layer that feeds the ring; `logging::init` installs it.
@@ -29,18 +49,12 @@ pub fn layer() -> RingLayer {
 
 /// The last `count` lines of the log, oldest first.
 pub fn last_lines(count: usize) -> Vec<String> {
-    let ring = ring().lock().unwrap_or_else(|e| e.into_inner());
-    let skip = ring.len().saturating_sub(count);
-    ring.iter().skip(skip).cloned().collect()
+    ring().lock().unwrap_or_else(|e| e.into_inner()).last(count)
 }
 
 /// Adds a line, dropping the oldest when full.
-fn push(line: String) {
-    let mut ring = ring().lock().unwrap_or_else(|e| e.into_inner());
-    if ring.len() == CAPACITY {
-        ring.pop_front();
-    }
-    ring.push_back(line);
+pub(super) fn push(line: String) {
+    ring().lock().unwrap_or_else(|e| e.into_inner()).push(line);
 }
 
 /// Copies events into the ring as `2026-12-05T19:00:00Z INFO target: message k=v`.
@@ -90,10 +104,11 @@ mod tests {
 
     #[test]
     fn the_ring_keeps_the_newest_lines_up_to_its_capacity() {
+        let mut ring = Ring::default();
         for i in 0..CAPACITY + 5 {
-            push(format!("line {i}"));
+            ring.push(format!("line {i}"));
         }
-        let last = last_lines(3);
+        let last = ring.last(3);
         assert_eq!(
             last,
             [
@@ -102,6 +117,6 @@ mod tests {
                 format!("line {}", CAPACITY + 4)
             ]
         );
-        assert_eq!(last_lines(usize::MAX).len(), CAPACITY);
+        assert_eq!(ring.last(usize::MAX).len(), CAPACITY);
     }
 }
