@@ -10,6 +10,7 @@ pub mod content;
 pub mod device;
 pub mod diagnose;
 pub mod ews;
+pub mod fleet;
 pub mod graph;
 pub mod http_answer;
 pub mod join;

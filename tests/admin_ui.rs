@@ -283,3 +283,41 @@ fn the_admin_facts_word_the_calendar_source_and_the_content_inputs_in_swedish() 
     }
     keep_screenshot(&ui.headless, "admin-facts-sv");
 }
+
+#[test]
+fn the_fleet_connection_is_worded_in_swedish_and_korean() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    configured(temp.path());
+    let mut settings = Settings::load(temp.path())
+        .expect("load")
+        .expect("settings");
+    settings.fleet.broker = Some("mqtts://fleet.contoso.com:8883".parse().expect("url"));
+    settings.save(temp.path()).expect("save");
+    let reason = "nothing answers at fleet.contoso.com:8883";
+    room_console::fleet::state::record(
+        temp.path(),
+        &room_console::fleet::state::FleetState::Connecting {
+            reason: Some(reason.into()),
+        },
+    );
+    let headless = Headless::install(PhysicalSize::new(1280, 800)).expect("headless");
+    let ui = Ui::start(temp.path(), headless);
+    language::apply(&ui.app, "sv");
+    ui.tap(GEAR);
+    ui.enter("2468");
+    assert_eq!(ui.screen(), Screen::Admin);
+    ui.headless.render();
+    assert!(
+        shows(&ui.app, "Enhetsflotta"),
+        "the fleet's label in Swedish"
+    );
+    assert!(
+        shows(&ui.app, &format!("ansluter ({reason})")),
+        "the fleet's state in Swedish"
+    );
+    keep_screenshot(&ui.headless, "admin-fleet-sv");
+    language::apply(&ui.app, "ko");
+    ui.headless.render();
+    assert!(shows(&ui.app, &format!("연결 중 ({reason})")));
+    keep_screenshot(&ui.headless, "admin-fleet-ko");
+}

@@ -26,6 +26,7 @@ fn some_secrets() -> Secrets {
         service_account_password: Some(Secret::new("ServicePassword-2")),
         client_secret: Some(Secret::new("ClientSecret-3")),
         admin_pin: Some(Secret::new("2468")),
+        fleet_password: Some(Secret::new("FleetPassword-4")),
     }
 }
 
@@ -136,6 +137,7 @@ fn debug_output_never_contains_a_secret() {
         "ServicePassword-2",
         "ClientSecret-3",
         "2468",
+        "FleetPassword-4",
     ] {
         assert!(!debug.contains(secret), "{debug}");
     }

@@ -361,17 +361,17 @@ fn each_bad_value_is_named_with_its_element_and_line_and_changes_nothing() {
         (
             "Calendar",
             "<ServiceAccount><Username>svc</Username></ServiceAccount>".into(),
-            "<Username> must be a sign-in name",
+            "<ServiceAccount><Username> must be a sign-in name",
         ),
         (
             "Calendar",
             "<TrustedCaFile>/nonexistent/contoso-root-ca.pem</TrustedCaFile>".into(),
-            "<TrustedCaFile> names a file that cannot be read",
+            "<Calendar><TrustedCaFile> names a file that cannot be read",
         ),
         (
             "Calendar",
             "<TrustedCaFile>contoso-root-ca.pem</TrustedCaFile>".into(),
-            "<TrustedCaFile> must be an absolute path",
+            "<Calendar><TrustedCaFile> must be an absolute path",
         ),
         (
             "Calendar",
@@ -379,7 +379,7 @@ fn each_bad_value_is_named_with_its_element_and_line_and_changes_nothing() {
                 "<TrustedCaFile>{}</TrustedCaFile>",
                 not_a_certificate.display()
             ),
-            "<TrustedCaFile> must name a PEM file holding a certificate",
+            "<Calendar><TrustedCaFile> must name a PEM file holding a certificate",
         ),
         (
             "Calendar",

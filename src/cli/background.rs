@@ -140,6 +140,31 @@ pub fn start_content(
     adapter.on_show(panel_action(app, &screen, ContentPanel::show));
 }
 
+/// Watches the content input without a screen (`run --headless`): plug and unplug
+/// events go to the log.
+pub fn start_content_headless(runtime: &Handle, settings: &ContentSettings) {
+    let setting = settings
+        .input
+        .parse::<InputSetting>()
+        .unwrap_or_else(|err| {
+            tracing::error!("content input setting refused, using auto: {err}");
+            InputSetting::Auto
+        });
+    let Sources { inputs, .. } = build_sources(&setting, &Roots::system());
+    let _entered = runtime.enter();
+    let (events_tx, mut events_rx) = mpsc::channel::<ContentEvent>(16);
+    ContentWatcher::new(
+        inputs,
+        MachineConfig::with_grace_seconds(settings.grace_seconds),
+    )
+    .spawn(events_tx);
+    runtime.spawn(async move {
+        while let Some(event) = events_rx.recv().await {
+            tracing::info!(?event, "content input");
+        }
+    });
+}
+
 /// A button handler that changes the panel and puts it on the window.
 fn panel_action(
     app: &AppWindow,

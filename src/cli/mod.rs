@@ -5,6 +5,7 @@ mod background;
 mod content;
 mod diagnose;
 mod factory_reset;
+mod headless;
 mod provision;
 mod run;
 mod screenshot;
@@ -57,6 +58,8 @@ pub enum Command {
     FactoryReset(factory_reset::FactoryResetArgs),
     /// Check the account settings against the server, as the setup wizard does
     Diagnose(diagnose::DiagnoseArgs),
+    /// The fleet over MQTT: list the consoles, send them commands, watch them
+    Fleet(Box<crate::fleet::admin::FleetArgs>),
     /// Print the software version and build
     Version,
 }
@@ -102,6 +105,7 @@ pub fn main(cli: Cli) -> ExitCode {
         Command::Status(args) => status::status(&data_dir, &args),
         Command::FactoryReset(args) => factory_reset::factory_reset(&data_dir, &args),
         Command::Diagnose(args) => diagnose::diagnose(&data_dir, &args),
+        Command::Fleet(args) => crate::fleet::admin::fleet(&args),
         Command::Version => {
             println!("{}", version_line());
             Ok(())

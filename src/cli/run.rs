@@ -39,6 +39,13 @@ pub struct RunArgs {
     /// Allow a plain http:// EWS URL (for a lab only)
     #[arg(long)]
     pub allow_insecure_http: bool,
+    /// Allow a plain mqtt:// fleet broker (for a lab only)
+    #[arg(long)]
+    pub allow_insecure_mqtt: bool,
+    /// Run without drawing: sync, content watching and the fleet, for a console whose
+    /// display is broken and for tests
+    #[arg(long)]
+    pub headless: bool,
 }
 
 /// The running console behind the home screen: its controllers live as long as this.
@@ -48,6 +55,9 @@ struct Session {
 }
 
 pub fn run(data_dir: &DataDir, args: &RunArgs) -> Result<()> {
+    if args.headless {
+        return super::headless::run_headless(data_dir, args);
+    }
     select_backend()?;
     data_dir.ensure_exists()?;
     apply_provisioning_file(data_dir);
@@ -113,6 +123,7 @@ fn start_session(
         )?),
         AgendaSource::Demo => None,
     };
+    start_fleet(runtime, data_dir, args, sync.clone(), false);
     let admin = start_admin(app, runtime, data_dir, args, sync.clone());
     let tz = room.tz;
     let night = NightSchedule::from_settings(&room.night_mode, tz);
@@ -219,6 +230,26 @@ fn start_admin(
     )
 }
 
+/// Starts the fleet agent when the settings name a broker (see `fleet`).
+pub(super) fn start_fleet(
+    runtime: &Handle,
+    data_dir: &DataDir,
+    args: &RunArgs,
+    sync: Option<SyncHandle>,
+    headless: bool,
+) {
+    let _entered = runtime.enter();
+    crate::fleet::start(crate::fleet::AgentDeps {
+        data_dir: data_dir.clone(),
+        sync,
+        clock: Arc::from(super::clock_for(args.now)),
+        allow_insecure_mqtt: args.allow_insecure_mqtt,
+        allow_insecure_http: args.allow_insecure_http,
+        headless,
+        restart: Arc::new(restart_program),
+    });
+}
+
 /// Replaces this process with a fresh start of the same program and arguments.
 fn restart_program() {
     use std::os::unix::process::CommandExt;
@@ -238,7 +269,7 @@ fn restart_program() {
 }
 
 /// Applies `<data-dir>/provisioning/RoomConsoleSettings.xml` if an admin dropped one.
-fn apply_provisioning_file(data_dir: &DataDir) {
+pub(super) fn apply_provisioning_file(data_dir: &DataDir) {
     match apply_dropped(data_dir.path()) {
         None => {}
         Some(Ok(summary)) => tracing::info!("provisioning file applied:\n{summary}"),

@@ -60,6 +60,8 @@ pub struct StatusReport {
     /// The device's time zone, that its times are shown in.
     #[serde(skip)]
     pub tz: Tz,
+    /// The fleet connection: connected, connecting (reason) or off.
+    pub fleet: crate::fleet::state::FleetState,
 }
 
 /// The content inputs the configured setting finds on this device.
@@ -156,6 +158,7 @@ pub fn gather(data_dir: &DataDir, now: DateTime<Utc>) -> Result<StatusReport> {
                 .as_ref()
                 .and_then(|s| s.device.time_zone.as_deref()),
         ),
+        fleet: crate::fleet::state::read(data_dir.path(), settings.as_ref()),
     })
 }
 
@@ -188,6 +191,7 @@ pub fn facts(r: &StatusReport) -> Vec<(&'static str, String)> {
         ("Data directory", r.data_dir.clone()),
         ("Host name", or_dash(&r.hostname)),
         ("Network", network::describe(&r.network)),
+        ("Fleet", r.fleet.label()),
     ];
     if !r.configured {
         facts.push((

@@ -31,3 +31,24 @@ pub fn start_in_ui_loop() -> Option<slint::Timer> {
     tracing::info!(?interval, "pinging the systemd watchdog from the UI loop");
     Some(timer)
 }
+
+/// Pings the watchdog from a task on `runtime`, for `run --headless` (no UI loop): the
+/// ping stops when the background runtime hangs.
+pub fn start_on_runtime(runtime: &tokio::runtime::Handle) {
+    let Some(interval) = ping_interval() else {
+        return;
+    };
+    runtime.spawn(async move {
+        let mut ticks = tokio::time::interval(interval);
+        loop {
+            ticks.tick().await;
+            if let Err(e) = sd_notify::notify(&[NotifyState::Watchdog]) {
+                tracing::warn!("cannot ping the systemd watchdog: {e}");
+            }
+        }
+    });
+    tracing::info!(
+        ?interval,
+        "pinging the systemd watchdog from the background runtime"
+    );
+}

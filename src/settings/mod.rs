@@ -17,9 +17,10 @@ pub mod validate;
 
 pub use files::SettingsError;
 pub use model::{
-    BLANK_AFTER_SECONDS, CalendarSettings, CalendarSource, ContentSettings, DIM_AFTER_SECONDS,
-    DeviceSettings, EwsAuthMethod, GRACE_SECONDS, LANGUAGES, NightModeSettings, RoomAccount,
-    SETTINGS_FILE_NAME, SYNC_INTERVAL_SECONDS, Settings,
+    BLANK_AFTER_SECONDS, CalendarSettings, CalendarSource, ContentSettings, DEFAULT_REBOOT_COMMAND,
+    DIM_AFTER_SECONDS, DeviceSettings, EwsAuthMethod, FleetSettings, GRACE_SECONDS,
+    HEALTH_INTERVAL_SECONDS, LANGUAGES, NightModeSettings, RoomAccount, SETTINGS_FILE_NAME,
+    SYNC_INTERVAL_SECONDS, Settings,
 };
 pub use secret::Secret;
 pub use secrets::{SECRETS_FILE_NAME, Secrets};

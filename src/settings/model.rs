@@ -28,6 +28,10 @@ pub const GRACE_SECONDS: RangeInclusive<u32> = 0..=60;
 pub const DIM_AFTER_SECONDS: RangeInclusive<u32> = 10..=3600;
 /// Allowed inactivity before the screen blanks at night, in seconds.
 pub const BLANK_AFTER_SECONDS: RangeInclusive<u32> = 10..=86_400;
+/// Allowed longest times between two fleet health reports, in seconds.
+pub const HEALTH_INTERVAL_SECONDS: RangeInclusive<u32> = 5..=86_400;
+/// What the fleet's `reboot` command runs unless `Device/RebootCommand` says otherwise.
+pub const DEFAULT_REBOOT_COMMAND: &str = "systemctl reboot";
 /// The UI languages the console ships.
 pub const LANGUAGES: [&str; 3] = ["en", "sv", "ko"];
 
@@ -39,6 +43,8 @@ pub struct Settings {
     pub calendar: CalendarSettings,
     pub device: DeviceSettings,
     pub content: ContentSettings,
+    /// Reporting to a fleet over MQTT; off while no broker is set.
+    pub fleet: FleetSettings,
 }
 
 /// The room's own account.
@@ -220,6 +226,8 @@ pub struct DeviceSettings {
     pub simple_url_hosts: Vec<String>,
     /// When and how the screen dims and blanks at night.
     pub night_mode: NightModeSettings,
+    /// The command the fleet's `reboot` runs, split at spaces (`systemctl reboot`).
+    pub reboot_command: String,
 }
 
 /// Night mode: between `start` and `end` (local wall-clock times; the night may cross
@@ -259,6 +267,7 @@ impl Default for DeviceSettings {
             share_command: None,
             simple_url_hosts: Vec::new(),
             night_mode: NightModeSettings::default(),
+            reboot_command: DEFAULT_REBOOT_COMMAND.into(),
         }
     }
 }
@@ -285,6 +294,44 @@ impl Default for ContentSettings {
     }
 }
 
+/// Reporting to a fleet: an MQTT broker the console publishes its health to and takes
+/// commands from (see `src/fleet/`). Its password lives in the secrets file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FleetSettings {
+    /// `mqtts://host:8883` (`mqtt://` only with `run --allow-insecure-mqtt`); `None`: off.
+    #[serde(with = "optional_url")]
+    pub broker: Option<Url>,
+    /// The console's name in the fleet; `None` means the host name.
+    pub device_id: Option<String>,
+    /// A PEM file with the CA that signed the broker's certificate; `None`: the system's.
+    pub trusted_ca_file: Option<PathBuf>,
+    /// The console's own certificate (PEM), with its key: one identity per console.
+    pub client_certificate: Option<PathBuf>,
+    pub client_key: Option<PathBuf>,
+    /// The alternative to a certificate: a user name (the password is a secret).
+    pub username: Option<String>,
+    /// The first level of every topic.
+    pub topic_prefix: String,
+    /// The longest time between two health reports, within [`HEALTH_INTERVAL_SECONDS`].
+    pub health_interval_seconds: u32,
+}
+
+impl Default for FleetSettings {
+    fn default() -> Self {
+        FleetSettings {
+            broker: None,
+            device_id: None,
+            trusted_ca_file: None,
+            client_certificate: None,
+            client_key: None,
+            username: None,
+            topic_prefix: "room-console".into(),
+            health_interval_seconds: 60,
+        }
+    }
+}
+
 impl Settings {
     /// A configured demo room: the built-in agenda, no server, no secrets.
     pub fn demo() -> Self {
@@ -301,6 +348,7 @@ impl Settings {
             },
             device: DeviceSettings::default(),
             content: ContentSettings::default(),
+            fleet: FleetSettings::default(),
         }
     }
 

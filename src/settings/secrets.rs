@@ -28,6 +28,8 @@ pub struct Secrets {
     pub client_secret: Option<Secret>,
     /// The PIN that guards the admin settings.
     pub admin_pin: Option<Secret>,
+    /// The fleet broker's password (`Fleet/Password`), when not a client certificate.
+    pub fleet_password: Option<Secret>,
 }
 
 impl Secrets {

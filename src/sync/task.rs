@@ -25,6 +25,12 @@ impl SyncHandle {
         self.status.borrow().clone()
     }
 
+    /// The status as it changes, for whoever waits for a pass to finish (the fleet's
+    /// `sync-now`).
+    pub fn status_changes(&self) -> watch::Receiver<SyncStatus> {
+        self.status.clone()
+    }
+
     /// A counter that moves every time the task stored a new agenda: the UI re-reads
     /// the cache when it changed.
     pub fn agenda_generation(&self) -> u64 {

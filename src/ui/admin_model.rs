@@ -9,6 +9,7 @@ use crate::cli::status::StatusReport;
 use crate::content::InputStatus;
 use crate::device::pin::{FREE_ATTEMPTS, PIN_LENGTH, PinOutcome};
 use crate::device::reset::Erasable;
+use crate::fleet::state::FleetState;
 use crate::settings::CalendarSource;
 use crate::sync::status::SyncState;
 
@@ -78,9 +79,16 @@ pub fn pin_message(outcome: &PinOutcome, locked_for: Option<Duration>) -> Option
 /// The key of the fact the screen shows when the status cannot be read.
 pub const FACT_STATUS_UNREADABLE: i32 = 14;
 
+/// The key of the fleet connection's fact (after [`FACT_STATUS_UNREADABLE`]).
+pub const FACT_FLEET: i32 = 15;
+
 /// How the screen knows a fact of `room-console status` (`AdminWords.fact-label`): its
-/// English label's place in this list; -1 (a fact added since) shows the label as it is.
+/// English label's place in this list, or [`FACT_FLEET`]; -1 (a fact added since) shows
+/// the label as it is.
 pub fn fact_key(label: &str) -> i32 {
+    if label == "Fleet" {
+        return FACT_FLEET;
+    }
     const LABELS: [&str; 14] = [
         "Software",
         "Data directory",
@@ -107,10 +115,18 @@ pub fn fact_key(label: &str) -> i32 {
 /// 3 to 10 the sync's state, 11 not configured yet, 12 throttled until the instant in
 /// [`fact_value`], 13 to 16 the calendar source (EWS with impersonation, EWS as the room,
 /// Microsoft 365, the demo calendar), 17 and 18 the account in [`fact_value`] with its
-/// password set or not (19 to 25: a content input's state, see [`input_word`]); 0 shows
-/// the value as `status` prints it.
+/// password set or not (19 to 25: a content input's state, see [`input_word`]), 26 to 30
+/// the fleet connection (connected, connecting with the reason in [`fact_value`] or
+/// without, off without or with a reason); 0 shows the value as `status` prints it.
 pub fn fact_word(key: i32, report: &StatusReport) -> i32 {
     match key {
+        FACT_FLEET => match (&report.fleet, report.fleet.reason()) {
+            (FleetState::Connected, _) => 26,
+            (FleetState::Connecting { .. }, Some(_)) => 27,
+            (FleetState::Connecting { .. }, None) => 28,
+            (FleetState::Off { .. }, None) => 29,
+            (FleetState::Off { .. }, Some(_)) => 30,
+        },
         FACT_SYNC => match report.sync.state {
             SyncState::FirstSync => 3,
             SyncState::Ok => 4,
@@ -167,6 +183,9 @@ fn source_of(report: &StatusReport) -> Option<CalendarSource> {
 /// password; otherwise `value` as `status`
 /// prints it.
 pub fn fact_value(key: i32, report: &StatusReport, value: String) -> String {
+    if key == FACT_FLEET {
+        return report.fleet.reason().unwrap_or_default().to_owned();
+    }
     match (key, &report.sync.state, &report.account) {
         (FACT_SYNC, SyncState::Throttled { until }, _) => until.to_rfc3339(),
         // The screen shows the local time without `status`'s English "3 min ago".

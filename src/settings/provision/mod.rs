@@ -17,6 +17,7 @@
 mod completeness;
 mod drop_folder;
 mod error;
+mod fleet_fields;
 mod reader;
 mod schema;
 mod summary;
@@ -49,6 +50,24 @@ pub fn apply_file(data_dir: &Path, path: &Path) -> Result<ApplySummary, Provisio
     Ok(plan.summary)
 }
 
+/// Applies a provisioning file received as `bytes` (the fleet's `apply-settings`), named
+/// `name` in messages, exactly as [`apply_file`] applies one read from disk.
+pub fn apply_bytes(
+    data_dir: &Path,
+    name: &str,
+    bytes: &[u8],
+) -> Result<ApplySummary, ProvisionError> {
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(ProvisionError::TooLarge {
+            file: name.to_owned(),
+            size: bytes.len() as u64,
+        });
+    }
+    let plan = Plan::from_bytes(data_dir, name, bytes)?;
+    plan.commit(data_dir)?;
+    Ok(plan.summary)
+}
+
 /// Checks the provisioning file at `path` as [`apply_file`] would and says what applying
 /// it would change, without writing anything.
 pub fn check_file(data_dir: &Path, path: &Path) -> Result<ApplySummary, ProvisionError> {
@@ -66,15 +85,19 @@ impl Plan {
     fn read(data_dir: &Path, path: &Path) -> Result<Plan, ProvisionError> {
         let file = file_name(path);
         let bytes = read_limited(path, &file)?;
-        let root = xml::parse(&bytes).map_err(|problem| {
+        Plan::from_bytes(data_dir, &file, &bytes)
+    }
+
+    fn from_bytes(data_dir: &Path, file: &str, bytes: &[u8]) -> Result<Plan, ProvisionError> {
+        let root = xml::parse(bytes).map_err(|problem| {
             error::FileProblem {
                 line: problem.line,
                 element: None,
                 message: problem.message,
             }
-            .into_error(&file)
+            .into_error(file)
         })?;
-        let reading = Reading::of(&root).map_err(|p| p.into_error(&file))?;
+        let reading = Reading::of(&root).map_err(|p| p.into_error(file))?;
 
         let current_settings = Settings::load(data_dir).map_err(ProvisionError::CurrentSettings)?;
         let current_secrets = Secrets::load(data_dir).map_err(ProvisionError::CurrentSettings)?;
@@ -83,10 +106,8 @@ impl Plan {
             secrets: current_secrets.clone().unwrap_or_default(),
         };
         let mut new = current.clone();
-        reading
-            .apply_to(&mut new)
-            .map_err(|p| p.into_error(&file))?;
-        completeness::check(&new, &reading).map_err(|p| p.into_error(&file))?;
+        reading.apply_to(&mut new).map_err(|p| p.into_error(file))?;
+        completeness::check(&new, &reading).map_err(|p| p.into_error(file))?;
         let summary = ApplySummary::between(&current, &new);
         Ok(Plan {
             current_secrets,

@@ -11,6 +11,8 @@
 
 use std::fmt::Display;
 
+use super::fleet_fields;
+
 use crate::settings::model::{CalendarSource, EwsAuthMethod, Settings};
 use crate::settings::secret::Secret;
 use crate::settings::secrets::Secrets;
@@ -51,7 +53,14 @@ impl Field {
 }
 
 /// Every section of the file, in the order the example file lists them.
-pub(super) const SECTIONS: &[&[Field]] = &[ROOM_ACCOUNT, CALENDAR, DEVICE, CONTENT];
+pub(super) const SECTIONS: &[&[Field]] = &[
+    ROOM_ACCOUNT,
+    CALENDAR,
+    DEVICE,
+    CONTENT,
+    &[fleet_fields::REBOOT_COMMAND],
+    fleet_fields::FLEET,
+];
 
 /// All fields of all sections.
 pub(super) fn fields() -> impl Iterator<Item = &'static Field> {

@@ -134,6 +134,7 @@ impl Draft {
                 .then(|| secret(&self.client_secret))
                 .flatten(),
             admin_pin: secret(&self.pin),
+            fleet_password: None,
         };
         (settings, secrets)
     }

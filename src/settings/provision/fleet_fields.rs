@@ -1,0 +1,225 @@
+//! The provisioning file's `<Fleet>` section and `<Device><RebootCommand>`: where the
+//! console reports to (an MQTT broker), who it is there and how it proves it, and what
+//! the fleet's `reboot` command runs. The values are checked here, so a file with a bad
+//! one is refused whole, naming the element and its line.
+
+use std::path::PathBuf;
+
+use url::Url;
+
+use super::schema::{Field, Getter};
+use crate::settings::model::{DEFAULT_REBOOT_COMMAND, HEALTH_INTERVAL_SECONDS};
+use crate::settings::secret::Secret;
+use crate::settings::validate::{self, Problem};
+
+/// The longest device id and topic prefix accepted (each is one level of a topic).
+const MAX_TOPIC_LEVEL_CHARS: usize = 64;
+
+pub(super) const FLEET: &[Field] = &[
+    Field {
+        path: "Fleet/Broker",
+        get: Getter::Shown(|d| d.settings.fleet.broker.as_ref().map(Url::to_string)),
+        set: |d, v| {
+            d.settings.fleet.broker = v.map(broker_url).transpose()?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Fleet/DeviceId",
+        get: Getter::Shown(|d| d.settings.fleet.device_id.clone()),
+        set: |d, v| {
+            d.settings.fleet.device_id = v.map(topic_level).transpose()?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Fleet/TrustedCaFile",
+        get: Getter::Shown(|d| shown_path(&d.settings.fleet.trusted_ca_file)),
+        set: |d, v| {
+            d.settings.fleet.trusted_ca_file = v.map(validate::trusted_ca_file).transpose()?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Fleet/ClientCertificate",
+        get: Getter::Shown(|d| shown_path(&d.settings.fleet.client_certificate)),
+        set: |d, v| {
+            // The same check as a CA file: a readable PEM file with a certificate.
+            d.settings.fleet.client_certificate = v.map(validate::trusted_ca_file).transpose()?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Fleet/ClientKey",
+        get: Getter::Shown(|d| shown_path(&d.settings.fleet.client_key)),
+        set: |d, v| {
+            d.settings.fleet.client_key = v.map(private_key_file).transpose()?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Fleet/Username",
+        get: Getter::Shown(|d| d.settings.fleet.username.clone()),
+        set: |d, v| {
+            d.settings.fleet.username = v.map(validate::display_name).transpose()?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Fleet/Password",
+        get: Getter::Secret(|d| d.secrets.fleet_password.as_ref()),
+        set: |d, v| {
+            d.secrets.fleet_password = v.map(Secret::new);
+            Ok(())
+        },
+    },
+    Field {
+        path: "Fleet/TopicPrefix",
+        get: Getter::Shown(|d| Some(d.settings.fleet.topic_prefix.clone())),
+        set: |d, v| {
+            d.settings.fleet.topic_prefix = topic_prefix(required(v)?)?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Fleet/HealthIntervalSeconds",
+        get: Getter::Shown(|d| Some(d.settings.fleet.health_interval_seconds.to_string())),
+        set: |d, v| {
+            d.settings.fleet.health_interval_seconds = health_interval(required(v)?)?;
+            Ok(())
+        },
+    },
+];
+
+/// `<Device><RebootCommand>`, listed with the device's settings.
+pub(super) const REBOOT_COMMAND: Field = Field {
+    path: "Device/RebootCommand",
+    get: Getter::Shown(|d| Some(d.settings.device.reboot_command.clone())),
+    set: |d, v| {
+        d.settings.device.reboot_command = match v {
+            Some(command) => reboot_command(command)?,
+            None => DEFAULT_REBOOT_COMMAND.to_owned(),
+        };
+        Ok(())
+    },
+};
+
+fn required(value: Option<&str>) -> Result<&str, Problem> {
+    value.ok_or_else(|| "cannot be empty: leave the element out to keep the current value".into())
+}
+
+fn shown_path(path: &Option<PathBuf>) -> Option<String> {
+    path.as_ref().map(|p| p.display().to_string())
+}
+
+/// `mqtts://host[:port]` (or `mqtt://`, which `run` uses only with `--allow-insecure-mqtt`).
+fn broker_url(text: &str) -> Result<Url, Problem> {
+    let url = Url::parse(text).map_err(|_| broker_example())?;
+    match url.scheme() {
+        "mqtts" | "mqtt" if url.host().is_some() && url.path().trim_matches('/').is_empty() => {
+            Ok(url)
+        }
+        _ => Err(broker_example()),
+    }
+}
+
+fn broker_example() -> Problem {
+    "must be the broker's address such as mqtts://fleet.contoso.com:8883".into()
+}
+
+/// One topic level: letters, digits, `-`, `_` and `.`, such as `saturn-01`.
+fn topic_level(text: &str) -> Result<String, Problem> {
+    let valid = !text.is_empty()
+        && text.chars().count() <= MAX_TOPIC_LEVEL_CHARS
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if valid {
+        Ok(text.to_owned())
+    } else {
+        Err(format!(
+            "must be at most {MAX_TOPIC_LEVEL_CHARS} letters, digits, '-', '_' or '.', such as saturn-01"
+        ))
+    }
+}
+
+/// One or more topic levels separated by `/`, such as `room-console` or `contoso/rooms`.
+fn topic_prefix(text: &str) -> Result<String, Problem> {
+    text.split('/')
+        .map(topic_level)
+        .collect::<Result<Vec<_>, _>>()
+        .map(|levels| levels.join("/"))
+        .map_err(|_| "must be topic levels of letters, digits, '-', '_' or '.' separated by '/', such as room-console".into())
+}
+
+fn health_interval(text: &str) -> Result<u32, Problem> {
+    let (min, max) = (
+        *HEALTH_INTERVAL_SECONDS.start(),
+        *HEALTH_INTERVAL_SECONDS.end(),
+    );
+    text.parse::<u32>()
+        .ok()
+        .filter(|s| HEALTH_INTERVAL_SECONDS.contains(s))
+        .ok_or_else(|| format!("must be a number of seconds between {min} and {max}"))
+}
+
+/// An absolute path to a readable file holding a PEM private key.
+fn private_key_file(text: &str) -> Result<PathBuf, Problem> {
+    let path = validate::absolute_path(text)?;
+    let bytes =
+        std::fs::read(&path).map_err(|e| format!("names a file that cannot be read ({e})"))?;
+    let text = String::from_utf8_lossy(&bytes);
+    if text.contains("-----BEGIN") && text.contains("PRIVATE KEY-----") {
+        Ok(path)
+    } else {
+        Err("must name a PEM file holding a private key (-----BEGIN PRIVATE KEY-----)".into())
+    }
+}
+
+/// A program given by its absolute path, with its arguments: `systemctl reboot`, or
+/// `/usr/sbin/reboot` … `systemctl` alone is taken from the system's path.
+fn reboot_command(text: &str) -> Result<String, Problem> {
+    let program = text.split_whitespace().next().unwrap_or_default();
+    if program.starts_with('/') || program == "systemctl" {
+        Ok(text.split_whitespace().collect::<Vec<_>>().join(" "))
+    } else {
+        Err("must be a program with its absolute path (or systemctl) and its arguments, such as systemctl reboot".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brokers_are_mqtt_addresses_without_a_path() {
+        assert!(broker_url("mqtts://fleet.contoso.com:8883").is_ok());
+        assert!(broker_url("mqtt://127.0.0.1:1883").is_ok());
+        assert!(broker_url("https://fleet.contoso.com").is_err());
+        assert!(broker_url("mqtts://fleet.contoso.com/topic").is_err());
+        assert!(broker_url("fleet.contoso.com").is_err());
+    }
+
+    #[test]
+    fn device_ids_and_prefixes_are_plain_topic_levels() {
+        assert_eq!(topic_level("saturn-01").as_deref(), Ok("saturn-01"));
+        assert!(topic_level("a/b").is_err());
+        assert!(topic_level("+").is_err());
+        assert!(topic_level("#").is_err());
+        assert_eq!(
+            topic_prefix("contoso/rooms").as_deref(),
+            Ok("contoso/rooms")
+        );
+        assert!(topic_prefix("contoso//rooms").is_err());
+    }
+
+    #[test]
+    fn reboot_commands_name_their_program_exactly() {
+        assert_eq!(
+            reboot_command("  systemctl   reboot ").as_deref(),
+            Ok("systemctl reboot")
+        );
+        assert!(reboot_command("/sbin/reboot -f").is_ok());
+        assert!(reboot_command("reboot").is_err());
+    }
+}
