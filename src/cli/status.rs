@@ -12,6 +12,7 @@ use crate::content::InputInfo;
 use crate::device::network::{self, Interface};
 use crate::device::paths::DataDir;
 use crate::settings::{CalendarSource as SourceKind, Secrets};
+use crate::live::push_status::{PUSH_STATUS_KEY, PushStatus};
 use crate::store::Store;
 use crate::sync::engine::STATUS_KEY;
 use crate::sync::status::SyncStatus;
@@ -38,6 +39,8 @@ pub struct StatusReport {
     pub server: Option<String>,
     pub sync: SyncStatus,
     pub meetings_cached: u64,
+    /// How calendar changes reach the console (None before the live listener ran).
+    pub push: Option<PushReport>,
     /// The content inputs the device has, with their state ("HDMI-A-1: nothing plugged in").
     pub content_inputs: Vec<String>,
     /// The same inputs as read, for the admin screen to word in its language.
@@ -49,6 +52,14 @@ pub struct StatusReport {
 }
 
 /// The content inputs the configured setting finds on this device.
+/// The live listener's state with the age of the last confirmation.
+#[derive(Debug, Serialize)]
+pub struct PushReport {
+    #[serde(flatten)]
+    pub status: PushStatus,
+    pub confirmed_seconds_ago: Option<i64>,
+}
+
 fn discovered_inputs(settings: Option<&crate::settings::Settings>) -> Vec<InputInfo> {
     use crate::content::{InputSetting, Roots, discover};
     let setting = settings
@@ -69,15 +80,22 @@ fn describe_input(input: &InputInfo) -> String {
 pub fn gather(data_dir: &DataDir) -> Result<StatusReport> {
     let settings = load_settings(data_dir)?;
     let secrets = Secrets::load(data_dir.path())?.unwrap_or_default();
-    let (sync, meetings_cached) = if data_dir.agenda_db().exists() {
+    let (sync, meetings_cached, push) = if data_dir.agenda_db().exists() {
         let store = Store::open(&data_dir.agenda_db())?;
         let sync = store
             .get_state(STATUS_KEY)?
             .and_then(|json| serde_json::from_str(&json).ok())
             .unwrap_or_default();
-        (sync, store.meeting_count()?)
+        let push = store
+            .get_state(PUSH_STATUS_KEY)?
+            .and_then(|json| serde_json::from_str::<PushStatus>(&json).ok())
+            .map(|status| PushReport {
+                confirmed_seconds_ago: status.confirmed_seconds_ago(chrono::Utc::now()),
+                status,
+            });
+        (sync, store.meeting_count()?, push)
     } else {
-        (SyncStatus::default(), 0)
+        (SyncStatus::default(), 0, None)
     };
     let source = settings.as_ref().map(|s| s.calendar.source);
     let account = settings.as_ref().map(|s| match s.calendar.source {
@@ -117,6 +135,7 @@ pub fn gather(data_dir: &DataDir) -> Result<StatusReport> {
         server: sync.server.clone(),
         sync,
         meetings_cached,
+        push,
         content_inputs: inputs.iter().map(describe_input).collect(),
         inputs,
         hostname: network::host_name(),
@@ -190,6 +209,9 @@ fn human(r: &StatusReport) -> String {
         .into_iter()
         .map(|(label, value)| format!("{:<17}{value}", format!("{label}:")))
         .collect();
+    if let Some(push) = r.push.as_ref().filter(|_| r.configured) {
+        lines.push(format!("{:<17}{}", "Push:", describe_push(push)));
+    }
     if let Some(err) = r.sync.last_error.as_ref().filter(|_| r.configured) {
         lines.push(format!(
             "Last error:      {} ({})",
@@ -201,4 +223,17 @@ fn human(r: &StatusReport) -> String {
         }
     }
     lines.join("\n") + "\n"
+}
+
+/// "streaming, confirmed 12 s ago" or "pull (why), confirmed …".
+pub fn describe_push(push: &PushReport) -> String {
+    let mut text = push.status.mode.as_str().to_owned();
+    if let Some(reason) = &push.status.reason {
+        text.push_str(&format!(" ({reason})"));
+    }
+    match push.confirmed_seconds_ago {
+        Some(age) => text.push_str(&format!(", confirmed {age} s ago")),
+        None => text.push_str(", not confirmed yet"),
+    }
+    text
 }
