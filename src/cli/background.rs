@@ -17,11 +17,11 @@ use crate::content::{
     ContentEvent, ContentWatcher, InputSetting, MachineConfig, Roots, Sources, build_sources,
 };
 use crate::device::paths::DataDir;
+use crate::live::listener::LiveConfig;
+use crate::live::start::LiveSetup;
 use crate::settings::ContentSettings;
 use crate::sources::configured::ConfiguredSource;
 use crate::store::Store;
-use crate::live::listener::LiveConfig;
-use crate::live::start::LiveSetup;
 use crate::sync::backoff::Backoff;
 use crate::sync::engine::SyncEngine;
 use crate::sync::task::{self, SyncHandle};

@@ -9,12 +9,12 @@ use clap::Args;
 use super::source::load_configured;
 use crate::clock::device_time_zone;
 use crate::device::paths::DataDir;
-use crate::sources::configured::ConfiguredSource;
-use crate::store::Store;
-use crate::sync::backoff::Backoff;
 use crate::live;
 use crate::live::listener::LiveConfig;
 use crate::live::start::LiveSetup;
+use crate::sources::configured::ConfiguredSource;
+use crate::store::Store;
+use crate::sync::backoff::Backoff;
 use crate::sync::engine::{PassResult, SyncEngine};
 use crate::sync::task;
 
@@ -78,7 +78,11 @@ pub fn sync(data_dir: &DataDir, args: &SyncArgs) -> Result<()> {
             let cached = reader.meeting_count().unwrap_or(0);
             match &status.last_error {
                 Some(error) if status.is_degraded() => {
-                    println!("{}: {}; {cached} meetings cached", status.state.label(), error.message)
+                    println!(
+                        "{}: {}; {cached} meetings cached",
+                        status.state.label(),
+                        error.message
+                    )
                 }
                 _ => println!("{}; {cached} meetings cached", status.state.label()),
             }

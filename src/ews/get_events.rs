@@ -21,11 +21,14 @@ pub fn request(header: &RequestHeader, subscription_id: &str, watermark: &str) -
 /// Reads a GetEvents response: the notification (a StatusEvent alone when nothing
 /// happened). A lost subscription comes back as its error (see `SubscriptionLost`).
 pub fn parse(answer: &[u8]) -> Result<Response<Notification>, EwsError> {
-    single(read_messages(answer, |reader, child, found: &mut Notification| {
-        if child.name() != "Notification" {
-            return Ok(false);
-        }
-        *found = Notification::read(reader, child)?;
-        Ok(true)
-    })?)
+    single(read_messages(
+        answer,
+        |reader, child, found: &mut Notification| {
+            if child.name() != "Notification" {
+                return Ok(false);
+            }
+            *found = Notification::read(reader, child)?;
+            Ok(true)
+        },
+    )?)
 }

@@ -67,13 +67,14 @@ pub(crate) fn read_messages<T: Default>(
 /// The single message of an operation on one subscription, checked: an error
 /// ResponseClass is its typed error.
 pub(crate) fn single<T>(response: Response<Vec<Message<T>>>) -> Result<Response<T>, EwsError> {
-    let message = response
-        .value
-        .into_iter()
-        .next()
-        .ok_or_else(|| EwsError::UnexpectedResponse {
-            detail: "the answer has no response message".into(),
-        })?;
+    let message =
+        response
+            .value
+            .into_iter()
+            .next()
+            .ok_or_else(|| EwsError::UnexpectedResponse {
+                detail: "the answer has no response message".into(),
+            })?;
     message.status?;
     Ok(Response {
         server_version: response.server_version,

@@ -38,7 +38,7 @@ pub use find_item::CalendarView;
 pub use get_item::{BodyType, GetItemOptions, ItemResults};
 pub use item::{CalendarItem, ItemId, Mailbox};
 pub use response::Response;
-pub use sync_folder_items::SyncChanges;
 pub use subscription_client::{EventStream, SubscriptionClient};
+pub use sync_folder_items::SyncChanges;
 pub use transport::{EwsAuth, Password};
 pub use version::{RequestVersion, ServerVersionInfo};

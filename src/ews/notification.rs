@@ -53,7 +53,10 @@ impl Notification {
 
     /// The watermark after the last event, where a pull subscription resumes.
     pub fn last_watermark(&self) -> Option<&str> {
-        self.events.iter().rev().find_map(|e| e.watermark.as_deref())
+        self.events
+            .iter()
+            .rev()
+            .find_map(|e| e.watermark.as_deref())
     }
 
     /// Reads a `Notification` element.

@@ -75,14 +75,17 @@ fn write_subscribe(w: &mut XmlWriter, mailbox: &str, kind: &SubscriptionKind) ->
 
 /// Reads a Subscribe response.
 pub fn parse(answer: &[u8]) -> Result<Response<Subscription>, EwsError> {
-    let response = single(read_messages(answer, |reader, child, found: &mut Subscription| {
-        match child.name() {
-            "SubscriptionId" => found.id = reader.trimmed_string(child)?.unwrap_or_default(),
-            "Watermark" => found.watermark = reader.trimmed_string(child)?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    })?)?;
+    let response = single(read_messages(
+        answer,
+        |reader, child, found: &mut Subscription| {
+            match child.name() {
+                "SubscriptionId" => found.id = reader.trimmed_string(child)?.unwrap_or_default(),
+                "Watermark" => found.watermark = reader.trimmed_string(child)?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        },
+    )?)?;
     if response.value.id.is_empty() {
         return Err(EwsError::UnexpectedResponse {
             detail: "Subscribe answered without a SubscriptionId".into(),

@@ -71,7 +71,10 @@ impl SubscriptionClient {
     /// Makes a subscription on the room's calendar. A new subscription starts without
     /// the old server's cookie.
     pub async fn subscribe(&self, kind: &SubscriptionKind) -> Result<Subscription, EwsError> {
-        *self.backend_cookie.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        *self
+            .backend_cookie
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = None;
         let body = subscribe::request(&self.header(), &self.mailbox, kind);
         let answer = self.post(body).await?;
         Ok(subscribe::parse(&answer)?.value)
@@ -126,9 +129,11 @@ impl SubscriptionClient {
         insert(&mut headers, "x-anchormailbox", &self.mailbox)?;
         insert(&mut headers, "x-preferserveraffinity", "true")?;
         if let Some(cookie) = self.backend_cookie() {
-            let value = HeaderValue::from_str(&format!("{BACKEND_COOKIE}={cookie}"))
-                .map_err(|_| EwsError::UnexpectedResponse {
-                    detail: format!("Exchange set a {BACKEND_COOKIE} that cannot be sent back"),
+            let value =
+                HeaderValue::from_str(&format!("{BACKEND_COOKIE}={cookie}")).map_err(|_| {
+                    EwsError::UnexpectedResponse {
+                        detail: format!("Exchange set a {BACKEND_COOKIE} that cannot be sent back"),
+                    }
                 })?;
             headers.insert(COOKIE, value);
         }
@@ -170,7 +175,10 @@ impl SubscriptionClient {
             .filter_map(|value| value.to_str().ok())
             .find_map(backend_cookie_value);
         if let Some(value) = found {
-            *self.backend_cookie.lock().unwrap_or_else(|e| e.into_inner()) = Some(value);
+            *self
+                .backend_cookie
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()) = Some(value);
         }
     }
 }
@@ -232,6 +240,9 @@ mod tests {
             Some("EX01.contoso.com~1942062522".into())
         );
         assert_eq!(backend_cookie_value("exchangecookie=abc; path=/"), None);
-        assert_eq!(backend_cookie_value("X-BackEndOverrideCookie=; path=/"), None);
+        assert_eq!(
+            backend_cookie_value("X-BackEndOverrideCookie=; path=/"),
+            None
+        );
     }
 }

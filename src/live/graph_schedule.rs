@@ -87,19 +87,41 @@ mod tests {
     fn polls_slowly_far_from_any_meeting() {
         let schedule = PollSchedule::default();
         let edges = [at(10, 0, 0), at(11, 0, 0)];
-        assert_eq!(schedule.next_delay(at(8, 0, 0), &edges, None), schedule.slow);
-        assert_eq!(schedule.next_delay(at(10, 30, 0), &edges, None), schedule.slow);
-        assert_eq!(schedule.next_delay(at(12, 0, 0), &edges, None), schedule.slow);
+        assert_eq!(
+            schedule.next_delay(at(8, 0, 0), &edges, None),
+            schedule.slow
+        );
+        assert_eq!(
+            schedule.next_delay(at(10, 30, 0), &edges, None),
+            schedule.slow
+        );
+        assert_eq!(
+            schedule.next_delay(at(12, 0, 0), &edges, None),
+            schedule.slow
+        );
     }
 
     #[test]
     fn polls_fast_in_the_two_minutes_around_a_start_or_end() {
         let schedule = PollSchedule::default();
         let edges = [at(10, 0, 0), at(11, 0, 0)];
-        for now in [at(9, 59, 0), at(10, 0, 0), at(10, 0, 59), at(10, 59, 30), at(11, 0, 30)] {
-            assert_eq!(schedule.next_delay(now, &edges, None), schedule.fast, "{now}");
+        for now in [
+            at(9, 59, 0),
+            at(10, 0, 0),
+            at(10, 0, 59),
+            at(10, 59, 30),
+            at(11, 0, 30),
+        ] {
+            assert_eq!(
+                schedule.next_delay(now, &edges, None),
+                schedule.fast,
+                "{now}"
+            );
         }
-        assert_eq!(schedule.next_delay(at(10, 1, 0), &edges, None), schedule.slow);
+        assert_eq!(
+            schedule.next_delay(at(10, 1, 0), &edges, None),
+            schedule.slow
+        );
     }
 
     #[test]
@@ -120,7 +142,10 @@ mod tests {
     fn polls_fast_for_two_minutes_after_a_touch() {
         let schedule = PollSchedule::default();
         let touch = Some(at(15, 0, 0));
-        assert_eq!(schedule.next_delay(at(15, 1, 59), &[], touch), schedule.fast);
+        assert_eq!(
+            schedule.next_delay(at(15, 1, 59), &[], touch),
+            schedule.fast
+        );
         assert_eq!(schedule.next_delay(at(15, 2, 0), &[], touch), schedule.slow);
         // A touch "in the future" (the clock was set back) does not count.
         assert_eq!(schedule.next_delay(at(14, 0, 0), &[], touch), schedule.slow);
@@ -133,6 +158,9 @@ mod tests {
         assert_eq!(schedule.polls_per_day(10), 6_800);
         // Graph: 10,000 requests per 10 minutes per app and mailbox.
         let per_ten_minutes_fast = 600 / schedule.fast.as_secs();
-        assert!(per_ten_minutes_fast <= 10_000 / 20, "{per_ten_minutes_fast}");
+        assert!(
+            per_ten_minutes_fast <= 10_000 / 20,
+            "{per_ten_minutes_fast}"
+        );
     }
 }

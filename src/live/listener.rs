@@ -369,3 +369,6 @@ impl<S: PushServer, O: PushOutput> Listener<S, O> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

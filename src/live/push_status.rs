@@ -52,7 +52,8 @@ impl Default for PushStatus {
 impl PushStatus {
     /// Whole seconds since the last confirmation at `now`.
     pub fn confirmed_seconds_ago(&self, now: DateTime<Utc>) -> Option<i64> {
-        self.last_confirmed.map(|at| (now - at).num_seconds().max(0))
+        self.last_confirmed
+            .map(|at| (now - at).num_seconds().max(0))
     }
 }
 

@@ -12,7 +12,7 @@ use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 use super::graph_schedule::PollSchedule;
-use super::listener::{LiveConfig, Listener, PushOutput};
+use super::listener::{Listener, LiveConfig, PushOutput};
 use super::push_status::{PUSH_STATUS_KEY, PushMode, PushStatus};
 use crate::clock::{Clock, device_time_zone};
 use crate::ews::SubscriptionClient;
