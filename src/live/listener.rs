@@ -149,6 +149,7 @@ impl<S: PushServer, O: PushOutput> Listener<S, O> {
 
     /// Runs for ever (until the task is dropped).
     pub async fn run(mut self) {
+        self.output.status(&self.status);
         let mut pull_reason: Option<String> = None;
         loop {
             let next = match &pull_reason {
@@ -182,23 +183,19 @@ impl<S: PushServer, O: PushOutput> Listener<S, O> {
         };
         // Whatever changed before the subscription existed is read by a full pass.
         self.output.resync();
-        let mut delivered_before = false;
         loop {
-            let stream = self
-                .server
-                .open_stream(&subscription.id, self.config.connection_minutes)
-                .await;
-            let mut stream = match stream {
-                Ok(stream) => stream,
-                Err(error) => return self.lost_or_failed(error),
+            let opened = timeout(
+                self.config.silence,
+                self.server
+                    .open_stream(&subscription.id, self.config.connection_minutes),
+            )
+            .await;
+            let end = match opened {
+                Ok(Ok(mut stream)) => self.read_stream(&mut stream).await,
+                Ok(Err(error)) => return self.lost_or_failed(error),
+                // A proxy holding even the answer's head.
+                Err(_) => StreamEnd::Silent,
             };
-            if !delivered_before {
-                self.failures = 0;
-                self.set_mode(PushMode::Streaming, None);
-            }
-            let (end, delivered) = self.read_stream(&mut stream).await;
-            drop(stream);
-            delivered_before |= delivered;
             match end {
                 StreamEnd::Closed => {
                     tracing::debug!("the server closed the stream; opening it again");
@@ -228,8 +225,9 @@ impl<S: PushServer, O: PushOutput> Listener<S, O> {
         }
     }
 
-    /// Reads one answer until it ends; the flag says whether anything arrived.
-    async fn read_stream(&mut self, stream: &mut S::Stream) -> (StreamEnd, bool) {
+    /// Reads one answer until it ends. Push counts as streaming from its first
+    /// envelope on.
+    async fn read_stream(&mut self, stream: &mut S::Stream) -> StreamEnd {
         let mut delivered = false;
         let mut wake_at: Option<Instant> = None;
         let mut silent_until = Instant::now() + self.config.silence;
@@ -251,8 +249,12 @@ impl<S: PushServer, O: PushOutput> Listener<S, O> {
                         },
                         Some(Ok(envelope)) => envelope,
                     };
-                    delivered = true;
-                    self.silent_streams = 0;
+                    if !delivered {
+                        delivered = true;
+                        self.silent_streams = 0;
+                        self.failures = 0;
+                        self.set_mode(PushMode::Streaming, None);
+                    }
                     silent_until = Instant::now() + self.config.silence;
                     self.confirm();
                     if envelope.has_changes() && wake_at.is_none() {
@@ -272,7 +274,7 @@ impl<S: PushServer, O: PushOutput> Listener<S, O> {
         if wake_at.is_some() {
             self.output.changed();
         }
-        (end, delivered)
+        end
     }
 
     /// A pull subscription, asked every `pull_interval`, until it is time to try

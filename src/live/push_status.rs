@@ -43,7 +43,7 @@ impl Default for PushStatus {
     fn default() -> Self {
         PushStatus {
             mode: PushMode::Polling,
-            reason: Some("push has not started yet".into()),
+            reason: Some("push is starting: subscribing to the room's calendar".into()),
             last_confirmed: None,
         }
     }

@@ -158,6 +158,7 @@ impl PushOutput for StoreOutput {
         let only_confirmed = self.saved.as_ref().is_some_and(|(saved, at)| {
             saved.mode == status.mode
                 && saved.reason == status.reason
+                && saved.last_confirmed.is_some()
                 && at.elapsed() < CONFIRMATION_WRITE_INTERVAL
         });
         if only_confirmed {

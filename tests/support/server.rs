@@ -230,7 +230,7 @@ impl EwsServer {
         lock(&self.state).subscriptions.keep_alive = every;
     }
 
-    /// The number of live subscriptions.
+    /// The number of live subscriptions (not lost, not ended).
     pub fn subscription_count(&self) -> usize {
         lock(&self.state).subscriptions.count()
     }

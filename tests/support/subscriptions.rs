@@ -204,8 +204,8 @@ impl Subscriptions {
         self.list.iter().find(|s| s.id == id).map(|s| s.delivered)
     }
 
-    /// The number of live subscriptions.
+    /// The number of live subscriptions (not lost, not ended).
     pub fn count(&self) -> usize {
-        self.list.len()
+        self.list.iter().filter(|s| s.lost.is_none()).count()
     }
 }

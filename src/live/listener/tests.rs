@@ -32,6 +32,8 @@ struct Script {
     streams: VecDeque<mpsc::UnboundedReceiver<Item>>,
     events: VecDeque<Result<Notification, EwsError>>,
     subscriptions: u32,
+    /// GetStreamingEvents never even answers (a proxy holding the whole answer).
+    hang_open: bool,
 }
 
 #[derive(Clone, Default)]
@@ -87,9 +89,15 @@ impl PushServer for FakeServer {
     }
 
     async fn open_stream(&self, id: &str, _minutes: u32) -> Result<FakeStream, EwsError> {
-        let mut script = self.script();
-        script.calls.push(Call::Open(id.to_owned()));
-        Ok(FakeStream(script.streams.pop_front()))
+        let hang = {
+            let mut script = self.script();
+            script.calls.push(Call::Open(id.to_owned()));
+            script.hang_open
+        };
+        if hang {
+            std::future::pending::<()>().await;
+        }
+        Ok(FakeStream(self.script().streams.pop_front()))
     }
 
     async fn get_events(&self, id: &str, watermark: &str) -> Result<Notification, EwsError> {
@@ -224,6 +232,13 @@ async fn a_burst_of_events_makes_one_wake_up_300_ms_after_the_first() {
     let server = FakeServer::default();
     let stream = server.next_stream();
     let (recorder, task) = start(&server);
+    settle().await;
+    assert_eq!(
+        recorder.last_mode().unwrap().0,
+        PushMode::Polling,
+        "not before it streams"
+    );
+    stream.send(keep_alive()).unwrap();
     settle().await;
     assert_eq!(recorder.last_mode(), Some((PushMode::Streaming, None)));
     assert_eq!(
@@ -407,7 +422,8 @@ async fn a_busy_server_is_left_alone_as_long_as_it_asks() {
         .push_back(EwsError::ServerBusy {
             back_off: Some(Duration::from_millis(7_500)),
         });
-    let _stream = server.next_stream();
+    let stream = server.next_stream();
+    stream.send(keep_alive()).unwrap();
     let (recorder, task) = start(&server);
     settle().await;
     let (mode, reason) = recorder.last_mode().unwrap();
@@ -433,7 +449,8 @@ async fn other_failures_back_off_doubling_and_polling_carries_on() {
                 detail: "connection refused".into(),
             });
     }
-    let _stream = server.next_stream();
+    let stream = server.next_stream();
+    stream.send(keep_alive()).unwrap();
     let (recorder, task) = start(&server);
     settle().await;
     let subscribes = |server: &FakeServer| server.calls().len();
@@ -444,5 +461,27 @@ async fn other_failures_back_off_doubling_and_polling_carries_on() {
         assert_eq!(subscribes(&server), expected, "after {wait} s");
     }
     assert_eq!(recorder.last_mode(), Some((PushMode::Streaming, None)));
+    task.abort();
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_answer_whose_head_never_comes_counts_as_a_silent_stream() {
+    let server = FakeServer::default();
+    server.script().hang_open = true;
+    let (recorder, task) = start(&server);
+    tokio::time::sleep(Duration::from_secs(90)).await;
+    settle().await;
+    assert_eq!(
+        server.calls()[..4],
+        [
+            Call::Subscribe("streaming"),
+            Call::Open("sub-1".into()),
+            Call::Unsubscribe("sub-1".into()),
+            Call::Subscribe("streaming"),
+        ]
+    );
+    tokio::time::sleep(Duration::from_secs(2 * 90)).await;
+    settle().await;
+    assert_eq!(recorder.last_mode().unwrap().0, PushMode::Pull);
     task.abort();
 }
