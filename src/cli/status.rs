@@ -201,6 +201,9 @@ pub fn facts(r: &StatusReport) -> Vec<(&'static str, String)> {
             },
         ),
     ]);
+    if let Some(push) = &r.push {
+        facts.push(("Push", describe_push(push)));
+    }
     facts
 }
 
@@ -209,9 +212,6 @@ fn human(r: &StatusReport) -> String {
         .into_iter()
         .map(|(label, value)| format!("{:<17}{value}", format!("{label}:")))
         .collect();
-    if let Some(push) = r.push.as_ref().filter(|_| r.configured) {
-        lines.push(format!("{:<17}{}", "Push:", describe_push(push)));
-    }
     if let Some(err) = r.sync.last_error.as_ref().filter(|_| r.configured) {
         lines.push(format!(
             "Last error:      {} ({})",

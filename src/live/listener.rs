@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use tokio::time::{Instant, sleep, sleep_until, timeout};
 
-use super::push_status::{PushMode, PushStatus};
+use super::push_status::{PushCause, PushMode, PushStatus};
 use crate::clock::Clock;
 use crate::ews::EwsError;
 use crate::ews::get_streaming_events::{ConnectionStatus, StreamingEnvelope};
@@ -109,7 +109,7 @@ enum Next {
     /// Pull has run its time: try streaming again.
     RetryStreaming,
     /// Push is paused for this long (the sync's polling carries on), for this reason.
-    Wait(Duration, String),
+    Wait(Duration, PushCause, String),
 }
 
 /// How one GetStreamingEvents answer ended.
@@ -166,9 +166,9 @@ impl<S: PushServer, O: PushOutput> Listener<S, O> {
                     self.silent_streams = 0;
                     pull_reason = None;
                 }
-                Next::Wait(wait, reason) => {
+                Next::Wait(wait, cause, reason) => {
                     tracing::warn!(retry_in = ?wait, "push paused: {reason}");
-                    self.set_mode(PushMode::Polling, Some(reason));
+                    self.set_mode(PushMode::Polling, Some((cause, reason)));
                     sleep(wait).await;
                 }
             }
@@ -296,7 +296,7 @@ impl<S: PushServer, O: PushOutput> Listener<S, O> {
         };
         self.output.resync();
         self.failures = 0;
-        self.set_mode(PushMode::Pull, Some(reason));
+        self.set_mode(PushMode::Pull, Some((PushCause::BufferingProxy, reason)));
         let until = Instant::now() + self.config.retry_streaming_after;
         loop {
             if Instant::now() >= until {
@@ -334,18 +334,22 @@ impl<S: PushServer, O: PushOutput> Listener<S, O> {
     /// Waits as Exchange asks when it is busy, else backs off, doubling.
     fn failed(&mut self, error: &EwsError, what: &str) -> Next {
         self.failures = self.failures.saturating_add(1);
-        let wait = match error {
-            EwsError::ServerBusy { back_off } => back_off.unwrap_or(self.config.min_backoff),
+        let (wait, cause) = match error {
+            EwsError::ServerBusy { back_off } => (
+                back_off.unwrap_or(self.config.min_backoff),
+                PushCause::ServerBusy,
+            ),
             _ => {
                 let doubling = 1u32 << self.failures.saturating_sub(1).min(16);
-                (self.config.min_backoff * doubling).min(self.config.max_backoff)
+                let wait = (self.config.min_backoff * doubling).min(self.config.max_backoff);
+                (wait, PushCause::Failed)
             }
         };
         let reason = format!(
             "{what}: {error}; push is tried again in {} s, the calendar is polled meanwhile",
             wait.as_secs().max(1)
         );
-        Next::Wait(wait, reason)
+        Next::Wait(wait, cause, reason)
     }
 
     /// Ends a subscription given up on, without waiting long for it.
@@ -362,11 +366,13 @@ impl<S: PushServer, O: PushOutput> Listener<S, O> {
         self.output.status(&self.status);
     }
 
-    fn set_mode(&mut self, mode: PushMode, reason: Option<String>) {
+    fn set_mode(&mut self, mode: PushMode, why: Option<(PushCause, String)>) {
+        let (cause, reason) = why.unzip();
         if self.status.mode != mode || self.status.reason != reason {
             tracing::info!(mode = mode.as_str(), reason = reason.as_deref(), "push");
             self.status.mode = mode;
             self.status.reason = reason;
+            self.status.cause = cause;
             self.output.status(&self.status);
         }
     }

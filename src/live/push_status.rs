@@ -28,12 +28,32 @@ impl PushMode {
     }
 }
 
+/// Why push is not streaming, for the admin screen to word in its language (`reason`
+/// has the details in English, for `status` and the logs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PushCause {
+    /// The listener is making its first subscription.
+    Starting,
+    /// Streams bring nothing (a reverse proxy buffers them): pull instead.
+    BufferingProxy,
+    /// Exchange asked the console to wait.
+    ServerBusy,
+    /// A subscription or stream failed; retried with back-off.
+    Failed,
+    /// Microsoft 365 cannot push to a console behind NAT: adaptive polling.
+    CannotPush,
+}
+
 /// The push state, as published by the live listener.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PushStatus {
     pub mode: PushMode,
     /// Why the mode is not `streaming`, in the admin's words.
     pub reason: Option<String>,
+    /// The same, as a kind the admin screen words.
+    #[serde(default)]
+    pub cause: Option<PushCause>,
     /// The last time the server confirmed the console was up to date (a keep-alive, a
     /// notification, or an answer to GetEvents).
     pub last_confirmed: Option<DateTime<Utc>>,
@@ -44,6 +64,7 @@ impl Default for PushStatus {
         PushStatus {
             mode: PushMode::Polling,
             reason: Some("push is starting: subscribing to the room's calendar".into()),
+            cause: Some(PushCause::Starting),
             last_confirmed: None,
         }
     }
@@ -66,6 +87,7 @@ mod tests {
         let status = PushStatus {
             mode: PushMode::Pull,
             reason: Some("push blocked by a proxy".into()),
+            cause: Some(PushCause::BufferingProxy),
             last_confirmed: Some(DateTime::UNIX_EPOCH),
         };
         let json = serde_json::to_string(&status).unwrap();

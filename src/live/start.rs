@@ -13,7 +13,7 @@ use tokio::time::Instant;
 
 use super::graph_schedule::PollSchedule;
 use super::listener::{Listener, LiveConfig, PushOutput};
-use super::push_status::{PUSH_STATUS_KEY, PushMode, PushStatus};
+use super::push_status::{PUSH_STATUS_KEY, PushCause, PushMode, PushStatus};
 use crate::clock::{Clock, device_time_zone};
 use crate::ews::SubscriptionClient;
 use crate::settings::{CalendarSource as SourceKind, Secrets, Settings};
@@ -78,6 +78,7 @@ async fn run_ews(setup: LiveSetup, mut output: StoreOutput) {
                 output.status(&PushStatus {
                     mode: PushMode::Polling,
                     reason: Some(format!("push cannot start: {error}")),
+                    cause: Some(PushCause::Failed),
                     last_confirmed: None,
                 });
                 tokio::time::sleep(SETUP_RETRY).await;
@@ -101,6 +102,7 @@ async fn run_graph_poller(setup: LiveSetup, mut output: StoreOutput) {
             schedule.fast.as_secs(),
             schedule.slow.as_secs()
         )),
+        cause: Some(PushCause::CannotPush),
         last_confirmed: None,
     });
     loop {

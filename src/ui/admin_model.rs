@@ -5,10 +5,11 @@
 
 use chrono::Duration;
 
-use crate::cli::status::StatusReport;
+use crate::cli::status::{PushReport, StatusReport};
 use crate::content::InputStatus;
 use crate::device::pin::{FREE_ATTEMPTS, PIN_LENGTH, PinOutcome};
 use crate::device::reset::Erasable;
+use crate::live::push_status::{PushCause, PushMode};
 use crate::settings::CalendarSource;
 use crate::sync::status::SyncState;
 
@@ -81,7 +82,7 @@ pub const FACT_STATUS_UNREADABLE: i32 = 14;
 /// How the screen knows a fact of `room-console status` (`AdminWords.fact-label`): its
 /// English label's place in this list; -1 (a fact added since) shows the label as it is.
 pub fn fact_key(label: &str) -> i32 {
-    const LABELS: [&str; 14] = [
+    const LABELS: [&str; 16] = [
         "Software",
         "Data directory",
         "Host name",
@@ -96,6 +97,8 @@ pub fn fact_key(label: &str) -> i32 {
         "Last good sync",
         "Meetings cached",
         "Content inputs",
+        "Status",
+        "Push",
     ];
     LABELS
         .iter()
@@ -107,7 +110,8 @@ pub fn fact_key(label: &str) -> i32 {
 /// 3 to 10 the sync's state, 11 not configured yet, 12 throttled until the instant in
 /// [`fact_value`], 13 to 16 the calendar source (EWS with impersonation, EWS as the room,
 /// Microsoft 365, the demo calendar), 17 and 18 the account in [`fact_value`] with its
-/// password set or not (19 to 25: a content input's state, see [`input_word`]); 0 shows
+/// password set or not (19 to 25: a content input's state, see [`input_word`]; 26 to 32
+/// the push state, see [`push_word`]); 0 shows
 /// the value as `status` prints it.
 pub fn fact_word(key: i32, report: &StatusReport) -> i32 {
     match key {
@@ -125,6 +129,7 @@ pub fn fact_word(key: i32, report: &StatusReport) -> i32 {
         FACT_CONFIGURED if !report.configured => 11,
         FACT_LAST_GOOD_SYNC if report.sync.last_success.is_none() => 1,
         FACT_CONTENT_INPUTS if report.content_inputs.is_empty() => 2,
+        FACT_PUSH => report.push.as_ref().map_or(0, push_word),
         FACT_CALENDAR_SOURCE => match source_of(report) {
             Some(CalendarSource::EwsImpersonation) => 13,
             Some(CalendarSource::EwsRoomAccount) => 14,
@@ -166,10 +171,35 @@ fn source_of(report: &StatusReport) -> Option<CalendarSource> {
 /// account without `status`'s English about its password; otherwise `value` as `status`
 /// prints it.
 pub fn fact_value(key: i32, report: &StatusReport, value: String) -> String {
+    if let (FACT_PUSH, Some(push)) = (key, &report.push) {
+        return match push.status.cause {
+            Some(PushCause::Failed) => push.status.reason.clone().unwrap_or_default(),
+            _ => push
+                .confirmed_seconds_ago
+                .map_or_else(String::new, |age| age.to_string()),
+        };
+    }
     match (key, &report.sync.state, &report.account) {
         (FACT_SYNC, SyncState::Throttled { until }, _) => until.to_rfc3339(),
         (FACT_ACCOUNT, _, Some(account)) => account.clone(),
         _ => value,
+    }
+}
+
+/// How the screen words the push state (`AdminWords.fact-value`, 26 to 32): 26
+/// streaming with the seconds since the server last confirmed it, 27 streaming not yet
+/// confirmed, 28 pull behind a buffering proxy, 29 starting, 30 Exchange busy, 31 failed
+/// (with the reason in [`fact_value`]), 32 Microsoft 365's adaptive polling.
+fn push_word(push: &PushReport) -> i32 {
+    match (push.status.mode, push.status.cause) {
+        (PushMode::Streaming, _) if push.confirmed_seconds_ago.is_some() => 26,
+        (PushMode::Streaming, _) => 27,
+        (_, Some(PushCause::BufferingProxy)) => 28,
+        (_, Some(PushCause::Starting)) => 29,
+        (_, Some(PushCause::ServerBusy)) => 30,
+        (_, Some(PushCause::Failed)) => 31,
+        (_, Some(PushCause::CannotPush)) => 32,
+        (_, None) => 0,
     }
 }
 
@@ -180,6 +210,7 @@ const FACT_ACCOUNT: i32 = 8;
 const FACT_SYNC: i32 = 10;
 const FACT_LAST_GOOD_SYNC: i32 = 11;
 pub const FACT_CONTENT_INPUTS: i32 = 13;
+const FACT_PUSH: i32 = 15;
 
 /// What the factory-reset confirmation lists as erased: the items present (the screen
 /// words them, `AdminWords.reset-erases`).
