@@ -15,7 +15,8 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, TimeZone, Utc};
 use criterion::Criterion;
 use room_console::clock::{Clock, FixedClock};
-use room_console::ews::{EwsAuth, EwsConfig, Password, SubscriptionClient};
+use room_console::ews::{EwsAuth, EwsConfig, Password};
+use room_console::live::ews_server::EwsPushServer;
 use room_console::live::listener::{Listener, LiveConfig, PushOutput};
 use room_console::live::push_status::PushStatus;
 use room_console::sources::ews::{EwsSetup, EwsSource};
@@ -96,8 +97,13 @@ async fn rig() -> Rig {
     let clock: Arc<dyn Clock> = Arc::new(FixedClock::new(at(7, 0)));
     let mut handle = task::spawn(engine, clock.clone());
     handle.next_pass().await;
-    let client = SubscriptionClient::new(config, ROOM).unwrap();
-    let listener = Listener::new(client, Wake(handle.clone()), LiveConfig::default(), clock);
+    let server_side = EwsPushServer::new(config, ROOM, None).unwrap();
+    let listener = Listener::new(
+        server_side,
+        Wake(handle.clone()),
+        LiveConfig::default(),
+        clock,
+    );
     tokio::spawn(listener.run());
     let cache = Store::open(&db).unwrap();
     let rig = Rig {

@@ -178,3 +178,56 @@ fn wait_for_streaming(console: &Console) {
         std::thread::yield_now();
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_the_mailbox_moves_push_follows_autodiscover() {
+    let at = |h, m| Utc.with_ymd_and_hms(2026, 12, 7, h, m, 0).unwrap();
+    let server = EwsServer::start(
+        ServerConfig::new(ExchangeVersion::Exchange2019, AuthMode::Basic)
+            .with_account(Account::new(SERVICE.0, SERVICE.1).impersonating(&[ROOM]))
+            .with_mailbox(
+                Mailbox::new(ROOM, "Conference Room 2").with_items([CalendarItem::new(
+                    "Standup",
+                    at(8, 0),
+                    at(8, 15),
+                )]),
+            ),
+    )
+    .await
+    .unwrap();
+    let console = Console::new();
+    let endpoint = format!(
+        "<AutodiscoverUrl>{}</AutodiscoverUrl>",
+        server.autodiscover_url()
+    );
+    console.provision_ews(
+        ROOM,
+        "ews-impersonation",
+        "basic",
+        SERVICE,
+        &endpoint,
+        &server.ca_pem(),
+    );
+    let running = console.start(&["sync", "--now", NOW]);
+    let first = running.next_line(GENEROUS);
+    assert!(first.starts_with("ok;"), "{first}");
+    wait_for_streaming(&console);
+
+    // The mailbox moves: the old URL answers 404 once the open stream ends.
+    server.move_ews("/EWS2/Exchange.asmx");
+    server.close_streams();
+    let started = Instant::now();
+    while !server
+        .requests()
+        .iter()
+        .any(|r| r.operation == "GetStreamingEvents" && r.path.starts_with("/EWS2/"))
+    {
+        assert!(started.elapsed() < GENEROUS, "push did not follow the move");
+        std::thread::yield_now();
+    }
+    let mailbox = server.mailbox(ROOM).unwrap();
+    mailbox.add(CalendarItem::new("After the move", at(16, 0), at(17, 0)));
+    wait_for(&console, "the meeting added after the move", |a| {
+        subjects(a) == ["Standup", "After the move"]
+    });
+}

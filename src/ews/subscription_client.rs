@@ -60,6 +60,11 @@ impl SubscriptionClient {
         })
     }
 
+    /// The EWS URL the client talks to.
+    pub fn url(&self) -> &url::Url {
+        &self.config.url
+    }
+
     /// The cookie value requests send back, if Exchange set one.
     pub fn backend_cookie(&self) -> Option<String> {
         self.backend_cookie

@@ -320,11 +320,17 @@ impl<S: PushServer, O: PushOutput> Listener<S, O> {
         }
     }
 
-    /// A lost subscription means a new one at once; anything else is a failure.
+    /// A lost subscription means a new one at once, and so does an EWS URL that is
+    /// gone (the new Subscribe asks Autodiscover again); anything else is a failure.
     fn lost_or_failed(&mut self, error: EwsError) -> Next {
         match SubscriptionLost::of(&error) {
             Some(why) => {
                 tracing::info!(?why, "the subscription is gone; subscribing again");
+                Next::Resubscribe
+            }
+            None if error.endpoint_gone() && self.failures == 0 => {
+                tracing::info!("the EWS URL does not answer ({error}); subscribing again");
+                self.failures = 1;
                 Next::Resubscribe
             }
             None => self.failed(&error, "the subscription failed"),

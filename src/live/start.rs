@@ -11,11 +11,11 @@ use chrono_tz::Tz;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
+use super::ews_server::EwsPushServer;
 use super::graph_schedule::PollSchedule;
 use super::listener::{Listener, LiveConfig, PushOutput};
 use super::push_status::{PUSH_STATUS_KEY, PushCause, PushMode, PushStatus};
 use crate::clock::{Clock, device_time_zone};
-use crate::ews::SubscriptionClient;
 use crate::settings::{CalendarSource as SourceKind, Secrets, Settings};
 use crate::sources::ews::setup_remembering;
 use crate::sources::ews_discovery::MEMORY_FILE;
@@ -69,7 +69,7 @@ async fn run_ews(setup: LiveSetup, mut output: StoreOutput) {
         )
         .await
         .and_then(|ews| {
-            SubscriptionClient::new(ews.config, &ews.mailbox)
+            EwsPushServer::new(ews.config, &ews.mailbox, ews.discovery)
                 .map_err(|e| crate::sources::ews::source_error(&e, &Default::default()))
         });
         match built {
