@@ -108,7 +108,7 @@ async fn run_graph_poller(setup: LiveSetup, mut output: StoreOutput) {
     loop {
         let now = setup.clock.now();
         let edges = meeting_edges(&output.store(), now, &tz);
-        let delay = schedule.next_delay(now, &edges, None);
+        let delay = schedule.next_delay(now, &edges, super::touch::last_touch());
         tokio::time::sleep(delay).await;
         output.changed();
     }
