@@ -1,8 +1,10 @@
 //! Exchange Web Services: the protocol side of the Exchange calendar backend.
 //!
 //! Requests are written by `envelope` and one module per operation (`find_item`,
-//! `get_item`, `sync_folder_items`, `autodiscover`); answers are streamed by `xml` and
-//! `response` straight into EWS-shaped structs (`item` and the operation modules); every
+//! `get_item`, `sync_folder_items`, `autodiscover`, and for push `subscribe`,
+//! `get_streaming_events`, `get_events`, `unsubscribe` over `subscription_client`);
+//! answers are streamed by `xml` and `response` straight into EWS-shaped structs (`item`
+//! and the operation modules; push's own payloads through `message_payload`); every
 //! failure is an `EwsError` with an explanation and a fix for the admin (`error`);
 //! `transport`, `ntlm_connection` and `client` do the HTTPS and sign-in. Nothing here knows the store, the UI, or `crate::calendar::Meeting`:
 //! mapping to meetings belongs to the sync.
