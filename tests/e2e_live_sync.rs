@@ -231,3 +231,57 @@ async fn when_the_mailbox_moves_push_follows_autodiscover() {
         subjects(a) == ["Standup", "After the move"]
     });
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn push_recovers_by_itself_from_a_failed_subscribe_and_a_reset_stream() {
+    let at = |h, m| Utc.with_ymd_and_hms(2026, 12, 7, h, m, 0).unwrap();
+    let server = EwsServer::start(
+        ServerConfig::new(ExchangeVersion::Exchange2019, AuthMode::Basic)
+            .with_account(Account::new(SERVICE.0, SERVICE.1).impersonating(&[ROOM]))
+            .with_mailbox(
+                Mailbox::new(ROOM, "Conference Room 2").with_items([CalendarItem::new(
+                    "Standup",
+                    at(8, 0),
+                    at(8, 15),
+                )]),
+            ),
+    )
+    .await
+    .unwrap();
+    server.inject_on(
+        "Subscribe",
+        Fault::Http503 { retry_after: None },
+        Times::Once,
+    );
+    server.inject_on("GetStreamingEvents", Fault::ConnectionReset, Times::Once);
+    let console = Console::new();
+    let endpoint = format!("<EwsUrl>{}</EwsUrl>", server.url());
+    console.provision_ews(
+        ROOM,
+        "ews-impersonation",
+        "basic",
+        SERVICE,
+        &endpoint,
+        &server.ca_pem(),
+    );
+    let running = console.start(&["sync", "--now", NOW]);
+    let first = running.next_line(GENEROUS);
+    assert!(first.starts_with("ok;"), "{first}");
+    // 503 on Subscribe, then a reset stream: each backs off (5 s, then 10 s) and
+    // tries again; the agenda stays as it is meanwhile.
+    wait_for_streaming(&console);
+    let mailbox = server.mailbox(ROOM).unwrap();
+    mailbox.add(CalendarItem::new("After the faults", at(16, 0), at(17, 0)));
+    wait_for(&console, "the meeting added after the faults", |a| {
+        subjects(a) == ["Standup", "After the faults"]
+    });
+    let subscribes = server
+        .requests()
+        .iter()
+        .filter(|r| r.operation == "Subscribe")
+        .count();
+    assert_eq!(
+        subscribes, 3,
+        "the 503, the reset stream's, the one that works"
+    );
+}
