@@ -14,6 +14,7 @@ pub mod fleet;
 pub mod graph;
 pub mod http_answer;
 pub mod join;
+pub mod live;
 pub mod logging;
 pub mod settings;
 pub mod sources;

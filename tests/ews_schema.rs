@@ -9,9 +9,10 @@ use std::process::Command;
 
 use chrono::{TimeZone, Utc};
 use room_console::ews::envelope::RequestHeader;
+use room_console::ews::subscribe::SubscriptionKind;
 use room_console::ews::{
-    BodyType, GetItemOptions, ItemId, RequestVersion, autodiscover, find_item, get_item,
-    sync_folder_items,
+    BodyType, GetItemOptions, ItemId, RequestVersion, autodiscover, find_item, get_events,
+    get_item, get_streaming_events, subscribe, sync_folder_items, unsubscribe,
 };
 
 /// The SOAP 1.1 envelope schema validates Header and Body children "lax": an element no
@@ -164,6 +165,41 @@ fn requests(header: &RequestHeader) -> Vec<(String, Vec<u8>)> {
             sync_folder_items::request(header, room, Some("H4sIAAAAAAAEAO29B2AcSZYlJi9t=="), 100),
         ),
     ];
+    let streaming = SubscriptionKind::Streaming;
+    let pull = |watermark: Option<&str>| SubscriptionKind::Pull {
+        watermark: watermark.map(str::to_string),
+        timeout_minutes: 30,
+    };
+    all.extend([
+        (
+            "subscribe-streaming".to_string(),
+            subscribe::request(header, room, &streaming),
+        ),
+        (
+            "subscribe-pull".to_string(),
+            subscribe::request(header, room, &pull(None)),
+        ),
+        (
+            "subscribe-pull-from-watermark".to_string(),
+            subscribe::request(
+                header,
+                room,
+                &pull(Some("AQAAAEH7vtVH2dxCstkJm1LZd7YOBwAAAAAAAAE=")),
+            ),
+        ),
+        (
+            "get-streaming-events".to_string(),
+            get_streaming_events::request(header, "JwBkYjNwcjA1bWIxNDc4LmV1cnBy", 30),
+        ),
+        (
+            "get-events".to_string(),
+            get_events::request(header, "JwBkYjNwcjA1bWIxNDc4LmV1cnBy", "AQAAAEH7vtVH2dxC"),
+        ),
+        (
+            "unsubscribe".to_string(),
+            unsubscribe::request(header, "JwBkYjNwcjA1bWIxNDc4LmV1cnBy"),
+        ),
+    ]);
     for body_type in [BodyType::Best, BodyType::Html] {
         for with_attendees in [false, true] {
             let options = GetItemOptions {
@@ -210,7 +246,7 @@ fn every_request_validates_against_the_schema_of_its_version() {
             }
         }
     }
-    assert_eq!(for_2013.len() + for_2010_sp2.len(), 4 * 2 * 7);
+    assert_eq!(for_2013.len() + for_2010_sp2.len(), 4 * 2 * 13);
     validator
         .validate_all(&validator.schema_2013, &for_2013)
         .unwrap_or_else(|e| panic!("{e}"));

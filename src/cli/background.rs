@@ -1,5 +1,5 @@
 //! The console's background work for `run`: one tokio runtime on its own thread, the
-//! calendar sync task, and the content watcher with the control socket, bridged to the UI
+//! calendar sync task with its live listener, and the content watcher with the control socket, bridged to the UI
 //! thread with `slint::invoke_from_event_loop`. Nothing here blocks the screen.
 
 use std::collections::HashMap;
@@ -17,6 +17,8 @@ use crate::content::{
     ContentEvent, ContentWatcher, InputSetting, MachineConfig, Roots, Sources, build_sources,
 };
 use crate::device::paths::DataDir;
+use crate::live::listener::LiveConfig;
+use crate::live::start::LiveSetup;
 use crate::settings::ContentSettings;
 use crate::sources::configured::ConfiguredSource;
 use crate::store::Store;
@@ -53,12 +55,24 @@ pub fn start_sync(
     let store = Store::open(&data_dir.agenda_db())?;
     let tz = crate::clock::device_time_zone(settings.device.time_zone.as_deref());
     let interval = settings.calendar.sync_interval();
+    let live = LiveSetup {
+        settings: settings.clone(),
+        secrets: secrets.clone(),
+        allow_insecure_http,
+        data_dir: data_dir.path().to_path_buf(),
+        agenda_db: data_dir.agenda_db(),
+        clock: Arc::new(SystemClock),
+        config: LiveConfig::default(),
+    };
     let source = ConfiguredSource::new(settings, secrets, allow_insecure_http)
         .remembering_in(data_dir.path());
     let engine = SyncEngine::new(source, store, tz, interval, Backoff::new(fastrand::u64(..)));
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let _entered = runtime.enter();
-    Ok(task::spawn(engine, clock))
+    let handle = task::spawn(engine, clock);
+    // Push wakes the sync task when the calendar changes; polling stays the safety net.
+    crate::live::start::spawn(live, handle.clone())?;
+    Ok(handle)
 }
 
 /// Watches the content input and pops the shared-content window up and down; listens on

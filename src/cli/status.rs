@@ -16,6 +16,7 @@ use crate::clock::device_time_zone;
 use crate::content::InputInfo;
 use crate::device::network::{self, Interface};
 use crate::device::paths::DataDir;
+use crate::live::push_status::{PUSH_STATUS_KEY, PushStatus};
 use crate::settings::{CalendarSource as SourceKind, Secrets};
 use crate::store::Store;
 use crate::sync::engine::STATUS_KEY;
@@ -46,6 +47,8 @@ pub struct StatusReport {
     pub server: Option<String>,
     pub sync: SyncStatus,
     pub meetings_cached: u64,
+    /// How calendar changes reach the console (None before the live listener ran).
+    pub push: Option<PushReport>,
     /// The content inputs the device has, with their state ("HDMI-A-1: nothing plugged in").
     pub content_inputs: Vec<String>,
     /// The same inputs as read, for the admin screen to word in its language.
@@ -65,6 +68,14 @@ pub struct StatusReport {
 }
 
 /// The content inputs the configured setting finds on this device.
+/// The live listener's state with the age of the last confirmation.
+#[derive(Debug, Serialize)]
+pub struct PushReport {
+    #[serde(flatten)]
+    pub status: PushStatus,
+    pub confirmed_seconds_ago: Option<i64>,
+}
+
 fn discovered_inputs(settings: Option<&crate::settings::Settings>) -> Vec<InputInfo> {
     use crate::content::{InputSetting, Roots, discover};
     let setting = settings
@@ -99,16 +110,23 @@ fn to_whole_seconds(mut sync: SyncStatus) -> SyncStatus {
 pub fn gather(data_dir: &DataDir, now: DateTime<Utc>) -> Result<StatusReport> {
     let settings = load_settings(data_dir)?;
     let secrets = Secrets::load(data_dir.path())?.unwrap_or_default();
-    let (sync, meetings_cached) = if data_dir.agenda_db().exists() {
+    let (sync, meetings_cached, push) = if data_dir.agenda_db().exists() {
         let store = Store::open(&data_dir.agenda_db())?;
         let sync = store
             .get_state(STATUS_KEY)?
             .and_then(|json| serde_json::from_str(&json).ok())
             .map(to_whole_seconds)
             .unwrap_or_default();
-        (sync, store.meeting_count()?)
+        let push = store
+            .get_state(PUSH_STATUS_KEY)?
+            .and_then(|json| serde_json::from_str::<PushStatus>(&json).ok())
+            .map(|status| PushReport {
+                confirmed_seconds_ago: status.confirmed_seconds_ago(chrono::Utc::now()),
+                status,
+            });
+        (sync, store.meeting_count()?, push)
     } else {
-        (SyncStatus::default(), 0)
+        (SyncStatus::default(), 0, None)
     };
     let source = settings.as_ref().map(|s| s.calendar.source);
     let account = settings.as_ref().map(|s| match s.calendar.source {
@@ -148,6 +166,7 @@ pub fn gather(data_dir: &DataDir, now: DateTime<Utc>) -> Result<StatusReport> {
         server: sync.server.clone(),
         sync,
         meetings_cached,
+        push,
         content_inputs: inputs.iter().map(describe_input).collect(),
         inputs,
         hostname: network::host_name(),
@@ -228,6 +247,9 @@ pub fn facts(r: &StatusReport) -> Vec<(&'static str, String)> {
             },
         ),
     ]);
+    if let Some(push) = &r.push {
+        facts.push(("Push", describe_push(push)));
+    }
     facts
 }
 
@@ -247,4 +269,17 @@ fn human(r: &StatusReport) -> String {
         }
     }
     lines.join("\n") + "\n"
+}
+
+/// "streaming, confirmed 12 s ago" or "pull (why), confirmed …".
+pub fn describe_push(push: &PushReport) -> String {
+    let mut text = push.status.mode.as_str().to_owned();
+    if let Some(reason) = &push.status.reason {
+        text.push_str(&format!(" ({reason})"));
+    }
+    match push.confirmed_seconds_ago {
+        Some(age) => text.push_str(&format!(", confirmed {age} s ago")),
+        None => text.push_str(", not confirmed yet"),
+    }
+    text
 }

@@ -1,8 +1,7 @@
 //! `room-console sync [--once]`: syncs the room's calendar into the cache from the command
 //! line: once (exit 0 on success; otherwise non-zero and the admin-facing message), or
-//! forever like the console does in the background.
-
-use std::time::Duration;
+//! for ever with the same live task as `run` (the sync task woken by push), printing a
+//! line after each pass.
 
 use anyhow::{Result, bail};
 use clap::Args;
@@ -10,10 +9,14 @@ use clap::Args;
 use super::source::load_configured;
 use crate::clock::device_time_zone;
 use crate::device::paths::DataDir;
+use crate::live;
+use crate::live::listener::LiveConfig;
+use crate::live::start::LiveSetup;
 use crate::sources::configured::ConfiguredSource;
 use crate::store::Store;
 use crate::sync::backoff::Backoff;
 use crate::sync::engine::{PassResult, SyncEngine};
+use crate::sync::task;
 
 #[derive(Debug, Args)]
 pub struct SyncArgs {
@@ -40,6 +43,7 @@ pub fn sync(data_dir: &DataDir, args: &SyncArgs) -> Result<()> {
         let interval = settings.calendar.sync_interval();
         let clock: std::sync::Arc<dyn crate::clock::Clock> =
             std::sync::Arc::from(super::clock_for(args.now));
+        let (live_settings, live_secrets) = (settings.clone(), secrets.clone());
         let source = ConfiguredSource::new(settings, secrets, args.allow_insecure_http)
             .with_clock(clock.clone())
             .remembering_in(data_dir.path());
@@ -47,17 +51,43 @@ pub fn sync(data_dir: &DataDir, args: &SyncArgs) -> Result<()> {
         let store = Store::open(&data_dir.agenda_db())?;
         let mut engine =
             SyncEngine::new(source, store, tz, interval, Backoff::new(fastrand::u64(..)));
-        loop {
-            let (result, wait) = engine.pass(clock.now()).await;
+        if args.once {
+            let (result, _) = engine.pass(clock.now()).await;
             report(&result, engine.store().meeting_count().unwrap_or(0));
-            if args.once {
-                return match result {
-                    PassResult::Failed(err) => bail!("{err}"),
-                    _ => Ok(()),
-                };
-            }
-            tokio::time::sleep(wait.max(Duration::from_secs(1))).await;
+            return match result {
+                PassResult::Failed(err) => bail!("{err}"),
+                _ => Ok(()),
+            };
         }
+        // The same live task as `run`: the sync task, woken by the live listener.
+        let mut handle = task::spawn(engine, clock.clone());
+        let _live = live::start::spawn(
+            LiveSetup {
+                settings: live_settings,
+                secrets: live_secrets,
+                allow_insecure_http: args.allow_insecure_http,
+                data_dir: data_dir.path().to_path_buf(),
+                agenda_db: data_dir.agenda_db(),
+                clock,
+                config: LiveConfig::default(),
+            },
+            handle.clone(),
+        )?;
+        let reader = Store::open(&data_dir.agenda_db())?;
+        while let Some(status) = handle.next_pass().await {
+            let cached = reader.meeting_count().unwrap_or(0);
+            match &status.last_error {
+                Some(error) if status.is_degraded() => {
+                    println!(
+                        "{}: {}; {cached} meetings cached",
+                        status.state.label(),
+                        error.message
+                    )
+                }
+                _ => println!("{}; {cached} meetings cached", status.state.label()),
+            }
+        }
+        Ok(())
     })
 }
 

@@ -1,8 +1,10 @@
 //! Exchange Web Services: the protocol side of the Exchange calendar backend.
 //!
 //! Requests are written by `envelope` and one module per operation (`find_item`,
-//! `get_item`, `sync_folder_items`, `autodiscover`); answers are streamed by `xml` and
-//! `response` straight into EWS-shaped structs (`item` and the operation modules); every
+//! `get_item`, `sync_folder_items`, `autodiscover`, and for push `subscribe`,
+//! `get_streaming_events`, `get_events`, `unsubscribe` over `subscription_client`);
+//! answers are streamed by `xml` and `response` straight into EWS-shaped structs (`item`
+//! and the operation modules; push's own payloads through `message_payload`); every
 //! failure is an `EwsError` with an explanation and a fix for the admin (`error`);
 //! `transport`, `ntlm_connection` and `client` do the HTTPS and sign-in. Nothing here knows the store, the UI, or `crate::calendar::Meeting`:
 //! mapping to meetings belongs to the sync.
@@ -12,13 +14,21 @@ pub mod client;
 pub mod envelope;
 pub mod error;
 pub mod find_item;
+pub mod get_events;
 pub mod get_item;
+pub mod get_streaming_events;
 pub mod item;
+mod message_payload;
+pub mod notification;
 pub mod ntlm;
 pub mod ntlm_connection;
 pub mod response;
+pub mod soap_stream;
+pub mod subscribe;
+pub mod subscription_client;
 pub mod sync_folder_items;
 pub mod transport;
+pub mod unsubscribe;
 pub mod version;
 pub mod xml;
 mod xml_text;
@@ -30,6 +40,7 @@ pub use find_item::CalendarView;
 pub use get_item::{BodyType, GetItemOptions, ItemResults};
 pub use item::{CalendarItem, ItemId, Mailbox};
 pub use response::Response;
+pub use subscription_client::{EventStream, SubscriptionClient};
 pub use sync_folder_items::SyncChanges;
 pub use transport::{EwsAuth, Password};
 pub use version::{RequestVersion, ServerVersionInfo};

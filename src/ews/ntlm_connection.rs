@@ -105,32 +105,36 @@ impl Turn<'_> {
         }
     }
 
+    /// POSTs on the connection and hands the answer over as soon as its head arrived,
+    /// the body to be read as it comes (GetStreamingEvents). The connection stays busy
+    /// until that body has been read; the time limit covers the head only.
+    pub async fn post_streaming(
+        &mut self,
+        url: &Url,
+        body: &[u8],
+        headers: &HeaderMap,
+    ) -> Result<hyper::Response<hyper::body::Incoming>, EwsError> {
+        let timeout = self.connection.timeout;
+        match tokio::time::timeout(timeout, self.start(url, body, headers)).await {
+            Ok(Ok(response)) => Ok(response),
+            Ok(Err(error)) => {
+                *self.open = None;
+                Err(error)
+            }
+            Err(_) => {
+                *self.open = None;
+                Err(EwsError::Timeout)
+            }
+        }
+    }
+
     async fn post_now(
         &mut self,
         url: &Url,
         body: &[u8],
         headers: &HeaderMap,
     ) -> Result<Answer, EwsError> {
-        let reused = self
-            .open
-            .as_ref()
-            .is_some_and(|o| !o.sender.is_closed() && o.origin == origin(url));
-        let mut open = match self.open.take() {
-            Some(open) if reused => open,
-            _ => self.connect(url).await?,
-        };
-        let response = match send(&mut open, url, body, headers).await {
-            Ok(response) => response,
-            // The server closed the kept-alive connection meanwhile: once more on a new one.
-            Err(e) if reused && (e.is_closed() || e.is_canceled() || e.is_incomplete_message()) => {
-                open = self.connect(url).await?;
-                send(&mut open, url, body, headers)
-                    .await
-                    .map_err(|e| network(&error_chain(&e)))?
-            }
-            Err(e) => return Err(network(&error_chain(&e))),
-        };
-        *self.open = Some(open);
+        let response = self.start(url, body, headers).await?;
         let limit = self.connection.max_response_bytes;
         let too_large = response
             .headers()
@@ -156,6 +160,37 @@ impl Turn<'_> {
             headers: parts.headers,
             body,
         })
+    }
+
+    /// Sends the request (on a new connection when the kept one is gone) and returns
+    /// the answer's head with its body still to be read.
+    async fn start(
+        &mut self,
+        url: &Url,
+        body: &[u8],
+        headers: &HeaderMap,
+    ) -> Result<hyper::Response<hyper::body::Incoming>, EwsError> {
+        let reused = self
+            .open
+            .as_ref()
+            .is_some_and(|o| !o.sender.is_closed() && o.origin == origin(url));
+        let mut open = match self.open.take() {
+            Some(open) if reused => open,
+            _ => self.connect(url).await?,
+        };
+        let response = match send(&mut open, url, body, headers).await {
+            Ok(response) => response,
+            // The server closed the kept-alive connection meanwhile: once more on a new one.
+            Err(e) if reused && (e.is_closed() || e.is_canceled() || e.is_incomplete_message()) => {
+                open = self.connect(url).await?;
+                send(&mut open, url, body, headers)
+                    .await
+                    .map_err(|e| network(&error_chain(&e)))?
+            }
+            Err(e) => return Err(network(&error_chain(&e))),
+        };
+        *self.open = Some(open);
+        Ok(response)
     }
 
     async fn connect(&self, url: &Url) -> Result<Open, EwsError> {

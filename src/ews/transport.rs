@@ -13,6 +13,7 @@ use url::Url;
 use super::error::EwsError;
 use super::ntlm;
 use super::ntlm_connection::{NtlmConnection, Turn};
+use super::soap_stream::SoapStream;
 use crate::http_answer::{self, Answer, SendFailure, error_chain};
 
 /// A password that never shows in Debug output or logs.
@@ -156,6 +157,93 @@ impl Transport {
         classify(answer)
     }
 
+    /// POSTs a SOAP request whose answer is read as it arrives (GetStreamingEvents):
+    /// an HTTP 200 comes back as a stream open for up to `lifetime`; a SOAP fault as a
+    /// stream of that one envelope; any other answer is its error. With NTLM the stream
+    /// holds this transport's connection until it ends: give it a transport of its own.
+    pub async fn open_soap_stream(
+        &self,
+        url: &Url,
+        body: Vec<u8>,
+        headers: HeaderMap,
+        lifetime: Duration,
+    ) -> Result<SoapStream, EwsError> {
+        self.check_url(url)?;
+        let limit = self.config.max_response_bytes;
+        match &self.config.auth {
+            EwsAuth::Basic { user, password } => {
+                let request = self
+                    .request(url, &body, &headers)
+                    .basic_auth(user, Some(password.expose()))
+                    .timeout(lifetime);
+                let response = request
+                    .send()
+                    .await
+                    .map_err(|e| send_error(http_answer::classify(&e), limit))?;
+                if response.status() == StatusCode::OK {
+                    return Ok(SoapStream::reqwest(response));
+                }
+                let answer = self.read_rest(response).await?;
+                classify(answer).map(SoapStream::whole)
+            }
+            EwsAuth::Ntlm { user, password } => {
+                let Some(connection) = &self.ntlm else {
+                    return Err(EwsError::Ntlm {
+                        detail: "no NTLM connection was set up".into(),
+                    });
+                };
+                let mut turn = connection.turn().await;
+                if turn.signed_in(url) {
+                    let response = turn.post_streaming(url, &body, &headers).await?;
+                    if response.status() == StatusCode::OK {
+                        return Ok(SoapStream::hyper(response));
+                    }
+                    if response.status() != StatusCode::UNAUTHORIZED {
+                        let answer = read_hyper(response, limit).await?;
+                        return classify(answer).map(SoapStream::whole);
+                    }
+                    read_hyper(response, limit).await?;
+                }
+                let headers =
+                    match ntlm_negotiate(&mut turn, url, &body, &headers, user, password).await? {
+                        Negotiated::Answered(answer) => {
+                            return classify(answer).map(SoapStream::whole);
+                        }
+                        Negotiated::Authenticate(headers) => headers,
+                    };
+                let response = turn.post_streaming(url, &body, &headers).await?;
+                turn.set_signed_in(response.status() != StatusCode::UNAUTHORIZED);
+                if response.status() == StatusCode::OK {
+                    return Ok(SoapStream::hyper(response));
+                }
+                let answer = read_hyper(response, limit).await?;
+                classify(answer).map(SoapStream::whole)
+            }
+        }
+    }
+
+    /// The rest of a reqwest answer, whole, within the size cap.
+    async fn read_rest(&self, mut response: reqwest::Response) -> Result<Answer, EwsError> {
+        let limit = self.config.max_response_bytes;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| match e.is_timeout() {
+            true => EwsError::Timeout,
+            false => EwsError::TruncatedBody,
+        })? {
+            if body.len() + chunk.len() > limit {
+                return Err(EwsError::ResponseTooLarge { limit });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Answer {
+            status,
+            headers,
+            body,
+        })
+    }
+
     fn request(&self, url: &Url, body: &[u8], headers: &HeaderMap) -> reqwest::RequestBuilder {
         self.client
             .post(url.clone())
@@ -211,6 +299,30 @@ async fn ntlm_handshake(
     user: &str,
     password: &Password,
 ) -> Result<Answer, EwsError> {
+    match ntlm_negotiate(turn, url, body, headers, user, password).await? {
+        Negotiated::Answered(answer) => Ok(answer),
+        Negotiated::Authenticate(headers) => turn.post(url, body, &headers).await,
+    }
+}
+
+/// Where the first leg of the NTLM handshake left the request.
+enum Negotiated {
+    /// The server answered without asking for the handshake.
+    Answered(Answer),
+    /// The headers (with the authenticate message) to send the request with.
+    Authenticate(HeaderMap),
+}
+
+/// The request with the negotiate message, and the authenticate message that answers
+/// the server's challenge.
+async fn ntlm_negotiate(
+    turn: &mut Turn<'_>,
+    url: &Url,
+    body: &[u8],
+    headers: &HeaderMap,
+    user: &str,
+    password: &Password,
+) -> Result<Negotiated, EwsError> {
     let first = turn
         .post(
             url,
@@ -219,7 +331,7 @@ async fn ntlm_handshake(
         )
         .await?;
     if first.status != StatusCode::UNAUTHORIZED {
-        return Ok(first);
+        return Ok(Negotiated::Answered(first));
     }
     let offered = www_authenticate(&first.headers);
     let Some(challenge) = ntlm::find_challenge(&offered)? else {
@@ -233,8 +345,34 @@ async fn ntlm_handshake(
         password.expose(),
         ntlmclient::get_ntlm_time,
     )?;
-    turn.post(url, body, &with_authorization(headers, &authenticate)?)
-        .await
+    Ok(Negotiated::Authenticate(with_authorization(
+        headers,
+        &authenticate,
+    )?))
+}
+
+/// A hyper answer read whole, within the size cap.
+async fn read_hyper(
+    response: hyper::Response<hyper::body::Incoming>,
+    limit: usize,
+) -> Result<Answer, EwsError> {
+    use http_body_util::BodyExt;
+    let (parts, mut incoming) = response.into_parts();
+    let mut body = Vec::new();
+    while let Some(frame) = incoming.frame().await {
+        let frame = frame.map_err(|_| EwsError::TruncatedBody)?;
+        if let Ok(data) = frame.into_data() {
+            if body.len() + data.len() > limit {
+                return Err(EwsError::ResponseTooLarge { limit });
+            }
+            body.extend_from_slice(&data);
+        }
+    }
+    Ok(Answer {
+        status: parts.status,
+        headers: parts.headers,
+        body,
+    })
 }
 
 /// `headers` plus an Authorization header.

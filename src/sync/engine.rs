@@ -226,6 +226,12 @@ impl<S: CalendarSource> SyncEngine<S> {
     }
 }
 
+/// Makes the next pass read the whole window, whatever the change check says (the live
+/// listener asks for it when notifications may have been missed).
+pub fn request_full_read(store: &mut Store) -> Result<(), crate::store::StoreError> {
+    store.set_state(LAST_FULL_READ_KEY, None)
+}
+
 /// A store failure during sync: the disk is full, the file is locked or damaged. The
 /// cached agenda stays as it was; the admin is told.
 fn store_error(err: crate::store::StoreError) -> SourceError {

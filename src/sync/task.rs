@@ -37,6 +37,13 @@ impl SyncHandle {
         *self.stored.borrow()
     }
 
+    /// Waits until the task has published its status again (after each pass); None
+    /// once the task has ended.
+    pub async fn next_pass(&mut self) -> Option<SyncStatus> {
+        self.status.changed().await.ok()?;
+        Some(self.status())
+    }
+
     /// Asks for a pass now ("Sync now" on the admin screen).
     pub fn sync_now(&self) {
         self.wake.notify_one();

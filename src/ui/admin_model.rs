@@ -5,11 +5,12 @@
 
 use chrono::Duration;
 
-use crate::cli::status::StatusReport;
+use crate::cli::status::{PushReport, StatusReport};
 use crate::content::InputStatus;
 use crate::device::pin::{FREE_ATTEMPTS, PIN_LENGTH, PinOutcome};
 use crate::device::reset::Erasable;
 use crate::fleet::state::FleetState;
+use crate::live::push_status::{PushCause, PushMode};
 use crate::settings::CalendarSource;
 use crate::sync::status::SyncState;
 
@@ -80,7 +81,7 @@ pub fn pin_message(outcome: &PinOutcome, locked_for: Option<Duration>) -> Option
 pub const FACT_STATUS_UNREADABLE: i32 = 14;
 
 /// The key of the fleet connection's fact (after [`FACT_STATUS_UNREADABLE`]).
-pub const FACT_FLEET: i32 = 15;
+pub const FACT_FLEET: i32 = 16;
 
 /// How the screen knows a fact of `room-console status` (`AdminWords.fact-label`): its
 /// English label's place in this list, or [`FACT_FLEET`]; -1 (a fact added since) shows
@@ -89,7 +90,7 @@ pub fn fact_key(label: &str) -> i32 {
     if label == "Fleet" {
         return FACT_FLEET;
     }
-    const LABELS: [&str; 14] = [
+    const LABELS: [&str; 16] = [
         "Software",
         "Data directory",
         "Host name",
@@ -104,6 +105,8 @@ pub fn fact_key(label: &str) -> i32 {
         "Last good sync",
         "Meetings cached",
         "Content inputs",
+        "Status",
+        "Push",
     ];
     LABELS
         .iter()
@@ -117,7 +120,8 @@ pub fn fact_key(label: &str) -> i32 {
 /// Microsoft 365, the demo calendar), 17 and 18 the account in [`fact_value`] with its
 /// password set or not (19 to 25: a content input's state, see [`input_word`]), 26 to 30
 /// the fleet connection (connected, connecting with the reason in [`fact_value`] or
-/// without, off without or with a reason); 0 shows the value as `status` prints it.
+/// without, off without or with a reason), 31 to 37 the push state (see [`push_word`]);
+/// 0 shows the value as `status` prints it.
 pub fn fact_word(key: i32, report: &StatusReport) -> i32 {
     match key {
         FACT_FLEET => match (&report.fleet, report.fleet.reason()) {
@@ -141,6 +145,7 @@ pub fn fact_word(key: i32, report: &StatusReport) -> i32 {
         FACT_CONFIGURED if !report.configured => 11,
         FACT_LAST_GOOD_SYNC if report.sync.last_success.is_none() => 1,
         FACT_CONTENT_INPUTS if report.content_inputs.is_empty() => 2,
+        FACT_PUSH => report.push.as_ref().map_or(0, push_word),
         FACT_CALENDAR_SOURCE => match source_of(report) {
             Some(CalendarSource::EwsImpersonation) => 13,
             Some(CalendarSource::EwsRoomAccount) => 14,
@@ -186,6 +191,14 @@ pub fn fact_value(key: i32, report: &StatusReport, value: String) -> String {
     if key == FACT_FLEET {
         return report.fleet.reason().unwrap_or_default().to_owned();
     }
+    if let (FACT_PUSH, Some(push)) = (key, &report.push) {
+        return match push.status.cause {
+            Some(PushCause::Failed) => push.status.reason.clone().unwrap_or_default(),
+            _ => push
+                .confirmed_seconds_ago
+                .map_or_else(String::new, |age| age.to_string()),
+        };
+    }
     match (key, &report.sync.state, &report.account) {
         (FACT_SYNC, SyncState::Throttled { until }, _) => until.to_rfc3339(),
         // The screen shows the local time without `status`'s English "3 min ago".
@@ -199,6 +212,23 @@ pub fn fact_value(key: i32, report: &StatusReport, value: String) -> String {
     }
 }
 
+/// How the screen words the push state (`AdminWords.fact-value`, 31 to 37): 31
+/// streaming with the seconds since the server last confirmed it, 32 streaming not yet
+/// confirmed, 33 pull behind a buffering proxy, 34 starting, 35 Exchange busy, 36 failed
+/// (with the reason in [`fact_value`]), 37 Microsoft 365's adaptive polling.
+fn push_word(push: &PushReport) -> i32 {
+    match (push.status.mode, push.status.cause) {
+        (PushMode::Streaming, _) if push.confirmed_seconds_ago.is_some() => 31,
+        (PushMode::Streaming, _) => 32,
+        (_, Some(PushCause::BufferingProxy)) => 33,
+        (_, Some(PushCause::Starting)) => 34,
+        (_, Some(PushCause::ServerBusy)) => 35,
+        (_, Some(PushCause::Failed)) => 36,
+        (_, Some(PushCause::CannotPush)) => 37,
+        (_, None) => 0,
+    }
+}
+
 /// The keys of the facts whose values [`fact_word`] words.
 const FACT_CONFIGURED: i32 = 4;
 const FACT_CALENDAR_SOURCE: i32 = 6;
@@ -206,6 +236,7 @@ const FACT_ACCOUNT: i32 = 8;
 const FACT_SYNC: i32 = 10;
 const FACT_LAST_GOOD_SYNC: i32 = 11;
 pub const FACT_CONTENT_INPUTS: i32 = 13;
+const FACT_PUSH: i32 = 15;
 
 /// What the factory-reset confirmation lists as erased: the items present (the screen
 /// words them, `AdminWords.reset-erases`).

@@ -235,6 +235,14 @@ impl HomeController {
             night: None,
         }));
         state.borrow_mut().show(app);
+        // A touch makes a Microsoft 365 room poll fast for a while (night mode, when on,
+        // takes this callback over and records the touch too).
+        let touch_state = Rc::downgrade(&state);
+        app.global::<NightAdapter>().on_activity(move || {
+            if let Some(state) = touch_state.upgrade() {
+                crate::live::touch::touched(state.borrow().clock.now());
+            }
+        });
 
         let join_state = Rc::downgrade(&state);
         let join_app = app.as_weak();
@@ -294,6 +302,7 @@ impl HomeController {
             if let Some(state) = state.upgrade() {
                 let mut state = state.borrow_mut();
                 let now = state.clock.now();
+                crate::live::touch::touched(now);
                 if let Some(night) = &mut state.night {
                     night.activity(now);
                 }

@@ -93,6 +93,35 @@ impl Console {
         command
     }
 
+    /// Starts the console with `args` as a process that keeps running (`sync` without
+    /// `--once`); it is killed when the returned guard is dropped. Its output lines
+    /// are read with [`Running::next_line`].
+    pub fn start(&self, args: &[&str]) -> Running {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_room-console"))
+            .arg("--data-dir")
+            .arg(self.data())
+            .args(args)
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Running { child, lines }
+    }
+
     /// Writes `pem` as the private root CA file; its path, for TrustedCaFile.
     pub fn write_ca(&self, pem: &str) -> PathBuf {
         let ca = self.beside("ca.pem");
@@ -214,4 +243,25 @@ pub fn by_subject<'a>(agenda: &'a [Value], subject: &str) -> &'a Value {
         .iter()
         .find(|m| m["subject"] == subject)
         .unwrap_or_else(|| panic!("{subject} not in {agenda:#?}"))
+}
+
+/// A console process started by [`Console::start`]; killed on drop.
+pub struct Running {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl Running {
+    /// The next line the process prints, waiting at most `timeout` for it.
+    pub fn next_line(&self, timeout: std::time::Duration) -> String {
+        tokio::task::block_in_place(|| self.lines.recv_timeout(timeout))
+            .unwrap_or_else(|e| panic!("no line from the console within {timeout:?}: {e}"))
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

@@ -8,7 +8,8 @@ use super::faults::{Fault, FaultEffect, effect, take_fault};
 use super::http::{HttpRequest, HttpResponse};
 use super::ops::shape::SubjectText;
 use super::ops::{
-    NON_EXISTENT_MAILBOX, OpAnswer, OpContext, autodiscover, find_item, get_item, sync_folder_items,
+    NON_EXISTENT_MAILBOX, OpAnswer, OpContext, autodiscover, find_item, get_item, subscriptions,
+    sync_folder_items,
 };
 use super::record::{RecordedRequest, SchemaCheck};
 use super::soap::read::{Element, parse_document};
@@ -18,6 +19,8 @@ use super::state::ServerState;
 /// What the connection does next.
 pub enum Action {
     Respond(HttpResponse),
+    /// Stream a GetStreamingEvents answer (`support::streaming`).
+    Stream(super::ops::subscriptions::StreamPlan),
     /// Never answer; keep the socket open.
     Hold,
     /// Reset the TCP connection.
@@ -237,7 +240,22 @@ fn answer(
         impersonating,
         subject_text,
     };
+    let cookie = subscriptions::backend_cookie(request.header("cookie"));
+    let mut set_cookie = None;
     let answer = match operation.name.as_str() {
+        "Subscribe" => {
+            let (answer, cookie) = subscriptions::subscribe(&context, state, operation);
+            set_cookie = cookie;
+            answer
+        }
+        "Unsubscribe" => subscriptions::unsubscribe(state, operation),
+        "GetEvents" => subscriptions::get_events(state, operation, cookie),
+        "GetStreamingEvents" => {
+            match subscriptions::get_streaming_events(&context, state, operation, cookie) {
+                Ok(plan) => return Action::Stream(plan),
+                Err(answer) => answer,
+            }
+        }
         "FindItem" => find_item::answer(&context, state, operation),
         "GetItem" => get_item::answer(&context, state, operation),
         "SyncFolderItems" => sync_folder_items::answer(&context, state, operation),
@@ -248,10 +266,22 @@ fn answer(
         )),
     };
     match answer {
-        OpAnswer::Messages(messages) => Action::Respond(HttpResponse::xml(
-            200,
-            response_envelope(state.version, &operation.name, &messages),
-        )),
+        OpAnswer::Messages(messages) => {
+            let response = HttpResponse::xml(
+                200,
+                response_envelope(state.version, &operation.name, &messages),
+            );
+            Action::Respond(match set_cookie {
+                Some(value) => response.with_header(
+                    "Set-Cookie",
+                    &format!(
+                        "{}={value}; path=/; secure; HttpOnly",
+                        subscriptions::BACKEND_COOKIE
+                    ),
+                ),
+                None => response,
+            })
+        }
         OpAnswer::Fault(xml) => Action::Respond(fault_response(xml)),
     }
 }

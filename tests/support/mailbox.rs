@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use super::config::Mailbox;
 use super::item::CalendarItem;
 use super::state::{ServerState, lock};
+use super::subscriptions::EventKind;
 
 /// `t:CalendarItemType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,6 +212,27 @@ impl MailboxStore {
         }
     }
 
+    /// The events of the changes after change number `seq`, as subscriptions get them.
+    pub fn events_since(&self, seq: u64) -> Vec<(EventKind, String, String)> {
+        let mut changed: Vec<&StoredItem> =
+            self.items.iter().filter(|s| s.last_seq > seq).collect();
+        changed.sort_by_key(|s| s.last_seq);
+        changed
+            .into_iter()
+            .map(|stored| {
+                let kind = if stored.deleted {
+                    EventKind::Deleted
+                } else if stored.created_seq > seq {
+                    EventKind::Created
+                } else {
+                    EventKind::Modified
+                };
+                let change_key = Self::change_key(stored.key, stored.version);
+                (kind, self.item_id(stored.key), change_key)
+            })
+            .collect()
+    }
+
     pub fn item_ids(&self) -> Vec<String> {
         self.items
             .iter()
@@ -374,9 +396,14 @@ pub struct MailboxHandle {
 }
 
 impl MailboxHandle {
+    /// Runs `action` on the mailbox and hands what it changed to the subscriptions.
     fn with_store<T>(&self, action: impl FnOnce(&mut MailboxStore) -> T) -> T {
         let mut state = lock(&self.state);
-        action(&mut state.mailboxes[self.number])
+        let before = state.mailboxes[self.number].seq;
+        let result = action(&mut state.mailboxes[self.number]);
+        let events = state.mailboxes[self.number].events_since(before);
+        state.subscriptions.publish(self.number, &events);
+        result
     }
 
     /// Adds an item; returns its ItemId.

@@ -58,6 +58,8 @@ pub mod schema_check;
 pub mod server;
 pub mod soap;
 pub mod state;
+pub mod streaming;
+pub mod subscriptions;
 pub mod tls;
 
 pub use config::{Account, AuthMode, ExchangeVersion, Mailbox, RedirectTarget, ServerConfig};

@@ -86,6 +86,7 @@ impl EwsServer {
             ews_url: format!("https://127.0.0.1:{https_port}/EWS/Exchange.asmx"),
             ews_path: "/EWS/Exchange.asmx".to_string(),
             autodiscover_redirects: config.autodiscover_redirects.clone(),
+            subscriptions: Default::default(),
         }));
         let validator = config
             .validate_requests_against
@@ -204,6 +205,41 @@ impl EwsServer {
         lock(&self.state).requests.clone()
     }
 
+    /// Open GetStreamingEvents answers end with `ConnectionStatus` Closed.
+    pub fn close_streams(&self) {
+        let mut state = lock(&self.state);
+        state.subscriptions.close_generation += 1;
+        state.subscriptions.wake.notify_waiters();
+    }
+
+    /// Every subscription is lost: its next use (and any open stream) answers `code`
+    /// (ErrorSubscriptionNotFound, ErrorExpiredSubscription, ErrorInvalidSubscription,
+    /// ErrorMissedNotificationEvents).
+    pub fn lose_subscriptions(&self, code: &'static str) {
+        lock(&self.state).subscriptions.lose_all(code);
+    }
+
+    /// Puts a reverse proxy in front that buffers each streaming answer until it ends
+    /// (for answers opened from now on).
+    pub fn set_buffering_proxy(&self, buffering: bool) {
+        lock(&self.state).subscriptions.buffering_proxy = buffering;
+    }
+
+    /// How often open streams send a keep-alive (30 s unless set).
+    pub fn set_stream_keep_alive(&self, every: std::time::Duration) {
+        lock(&self.state).subscriptions.keep_alive = every;
+    }
+
+    /// The number of live subscriptions (not lost, not ended).
+    pub fn subscription_count(&self) -> usize {
+        lock(&self.state).subscriptions.count()
+    }
+
+    /// Body bytes written on streaming answers so far.
+    pub fn stream_bytes(&self) -> u64 {
+        lock(&self.state).subscriptions.stream_bytes
+    }
+
     pub fn clear_requests(&self) {
         lock(&self.state).requests.clear();
     }
@@ -284,6 +320,16 @@ async fn serve<S: Transport>(stream: S, connection: u64, shared: Arc<Shared>) {
                 record.response_bytes = *written.as_ref().unwrap_or(&0);
                 lock(&shared.state).requests.push(record);
                 if written.is_err() || response.close || request.wants_close() {
+                    return;
+                }
+            }
+            Action::Stream(plan) => {
+                lock(&shared.state).requests.push(record);
+                let state = shared.state.clone();
+                if super::streaming::serve_stream(&mut stream, plan, state)
+                    .await
+                    .is_err()
+                {
                     return;
                 }
             }

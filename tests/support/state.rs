@@ -7,6 +7,7 @@ use super::config::{Account, AuthMode, AutodiscoverRedirect, ExchangeVersion};
 use super::faults::ArmedFault;
 use super::mailbox::MailboxStore;
 use super::record::RecordedRequest;
+use super::subscriptions::Subscriptions;
 
 pub struct ServerState {
     pub accounts: Vec<Account>,
@@ -21,6 +22,8 @@ pub struct ServerState {
     pub ews_path: String,
     /// Autodiscover answers that redirect instead of giving the EWS URL.
     pub autodiscover_redirects: Vec<AutodiscoverRedirect>,
+    /// Streaming and pull subscriptions on the mailboxes.
+    pub subscriptions: Subscriptions,
 }
 
 impl ServerState {

@@ -5,6 +5,7 @@ pub mod autodiscover;
 pub mod find_item;
 pub mod get_item;
 pub mod shape;
+pub mod subscriptions;
 pub mod sync_folder_items;
 
 use crate::support::config::{Account, ExchangeVersion};
