@@ -19,3 +19,4 @@ pub mod sources;
 pub mod store;
 pub mod sync;
 pub mod ui;
+pub mod update;

@@ -11,6 +11,7 @@ mod screenshot;
 mod source;
 pub mod status;
 mod sync;
+mod update;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -55,6 +56,8 @@ pub enum Command {
     FactoryReset(factory_reset::FactoryResetArgs),
     /// Check the account settings against the server, as the setup wizard does
     Diagnose(diagnose::DiagnoseArgs),
+    /// Install a software update (RAUC bundle, file or https://) and restart in a free period
+    Update(update::UpdateArgs),
     /// Print the software version and build
     Version,
 }
@@ -93,6 +96,7 @@ pub fn main(cli: Cli) -> ExitCode {
         Command::Status(args) => status::status(&data_dir, &args),
         Command::FactoryReset(args) => factory_reset::factory_reset(&data_dir, &args),
         Command::Diagnose(args) => diagnose::diagnose(&data_dir, &args),
+        Command::Update(args) => update::update(&data_dir, &args),
         Command::Version => {
             println!("{}", version_line());
             Ok(())

@@ -15,6 +15,8 @@ use crate::settings::{CalendarSource as SourceKind, Secrets};
 use crate::store::Store;
 use crate::sync::engine::STATUS_KEY;
 use crate::sync::status::SyncStatus;
+use crate::update::state::SlotsSnapshot;
+use crate::update::{UpdateState, room_tz};
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
@@ -46,6 +48,12 @@ pub struct StatusReport {
     pub hostname: Option<String>,
     /// The network interfaces with their addresses, loopback left out.
     pub network: Vec<Interface>,
+    /// The software update under way or last made (`None`: none yet).
+    pub update: Option<UpdateState>,
+    /// The same, as one line in the room's time zone.
+    pub update_line: Option<String>,
+    /// The A/B slots as RAUC last reported them (`None`: not read yet).
+    pub slots: Option<SlotsSnapshot>,
 }
 
 /// The content inputs the configured setting finds on this device.
@@ -99,6 +107,10 @@ pub fn gather(data_dir: &DataDir) -> Result<StatusReport> {
         None => false,
     };
     let inputs = discovered_inputs(settings.as_ref());
+    let update = UpdateState::load(data_dir.path());
+    let update_line = update
+        .as_ref()
+        .map(|u| u.describe(&room_tz(settings.as_ref())));
     Ok(StatusReport {
         version: super::version_line(),
         data_dir: data_dir.path().display().to_string(),
@@ -121,11 +133,29 @@ pub fn gather(data_dir: &DataDir) -> Result<StatusReport> {
         inputs,
         hostname: network::host_name(),
         network: network::interfaces(),
+        update,
+        update_line,
+        slots: SlotsSnapshot::load(data_dir.path()),
     })
 }
 
 pub fn status(data_dir: &DataDir, args: &StatusArgs) -> Result<()> {
-    let report = gather(data_dir)?;
+    let mut report = gather(data_dir)?;
+    // Fresh from RAUC here; the admin screen shows what the console read last.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let slots = runtime.block_on(async {
+        tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            crate::update::refresh_slots(data_dir),
+        )
+        .await
+        .ok()
+    });
+    if slots.is_some() {
+        report.slots = slots;
+    }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
@@ -147,6 +177,12 @@ pub fn facts(r: &StatusReport) -> Vec<(&'static str, String)> {
         ("Host name", or_dash(&r.hostname)),
         ("Network", network::describe(&r.network)),
     ];
+    if let Some(slots) = &r.slots {
+        facts.push(("Slots", slots.describe()));
+    }
+    if let Some(line) = &r.update_line {
+        facts.push(("Software update", line.clone()));
+    }
     if !r.configured {
         facts.push((
             "Configured",

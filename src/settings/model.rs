@@ -39,6 +39,7 @@ pub struct Settings {
     pub calendar: CalendarSettings,
     pub device: DeviceSettings,
     pub content: ContentSettings,
+    pub updates: UpdateSettings,
 }
 
 /// The room's own account.
@@ -217,6 +218,49 @@ pub struct DeviceSettings {
     pub simple_url_hosts: Vec<String>,
     /// When and how the screen dims and blanks at night.
     pub night_mode: NightModeSettings,
+    /// The command that restarts the device (run by `sh -c`); `None` means
+    /// `systemctl reboot`. Used by software updates and the fleet's `reboot`.
+    pub reboot_command: Option<String>,
+}
+
+/// The command that restarts the device when none is set.
+pub const DEFAULT_REBOOT_COMMAND: &str = "systemctl reboot";
+
+/// Allowed health-gate limits after booting new software, in minutes.
+pub const HEALTH_GATE_MINUTES: RangeInclusive<u32> = 1..=120;
+
+/// Software updates (RAUC): where to look for them and when to restart into them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UpdateSettings {
+    /// Where "Check for update" downloads the bundle; `None` hides the button.
+    #[serde(with = "optional_url")]
+    pub url: Option<Url>,
+    /// Local hours preferred for the restart into new software.
+    pub maintenance_hours: crate::update::plan::MaintenanceHours,
+    /// Minutes new software has to prove itself before it is rolled back, within
+    /// [`HEALTH_GATE_MINUTES`].
+    pub health_gate_minutes: u32,
+}
+
+impl Default for UpdateSettings {
+    fn default() -> Self {
+        UpdateSettings {
+            url: None,
+            maintenance_hours: Default::default(),
+            health_gate_minutes: 10,
+        }
+    }
+}
+
+impl UpdateSettings {
+    /// The health gate's limit, kept within bounds even if the file was edited by hand.
+    pub fn health_gate(&self) -> chrono::Duration {
+        let minutes = self
+            .health_gate_minutes
+            .clamp(*HEALTH_GATE_MINUTES.start(), *HEALTH_GATE_MINUTES.end());
+        chrono::Duration::minutes(i64::from(minutes))
+    }
 }
 
 /// Night mode: between `start` and `end` (local wall-clock times; the night may cross
@@ -256,6 +300,7 @@ impl Default for DeviceSettings {
             share_command: None,
             simple_url_hosts: Vec::new(),
             night_mode: NightModeSettings::default(),
+            reboot_command: None,
         }
     }
 }
@@ -298,6 +343,7 @@ impl Settings {
             },
             device: DeviceSettings::default(),
             content: ContentSettings::default(),
+            updates: UpdateSettings::default(),
         }
     }
 

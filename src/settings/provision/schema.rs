@@ -15,6 +15,7 @@ use crate::settings::model::{CalendarSource, EwsAuthMethod, Settings};
 use crate::settings::secret::Secret;
 use crate::settings::secrets::Secrets;
 use crate::settings::validate::{self, Problem};
+use crate::update::plan::MaintenanceHours;
 
 /// The name of the provisioning file's top element.
 pub(super) const ROOT: &str = "RoomConsoleSettings";
@@ -51,7 +52,7 @@ impl Field {
 }
 
 /// Every section of the file, in the order the example file lists them.
-pub(super) const SECTIONS: &[&[Field]] = &[ROOM_ACCOUNT, CALENDAR, DEVICE, CONTENT];
+pub(super) const SECTIONS: &[&[Field]] = &[ROOM_ACCOUNT, CALENDAR, DEVICE, CONTENT, UPDATES];
 
 /// All fields of all sections.
 pub(super) fn fields() -> impl Iterator<Item = &'static Field> {
@@ -330,6 +331,17 @@ const DEVICE: &[Field] = &[
         },
     },
     Field {
+        path: "Device/RebootCommand",
+        get: Getter::Shown(|d| d.settings.device.reboot_command.clone()),
+        set: |d, v| {
+            if v.is_some_and(|text| text.contains('\n')) {
+                return Err("must be one line: the command and its arguments".into());
+            }
+            d.settings.device.reboot_command = v.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+            Ok(())
+        },
+    },
+    Field {
         path: "Device/Clock24h",
         get: Getter::Shown(|d| Some(d.settings.device.clock_24h.to_string())),
         set: |d, v| {
@@ -361,6 +373,45 @@ const CONTENT: &[Field] = &[
         get: Getter::Shown(|d| Some(d.settings.content.grace_seconds.to_string())),
         set: |d, v| {
             d.settings.content.grace_seconds = validate::grace_seconds(required(v)?)?;
+            Ok(())
+        },
+    },
+];
+
+const UPDATES: &[Field] = &[
+    Field {
+        path: "Updates/Url",
+        get: Getter::Shown(|d| shown(&d.settings.updates.url)),
+        set: |d, v| {
+            d.settings.updates.url = v.map(validate::https_url).transpose()?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Updates/MaintenanceHours",
+        get: Getter::Shown(|d| Some(d.settings.updates.maintenance_hours.to_string())),
+        set: |d, v| {
+            d.settings.updates.maintenance_hours = required(v)?.parse::<MaintenanceHours>()?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Updates/HealthGateMinutes",
+        get: Getter::Shown(|d| Some(d.settings.updates.health_gate_minutes.to_string())),
+        set: |d, v| {
+            let range = crate::settings::HEALTH_GATE_MINUTES;
+            d.settings.updates.health_gate_minutes = required(v)?
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| range.contains(n))
+                .ok_or_else(|| {
+                    format!(
+                        "must be a number of minutes from {} to {}",
+                        range.start(),
+                        range.end()
+                    )
+                })?;
             Ok(())
         },
     },
