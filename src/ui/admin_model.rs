@@ -81,7 +81,7 @@ pub const FACT_STATUS_UNREADABLE: i32 = 14;
 /// How the screen knows a fact of `room-console status` (`AdminWords.fact-label`): its
 /// English label's place in this list; -1 (a fact added since) shows the label as it is.
 pub fn fact_key(label: &str) -> i32 {
-    const LABELS: [&str; 14] = [
+    const LABELS: [&str; 17] = [
         "Software",
         "Data directory",
         "Host name",
@@ -96,6 +96,9 @@ pub fn fact_key(label: &str) -> i32 {
         "Last good sync",
         "Meetings cached",
         "Content inputs",
+        "Status",
+        "Slots",
+        "Software update",
     ];
     LABELS
         .iter()
