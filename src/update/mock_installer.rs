@@ -51,10 +51,6 @@ impl MockInstaller {
             .map_err(|e| zbus::fdo::Error::Failed(e.to_string()))
     }
 
-    fn info(&self, _bundle: String) -> (String, String) {
-        ("room-console test".into(), "1.4.0".into())
-    }
-
     fn mark(&mut self, state: String, slot_identifier: String) -> (String, String) {
         let mut script = self.script.lock().expect("lock");
         script.marks.push((state.clone(), slot_identifier));

@@ -177,7 +177,6 @@ async fn install(
             .await
             .map_err(|e| UpdateError::Local(format!("the checksum check stopped: {e}")))??;
     }
-    let version = rauc.bundle_version(&bundle).await?;
     save(
         data_dir,
         &UpdateState::Installing {
@@ -203,11 +202,14 @@ async fn install(
         slots: Some(slots.clone()),
     }
     .save(data_dir.path());
-    let slot = slots
-        .into_iter()
-        .find(|slot| slot.name == primary)
-        .and_then(|slot| slot.bootname)
-        .unwrap_or(primary);
+    // The slot the bootloader starts next is the one just written; RAUC keeps the
+    // bundle's version in its status.
+    let installed = slots.into_iter().find(|slot| slot.name == primary);
+    let version = installed
+        .as_ref()
+        .and_then(|slot| slot.version.clone())
+        .unwrap_or_else(|| "the new software".to_owned());
+    let slot = installed.and_then(|slot| slot.bootname).unwrap_or(primary);
     Ok((version, slot))
 }
 

@@ -24,8 +24,6 @@ use super::words;
 pub trait Installer {
     /// Starts installing the bundle at `source`; the outcome comes with `Completed`.
     fn install_bundle(&self, source: &str, args: HashMap<&str, Value<'_>>) -> zbus::Result<()>;
-    /// The bundle's compatible and version.
-    fn info(&self, bundle: &str) -> zbus::Result<(String, String)>;
     /// Marks a slot `good`, `bad` or `active`; answers the slot's name and what was done.
     fn mark(&self, state: &str, slot_identifier: &str) -> zbus::Result<(String, String)>;
     /// Every slot with its status dictionary.
@@ -123,15 +121,6 @@ impl Rauc {
     /// The system's compatible string (bundles must carry the same).
     pub async fn compatible(&self) -> Result<String, UpdateError> {
         self.installer.compatible().await.map_err(dbus_error)
-    }
-
-    /// The version a bundle carries.
-    pub async fn bundle_version(&self, bundle: &Path) -> Result<String, UpdateError> {
-        match self.installer.info(&bundle.to_string_lossy()).await {
-            Ok((_, version)) => Ok(version),
-            Err(zbus::Error::MethodError(_, Some(message), _)) => Err(words::explain(&message)),
-            Err(e) => Err(dbus_error(e)),
-        }
     }
 
     /// Installs `bundle` into the other slot, telling `progress` each step; on failure,
