@@ -53,7 +53,10 @@ async fn bundle_server(bundle: Vec<u8>) -> (Url, String, Arc<Mutex<Vec<Option<St
             } else {
                 (200, Vec::new())
             };
-            headers.push(("Content-Length".to_owned(), (bundle.len() - from).to_string()));
+            headers.push((
+                "Content-Length".to_owned(),
+                (bundle.len() - from).to_string(),
+            ));
             let head = http_wire::response_head(status, &headers) + "\r\n";
             let stream = stream.get_mut();
             let _ = stream.write_all(head.as_bytes()).await;
@@ -65,7 +68,10 @@ async fn bundle_server(bundle: Vec<u8>) -> (Url, String, Arc<Mutex<Vec<Option<St
             let _ = stream.shutdown().await;
         }
     });
-    let url = Url::parse(&format!("https://localhost:{port}/room-console-1.4.0.raucb")).expect("url");
+    let url = Url::parse(&format!(
+        "https://localhost:{port}/room-console-1.4.0.raucb"
+    ))
+    .expect("url");
     (url, tls.ca_pem, ranges)
 }
 

@@ -59,7 +59,11 @@ async fn installed_and_booted(rig: &mut RaucRig, data: &DataDir) -> update::gate
     assert!(stderr.contains("installing: "), "progress shown: {stderr}");
     assert_eq!(rig.grubenv("ORDER").as_deref(), Some("B A"), "B boots next");
     match UpdateState::load(data.path()) {
-        Some(UpdateState::AwaitingRestart { version, slot, plan }) => {
+        Some(UpdateState::AwaitingRestart {
+            version,
+            slot,
+            plan,
+        }) => {
             assert_eq!((version.as_str(), slot.as_str()), ("1.4.0", "B"));
             assert!(plan.is_some(), "an empty calendar has a free night");
         }
@@ -68,7 +72,9 @@ async fn installed_and_booted(rig: &mut RaucRig, data: &DataDir) -> update::gate
     // GRUB tries B once, and the device comes up in it.
     rig.set_grubenv("B_TRY=1");
     rig.boot("B").await;
-    let rauc = Rauc::on(&rig.connection().await).await.expect("RAUC answers");
+    let rauc = Rauc::on(&rig.connection().await)
+        .await
+        .expect("RAUC answers");
     match update::after_boot(&rauc, data, Utc::now(), true)
         .await
         .expect("reads RAUC")
@@ -85,7 +91,9 @@ async fn an_update_installs_and_is_kept_after_the_health_gate() {
     };
     let (data, marker) = room(&rig);
     let gate = installed_and_booted(&mut rig, &data).await;
-    let rauc = Rauc::on(&rig.connection().await).await.expect("RAUC answers");
+    let rauc = Rauc::on(&rig.connection().await)
+        .await
+        .expect("RAUC answers");
     let clock = FixedClock::new(Utc::now());
     let at = clock.now();
     let inputs = GateInputs {
@@ -99,15 +107,28 @@ async fn an_update_installs_and_is_kept_after_the_health_gate() {
     let end = update::prove(&rauc, &data, gate, inputs, &clock)
         .await
         .expect("proved");
-    assert!(matches!(end, UpdateState::Kept { ref version, .. } if version == "1.4.0"), "{end:?}");
+    assert!(
+        matches!(end, UpdateState::Kept { ref version, .. } if version == "1.4.0"),
+        "{end:?}"
+    );
     assert_eq!(rig.grubenv("B_OK").as_deref(), Some("1"));
-    assert_eq!(rig.grubenv("B_TRY").as_deref(), Some("0"), "marked good resets the try");
+    assert_eq!(
+        rig.grubenv("B_TRY").as_deref(),
+        Some("0"),
+        "marked good resets the try"
+    );
     assert!(!marker.exists(), "no restart after a passed gate");
 
     let out = console(&rig, data.path(), &["status"]);
     let status = String::from_utf8_lossy(&out.stdout);
-    assert!(status.contains("rootfs.1 (B): 1.4.0, booted, good"), "{status}");
-    assert!(status.contains("Software update: 1.4.0 kept since"), "{status}");
+    assert!(
+        status.contains("rootfs.1 (B): 1.4.0, booted, good"),
+        "{status}"
+    );
+    assert!(
+        status.contains("Software update: 1.4.0 kept since"),
+        "{status}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -117,7 +138,9 @@ async fn a_failed_health_gate_marks_the_slot_bad_and_restarts() {
     };
     let (data, marker) = room(&rig);
     let gate = installed_and_booted(&mut rig, &data).await;
-    let rauc = Rauc::on(&rig.connection().await).await.expect("RAUC answers");
+    let rauc = Rauc::on(&rig.connection().await)
+        .await
+        .expect("RAUC answers");
     let clock = FixedClock::new(Utc::now() + Duration::minutes(11));
     let at = clock.now();
     let inputs = GateInputs {
@@ -136,9 +159,13 @@ async fn a_failed_health_gate_marks_the_slot_bad_and_restarts() {
     assert!(marker.exists(), "the reboot command ran");
     // The bootloader returns to A: the console reports the rollback.
     rig.boot("A").await;
-    let rauc = Rauc::on(&rig.connection().await).await.expect("RAUC answers");
+    let rauc = Rauc::on(&rig.connection().await)
+        .await
+        .expect("RAUC answers");
     assert_eq!(
-        update::after_boot(&rauc, &data, Utc::now(), true).await.expect("reads"),
+        update::after_boot(&rauc, &data, Utc::now(), true)
+            .await
+            .expect("reads"),
         AfterBoot::Nothing
     );
     let out = console(&rig, data.path(), &["status"]);
@@ -153,22 +180,35 @@ async fn an_untrusted_signature_and_another_device_are_refused_in_their_words() 
     };
     let (data, _marker) = room(&rig);
     let stranger = rig.bundle("stranger", COMPATIBLE, "1.4.0", &rig.stranger());
-    let out = console(&rig, data.path(), &["update", stranger.to_str().expect("utf-8")]);
+    let out = console(
+        &rig,
+        data.path(),
+        &["update", stranger.to_str().expect("utf-8")],
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(
-        stderr.contains("its signature is not trusted by this console") && stderr.contains("keyring"),
+        stderr.contains("its signature is not trusted by this console")
+            && stderr.contains("keyring"),
         "{stderr}"
     );
     let other = rig.bundle("other", "other device", "1.4.0", &rig.trusted());
-    let out = console(&rig, data.path(), &["update", other.to_str().expect("utf-8")]);
+    let out = console(
+        &rig,
+        data.path(),
+        &["update", other.to_str().expect("utf-8")],
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(
         stderr.contains("it is made for 'other device', this console is 'room-console test'"),
         "{stderr}"
     );
-    assert_eq!(rig.grubenv("ORDER").as_deref(), Some("A B"), "nothing changed");
+    assert_eq!(
+        rig.grubenv("ORDER").as_deref(),
+        Some("A B"),
+        "nothing changed"
+    );
 }
 
 #[test]
@@ -190,5 +230,8 @@ fn without_rauc_on_the_bus_updates_are_not_available() {
         stderr.contains("updates are not available on this system"),
         "{stderr}"
     );
-    assert!(!dir.path().join("data/update.json").exists(), "nothing changes");
+    assert!(
+        !dir.path().join("data/update.json").exists(),
+        "nothing changes"
+    );
 }

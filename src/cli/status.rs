@@ -148,7 +148,7 @@ pub fn status(data_dir: &DataDir, args: &StatusArgs) -> Result<()> {
     let slots = runtime.block_on(async {
         tokio::time::timeout(
             std::time::Duration::from_secs(5),
-            crate::update::refresh_slots(data_dir),
+            crate::update::read_slots(),
         )
         .await
         .ok()

@@ -13,11 +13,11 @@ use slint::{ComponentHandle, ModelRc, SharedString, Timer, TimerMode, VecModel};
 
 use super::admin_checks::{CheckRun, admin_check_rows, english, phrase_wording};
 use super::admin_health::{admin_hint, mailbox_hints};
-use super::admin_update::{FACT_SLOTS, FACT_SOFTWARE_UPDATE, slot_facts, update_fact};
 use super::admin_model::{
     FACT_CONTENT_INPUTS, FACT_STATUS_UNREADABLE, PinMessage, fact_key, fact_value, fact_word,
     input_word, locked_message, pin_message, reset_list,
 };
+use super::admin_update::{FACT_SLOTS, FACT_SOFTWARE_UPDATE, slot_facts, update_fact};
 use super::{
     AdminAdapter, AdminFact, AdminHint, AdminResetItems, AppState, AppWindow, HomeAdapter, Screen,
 };

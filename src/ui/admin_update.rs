@@ -58,12 +58,19 @@ pub fn update_fact(state: &UpdateState, tz: &Tz) -> AdminFact {
         } => match plan.free_until {
             Some(until) => (
                 28,
-                vec![version.clone(), when(&plan.at), time(&plan.at), time(&until)],
+                vec![
+                    version.clone(),
+                    when(&plan.at),
+                    time(&plan.at),
+                    time(&until),
+                ],
             ),
             None => (29, vec![version.clone(), when(&plan.at)]),
         },
         UpdateState::AwaitingRestart { version, .. } => (30, vec![version.clone()]),
-        UpdateState::Downloading { .. } => (31, vec![state.describe(tz).replace("downloading: ", "")]),
+        UpdateState::Downloading { .. } => {
+            (31, vec![state.describe(tz).replace("downloading: ", "")])
+        }
         UpdateState::Installing { percent, .. } => (32, vec![percent.to_string()]),
         UpdateState::Proving {
             version, deadline, ..

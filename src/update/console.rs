@@ -40,9 +40,8 @@ pub fn spawn(runtime: &Handle, data_dir: DataDir, signals: ConsoleSignals) {
                 let sync = signals.sync.clone();
                 let inputs = GateInputs {
                     frame_drawn: signals.frame_drawn.clone(),
-                    sync_status: sync.map(|sync| {
-                        Box::new(move || sync.status()) as Box<dyn Fn() -> _ + Send>
-                    }),
+                    sync_status: sync
+                        .map(|sync| Box::new(move || sync.status()) as Box<dyn Fn() -> _ + Send>),
                 };
                 match prove(&rauc, &data_dir, gate, inputs, clock.as_ref()).await {
                     Ok(state) => tracing::info!(?state, "health gate done"),

@@ -142,6 +142,8 @@ fn ensure_space(dir: &Path, bytes: u64) -> Result<(), UpdateError> {
     let Ok(stat) = nix::sys::statvfs::statvfs(dir) else {
         return Ok(());
     };
+    // The counts are narrower than u64 on 32-bit targets (armv7).
+    #[allow(clippy::useless_conversion)]
     let free = u64::from(stat.blocks_available()).saturating_mul(u64::from(stat.fragment_size()));
     if free < bytes.saturating_add(SPARE_BYTES) {
         return Err(UpdateError::NoSpace {
@@ -206,7 +208,11 @@ mod tests {
             Ok(BundleSource::Https(_))
         ));
         let err = BundleSource::parse("http://updates.contoso.com/x.raucb").expect_err("http");
-        assert!(err.to_string().contains("https://updates.contoso.com/x.raucb"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("https://updates.contoso.com/x.raucb"),
+            "{err}"
+        );
     }
 
     #[test]

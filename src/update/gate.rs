@@ -102,8 +102,9 @@ impl HealthGate {
         }
         GateDecision::MarkBad(match (self.frame_drawn, self.sync_proven) {
             (false, _) => "the new software did not draw its screen in time".to_owned(),
-            _ => "the new software made no calendar sync that reached the server in time"
-                .to_owned(),
+            _ => {
+                "the new software made no calendar sync that reached the server in time".to_owned()
+            }
         })
     }
 
@@ -120,7 +121,9 @@ mod tests {
     use super::*;
 
     fn t0() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 12, 7, 1, 0, 0).single().expect("valid")
+        Utc.with_ymd_and_hms(2026, 12, 7, 1, 0, 0)
+            .single()
+            .expect("valid")
     }
 
     #[test]
@@ -132,7 +135,10 @@ mod tests {
         gate.sync_pass(&SyncState::Offline, Some("no network"));
         assert_eq!(gate.decide(t0() + Duration::minutes(5)), GateDecision::Wait);
         gate.sync_pass(&SyncState::ServerError, Some("Exchange answered 500"));
-        assert_eq!(gate.decide(t0() + Duration::minutes(6)), GateDecision::MarkGood);
+        assert_eq!(
+            gate.decide(t0() + Duration::minutes(6)),
+            GateDecision::MarkGood
+        );
     }
 
     #[test]

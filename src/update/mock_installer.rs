@@ -54,7 +54,10 @@ impl MockInstaller {
     fn mark(&mut self, state: String, slot_identifier: String) -> (String, String) {
         let mut script = self.script.lock().expect("lock");
         script.marks.push((state.clone(), slot_identifier));
-        ("rootfs.1".into(), format!("marked slot rootfs.1 as {state}"))
+        (
+            "rootfs.1".into(),
+            format!("marked slot rootfs.1 as {state}"),
+        )
     }
 
     fn get_slot_status(&self) -> Vec<(String, HashMap<String, OwnedValue>)> {

@@ -44,14 +44,18 @@ use crate::settings::Settings;
 use crate::store::Store;
 use crate::sync::status::SyncStatus;
 
-/// Reads the slots from RAUC and keeps them for the admin screen ([`state::SlotsSnapshot`]);
-/// no RAUC is kept as "not available".
-pub async fn refresh_slots(data_dir: &DataDir) -> state::SlotsSnapshot {
+/// The slots as RAUC on the system bus reports them now; no RAUC is "not available".
+pub async fn read_slots() -> state::SlotsSnapshot {
     let slots = match Rauc::system().await {
         Ok(rauc) => rauc.slots().await.ok(),
         Err(_) => None,
     };
-    let snapshot = state::SlotsSnapshot { slots };
+    state::SlotsSnapshot { slots }
+}
+
+/// Reads the slots and keeps them for the admin screen ([`state::SlotsSnapshot`]).
+pub async fn refresh_slots(data_dir: &DataDir) -> state::SlotsSnapshot {
+    let snapshot = read_slots().await;
     snapshot.save(data_dir.path());
     snapshot
 }
@@ -142,7 +146,10 @@ async fn install(
         BundleSource::Https(url) => {
             let trusted_ca = match settings.and_then(|s| s.calendar.trusted_ca_file.as_ref()) {
                 Some(file) => Some(std::fs::read(file).map_err(|e| {
-                    UpdateError::Local(format!("cannot read the trusted CA file {}: {e}", file.display()))
+                    UpdateError::Local(format!(
+                        "cannot read the trusted CA file {}: {e}",
+                        file.display()
+                    ))
                 })?),
                 None => None,
             };
@@ -236,7 +243,9 @@ pub fn plan_for(
     let tz = room_tz(settings);
     let meetings = if data_dir.agenda_db().exists() {
         Store::open(&data_dir.agenda_db())
-            .and_then(|store| store.meetings_between(now - chrono::Duration::days(1), now + plan::HORIZON))
+            .and_then(|store| {
+                store.meetings_between(now - chrono::Duration::days(1), now + plan::HORIZON)
+            })
             .unwrap_or_else(|err| {
                 tracing::error!("cannot read the agenda to plan the restart: {err}");
                 Vec::new()
@@ -244,8 +253,16 @@ pub fn plan_for(
     } else {
         Vec::new()
     };
-    let hours = settings.map(|s| s.updates.maintenance_hours).unwrap_or_default();
-    plan_restart(now, &tz, &busy_periods(&meetings, &tz), hours, content_shown)
+    let hours = settings
+        .map(|s| s.updates.maintenance_hours)
+        .unwrap_or_default();
+    plan_restart(
+        now,
+        &tz,
+        &busy_periods(&meetings, &tz),
+        hours,
+        content_shown,
+    )
 }
 
 /// How often the running console looks whether a planned restart is due.
@@ -343,7 +360,11 @@ pub async fn after_boot(
         },
         &mut |_| {},
     );
-    Ok(AfterBoot::Prove(HealthGate::new(deadline - limit, limit, needs_sync)))
+    Ok(AfterBoot::Prove(HealthGate::new(
+        deadline - limit,
+        limit,
+        needs_sync,
+    )))
 }
 
 /// What the health gate watches in the running console.
@@ -375,7 +396,9 @@ pub async fn prove(
         if let Some(status) = &inputs.sync_status {
             let status = status();
             // Only passes made by this software count, each once.
-            if status.last_attempt.is_some_and(|t| t >= opened) && status.last_attempt != seen_attempt {
+            if status.last_attempt.is_some_and(|t| t >= opened)
+                && status.last_attempt != seen_attempt
+            {
                 seen_attempt = status.last_attempt;
                 let message = status.last_error.as_ref().map(|e| e.message.as_str());
                 gate.sync_pass(&status.state, message);
@@ -401,7 +424,8 @@ pub async fn prove(
                 at: clock.now(),
             };
             save(data_dir, &state, &mut |_| {});
-            reboot::reboot(&reboot::reboot_command(settings.as_ref())).map_err(UpdateError::Local)?;
+            reboot::reboot(&reboot::reboot_command(settings.as_ref()))
+                .map_err(UpdateError::Local)?;
             state
         }
         _ => {

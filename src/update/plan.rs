@@ -38,7 +38,12 @@ impl Default for MaintenanceHours {
 
 impl fmt::Display for MaintenanceHours {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}-{}", self.start.format("%H:%M"), self.end.format("%H:%M"))
+        write!(
+            f,
+            "{}-{}",
+            self.start.format("%H:%M"),
+            self.end.format("%H:%M")
+        )
     }
 }
 
@@ -46,7 +51,9 @@ impl FromStr for MaintenanceHours {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let wrong = || format!("`{text}` is not a span of hours: write it as HH:MM-HH:MM, e.g. 01:00-05:00");
+        let wrong = || {
+            format!("`{text}` is not a span of hours: write it as HH:MM-HH:MM, e.g. 01:00-05:00")
+        };
         let (start, end) = text.trim().split_once('-').ok_or_else(wrong)?;
         let time = |t: &str| NaiveTime::parse_from_str(t.trim(), "%H:%M").map_err(|_| wrong());
         let hours = MaintenanceHours {
@@ -54,7 +61,9 @@ impl FromStr for MaintenanceHours {
             end: time(end)?,
         };
         if hours.start == hours.end {
-            return Err(format!("`{text}` is an empty span: start and end must differ"));
+            return Err(format!(
+                "`{text}` is an empty span: start and end must differ"
+            ));
         }
         Ok(hours)
     }

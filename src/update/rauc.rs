@@ -66,7 +66,11 @@ pub struct Slot {
 impl Slot {
     /// "rootfs.1 (B): 1.4.0, booted, good, primary"
     pub fn describe(&self) -> String {
-        let mut parts = vec![self.version.clone().unwrap_or_else(|| "version unknown".into())];
+        let mut parts = vec![
+            self.version
+                .clone()
+                .unwrap_or_else(|| "version unknown".into()),
+        ];
         parts.push(self.state.clone());
         parts.extend(self.boot_status.clone());
         if self.primary {
@@ -98,11 +102,12 @@ impl Rauc {
     /// RAUC on the system bus (`DBUS_SYSTEM_BUS_ADDRESS` when set). No bus, or no RAUC on
     /// it, is [`UpdateError::NotAvailable`].
     pub async fn system() -> Result<Rauc, UpdateError> {
-        let connection = zbus::Connection::system()
-            .await
-            .map_err(|e| UpdateError::NotAvailable {
-                detail: format!("cannot reach the system D-Bus: {e}"),
-            })?;
+        let connection =
+            zbus::Connection::system()
+                .await
+                .map_err(|e| UpdateError::NotAvailable {
+                    detail: format!("cannot reach the system D-Bus: {e}"),
+                })?;
         Rauc::on(&connection).await
     }
 
@@ -183,9 +188,7 @@ impl Rauc {
         let raw = self.installer.get_slot_status().await.map_err(dbus_error)?;
         let mut slots: Vec<Slot> = raw
             .into_iter()
-            .filter(|(_, fields)| {
-                text(fields, "class").is_none_or(|class| class == "rootfs")
-            })
+            .filter(|(_, fields)| text(fields, "class").is_none_or(|class| class == "rootfs"))
             .map(|(name, fields)| Slot {
                 primary: primary.as_deref() == Some(name.as_str()),
                 bootname: text(&fields, "bootname"),
@@ -254,6 +257,8 @@ fn dbus_error(error: zbus::Error) -> UpdateError {
             detail: error.to_string(),
         }
     } else {
-        UpdateError::Local(format!("talking to the RAUC update service failed: {error}"))
+        UpdateError::Local(format!(
+            "talking to the RAUC update service failed: {error}"
+        ))
     }
 }

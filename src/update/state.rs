@@ -148,7 +148,9 @@ impl SlotsSnapshot {
         if !data_dir.is_dir() {
             return;
         }
-        if let Err(err) = files::save_json(&data_dir.join(SLOTS_FILE_NAME), self, OWNER_WRITE_ALL_READ) {
+        if let Err(err) =
+            files::save_json(&data_dir.join(SLOTS_FILE_NAME), self, OWNER_WRITE_ALL_READ)
+        {
             tracing::error!("cannot save the slots: {err}");
         }
     }

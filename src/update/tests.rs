@@ -50,10 +50,17 @@ async fn an_installed_update_waits_for_the_planned_restart() {
         sha256: None,
         restart_now: false,
     };
-    let done = start_with(&rauc, &data_dir, &request, &clock, &mut |s| seen.push(s.clone()))
-        .await
-        .expect("installed");
-    let UpdateState::AwaitingRestart { version, slot, plan } = &done else {
+    let done = start_with(&rauc, &data_dir, &request, &clock, &mut |s| {
+        seen.push(s.clone())
+    })
+    .await
+    .expect("installed");
+    let UpdateState::AwaitingRestart {
+        version,
+        slot,
+        plan,
+    } = &done
+    else {
         panic!("not waiting: {done:?}");
     };
     assert_eq!((version.as_str(), slot.as_str()), ("1.4.0", "B"));
@@ -62,9 +69,15 @@ async fn an_installed_update_waits_for_the_planned_restart() {
         plan.expect("planned").at,
         Utc.with_ymd_and_hms(2026, 12, 8, 0, 0, 0).unwrap()
     );
-    assert!(seen.iter().any(|s| matches!(s, UpdateState::Installing { .. })));
+    assert!(
+        seen.iter()
+            .any(|s| matches!(s, UpdateState::Installing { .. }))
+    );
     assert_eq!(UpdateState::load(data_dir.path()), Some(done.clone()));
-    assert_eq!(script.lock().unwrap().installed, vec![request.source.clone()]);
+    assert_eq!(
+        script.lock().unwrap().installed,
+        vec![request.source.clone()]
+    );
     assert!(!marker.exists(), "no restart before the planned time");
     let slots = state::SlotsSnapshot::load(data_dir.path()).expect("slots kept");
     assert_eq!(
@@ -144,7 +157,10 @@ async fn no_installer_on_the_bus_is_not_available() {
     let (_server, client, _script) = connect(script(), false).await;
     let err = Rauc::on(&client).await.err().expect("nothing answers");
     assert!(matches!(err, UpdateError::NotAvailable { .. }), "{err}");
-    assert!(err.to_string().starts_with("updates are not available on this system"));
+    assert!(
+        err.to_string()
+            .starts_with("updates are not available on this system")
+    );
 }
 
 /// Installs, then "boots" slot B: the state is ready for the gate.
@@ -164,7 +180,10 @@ async fn booted_into_the_update(
         .await
         .expect("installed");
     script.lock().unwrap().boot_slot = "B".into();
-    match after_boot(rauc, data_dir, clock.now(), true).await.expect("reads") {
+    match after_boot(rauc, data_dir, clock.now(), true)
+        .await
+        .expect("reads")
+    {
         AfterBoot::Prove(gate) => gate,
         AfterBoot::Nothing => panic!("no gate after booting the new slot"),
     }
@@ -186,7 +205,9 @@ async fn the_gate_marks_good_after_the_first_frame_and_a_sync_that_reached_the_s
             status
         })),
     };
-    let end = prove(&rauc, &data_dir, gate, inputs, &clock).await.expect("proved");
+    let end = prove(&rauc, &data_dir, gate, inputs, &clock)
+        .await
+        .expect("proved");
     assert!(matches!(end, UpdateState::Kept { ref version, .. } if version == "1.4.0"));
     assert_eq!(
         script.lock().unwrap().marks,
@@ -212,7 +233,9 @@ async fn a_failed_gate_marks_bad_and_restarts() {
             ..SyncStatus::default()
         })),
     };
-    let end = prove(&rauc, &data_dir, gate, inputs, &clock).await.expect("decided");
+    let end = prove(&rauc, &data_dir, gate, inputs, &clock)
+        .await
+        .expect("decided");
     assert!(matches!(end, UpdateState::RolledBack { .. }), "{end:?}");
     assert_eq!(
         script.lock().unwrap().marks,
@@ -222,11 +245,33 @@ async fn a_failed_gate_marks_bad_and_restarts() {
     // After the restart the bootloader went back to A: reported, nothing to prove.
     script.lock().unwrap().boot_slot = "A".into();
     assert_eq!(
-        after_boot(&rauc, &data_dir, clock.now(), true).await.expect("reads"),
+        after_boot(&rauc, &data_dir, clock.now(), true)
+            .await
+            .expect("reads"),
         AfterBoot::Nothing
     );
     let line = UpdateState::load(data_dir.path())
         .expect("state")
         .describe(&chrono_tz::Tz::UTC);
     assert!(line.starts_with("1.4.0 was rolled back"), "{line}");
+}
+
+#[tokio::test]
+async fn a_factory_reset_keeps_the_update_under_way() {
+    let (_server, client, script) = connect(script(), true).await;
+    let rauc = Rauc::on(&client).await.expect("mock answers");
+    let (dir, data_dir, _marker) = data_dir_with_reboot_marker();
+    let clock = FixedClock::new(Utc.with_ymd_and_hms(2026, 12, 8, 0, 0, 0).unwrap());
+    booted_into_the_update(&rauc, &script, &data_dir, dir.path(), &clock).await;
+    crate::device::reset::factory_reset(&data_dir, &mut |_| {}).expect("reset");
+    assert_eq!(
+        Settings::load(data_dir.path()).expect("reads"),
+        None,
+        "settings erased"
+    );
+    assert!(matches!(
+        UpdateState::load(data_dir.path()),
+        Some(UpdateState::Proving { .. })
+    ));
+    assert!(state::SlotsSnapshot::load(data_dir.path()).is_some());
 }

@@ -60,7 +60,9 @@ pub fn explain(last_error: &str) -> UpdateError {
 fn compatible_detail(text: &str) -> String {
     let quoted: Vec<&str> = text.split('\'').skip(1).step_by(2).collect();
     match quoted.as_slice() {
-        [expected, bundle, ..] => format!("it is made for '{bundle}', this console is '{expected}'"),
+        [expected, bundle, ..] => {
+            format!("it is made for '{bundle}', this console is '{expected}'")
+        }
         _ => text.to_owned(),
     }
 }
@@ -88,7 +90,8 @@ mod tests {
              this console is 'room-console cx8')"
         );
         assert!(fix.contains("compatible"));
-        let (what, fix) = words("signature verification failed: Verify error: self-signed certificate");
+        let (what, fix) =
+            words("signature verification failed: Verify error: self-signed certificate");
         assert!(what.starts_with("its signature is not trusted"), "{what}");
         assert!(fix.contains("keyring"));
         let (what, _) = words("Failed writing image: No space left on device");

@@ -49,7 +49,12 @@ impl RaucRig {
         let grubenv = root.join("grubenv");
         run(Command::new("grub-editenv").arg(&grubenv).arg("create"));
         run(Command::new("grub-editenv").arg(&grubenv).args([
-            "set", "ORDER=A B", "A_TRY=0", "B_TRY=0", "A_OK=1", "B_OK=1",
+            "set",
+            "ORDER=A B",
+            "A_TRY=0",
+            "B_TRY=0",
+            "A_OK=1",
+            "B_OK=1",
         ]));
         std::fs::create_dir(root.join("mnt")).expect("mount dir");
         std::fs::write(
@@ -109,7 +114,9 @@ impl RaucRig {
     pub async fn boot(&mut self, bootname: &str) {
         self.stop_service();
         let connection = self.connection().await;
-        let dbus = zbus::fdo::DBusProxy::new(&connection).await.expect("bus proxy");
+        let dbus = zbus::fdo::DBusProxy::new(&connection)
+            .await
+            .expect("bus proxy");
         let mut owners = dbus
             .receive_name_owner_changed_with_args(&[(0, "de.pengutronix.rauc")])
             .await
@@ -243,7 +250,13 @@ fn missing_requirement() -> Option<String> {
     if !Path::new("/dev/loop-control").exists() {
         return Some("loop devices (/dev/loop-control)".into());
     }
-    for tool in ["rauc", "dbus-daemon", "grub-editenv", "mksquashfs", "mkfs.ext4"] {
+    for tool in [
+        "rauc",
+        "dbus-daemon",
+        "grub-editenv",
+        "mksquashfs",
+        "mkfs.ext4",
+    ] {
         let found = Command::new("sh")
             .arg("-c")
             .arg(format!("command -v {tool}"))
@@ -263,9 +276,10 @@ fn make_signer(dir: &Path, name: &str) -> Signer {
     let key = KeyPair::generate().expect("key");
     let mut params = CertificateParams::new(Vec::<String>::new()).expect("params");
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    params
-        .distinguished_name
-        .push(DnType::CommonName, format!("room-console {name} update signer"));
+    params.distinguished_name.push(
+        DnType::CommonName,
+        format!("room-console {name} update signer"),
+    );
     params.key_usages = vec![
         KeyUsagePurpose::DigitalSignature,
         KeyUsagePurpose::KeyCertSign,

@@ -337,7 +337,8 @@ const DEVICE: &[Field] = &[
             if v.is_some_and(|text| text.contains('\n')) {
                 return Err("must be one line: the command and its arguments".into());
             }
-            d.settings.device.reboot_command = v.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+            d.settings.device.reboot_command =
+                v.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
             Ok(())
         },
     },
