@@ -203,6 +203,15 @@ async fn install(
         );
     })
     .await?;
+    if bundle.starts_with(data_dir.path().join(DOWNLOAD_DIR)) {
+        // Installed: the download's room goes back to the agenda cache.
+        if let Err(err) = std::fs::remove_file(&bundle) {
+            tracing::warn!(
+                "cannot remove the installed download {}: {err}",
+                bundle.display()
+            );
+        }
+    }
     let primary = rauc.primary().await?;
     let slots = rauc.slots().await?;
     state::SlotsSnapshot {
