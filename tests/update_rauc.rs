@@ -235,3 +235,53 @@ fn without_rauc_on_the_bus_updates_are_not_available() {
         "nothing changes"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_update_downloaded_over_https_installs_and_its_download_is_removed() {
+    let Some(rig) = RaucRig::start().await else {
+        return;
+    };
+    let (data, _marker) = room(&rig);
+    let bundle = rig.bundle("served", COMPATIBLE, "1.5.0", &rig.trusted());
+    let sha = update::fetch::sha256_hex(&bundle).expect("hashes");
+    let bytes = std::fs::read(&bundle).expect("bundle");
+    let (url, ca_pem, ranges) = update_rig::bundle_server::bundle_server(bytes, false).await;
+    // The calendar's trusted CA is the one the download trusts too.
+    let ca_file = rig.dir.path().join("private-ca.pem");
+    std::fs::write(&ca_file, ca_pem).expect("CA file");
+    let mut settings = Settings::load(data.path()).expect("reads").expect("saved");
+    settings.calendar.trusted_ca_file = Some(ca_file);
+    settings.save(data.path()).expect("saved");
+
+    let (address, data_path, url_text) =
+        (rig.address.clone(), data.path().to_owned(), url.to_string());
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_room-console"))
+            .arg("--data-dir")
+            .arg(&data_path)
+            .args(["update", &url_text, "--sha256", &sha])
+            .env("DBUS_SYSTEM_BUS_ADDRESS", address)
+            .output()
+            .expect("the console runs")
+    })
+    .await
+    .expect("joined");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "update failed: {stdout}{stderr}");
+    assert!(
+        stderr.contains("downloading: 100%"),
+        "progress shown: {stderr}"
+    );
+    assert!(stdout.contains("restart for 1.5.0 planned at"), "{stdout}");
+    assert_eq!(rig.grubenv("ORDER").as_deref(), Some("B A"));
+    assert_eq!(ranges.lock().unwrap().len(), 1, "one request");
+    assert!(
+        !data
+            .path()
+            .join(update::DOWNLOAD_DIR)
+            .join(update::fetch::BUNDLE_NAME)
+            .exists(),
+        "the installed download is removed"
+    );
+}

@@ -6,6 +6,12 @@
 
 #![allow(dead_code)] // each test binary uses part of it
 
+pub mod bundle_server;
+#[path = "../http_wire/mod.rs"]
+pub mod http_wire;
+#[path = "../support/tls.rs"]
+pub mod tls;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
