@@ -416,6 +416,7 @@ fn the_pin_pad_and_the_admin_screen_speak_swedish_and_korean() {
         key,
         word: 0,
         value: value.into(),
+        args: Default::default(),
     };
     admin.set_facts(ModelRc::new(VecModel::from(vec![
         fact("Software", 0, "room-console 0.1.0"),

@@ -78,13 +78,14 @@ pub fn start_sync(
 /// Watches the content input and pops the shared-content window up and down; listens on
 /// the control socket for `room-console content connect|disconnect`. Every event is also
 /// sent to `tap` while its receiver lives (the setup wizard's live plug indicator).
+/// Answers whether content is connected now (shown or offered), for the updater.
 pub fn start_content(
     runtime: &Handle,
     app: &AppWindow,
     data_dir: &DataDir,
     settings: &ContentSettings,
     tap: Option<std::sync::mpsc::Sender<ContentEvent>>,
-) {
+) -> Arc<dyn Fn() -> bool + Send + Sync> {
     let setting = settings
         .input
         .parse::<InputSetting>()
@@ -152,6 +153,10 @@ pub fn start_content(
     let adapter = app.global::<ContentAdapter>();
     adapter.on_hide(panel_action(app, &screen, ContentPanel::hide));
     adapter.on_show(panel_action(app, &screen, ContentPanel::show));
+    Arc::new(move || {
+        let screen = screen.lock().unwrap_or_else(|e| e.into_inner());
+        screen.panel.input_id().is_some()
+    })
 }
 
 /// Watches the content input without a screen (`run --headless`): plug and unplug

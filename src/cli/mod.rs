@@ -13,6 +13,7 @@ mod source;
 pub mod status;
 mod sync;
 mod when;
+mod update;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -60,6 +61,8 @@ pub enum Command {
     Diagnose(diagnose::DiagnoseArgs),
     /// The fleet over MQTT: list the consoles, send them commands, watch them
     Fleet(Box<crate::fleet::admin::FleetArgs>),
+    /// Install a software update (RAUC bundle, file or https://) and restart in a free period
+    Update(update::UpdateArgs),
     /// Print the software version and build
     Version,
 }
@@ -106,6 +109,7 @@ pub fn main(cli: Cli) -> ExitCode {
         Command::FactoryReset(args) => factory_reset::factory_reset(&data_dir, &args),
         Command::Diagnose(args) => diagnose::diagnose(&data_dir, &args),
         Command::Fleet(args) => crate::fleet::admin::fleet(&args),
+        Command::Update(args) => update::update(&data_dir, &args),
         Command::Version => {
             println!("{}", version_line());
             Ok(())

@@ -52,6 +52,7 @@ pub struct RunArgs {
 struct Session {
     _home: HomeController,
     _admin: AdminController,
+    sync: Option<SyncHandle>,
 }
 
 pub fn run(data_dir: &DataDir, args: &RunArgs) -> Result<()> {
@@ -83,7 +84,7 @@ pub fn run(data_dir: &DataDir, args: &RunArgs) -> Result<()> {
     } else {
         (None, None)
     };
-    background::start_content(&runtime, &app, data_dir, &content, wizard_tap);
+    let content_shown = background::start_content(&runtime, &app, data_dir, &content, wizard_tap);
 
     let session: Rc<RefCell<Option<Session>>> = Rc::default();
     let _wizard = if first_boot {
@@ -99,6 +100,10 @@ pub fn run(data_dir: &DataDir, args: &RunArgs) -> Result<()> {
         *session.borrow_mut() = Some(start_session(&app, &runtime, data_dir, args)?);
         None
     };
+    if !args.demo {
+        let sync = session.borrow().as_ref().and_then(|s| s.sync.clone());
+        start_updates(&app, &runtime, data_dir, sync, content_shown);
+    }
     let _watchdog = crate::device::watchdog::start_in_ui_loop();
     crate::device::watchdog::notify_ready();
     app.run().context("the UI stopped with an error")?;
@@ -125,6 +130,7 @@ fn start_session(
     };
     start_fleet(runtime, data_dir, args, sync.clone(), false);
     let admin = start_admin(app, runtime, data_dir, args, sync.clone());
+    let sync_for_updates = sync.clone();
     let tz = room.tz;
     let night = NightSchedule::from_settings(&room.night_mode, tz);
     let home = HomeController::start(
@@ -150,7 +156,43 @@ fn start_session(
     Ok(Session {
         _home: home,
         _admin: admin,
+        sync: sync_for_updates,
     })
+}
+
+/// The updater beside the screen: slots for the admin screen, the health gate after
+/// booting new software (it learns of the first frame drawn), planned restarts.
+fn start_updates(
+    app: &AppWindow,
+    runtime: &Handle,
+    data_dir: &DataDir,
+    sync: Option<SyncHandle>,
+    content_shown: Arc<dyn Fn() -> bool + Send + Sync>,
+) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let frame_drawn = Arc::new(AtomicBool::new(false));
+    let drawn = frame_drawn.clone();
+    let notifier = app.window().set_rendering_notifier(move |state, _| {
+        if matches!(state, slint::RenderingState::AfterRendering) {
+            drawn.store(true, Ordering::SeqCst);
+        }
+    });
+    if notifier.is_err() {
+        // A renderer without the notifier: the event loop running means the window is up.
+        let drawn = frame_drawn.clone();
+        slint::Timer::single_shot(std::time::Duration::ZERO, move || {
+            drawn.store(true, Ordering::SeqCst);
+        });
+    }
+    crate::update::console::spawn(
+        runtime,
+        data_dir.clone(),
+        crate::update::console::ConsoleSignals {
+            frame_drawn,
+            sync,
+            content_shown,
+        },
+    );
 }
 
 /// First boot (no settings): the setup wizard; Finish saves, starts the session and shows

@@ -21,6 +21,8 @@ use crate::settings::{CalendarSource as SourceKind, Secrets};
 use crate::store::Store;
 use crate::sync::engine::STATUS_KEY;
 use crate::sync::status::{SyncState, SyncStatus};
+use crate::update::state::SlotsSnapshot;
+use crate::update::{UpdateState, room_tz};
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
@@ -65,6 +67,12 @@ pub struct StatusReport {
     pub tz: Tz,
     /// The fleet connection: connected, connecting (reason) or off.
     pub fleet: crate::fleet::state::FleetState,
+    /// The software update under way or last made (`None`: none yet).
+    pub update: Option<UpdateState>,
+    /// The same, as one line in the room's time zone.
+    pub update_line: Option<String>,
+    /// The A/B slots as RAUC last reported them (`None`: not read yet).
+    pub slots: Option<SlotsSnapshot>,
 }
 
 /// The content inputs the configured setting finds on this device.
@@ -148,6 +156,10 @@ pub fn gather(data_dir: &DataDir, now: DateTime<Utc>) -> Result<StatusReport> {
         None => false,
     };
     let inputs = discovered_inputs(settings.as_ref());
+    let update = UpdateState::load(data_dir.path());
+    let update_line = update
+        .as_ref()
+        .map(|u| u.describe(&room_tz(settings.as_ref())));
     Ok(StatusReport {
         version: super::version_line(),
         data_dir: data_dir.path().display().to_string(),
@@ -178,11 +190,29 @@ pub fn gather(data_dir: &DataDir, now: DateTime<Utc>) -> Result<StatusReport> {
                 .and_then(|s| s.device.time_zone.as_deref()),
         ),
         fleet: crate::fleet::state::read(data_dir.path(), settings.as_ref()),
+        update,
+        update_line,
+        slots: SlotsSnapshot::load(data_dir.path()),
     })
 }
 
 pub fn status(data_dir: &DataDir, args: &StatusArgs) -> Result<()> {
-    let report = gather(data_dir, super::clock_for(args.now).now())?;
+    let mut report = gather(data_dir, super::clock_for(args.now).now())?;
+    // Fresh from RAUC here; the admin screen shows what the console read last.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let slots = runtime.block_on(async {
+        tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            crate::update::read_slots(),
+        )
+        .await
+        .ok()
+    });
+    if slots.is_some() {
+        report.slots = slots;
+    }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
@@ -212,6 +242,12 @@ pub fn facts(r: &StatusReport) -> Vec<(&'static str, String)> {
         ("Network", network::describe(&r.network)),
         ("Fleet", r.fleet.label()),
     ];
+    if let Some(slots) = &r.slots {
+        facts.push(("Slots", slots.describe()));
+    }
+    if let Some(line) = &r.update_line {
+        facts.push(("Software update", line.clone()));
+    }
     if !r.configured {
         facts.push((
             "Configured",

@@ -265,40 +265,14 @@ fn apply_settings(ctx: &CommandContext, args: &Value) -> Outcome {
 }
 
 async fn reboot(ctx: Arc<CommandContext>) -> Outcome {
-    let command = Settings::load(ctx.data_dir.path())
-        .ok()
-        .flatten()
-        .map(|s| s.device.reboot_command)
-        .unwrap_or_else(|| crate::settings::DEFAULT_REBOOT_COMMAND.to_owned());
-    let words: Vec<String> = command.split_whitespace().map(str::to_owned).collect();
-    let Some((program, arguments)) = words.split_first() else {
-        return Outcome::failed(
-            "Device/RebootCommand is empty",
-            "set it, e.g. systemctl reboot",
-        );
-    };
+    use crate::update::reboot::{reboot, reboot_command};
+    let settings = Settings::load(ctx.data_dir.path()).ok().flatten();
+    let command = reboot_command(settings.as_ref());
     tracing::warn!(%command, "rebooting at the fleet's request");
-    let (program, arguments) = (program.clone(), arguments.to_vec());
-    let ran = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(program).args(arguments).output()
-    })
-    .await;
-    match ran {
-        Ok(Ok(output)) if output.status.success() => {
-            Outcome::ok(json!({ "rebooting": true, "command": command }))
-        }
-        Ok(Ok(output)) => Outcome::failed(
-            format!(
-                "`{command}` failed ({}): {}",
-                output.status,
-                String::from_utf8_lossy(&output.stderr).trim()
-            ),
-            "check Device/RebootCommand and that the console may run it",
-        ),
-        Ok(Err(err)) => Outcome::failed(
-            format!("cannot run `{command}`: {err}"),
-            "check Device/RebootCommand",
-        ),
+    let run = command.clone();
+    match tokio::task::spawn_blocking(move || reboot(&run)).await {
+        Ok(Ok(())) => Outcome::ok(json!({ "rebooting": true, "command": command })),
+        Ok(Err(err)) => Outcome::failed(err.message, err.fix),
         Err(err) => Outcome::failed(format!("the reboot did not run: {err}"), "send it again"),
     }
 }

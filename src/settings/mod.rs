@@ -22,5 +22,6 @@ pub use model::{
     HEALTH_INTERVAL_SECONDS, LANGUAGES, NightModeSettings, RoomAccount, SETTINGS_FILE_NAME,
     SYNC_INTERVAL_SECONDS, Settings,
 };
+pub use model::{HEALTH_GATE_MINUTES, UpdateSettings};
 pub use secret::Secret;
 pub use secrets::{SECRETS_FILE_NAME, Secrets};

@@ -45,6 +45,8 @@ pub struct Settings {
     pub content: ContentSettings,
     /// Reporting to a fleet over MQTT; off while no broker is set.
     pub fleet: FleetSettings,
+    /// Software updates (RAUC): where to look and when to restart.
+    pub updates: UpdateSettings,
 }
 
 /// The room's own account.
@@ -226,8 +228,46 @@ pub struct DeviceSettings {
     pub simple_url_hosts: Vec<String>,
     /// When and how the screen dims and blanks at night.
     pub night_mode: NightModeSettings,
-    /// The command the fleet's `reboot` runs, split at spaces (`systemctl reboot`).
+    /// The command that restarts the device, split at spaces, never through a shell
+    /// (`systemctl reboot`): the fleet's `reboot` and software updates run it.
     pub reboot_command: String,
+}
+
+/// Allowed health-gate limits after booting new software, in minutes.
+pub const HEALTH_GATE_MINUTES: RangeInclusive<u32> = 1..=120;
+
+/// Software updates (RAUC): where to look for them and when to restart into them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UpdateSettings {
+    /// Where "Check for update" downloads the bundle; `None` hides the button.
+    #[serde(with = "optional_url")]
+    pub url: Option<Url>,
+    /// Local hours preferred for the restart into new software.
+    pub maintenance_hours: crate::update::plan::MaintenanceHours,
+    /// Minutes new software has to prove itself before it is rolled back, within
+    /// [`HEALTH_GATE_MINUTES`].
+    pub health_gate_minutes: u32,
+}
+
+impl Default for UpdateSettings {
+    fn default() -> Self {
+        UpdateSettings {
+            url: None,
+            maintenance_hours: Default::default(),
+            health_gate_minutes: 10,
+        }
+    }
+}
+
+impl UpdateSettings {
+    /// The health gate's limit, kept within bounds even if the file was edited by hand.
+    pub fn health_gate(&self) -> chrono::Duration {
+        let minutes = self
+            .health_gate_minutes
+            .clamp(*HEALTH_GATE_MINUTES.start(), *HEALTH_GATE_MINUTES.end());
+        chrono::Duration::minutes(i64::from(minutes))
+    }
 }
 
 /// Night mode: between `start` and `end` (local wall-clock times; the night may cross
@@ -349,6 +389,7 @@ impl Settings {
             device: DeviceSettings::default(),
             content: ContentSettings::default(),
             fleet: FleetSettings::default(),
+            updates: UpdateSettings::default(),
         }
     }
 

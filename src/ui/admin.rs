@@ -17,6 +17,7 @@ use super::admin_model::{
     FACT_CONTENT_INPUTS, FACT_STATUS_UNREADABLE, PinMessage, fact_key, fact_value, fact_word,
     input_word, locked_message, pin_message, reset_list,
 };
+use super::admin_update::{FACT_SLOTS, FACT_SOFTWARE_UPDATE, slot_facts, update_fact};
 use super::{
     AdminAdapter, AdminFact, AdminHint, AdminResetItems, AppState, AppWindow, HomeAdapter, Screen,
 };
@@ -31,6 +32,7 @@ use crate::diagnose::Wording;
 use crate::settings::{Secrets, Settings};
 use crate::store::Store;
 use crate::sync::task::SyncHandle;
+use crate::update::{UpdateRequest, room_tz};
 
 /// How far back and ahead the health hints look in the cache.
 const HINT_WINDOW_DAYS: i64 = 14;
@@ -171,6 +173,31 @@ fn wire_admin_screen(app: &AppWindow, state: &Rc<RefCell<State>>) {
             None => Action::NoSync,
         };
         show_action(app, action, "");
+    }));
+    adapter.on_check_for_update(with(|app, state| {
+        let url = Settings::load(state.deps.data_dir.path())
+            .ok()
+            .flatten()
+            .and_then(|s| s.updates.url);
+        let (Some(url), Some(runtime)) = (url, &state.deps.runtime) else {
+            show_action(app, Action::NoUpdateSetUp, "");
+            return;
+        };
+        let (data_dir, clock) = (state.deps.data_dir.clone(), state.deps.clock.clone());
+        let request = UpdateRequest {
+            source: url.to_string(),
+            sha256: None,
+            restart_now: false,
+        };
+        // Progress and the outcome land in the update state, which the facts show.
+        runtime.spawn(async move {
+            if let Err(err) =
+                crate::update::start(&data_dir, &request, clock.as_ref(), &mut |_| {}).await
+            {
+                tracing::error!("update from the admin screen: {err}");
+            }
+        });
+        show_action(app, Action::UpdateStarted, "");
     }));
     adapter.on_change_setup(with(|app, _| open_wizard_for_change(app)));
     let (weak, checking) = (app.as_weak(), Rc::downgrade(state));
@@ -315,6 +342,11 @@ fn open_admin(app: &AppWindow, state: &State) {
     adapter.set_confirm_reset_shown(false);
     adapter.set_checks_shown(false);
     show_facts(app, state);
+    let update_url_set = Settings::load(state.deps.data_dir.path())
+        .ok()
+        .flatten()
+        .is_some_and(|s| s.updates.url.is_some());
+    adapter.set_update_url_set(update_url_set);
     app.global::<AppState>().set_screen(Screen::Admin);
 }
 
@@ -355,6 +387,7 @@ fn show_facts(app: &AppWindow, state: &State) {
                 key: FACT_STATUS_UNREADABLE,
                 word: 0,
                 value: format!("{err:#}").into(),
+                args: ModelRc::default(),
             }])));
             return;
         }
@@ -366,11 +399,19 @@ fn show_facts(app: &AppWindow, state: &State) {
             if key == FACT_CONTENT_INPUTS && !report.inputs.is_empty() {
                 return input_facts(&report.inputs);
             }
+            if let (FACT_SLOTS, Some(slots)) = (key, &report.slots) {
+                return slot_facts(slots);
+            }
+            if let (FACT_SOFTWARE_UPDATE, Some(update)) = (key, &report.update) {
+                let settings = Settings::load(state.deps.data_dir.path()).ok().flatten();
+                return vec![update_fact(update, &room_tz(settings.as_ref()))];
+            }
             vec![AdminFact {
                 label: label.into(),
                 key,
                 word: fact_word(key, &report),
                 value: fact_value(key, &report, value).into(),
+                args: ModelRc::default(),
             }]
         })
         .collect();
@@ -411,6 +452,7 @@ fn input_facts(inputs: &[InputInfo]) -> Vec<AdminFact> {
                 key: if i == 0 { FACT_CONTENT_INPUTS } else { -1 },
                 word,
                 value: value.into(),
+                args: ModelRc::default(),
             }
         })
         .collect()
@@ -427,6 +469,10 @@ enum Action {
     ChecksCannotRun = 4,
     /// The factory reset failed: the detail says why.
     ResetFailed = 5,
+    /// "Check for update" started a download and installation.
+    UpdateStarted = 6,
+    /// "Check for update" without an update URL or runtime.
+    NoUpdateSetUp = 7,
 }
 
 fn show_action(app: &AppWindow, action: Action, detail: &str) {

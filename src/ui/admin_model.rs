@@ -81,7 +81,7 @@ pub fn pin_message(outcome: &PinOutcome, locked_for: Option<Duration>) -> Option
 pub const FACT_STATUS_UNREADABLE: i32 = 14;
 
 /// The key of the fleet connection's fact (after [`FACT_STATUS_UNREADABLE`]).
-pub const FACT_FLEET: i32 = 16;
+pub const FACT_FLEET: i32 = 18;
 
 /// How the screen knows a fact of `room-console status` (`AdminWords.fact-label`): its
 /// English label's place in this list, or [`FACT_FLEET`]; -1 (a fact added since) shows
@@ -90,7 +90,7 @@ pub fn fact_key(label: &str) -> i32 {
     if label == "Fleet" {
         return FACT_FLEET;
     }
-    const LABELS: [&str; 16] = [
+    const LABELS: [&str; 18] = [
         "Software",
         "Data directory",
         "Host name",
@@ -107,6 +107,8 @@ pub fn fact_key(label: &str) -> i32 {
         "Content inputs",
         "Status",
         "Push",
+        "Slots",
+        "Software update",
     ];
     LABELS
         .iter()
@@ -120,8 +122,8 @@ pub fn fact_key(label: &str) -> i32 {
 /// Microsoft 365, the demo calendar), 17 and 18 the account in [`fact_value`] with its
 /// password set or not (19 to 25: a content input's state, see [`input_word`]), 26 to 30
 /// the fleet connection (connected, connecting with the reason in [`fact_value`] or
-/// without, off without or with a reason), 31 to 37 the push state (see [`push_word`]);
-/// 0 shows the value as `status` prints it.
+/// without, off without or with a reason), 31 to 37 the push state (see [`push_word`]),
+/// 38 to 48 the slots and the software update (see `admin_update.rs`); 0 shows the value as `status` prints it.
 pub fn fact_word(key: i32, report: &StatusReport) -> i32 {
     match key {
         FACT_FLEET => match (&report.fleet, report.fleet.reason()) {

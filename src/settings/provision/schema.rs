@@ -17,6 +17,7 @@ use crate::settings::model::{CalendarSource, EwsAuthMethod, Settings};
 use crate::settings::secret::Secret;
 use crate::settings::secrets::Secrets;
 use crate::settings::validate::{self, Problem};
+use crate::update::plan::MaintenanceHours;
 
 /// The name of the provisioning file's top element.
 pub(super) const ROOT: &str = "RoomConsoleSettings";
@@ -60,6 +61,7 @@ pub(super) const SECTIONS: &[&[Field]] = &[
     CONTENT,
     &[fleet_fields::REBOOT_COMMAND],
     fleet_fields::FLEET,
+    UPDATES,
 ];
 
 /// All fields of all sections.
@@ -378,6 +380,45 @@ const CONTENT: &[Field] = &[
         get: Getter::Shown(|d| Some(d.settings.content.grace_seconds.to_string())),
         set: |d, v| {
             d.settings.content.grace_seconds = validate::grace_seconds(required(v)?)?;
+            Ok(())
+        },
+    },
+];
+
+const UPDATES: &[Field] = &[
+    Field {
+        path: "Updates/Url",
+        get: Getter::Shown(|d| shown(&d.settings.updates.url)),
+        set: |d, v| {
+            d.settings.updates.url = v.map(validate::https_url).transpose()?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Updates/MaintenanceHours",
+        get: Getter::Shown(|d| Some(d.settings.updates.maintenance_hours.to_string())),
+        set: |d, v| {
+            d.settings.updates.maintenance_hours = required(v)?.parse::<MaintenanceHours>()?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Updates/HealthGateMinutes",
+        get: Getter::Shown(|d| Some(d.settings.updates.health_gate_minutes.to_string())),
+        set: |d, v| {
+            let range = crate::settings::HEALTH_GATE_MINUTES;
+            d.settings.updates.health_gate_minutes = required(v)?
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| range.contains(n))
+                .ok_or_else(|| {
+                    format!(
+                        "must be a number of minutes from {} to {}",
+                        range.start(),
+                        range.end()
+                    )
+                })?;
             Ok(())
         },
     },
