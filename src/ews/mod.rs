@@ -1,7 +1,8 @@
 //! Exchange Web Services: the protocol side of the Exchange calendar backend.
 //!
 //! Requests are written by `envelope` and one module per operation (`find_item`,
-//! `get_item`, `sync_folder_items`, `autodiscover`); answers are streamed by `xml` and
+//! `get_item`, `sync_folder_items`, `autodiscover`, and the writes `create_item`,
+//! `update_item`, `decline_item`, `delete_item` with the console's `marker`); answers are streamed by `xml` and
 //! `response` straight into EWS-shaped structs (`item` and the operation modules); every
 //! failure is an `EwsError` with an explanation and a fix for the admin (`error`);
 //! `transport`, `ntlm_connection` and `client` do the HTTPS and sign-in. Nothing here knows the store, the UI, or `crate::calendar::Meeting`:
@@ -9,16 +10,21 @@
 
 pub mod autodiscover;
 pub mod client;
+pub mod create_item;
+pub mod decline_item;
+pub mod delete_item;
 pub mod envelope;
 pub mod error;
 pub mod find_item;
 pub mod get_item;
 pub mod item;
+pub mod marker;
 pub mod ntlm;
 pub mod ntlm_connection;
 pub mod response;
 pub mod sync_folder_items;
 pub mod transport;
+pub mod update_item;
 pub mod version;
 pub mod xml;
 mod xml_text;

@@ -9,11 +9,12 @@ use rusqlite_migration::{M, Migrations};
 /// `PRAGMA application_id` of every room-console agenda cache: "RCon" in ASCII.
 pub const APPLICATION_ID: i32 = 0x5243_6f6e;
 
-const MIGRATION_STEPS: &[M<'static>] = &[M::up(
-    // Instants are Unix microseconds (UTC). All-day meetings keep their local dates
-    // (`first_day`, `last_day`, ISO 8601) and derived instants computed in the device
-    // time zone, so that queries by instant treat every meeting alike.
-    "PRAGMA application_id = 1380151150;
+const MIGRATION_STEPS: &[M<'static>] = &[
+    M::up(
+        // Instants are Unix microseconds (UTC). All-day meetings keep their local dates
+        // (`first_day`, `last_day`, ISO 8601) and derived instants computed in the device
+        // time zone, so that queries by instant treat every meeting alike.
+        "PRAGMA application_id = 1380151150;
 
     CREATE TABLE meeting (
         id              TEXT PRIMARY KEY NOT NULL CONSTRAINT id_present CHECK (id <> ''),
@@ -52,7 +53,19 @@ const MIGRATION_STEPS: &[M<'static>] = &[M::up(
         key   TEXT PRIMARY KEY NOT NULL,
         value TEXT NOT NULL
     ) STRICT;",
-)];
+    ),
+    // Bookings made at the console (the item carries the console's marker), and the
+    // console's own memory of check-ins: nobody on the server knows who came.
+    M::up(
+        "ALTER TABLE meeting ADD COLUMN booked_here INTEGER NOT NULL DEFAULT 0
+             CHECK (booked_here IN (0, 1));
+
+        CREATE TABLE check_in (
+            meeting_id TEXT PRIMARY KEY NOT NULL,
+            at_us      INTEGER NOT NULL
+        ) STRICT;",
+    ),
+];
 
 /// Every migration, oldest first.
 pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_STEPS);
