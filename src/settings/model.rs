@@ -39,6 +39,7 @@ pub struct Settings {
     pub calendar: CalendarSettings,
     pub device: DeviceSettings,
     pub content: ContentSettings,
+    pub booking: BookingSettings,
 }
 
 /// The room's own account.
@@ -282,6 +283,39 @@ impl Default for ContentSettings {
     }
 }
 
+/// Acting on the room from the screen and the command line: Book now, Extend, End now,
+/// and check-in with the release of rooms nobody came to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BookingSettings {
+    /// Book now, Extend and End now are offered (off: no buttons).
+    pub enabled: bool,
+    /// Meetings need a check-in; without one the room is released.
+    pub check_in: bool,
+    /// Minutes after the start a meeting nobody checked in to is released, within
+    /// [`RELEASE_AFTER_MINUTES`].
+    pub release_after_minutes: u32,
+    /// A series released this many times in a row is reported to the admin, within
+    /// [`REPORT_SERIES_AFTER_RELEASES`].
+    pub report_series_after_releases: u32,
+}
+
+/// Allowed minutes before a meeting nobody checked in to is released.
+pub const RELEASE_AFTER_MINUTES: RangeInclusive<u32> = 2..=60;
+/// Allowed releases in a row before a series is reported.
+pub const REPORT_SERIES_AFTER_RELEASES: RangeInclusive<u32> = 1..=20;
+
+impl Default for BookingSettings {
+    fn default() -> Self {
+        BookingSettings {
+            enabled: true,
+            check_in: false,
+            release_after_minutes: 10,
+            report_series_after_releases: 3,
+        }
+    }
+}
+
 impl Settings {
     /// A configured demo room: the built-in agenda, no server, no secrets.
     pub fn demo() -> Self {
@@ -298,6 +332,7 @@ impl Settings {
             },
             device: DeviceSettings::default(),
             content: ContentSettings::default(),
+            booking: BookingSettings::default(),
         }
     }
 

@@ -51,7 +51,7 @@ impl Field {
 }
 
 /// Every section of the file, in the order the example file lists them.
-pub(super) const SECTIONS: &[&[Field]] = &[ROOM_ACCOUNT, CALENDAR, DEVICE, CONTENT];
+pub(super) const SECTIONS: &[&[Field]] = &[ROOM_ACCOUNT, CALENDAR, DEVICE, CONTENT, BOOKING];
 
 /// All fields of all sections.
 pub(super) fn fields() -> impl Iterator<Item = &'static Field> {
@@ -365,6 +365,68 @@ const CONTENT: &[Field] = &[
         },
     },
 ];
+
+const BOOKING: &[Field] = &[
+    Field {
+        path: "Booking/Enabled",
+        get: Getter::Shown(|d| Some(d.settings.booking.enabled.to_string())),
+        set: |d, v| {
+            d.settings.booking.enabled = validate::boolean(required(v)?)?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Booking/CheckIn",
+        get: Getter::Shown(|d| Some(d.settings.booking.check_in.to_string())),
+        set: |d, v| {
+            d.settings.booking.check_in = validate::boolean(required(v)?)?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Booking/ReleaseAfterMinutes",
+        get: Getter::Shown(|d| Some(d.settings.booking.release_after_minutes.to_string())),
+        set: |d, v| {
+            d.settings.booking.release_after_minutes = whole_number(
+                required(v)?,
+                &crate::settings::model::RELEASE_AFTER_MINUTES,
+                "minutes",
+            )?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Booking/ReportSeriesAfterReleases",
+        get: Getter::Shown(|d| Some(d.settings.booking.report_series_after_releases.to_string())),
+        set: |d, v| {
+            d.settings.booking.report_series_after_releases = whole_number(
+                required(v)?,
+                &crate::settings::model::REPORT_SERIES_AFTER_RELEASES,
+                "releases",
+            )?;
+            Ok(())
+        },
+    },
+];
+
+/// A whole number of `unit` within `range`.
+fn whole_number(
+    text: &str,
+    range: &std::ops::RangeInclusive<u32>,
+    unit: &str,
+) -> Result<u32, Problem> {
+    text.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| {
+            format!(
+                "must be a whole number of {unit} between {} and {}",
+                range.start(),
+                range.end()
+            )
+        })
+}
 
 /// The value of a setting that cannot be cleared.
 fn required(value: Option<&str>) -> Result<&str, Problem> {
