@@ -45,7 +45,8 @@ pub fn request(
     })
 }
 
-/// Like [`request`], with each item's booking marker (`marker`) too: the view the
+/// Like [`request`], with each item's free/busy status, cancellation and booking
+/// marker (`marker`) too: the view the
 /// console checks for clashes and for its own earlier booking before and after it books.
 pub fn request_marked(
     header: &RequestHeader,
@@ -77,6 +78,8 @@ fn write_find_item(
                     .write_inner_content(|w| {
                         VIEW_FIELDS.iter().try_for_each(|f| field_uri(w, f))?;
                         if marked {
+                            field_uri(w, "calendar:LegacyFreeBusyStatus")?;
+                            field_uri(w, "calendar:IsCancelled")?;
                             super::marker::write_field_uri(w)?;
                         }
                         Ok(())

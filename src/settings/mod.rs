@@ -21,5 +21,6 @@ pub use model::{
     DeviceSettings, EwsAuthMethod, GRACE_SECONDS, LANGUAGES, NightModeSettings, RoomAccount,
     SETTINGS_FILE_NAME, SYNC_INTERVAL_SECONDS, Settings,
 };
+pub use model::BookingSettings;
 pub use secret::Secret;
 pub use secrets::{SECRETS_FILE_NAME, Secrets};
