@@ -57,17 +57,18 @@ fn occupying(
     meetings: &[Meeting],
     tz: Tz,
 ) -> impl Iterator<Item = (&Meeting, DateTime<Utc>, DateTime<Utc>)> {
-    meetings
-        .iter()
-        .filter(|m| m.occupies_room())
-        .map(move |m| {
-            let (start, end) = m.time.instants(&tz);
-            (m, start, end)
-        })
+    meetings.iter().filter(|m| m.occupies_room()).map(move |m| {
+        let (start, end) = m.time.instants(&tz);
+        (m, start, end)
+    })
 }
 
 /// The meeting on at `now` (the one that started last, if several overlap).
-pub fn meeting_now<'a>(meetings: &'a [Meeting], now: DateTime<Utc>, tz: &Tz) -> Option<&'a Meeting> {
+pub fn meeting_now<'a>(
+    meetings: &'a [Meeting],
+    now: DateTime<Utc>,
+    tz: &Tz,
+) -> Option<&'a Meeting> {
     occupying(meetings, *tz)
         .filter(|(_, start, end)| *start <= now && now < *end)
         .max_by_key(|(_, start, _)| *start)
@@ -179,7 +180,9 @@ pub fn extend_by<'a>(
         .map(|(_, start, _)| start)
         .min();
     match clash {
-        Some(next) => Err(Refusal::NotFreeAfter { next: next.max(end) }),
+        Some(next) => Err(Refusal::NotFreeAfter {
+            next: next.max(end),
+        }),
         None => Ok((meeting, new_end)),
     }
 }
@@ -206,7 +209,9 @@ pub enum CheckIn {
     /// "Check in" is shown.
     Open,
     /// The last minute before the release: the countdown is shown.
-    Warning { seconds_left: i64 },
+    Warning {
+        seconds_left: i64,
+    },
     /// Nobody came: release it.
     Due,
     CheckedIn,
@@ -325,7 +330,11 @@ mod tests {
         let ends: Vec<_> = choices.iter().map(|c| (c.minutes, c.end)).collect();
         assert_eq!(
             ends,
-            [(Some(15), at(10, 18)), (Some(30), at(10, 33)), (None, at(10, 40))]
+            [
+                (Some(15), at(10, 18)),
+                (Some(30), at(10, 33)),
+                (None, at(10, 40))
+            ]
         );
         assert!(choices.iter().all(|c| c.start == at(10, 3)));
     }
@@ -407,7 +416,10 @@ mod tests {
             CheckIn::CheckedIn
         );
         let off = BookingSettings::default();
-        assert_eq!(check_in_state(&m, at(10, 20), &TZ, &off, false), CheckIn::NotNeeded);
+        assert_eq!(
+            check_in_state(&m, at(10, 20), &TZ, &off, false),
+            CheckIn::NotNeeded
+        );
     }
 
     #[test]

@@ -27,7 +27,9 @@ pub enum ActionError {
     Disabled,
     Refused(Refusal),
     /// Someone else booked the room from `start` a moment ago.
-    Clash { start: DateTime<Utc> },
+    Clash {
+        start: DateTime<Utc>,
+    },
     /// The meeting kept changing on the server while the console acted.
     Changed,
     /// The server refused or could not be reached.
@@ -137,7 +139,14 @@ impl<S: CalendarSource + CalendarWriter> Runner<'_, S> {
         self.enabled()?;
         self.refresh(now).await?;
         let meetings = self.meetings(now)?;
-        let choice = rules::book_for(&meetings, now, &self.tz, minutes).map_err(ActionError::Refused)?;
+        if let Some(earlier) = self.earlier_attempt(&meetings)? {
+            // The answer to an earlier attempt was lost (or the console was killed) after
+            // Exchange booked: that booking is the one asked for again.
+            journal::settle(self.journal)?;
+            return Ok(earlier);
+        }
+        let choice =
+            rules::book_for(&meetings, now, &self.tz, minutes).map_err(ActionError::Refused)?;
         let slot = Slot {
             start: choice.start,
             end: choice.end,
@@ -169,8 +178,24 @@ impl<S: CalendarSource + CalendarWriter> Runner<'_, S> {
         Ok(booked)
     }
 
+    /// The console's own booking of the slot still pending in the journal, when the
+    /// agenda read from the server shows it.
+    fn earlier_attempt(&self, meetings: &[Meeting]) -> Result<Option<Meeting>, ActionError> {
+        let Some(pending) = journal::pending(self.journal)? else {
+            return Ok(None);
+        };
+        Ok(meetings
+            .iter()
+            .find(|m| m.booked_here && m.time.instants(&self.tz) == (pending.start, pending.end))
+            .cloned())
+    }
+
     /// Extend the meeting on by `minutes`; the meeting as the server confirmed it.
-    pub async fn extend(&mut self, now: DateTime<Utc>, minutes: i64) -> Result<Meeting, ActionError> {
+    pub async fn extend(
+        &mut self,
+        now: DateTime<Utc>,
+        minutes: i64,
+    ) -> Result<Meeting, ActionError> {
         self.enabled()?;
         self.change_end(now, |meetings, tz| {
             rules::extend_by(meetings, now, tz, minutes).map(|(m, end)| (m.clone(), end))
@@ -228,7 +253,10 @@ impl<S: CalendarSource + CalendarWriter> Runner<'_, S> {
 
     /// Releases the meetings nobody checked in to whose window ended by `now`, each
     /// occurrence on its own; then syncs once.
-    pub async fn release_no_shows(&mut self, now: DateTime<Utc>) -> Result<ReleaseReport, ActionError> {
+    pub async fn release_no_shows(
+        &mut self,
+        now: DateTime<Utc>,
+    ) -> Result<ReleaseReport, ActionError> {
         let mut report = ReleaseReport::default();
         if !self.settings.check_in {
             return Ok(report);
@@ -255,7 +283,8 @@ impl<S: CalendarSource + CalendarWriter> Runner<'_, S> {
             }
         }
         self.refresh(now).await?;
-        self.journal.forget_check_ins_before(now - Duration::days(2))?;
+        self.journal
+            .forget_check_ins_before(now - Duration::days(2))?;
         report.series_to_report =
             journal::series_to_report(self.journal, self.settings.report_series_after_releases)?;
         Ok(report)

@@ -44,7 +44,8 @@ pub enum WriteError {
 pub trait CalendarWriter: Send + Sync {
     /// Books `request.slot` as the room; Ok also when an earlier attempt with the same
     /// booking id already did.
-    fn book(&self, request: &BookingRequest) -> impl Future<Output = Result<(), WriteError>> + Send;
+    fn book(&self, request: &BookingRequest)
+    -> impl Future<Output = Result<(), WriteError>> + Send;
 
     /// Moves the end of `meeting` (as last read) to `end`.
     fn set_end(

@@ -16,11 +16,11 @@ mod secrets;
 pub mod validate;
 
 pub use files::SettingsError;
+pub use model::BookingSettings;
 pub use model::{
     BLANK_AFTER_SECONDS, CalendarSettings, CalendarSource, ContentSettings, DIM_AFTER_SECONDS,
     DeviceSettings, EwsAuthMethod, GRACE_SECONDS, LANGUAGES, NightModeSettings, RoomAccount,
     SETTINGS_FILE_NAME, SYNC_INTERVAL_SECONDS, Settings,
 };
-pub use model::BookingSettings;
 pub use secret::Secret;
 pub use secrets::{SECRETS_FILE_NAME, Secrets};

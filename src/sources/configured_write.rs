@@ -15,7 +15,9 @@ fn graph_not_yet() -> WriteError {
             "Booking from the console is not available with a Microsoft 365 app registration \
              (Graph) in this version; only with Exchange (EWS).",
         )
-        .with_fix("Book from Outlook, or set <Booking><Enabled>false</Enabled> to hide the buttons."),
+        .with_fix(
+            "Book from Outlook, or set <Booking><Enabled>false</Enabled> to hide the buttons.",
+        ),
     )
 }
 

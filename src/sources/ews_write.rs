@@ -96,7 +96,9 @@ impl EwsSource {
 impl CalendarWriter for EwsSource {
     async fn book(&self, request: &BookingRequest) -> Result<(), WriteError> {
         let slot = request.slot;
-        let before = self.check_view(slot.start, slot.end, &request.booking_id).await?;
+        let before = self
+            .check_view(slot.start, slot.end, &request.booking_id)
+            .await?;
         if before.ours.is_some() {
             // An earlier attempt (before a crash or a lost answer) booked it already.
             return Ok(());
@@ -115,7 +117,9 @@ impl CalendarWriter for EwsSource {
         let created = call!(self, |c| c.create_booking(mailbox, &booking))
             .map_err(|e| self.write_error(&e))?;
         // Exchange does not check the organizer's own items for conflicts: look again.
-        let after = self.check_view(slot.start, slot.end, &request.booking_id).await?;
+        let after = self
+            .check_view(slot.start, slot.end, &request.booking_id)
+            .await?;
         if let Some(start) = after.clash {
             let ours = after.ours.unwrap_or(created);
             if let Err(err) = call!(self, |c| c.delete(&ours)) {

@@ -118,6 +118,10 @@ pub struct MailboxStore {
     pub sent: Vec<SentMessage>,
     /// An item someone else books just before the next CreateItem lands (a race).
     race: Option<CalendarItem>,
+    /// The next CreateItem is done but answered with a transient error (the answer lost).
+    pub fail_after_next_create: bool,
+    /// The next UpdateItem finds the item changed by someone else just before it.
+    pub change_before_next_update: bool,
 }
 
 fn encode(text: &str) -> String {
@@ -140,6 +144,8 @@ impl MailboxStore {
             seq: 0,
             sent: Vec::new(),
             race: None,
+            fail_after_next_create: false,
+            change_before_next_update: false,
         };
         for item in &mailbox.items {
             store.add(item.clone());
@@ -506,6 +512,18 @@ impl MailboxHandle {
     /// Someone else books `item` just before the next CreateItem lands.
     pub fn race_next_create(&self, item: CalendarItem) {
         self.with_store(|store| store.race(item))
+    }
+
+    /// The next CreateItem creates its item but answers ErrorInternalServerTransientError,
+    /// as when the answer is lost after Exchange did the work.
+    pub fn fail_after_next_create(&self) {
+        self.with_store(|store| store.fail_after_next_create = true)
+    }
+
+    /// Someone else changes the item just before the next UpdateItem (its ChangeKey
+    /// moves on).
+    pub fn change_before_next_update(&self) {
+        self.with_store(|store| store.change_before_next_update = true)
     }
 
     /// The items (singles and masters) now in the calendar.

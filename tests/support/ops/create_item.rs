@@ -99,6 +99,12 @@ fn create_calendar_item(
     let store = &mut state.mailboxes[number];
     let id = store.create(item);
     let change_key = store.resolve(&id).map(|r| r.change_key).unwrap_or_default();
+    if std::mem::take(&mut store.fail_after_next_create) {
+        return error(
+            "ErrorInternalServerTransientError",
+            "An internal server error occurred. Try again later.",
+        );
+    }
     OpAnswer::Messages(success_message(
         OPERATION,
         &format!(

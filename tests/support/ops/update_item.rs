@@ -55,6 +55,9 @@ pub fn answer(context: &OpContext<'_>, state: &mut ServerState, request: &Elemen
         return error(code, message);
     }
     let store = &mut state.mailboxes[number];
+    if std::mem::take(&mut store.change_before_next_update) {
+        store.modify(&id, |_| {});
+    }
     let never_overwrite = request.attribute("ConflictResolution") == Some("NeverOverwrite");
     match store.check_change_key(&id, item_id.attribute("ChangeKey")) {
         Ok(()) => {}
