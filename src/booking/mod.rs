@@ -5,11 +5,13 @@
 //! command line share: write, then sync at once; the agenda changes only from the
 //! server's answer.
 
+pub mod command;
 pub mod journal;
 pub mod rules;
 pub mod runner;
 pub mod write;
 
+pub use command::{ActionOutcome, BookingCommand};
 pub use rules::{BookChoice, CheckIn, Refusal};
 pub use runner::{ActionError, BOOKED_SUBJECT, ReleaseReport, Runner};
 pub use write::{BookingRequest, CalendarWriter, Slot, WriteError};

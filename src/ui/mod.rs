@@ -7,6 +7,7 @@ pub mod admin;
 pub mod admin_checks;
 pub mod admin_health;
 pub mod admin_model;
+pub mod booking_panel;
 pub mod content;
 pub mod content_preview;
 pub mod controller;
