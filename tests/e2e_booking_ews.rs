@@ -407,6 +407,8 @@ async fn a_no_show_occurrence_is_declined_alone_with_a_note_and_check_in_keeps_a
     let (ok, out, err) = run(&console, &["sync", "--once", "--now", &next_day]);
     assert!(ok, "{err}");
     assert!(out.contains("was released 2 times in a row"), "{out}");
+    let status = console.status();
+    assert_eq!(status["series_released"][0][1], 2, "{status:#}");
     let weekly = mailbox
         .items()
         .into_iter()

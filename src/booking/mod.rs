@@ -13,5 +13,5 @@ pub mod write;
 
 pub use command::{ActionOutcome, BookingCommand};
 pub use rules::{BookChoice, CheckIn, Refusal};
-pub use runner::{ActionError, BOOKED_SUBJECT, ReleaseReport, Runner};
+pub use runner::{ActionError, BOOKED_SUBJECT, ReleaseReport, Runner, booked_subject};
 pub use write::{BookingRequest, CalendarWriter, Slot, WriteError};

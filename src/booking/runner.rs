@@ -17,8 +17,18 @@ use crate::store::{Store, StoreError};
 use crate::sync::engine::{PassResult, SyncEngine};
 use crate::sync::source::{CalendarSource, SourceError};
 
-/// The subject of a booking made at the console.
+/// The subject of a booking made at the console (English).
 pub const BOOKED_SUBJECT: &str = "Booked at the console";
+
+/// The subject of a booking made at the console, in the console's language (it is
+/// what people see in Outlook and on the screen).
+pub fn booked_subject(language: &str) -> &'static str {
+    match language {
+        "sv" => "Bokat vid konsolen",
+        "ko" => "콘솔에서 예약됨",
+        _ => BOOKED_SUBJECT,
+    }
+}
 
 /// Why an action did not happen, for the person at the screen and the admin.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,6 +117,8 @@ pub struct Runner<'a, S> {
     pub settings: &'a BookingSettings,
     /// The room's display name, for the notes.
     pub room: &'a str,
+    /// The console's language (Device/Language), for the subject of its bookings.
+    pub language: &'a str,
 }
 
 impl<S: CalendarSource + CalendarWriter> Runner<'_, S> {
@@ -154,7 +166,7 @@ impl<S: CalendarSource + CalendarWriter> Runner<'_, S> {
         let booking_id = journal::booking_id_for(self.journal, slot)?;
         let request = BookingRequest {
             slot,
-            subject: BOOKED_SUBJECT.to_string(),
+            subject: booked_subject(self.language).to_string(),
             note: format!("Booked at the console of {}.", self.room),
             booking_id,
         };

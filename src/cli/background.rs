@@ -93,6 +93,7 @@ pub fn start_booking(
                 tz,
                 settings: &settings.booking,
                 room: &settings.room.display_name,
+            language: &settings.device.language,
             };
             let id = |m: crate::calendar::Meeting| Some(m.id);
             let result = match command {

@@ -82,6 +82,7 @@ pub fn act(data_dir: &DataDir, action: Action, args: &ActionArgs) -> Result<()> 
             tz,
             settings: &settings.booking,
             room: &settings.room.display_name,
+            language: &settings.device.language,
         };
         let done = match action {
             Action::Book(minutes) => runner.book(now, minutes).await.map(|m| ("Booked", m)),
@@ -129,6 +130,7 @@ pub async fn release_no_shows(
         tz,
         settings: &settings.booking,
         room: &settings.room.display_name,
+        language: &settings.device.language,
     };
     let report: ReleaseReport = runner
         .release_no_shows(now)

@@ -46,6 +46,9 @@ pub struct StatusReport {
     pub hostname: Option<String>,
     /// The network interfaces with their addresses, loopback left out.
     pub network: Vec<Interface>,
+    /// Recurring series whose occurrences nobody checked in to, released at least
+    /// `ReportSeriesAfterReleases` times in a row (series id, releases in a row).
+    pub series_released: Vec<(String, u32)>,
 }
 
 /// The content inputs the configured setting finds on this device.
@@ -69,15 +72,19 @@ fn describe_input(input: &InputInfo) -> String {
 pub fn gather(data_dir: &DataDir) -> Result<StatusReport> {
     let settings = load_settings(data_dir)?;
     let secrets = Secrets::load(data_dir.path())?.unwrap_or_default();
-    let (sync, meetings_cached) = if data_dir.agenda_db().exists() {
+    let report_after = settings
+        .as_ref()
+        .map_or(3, |s| s.booking.report_series_after_releases);
+    let (sync, meetings_cached, series_released) = if data_dir.agenda_db().exists() {
         let store = Store::open(&data_dir.agenda_db())?;
         let sync = store
             .get_state(STATUS_KEY)?
             .and_then(|json| serde_json::from_str(&json).ok())
             .unwrap_or_default();
-        (sync, store.meeting_count()?)
+        let released = crate::booking::journal::series_to_report(&store, report_after)?;
+        (sync, store.meeting_count()?, released)
     } else {
-        (SyncStatus::default(), 0)
+        (SyncStatus::default(), 0, Vec::new())
     };
     let source = settings.as_ref().map(|s| s.calendar.source);
     let account = settings.as_ref().map(|s| match s.calendar.source {
@@ -121,6 +128,7 @@ pub fn gather(data_dir: &DataDir) -> Result<StatusReport> {
         inputs,
         hostname: network::host_name(),
         network: network::interfaces(),
+        series_released,
     })
 }
 
@@ -190,6 +198,12 @@ fn human(r: &StatusReport) -> String {
         .into_iter()
         .map(|(label, value)| format!("{:<17}{value}", format!("{label}:")))
         .collect();
+    for (series, count) in &r.series_released {
+        lines.push(format!(
+            "Released series: {series}: nobody checked in {count} times in a row (tell the \
+             organizer, or cancel the series in Outlook)"
+        ));
+    }
     if let Some(err) = r.sync.last_error.as_ref().filter(|_| r.configured) {
         lines.push(format!(
             "Last error:      {} ({})",

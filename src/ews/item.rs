@@ -357,10 +357,11 @@ impl<'a> CalendarItem<'a> {
                     item.join_online_meeting_url = reader.trimmed_text(&child)?
                 }
                 "ExtendedProperty" => match read_extended_property(reader, &child)? {
-                    Some((name, value)) if name == ONLINE_MEETING_EXTERNAL_LINK => {
-                        if item.online_meeting_external_link.is_none() {
-                            item.online_meeting_external_link = Some(value);
-                        }
+                    Some((name, value))
+                        if name == ONLINE_MEETING_EXTERNAL_LINK
+                            && item.online_meeting_external_link.is_none() =>
+                    {
+                        item.online_meeting_external_link = Some(value);
                     }
                     Some((name, value)) if name == marker::BOOKING_ID => {
                         item.console_booking_id = Some(value);

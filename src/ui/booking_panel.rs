@@ -83,7 +83,9 @@ pub struct BookingScreen {
     pending: Option<BookingCommand>,
     /// The choices on screen, to turn "until" (minutes 0) into minutes.
     choices: Vec<rules::BookChoice>,
-    release_asked: bool,
+    /// When the release of no-shows was last asked for: asked again a minute later at
+    /// the soonest, so a failing server is not asked every second.
+    release_asked: Option<DateTime<Utc>>,
 }
 
 impl BookingScreen {
@@ -102,7 +104,7 @@ impl BookingScreen {
             checked_in,
             pending: None,
             choices: Vec::new(),
-            release_asked: false,
+            release_asked: None,
         }
     }
 
@@ -153,9 +155,7 @@ impl BookingScreen {
         let mut changed = false;
         while let Ok(outcome) = self.outcomes.try_recv() {
             changed = true;
-            if outcome.command == BookingCommand::ReleaseNoShows {
-                self.release_asked = false;
-            } else {
+            if outcome.command != BookingCommand::ReleaseNoShows {
                 self.pending = None;
                 adapter.set_pending(0);
             }
@@ -168,8 +168,11 @@ impl BookingScreen {
             }
         }
         let view = panel_view(meetings, now, tz, &self.settings, &self.checked_in);
-        if view.release_due && !self.release_asked && !offline {
-            self.release_asked = true;
+        let asked_lately = self
+            .release_asked
+            .is_some_and(|at| now >= at && now - at < chrono::Duration::minutes(1));
+        if view.release_due && !asked_lately && !offline {
+            self.release_asked = Some(now);
             (self.sink)(BookingCommand::ReleaseNoShows);
         }
         adapter.set_mode(view.mode);
