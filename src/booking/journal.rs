@@ -92,3 +92,49 @@ pub fn series_to_report(store: &Store, threshold: u32) -> Result<Vec<(String, u3
         .filter(|(_, count)| *count >= threshold)
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone};
+
+    use super::*;
+
+    fn slot(h: u32, minutes: i64) -> Slot {
+        let start = Utc.with_ymd_and_hms(2026, 12, 7, h, 0, 0).unwrap();
+        Slot {
+            start,
+            end: start + Duration::minutes(minutes),
+        }
+    }
+
+    #[test]
+    fn a_retry_of_an_overlapping_slot_reuses_the_booking_id_until_settled() {
+        let mut store = Store::open_in_memory().unwrap();
+        let first = booking_id_for(&mut store, slot(9, 30)).unwrap();
+        assert_eq!(booking_id_for(&mut store, slot(9, 15)).unwrap(), first);
+        let other = booking_id_for(&mut store, slot(11, 30)).unwrap();
+        assert_ne!(other, first, "a slot elsewhere is another booking");
+        settle(&mut store).unwrap();
+        assert_eq!(pending(&store).unwrap(), None);
+        assert_ne!(booking_id_for(&mut store, slot(11, 30)).unwrap(), other);
+    }
+
+    #[test]
+    fn releases_in_a_row_are_counted_until_someone_comes() {
+        let mut store = Store::open_in_memory().unwrap();
+        assert_eq!(count_release(&mut store, "series-a").unwrap(), 1);
+        assert_eq!(count_release(&mut store, "series-a").unwrap(), 2);
+        assert_eq!(count_release(&mut store, "series-b").unwrap(), 1);
+        assert_eq!(
+            series_to_report(&store, 2).unwrap(),
+            [("series-a".to_string(), 2)]
+        );
+        count_attended(&mut store, "series-a").unwrap();
+        assert!(
+            series_to_report(&store, 1)
+                .unwrap()
+                .iter()
+                .all(|(s, _)| s != "series-a")
+        );
+    }
+}

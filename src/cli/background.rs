@@ -73,6 +73,10 @@ pub fn start_booking(
 ) -> Result<crate::ui::booking_panel::BookingScreen> {
     use crate::booking::{ActionOutcome, BookingCommand, Runner};
     let (settings, secrets) = load_configured(data_dir)?;
+    if settings.calendar.source == crate::settings::CalendarSource::Graph {
+        // Graph writes are not built yet: no buttons that could only fail.
+        anyhow::bail!("booking from the screen needs an Exchange (EWS) calendar in this version");
+    }
     let store = Store::open(&data_dir.agenda_db())?;
     let mut journal = Store::open(&data_dir.agenda_db())?;
     let checked_in = journal.checked_in_ids()?;
