@@ -3,6 +3,7 @@
 //! Data flows one way: calendar source → sync task → SQLite store → UI models → Slint.
 //! See `../shared/DESIGN.md` for how the pieces fit.
 
+pub mod booking;
 pub mod calendar;
 pub mod cli;
 pub mod clock;

@@ -8,11 +8,13 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use chrono::{TimeZone, Utc};
+use room_console::ews::create_item::NewBooking;
 use room_console::ews::envelope::RequestHeader;
 use room_console::ews::subscribe::SubscriptionKind;
 use room_console::ews::{
-    BodyType, GetItemOptions, ItemId, RequestVersion, autodiscover, find_item, get_events,
-    get_item, get_streaming_events, subscribe, sync_folder_items, unsubscribe,
+    BodyType, GetItemOptions, ItemId, RequestVersion, autodiscover, create_item, decline_item,
+    delete_item, find_item, get_events, get_item, get_streaming_events, subscribe,
+    sync_folder_items, unsubscribe, update_item,
 };
 
 /// The SOAP 1.1 envelope schema validates Header and Body children "lax": an element no
@@ -66,7 +68,11 @@ struct Validator {
 
 impl Validator {
     fn new() -> Option<Validator> {
-        let schema_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/ews/schema");
+        // A worktree beside the others may point at the schema with EWS_SCHEMA_DIR.
+        let schema_dir = std::env::var_os("EWS_SCHEMA_DIR").map_or_else(
+            || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/ews/schema"),
+            PathBuf::from,
+        );
         if !schema_dir.join("messages.xsd").exists() {
             println!(
                 "NOTICE: {} is absent: schema validation skipped",
@@ -155,6 +161,40 @@ fn requests(header: &RequestHeader) -> Vec<(String, Vec<u8>)> {
         (
             "finditem".to_string(),
             find_item::request(header, room, start, end, 200),
+        ),
+        (
+            "finditem-marked".to_string(),
+            find_item::request_marked(header, room, start, end, 50),
+        ),
+        (
+            "createitem-booking".to_string(),
+            create_item::request(
+                header,
+                room,
+                &NewBooking {
+                    subject: "Booked at the console <&>",
+                    body: "Booked at the console of Saturn.",
+                    start,
+                    end: start + chrono::Duration::minutes(30),
+                    booking_id: "b-4f1c",
+                },
+            ),
+        ),
+        (
+            "updateitem-end".to_string(),
+            update_item::request(header, &ids[0], end),
+        ),
+        (
+            "declineitem-occurrence".to_string(),
+            decline_item::request(header, &ids[0], "Nobody checked in at Saturn."),
+        ),
+        (
+            "declineitem-without-changekey".to_string(),
+            decline_item::request(header, &ids[1], "Nobody checked in."),
+        ),
+        (
+            "deleteitem-own".to_string(),
+            delete_item::request(header, &ids[0]),
         ),
         (
             "sync-initial".to_string(),

@@ -30,6 +30,7 @@ fn every_field_survives_a_round_trip() {
         series_id: Some("series-1".to_owned()),
         free_busy: FreeBusy::OutOfOffice,
         no_join_reason: Some(NoJoinReason::BodyRemoved),
+        booked_here: false,
         ..all_day("holiday", "2026-12-24", "2026-12-26")
     };
     let private = Meeting {
@@ -43,6 +44,7 @@ fn every_field_survives_a_round_trip() {
         cancelled: true,
         join: None,
         no_join_reason: None,
+        booked_here: false,
         free_busy: FreeBusy::NoData,
         subject: Some(String::new()),
         ..timed("cancelled", "2026-11-24T12:00:00Z", "2026-11-24T12:00:00Z")
@@ -57,6 +59,7 @@ fn every_field_survives_a_round_trip() {
                 url: format!("https://example.com/{}", provider.as_str()),
             }),
             no_join_reason: None,
+            booked_here: false,
             free_busy,
             ..timed(
                 &format!("join-{n}"),

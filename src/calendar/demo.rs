@@ -177,6 +177,7 @@ fn all_day_meeting(day: NaiveDate) -> Meeting {
         free_busy: FreeBusy::Free,
         join: None,
         no_join_reason: Some(NoJoinReason::NoLink),
+        booked_here: false,
     }
 }
 
@@ -211,6 +212,7 @@ fn timed_meeting(entry: &DemoEntry, day: NaiveDate, tz: &Tz) -> Option<Meeting> 
             url: url.into(),
         }),
         no_join_reason: entry.no_join,
+        booked_here: false,
     })
 }
 
@@ -258,6 +260,7 @@ fn synthetic_meeting(id: String, time: MeetingTime) -> Meeting {
         free_busy: FreeBusy::Busy,
         join: None,
         no_join_reason: None,
+        booked_here: false,
         id,
     }
 }

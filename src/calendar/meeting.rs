@@ -148,6 +148,9 @@ pub struct Meeting {
     pub join: Option<JoinLink>,
     /// Why there is no join link; None when there is one.
     pub no_join_reason: Option<NoJoinReason>,
+    /// Booked at this console (the item carries the console's booking marker).
+    #[serde(default)]
+    pub booked_here: bool,
 }
 
 impl Meeting {

@@ -46,6 +46,10 @@ pub struct AgendaEntry {
     pub free_busy: &'static str,
     pub join: Option<JoinEntry>,
     pub no_join_reason: Option<&'static str>,
+    /// Booked at this console.
+    pub booked_here: bool,
+    /// Whether someone checked in; null when the meeting needs no check-in.
+    pub checked_in: Option<bool>,
 }
 
 #[derive(Debug, Serialize)]
@@ -92,6 +96,8 @@ pub fn entry_of(meeting: &Meeting, tz: &Tz, hide_private: bool) -> AgendaEntry {
             url: j.url.clone(),
         }),
         no_join_reason: meeting.no_join_reason.map(|r| r.as_str()),
+        booked_here: meeting.booked_here,
+        checked_in: None,
     }
 }
 
@@ -121,9 +127,21 @@ pub fn agenda(data_dir: &DataDir, args: &AgendaArgs) -> Result<()> {
         }
     }
     meetings.sort_by_key(|m| (m.time.instants(&tz).0, !m.time.is_all_day(), m.id.clone()));
+    let check_in =
+        super::source::load_settings(data_dir)?.is_some_and(|settings| settings.booking.check_in);
+    let checked_in_ids = match &source {
+        AgendaSource::Cache(store) if check_in => store.checked_in_ids()?,
+        _ => Default::default(),
+    };
     let entries: Vec<AgendaEntry> = meetings
         .iter()
-        .map(|m| entry_of(m, &tz, room.hide_private))
+        .map(|m| {
+            let mut entry = entry_of(m, &tz, room.hide_private);
+            if check_in && m.occupies_room() && !m.time.is_all_day() {
+                entry.checked_in = Some(checked_in_ids.contains(&m.id));
+            }
+            entry
+        })
         .collect();
     if args.json {
         println!("{}", serde_json::to_string_pretty(&entries)?);

@@ -75,6 +75,76 @@ pub fn start_sync(
     Ok(handle)
 }
 
+/// Starts the runner of the home screen's booking actions: its own connection to the
+/// calendar and the cache, commands in from the UI, outcomes back on a channel the UI's
+/// tick reads; after each action the sync task is woken so it sees the change too.
+pub fn start_booking(
+    runtime: &Handle,
+    data_dir: &DataDir,
+    allow_insecure_http: bool,
+    clock: Arc<dyn Clock>,
+    sync: SyncHandle,
+) -> Result<crate::ui::booking_panel::BookingScreen> {
+    use crate::booking::{ActionOutcome, BookingCommand, Runner};
+    let (settings, secrets) = load_configured(data_dir)?;
+    if settings.calendar.source == crate::settings::CalendarSource::Graph {
+        // Graph writes are not built yet: no buttons that could only fail.
+        anyhow::bail!("booking from the screen needs an Exchange (EWS) calendar in this version");
+    }
+    let store = Store::open(&data_dir.agenda_db())?;
+    let mut journal = Store::open(&data_dir.agenda_db())?;
+    let checked_in = journal.checked_in_ids()?;
+    let source = ConfiguredSource::new(settings.clone(), secrets, allow_insecure_http)
+        .with_clock(clock.clone())
+        .remembering_in(data_dir.path());
+    let mut engine = super::booking::engine_for(&settings, source, store);
+    let tz = crate::clock::device_time_zone(settings.device.time_zone.as_deref());
+    let (commands_tx, mut commands_rx) = mpsc::unbounded_channel::<BookingCommand>();
+    let (outcomes_tx, outcomes_rx) = std::sync::mpsc::channel::<ActionOutcome>();
+    let booking = settings.booking.clone();
+    runtime.spawn(async move {
+        while let Some(command) = commands_rx.recv().await {
+            let now = clock.now();
+            let mut runner = Runner {
+                engine: &mut engine,
+                journal: &mut journal,
+                tz,
+                settings: &settings.booking,
+                room: &settings.room.display_name,
+            language: &settings.device.language,
+            };
+            let id = |m: crate::calendar::Meeting| Some(m.id);
+            let result = match command {
+                BookingCommand::Book(minutes) => runner.book(now, minutes).await.map(id),
+                BookingCommand::Extend(minutes) => runner.extend(now, minutes).await.map(id),
+                BookingCommand::End => runner.end(now).await.map(id),
+                BookingCommand::CheckIn => runner.check_in(now).await.map(id),
+                BookingCommand::ReleaseNoShows => runner.release_no_shows(now).await.map(|r| {
+                    for (meeting, err) in &r.failed {
+                        tracing::warn!(meeting = %meeting.id, "release failed: {}", err.describe(&tz));
+                    }
+                    None
+                }),
+            };
+            if let Err(err) = &result {
+                tracing::warn!(?command, "booking action failed: {}", err.describe(&tz));
+            }
+            if outcomes_tx.send(ActionOutcome { command, result }).is_err() {
+                break; // the UI has gone
+            }
+            sync.sync_now();
+        }
+    });
+    Ok(crate::ui::booking_panel::BookingScreen::new(
+        booking,
+        Box::new(move |command| {
+            let _ = commands_tx.send(command);
+        }),
+        outcomes_rx,
+        checked_in,
+    ))
+}
+
 /// Watches the content input and pops the shared-content window up and down; listens on
 /// the control socket for `room-console content connect|disconnect`. Every event is also
 /// sent to `tap` while its receiver lives (the setup wizard's live plug indicator).

@@ -2,6 +2,7 @@
 
 mod agenda;
 mod background;
+mod booking;
 mod content;
 mod diagnose;
 mod factory_reset;
@@ -65,6 +66,14 @@ pub enum Command {
     Update(update::UpdateArgs),
     /// Print the software version and build
     Version,
+    /// Book the room now for --minutes N (exit 0 once the server confirmed)
+    Book(booking::BookArgs),
+    /// Extend the meeting on now by --minutes N
+    Extend(booking::ExtendArgs),
+    /// End the meeting on now (rounded down to the minute)
+    End(booking::ActionArgs),
+    /// Check in to the meeting on now or starting within five minutes
+    CheckIn(booking::ActionArgs),
 }
 
 /// The clock for commands that take `--now`: fixed when given, else the wall clock.
@@ -110,6 +119,16 @@ pub fn main(cli: Cli) -> ExitCode {
         Command::Diagnose(args) => diagnose::diagnose(&data_dir, &args),
         Command::Fleet(args) => crate::fleet::admin::fleet(&args),
         Command::Update(args) => update::update(&data_dir, &args),
+        Command::Book(args) => {
+            booking::act(&data_dir, booking::Action::Book(args.minutes), &args.common)
+        }
+        Command::Extend(args) => booking::act(
+            &data_dir,
+            booking::Action::Extend(args.minutes),
+            &args.common,
+        ),
+        Command::End(args) => booking::act(&data_dir, booking::Action::End, &args),
+        Command::CheckIn(args) => booking::act(&data_dir, booking::Action::CheckIn, &args),
         Command::Version => {
             println!("{}", version_line());
             Ok(())

@@ -131,6 +131,7 @@ fn start_session(
     start_fleet(runtime, data_dir, args, sync.clone(), false);
     let admin = start_admin(app, runtime, data_dir, args, sync.clone());
     let sync_for_updates = sync.clone();
+    let booking_sync = sync.clone();
     let tz = room.tz;
     let night = NightSchedule::from_settings(&room.night_mode, tz);
     let home = HomeController::start(
@@ -152,6 +153,13 @@ fn start_session(
         tracing::info!(backlight = backlight.is_some(), "night mode on");
         let now = super::clock_for(args.now).now();
         home.start_night_mode(app, NightScreen::new(schedule, backlight, now));
+    }
+    if let Some(sync) = booking_sync {
+        let clock = std::sync::Arc::from(super::clock_for(args.now));
+        match background::start_booking(runtime, data_dir, args.allow_insecure_http, clock, sync) {
+            Ok(booking) => home.start_booking(app, booking),
+            Err(err) => tracing::error!("the booking buttons are off: {err:#}"),
+        }
     }
     Ok(Session {
         _home: home,

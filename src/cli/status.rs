@@ -73,6 +73,9 @@ pub struct StatusReport {
     pub update_line: Option<String>,
     /// The A/B slots as RAUC last reported them (`None`: not read yet).
     pub slots: Option<SlotsSnapshot>,
+    /// Recurring series whose occurrences nobody checked in to, released at least
+    /// `ReportSeriesAfterReleases` times in a row (series id, releases in a row).
+    pub series_released: Vec<(String, u32)>,
 }
 
 /// The content inputs the configured setting finds on this device.
@@ -118,7 +121,10 @@ fn to_whole_seconds(mut sync: SyncStatus) -> SyncStatus {
 pub fn gather(data_dir: &DataDir, now: DateTime<Utc>) -> Result<StatusReport> {
     let settings = load_settings(data_dir)?;
     let secrets = Secrets::load(data_dir.path())?.unwrap_or_default();
-    let (sync, meetings_cached, push) = if data_dir.agenda_db().exists() {
+    let report_after = settings
+        .as_ref()
+        .map_or(3, |s| s.booking.report_series_after_releases);
+    let (sync, meetings_cached, push, series_released) = if data_dir.agenda_db().exists() {
         let store = Store::open(&data_dir.agenda_db())?;
         let sync = store
             .get_state(STATUS_KEY)?
@@ -132,9 +138,10 @@ pub fn gather(data_dir: &DataDir, now: DateTime<Utc>) -> Result<StatusReport> {
                 confirmed_seconds_ago: status.confirmed_seconds_ago(chrono::Utc::now()),
                 status,
             });
-        (sync, store.meeting_count()?, push)
+        let released = crate::booking::journal::series_to_report(&store, report_after)?;
+        (sync, store.meeting_count()?, push, released)
     } else {
-        (SyncStatus::default(), 0, None)
+        (SyncStatus::default(), 0, None, Vec::new())
     };
     let source = settings.as_ref().map(|s| s.calendar.source);
     let account = settings.as_ref().map(|s| match s.calendar.source {
@@ -193,6 +200,7 @@ pub fn gather(data_dir: &DataDir, now: DateTime<Utc>) -> Result<StatusReport> {
         update,
         update_line,
         slots: SlotsSnapshot::load(data_dir.path()),
+        series_released,
     })
 }
 
@@ -294,6 +302,12 @@ fn human(r: &StatusReport) -> String {
         .into_iter()
         .map(|(label, value)| format!("{:<17}{value}", format!("{label}:")))
         .collect();
+    for (series, count) in &r.series_released {
+        lines.push(format!(
+            "Released series: {series}: nobody checked in {count} times in a row (tell the \
+             organizer, or cancel the series in Outlook)"
+        ));
+    }
     if let Some(err) = r.sync.last_error.as_ref().filter(|_| r.configured) {
         lines.push(format!(
             "Last error:      {} ({})",

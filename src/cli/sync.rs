@@ -44,11 +44,13 @@ pub fn sync(data_dir: &DataDir, args: &SyncArgs) -> Result<()> {
         let clock: std::sync::Arc<dyn crate::clock::Clock> =
             std::sync::Arc::from(super::clock_for(args.now));
         let (live_settings, live_secrets) = (settings.clone(), secrets.clone());
+        let booking_settings = settings.clone();
         let source = ConfiguredSource::new(settings, secrets, args.allow_insecure_http)
             .with_clock(clock.clone())
             .remembering_in(data_dir.path());
         data_dir.ensure_exists()?;
         let store = Store::open(&data_dir.agenda_db())?;
+        let mut journal = Store::open(&data_dir.agenda_db())?;
         let mut engine =
             SyncEngine::new(source, store, tz, interval, Backoff::new(fastrand::u64(..)));
         if args.once {
@@ -56,7 +58,16 @@ pub fn sync(data_dir: &DataDir, args: &SyncArgs) -> Result<()> {
             report(&result, engine.store().meeting_count().unwrap_or(0));
             return match result {
                 PassResult::Failed(err) => bail!("{err}"),
-                _ => Ok(()),
+                // Rooms nobody came to are released once the agenda is fresh.
+                _ => {
+                    super::booking::release_no_shows(
+                        &mut engine,
+                        &mut journal,
+                        &booking_settings,
+                        clock.now(),
+                    )
+                    .await
+                }
             };
         }
         // The same live task as `run`: the sync task, woken by the live listener.

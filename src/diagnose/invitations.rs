@@ -207,6 +207,7 @@ mod tests {
             original_start: None,
             join_online_meeting_url: None,
             online_meeting_external_link: None,
+            console_booking_id: None,
         }
     }
 

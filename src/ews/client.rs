@@ -121,6 +121,18 @@ impl EwsClient {
         parse_kept::<CalendarView<'static>>(self.post(body).await?, find_item::parse)
     }
 
+    /// Like [`EwsClient::find_calendar_view`], with each item's booking marker.
+    pub async fn find_marked_view(
+        &self,
+        mailbox: &str,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        max_entries: u32,
+    ) -> Result<Response<Parsed<CalendarView<'static>>>, EwsError> {
+        let body = find_item::request_marked(&self.header(), mailbox, start, end, max_entries);
+        parse_kept::<CalendarView<'static>>(self.post(body).await?, find_item::parse)
+    }
+
     /// The full items for `ids` (GetItem), one result per id in order.
     pub async fn get_items(
         &self,
@@ -149,14 +161,14 @@ impl EwsClient {
         sync_folder_items::parse(Envelope::parse(&answer)?)
     }
 
-    fn header(&self) -> RequestHeader {
+    pub(super) fn header(&self) -> RequestHeader {
         RequestHeader {
             version: self.config.server_version,
             impersonate: self.config.impersonate.clone(),
         }
     }
 
-    async fn post(&self, body: Vec<u8>) -> Result<Vec<u8>, EwsError> {
+    pub(super) async fn post(&self, body: Vec<u8>) -> Result<Vec<u8>, EwsError> {
         let mut headers = HeaderMap::new();
         if let Some(mailbox) = &self.config.impersonate {
             // Routes the request to the server holding the room's mailbox.

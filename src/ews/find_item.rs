@@ -41,7 +41,22 @@ pub fn request(
     max_entries: u32,
 ) -> Vec<u8> {
     ews_envelope(header, |w| {
-        write_find_item(w, mailbox, start, end, max_entries)
+        write_find_item(w, mailbox, start, end, max_entries, false)
+    })
+}
+
+/// Like [`request`], with each item's free/busy status, cancellation and booking
+/// marker (`marker`) too: the view the
+/// console checks for clashes and for its own earlier booking before and after it books.
+pub fn request_marked(
+    header: &RequestHeader,
+    mailbox: &str,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    max_entries: u32,
+) -> Vec<u8> {
+    ews_envelope(header, |w| {
+        write_find_item(w, mailbox, start, end, max_entries, true)
     })
 }
 
@@ -51,6 +66,7 @@ fn write_find_item(
     start: DateTime<Utc>,
     end: DateTime<Utc>,
     max_entries: u32,
+    marked: bool,
 ) -> io::Result<()> {
     w.create_element("m:FindItem")
         .with_attribute(("Traversal", "Shallow"))
@@ -60,7 +76,13 @@ fn write_find_item(
                     .write_text_content(quick_xml::events::BytesText::new("IdOnly"))?;
                 w.create_element("t:AdditionalProperties")
                     .write_inner_content(|w| {
-                        VIEW_FIELDS.iter().try_for_each(|f| field_uri(w, f))
+                        VIEW_FIELDS.iter().try_for_each(|f| field_uri(w, f))?;
+                        if marked {
+                            field_uri(w, "calendar:LegacyFreeBusyStatus")?;
+                            field_uri(w, "calendar:IsCancelled")?;
+                            super::marker::write_field_uri(w)?;
+                        }
+                        Ok(())
                     })?;
                 Ok(())
             })?;

@@ -99,6 +99,7 @@ fn write_get_item(
                             ("PropertyType", "String"),
                         ])
                         .write_empty()?;
+                    super::marker::write_field_uri(w)?;
                     Ok(())
                 })?;
             Ok(())

@@ -12,6 +12,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
 use super::error::EwsError;
 use super::get_item::ONLINE_MEETING_EXTERNAL_LINK;
+use super::marker;
 use super::response::parse_bool;
 use super::xml::{Read, Tag, XmlReader, trim, trimmed};
 
@@ -194,6 +195,8 @@ pub struct CalendarItem<'a> {
     pub join_online_meeting_url: Option<Cow<'a, str>>,
     /// The Lync extended property `OnlineMeetingExternalLink`.
     pub online_meeting_external_link: Option<Cow<'a, str>>,
+    /// The console's booking id (`marker`): set on items booked at the console.
+    pub console_booking_id: Option<Cow<'a, str>>,
 }
 
 /// The fewest bytes an item takes in a response (`<t:CalendarItem><t:ItemId Id="x"/>`
@@ -269,6 +272,7 @@ impl<'a> CalendarItem<'a> {
             original_start: self.original_start,
             join_online_meeting_url: owned(self.join_online_meeting_url),
             online_meeting_external_link: owned(self.online_meeting_external_link),
+            console_booking_id: owned(self.console_booking_id),
         }
     }
 
@@ -352,13 +356,18 @@ impl<'a> CalendarItem<'a> {
                 "JoinOnlineMeetingUrl" => {
                     item.join_online_meeting_url = reader.trimmed_text(&child)?
                 }
-                "ExtendedProperty" => {
-                    let link =
-                        read_extended_property(reader, &child, ONLINE_MEETING_EXTERNAL_LINK)?;
-                    if item.online_meeting_external_link.is_none() {
-                        item.online_meeting_external_link = link;
+                "ExtendedProperty" => match read_extended_property(reader, &child)? {
+                    Some((name, value))
+                        if name == ONLINE_MEETING_EXTERNAL_LINK
+                            && item.online_meeting_external_link.is_none() =>
+                    {
+                        item.online_meeting_external_link = Some(value);
                     }
-                }
+                    Some((name, value)) if name == marker::BOOKING_ID => {
+                        item.console_booking_id = Some(value);
+                    }
+                    _ => {}
+                },
                 _ => reader.skip(&child)?,
             }
         }
@@ -402,25 +411,24 @@ fn read_flag<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<bool> {
     Ok(parse_bool(&reader.text(tag)?) == Some(true))
 }
 
-/// The `Value` of an `ExtendedProperty`, when its `ExtendedFieldURI` has this
-/// `PropertyName`.
+/// The `PropertyName` of an `ExtendedProperty`'s `ExtendedFieldURI` and its `Value`;
+/// None when either is missing.
 fn read_extended_property<'a>(
     reader: &mut XmlReader<'a>,
     tag: &Tag<'a>,
-    property_name: &str,
-) -> Read<Option<Cow<'a, str>>> {
-    let (mut matches, mut value) = (false, None);
+) -> Read<Option<(String, Cow<'a, str>)>> {
+    let (mut name, mut value) = (None, None);
     while let Some(child) = reader.next_child(tag)? {
         match child.name() {
             "ExtendedFieldURI" => {
-                matches = child.attr("PropertyName").as_deref() == Some(property_name);
+                name = child.attr("PropertyName").map(|n| n.into_owned());
                 reader.skip(&child)?;
             }
             "Value" => value = reader.trimmed_text(&child)?,
             _ => reader.skip(&child)?,
         }
     }
-    Ok(value.filter(|_| matches))
+    Ok(name.zip(value))
 }
 
 /// Parses an `xs:dateTime` as Exchange writes it: `2013-08-21T19:30:00Z`, with an offset,

@@ -1,16 +1,21 @@
 //! Exchange Web Services: the protocol side of the Exchange calendar backend.
 //!
 //! Requests are written by `envelope` and one module per operation (`find_item`,
-//! `get_item`, `sync_folder_items`, `autodiscover`, and for push `subscribe`,
-//! `get_streaming_events`, `get_events`, `unsubscribe` over `subscription_client`);
-//! answers are streamed by `xml` and `response` straight into EWS-shaped structs (`item`
-//! and the operation modules; push's own payloads through `message_payload`); every
+//! `get_item`, `sync_folder_items`, `autodiscover`; the writes `create_item`,
+//! `update_item`, `decline_item`, `delete_item` with the console's `marker`; and for push
+//! `subscribe`, `get_streaming_events`, `get_events`, `unsubscribe` over
+//! `subscription_client`); answers are streamed by `xml` and `response` straight into
+//! EWS-shaped structs (`item` and the operation modules; push's own payloads through
+//! `message_payload`); every
 //! failure is an `EwsError` with an explanation and a fix for the admin (`error`);
 //! `transport`, `ntlm_connection` and `client` do the HTTPS and sign-in. Nothing here knows the store, the UI, or `crate::calendar::Meeting`:
 //! mapping to meetings belongs to the sync.
 
 pub mod autodiscover;
 pub mod client;
+pub mod create_item;
+pub mod decline_item;
+pub mod delete_item;
 pub mod envelope;
 pub mod error;
 pub mod find_item;
@@ -20,6 +25,7 @@ pub mod get_streaming_events;
 pub mod item;
 mod message_payload;
 pub mod notification;
+pub mod marker;
 pub mod ntlm;
 pub mod ntlm_connection;
 pub mod response;
@@ -29,6 +35,7 @@ pub mod subscription_client;
 pub mod sync_folder_items;
 pub mod transport;
 pub mod unsubscribe;
+pub mod update_item;
 pub mod version;
 pub mod xml;
 mod xml_text;

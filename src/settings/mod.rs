@@ -16,6 +16,7 @@ mod secrets;
 pub mod validate;
 
 pub use files::SettingsError;
+pub use model::BookingSettings;
 pub use model::{
     BLANK_AFTER_SECONDS, CalendarSettings, CalendarSource, ContentSettings, DEFAULT_REBOOT_COMMAND,
     DIM_AFTER_SECONDS, DeviceSettings, EwsAuthMethod, FleetSettings, GRACE_SECONDS,

@@ -47,6 +47,8 @@ pub struct Settings {
     pub fleet: FleetSettings,
     /// Software updates (RAUC): where to look and when to restart.
     pub updates: UpdateSettings,
+    /// Acting on the room: Book now, Extend, End now, check-in.
+    pub booking: BookingSettings,
 }
 
 /// The room's own account.
@@ -372,6 +374,39 @@ impl Default for FleetSettings {
     }
 }
 
+/// Acting on the room from the screen and the command line: Book now, Extend, End now,
+/// and check-in with the release of rooms nobody came to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BookingSettings {
+    /// Book now, Extend and End now are offered (off: no buttons).
+    pub enabled: bool,
+    /// Meetings need a check-in; without one the room is released.
+    pub check_in: bool,
+    /// Minutes after the start a meeting nobody checked in to is released, within
+    /// [`RELEASE_AFTER_MINUTES`].
+    pub release_after_minutes: u32,
+    /// A series released this many times in a row is reported to the admin, within
+    /// [`REPORT_SERIES_AFTER_RELEASES`].
+    pub report_series_after_releases: u32,
+}
+
+/// Allowed minutes before a meeting nobody checked in to is released.
+pub const RELEASE_AFTER_MINUTES: RangeInclusive<u32> = 2..=60;
+/// Allowed releases in a row before a series is reported.
+pub const REPORT_SERIES_AFTER_RELEASES: RangeInclusive<u32> = 1..=20;
+
+impl Default for BookingSettings {
+    fn default() -> Self {
+        BookingSettings {
+            enabled: true,
+            check_in: false,
+            release_after_minutes: 10,
+            report_series_after_releases: 3,
+        }
+    }
+}
+
 impl Settings {
     /// A configured demo room: the built-in agenda, no server, no secrets.
     pub fn demo() -> Self {
@@ -390,6 +425,7 @@ impl Settings {
             content: ContentSettings::default(),
             fleet: FleetSettings::default(),
             updates: UpdateSettings::default(),
+            booking: BookingSettings::default(),
         }
     }
 

@@ -28,7 +28,7 @@ pub struct ConfiguredSource {
 }
 
 /// The source the settings name, once built.
-enum Inner {
+pub(super) enum Inner {
     Ews(EwsSource),
     Graph(GraphSource),
 }
@@ -59,7 +59,7 @@ impl ConfiguredSource {
         self
     }
 
-    async fn source(&self) -> Result<&Inner, SourceError> {
+    pub(super) async fn source(&self) -> Result<&Inner, SourceError> {
         self.inner.get_or_try_init(|| self.build()).await
     }
 

@@ -439,3 +439,6 @@ impl CalendarSource for EwsSource {
             .and_then(describe_server)
     }
 }
+
+#[path = "ews_write.rs"]
+mod write;

@@ -124,6 +124,7 @@ pub fn meeting_of(item: &CalendarItem<'_>, rules: &MappingRules) -> Result<Meeti
         free_busy: free_busy(item.free_busy),
         join: detected.as_ref().ok().cloned(),
         no_join_reason: detected.err(),
+        booked_here: item.console_booking_id.is_some(),
     })
 }
 
@@ -171,6 +172,7 @@ mod tests {
             original_start: None,
             join_online_meeting_url: None,
             online_meeting_external_link: None,
+            console_booking_id: None,
         }
     }
 

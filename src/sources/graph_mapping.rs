@@ -140,5 +140,6 @@ pub fn meeting_of(event: &Event, rules: &MappingRules) -> Result<Meeting, Unusab
         free_busy: free_busy(event.show_as),
         join: detected.as_ref().ok().cloned(),
         no_join_reason: detected.err(),
+        booked_here: false,
     })
 }

@@ -3,6 +3,7 @@
 //! [`crate::sync::source::SourceError`]s.
 
 pub mod configured;
+mod configured_write;
 pub mod ews;
 pub mod ews_discovery;
 pub mod ews_mapping;

@@ -13,14 +13,15 @@ use crate::join::{JoinLink, NoJoinReason, Provider};
 /// The columns [`read_row`] expects, in order, for `SELECT {MEETING_COLUMNS} FROM meeting`.
 pub(crate) const MEETING_COLUMNS: &str = "id, change_key, series_id, occurrence, subject, \
      organizer_name, organizer_email, location, all_day, first_day, last_day, start_us, \
-     end_us, time_zone, private, cancelled, free_busy, join_provider, join_url, no_join_reason";
+     end_us, time_zone, private, cancelled, free_busy, join_provider, join_url, no_join_reason, \
+     booked_here";
 
 const INSERT_OR_REPLACE: &str = "INSERT OR REPLACE INTO meeting (id, change_key, series_id, \
      occurrence, subject, organizer_name, organizer_email, location, all_day, first_day, \
      last_day, start_us, end_us, time_zone, private, cancelled, free_busy, join_provider, \
-     join_url, no_join_reason) \
+     join_url, no_join_reason, booked_here) \
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
-     ?19, ?20)";
+     ?19, ?20, ?21)";
 
 /// Inserts `meetings`, replacing any stored meeting with the same id. Call inside a
 /// transaction: on error the caller rolls back, so a batch is stored whole or not at all.
@@ -61,6 +62,7 @@ pub(crate) fn write_meetings(
                 join.map(|j| j.provider.as_str()),
                 join.map(|j| j.url.as_str()),
                 meeting.no_join_reason.map(NoJoinReason::as_str),
+                meeting.booked_here,
             ])
             .map_err(|e| rejected(&meeting.id, e))?;
     }
@@ -135,6 +137,7 @@ pub(crate) fn read_row(row: &Row<'_>) -> Result<Meeting, StoreError> {
         free_busy,
         join,
         no_join_reason,
+        booked_here: row.get(20)?,
         id,
     })
 }

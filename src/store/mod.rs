@@ -9,6 +9,7 @@
 //! All-day meetings are stored with instants derived in the device time zone passed to
 //! the writing methods; after a time-zone change call [`Store::retime_all_day`].
 
+mod check_ins;
 mod error;
 mod meetings;
 mod open;
@@ -189,6 +190,25 @@ impl Store {
     /// Stores `value` under `key`; None removes the key.
     pub fn set_state(&mut self, key: &str, value: Option<&str>) -> Result<(), StoreError> {
         state::set(&self.conn, key, value)
+    }
+
+    /// Notes that someone checked in to `meeting_id` at `at` (the first time is kept).
+    pub fn record_check_in(
+        &mut self,
+        meeting_id: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        check_ins::record(&self.conn, meeting_id, at)
+    }
+
+    /// The ids of the meetings someone checked in to.
+    pub fn checked_in_ids(&self) -> Result<std::collections::HashSet<String>, StoreError> {
+        self.naming_damage(check_ins::checked_in(&self.conn))
+    }
+
+    /// Forgets check-ins made before `before`.
+    pub fn forget_check_ins_before(&mut self, before: DateTime<Utc>) -> Result<(), StoreError> {
+        check_ins::forget_before(&self.conn, before)
     }
 
     /// A read that met a damaged page becomes [`StoreError::Corrupt`], naming the file

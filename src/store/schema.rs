@@ -52,6 +52,15 @@ pub(super) const MIGRATIONS: &[&str] = &[
         key   TEXT PRIMARY KEY NOT NULL,
         value TEXT NOT NULL
     ) STRICT;",
+    // Bookings made at the console (the item carries the console's marker), and the
+    // console's own memory of check-ins: nobody on the server knows who came.
+    "ALTER TABLE meeting ADD COLUMN booked_here INTEGER NOT NULL DEFAULT 0
+         CHECK (booked_here IN (0, 1));
+
+    CREATE TABLE check_in (
+        meeting_id TEXT PRIMARY KEY NOT NULL,
+        at_us      INTEGER NOT NULL
+    ) STRICT;",
 ];
 
 /// The schema version this build writes (the number of migrations).

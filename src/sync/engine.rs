@@ -101,6 +101,11 @@ impl<S: CalendarSource> SyncEngine<S> {
         &self.status
     }
 
+    /// The source the engine reads (the booking runner writes through it).
+    pub fn source(&self) -> &S {
+        &self.source
+    }
+
     /// The store the engine writes (for tests and `sync --once` reports).
     pub fn store(&self) -> &Store {
         &self.store

@@ -151,6 +151,7 @@ mod tests {
             free_busy: FreeBusy::Busy,
             join: None,
             no_join_reason: None,
+            booked_here: false,
         }
     }
 

@@ -13,13 +13,16 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use slint::{ComponentHandle, Timer, TimerMode};
 
+use super::booking_panel::BookingScreen;
 use super::home::HomeModels;
 use super::home_model::{Banner, BannerKind, BannerMessage, HomeInputs, build};
 use super::night::NightScreen;
 use super::sync_banner::banner_for;
 use super::{
-    AppWindow, ContentAdapter, HomeAdapter, JoinOverlayAdapter, NightAdapter, join_overlay,
+    AppWindow, BookingAdapter, ContentAdapter, HomeAdapter, JoinOverlayAdapter, NightAdapter,
+    join_overlay,
 };
+use crate::booking::BookingCommand;
 use crate::calendar::{Meeting, current_meeting};
 use crate::clock::Clock;
 use crate::join::{JoinLink, JoinOutcome, launch, launch_share};
@@ -58,6 +61,8 @@ struct State {
     generation: u64,
     /// Night mode, when configured.
     night: Option<NightScreen>,
+    /// The booking panel, when booking or check-in is on.
+    booking: Option<BookingScreen>,
 }
 
 impl State {
@@ -118,13 +123,28 @@ impl State {
             self.loaded_at = None;
         }
         self.refresh_agenda(now);
+        let banner = self.banner(now);
+        if let Some(booking) = &mut self.booking {
+            let offline = banner
+                .as_ref()
+                .is_some_and(|b| matches!(b.message, BannerMessage::Offline(_)));
+            let (tz, clock_24h) = (self.room.tz, self.room.clock_24h);
+            if app.global::<ContentAdapter>().get_shown() {
+                booking.presence(app);
+            }
+            if booking.tick(app, &self.meetings, now, &tz, clock_24h, offline) {
+                // An action finished: the store has the server's answer.
+                self.loaded_at = None;
+                self.refresh_agenda(now);
+            }
+        }
         let view = build(&HomeInputs {
             room_name: &self.room.name,
             meetings: &self.meetings,
             now,
             tz: self.room.tz,
             clock_24h: self.room.clock_24h,
-            banner: self.banner(now),
+            banner,
             agenda_known: self.agenda_known(),
         });
         self.models.show(app, &view);
@@ -233,6 +253,7 @@ impl HomeController {
             sync,
             generation: 0,
             night: None,
+            booking: None,
         }));
         state.borrow_mut().show(app);
         // A touch makes a Microsoft 365 room poll fast for a while (night mode, when on,
@@ -250,7 +271,10 @@ impl HomeController {
             let (Some(state), Some(app)) = (join_state.upgrade(), join_app.upgrade()) else {
                 return;
             };
-            let state = state.borrow();
+            let mut state = state.borrow_mut();
+            if let Some(booking) = &mut state.booking {
+                booking.presence(&app);
+            }
             if let Some(meeting) = state.meetings.iter().find(|m| m.id == id.as_str()) {
                 join(&app, meeting, state.room.join_command.as_deref());
             }
@@ -281,6 +305,30 @@ impl HomeController {
             _timer: timer,
             state,
         }
+    }
+
+    /// Turns the booking panel on: Book now, Extend, End now and check-in, run by
+    /// whoever `booking`'s sink hands the commands to.
+    pub fn start_booking(&self, app: &AppWindow, booking: BookingScreen) {
+        self.state.borrow_mut().booking = Some(booking);
+        let adapter = app.global::<BookingAdapter>();
+        let command = |make: fn(i32) -> BookingCommand| {
+            let (weak, state) = (app.as_weak(), Rc::downgrade(&self.state));
+            move |value: i32| {
+                if let (Some(state), Some(app)) = (state.upgrade(), weak.upgrade())
+                    && let Some(booking) = &mut state.borrow_mut().booking
+                {
+                    booking.ask(&app, make(value));
+                }
+            }
+        };
+        adapter.on_book(command(|m| BookingCommand::Book(i64::from(m))));
+        adapter.on_extend(command(|m| BookingCommand::Extend(i64::from(m))));
+        let end = command(|_| BookingCommand::End);
+        adapter.on_end_now(move || end(0));
+        let check_in = command(|_| BookingCommand::CheckIn);
+        adapter.on_check_in_now(move || check_in(0));
+        self.state.borrow_mut().show(app);
     }
 
     /// Turns night mode on: the tick dims and blanks the screen, a touch wakes it.

@@ -8,6 +8,7 @@ pub mod admin_checks;
 pub mod admin_health;
 pub mod admin_model;
 pub mod admin_update;
+pub mod booking_panel;
 pub mod content;
 pub mod content_preview;
 pub mod controller;

@@ -44,6 +44,7 @@ pub fn timed(id: &str, start: &str, end: &str) -> Meeting {
         free_busy: FreeBusy::Busy,
         join: None,
         no_join_reason: Some(NoJoinReason::NoLink),
+        booked_here: false,
     }
 }
 
@@ -85,6 +86,7 @@ pub fn fully_described(id: &str) -> Meeting {
                 .to_owned(),
         }),
         no_join_reason: None,
+        booked_here: false,
     }
 }
 

@@ -20,6 +20,9 @@ pub struct Account {
     /// Mailboxes whose calendar this account may open as a delegate (`t:Mailbox` in the
     /// folder id, no impersonation header).
     pub delegate_for: Vec<String>,
+    /// Mailboxes whose calendar this account may read but not change (a delegate with
+    /// Reviewer rights): writes answer ErrorAccessDenied.
+    pub read_only_for: Vec<String>,
 }
 
 impl Account {
@@ -31,6 +34,7 @@ impl Account {
             own_mailbox: None,
             may_impersonate: Vec::new(),
             delegate_for: Vec::new(),
+            read_only_for: Vec::new(),
         }
     }
 
@@ -54,6 +58,22 @@ impl Account {
         self.delegate_for
             .extend(mailboxes.iter().map(|smtp| smtp.to_string()));
         self
+    }
+
+    /// Makes the account a read-only delegate (Reviewer) of `mailboxes`.
+    pub fn reviewer_of(mut self, mailboxes: &[&str]) -> Self {
+        self.read_only_for
+            .extend(mailboxes.iter().map(|smtp| smtp.to_string()));
+        self.delegate_of(mailboxes)
+    }
+
+    /// Whether the account may change `smtp`'s calendar without impersonation.
+    pub fn may_write_directly(&self, smtp: &str) -> bool {
+        self.may_open_directly(smtp)
+            && !self
+                .read_only_for
+                .iter()
+                .any(|reader| reader.eq_ignore_ascii_case(smtp))
     }
 
     /// The NTLM `(user, domain)` pair of `DOMAIN\user`, or `(user, "")` without a domain.

@@ -8,8 +8,8 @@ use super::faults::{Fault, FaultEffect, effect, take_fault};
 use super::http::{HttpRequest, HttpResponse};
 use super::ops::shape::SubjectText;
 use super::ops::{
-    NON_EXISTENT_MAILBOX, OpAnswer, OpContext, autodiscover, find_item, get_item, subscriptions,
-    sync_folder_items,
+    NON_EXISTENT_MAILBOX, OpAnswer, OpContext, autodiscover, create_item, delete_item, find_item,
+    get_item, subscriptions, sync_folder_items, update_item,
 };
 use super::record::{RecordedRequest, SchemaCheck};
 use super::soap::read::{Element, parse_document};
@@ -259,6 +259,9 @@ fn answer(
         "FindItem" => find_item::answer(&context, state, operation),
         "GetItem" => get_item::answer(&context, state, operation),
         "SyncFolderItems" => sync_folder_items::answer(&context, state, operation),
+        "CreateItem" => create_item::answer(&context, state, operation),
+        "UpdateItem" => update_item::answer(&context, state, operation),
+        "DeleteItem" => delete_item::answer(&context, state, operation),
         _ => OpAnswer::Fault(soap_fault(
             "ErrorInvalidRequest",
             "The request is invalid.",

@@ -109,6 +109,8 @@ pub struct CalendarItem {
     /// The Lync `OnlineMeetingExternalLink` named property (PS_PUBLIC_STRINGS).
     pub online_meeting_external_link: Option<String>,
     pub occurrences: Vec<Occurrence>,
+    /// The room console's booking marker (`RoomConsoleBookingId`), set by CreateItem.
+    pub booking_id: Option<String>,
 }
 
 impl CalendarItem {
@@ -129,6 +131,7 @@ impl CalendarItem {
             join_online_meeting_url: None,
             online_meeting_external_link: None,
             occurrences: Vec::new(),
+            booking_id: None,
         }
     }
 

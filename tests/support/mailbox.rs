@@ -66,6 +66,24 @@ pub struct SyncPage {
     pub includes_last_item_in_range: bool,
 }
 
+/// A message the mailbox sent (a meeting response such as a decline), as the recipient
+/// would receive it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentMessage {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// Why a write was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteError {
+    Lookup(LookupError),
+    /// The ChangeKey sent is not the item's current one (ErrorIrresolvableConflict under
+    /// ConflictResolution NeverOverwrite).
+    StaleChangeKey,
+}
+
 /// The number of the mailbox an ItemId belongs to.
 pub fn mailbox_number_of(id: &str) -> Result<usize, LookupError> {
     let text = decode(id).ok_or(LookupError::Malformed)?;
@@ -97,6 +115,14 @@ pub struct MailboxStore {
     items: Vec<StoredItem>,
     next_key: u64,
     seq: u64,
+    /// Messages sent from this mailbox (declines), oldest first.
+    pub sent: Vec<SentMessage>,
+    /// An item someone else books just before the next CreateItem lands (a race).
+    race: Option<CalendarItem>,
+    /// The next CreateItem is done but answered with a transient error (the answer lost).
+    pub fail_after_next_create: bool,
+    /// The next UpdateItem finds the item changed by someone else just before it.
+    pub change_before_next_update: bool,
 }
 
 fn encode(text: &str) -> String {
@@ -117,6 +143,10 @@ impl MailboxStore {
             items: Vec::new(),
             next_key: 1,
             seq: 0,
+            sent: Vec::new(),
+            race: None,
+            fail_after_next_create: false,
+            change_before_next_update: false,
         };
         for item in &mailbox.items {
             store.add(item.clone());
@@ -231,6 +261,76 @@ impl MailboxStore {
                 (kind, self.item_id(stored.key), change_key)
             })
             .collect()
+    }
+
+    /// Creates an item as CreateItem does: a race armed with [`MailboxStore::race`]
+    /// lands first.
+    pub fn create(&mut self, item: CalendarItem) -> String {
+        if let Some(other) = self.race.take() {
+            self.add(other);
+        }
+        self.add(item)
+    }
+
+    /// Arms a race: `item` is added just before the next CreateItem's own item.
+    pub fn race(&mut self, item: CalendarItem) {
+        self.race = Some(item);
+    }
+
+    /// Checks that `change_key` (when sent) is the current one of the item `id` names.
+    pub fn check_change_key(&self, id: &str, change_key: Option<&str>) -> Result<(), WriteError> {
+        let current = self.resolve(id).map_err(WriteError::Lookup)?;
+        match change_key {
+            Some(key) if key.trim() != current.change_key => Err(WriteError::StaleChangeKey),
+            _ => Ok(()),
+        }
+    }
+
+    /// Moves the end of the item (or the one occurrence) `id` names; the new ChangeKey.
+    pub fn set_end(&mut self, id: &str, end: DateTime<Utc>) -> Result<String, LookupError> {
+        let (key, index) = self.parse_id(id)?;
+        self.seq += 1;
+        let seq = self.seq;
+        let stored = self.live_mut(key).ok_or(LookupError::NotFound)?;
+        match index {
+            None => stored.item.end = end,
+            Some(index) => {
+                let occurrence = stored
+                    .item
+                    .occurrences
+                    .iter_mut()
+                    .find(|o| o.index == index)
+                    .ok_or(LookupError::NotFound)?;
+                occurrence.end = end;
+            }
+        }
+        stored.version += 1;
+        stored.last_seq = seq;
+        Ok(Self::change_key(key, stored.version))
+    }
+
+    /// Declines the item `id` names as the room: an occurrence leaves the room's calendar
+    /// alone (the series stays), a single is removed; the organizer gets `note`.
+    pub fn decline(&mut self, id: &str, note: &str) -> Result<(), LookupError> {
+        let resolved = self.resolve(id)?;
+        let (key, index) = self.parse_id(id)?;
+        self.seq += 1;
+        let seq = self.seq;
+        let stored = self.live_mut(key).ok_or(LookupError::NotFound)?;
+        match index {
+            Some(index) => stored.item.occurrences.retain(|o| o.index != index),
+            None => stored.deleted = true,
+        }
+        stored.version += 1;
+        stored.last_seq = seq;
+        if let Some(organizer) = &resolved.item.organizer {
+            self.sent.push(SentMessage {
+                to: organizer.email.clone(),
+                subject: format!("Declined: {}", resolved.item.subject),
+                body: note.to_string(),
+            });
+        }
+        Ok(())
     }
 
     pub fn item_ids(&self) -> Vec<String> {
@@ -429,6 +529,39 @@ impl MailboxHandle {
     /// The current ChangeKey of an item.
     pub fn change_key(&self, id: &str) -> Option<String> {
         self.with_store(|store| store.resolve(id).ok().map(|r| r.change_key))
+    }
+
+    /// The messages the mailbox sent (declines), oldest first.
+    pub fn sent(&self) -> Vec<SentMessage> {
+        self.with_store(|store| store.sent.clone())
+    }
+
+    /// Someone else books `item` just before the next CreateItem lands.
+    pub fn race_next_create(&self, item: CalendarItem) {
+        self.with_store(|store| store.race(item))
+    }
+
+    /// The next CreateItem creates its item but answers ErrorInternalServerTransientError,
+    /// as when the answer is lost after Exchange did the work.
+    pub fn fail_after_next_create(&self) {
+        self.with_store(|store| store.fail_after_next_create = true)
+    }
+
+    /// Someone else changes the item just before the next UpdateItem (its ChangeKey
+    /// moves on).
+    pub fn change_before_next_update(&self) {
+        self.with_store(|store| store.change_before_next_update = true)
+    }
+
+    /// The items (singles and masters) now in the calendar.
+    pub fn items(&self) -> Vec<CalendarItem> {
+        self.with_store(|store| {
+            store
+                .item_ids()
+                .iter()
+                .filter_map(|id| store.resolve(id).ok().map(|r| r.item))
+                .collect()
+        })
     }
 
     /// The ItemId of the first item with this subject.

@@ -22,7 +22,12 @@
 //!
 //! What it answers:
 //! - `POST /EWS/Exchange.asmx`: FindItem (CalendarView), GetItem (ItemId and
-//!   OccurrenceItemId), SyncFolderItems; anything else is a SOAP fault ErrorInvalidRequest.
+//!   OccurrenceItemId), SyncFolderItems, and the room console's writes: CreateItem of a
+//!   CalendarItem (extended properties kept; [`MailboxHandle::race_next_create`] lets
+//!   someone else book first) or a DeclineItem (an occurrence only; the organizer's
+//!   note in [`MailboxHandle::sent`]), UpdateItem of End (stale ChangeKey:
+//!   ErrorIrresolvableConflict), DeleteItem; a Reviewer delegate
+//!   ([`Account::reviewer_of`]) gets ErrorAccessDenied on writes; anything else is a SOAP fault ErrorInvalidRequest.
 //!   Every response carries ServerVersionInfo for the configured version; SOAP faults
 //!   come back as HTTP 500 without a header, as Exchange sends them.
 //! - `POST /autodiscover/autodiscover.svc`: SOAP GetUserSettings (ExternalEwsUrl,
@@ -65,6 +70,6 @@ pub mod tls;
 pub use config::{Account, AuthMode, ExchangeVersion, Mailbox, RedirectTarget, ServerConfig};
 pub use faults::{Fault, Times};
 pub use item::{BodyKind, CalendarItem, FreeBusyStatus, Occurrence, Sensitivity};
-pub use mailbox::MailboxHandle;
+pub use mailbox::{MailboxHandle, SentMessage};
 pub use record::{RecordedRequest, SchemaCheck};
 pub use server::{EwsServer, StartError};

@@ -62,6 +62,7 @@ pub(super) const SECTIONS: &[&[Field]] = &[
     &[fleet_fields::REBOOT_COMMAND],
     fleet_fields::FLEET,
     UPDATES,
+    BOOKING,
 ];
 
 /// All fields of all sections.
@@ -423,6 +424,68 @@ const UPDATES: &[Field] = &[
         },
     },
 ];
+
+const BOOKING: &[Field] = &[
+    Field {
+        path: "Booking/Enabled",
+        get: Getter::Shown(|d| Some(d.settings.booking.enabled.to_string())),
+        set: |d, v| {
+            d.settings.booking.enabled = validate::boolean(required(v)?)?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Booking/CheckIn",
+        get: Getter::Shown(|d| Some(d.settings.booking.check_in.to_string())),
+        set: |d, v| {
+            d.settings.booking.check_in = validate::boolean(required(v)?)?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Booking/ReleaseAfterMinutes",
+        get: Getter::Shown(|d| Some(d.settings.booking.release_after_minutes.to_string())),
+        set: |d, v| {
+            d.settings.booking.release_after_minutes = whole_number(
+                required(v)?,
+                &crate::settings::model::RELEASE_AFTER_MINUTES,
+                "minutes",
+            )?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Booking/ReportSeriesAfterReleases",
+        get: Getter::Shown(|d| Some(d.settings.booking.report_series_after_releases.to_string())),
+        set: |d, v| {
+            d.settings.booking.report_series_after_releases = whole_number(
+                required(v)?,
+                &crate::settings::model::REPORT_SERIES_AFTER_RELEASES,
+                "releases",
+            )?;
+            Ok(())
+        },
+    },
+];
+
+/// A whole number of `unit` within `range`.
+fn whole_number(
+    text: &str,
+    range: &std::ops::RangeInclusive<u32>,
+    unit: &str,
+) -> Result<u32, Problem> {
+    text.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| {
+            format!(
+                "must be a whole number of {unit} between {} and {}",
+                range.start(),
+                range.end()
+            )
+        })
+}
 
 /// The value of a setting that cannot be cleared.
 fn required(value: Option<&str>) -> Result<&str, Problem> {

@@ -2,11 +2,14 @@
 //! which calendar a folder id opens, and the error codes Exchange uses for both.
 
 pub mod autodiscover;
+pub mod create_item;
+pub mod delete_item;
 pub mod find_item;
 pub mod get_item;
 pub mod shape;
 pub mod subscriptions;
 pub mod sync_folder_items;
+pub mod update_item;
 
 use crate::support::config::{Account, ExchangeVersion};
 use crate::support::soap::read::Element;
@@ -58,6 +61,18 @@ impl OpContext<'_> {
                 .mailboxes
                 .get(number)
                 .is_some_and(|mailbox| self.account.may_open_directly(&mailbox.smtp)),
+        }
+    }
+
+    /// Whether this request may change mailbox `number` (impersonation acts as the
+    /// mailbox; a Reviewer delegate only reads).
+    pub fn may_write(&self, state: &ServerState, number: usize) -> bool {
+        match self.impersonating {
+            Some(impersonated) => impersonated == number,
+            None => state
+                .mailboxes
+                .get(number)
+                .is_some_and(|mailbox| self.account.may_write_directly(&mailbox.smtp)),
         }
     }
 

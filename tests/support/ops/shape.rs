@@ -131,6 +131,13 @@ impl ExtendedField {
             && get("PropertyName")
                 .is_some_and(|name| name.eq_ignore_ascii_case("OnlineMeetingExternalLink"))
     }
+
+    /// The room console's booking marker (a named string property of its own set).
+    pub fn is_booking_marker(&self) -> bool {
+        self.attributes
+            .iter()
+            .any(|(key, value)| key == "PropertyName" && value == "RoomConsoleBookingId")
+    }
 }
 
 /// What to write for each item.
@@ -326,9 +333,14 @@ fn extended_properties(resolved: &ResolvedItem, shape: &Shape) -> String {
     shape
         .extended
         .iter()
-        .filter(|field| field.is_online_meeting_external_link())
         .filter_map(|field| {
-            let value = resolved.item.online_meeting_external_link.as_ref()?;
+            let value = if field.is_online_meeting_external_link() {
+                resolved.item.online_meeting_external_link.as_ref()?
+            } else if field.is_booking_marker() {
+                resolved.item.booking_id.as_ref()?
+            } else {
+                return None;
+            };
             let attributes: String = field
                 .attributes
                 .iter()

@@ -1,0 +1,85 @@
+//! CreateItem of a `CalendarItem` in the room's calendar, acting as the room: the
+//! console's "Book now". No invitations are sent (`SendToNone`: the room is the only
+//! attendee), and the item carries the console's marker with the booking id.
+
+use std::io;
+
+use chrono::{DateTime, Utc};
+
+use super::client::EwsClient;
+use super::envelope::{RequestHeader, XmlWriter, ews_envelope, room_calendar_folder, text_element};
+use super::error::EwsError;
+use super::item::{ItemId, format_date_time};
+use super::marker;
+use super::response::{Envelope, single_message};
+
+/// The booking to create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewBooking<'a> {
+    pub subject: &'a str,
+    /// A plain-text note in the item's body (who booked it and where).
+    pub body: &'a str,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// The console's booking id, stored in the marker property.
+    pub booking_id: &'a str,
+}
+
+/// The request creating `booking` in `mailbox`'s calendar.
+pub fn request(header: &RequestHeader, mailbox: &str, booking: &NewBooking<'_>) -> Vec<u8> {
+    ews_envelope(header, |w| write_create_item(w, mailbox, booking))
+}
+
+fn write_create_item(w: &mut XmlWriter, mailbox: &str, booking: &NewBooking<'_>) -> io::Result<()> {
+    w.create_element("m:CreateItem")
+        .with_attribute(("SendMeetingInvitations", "SendToNone"))
+        .write_inner_content(|w| {
+            w.create_element("m:SavedItemFolderId")
+                .write_inner_content(|w| room_calendar_folder(w, mailbox))?;
+            w.create_element("m:Items").write_inner_content(|w| {
+                w.create_element("t:CalendarItem")
+                    .write_inner_content(|w| {
+                        // types.xsd order: ItemType's Subject, Body, ReminderIsSet,
+                        // ExtendedProperty, then CalendarItemType's Start, End,
+                        // LegacyFreeBusyStatus.
+                        text_element(w, "t:Subject", booking.subject)?;
+                        w.create_element("t:Body")
+                            .with_attribute(("BodyType", "Text"))
+                            .write_text_content(quick_xml::events::BytesText::new(booking.body))?;
+                        text_element(w, "t:ReminderIsSet", "false")?;
+                        marker::write_property(w, booking.booking_id)?;
+                        text_element(w, "t:Start", &format_date_time(booking.start))?;
+                        text_element(w, "t:End", &format_date_time(booking.end))?;
+                        text_element(w, "t:LegacyFreeBusyStatus", "Busy")?;
+                        Ok(())
+                    })?;
+                Ok(())
+            })?;
+            Ok(())
+        })?;
+    Ok(())
+}
+
+/// Reads a CreateItem response: the id of the item created.
+pub fn parse(envelope: Envelope<'_>) -> Result<ItemId<'static>, EwsError> {
+    let message = single_message(envelope.body)?;
+    match message.item {
+        Some(Ok(item)) => Ok(item.id.into_owned()),
+        Some(Err(err)) => Err(err),
+        None => Err(EwsError::UnexpectedResponse {
+            detail: "CreateItem answered without the created item".into(),
+        }),
+    }
+}
+
+impl EwsClient {
+    /// Creates `booking` in `mailbox`'s calendar; the new item's id.
+    pub async fn create_booking(
+        &self,
+        mailbox: &str,
+        booking: &NewBooking<'_>,
+    ) -> Result<ItemId<'static>, EwsError> {
+        let answer = self.post(request(&self.header(), mailbox, booking)).await?;
+        parse(Envelope::parse(&answer)?)
+    }
+}

@@ -1,0 +1,56 @@
+//! DeclineItem (CreateItem of a `t:DeclineItem` response object): the room declines one
+//! meeting — an occurrence's own id declines that occurrence only, never the series —
+//! and the organizer receives the decline with the console's note.
+
+use std::io;
+
+use quick_xml::events::BytesText;
+
+use super::client::EwsClient;
+use super::envelope::{RequestHeader, XmlWriter, ews_envelope};
+use super::error::EwsError;
+use super::item::ItemId;
+use super::response::{Envelope, single_message};
+
+/// The request declining `item` with `note` as the message body.
+pub fn request(header: &RequestHeader, item: &ItemId<'_>, note: &str) -> Vec<u8> {
+    ews_envelope(header, |w| write_decline(w, item, note))
+}
+
+fn write_decline(w: &mut XmlWriter, item: &ItemId<'_>, note: &str) -> io::Result<()> {
+    w.create_element("m:CreateItem")
+        .with_attribute(("MessageDisposition", "SendAndSaveCopy"))
+        .write_inner_content(|w| {
+            w.create_element("m:Items").write_inner_content(|w| {
+                w.create_element("t:DeclineItem").write_inner_content(|w| {
+                    w.create_element("t:Body")
+                        .with_attribute(("BodyType", "Text"))
+                        .write_text_content(BytesText::new(note))?;
+                    let mut reference = w
+                        .create_element("t:ReferenceItemId")
+                        .with_attribute(("Id", &*item.id));
+                    if let Some(key) = &item.change_key {
+                        reference = reference.with_attribute(("ChangeKey", &**key));
+                    }
+                    reference.write_empty()?;
+                    Ok(())
+                })?;
+                Ok(())
+            })?;
+            Ok(())
+        })?;
+    Ok(())
+}
+
+/// Reads the response: success or the typed error.
+pub fn parse(envelope: Envelope<'_>) -> Result<(), EwsError> {
+    single_message(envelope.body).map(|_| ())
+}
+
+impl EwsClient {
+    /// Declines `item` as the room, sending `note` to the organizer.
+    pub async fn decline(&self, item: &ItemId<'_>, note: &str) -> Result<(), EwsError> {
+        let answer = self.post(request(&self.header(), item, note)).await?;
+        parse(Envelope::parse(&answer)?)
+    }
+}

@@ -1,0 +1,50 @@
+//! DeleteItem of a booking the console made itself (it is the organizer, there is nobody
+//! to tell): moved to Deleted Items, no cancellations sent.
+
+use std::io;
+
+use super::client::EwsClient;
+use super::envelope::{RequestHeader, XmlWriter, ews_envelope};
+use super::error::EwsError;
+use super::item::ItemId;
+use super::response::{Envelope, single_message};
+
+/// The request deleting `item`.
+pub fn request(header: &RequestHeader, item: &ItemId<'_>) -> Vec<u8> {
+    ews_envelope(header, |w| write_delete(w, item))
+}
+
+fn write_delete(w: &mut XmlWriter, item: &ItemId<'_>) -> io::Result<()> {
+    w.create_element("m:DeleteItem")
+        .with_attributes([
+            ("DeleteType", "MoveToDeletedItems"),
+            ("SendMeetingCancellations", "SendToNone"),
+        ])
+        .write_inner_content(|w| {
+            w.create_element("m:ItemIds").write_inner_content(|w| {
+                let mut id = w
+                    .create_element("t:ItemId")
+                    .with_attribute(("Id", &*item.id));
+                if let Some(key) = &item.change_key {
+                    id = id.with_attribute(("ChangeKey", &**key));
+                }
+                id.write_empty()?;
+                Ok(())
+            })?;
+            Ok(())
+        })?;
+    Ok(())
+}
+
+/// Reads the response: success or the typed error.
+pub fn parse(envelope: Envelope<'_>) -> Result<(), EwsError> {
+    single_message(envelope.body).map(|_| ())
+}
+
+impl EwsClient {
+    /// Deletes `item` (one of the console's own bookings).
+    pub async fn delete(&self, item: &ItemId<'_>) -> Result<(), EwsError> {
+        let answer = self.post(request(&self.header(), item)).await?;
+        parse(Envelope::parse(&answer)?)
+    }
+}

@@ -1,0 +1,149 @@
+//! The room's calendar over EWS, written: Book now as CreateItem acting as the room with
+//! a clash check of the calendar view just before and just after (an own booking that
+//! clashes is undone), Extend / End now as UpdateItem of End with the ChangeKey last
+//! read, and release as DeclineItem of the occurrence (DeleteItem for the console's own
+//! bookings).
+
+use chrono::{DateTime, Utc};
+
+use super::EwsSource;
+use crate::booking::{BookingRequest, CalendarWriter, WriteError};
+use crate::calendar::Meeting;
+use crate::ews::create_item::NewBooking;
+use crate::ews::item::{CalendarItem, LegacyFreeBusy};
+use crate::ews::{EwsError, ItemId};
+use crate::sync::source::{FailureKind, SourceError};
+
+/// At most this many items in the few minutes a booking covers.
+const VIEW_MAX: u32 = 100;
+
+/// Whether a listed item holds the room during [start, end).
+fn holds_room(item: &CalendarItem<'_>, start: DateTime<Utc>, end: DateTime<Utc>) -> bool {
+    let (Some(item_start), Some(item_end)) = (item.start, item.end) else {
+        return false;
+    };
+    let busy = match item.free_busy {
+        Some(LegacyFreeBusy::Free | LegacyFreeBusy::WorkingElsewhere) => false,
+        Some(LegacyFreeBusy::Tentative | LegacyFreeBusy::NoData) | None => !item.is_all_day,
+        Some(LegacyFreeBusy::Busy | LegacyFreeBusy::OutOfOffice) => true,
+    };
+    busy && !item.is_cancelled && item_start < end && item_end > start
+}
+
+/// What the view shows about a booking: whether the booking with this id is there, and
+/// the start of the earliest other item holding the room.
+struct ViewCheck {
+    ours: Option<ItemId<'static>>,
+    clash: Option<DateTime<Utc>>,
+}
+
+impl EwsSource {
+    fn write_error(&self, err: &EwsError) -> WriteError {
+        match err {
+            EwsError::Exchange { code, .. }
+                if code == "ErrorIrresolvableConflict" || code == "ErrorStaleObject" =>
+            {
+                WriteError::Changed
+            }
+            EwsError::AccessDenied => {
+                let context = self.context.lock().unwrap_or_else(|e| e.into_inner());
+                let (account, room) = (&context.service_account, &context.mailbox);
+                WriteError::Failed(
+                    SourceError::new(
+                        FailureKind::PermissionDenied,
+                        format!(
+                            "Exchange denied {account} changing the calendar of {room} \
+                             (ErrorAccessDenied): reading it is allowed, writing is not."
+                        ),
+                    )
+                    .with_fix(format!(
+                        "Give {account} Editor rights on the room's calendar: \
+                         `Add-MailboxFolderPermission -Identity {room}:\\Calendar -User {account} \
+                         -AccessRights Editor` (`Set-MailboxFolderPermission` when it already has \
+                         Reviewer), or let a service account with the ApplicationImpersonation \
+                         role act as the room."
+                    )),
+                )
+            }
+            other => WriteError::Failed(self.error(other)),
+        }
+    }
+
+    async fn check_view(
+        &self,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        booking_id: &str,
+    ) -> Result<ViewCheck, WriteError> {
+        let mailbox = self.mailbox.as_str();
+        let view = call!(self, |c| c.find_marked_view(mailbox, start, end, VIEW_MAX))
+            .map_err(|e| self.write_error(&e))?;
+        let items = &view.value.get().items;
+        let ours = items
+            .iter()
+            .find(|item| item.console_booking_id.as_deref() == Some(booking_id))
+            .map(|item| item.id.clone().into_owned());
+        let clash = items
+            .iter()
+            .filter(|item| item.console_booking_id.as_deref() != Some(booking_id))
+            .filter(|item| holds_room(item, start, end))
+            .filter_map(|item| item.start)
+            .min();
+        Ok(ViewCheck { ours, clash })
+    }
+}
+
+impl CalendarWriter for EwsSource {
+    async fn book(&self, request: &BookingRequest) -> Result<(), WriteError> {
+        let slot = request.slot;
+        let before = self
+            .check_view(slot.start, slot.end, &request.booking_id)
+            .await?;
+        if before.ours.is_some() {
+            // An earlier attempt (before a crash or a lost answer) booked it already.
+            return Ok(());
+        }
+        if let Some(start) = before.clash {
+            return Err(WriteError::Clash { start });
+        }
+        let booking = NewBooking {
+            subject: &request.subject,
+            body: &request.note,
+            start: slot.start,
+            end: slot.end,
+            booking_id: &request.booking_id,
+        };
+        let mailbox = self.mailbox.as_str();
+        let created = call!(self, |c| c.create_booking(mailbox, &booking))
+            .map_err(|e| self.write_error(&e))?;
+        // Exchange does not check the organizer's own items for conflicts: look again.
+        let after = self
+            .check_view(slot.start, slot.end, &request.booking_id)
+            .await?;
+        if let Some(start) = after.clash {
+            let ours = after.ours.unwrap_or(created);
+            if let Err(err) = call!(self, |c| c.delete(&ours)) {
+                tracing::warn!("undoing the clashing booking failed: {err}");
+            }
+            return Err(WriteError::Clash { start });
+        }
+        Ok(())
+    }
+
+    async fn set_end(&self, meeting: &Meeting, end: DateTime<Utc>) -> Result<(), WriteError> {
+        let id = ItemId::new(meeting.id.as_str(), meeting.change_key.clone());
+        call!(self, |c| c.update_end(&id, end))
+            .map(|_| ())
+            .map_err(|e| self.write_error(&e))
+    }
+
+    async fn release(&self, meeting: &Meeting, note: &str) -> Result<(), WriteError> {
+        let id = ItemId::new(meeting.id.as_str(), meeting.change_key.clone());
+        let result = if meeting.booked_here {
+            call!(self, |c| c.delete(&id))
+        } else {
+            call!(self, |c| c.decline(&id, note))
+        };
+        result.map_err(|e| self.write_error(&e))
+    }
+}
