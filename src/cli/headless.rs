@@ -1,7 +1,7 @@
 //! `room-console run --headless`: everything `run` does except drawing — the provisioning
-//! file, the calendar sync, content watching and the fleet agent — for a console whose
-//! display is broken, and for tests. It runs until it is stopped (SIGTERM, Ctrl-C) or a
-//! fleet command restarts it.
+//! file, the calendar sync, content watching, the fleet agent and the updater's restart
+//! plan and health gate — for a console whose display is broken, and for tests. It runs
+//! until it is stopped (SIGTERM, Ctrl-C) or a fleet command restarts it.
 
 use anyhow::{Context, Result};
 
@@ -32,7 +32,17 @@ pub fn run_headless(data_dir: &DataDir, args: &RunArgs) -> Result<()> {
         )?)
     };
     background::start_content_headless(&runtime, &settings.content);
-    start_fleet(&runtime, data_dir, args, sync, true);
+    start_fleet(&runtime, data_dir, args, sync.clone(), true);
+    // Nothing is drawn, so the updater's health gate waits only for the sync.
+    crate::update::console::spawn(
+        &runtime,
+        data_dir.clone(),
+        crate::update::console::ConsoleSignals {
+            frame_drawn: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true)),
+            sync,
+            content_shown: std::sync::Arc::new(|| false),
+        },
+    );
     crate::device::watchdog::start_on_runtime(&runtime);
     crate::device::watchdog::notify_ready();
     tracing::info!(data_dir = %data_dir.path().display(), room = %settings.room.display_name, "running headless");

@@ -78,9 +78,8 @@ pub struct StatusReport {
     pub series_released: Vec<(String, u32)>,
 }
 
-/// The content inputs the configured setting finds on this device.
 /// The live listener's state with the age of the last confirmation.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PushReport {
     #[serde(flatten)]
     pub status: PushStatus,

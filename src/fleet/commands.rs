@@ -1,7 +1,6 @@
 //! The commands a console takes from the fleet, one row each in [`COMMANDS`]: its name,
 //! what it does, and the function that does it — the same functions `room-console`'s
-//! subcommands and the admin screen call. A new command (the updater's `update`, #19)
-//! is a new row.
+//! subcommands and the admin screen call. A new command is a new row.
 //!
 //! A command answers with a result or an error (message and fix) and may ask for
 //! something to happen once its reply is out: the console restarting after `restart`,
@@ -123,11 +122,80 @@ pub const COMMANDS: &[Command] = &[
         run: |ctx, _| Box::pin(reboot(ctx)),
     },
     Command {
+        name: "update",
+        summary: "install the RAUC bundle at args.url (https:// or a file on the console; args.sha256 optional) and restart in a free period; progress shows in health",
+        run: |ctx, args| Box::pin(async move { update(ctx, &args).await }),
+    },
+    Command {
         name: "factory-reset",
         summary: "erase settings, secrets and cache (args.confirm must be the device id)",
         run: |ctx, args| Box::pin(async move { factory_reset(&ctx, &args) }),
     },
 ];
+
+/// `update`: checks the request and that RAUC is there, then installs in the background
+/// as `room-console update URL` does; the reply says it started, health carries the
+/// progress and the outcome (`update`, `booted_slot`).
+async fn update(ctx: Arc<CommandContext>, args: &Value) -> Outcome {
+    let request = match update_request(args) {
+        Ok(request) => request,
+        Err(outcome) => return outcome,
+    };
+    let rauc = match crate::update::rauc::Rauc::system().await {
+        Ok(rauc) => rauc,
+        Err(err) => {
+            return Outcome::failed(
+                err.to_string(),
+                "install and start rauc-service on the console, or update it by hand",
+            );
+        }
+    };
+    let result = json!({ "started": true, "url": request.source });
+    tokio::spawn(async move {
+        let outcome = crate::update::start_with(
+            &rauc,
+            &ctx.data_dir,
+            &request,
+            ctx.clock.as_ref(),
+            &mut |state| tracing::info!(?state, "update"),
+        )
+        .await;
+        if let Err(err) = outcome {
+            tracing::error!("the fleet's update failed: {err}");
+        }
+    });
+    Outcome::ok(result)
+}
+
+/// The update `args` ask for: `url` (required) and `sha256` (optional hex).
+fn update_request(args: &Value) -> Result<crate::update::UpdateRequest, Outcome> {
+    let url = args
+        .get("url")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|url| !url.is_empty())
+        .ok_or_else(|| {
+            Outcome::failed(
+                "the update command needs args.url",
+                "send the bundle's https:// address as args.url (and its SHA-256 as args.sha256)",
+            )
+        })?;
+    let sha256 = match args.get("sha256") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(hex)) => Some(hex.clone()),
+        Some(_) => {
+            return Err(Outcome::failed(
+                "args.sha256 must be a string of hex digits",
+                "send the bundle's SHA-256 as 64 hex digits, or leave it out",
+            ));
+        }
+    };
+    Ok(crate::update::UpdateRequest {
+        source: url.to_owned(),
+        sha256,
+        restart_now: false,
+    })
+}
 
 /// Runs the command called `name`; an unknown name gets an error listing the known ones.
 pub async fn execute(ctx: Arc<CommandContext>, name: &str, args: Value) -> Outcome {
@@ -352,6 +420,22 @@ mod tests {
             size > MAX_LOG_REPLY_BYTES / 2,
             "the newest lines that fit: {size} bytes"
         );
+    }
+
+    #[tokio::test]
+    async fn an_update_needs_a_url_and_a_textual_checksum() {
+        let dir = tempfile::tempdir().expect("dir");
+        let no_url = execute(context(dir.path()), "update", json!({})).await;
+        let error = no_url.result.expect_err("refused");
+        assert!(error.message.contains("needs args.url"), "{error:?}");
+        let bad_sum = update_request(&json!({"url": "https://u/b.raucb", "sha256": 12}));
+        let error = bad_sum.expect_err("refused").result.expect_err("an error");
+        assert!(error.message.contains("sha256"), "{error:?}");
+        let request = update_request(&json!({"url": " https://u/b.raucb ", "sha256": "ab"}))
+            .unwrap_or_else(|_| panic!("a good request"));
+        assert_eq!(request.source, "https://u/b.raucb");
+        assert_eq!(request.sha256.as_deref(), Some("ab"));
+        assert!(!request.restart_now);
     }
 
     #[tokio::test]

@@ -11,13 +11,15 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::calendar::{RoomStatus, room_status};
-use crate::cli::status::{StatusReport, gather};
+use crate::cli::status::{PushReport, StatusReport, gather};
 use crate::device::network::Interface;
 use crate::device::night::NightSchedule;
 use crate::device::paths::DataDir;
+use crate::live::push_status::PushStatus;
 use crate::settings::{CalendarSource, Settings};
 use crate::store::Store;
 use crate::sync::status::SyncStatus;
+use crate::update::state::SlotsSnapshot;
 
 /// What the console says about itself.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -26,14 +28,18 @@ pub struct Health {
     pub room: Option<String>,
     pub mailbox: Option<String>,
     pub version: String,
-    /// The slot the system booted from, once updates exist (issue #19); null until then.
+    /// The A/B slot the system booted from (RAUC's boot name); null without RAUC.
     pub booted_slot: Option<String>,
+    /// The software update under way or last made, as one line ("restart for 1.4.0
+    /// planned at …", "… was rolled back at …"); null when there was none.
+    pub update: Option<String>,
     pub started_at: DateTime<Utc>,
     pub uptime_seconds: u64,
     pub calendar_source: Option<String>,
     pub sync: SyncStatus,
-    /// Server push (change notifications): `none` until the console listens for them.
-    pub push: String,
+    /// Server push: its mode (`streaming`, `pull`, `polling`), the reason and the age of
+    /// the last confirmed state; null while no live listener has run.
+    pub push: Option<PushReport>,
     pub meetings_cached: u64,
     pub room_status: RoomState,
     pub display: DisplayState,
@@ -107,12 +113,13 @@ impl Health {
             room: report.room,
             mailbox: report.mailbox,
             version: report.version,
-            booted_slot: None,
+            booted_slot: booted_slot(report.slots.as_ref()),
+            update: report.update_line,
             started_at: running.started_at,
             uptime_seconds: running.started.elapsed().as_secs(),
             calendar_source: report.source,
             sync: report.sync,
-            push: "none".into(),
+            push: report.push,
             meetings_cached: report.meetings_cached,
             room_status: room_state(settings, data_dir, now),
             display: display_state(settings, running.headless, now),
@@ -126,17 +133,34 @@ impl Health {
     }
 
     /// Whether `other` says something different, not counting what changes by itself
-    /// with time (uptime, memory, free space, the report's instant).
+    /// with time (uptime, memory, free space, the report's instant, push's confirmations).
     pub fn differs_from(&self, other: &Health) -> bool {
         let steady = |h: &Health| Health {
             uptime_seconds: 0,
             data_free_bytes: None,
             memory_bytes: None,
             at: DateTime::<Utc>::UNIX_EPOCH,
+            push: h.push.as_ref().map(|push| PushReport {
+                status: PushStatus {
+                    last_confirmed: None,
+                    ..push.status.clone()
+                },
+                confirmed_seconds_ago: None,
+            }),
             ..h.clone()
         };
         steady(self) != steady(other)
     }
+}
+
+/// The boot name (else the name) of the slot RAUC says the system booted from.
+fn booted_slot(slots: Option<&SlotsSnapshot>) -> Option<String> {
+    let booted = slots?
+        .slots
+        .as_ref()?
+        .iter()
+        .find(|slot| slot.state == "booted")?;
+    Some(booted.bootname.clone().unwrap_or_else(|| booted.name.clone()))
 }
 
 fn room_state(settings: Option<&Settings>, data_dir: &DataDir, now: DateTime<Utc>) -> RoomState {
@@ -221,11 +245,12 @@ mod tests {
             mailbox: Some("saturn@contoso.com".into()),
             version: "0.1.0".into(),
             booted_slot: None,
+            update: None,
             started_at: at,
             uptime_seconds: 10,
             calendar_source: Some("demo".into()),
             sync: SyncStatus::default(),
-            push: "none".into(),
+            push: None,
             meetings_cached: 3,
             room_status: RoomState {
                 state: "free".into(),
