@@ -389,7 +389,11 @@ impl CalendarSource for EwsSource {
                 && changes.deleted.is_empty());
             state = Some(changes.sync_state);
             if changes.includes_last_item_in_range {
-                return Ok(ChangeCheck { changed, state });
+                return Ok(ChangeCheck {
+                    changed,
+                    state,
+                    carried: None,
+                });
             }
         }
     }

@@ -1,7 +1,8 @@
 //! One sync pass, and the decisions between passes: poll cheaply, re-read the window only
 //! when something changed (or hourly, and after local midnight), fetch only the items whose
-//! change key moved, and replace the window in one transaction. A failure never touches
-//! the cached agenda.
+//! change key moved, and replace the window in one transaction. When the change check
+//! already carried the window or its changes (Graph delta), the listing is skipped. A
+//! failure never touches the cached agenda.
 
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
@@ -10,7 +11,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::backoff::Backoff;
-use super::source::{CalendarSource, FailureKind, ItemVersion, SourceError};
+use super::source::{CalendarSource, Carried, FailureKind, ItemVersion, SourceError};
 use super::status::SyncStatus;
 use crate::calendar::Meeting;
 use crate::clock::local_midnight;
@@ -161,12 +162,23 @@ impl<S: CalendarSource> SyncEngine<S> {
     async fn try_pass(&mut self, now: DateTime<Utc>) -> Result<PassResult, SourceError> {
         let state = self.store.get_state(CHECK_STATE_KEY).map_err(store_error)?;
         let check = self.source.check_changes(state.as_deref()).await?;
-        if !check.changed && !self.full_read_due(now) {
+        let full_read_due = self.full_read_due(now);
+        if !check.changed && !full_read_due {
             self.save_check_state(check.state.as_deref())?;
             return Ok(PassResult::Unchanged);
         }
         let (from, to) = self.window.around(now, &self.tz);
-        let listed = self.source.list_window(from, to).await?;
+        let (listed, full_read) = match check.carried {
+            Some(Carried::Window {
+                from: carried_from,
+                to: carried_to,
+                items,
+            }) if carried_from == from && carried_to == to => (items, true),
+            Some(Carried::Changes { changed, removed }) if !full_read_due => {
+                (self.cached_with(from, to, changed, &removed)?, false)
+            }
+            _ => (self.source.list_window(from, to).await?, true),
+        };
         let known = self.store.change_keys().map_err(store_error)?;
         let to_fetch: Vec<ItemVersion> = listed
             .iter()
@@ -183,13 +195,44 @@ impl<S: CalendarSource> SyncEngine<S> {
         // The state moves on only once the agenda it describes is stored: a crash before
         // this line means the next pass looks again.
         self.save_check_state(check.state.as_deref())?;
-        self.store
-            .set_state(LAST_FULL_READ_KEY, Some(&now.to_rfc3339()))
-            .map_err(store_error)?;
+        if full_read {
+            self.store
+                .set_state(LAST_FULL_READ_KEY, Some(&now.to_rfc3339()))
+                .map_err(store_error)?;
+        }
         Ok(PassResult::Refreshed {
             fetched: to_fetch.len(),
             stored: meetings.len(),
         })
+    }
+
+    /// The window's listing from the cache and the changes a check carried: the cached
+    /// meetings less the removed and changed ones, then the changed ones.
+    fn cached_with(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        changed: Vec<ItemVersion>,
+        removed: &[String],
+    ) -> Result<Vec<ItemVersion>, SourceError> {
+        let gone: HashSet<&str> = removed
+            .iter()
+            .map(String::as_str)
+            .chain(changed.iter().map(|item| item.id.as_str()))
+            .collect();
+        let mut listed: Vec<ItemVersion> = self
+            .store
+            .meetings_between(from, to)
+            .map_err(store_error)?
+            .into_iter()
+            .filter(|m| !gone.contains(m.id.as_str()))
+            .map(|m| ItemVersion {
+                id: m.id,
+                change_key: m.change_key,
+            })
+            .collect();
+        listed.extend(changed);
+        Ok(listed)
     }
 
     /// The window's meetings: the fetched ones, and the cached ones whose change key did
