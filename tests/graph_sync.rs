@@ -62,11 +62,18 @@ struct Rig {
 }
 
 async fn rig(secret: &str) -> Rig {
-    rig_with(secret, room_events(), 2).await
+    // The Timeout fault waits as long as the client does: a short limit.
+    rig_with(secret, room_events(), 2, Duration::from_secs(2)).await
 }
 
-/// A rig whose room holds `events`, `page_size` events a page.
-async fn rig_with(secret: &str, events: Vec<TestEvent>, page_size: usize) -> Rig {
+/// A rig whose room holds `events`, `page_size` events a page; requests time out after
+/// `timeout`.
+async fn rig_with(
+    secret: &str,
+    events: Vec<TestEvent>,
+    page_size: usize,
+    timeout: Duration,
+) -> Rig {
     let server = GraphServer::start(
         App::new(TENANT, CLIENT_ID, SECRET),
         [(ROOM, events)],
@@ -78,7 +85,7 @@ async fn rig_with(secret: &str, events: Vec<TestEvent>, page_size: usize) -> Rig
     config.graph_url = Url::parse(&server.graph_url()).unwrap();
     config.authority_url = Url::parse(&server.authority_url()).unwrap();
     config.trusted_ca_pem = Some(server.ca_pem().into_bytes());
-    config.timeout = Duration::from_secs(2); // the Timeout fault waits this long
+    config.timeout = timeout;
     let clock = FixedClock::new(at(23, 7, 0));
     let source = GraphSource::new(
         GraphSetup {
@@ -513,7 +520,7 @@ fn graph_requests(server: &GraphServer) -> Vec<Recorded> {
 
 #[tokio::test]
 async fn a_5000_meeting_room_costs_its_pages_and_an_idle_pass_one_request() {
-    let mut rig = rig_with(SECRET, busy_room(5000), 100).await;
+    let mut rig = rig_with(SECRET, busy_room(5000), 100, Duration::from_secs(60)).await;
     assert_eq!(
         rig.pass().await,
         PassResult::Refreshed {
@@ -562,7 +569,7 @@ async fn a_5000_meeting_room_costs_its_pages_and_an_idle_pass_one_request() {
 
 #[tokio::test]
 async fn a_short_throttle_mid_pass_is_waited_out_and_the_pass_goes_on() {
-    let mut rig = rig_with(SECRET, busy_room(5000), 100).await;
+    let mut rig = rig_with(SECRET, busy_room(5000), 100, Duration::from_secs(60)).await;
     rig.server
         .inject(Fault::Throttled { retry_after: 1 }, Times::OnceAfter(20));
     let before = rig.clock.now();

@@ -336,7 +336,6 @@ impl CalendarSource for GraphSource {
                     None => missing.push(item),
                 }
             }
-            *carried = PassEvents::default();
         }
         // Only what no page carried whole; the client holds at most three requests in
         // flight, the rest wait for a slot.

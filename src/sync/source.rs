@@ -94,7 +94,7 @@ pub enum Carried {
 }
 
 /// One meeting's identity and version, as a window listing returns it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ItemVersion {
     pub id: String,
     pub change_key: Option<String>,
