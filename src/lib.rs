@@ -18,4 +18,5 @@ pub mod settings;
 pub mod sources;
 pub mod store;
 pub mod sync;
+pub mod tls_verifier;
 pub mod ui;
