@@ -1,7 +1,10 @@
 //! Time for the console: an injectable clock (tests and `--now` never read the wall
 //! clock) and the device's time zone, DST-correct.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use chrono::{DateTime, LocalResult, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -9,6 +12,12 @@ use chrono_tz::Tz;
 /// A source of "now".
 pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
+
+    /// Waits `duration` of this clock's time: the short wait a server asks for in the
+    /// middle of a sync pass. The wall clock sleeps.
+    fn pause(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        Box::pin(tokio::time::sleep(duration))
+    }
 }
 
 /// The wall clock.
@@ -45,6 +54,13 @@ impl FixedClock {
 impl Clock for FixedClock {
     fn now(&self) -> DateTime<Utc> {
         *self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Moves the clock on by `duration` at once: tests (and `--now`) never wait for real,
+    /// and see the wait in the clock.
+    fn pause(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        self.advance(chrono::Duration::from_std(duration).unwrap_or_default());
+        Box::pin(std::future::ready(()))
     }
 }
 

@@ -74,19 +74,14 @@ pub fn client_builder(
     timeout: Duration,
     trusted_ca_pem: Option<&[u8]>,
 ) -> Result<reqwest::ClientBuilder, String> {
-    let mut builder = reqwest::Client::builder()
+    // The platform's roots are read only when a server's chain needs them.
+    let tls = crate::tls_verifier::client_config(trusted_ca_pem, &[b"h2", b"http/1.1"])?;
+    Ok(reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(timeout)
         .connect_timeout(timeout)
-        .user_agent(concat!("room-console/", env!("CARGO_PKG_VERSION")));
-    if let Some(pem) = trusted_ca_pem {
-        let certificates = reqwest::Certificate::from_pem_bundle(pem)
-            .ok()
-            .filter(|c| !c.is_empty())
-            .ok_or("the trusted CA file holds no PEM certificate")?;
-        builder = builder.tls_certs_merge(certificates);
-    }
-    Ok(builder)
+        .user_agent(concat!("room-console/", env!("CARGO_PKG_VERSION")))
+        .tls_backend_preconfigured(tls))
 }
 
 /// Why a request got no (whole) answer.

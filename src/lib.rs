@@ -21,5 +21,6 @@ pub mod settings;
 pub mod sources;
 pub mod store;
 pub mod sync;
+pub mod tls_verifier;
 pub mod ui;
 pub mod update;

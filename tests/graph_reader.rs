@@ -118,3 +118,19 @@ fn pages_carry_their_links() {
     assert_eq!(delta.next_link, None);
     assert!(delta.delta_link.unwrap().contains("$deltatoken="));
 }
+
+#[test]
+fn delta_pages_read_as_events_and_removals() {
+    let delta: Page<Event> = serde_json::from_str(&fixture("delta_last_page.json")).unwrap();
+    let [changed, removed] = &delta.value[..] else {
+        panic!("two entries: {:#?}", delta.value);
+    };
+    assert_eq!(changed.removed, None);
+    // A partial entry: no times, so the source fetches this one by id.
+    assert_eq!(changed.start, None);
+    assert_eq!(removed.id, "AAMkAGI1AAAt9AHmAAA=");
+    assert_eq!(
+        removed.removed.as_ref().and_then(|r| r.reason.as_deref()),
+        Some("deleted")
+    );
+}

@@ -62,10 +62,22 @@ struct Rig {
 }
 
 async fn rig(secret: &str) -> Rig {
+    // The Timeout fault waits as long as the client does: a short limit.
+    rig_with(secret, room_events(), 2, Duration::from_secs(2)).await
+}
+
+/// A rig whose room holds `events`, `page_size` events a page; requests time out after
+/// `timeout`.
+async fn rig_with(
+    secret: &str,
+    events: Vec<TestEvent>,
+    page_size: usize,
+    timeout: Duration,
+) -> Rig {
     let server = GraphServer::start(
         App::new(TENANT, CLIENT_ID, SECRET),
-        [(ROOM, room_events())],
-        2,
+        [(ROOM, events)],
+        page_size,
     )
     .await
     .unwrap();
@@ -73,7 +85,7 @@ async fn rig(secret: &str) -> Rig {
     config.graph_url = Url::parse(&server.graph_url()).unwrap();
     config.authority_url = Url::parse(&server.authority_url()).unwrap();
     config.trusted_ca_pem = Some(server.ca_pem().into_bytes());
-    config.timeout = Duration::from_secs(2); // the Timeout fault waits this long
+    config.timeout = timeout;
     let clock = FixedClock::new(at(23, 7, 0));
     let source = GraphSource::new(
         GraphSetup {
@@ -158,18 +170,24 @@ async fn first_pass_reads_the_window_through_every_page() {
     let company = day.iter().find(|m| m.id == "AAMk-day").unwrap();
     assert!(company.time.is_all_day());
 
+    // The first delta round's pages carry the whole window: no listing, no event by id.
     let requests = rig.server.requests();
-    let listings: Vec<_> = requests
+    let graph: Vec<_> = requests
         .iter()
-        .filter(|r| r.path.ends_with("/calendarView"))
+        .filter(|r| !r.path.contains("oauth2"))
         .collect();
-    assert_eq!(listings.len(), 3, "6 events, 2 a page: three pages");
+    assert_eq!(graph.len(), 3, "6 events, 2 a page: three delta pages");
     assert!(
-        listings
+        graph
+            .iter()
+            .all(|r| r.path.ends_with("/calendarView/delta")),
+        "{graph:#?}"
+    );
+    assert!(
+        graph
             .iter()
             .all(|r| r.prefer.iter().any(|p| p == "outlook.timezone=\"UTC\""))
     );
-    assert_eq!(listings[0].query_value("$select"), Some("id,changeKey"));
     assert!(
         requests
             .iter()
@@ -188,7 +206,7 @@ async fn first_pass_reads_the_window_through_every_page() {
 }
 
 #[tokio::test]
-async fn idle_polls_cost_a_delta_round_and_changes_are_fetched_alone() {
+async fn idle_polls_cost_a_delta_round_and_changes_come_with_it() {
     let mut rig = rig(SECRET).await;
     rig.pass().await;
     rig.server.clear_requests();
@@ -212,14 +230,10 @@ async fn idle_polls_cost_a_delta_round_and_changes_are_fetched_alone() {
             stored: 5
         }
     );
-    let fetched: Vec<_> = rig
-        .server
-        .requests()
-        .into_iter()
-        .filter(|r| r.path.contains("/events/"))
-        .map(|r| r.path)
-        .collect();
-    assert_eq!(fetched, [format!("/v1.0/users/{ROOM}/events/AAMk-retro")]);
+    // The delta page carried the changed event whole and the removal: nothing else read.
+    let changes = rig.server.requests();
+    assert_eq!(changes.len(), 1, "{changes:#?}");
+    assert!(changes[0].path.ends_with("/calendarView/delta"));
     let day = rig.day();
     assert!(subjects(&day).contains(&"Retro (new room)".to_string()));
     assert!(!day.iter().any(|m| m.id == "AAMk-vendor"));
@@ -437,8 +451,9 @@ async fn sign_in_faults_name_the_secret_fix() {
 }
 
 #[tokio::test]
-async fn many_changed_events_are_fetched_at_most_four_at_a_time() {
+async fn the_hourly_full_read_is_its_listing_pages_at_most_three_at_a_time() {
     let mut rig = rig(SECRET).await;
+    rig.pass().await;
     for n in 0..40 {
         rig.server.add(
             ROOM,
@@ -450,13 +465,140 @@ async fn many_changed_events_are_fetched_at_most_four_at_a_time() {
             ),
         );
     }
+    rig.server.clear_requests();
+    rig.clock.advance(chrono::Duration::hours(1));
     assert_eq!(
         rig.pass().await,
         PassResult::Refreshed {
-            fetched: 46,
+            fetched: 40,
             stored: 46
         }
     );
+    let requests = rig.server.requests();
+    let listings: Vec<_> = requests
+        .iter()
+        .filter(|r| r.path.ends_with("/calendarView"))
+        .collect();
+    assert_eq!(listings.len(), 23, "46 events, 2 a page");
+    let select = listings[0].query_value("$select").unwrap();
+    assert!(
+        select.contains("body") && select.contains("subject"),
+        "{select}"
+    );
+    assert!(
+        !requests.iter().any(|r| r.path.contains("/events/")),
+        "the pages carried every event whole"
+    );
     let max = rig.server.max_in_flight();
-    assert!((1..=4).contains(&max), "{max} requests in flight");
+    assert!((1..=3).contains(&max), "{max} requests in flight");
+}
+
+/// `count` meetings from 23 November 00:00 UTC, two minutes apart, a week of them.
+fn busy_room(count: usize) -> Vec<TestEvent> {
+    (0..count)
+        .map(|n| {
+            let start = at(23, 0, 0) + chrono::Duration::minutes(2 * n as i64);
+            TestEvent::new(
+                &format!("AAMk-m{n:05}"),
+                &format!("Meeting {n}"),
+                start,
+                start + chrono::Duration::minutes(1),
+            )
+            .body("<html><body><p>Agenda</p><a href=\"https://teams.microsoft.com/l/meetup-join/19%3ameeting_Zm9v%40thread.v2/0\">Join</a></body></html>")
+        })
+        .collect()
+}
+
+/// The Graph requests (not sign-in) the server saw since the last clear.
+fn graph_requests(server: &GraphServer) -> Vec<Recorded> {
+    server
+        .requests()
+        .into_iter()
+        .filter(|r| !r.path.contains("oauth2"))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_5000_meeting_room_costs_its_pages_and_an_idle_pass_one_request() {
+    let mut rig = rig_with(SECRET, busy_room(5000), 100, Duration::from_secs(60)).await;
+    assert_eq!(
+        rig.pass().await,
+        PassResult::Refreshed {
+            fetched: 5000,
+            stored: 5000
+        }
+    );
+    let full = graph_requests(&rig.server);
+    assert_eq!(
+        full.len(),
+        50,
+        "5,000 events, 100 a page: the delta pages only"
+    );
+    assert!(full.iter().all(|r| r.path.ends_with("/calendarView/delta")));
+
+    rig.server.clear_requests();
+    rig.clock.advance(chrono::Duration::minutes(1));
+    assert_eq!(rig.pass().await, PassResult::Unchanged);
+    assert_eq!(graph_requests(&rig.server).len(), 1, "an idle pass");
+
+    rig.server
+        .modify(ROOM, "AAMk-m00007", |e| e.subject = "Moved".into());
+    rig.server
+        .modify(ROOM, "AAMk-m04000", |e| e.subject = "Renamed".into());
+    rig.server.remove(ROOM, "AAMk-m00100");
+    rig.server.clear_requests();
+    rig.clock.advance(chrono::Duration::minutes(1));
+    assert_eq!(
+        rig.pass().await,
+        PassResult::Refreshed {
+            fetched: 2,
+            stored: 4999
+        }
+    );
+    assert_eq!(
+        graph_requests(&rig.server).len(),
+        1,
+        "an incremental pass reads only the changes"
+    );
+    assert_eq!(rig.engine.store().meeting_count().unwrap(), 4999);
+    let day = rig.day();
+    assert!(subjects(&day).contains(&"Moved".to_string()));
+    assert!(!day.iter().any(|m| m.id == "AAMk-m00100"));
+    assert!(day.iter().all(|m| m.join.is_some()));
+}
+
+#[tokio::test]
+async fn a_short_throttle_mid_pass_is_waited_out_and_the_pass_goes_on() {
+    let mut rig = rig_with(SECRET, busy_room(5000), 100, Duration::from_secs(60)).await;
+    rig.server
+        .inject(Fault::Throttled { retry_after: 1 }, Times::OnceAfter(20));
+    let before = rig.clock.now();
+    let (result, _) = rig.engine.pass(before).await;
+    assert_eq!(
+        result,
+        PassResult::Refreshed {
+            fetched: 5000,
+            stored: 5000
+        }
+    );
+    let requests = graph_requests(&rig.server);
+    assert_eq!(requests.iter().filter(|r| r.status == 429).count(), 1);
+    assert_eq!(requests.len(), 51, "the throttled page asked again, once");
+    assert_eq!(
+        rig.clock.now() - before,
+        chrono::Duration::seconds(1),
+        "the wait Graph asked for, on the injected clock"
+    );
+    assert!(rig.server.max_in_flight() <= 3);
+
+    // A long wait is not waited out within a pass: the pass fails and says how long.
+    rig.server
+        .inject(Fault::Throttled { retry_after: 120 }, Times::Once);
+    rig.clock.advance(chrono::Duration::hours(1));
+    let before = rig.clock.now();
+    let (result, wait) = rig.engine.pass(before).await;
+    assert!(matches!(result, PassResult::Failed(_)), "{result:?}");
+    assert_eq!(wait, Duration::from_secs(120));
+    assert_eq!(rig.clock.now(), before);
+    assert_eq!(rig.engine.store().meeting_count().unwrap(), 5000);
 }

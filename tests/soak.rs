@@ -210,6 +210,7 @@ fn soak(polls: usize) -> (Sample, Sample, u64) {
             &server.ca_pem,
             PASSWORD,
             Duration::from_secs(10),
+            &clock,
         )
     });
     let warm_up = polls / 10;

@@ -13,8 +13,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::{self, SendRequest};
 use hyper_util::rt::TokioIo;
 use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderMap, HeaderValue, USER_AGENT};
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, ServerName};
+use rustls::pki_types::ServerName;
 use tokio::net::TcpStream;
 use tokio::sync::{Mutex, MutexGuard};
 use tokio_rustls::TlsConnector;
@@ -291,29 +290,9 @@ fn request(url: &Url, body: &[u8], headers: &HeaderMap) -> hyper::Request<Full<B
     request
 }
 
-/// rustls verifying like reqwest: the platform's roots plus the trusted CA file.
+/// rustls verifying like reqwest: the trusted CA file, and the platform's roots when a
+/// chain needs them.
 fn tls_config(trusted_ca_pem: Option<&[u8]>) -> Result<rustls::ClientConfig, EwsError> {
-    let invalid = |detail: String| EwsError::InvalidConfig { detail };
-    let extra: Vec<CertificateDer<'static>> = match trusted_ca_pem {
-        Some(pem) => CertificateDer::pem_slice_iter(pem)
-            .collect::<Result<_, _>>()
-            .ok()
-            .filter(|c: &Vec<_>| !c.is_empty())
-            .ok_or_else(|| invalid("the trusted CA file holds no PEM certificate".into()))?,
-        None => Vec::new(),
-    };
-    let provider = rustls::crypto::CryptoProvider::get_default()
-        .cloned()
-        .unwrap_or_else(|| Arc::new(rustls::crypto::aws_lc_rs::default_provider()));
-    let verifier =
-        rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider.clone())
-            .map_err(|e| invalid(format!("cannot set up TLS verification: {e}")))?;
-    let mut config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| invalid(format!("cannot set up TLS: {e}")))?
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(verifier))
-        .with_no_client_auth();
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(config)
+    crate::tls_verifier::client_config(trusted_ca_pem, &[b"http/1.1"])
+        .map_err(|detail| EwsError::InvalidConfig { detail })
 }

@@ -151,11 +151,14 @@ impl Endpoint {
                 builder.with_root_certificates(roots)
             }
             None => {
-                let verifier = rustls_platform_verifier::Verifier::new(provider)
-                    .map_err(|e| format!("cannot read the system's trusted certificates: {e}"))?;
-                builder
-                    .dangerous()
-                    .with_custom_certificate_verifier(Arc::new(verifier))
+                let mut roots = rustls::RootCertStore::empty();
+                roots.add_parsable_certificates(
+                    crate::tls_verifier::platform_roots().iter().cloned(),
+                );
+                if roots.is_empty() {
+                    return Err("the system has no trusted certificates: set Fleet/TrustedCaFile to the fleet's CA".into());
+                }
+                builder.with_root_certificates(roots)
             }
         };
         match (&self.client_certificate, &self.client_key) {

@@ -1,8 +1,13 @@
 //! The Graph calls the console makes on a room mailbox, app-only: the `calendarView`
-//! listing (ids and change keys), `calendarView/delta` rounds, and events by id. Every
-//! call carries a bearer token from the cache, `Prefer: outlook.timezone="UTC"`, and
-//! waits for one of four request slots per mailbox; paging links are followed only on
-//! the configured Graph host.
+//! listing (ids and change keys, or whole events page by page), `calendarView/delta`
+//! rounds (whole events page by page), and events by id. Every call carries a bearer
+//! token from the cache, `Prefer: outlook.timezone="UTC"`, and waits for one of three
+//! request slots per mailbox; a short wait Graph asks for (429 `Retry-After: 1`) is
+//! honoured and the request made again; paging links are followed only on the
+//! configured Graph host.
+
+use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::de::DeserializeOwned;
@@ -14,9 +19,16 @@ use super::error::{GraphError, graph_error};
 use super::event::{EVENT_SELECT, Event, EventVersion, Page};
 use super::http::{Answer, build_client, read};
 use super::token::TokenCache;
+use crate::clock::{Clock, SystemClock};
 
-/// At most this many requests to one mailbox at once (Graph's Outlook limit).
-pub const MAX_CONCURRENT_REQUESTS: usize = 4;
+/// At most this many requests to one mailbox at once: one under Graph's
+/// MailboxConcurrency limit of four, since a request just answered can still count.
+pub const MAX_CONCURRENT_REQUESTS: usize = 3;
+/// The longest wait Graph may ask for (Retry-After) that a request waits out and is made
+/// again; a longer one fails the call, and the sync task waits between passes instead.
+pub const LONGEST_WAIT_IN_A_CALL: Duration = Duration::from_secs(30);
+/// How many times one request waits as asked before its failure is reported.
+const WAITS_PER_REQUEST: u32 = 3;
 /// Events per listing page.
 const LIST_PAGE_SIZE: u32 = 100;
 /// Events per delta page.
@@ -52,6 +64,7 @@ pub struct GraphClient {
     base: Url,
     token: TokenCache,
     slots: Semaphore,
+    clock: Arc<dyn Clock>,
 }
 
 fn instant_param(t: DateTime<Utc>) -> String {
@@ -69,7 +82,14 @@ impl GraphClient {
             config,
             token: TokenCache::default(),
             slots: Semaphore::new(MAX_CONCURRENT_REQUESTS),
+            clock: Arc::new(SystemClock),
         })
+    }
+
+    /// Waits on `clock` when Graph asks for a short wait (tests pass their fixed clock).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> GraphClient {
+        self.clock = clock;
+        self
     }
 
     pub fn config(&self) -> &GraphConfig {
@@ -109,7 +129,8 @@ impl GraphClient {
         Ok(url)
     }
 
-    /// GETs `url` and reads its JSON; a token Graph refuses is renewed once.
+    /// GETs `url` and reads its JSON; a token Graph refuses is renewed once, and a short
+    /// wait Graph asks for is waited out (without holding a request slot).
     async fn get<T: DeserializeOwned>(
         &self,
         url: &Url,
@@ -118,6 +139,7 @@ impl GraphClient {
     ) -> Result<T, GraphError> {
         self.config.check_url(url)?;
         let mut renewed = false;
+        let mut waits = 0;
         loop {
             let token = self.token.get(&self.http, &self.config).await?;
             let mut request = self
@@ -144,6 +166,14 @@ impl GraphClient {
             if status == 401 && !renewed {
                 self.token.forget(&token).await;
                 renewed = true;
+                continue;
+            }
+            if let Some(wait) = short_wait(status, answer.retry_after())
+                && waits < WAITS_PER_REQUEST
+            {
+                waits += 1;
+                tracing::info!(?wait, %status, "Graph asks to wait; waiting, then asking again");
+                self.clock.pause(wait).await;
                 continue;
             }
             if !answer.status.is_success() {
@@ -187,12 +217,40 @@ impl GraphClient {
         Err(endless_paging())
     }
 
-    /// One delta round: follows `@odata.nextLink` to the `@odata.deltaLink`, counting
-    /// the events reported.
+    /// The events overlapping [from, to) with the properties the console shows (body
+    /// included), occurrences of series included, handed to `on_page` page by page.
+    pub async fn calendar_view_events(
+        &self,
+        mailbox: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        mut on_page: impl FnMut(Vec<Event>),
+    ) -> Result<(), GraphError> {
+        let mut url = self.user_url(mailbox, &["calendarView"])?;
+        url.query_pairs_mut()
+            .append_pair("startDateTime", &instant_param(from))
+            .append_pair("endDateTime", &instant_param(to))
+            .append_pair("$select", EVENT_SELECT)
+            .append_pair("$orderby", "start/dateTime")
+            .append_pair("$top", &LIST_PAGE_SIZE.to_string());
+        for _ in 0..MAX_PAGES {
+            let page: Page<Event> = self.get(&url, None, true).await?;
+            on_page(page.value);
+            match page.next_link {
+                Some(next) => url = self.follow(&next)?,
+                None => return Ok(()),
+            }
+        }
+        Err(endless_paging())
+    }
+
+    /// One delta round: follows `@odata.nextLink` to the `@odata.deltaLink`, handing the
+    /// events reported (whole events, and `@removed` entries) to `on_page` page by page.
     pub async fn delta(
         &self,
         mailbox: &str,
         start: DeltaStart<'_>,
+        mut on_page: impl FnMut(Vec<Event>),
     ) -> Result<DeltaRound, GraphError> {
         let mut url = match start {
             DeltaStart::Window { from, to } => {
@@ -207,8 +265,9 @@ impl GraphClient {
         let prefer = format!("odata.maxpagesize={DELTA_PAGE_SIZE}");
         let mut changes = 0;
         for _ in 0..MAX_PAGES {
-            let page: Page<serde_json::Value> = self.get(&url, Some(prefer.clone()), true).await?;
+            let page: Page<Event> = self.get(&url, Some(prefer.clone()), true).await?;
             changes += page.value.len();
+            on_page(page.value);
             match (page.next_link, page.delta_link) {
                 (Some(next), _) => url = self.follow(&next)?,
                 (None, Some(delta_link)) => {
@@ -235,6 +294,12 @@ impl GraphClient {
         url.query_pairs_mut().append_pair("$select", EVENT_SELECT);
         self.get(&url, None, false).await
     }
+}
+
+/// The wait a throttled answer asks for, when it is short enough to wait out in a call.
+fn short_wait(status: u16, retry_after: Option<Duration>) -> Option<Duration> {
+    let wait = retry_after.filter(|_| status == 429 || status == 503)?;
+    (wait <= LONGEST_WAIT_IN_A_CALL).then_some(wait)
 }
 
 fn endless_paging() -> GraphError {

@@ -1,5 +1,5 @@
-//! Graph's JSON as the console reads it: an `event` (the properties the console selects),
-//! the id-and-changeKey listing shape, and collection pages with `@odata.nextLink` /
+//! Graph's JSON as the console reads it: an `event` (the properties the console selects,
+//! or a delta page's whole event or `@removed` entry), the id-and-changeKey listing shape, and collection pages with `@odata.nextLink` /
 //! `@odata.deltaLink`. Unknown enum values and nulls are tolerated: Graph adds values.
 
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
@@ -160,6 +160,15 @@ pub struct Event {
     pub ical_uid: Option<String>,
     pub online_meeting: Option<OnlineMeetingInfo>,
     pub online_meeting_url: Option<String>,
+    /// Set on a delta entry for an event deleted or moved out of the window.
+    #[serde(rename = "@removed")]
+    pub removed: Option<Removed>,
+}
+
+/// A delta entry's `@removed`: `{"reason": "deleted"}` (or `"changed"`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Removed {
+    pub reason: Option<String>,
 }
 
 /// The `$select` for a full event.

@@ -53,7 +53,7 @@ impl ConfiguredSource {
     }
 
     /// Uses `clock` for "now" (the Graph change check places its window with it; `sync
-    /// --now` passes its fixed clock).
+    /// --now` passes its fixed clock) and for the short waits a server asks for mid-pass.
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
         self
@@ -79,7 +79,8 @@ impl ConfiguredSource {
                     self.discovery_memory.as_deref(),
                 )
                 .await?;
-                EwsSource::new(setup, rules).map(Inner::Ews)
+                EwsSource::new(setup, rules)
+                    .map(|source| Inner::Ews(source.with_clock(self.clock.clone())))
             }
             SourceKind::Graph => {
                 let setup = super::graph::setup_from_settings(

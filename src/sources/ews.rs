@@ -2,8 +2,11 @@
 //! impersonating the room mailbox (CX7000 style) or the room signing in as itself (Lync
 //! and Skype Room Systems). SyncFolderItems is the cheap change check; CalendarView lists
 //! the window; GetItem fetches changed items in batches, at most two requests at a time.
+//! A short wait Exchange asks for (ErrorServerBusy with BackOffMilliseconds, 503 with
+//! Retry-After, up to 30 s) is waited out and the request made again, within the pass.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use futures_util::future::join_all;
@@ -13,6 +16,7 @@ use url::Url;
 use super::ews_discovery::Discovery;
 use super::ews_mapping::{MappingRules, meeting_of};
 use crate::calendar::Meeting;
+use crate::clock::{Clock, SystemClock};
 use crate::ews::{
     ErrorContext, EwsAuth, EwsClient, EwsConfig, EwsError, GetItemOptions, ItemId, ItemResults,
     Parsed, Password, Response, ServerVersionInfo,
@@ -28,6 +32,11 @@ const CALENDAR_VIEW_MAX: u32 = 250;
 const SYNC_MAX_CHANGES: u32 = 512;
 /// At most this many requests to the mailbox at once.
 const MAX_CONCURRENT_REQUESTS: usize = 2;
+/// The longest wait Exchange may ask for that a request waits out and is made again; a
+/// longer one fails the pass, and the sync task waits between passes instead.
+pub const LONGEST_WAIT_IN_A_CALL: Duration = Duration::from_secs(30);
+/// How many times one request waits as asked before its failure is reported.
+const WAITS_PER_REQUEST: u32 = 3;
 
 /// The room's calendar over EWS.
 pub struct EwsSource {
@@ -40,6 +49,7 @@ pub struct EwsSource {
     rules: MappingRules,
     limit: Arc<Semaphore>,
     server: std::sync::Mutex<Option<ServerVersionInfo>>,
+    clock: Arc<dyn Clock>,
 }
 
 /// How to reach the server, as settings and secrets say.
@@ -205,12 +215,24 @@ pub fn describe_server(info: &ServerVersionInfo) -> Option<String> {
     Some(format!("{product} ({build})"))
 }
 
-/// Runs one client call with at most two requests in flight, and again with an older
-/// schema version while Exchange answers ErrorInvalidServerVersion, and once more at a
-/// newly discovered URL when the discovered one is gone.
+/// The wait a throttling answer asks for, when it is short enough to wait out in a call.
+fn short_wait(err: &EwsError) -> Option<Duration> {
+    match err {
+        EwsError::ServerBusy { .. } | EwsError::ServiceUnavailable { .. } => err
+            .retry_after()
+            .filter(|wait| *wait <= LONGEST_WAIT_IN_A_CALL),
+        _ => None,
+    }
+}
+
+/// Runs one client call with at most two requests in flight, again after a short wait
+/// Exchange asks for (without holding a slot), again with an older schema version while
+/// Exchange answers ErrorInvalidServerVersion, and once more at a newly discovered URL
+/// when the discovered one is gone.
 macro_rules! call {
     ($source:expr, |$client:ident| $request:expr) => {{
         let mut rediscovered = false;
+        let mut waits = 0;
         loop {
             let result = {
                 let _permit = $source.limit.acquire().await;
@@ -218,6 +240,16 @@ macro_rules! call {
                 $request.await
             };
             match result {
+                Err(err) if waits < WAITS_PER_REQUEST && short_wait(&err).is_some() => {
+                    waits += 1;
+                    let wait = short_wait(&err).unwrap_or_default();
+                    tracing::info!(
+                        ?wait,
+                        "Exchange asks to wait ({err}); waiting, then asking again"
+                    );
+                    $source.clock.pause(wait).await;
+                    continue;
+                }
                 Err(EwsError::InvalidServerVersion) if $source.step_down().await => continue,
                 Err(err) if err.endpoint_gone() && !rediscovered && $source.rediscover().await => {
                     rediscovered = true;
@@ -246,7 +278,14 @@ impl EwsSource {
             rules,
             limit: Arc::new(Semaphore::new(MAX_CONCURRENT_REQUESTS)),
             server: std::sync::Mutex::new(None),
+            clock: Arc::new(SystemClock),
         })
+    }
+
+    /// Waits on `clock` when Exchange asks for a short wait (tests pass their fixed clock).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> EwsSource {
+        self.clock = clock;
+        self
     }
 
     fn remember_server(&self, info: Option<&ServerVersionInfo>) {
@@ -389,7 +428,11 @@ impl CalendarSource for EwsSource {
                 && changes.deleted.is_empty());
             state = Some(changes.sync_state);
             if changes.includes_last_item_in_range {
-                return Ok(ChangeCheck { changed, state });
+                return Ok(ChangeCheck {
+                    changed,
+                    state,
+                    carried: None,
+                });
             }
         }
     }

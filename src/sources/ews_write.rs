@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::EwsSource;
+use super::{EwsSource, WAITS_PER_REQUEST, short_wait};
 use crate::booking::{BookingRequest, CalendarWriter, WriteError};
 use crate::calendar::Meeting;
 use crate::ews::create_item::NewBooking;

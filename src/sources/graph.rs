@@ -1,10 +1,12 @@
 //! The room's calendar over Microsoft Graph, app-only, as a [`CalendarSource`]: an app
 //! registration with the `Calendars.Read` application permission, scoped to room
-//! mailboxes. `calendarView/delta` is the cheap change check; `calendarView` lists the
-//! window (ids and change keys); changed events are fetched by id, at most four requests
-//! at a time.
+//! mailboxes. `calendarView/delta` is the change check, and its pages carry whole events:
+//! a first round is the whole window, a later one only the changes. The hourly full read
+//! lists the window with `calendarView` and the properties the console shows, so it too
+//! is its pages only. An event is fetched by id only when no page carried it whole.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use futures_util::future::join_all;
@@ -13,10 +15,14 @@ use super::ews_mapping::MappingRules;
 use super::graph_mapping::meeting_of;
 use crate::calendar::Meeting;
 use crate::clock::Clock;
-use crate::graph::{ClientSecret, DeltaStart, ErrorContext, GraphClient, GraphConfig, GraphError};
+use crate::graph::{
+    ClientSecret, DeltaStart, ErrorContext, Event, GraphClient, GraphConfig, GraphError,
+};
 use crate::settings::{Secrets, Settings};
 use crate::sync::engine::Window;
-use crate::sync::source::{CalendarSource, ChangeCheck, FailureKind, ItemVersion, SourceError};
+use crate::sync::source::{
+    CalendarSource, Carried, ChangeCheck, FailureKind, ItemVersion, SourceError,
+};
 
 /// How to reach Graph, as settings and secrets say.
 pub struct GraphSetup {
@@ -136,6 +142,66 @@ impl DeltaState {
     }
 }
 
+/// An event a page carried, already mapped; `None` when it cannot be shown (a series
+/// master), so that it is not fetched again either.
+struct CarriedEvent {
+    change_key: Option<String>,
+    meeting: Option<Meeting>,
+}
+
+/// The events the pages of the current pass carried, by id.
+#[derive(Default)]
+struct PassEvents(HashMap<String, CarriedEvent>);
+
+impl PassEvents {
+    /// Keeps a page's events; returns the versions of those it carried whole, and the ids
+    /// of `@removed` entries. An event without its times (a page that could not carry it
+    /// whole) is listed but not kept, so it is fetched by id.
+    fn keep(
+        &mut self,
+        page: Vec<Event>,
+        rules: &MappingRules,
+        listed: &mut Vec<ItemVersion>,
+        removed: &mut Vec<String>,
+    ) {
+        for event in page {
+            if event.removed.is_some() {
+                removed.push(event.id);
+                continue;
+            }
+            listed.push(ItemVersion {
+                id: event.id.clone(),
+                change_key: event.change_key.clone(),
+            });
+            if event.start.is_none() || event.end.is_none() {
+                continue;
+            }
+            let meeting = match meeting_of(&event, rules) {
+                Ok(meeting) => Some(meeting),
+                Err(why) => {
+                    tracing::debug!(id = %event.id, ?why, "event skipped");
+                    None
+                }
+            };
+            self.0.insert(
+                event.id,
+                CarriedEvent {
+                    change_key: event.change_key,
+                    meeting,
+                },
+            );
+        }
+    }
+
+    /// The carried event for this version; None when no page carried this version.
+    fn take(&mut self, item: &ItemVersion) -> Option<CarriedEvent> {
+        match self.0.get(&item.id) {
+            Some(carried) if carried.change_key == item.change_key => self.0.remove(&item.id),
+            _ => None,
+        }
+    }
+}
+
 /// The room's calendar over Graph.
 pub struct GraphSource {
     client: GraphClient,
@@ -144,6 +210,7 @@ pub struct GraphSource {
     rules: MappingRules,
     clock: Arc<dyn Clock>,
     window: Window,
+    carried: Mutex<PassEvents>,
 }
 
 impl GraphSource {
@@ -159,7 +226,9 @@ impl GraphSource {
             client_id: setup.config.client_id.clone(),
             mailbox: setup.mailbox.clone(),
         };
-        let client = GraphClient::new(setup.config).map_err(|e| source_error(&e, &context))?;
+        let client = GraphClient::new(setup.config)
+            .map_err(|e| source_error(&e, &context))?
+            .with_clock(clock.clone());
         Ok(GraphSource {
             client,
             mailbox: setup.mailbox,
@@ -167,7 +236,28 @@ impl GraphSource {
             rules,
             clock,
             window: Window::default(),
+            carried: Mutex::new(PassEvents::default()),
         })
+    }
+
+    fn pass_events(&self) -> std::sync::MutexGuard<'_, PassEvents> {
+        self.carried.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// One delta round from `start`, keeping the events its pages carry.
+    async fn delta_round(
+        &self,
+        start: DeltaStart<'_>,
+    ) -> Result<(String, Vec<ItemVersion>, Vec<String>), GraphError> {
+        let (mut listed, mut removed) = (Vec::new(), Vec::new());
+        let round = self
+            .client
+            .delta(&self.mailbox, start, |page| {
+                self.pass_events()
+                    .keep(page, &self.rules, &mut listed, &mut removed)
+            })
+            .await?;
+        Ok((round.delta_link, listed, removed))
     }
 
     fn error(&self, err: &GraphError) -> SourceError {
@@ -179,30 +269,25 @@ impl GraphSource {
         &self.client
     }
 
-    /// An initial delta round over the current window.
+    /// An initial delta round over the current window: its pages are the whole window.
     async fn start_over(&self) -> Result<ChangeCheck, SourceError> {
         let (from, to) = self.window.around(self.clock.now(), &self.rules.tz);
-        let round = self
-            .client
-            .delta(&self.mailbox, DeltaStart::Window { from, to })
+        let (link, items, _) = self
+            .delta_round(DeltaStart::Window { from, to })
             .await
             .map_err(|e| self.error(&e))?;
         Ok(ChangeCheck {
             changed: true,
-            state: Some(
-                DeltaState {
-                    from,
-                    to,
-                    link: round.delta_link,
-                }
-                .write(),
-            ),
+            state: Some(DeltaState { from, to, link }.write()),
+            carried: Some(Carried::Window { from, to, items }),
         })
     }
 }
 
 impl CalendarSource for GraphSource {
     async fn check_changes(&self, state: Option<&str>) -> Result<ChangeCheck, SourceError> {
+        // A new pass: what an earlier one's pages carried is no longer news.
+        *self.pass_events() = PassEvents::default();
         let (from, to) = self.window.around(self.clock.now(), &self.rules.tz);
         // A state for another window (the day moved on) or unreadable: start over.
         let Some(prior) = state
@@ -211,20 +296,11 @@ impl CalendarSource for GraphSource {
         else {
             return self.start_over().await;
         };
-        match self
-            .client
-            .delta(&self.mailbox, DeltaStart::Link(&prior.link))
-            .await
-        {
-            Ok(round) => Ok(ChangeCheck {
-                changed: round.changes > 0,
-                state: Some(
-                    DeltaState {
-                        link: round.delta_link,
-                        ..prior
-                    }
-                    .write(),
-                ),
+        match self.delta_round(DeltaStart::Link(&prior.link)).await {
+            Ok((link, changed, removed)) => Ok(ChangeCheck {
+                changed: !(changed.is_empty() && removed.is_empty()),
+                state: Some(DeltaState { link, ..prior }.write()),
+                carried: Some(Carried::Changes { changed, removed }),
             }),
             Err(GraphError::SyncStateInvalid) => {
                 tracing::warn!("Graph no longer accepts the delta token; starting over");
@@ -239,28 +315,37 @@ impl CalendarSource for GraphSource {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<ItemVersion>, SourceError> {
-        let listed = self
-            .client
-            .list_calendar_view(&self.mailbox, from, to)
+        let (mut listed, mut removed) = (Vec::new(), Vec::new());
+        self.client
+            .calendar_view_events(&self.mailbox, from, to, |page| {
+                self.pass_events()
+                    .keep(page, &self.rules, &mut listed, &mut removed)
+            })
             .await
             .map_err(|e| self.error(&e))?;
-        Ok(listed
-            .into_iter()
-            .map(|v| ItemVersion {
-                id: v.id,
-                change_key: v.change_key,
-            })
-            .collect())
+        Ok(listed)
     }
 
     async fn fetch(&self, ids: &[ItemVersion]) -> Result<Vec<Meeting>, SourceError> {
-        // The client holds at most four requests in flight; the rest wait for a slot.
+        let mut meetings = Vec::with_capacity(ids.len());
+        let mut missing = Vec::new();
+        {
+            let mut carried = self.pass_events();
+            for item in ids {
+                match carried.take(item) {
+                    Some(event) => meetings.extend(event.meeting),
+                    None => missing.push(item),
+                }
+            }
+        }
+        // Only what no page carried whole; the client holds at most three requests in
+        // flight, the rest wait for a slot.
         let answers = join_all(
-            ids.iter()
+            missing
+                .iter()
                 .map(|item| self.client.event(&self.mailbox, &item.id)),
         )
         .await;
-        let mut meetings = Vec::with_capacity(ids.len());
         for answer in answers {
             match answer {
                 Ok(event) => match meeting_of(&event, &self.rules) {

@@ -1,7 +1,9 @@
 //! One sync pass, and the decisions between passes: poll cheaply, re-read the window only
 //! when something changed (or hourly, and after local midnight), fetch only the items whose
-//! change key moved, and replace the window in one transaction. A failure never touches
-//! the cached agenda.
+//! change key moved, and replace the window in one transaction. When the change check
+//! already carried the window or its changes (Graph delta), the listing is skipped. A
+//! failure never touches the cached agenda; one part-way through the fetching keeps the
+//! pass's work apart ([`StagedPass`]) so the next pass continues from it.
 
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
@@ -10,7 +12,8 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::backoff::Backoff;
-use super::source::{CalendarSource, FailureKind, ItemVersion, SourceError};
+use super::source::{CalendarSource, Carried, FailureKind, ItemVersion, SourceError};
+use super::staged::StagedPass;
 use super::status::SyncStatus;
 use crate::calendar::Meeting;
 use crate::clock::local_midnight;
@@ -22,6 +25,9 @@ pub const CHECK_STATE_KEY: &str = "sync.check_state";
 pub const STATUS_KEY: &str = "sync.status";
 /// The store key of the instant of the last full window read.
 const LAST_FULL_READ_KEY: &str = "sync.last_full_read";
+/// Meetings asked of the source at a time: a failed pass keeps what the steps before
+/// the failure fetched (for EWS, one step is two GetItem batches in flight).
+const FETCH_STEP: usize = 100;
 
 /// The span of days the console keeps, around today.
 #[derive(Debug, Clone, Copy)]
@@ -143,16 +149,18 @@ impl<S: CalendarSource> SyncEngine<S> {
         }
     }
 
-    /// Whether the window must be re-read even if the change check says nothing changed.
-    fn full_read_due(&self, now: DateTime<Utc>) -> bool {
-        let last = self
+    /// Whether the window must be re-read even if the change check says nothing changed:
+    /// hourly and after local midnight, counting from the last full read stored or
+    /// `staged_at` (the listing a failed pass kept), whichever is later.
+    fn full_read_due(&self, now: DateTime<Utc>, staged_at: Option<DateTime<Utc>>) -> bool {
+        let stored = self
             .store
             .get_state(LAST_FULL_READ_KEY)
             .ok()
             .flatten()
             .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
             .map(|t| t.to_utc());
-        match last {
+        match stored.max(staged_at) {
             None => true,
             Some(last) => {
                 now < last
@@ -164,23 +172,88 @@ impl<S: CalendarSource> SyncEngine<S> {
     }
 
     async fn try_pass(&mut self, now: DateTime<Utc>) -> Result<PassResult, SourceError> {
-        let state = self.store.get_state(CHECK_STATE_KEY).map_err(store_error)?;
+        let (from, to) = self.window.around(now, &self.tz);
+        let kept = StagedPass::load(&self.store).map_err(store_error)?;
+        let had_staged = kept.is_some();
+        let mut staged = kept.filter(|s| s.from == from && s.to == to);
+        // A failed pass's work answers to the check state taken before its listing: the
+        // check continues from there, so what changed since shows on top of it.
+        let state = match &staged {
+            Some(staged) => staged.check_state.clone(),
+            None => self.store.get_state(CHECK_STATE_KEY).map_err(store_error)?,
+        };
         let check = self.source.check_changes(state.as_deref()).await?;
-        if !check.changed && !self.full_read_due(now) {
+        let full_read_due = self.full_read_due(now, staged.as_ref().map(|s| s.listed_at));
+        if !check.changed && !full_read_due && staged.is_none() {
             self.save_check_state(check.state.as_deref())?;
             return Ok(PassResult::Unchanged);
         }
-        let (from, to) = self.window.around(now, &self.tz);
-        let listed = self.source.list_window(from, to).await?;
+        let staged_meetings = staged
+            .as_mut()
+            .map(|s| std::mem::take(&mut s.fetched))
+            .unwrap_or_default();
+        let (listed, listed_at) = match (check.carried, staged) {
+            (
+                Some(Carried::Window {
+                    from: carried_from,
+                    to: carried_to,
+                    items,
+                }),
+                _,
+            ) if carried_from == from && carried_to == to => (items, Some(now)),
+            (Some(Carried::Changes { changed, removed }), staged) if !full_read_due => {
+                let (base, listed_at) = match staged {
+                    Some(staged) => (staged.listed, Some(staged.listed_at)),
+                    None => (self.cached_listing(from, to)?, None),
+                };
+                (with_changes(base, changed, &removed), listed_at)
+            }
+            (None, Some(staged)) if !check.changed && !full_read_due => {
+                (staged.listed, Some(staged.listed_at))
+            }
+            _ => (self.source.list_window(from, to).await?, Some(now)),
+        };
+        // What a failed pass already fetched counts while its version is still listed.
+        let versions: HashMap<&str, &Option<String>> = listed
+            .iter()
+            .map(|item| (item.id.as_str(), &item.change_key))
+            .collect();
+        let mut fetched: Vec<Meeting> = staged_meetings
+            .into_iter()
+            .filter(|m| {
+                m.change_key.is_some() && versions.get(m.id.as_str()) == Some(&&m.change_key)
+            })
+            .collect();
         let known = self.store.change_keys().map_err(store_error)?;
+        let have: HashMap<&str, &Option<String>> = fetched
+            .iter()
+            .map(|m| (m.id.as_str(), &m.change_key))
+            .collect();
         let to_fetch: Vec<ItemVersion> = listed
             .iter()
             .filter(|item| {
-                known.get(&item.id) != Some(&item.change_key) || item.change_key.is_none()
+                item.change_key.is_none()
+                    || (known.get(&item.id) != Some(&item.change_key)
+                        && have.get(item.id.as_str()) != Some(&&item.change_key))
             })
             .cloned()
             .collect();
-        let fetched = self.source.fetch(&to_fetch).await?;
+        for step in to_fetch.chunks(FETCH_STEP) {
+            match self.source.fetch(step).await {
+                Ok(meetings) => fetched.extend(meetings),
+                Err(error) => {
+                    self.stage(StagedPass {
+                        from,
+                        to,
+                        listed_at: listed_at.unwrap_or(now),
+                        check_state: check.state.clone(),
+                        listed,
+                        fetched,
+                    });
+                    return Err(error);
+                }
+            }
+        }
         let meetings = self.merge(&listed, fetched, from, to)?;
         self.store
             .replace_window(from, to, &meetings, &self.tz)
@@ -188,13 +261,49 @@ impl<S: CalendarSource> SyncEngine<S> {
         // The state moves on only once the agenda it describes is stored: a crash before
         // this line means the next pass looks again.
         self.save_check_state(check.state.as_deref())?;
-        self.store
-            .set_state(LAST_FULL_READ_KEY, Some(&now.to_rfc3339()))
-            .map_err(store_error)?;
+        if had_staged {
+            StagedPass::clear(&mut self.store).map_err(store_error)?;
+        }
+        if let Some(listed_at) = listed_at {
+            self.store
+                .set_state(LAST_FULL_READ_KEY, Some(&listed_at.to_rfc3339()))
+                .map_err(store_error)?;
+        }
         Ok(PassResult::Refreshed {
             fetched: to_fetch.len(),
             stored: meetings.len(),
         })
+    }
+
+    /// Keeps a failed pass's work for the next pass; failing to keep it only costs the
+    /// next pass the requests again.
+    fn stage(&mut self, staged: StagedPass) {
+        tracing::info!(
+            listed = staged.listed.len(),
+            fetched = staged.fetched.len(),
+            "keeping the failed pass's work for the next pass"
+        );
+        if let Err(err) = staged.save(&mut self.store) {
+            tracing::warn!("cannot keep the failed pass's work: {err}");
+        }
+    }
+
+    /// The cached window's listing.
+    fn cached_listing(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<ItemVersion>, SourceError> {
+        Ok(self
+            .store
+            .meetings_between(from, to)
+            .map_err(store_error)?
+            .into_iter()
+            .map(|m| ItemVersion {
+                id: m.id,
+                change_key: m.change_key,
+            })
+            .collect())
     }
 
     /// The window's meetings: the fetched ones, and the cached ones whose change key did
@@ -235,6 +344,26 @@ impl<S: CalendarSource> SyncEngine<S> {
 /// listener asks for it when notifications may have been missed).
 pub fn request_full_read(store: &mut Store) -> Result<(), crate::store::StoreError> {
     store.set_state(LAST_FULL_READ_KEY, None)
+}
+
+/// A listing with the changes a check carried applied: less the removed and changed
+/// meetings, then the changed ones.
+fn with_changes(
+    base: Vec<ItemVersion>,
+    changed: Vec<ItemVersion>,
+    removed: &[String],
+) -> Vec<ItemVersion> {
+    let gone: HashSet<&str> = removed
+        .iter()
+        .map(String::as_str)
+        .chain(changed.iter().map(|item| item.id.as_str()))
+        .collect();
+    let mut listed: Vec<ItemVersion> = base
+        .into_iter()
+        .filter(|item| !gone.contains(item.id.as_str()))
+        .collect();
+    listed.extend(changed);
+    listed
 }
 
 /// A store failure during sync: the disk is full, the file is locked or damaged. The

@@ -4,5 +4,6 @@
 pub mod backoff;
 pub mod engine;
 pub mod source;
+mod staged;
 pub mod status;
 pub mod task;

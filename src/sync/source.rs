@@ -71,10 +71,30 @@ pub struct ChangeCheck {
     pub changed: bool,
     /// The state to pass next time (EWS SyncState, Graph deltaLink), kept whole.
     pub state: Option<String>,
+    /// What the check's answers already said about the window, when they carried it
+    /// (Graph delta pages carry whole events): the pass then skips the listing.
+    pub carried: Option<Carried>,
+}
+
+/// The window as a change check's answers told it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Carried {
+    /// Every meeting overlapping [from, to) (a first round over the window).
+    Window {
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        items: Vec<ItemVersion>,
+    },
+    /// What changed since the state passed in: meetings added or modified, and the ids
+    /// of meetings deleted or moved out of the window.
+    Changes {
+        changed: Vec<ItemVersion>,
+        removed: Vec<String>,
+    },
 }
 
 /// One meeting's identity and version, as a window listing returns it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ItemVersion {
     pub id: String,
     pub change_key: Option<String>,

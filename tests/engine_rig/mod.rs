@@ -60,26 +60,34 @@ pub fn server_config(mailbox: Mailbox) -> ServerConfig {
 /// A room account signing in with Basic over TLS; requests time out after `timeout`.
 pub async fn rig(mailbox: Mailbox, timeout: Duration) -> Rig {
     let server = EwsServer::start(server_config(mailbox)).await.unwrap();
-    let engine = engine_for(&server, PASSWORD, timeout);
+    let clock = FixedClock::new(at(23, 7, 0));
+    let engine = engine_for(&server, PASSWORD, timeout, &clock);
     Rig {
         server,
-        clock: FixedClock::new(at(23, 7, 0)),
+        clock,
         engine,
     }
 }
 
-/// An engine signing in to `server` with `password`.
-pub fn engine_for(server: &EwsServer, password: &str, timeout: Duration) -> SyncEngine<EwsSource> {
-    engine_at(&server.url(), &server.ca_pem(), password, timeout)
+/// An engine signing in to `server` with `password`, waiting on `clock`.
+pub fn engine_for(
+    server: &EwsServer,
+    password: &str,
+    timeout: Duration,
+    clock: &FixedClock,
+) -> SyncEngine<EwsSource> {
+    engine_at(&server.url(), &server.ca_pem(), password, timeout, clock)
 }
 
 /// An engine signing in with `password` to the EWS server at `url` whose certificate
-/// `ca_pem` issued (a server in this process or in another).
+/// `ca_pem` issued (a server in this process or in another); the short waits Exchange
+/// asks for in a pass are waited on `clock`.
 pub fn engine_at(
     url: &str,
     ca_pem: &str,
     password: &str,
     timeout: Duration,
+    clock: &FixedClock,
 ) -> SyncEngine<EwsSource> {
     let mut config = EwsConfig::new(
         url::Url::parse(url).unwrap(),
@@ -103,7 +111,8 @@ pub fn engine_at(
             simple_url_hosts: vec![],
         },
     )
-    .unwrap();
+    .unwrap()
+    .with_clock(std::sync::Arc::new(clock.clone()));
     SyncEngine::new(
         source,
         Store::open_in_memory().unwrap(),

@@ -97,6 +97,9 @@ impl Fault {
 pub enum Times {
     Once,
     UntilCleared,
+    /// Once, after this many requests it applies to were answered normally (a fault in
+    /// the middle of a pass).
+    OnceAfter(usize),
 }
 
 /// One request as the server saw it.
@@ -160,8 +163,15 @@ impl State {
                 && (*fault != Fault::DeltaTokenExpired || delta_link)
         })?;
         let (fault, times) = self.faults[position].clone();
-        if times == Times::Once {
-            self.faults.remove(position);
+        match times {
+            Times::OnceAfter(0) | Times::Once => {
+                self.faults.remove(position);
+            }
+            Times::OnceAfter(left) => {
+                self.faults[position].1 = Times::OnceAfter(left - 1);
+                return None;
+            }
+            Times::UntilCleared => {}
         }
         Some(fault)
     }

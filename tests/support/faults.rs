@@ -56,6 +56,9 @@ pub enum Times {
     Once,
     N(usize),
     UntilCleared,
+    /// Once, after this many requests it applies to were answered normally (a fault in
+    /// the middle of a pass).
+    OnceAfter(usize),
 }
 
 #[derive(Debug, Clone)]
@@ -64,19 +67,23 @@ pub struct ArmedFault {
     pub remaining: Option<usize>,
     /// Only requests for this operation (`GetItem`…) trigger it; any when `None`.
     pub operation: Option<String>,
+    /// Requests it lets pass before it fires.
+    pub pass_by: usize,
 }
 
 impl ArmedFault {
     pub fn new(fault: Fault, times: Times, operation: Option<&str>) -> Self {
-        let remaining = match times {
-            Times::Once => Some(1),
-            Times::N(count) => Some(count),
-            Times::UntilCleared => None,
+        let (remaining, pass_by) = match times {
+            Times::Once => (Some(1), 0),
+            Times::N(count) => (Some(count), 0),
+            Times::UntilCleared => (None, 0),
+            Times::OnceAfter(pass_by) => (Some(1), pass_by),
         };
         Self {
             fault,
             remaining,
             operation: operation.map(str::to_string),
+            pass_by,
         }
     }
 }
@@ -90,6 +97,10 @@ pub fn take_fault(armed: &mut Vec<ArmedFault>, operation: &str) -> Option<Fault>
                 .as_deref()
                 .is_none_or(|wanted| wanted == operation)
     })?;
+    if armed[position].pass_by > 0 {
+        armed[position].pass_by -= 1;
+        return None;
+    }
     let fault = armed[position].fault.clone();
     if let Some(remaining) = armed[position].remaining.as_mut() {
         *remaining -= 1;
