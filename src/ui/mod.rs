@@ -10,6 +10,7 @@ pub mod admin_model;
 pub mod content;
 pub mod content_preview;
 pub mod controller;
+pub mod fonts;
 pub mod headless;
 pub mod home;
 pub mod home_model;
