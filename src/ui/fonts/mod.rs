@@ -4,12 +4,13 @@
 //! The design, in short:
 //! - One fallback chain for every screen language ([`chain::CHAIN`]): Inter (the UI font,
 //!   embedded) first, then Console Hangul (embedded, so Korean never depends on the
-//!   device's fonts), then the Noto fonts of the device image for Chinese, Japanese and
-//!   Korean, Arabic, Hebrew, Thai, Devanagari, Latin/Greek/Cyrillic and symbols, then
-//!   Symbola for emoji. It is installed in front of the generic `sans-serif` family of
-//!   Slint's shared font collection (fontique), where Slint's text shaping (parley) asks
-//!   for a font for every run that Inter lacks; other scripts go on to fontconfig's
-//!   choice for the script, as before.
+//!   device's fonts), then the Noto fonts of the device image, script by script (CJK,
+//!   Arabic, Hebrew, Thai, Devanagari, the other living scripts of South and South-East
+//!   Asia, the Caucasus and Ethiopia, Latin/Greek/Cyrillic, symbols), then Symbola and
+//!   Unifont Upper for emoji. It is installed in front of the generic `sans-serif` family
+//!   of Slint's shared font collection (fontique), which Slint's text shaping (parley)
+//!   asks right after the text's own font; rarer scripts go on to fontconfig's
+//!   sans-serif list and its font for the script, as before.
 //! - Emoji are drawn in monochrome: Slint's software renderer draws glyph outlines only,
 //!   so the colour bitmaps of Noto Color Emoji draw nothing; Symbola's outlines do.
 //! - Nothing is loaded at start: fontique maps a font file the first time a text needs a
