@@ -91,7 +91,7 @@ fn a_character_no_font_has_shows_a_replacement() {
         for_screen(&format!("Budget {NO_FONT_HAS_IT} 会議")),
         "Budget \u{FFFD} 会議"
     );
-    assert_eq!(drawing_family('\u{FFFD}').is_some(), true, "{INSTALL}");
+    assert!(drawing_family('\u{FFFD}').is_some(), "{INSTALL}");
     // Text every font draws passes unchanged, invisible joiners included.
     for (subject, organizer) in MEETINGS {
         assert_eq!(for_screen(subject), *subject);

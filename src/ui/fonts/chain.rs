@@ -6,13 +6,15 @@ use slint::fontique_011::fontique::{self, GenericFamily};
 /// The families asked, in this order, for a character: the UI font, Hangul (embedded),
 /// then the device image's fonts (Debian `fonts-noto-cjk`, `fonts-noto-core`,
 /// `fonts-symbola`, `fonts-unifont`; README, "Fonts on the device"): the scripts the
-/// issue names first, then the other living scripts of South and South-East Asia, the
-/// Caucasus and Ethiopia, Latin/Greek/Cyrillic beyond Inter, symbols, and emoji (Symbola
-/// up to Unicode 9, Unifont Upper's pixel glyphs for newer ones). They are listed rather
-/// than left to fontconfig, whose sans-serif list comes after them and would draw Tamil
-/// with Unifont's pixel glyphs. A family that is not installed is skipped. Simplified
-/// Chinese comes first among the CJK faces: they all cover the same characters and
-/// differ only in the regional shapes of some ideographs.
+/// issue names, Latin/Greek/Cyrillic beyond Inter, symbols and emoji (Symbola up to
+/// Unicode 9, Unifont Upper's pixel glyphs for newer ones), then the other living scripts
+/// of South and South-East Asia, the Caucasus and Ethiopia. Every family the search
+/// passes has its files read once, so emoji come before the scripts that are rarer on a
+/// room's calendar. The scripts are listed rather than left to fontconfig, whose
+/// sans-serif list comes after the chain and would draw Tamil with Unifont's pixel
+/// glyphs. A family that is not installed is skipped. Simplified Chinese comes first
+/// among the CJK faces: they all cover the same characters and differ only in the
+/// regional shapes of some ideographs.
 pub const CHAIN: &[&str] = &[
     "Inter",
     "Console Hangul",
@@ -24,6 +26,12 @@ pub const CHAIN: &[&str] = &[
     "Noto Sans Hebrew",
     "Noto Sans Thai",
     "Noto Sans Devanagari",
+    "Noto Sans",
+    "Noto Sans Symbols",
+    "Noto Sans Symbols2",
+    "Noto Sans Math",
+    "Symbola",
+    "Unifont Upper",
     "Noto Sans Bengali",
     "Noto Sans Tamil",
     "Noto Sans Telugu",
@@ -41,12 +49,6 @@ pub const CHAIN: &[&str] = &[
     "Noto Sans Ethiopic",
     "Noto Sans Thaana",
     "Noto Sans Syriac",
-    "Noto Sans",
-    "Noto Sans Symbols",
-    "Noto Sans Symbols2",
-    "Noto Sans Math",
-    "Symbola",
-    "Unifont Upper",
 ];
 
 /// Puts [`CHAIN`] in front of the generic sans-serif family of `collection`, which Slint

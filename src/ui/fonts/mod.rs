@@ -5,9 +5,9 @@
 //! - One fallback chain for every screen language ([`chain::CHAIN`]): Inter (the UI font,
 //!   embedded) first, then Console Hangul (embedded, so Korean never depends on the
 //!   device's fonts), then the Noto fonts of the device image, script by script (CJK,
-//!   Arabic, Hebrew, Thai, Devanagari, the other living scripts of South and South-East
-//!   Asia, the Caucasus and Ethiopia, Latin/Greek/Cyrillic, symbols), then Symbola and
-//!   Unifont Upper for emoji. It is installed in front of the generic `sans-serif` family
+//!   Arabic, Hebrew, Thai, Devanagari, Latin/Greek/Cyrillic, symbols), Symbola and
+//!   Unifont Upper for emoji, then the other living scripts of South and South-East Asia,
+//!   the Caucasus and Ethiopia. It is installed in front of the generic `sans-serif` family
 //!   of Slint's shared font collection (fontique), which Slint's text shaping (parley)
 //!   asks right after the text's own font; rarer scripts go on to fontconfig's
 //!   sans-serif list and its font for the script, as before.
