@@ -44,10 +44,12 @@ pub fn drawing_family(ch: char) -> Option<String> {
     })
 }
 
-/// Installs the fallback chain in Slint's shared font collection on this thread, once the
-/// embedded fonts are registered (by the first window); before that, it waits.
+/// Installs the fallback chain in Slint's shared font collection on this thread (once the
+/// first window has registered the embedded fonts). [`has_glyph`] does it by itself for
+/// the first character Inter lacks, so a Latin-only day keeps Slint's short font list:
+/// every text Slint shapes sets up a query over the whole list.
 pub fn install_chain() {
-    with_lookup(|_| ());
+    with_lookup(Lookup::install_chain);
 }
 
 struct Lookup {
@@ -73,27 +75,34 @@ fn with_lookup<R>(f: impl FnOnce(&mut Lookup) -> R) -> R {
             found: HashMap::new(),
             outlines: HashMap::new(),
         });
-        if !lookup.chain_installed && lookup.collection.family_id(SCREEN_FAMILY).is_some() {
-            chain::install(&mut lookup.collection);
-            lookup.chain_installed = true;
-            lookup.found.clear();
-        }
         f(lookup)
     })
 }
 
 impl Lookup {
+    fn install_chain(&mut self) {
+        if !self.chain_installed && self.collection.family_id(SCREEN_FAMILY).is_some() {
+            chain::install(&mut self.collection);
+            self.chain_installed = true;
+            self.found.clear();
+        }
+    }
+
     fn family_for(&mut self, ch: char) -> Option<FamilyId> {
         if let Some(found) = self.found.get(&ch) {
             return *found;
         }
-        let found = self
-            .candidates(ch)
-            .into_iter()
-            .find(|&family| self.draws(family, ch));
-        if self.chain_installed {
-            self.found.insert(ch, found);
-        }
+        // Not before the window registered the embedded fonts: nothing is known yet.
+        let screen_family = self.collection.family_id(SCREEN_FAMILY)?;
+        let found = if self.draws(screen_family, ch) {
+            Some(screen_family)
+        } else {
+            self.install_chain();
+            self.candidates(ch)
+                .into_iter()
+                .find(|&family| self.draws(family, ch))
+        };
+        self.found.insert(ch, found);
         found
     }
 

@@ -13,8 +13,10 @@
 //!   sans-serif list and its font for the script, as before.
 //! - Emoji are drawn in monochrome: Slint's software renderer draws glyph outlines only,
 //!   so the colour bitmaps of Noto Color Emoji draw nothing; Symbola's outlines do.
-//! - Nothing is loaded at start: fontique maps a font file the first time a text needs a
-//!   character that the fonts before it lack, so a Latin-only day touches Inter only.
+//! - Nothing is loaded at start: the chain is installed by the first text that Inter
+//!   cannot draw (or a Korean screen), and fontique reads a font file the first time a
+//!   text needs a character that the fonts before it lack, so a Latin-only day touches
+//!   Inter only and keeps Slint's short font list.
 //!   Embedding the CJK fonts is not an option: they alone are larger than the device
 //!   binary may grow (BENCHMARKS.md).
 //! - Text from outside goes through [`screen_text::for_screen`] before it reaches the
