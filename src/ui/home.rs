@@ -1,10 +1,12 @@
 //! Puts a [`HomeView`] on the Slint home screen. The list models are installed once and
-//! updated in place, so a clock tick redraws only what changed.
+//! updated in place, so a clock tick redraws only what changed. Text from the calendar
+//! goes through [`for_screen`]: a character no font draws shows as U+FFFD.
 
 use std::rc::Rc;
 
 use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 
+use super::fonts::screen_text::for_screen;
 use super::home_model::{
     AsOf, Banner, BannerMessage, Card, ClockTime, Headline, HomeView, PRIVATE_TITLE, Row, Span,
     UNTITLED,
@@ -33,7 +35,7 @@ impl HomeModels {
     /// Shows `view` on the home screen.
     pub fn show(&self, app: &AppWindow, view: &HomeView) {
         let adapter = app.global::<HomeAdapter>();
-        set_if_changed(adapter.get_room_name(), &view.room_name, |v| {
+        set_if_changed(adapter.get_room_name(), &for_screen(&view.room_name), |v| {
             adapter.set_room_name(v)
         });
         set_if_changed(adapter.get_clock(), &view.clock.digits, |v| {
@@ -57,7 +59,7 @@ impl HomeModels {
         set_if_changed(adapter.get_status_until(), until, |v| {
             adapter.set_status_until(v)
         });
-        set_if_changed(adapter.get_status_subject(), subject, |v| {
+        set_if_changed(adapter.get_status_subject(), &for_screen(subject), |v| {
             adapter.set_status_subject(v)
         });
         adapter.set_now_card(card(view.now_card.as_ref()));
@@ -128,8 +130,8 @@ fn agenda_row(row: &Row) -> AgendaRow {
         id: row.id.as_str().into(),
         start,
         end,
-        title: row.title.as_str().into(),
-        detail: row.detail.as_str().into(),
+        title: for_screen(&row.title).as_ref().into(),
+        detail: for_screen(&row.detail).as_ref().into(),
         phase: row.phase as i32,
         cancelled: row.cancelled,
         private: row.private,
@@ -150,8 +152,8 @@ fn card(card: Option<&Card>) -> MeetingCard {
                 all_day: c.time == Span::AllDay,
                 start,
                 end,
-                title: c.title.as_str().into(),
-                detail: c.detail.as_str().into(),
+                title: for_screen(&c.title).as_ref().into(),
+                detail: for_screen(&c.detail).as_ref().into(),
                 private: c.private,
                 untitled: c.title == UNTITLED,
                 can_join: c.can_join,

@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 
 use crate::calendar::{self, Meeting, RoomStatus};
 use crate::join::NoJoinReason;
+use crate::ui::fonts::screen_text::isolated;
 
 /// How a sync-state banner is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -205,11 +206,12 @@ fn title_of(meeting: &Meeting) -> String {
 
 /// Organizer, service and location, joined. The location is left out when it is just
 /// this room (Exchange puts the room there for every booking). "Cancelled" is not part of
-/// it: the screen puts it in front, in the screen's language, from the row's flag.
+/// it: the screen puts it in front, in the screen's language, from the row's flag. A
+/// right-to-left name or location is isolated, so the line keeps its left-to-right order.
 fn detail_of(meeting: &Meeting, room_name: &str) -> String {
     let mut parts: Vec<String> = Vec::new();
     if let Some(name) = meeting.organizer.name.as_deref().filter(|n| !n.is_empty()) {
-        parts.push(name.to_owned());
+        parts.push(isolated(name).into_owned());
     }
     if let Some(join) = &meeting.join {
         parts.push(join.provider.display_name().to_owned());
@@ -220,7 +222,7 @@ fn detail_of(meeting: &Meeting, room_name: &str) -> String {
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.eq_ignore_ascii_case(room_name));
     if let (false, Some(location)) = (meeting.private, location) {
-        parts.push(location.to_owned());
+        parts.push(isolated(location).into_owned());
     }
     parts.join(" · ")
 }

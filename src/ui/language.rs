@@ -1,24 +1,13 @@
 //! Puts the screen in one of the console's languages: selects the bundled translation of
-//! every `@tr` string and the font that has the language's glyphs (Inter has no Hangul;
-//! Console Hangul, a subset of NanumGothic, has Hangul and Latin, so Korean screens use
-//! it throughout).
-
-use slint::ComponentHandle;
-
-use super::{AppWindow, Locale};
-
-/// The font family the screens use in `language`.
-fn font_family(language: &str) -> &'static str {
-    match language {
-        "ko" => "Console Hangul",
-        _ => "Inter",
-    }
-}
+//! every `@tr` string. The font does not change with the language: Inter draws Latin,
+//! and Korean (and every other script) comes from the fallback chain of
+//! [`super::fonts`], the same on every screen. A Korean screen needs it at once for its
+//! own words; elsewhere the first text that Inter cannot draw installs it.
 
 /// Shows every screen of `app` in `language` (`en`, `sv` or `ko`); an unknown language
 /// falls back to English with a warning, never an error: the console must still show
 /// the room's calendar.
-pub fn apply(app: &AppWindow, language: &str) {
+pub fn apply(_app: &super::AppWindow, language: &str) {
     let shown = match slint::select_bundled_translation(language) {
         Ok(()) => language,
         Err(err) => {
@@ -27,18 +16,7 @@ pub fn apply(app: &AppWindow, language: &str) {
             "en"
         }
     };
-    app.global::<Locale>()
-        .set_font_family(font_family(shown).into());
-}
-
-#[cfg(test)]
-mod tests {
-    use super::font_family;
-
-    #[test]
-    fn korean_uses_a_font_with_hangul() {
-        assert_eq!(font_family("ko"), "Console Hangul");
-        assert_eq!(font_family("sv"), "Inter");
-        assert_eq!(font_family("en"), "Inter");
+    if shown == "ko" {
+        super::fonts::coverage::install_chain();
     }
 }

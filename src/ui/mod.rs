@@ -12,6 +12,7 @@ pub mod booking_panel;
 pub mod content;
 pub mod content_preview;
 pub mod controller;
+pub mod fonts;
 pub mod headless;
 pub mod home;
 pub mod home_model;
