@@ -13,8 +13,8 @@ mod screenshot;
 mod source;
 pub mod status;
 mod sync;
-mod when;
 mod update;
+mod when;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

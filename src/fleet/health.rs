@@ -160,7 +160,12 @@ fn booted_slot(slots: Option<&SlotsSnapshot>) -> Option<String> {
         .as_ref()?
         .iter()
         .find(|slot| slot.state == "booted")?;
-    Some(booted.bootname.clone().unwrap_or_else(|| booted.name.clone()))
+    Some(
+        booted
+            .bootname
+            .clone()
+            .unwrap_or_else(|| booted.name.clone()),
+    )
 }
 
 fn room_state(settings: Option<&Settings>, data_dir: &DataDir, now: DateTime<Utc>) -> RoomState {

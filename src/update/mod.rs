@@ -120,7 +120,8 @@ pub async fn start_with(
     };
     save(data_dir, &waiting, report);
     if request.restart_now {
-        reboot::reboot(&reboot::reboot_command(settings.as_ref())).map_err(|e| UpdateError::Local(e.to_string()))?;
+        reboot::reboot(&reboot::reboot_command(settings.as_ref()))
+            .map_err(|e| UpdateError::Local(e.to_string()))?;
     }
     Ok(waiting)
 }
