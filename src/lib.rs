@@ -1,7 +1,8 @@
 //! room-console: the firmware of a meeting-room touch console.
 //!
 //! Data flows one way: calendar source → sync task → SQLite store → UI models → Slint.
-//! See `../shared/DESIGN.md` for how the pieces fit.
+//! ARCHITECTURE.md (in the repository) says how the pieces fit, the layering rules and
+//! how to add an EWS operation, a message, a screen or a setting.
 
 pub mod booking;
 pub mod calendar;
