@@ -116,7 +116,11 @@ pub fn start(deps: AgentDeps) {
         }),
         clock: deps.clock,
         restart: deps.restart,
-        requests: RequestLog::default(),
+        requests: RequestLog::kept_in(
+            deps.data_dir
+                .path()
+                .join(super::request_log::REQUESTS_FILE_NAME),
+        ),
         state: None,
         last_health: None,
         restarting: false,

@@ -1,13 +1,24 @@
 //! The requests a console has seen, so a request id sent again (a retry, a replay) gets
-//! the same reply again and is never executed twice. Kept in memory for the most recent
-//! [`REMEMBERED`] ids.
+//! the same reply again and is never executed twice. The most recent [`REMEMBERED`] ids
+//! are kept in memory; the most recent [`KEPT_ON_DISK`] small replies also in the data
+//! dir, so a request that restarted the console (`restart`, `apply-settings`,
+//! `factory-reset`) is not executed again when its id comes back after the restart.
 
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::path::PathBuf;
 
 use super::wire::Reply;
+use crate::settings::files::{ParseDetail, load_json, save_json};
 
 /// How many finished requests are remembered.
 pub const REMEMBERED: usize = 512;
+/// How many finished requests are kept in the data dir across restarts.
+pub const KEPT_ON_DISK: usize = 64;
+/// The largest reply kept on disk; a larger one (a `logs` reply) is remembered in memory
+/// only: such commands only read, so running one again after a restart does no harm.
+const LARGEST_KEPT_REPLY_BYTES: usize = 16 * 1024;
+/// The file in the data dir.
+pub const REQUESTS_FILE_NAME: &str = "fleet-requests.json";
 
 /// What to do with a request id.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,9 +36,29 @@ pub struct RequestLog {
     replies: HashMap<String, Reply>,
     order: VecDeque<String>,
     running: HashSet<String>,
+    /// Where the small replies are kept across restarts; none: memory only.
+    file: Option<PathBuf>,
 }
 
 impl RequestLog {
+    /// A log that keeps its small replies in `file`, starting from what it holds. A file
+    /// that cannot be read is said in the log and replaced at the next request.
+    pub fn kept_in(file: PathBuf) -> RequestLog {
+        let kept: Vec<Reply> = match load_json(&file, ParseDetail::Full) {
+            Ok(kept) => kept.unwrap_or_default(),
+            Err(err) => {
+                tracing::warn!("the fleet's earlier request ids are lost: {err}");
+                Vec::new()
+            }
+        };
+        let mut log = RequestLog::default();
+        for reply in &kept {
+            log.remember(reply);
+        }
+        log.file = Some(file);
+        log
+    }
+
     /// Looks `id` up; a new one is marked running.
     pub fn begin(&mut self, id: &str) -> Seen {
         if let Some(reply) = self.replies.get(id) {
@@ -42,6 +73,35 @@ impl RequestLog {
     /// Records the reply of a request that was running.
     pub fn finish(&mut self, reply: &Reply) {
         self.running.remove(&reply.id);
+        self.remember(reply);
+        if let Some(file) = &self.file
+            && let Err(err) = save_json(file, &self.kept(), 0o600)
+        {
+            tracing::warn!("cannot keep the fleet's request ids: {err}");
+        }
+    }
+
+    /// The most recent small replies, oldest first.
+    fn kept(&self) -> Vec<&Reply> {
+        let small = |reply: &&Reply| {
+            serde_json::to_vec(reply).is_ok_and(|json| json.len() <= LARGEST_KEPT_REPLY_BYTES)
+        };
+        let mut kept: Vec<&Reply> = self
+            .order
+            .iter()
+            .rev()
+            .filter_map(|id| self.replies.get(id))
+            .filter(small)
+            .take(KEPT_ON_DISK)
+            .collect();
+        kept.reverse();
+        kept
+    }
+
+    fn remember(&mut self, reply: &Reply) {
+        if self.replies.contains_key(&reply.id) {
+            return;
+        }
         if self.order.len() == REMEMBERED
             && let Some(oldest) = self.order.pop_front()
         {
@@ -64,6 +124,31 @@ mod tests {
         let reply = Reply::ok("r1", serde_json::json!({"done": true}));
         log.finish(&reply);
         assert_eq!(log.begin("r1"), Seen::Done(reply));
+    }
+
+    #[test]
+    fn a_request_id_is_remembered_across_a_restart_and_a_damaged_file_is_survived() {
+        let dir = tempfile::tempdir().expect("dir");
+        let file = dir.path().join(REQUESTS_FILE_NAME);
+        let mut log = RequestLog::kept_in(file.clone());
+        assert_eq!(log.begin("reset-1"), Seen::New);
+        let reply = Reply::ok("reset-1", serde_json::json!({"reset": true}));
+        log.finish(&reply);
+        let huge = Reply::ok("logs-1", serde_json::json!({"lines": ["x".repeat(20_000)]}));
+        assert_eq!(log.begin("logs-1"), Seen::New);
+        log.finish(&huge);
+
+        let mut after_restart = RequestLog::kept_in(file.clone());
+        assert_eq!(after_restart.begin("reset-1"), Seen::Done(reply));
+        assert_eq!(
+            after_restart.begin("logs-1"),
+            Seen::New,
+            "large replies stay in memory"
+        );
+
+        std::fs::write(&file, b"{ not json").expect("damage");
+        let mut damaged = RequestLog::kept_in(file);
+        assert_eq!(damaged.begin("reset-1"), Seen::New);
     }
 
     #[test]
