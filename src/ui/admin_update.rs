@@ -111,7 +111,7 @@ mod tests {
     #[test]
     fn the_planned_restart_carries_its_times_in_the_room_zone() {
         let tz: Tz = "Europe/Stockholm".parse().expect("tz");
-        let at = Utc.with_ymd_and_hms(2026, 12, 7, 11, 42, 0).unwrap();
+        let at = Utc.with_ymd_and_hms(2026, 12, 7, 11, 30, 0).unwrap();
         let state = UpdateState::AwaitingRestart {
             version: "1.4.0".into(),
             slot: "B".into(),
