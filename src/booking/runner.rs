@@ -121,6 +121,24 @@ pub struct Runner<'a, S> {
     pub language: &'a str,
 }
 
+impl<'a, S> Runner<'a, S> {
+    /// The runner for the room `settings` describe, in its time zone and language.
+    pub fn for_room(
+        engine: &'a mut SyncEngine<S>,
+        journal: &'a mut Store,
+        settings: &'a crate::settings::Settings,
+    ) -> Self {
+        Runner {
+            engine,
+            journal,
+            tz: crate::clock::device_time_zone(settings.device.time_zone.as_deref()),
+            settings: &settings.booking,
+            room: &settings.room.display_name,
+            language: &settings.device.language,
+        }
+    }
+}
+
 impl<S: CalendarSource + CalendarWriter> Runner<'_, S> {
     /// A sync pass at `now`; a failure is the action's failure.
     async fn refresh(&mut self, now: DateTime<Utc>) -> Result<(), ActionError> {

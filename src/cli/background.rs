@@ -105,14 +105,7 @@ pub fn start_booking(
     runtime.spawn(async move {
         while let Some(command) = commands_rx.recv().await {
             let now = clock.now();
-            let mut runner = Runner {
-                engine: &mut engine,
-                journal: &mut journal,
-                tz,
-                settings: &settings.booking,
-                room: &settings.room.display_name,
-            language: &settings.device.language,
-            };
+            let mut runner = Runner::for_room(&mut engine, &mut journal, &settings);
             let id = |m: crate::calendar::Meeting| Some(m.id);
             let result = match command {
                 BookingCommand::Book(minutes) => runner.book(now, minutes).await.map(id),
@@ -121,7 +114,8 @@ pub fn start_booking(
                 BookingCommand::CheckIn => runner.check_in(now).await.map(id),
                 BookingCommand::ReleaseNoShows => runner.release_no_shows(now).await.map(|r| {
                     for (meeting, err) in &r.failed {
-                        tracing::warn!(meeting = %meeting.id, "release failed: {}", err.describe(&tz));
+                        let why = err.describe(&tz);
+                        tracing::warn!(meeting = %meeting.id, "release failed: {why}");
                     }
                     None
                 }),

@@ -76,14 +76,7 @@ pub fn act(data_dir: &DataDir, action: Action, args: &ActionArgs) -> Result<()> 
         let store = Store::open(&data_dir.agenda_db())?;
         let mut journal = Store::open(&data_dir.agenda_db())?;
         let mut engine = engine_for(&settings, source, store);
-        let mut runner = Runner {
-            engine: &mut engine,
-            journal: &mut journal,
-            tz,
-            settings: &settings.booking,
-            room: &settings.room.display_name,
-            language: &settings.device.language,
-        };
+        let mut runner = Runner::for_room(&mut engine, &mut journal, &settings);
         let done = match action {
             Action::Book(minutes) => runner.book(now, minutes).await.map(|m| ("Booked", m)),
             Action::Extend(minutes) => runner.extend(now, minutes).await.map(|m| ("Extended", m)),
@@ -124,14 +117,7 @@ pub async fn release_no_shows(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let tz = device_time_zone(settings.device.time_zone.as_deref());
-    let mut runner = Runner {
-        engine,
-        journal,
-        tz,
-        settings: &settings.booking,
-        room: &settings.room.display_name,
-        language: &settings.device.language,
-    };
+    let mut runner = Runner::for_room(engine, journal, settings);
     let report: ReleaseReport = runner
         .release_no_shows(now)
         .await
