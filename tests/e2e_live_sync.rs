@@ -10,7 +10,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
-use cli_console::Console;
+use cli_console::{Console, Running};
 use serde_json::Value;
 use support::*;
 
@@ -37,18 +37,14 @@ fn wait_for(console: &Console, what: &str, done: impl Fn(&[Value]) -> bool) -> V
     }
 }
 
-fn subjects(agenda: &[Value]) -> Vec<&str> {
-    agenda
-        .iter()
-        .filter_map(|m| m["subject"].as_str())
-        .collect()
+fn at(h: u32, m: u32) -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 7, h, m, 0).unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_change_on_the_server_reaches_the_cache_by_push() {
-    let at = |h, m| Utc.with_ymd_and_hms(2026, 12, 7, h, m, 0).unwrap();
-    let server = EwsServer::start(
-        ServerConfig::new(ExchangeVersion::Exchange2019, AuthMode::Ntlm)
+/// A server whose room has one meeting, "Standup", signed in to with `auth`.
+async fn room_server(version: ExchangeVersion, auth: AuthMode) -> EwsServer {
+    EwsServer::start(
+        ServerConfig::new(version, auth)
             .with_account(Account::new(SERVICE.0, SERVICE.1).impersonating(&[ROOM]))
             .with_mailbox(
                 Mailbox::new(ROOM, "Conference Room 2").with_items([CalendarItem::new(
@@ -59,21 +55,40 @@ async fn a_change_on_the_server_reaches_the_cache_by_push() {
             ),
     )
     .await
-    .unwrap();
+    .unwrap()
+}
+
+/// `room-console sync` (the live task) against `server`, reached through `endpoint`
+/// (an `<EwsUrl>` or `<AutodiscoverUrl>` element), once its first pass is done: the
+/// pass created the cache (reading it earlier would race its creation).
+fn start_live_sync(server: &EwsServer, auth: &str, endpoint: &str) -> (Console, Running) {
     let console = Console::new();
-    let endpoint = format!("<EwsUrl>{}</EwsUrl>", server.url());
     console.provision_ews(
         ROOM,
         "ews-impersonation",
-        "ntlm",
+        auth,
         SERVICE,
-        &endpoint,
+        endpoint,
         &server.ca_pem(),
     );
     let running = console.start(&["sync", "--now", NOW]);
-    // The first pass created the cache (reading it earlier would race its creation).
     let first = running.next_line(GENEROUS);
     assert!(first.starts_with("ok;"), "{first}");
+    (console, running)
+}
+
+fn subjects(agenda: &[Value]) -> Vec<&str> {
+    agenda
+        .iter()
+        .filter_map(|m| m["subject"].as_str())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_on_the_server_reaches_the_cache_by_push() {
+    let server = room_server(ExchangeVersion::Exchange2019, AuthMode::Ntlm).await;
+    let endpoint = format!("<EwsUrl>{}</EwsUrl>", server.url());
+    let (console, _running) = start_live_sync(&server, "ntlm", &endpoint);
     wait_for(&console, "the first sync", |a| subjects(a) == ["Standup"]);
     // Once the stream brought its first envelope, no change can slip by.
     wait_for_streaming(&console);
@@ -111,34 +126,9 @@ async fn a_change_on_the_server_reaches_the_cache_by_push() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_missed_events_it_subscribes_again_and_changes_still_arrive_by_push() {
-    let at = |h, m| Utc.with_ymd_and_hms(2026, 12, 7, h, m, 0).unwrap();
-    let server = EwsServer::start(
-        ServerConfig::new(ExchangeVersion::Exchange2016, AuthMode::Basic)
-            .with_account(Account::new(SERVICE.0, SERVICE.1).impersonating(&[ROOM]))
-            .with_mailbox(
-                Mailbox::new(ROOM, "Conference Room 2").with_items([CalendarItem::new(
-                    "Standup",
-                    at(8, 0),
-                    at(8, 15),
-                )]),
-            ),
-    )
-    .await
-    .unwrap();
-    let console = Console::new();
+    let server = room_server(ExchangeVersion::Exchange2016, AuthMode::Basic).await;
     let endpoint = format!("<EwsUrl>{}</EwsUrl>", server.url());
-    console.provision_ews(
-        ROOM,
-        "ews-impersonation",
-        "basic",
-        SERVICE,
-        &endpoint,
-        &server.ca_pem(),
-    );
-    let running = console.start(&["sync", "--now", NOW]);
-    // The first pass created the cache (reading it earlier would race its creation).
-    let first = running.next_line(GENEROUS);
-    assert!(first.starts_with("ok;"), "{first}");
+    let (console, _running) = start_live_sync(&server, "basic", &endpoint);
     wait_for(&console, "the first sync", |a| subjects(a) == ["Standup"]);
     wait_for_streaming(&console);
     let subscribes = || {
@@ -181,36 +171,12 @@ fn wait_for_streaming(console: &Console) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn when_the_mailbox_moves_push_follows_autodiscover() {
-    let at = |h, m| Utc.with_ymd_and_hms(2026, 12, 7, h, m, 0).unwrap();
-    let server = EwsServer::start(
-        ServerConfig::new(ExchangeVersion::Exchange2019, AuthMode::Basic)
-            .with_account(Account::new(SERVICE.0, SERVICE.1).impersonating(&[ROOM]))
-            .with_mailbox(
-                Mailbox::new(ROOM, "Conference Room 2").with_items([CalendarItem::new(
-                    "Standup",
-                    at(8, 0),
-                    at(8, 15),
-                )]),
-            ),
-    )
-    .await
-    .unwrap();
-    let console = Console::new();
+    let server = room_server(ExchangeVersion::Exchange2019, AuthMode::Basic).await;
     let endpoint = format!(
         "<AutodiscoverUrl>{}</AutodiscoverUrl>",
         server.autodiscover_url()
     );
-    console.provision_ews(
-        ROOM,
-        "ews-impersonation",
-        "basic",
-        SERVICE,
-        &endpoint,
-        &server.ca_pem(),
-    );
-    let running = console.start(&["sync", "--now", NOW]);
-    let first = running.next_line(GENEROUS);
-    assert!(first.starts_with("ok;"), "{first}");
+    let (console, _running) = start_live_sync(&server, "basic", &endpoint);
     wait_for_streaming(&console);
 
     // The mailbox moves: the old URL answers 404 once the open stream ends.
@@ -234,39 +200,15 @@ async fn when_the_mailbox_moves_push_follows_autodiscover() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn push_recovers_by_itself_from_a_failed_subscribe_and_a_reset_stream() {
-    let at = |h, m| Utc.with_ymd_and_hms(2026, 12, 7, h, m, 0).unwrap();
-    let server = EwsServer::start(
-        ServerConfig::new(ExchangeVersion::Exchange2019, AuthMode::Basic)
-            .with_account(Account::new(SERVICE.0, SERVICE.1).impersonating(&[ROOM]))
-            .with_mailbox(
-                Mailbox::new(ROOM, "Conference Room 2").with_items([CalendarItem::new(
-                    "Standup",
-                    at(8, 0),
-                    at(8, 15),
-                )]),
-            ),
-    )
-    .await
-    .unwrap();
+    let server = room_server(ExchangeVersion::Exchange2019, AuthMode::Basic).await;
     server.inject_on(
         "Subscribe",
         Fault::Http503 { retry_after: None },
         Times::Once,
     );
     server.inject_on("GetStreamingEvents", Fault::ConnectionReset, Times::Once);
-    let console = Console::new();
     let endpoint = format!("<EwsUrl>{}</EwsUrl>", server.url());
-    console.provision_ews(
-        ROOM,
-        "ews-impersonation",
-        "basic",
-        SERVICE,
-        &endpoint,
-        &server.ca_pem(),
-    );
-    let running = console.start(&["sync", "--now", NOW]);
-    let first = running.next_line(GENEROUS);
-    assert!(first.starts_with("ok;"), "{first}");
+    let (console, _running) = start_live_sync(&server, "basic", &endpoint);
     // 503 on Subscribe, then a reset stream: each backs off (5 s, then 10 s) and
     // tries again; the agenda stays as it is meanwhile.
     wait_for_streaming(&console);
