@@ -286,7 +286,7 @@ fn every_request_validates_against_the_schema_of_its_version() {
             }
         }
     }
-    assert_eq!(for_2013.len() + for_2010_sp2.len(), 4 * 2 * 13);
+    assert_eq!(for_2013.len() + for_2010_sp2.len(), 4 * 2 * 19);
     validator
         .validate_all(&validator.schema_2013, &for_2013)
         .unwrap_or_else(|e| panic!("{e}"));
