@@ -26,14 +26,7 @@ fn write_decline(w: &mut XmlWriter, item: &ItemId<'_>, note: &str) -> io::Result
                     w.create_element("t:Body")
                         .with_attribute(("BodyType", "Text"))
                         .write_text_content(BytesText::new(note))?;
-                    let mut reference = w
-                        .create_element("t:ReferenceItemId")
-                        .with_attribute(("Id", &*item.id));
-                    if let Some(key) = &item.change_key {
-                        reference = reference.with_attribute(("ChangeKey", &**key));
-                    }
-                    reference.write_empty()?;
-                    Ok(())
+                    super::envelope::item_id_element(w, "t:ReferenceItemId", item)
                 })?;
                 Ok(())
             })?;

@@ -21,16 +21,8 @@ fn write_delete(w: &mut XmlWriter, item: &ItemId<'_>) -> io::Result<()> {
             ("SendMeetingCancellations", "SendToNone"),
         ])
         .write_inner_content(|w| {
-            w.create_element("m:ItemIds").write_inner_content(|w| {
-                let mut id = w
-                    .create_element("t:ItemId")
-                    .with_attribute(("Id", &*item.id));
-                if let Some(key) = &item.change_key {
-                    id = id.with_attribute(("ChangeKey", &**key));
-                }
-                id.write_empty()?;
-                Ok(())
-            })?;
+            w.create_element("m:ItemIds")
+                .write_inner_content(|w| super::envelope::item_id_element(w, "t:ItemId", item))?;
             Ok(())
         })?;
     Ok(())

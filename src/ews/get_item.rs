@@ -105,13 +105,8 @@ fn write_get_item(
             Ok(())
         })?;
         w.create_element("m:ItemIds").write_inner_content(|w| {
-            ids.iter().try_for_each(|id| {
-                let mut element = w.create_element("t:ItemId").with_attribute(("Id", &*id.id));
-                if let Some(key) = &id.change_key {
-                    element = element.with_attribute(("ChangeKey", &**key));
-                }
-                element.write_empty().map(|_| ())
-            })
+            ids.iter()
+                .try_for_each(|id| super::envelope::item_id_element(w, "t:ItemId", id))
         })?;
         Ok(())
     })?;

@@ -27,13 +27,7 @@ fn write_update(w: &mut XmlWriter, item: &ItemId<'_>, end: DateTime<Utc>) -> io:
         .write_inner_content(|w| {
             w.create_element("m:ItemChanges").write_inner_content(|w| {
                 w.create_element("t:ItemChange").write_inner_content(|w| {
-                    let mut id = w
-                        .create_element("t:ItemId")
-                        .with_attribute(("Id", &*item.id));
-                    if let Some(key) = &item.change_key {
-                        id = id.with_attribute(("ChangeKey", &**key));
-                    }
-                    id.write_empty()?;
+                    super::envelope::item_id_element(w, "t:ItemId", item)?;
                     w.create_element("t:Updates").write_inner_content(|w| {
                         w.create_element("t:SetItemField")
                             .write_inner_content(|w| {
