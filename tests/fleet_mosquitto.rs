@@ -56,6 +56,37 @@ async fn request(session: &mut AdminSession, device: &str, body: Value) -> Value
     .await
 }
 
+/// saturn-01 provisioned with a reboot command that only writes a line to the returned
+/// file, running, and an admin session that has seen it come online.
+async fn saturn_with_fake_reboot(
+    broker: &Broker,
+    dir: &std::path::Path,
+) -> (std::path::PathBuf, Console, AdminSession, RunningConsole) {
+    let marker = dir.join("rebooted");
+    let script = dir.join("fake-reboot");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\necho reboot >> {}\n", marker.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let console = provisioned(
+        broker,
+        "saturn-01",
+        &format!(
+            "<Device><RebootCommand>{}</RebootCommand></Device>",
+            script.display()
+        ),
+    );
+    let mut admin = broker.admin_session(&["room-console/saturn-01/#"]).await;
+    let running = RunningConsole::start(&console.data());
+    expect(&mut admin, "room-console/saturn-01/online", |v| {
+        v["online"] == true
+    })
+    .await;
+    (marker, console, admin, running)
+}
+
 /// A console provisioned as `device` (a demo-calendar room) with its own certificate,
 /// and `extra` settings.
 fn provisioned(broker: &Broker, device: &str, extra: &str) -> Console {
@@ -184,28 +215,7 @@ async fn a_console_reports_online_and_health_and_its_last_will_when_killed() {
 async fn every_command_answers_on_its_reply_topic_and_a_replayed_id_runs_once() {
     let dir = tempfile::tempdir().unwrap();
     let broker = Broker::start(dir.path());
-    let marker = dir.path().join("rebooted");
-    let script = dir.path().join("fake-reboot");
-    std::fs::write(
-        &script,
-        format!("#!/bin/sh\necho reboot >> {}\n", marker.display()),
-    )
-    .unwrap();
-    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let console = provisioned(
-        &broker,
-        "saturn-01",
-        &format!(
-            "<Device><RebootCommand>{}</RebootCommand></Device>",
-            script.display()
-        ),
-    );
-    let mut admin = broker.admin_session(&["room-console/saturn-01/#"]).await;
-    let _running = RunningConsole::start(&console.data());
-    expect(&mut admin, "room-console/saturn-01/online", |v| {
-        v["online"] == true
-    })
-    .await;
+    let (marker, console, mut admin, _running) = saturn_with_fake_reboot(&broker, dir.path()).await;
 
     let logs = request(
         &mut admin,
@@ -379,28 +389,8 @@ async fn every_command_answers_on_its_reply_topic_and_a_replayed_id_runs_once() 
 async fn a_command_published_for_another_console_never_arrives() {
     let dir = tempfile::tempdir().unwrap();
     let broker = Broker::start(dir.path());
-    let marker = dir.path().join("rebooted");
-    let script = dir.path().join("fake-reboot");
-    std::fs::write(
-        &script,
-        format!("#!/bin/sh\necho reboot >> {}\n", marker.display()),
-    )
-    .unwrap();
-    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let console = provisioned(
-        &broker,
-        "saturn-01",
-        &format!(
-            "<Device><RebootCommand>{}</RebootCommand></Device>",
-            script.display()
-        ),
-    );
-    let mut admin = broker.admin_session(&["room-console/saturn-01/#"]).await;
-    let _running = RunningConsole::start(&console.data());
-    expect(&mut admin, "room-console/saturn-01/online", |v| {
-        v["online"] == true
-    })
-    .await;
+    let (marker, _console, mut admin, _running) =
+        saturn_with_fake_reboot(&broker, dir.path()).await;
 
     // venus-02 is a console of the fleet too; the ACL keeps it to its own topics.
     let venus = broker.pki.issue("venus-02", &[]);
