@@ -22,6 +22,12 @@ pub const SETTINGS_FILE_NAME: &str = "settings.json";
 
 /// Allowed calendar sync intervals, in seconds.
 pub const SYNC_INTERVAL_SECONDS: RangeInclusive<u32> = 15..=3600;
+/// Allowed safety-net sync intervals while Exchange streams changes, in seconds.
+pub const PUSH_SYNC_INTERVAL_SECONDS: RangeInclusive<u32> = 15..=3600;
+/// Allowed Microsoft 365 delta-poll intervals near a meeting's edge or a touch, in seconds.
+pub const GRAPH_FAST_POLL_SECONDS: RangeInclusive<u32> = 1..=60;
+/// Allowed Microsoft 365 delta-poll intervals otherwise, in seconds.
+pub const GRAPH_SLOW_POLL_SECONDS: RangeInclusive<u32> = 2..=3600;
 /// Allowed content-share grace periods, in seconds.
 pub const GRACE_SECONDS: RangeInclusive<u32> = 0..=60;
 /// Allowed inactivity before the screen dims at night, in seconds.
@@ -179,6 +185,15 @@ pub struct CalendarSettings {
     pub authority_url: Option<Url>,
     /// The scope of the Graph token request; `None` derives it from `graph_url`.
     pub graph_scope: Option<String>,
+    /// Seconds between the sync's safety-net polls while Exchange streams changes to the
+    /// console; see [`CalendarSettings::push_sync_interval`].
+    pub push_sync_interval_seconds: u32,
+    /// Microsoft 365: seconds between delta polls around a meeting's start or end and
+    /// after a touch on the screen; see [`CalendarSettings::graph_fast_poll`].
+    pub graph_fast_poll_seconds: u32,
+    /// Microsoft 365: seconds between delta polls otherwise; see
+    /// [`CalendarSettings::graph_slow_poll`].
+    pub graph_slow_poll_seconds: u32,
 }
 
 impl CalendarSettings {
@@ -189,6 +204,29 @@ impl CalendarSettings {
             .clamp(*SYNC_INTERVAL_SECONDS.start(), *SYNC_INTERVAL_SECONDS.end());
         Duration::from_secs(u64::from(seconds))
     }
+
+    /// The safety-net sync interval while push streams, within bounds and never shorter
+    /// than the sync interval (push makes the console faster, never poll more).
+    pub fn push_sync_interval(&self) -> Duration {
+        within(self.push_sync_interval_seconds, &PUSH_SYNC_INTERVAL_SECONDS)
+            .max(self.sync_interval())
+    }
+
+    /// Microsoft 365's fast delta-poll interval, within bounds.
+    pub fn graph_fast_poll(&self) -> Duration {
+        within(self.graph_fast_poll_seconds, &GRAPH_FAST_POLL_SECONDS)
+    }
+
+    /// Microsoft 365's slow delta-poll interval, within bounds and never faster than the
+    /// fast one.
+    pub fn graph_slow_poll(&self) -> Duration {
+        within(self.graph_slow_poll_seconds, &GRAPH_SLOW_POLL_SECONDS).max(self.graph_fast_poll())
+    }
+}
+
+/// `seconds` clamped to `bounds`, as a duration (a file edited by hand may hold anything).
+fn within(seconds: u32, bounds: &RangeInclusive<u32>) -> Duration {
+    Duration::from_secs(u64::from(seconds.clamp(*bounds.start(), *bounds.end())))
 }
 
 impl Default for CalendarSettings {
@@ -206,6 +244,9 @@ impl Default for CalendarSettings {
             graph_url: None,
             authority_url: None,
             graph_scope: None,
+            push_sync_interval_seconds: 900,
+            graph_fast_poll_seconds: 2,
+            graph_slow_poll_seconds: 15,
         }
     }
 }
@@ -505,6 +546,25 @@ mod tests {
         assert_eq!(calendar.sync_interval(), Duration::from_secs(15));
         calendar.sync_interval_seconds = 100_000;
         assert_eq!(calendar.sync_interval(), Duration::from_secs(3600));
+    }
+
+    #[test]
+    fn live_intervals_default_and_stay_in_their_bounds() {
+        let mut calendar: CalendarSettings = serde_json::from_str("{}").expect("loads");
+        assert_eq!(calendar.push_sync_interval(), Duration::from_secs(900));
+        assert_eq!(calendar.graph_fast_poll(), Duration::from_secs(2));
+        assert_eq!(calendar.graph_slow_poll(), Duration::from_secs(15));
+        calendar.graph_fast_poll_seconds = 0;
+        calendar.graph_slow_poll_seconds = 100_000;
+        assert_eq!(calendar.graph_fast_poll(), Duration::from_secs(1));
+        assert_eq!(calendar.graph_slow_poll(), Duration::from_secs(3600));
+        // Slow is never faster than fast, and push never polls more than no push.
+        calendar.graph_fast_poll_seconds = 30;
+        calendar.graph_slow_poll_seconds = 10;
+        assert_eq!(calendar.graph_slow_poll(), Duration::from_secs(30));
+        calendar.sync_interval_seconds = 1200;
+        calendar.push_sync_interval_seconds = 600;
+        assert_eq!(calendar.push_sync_interval(), Duration::from_secs(1200));
     }
 
     #[test]

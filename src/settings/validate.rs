@@ -16,6 +16,7 @@ use chrono::NaiveTime;
 use super::model::{
     BLANK_AFTER_SECONDS, DIM_AFTER_SECONDS, GRACE_SECONDS, LANGUAGES, SYNC_INTERVAL_SECONDS,
 };
+use super::model::{GRAPH_FAST_POLL_SECONDS, GRAPH_SLOW_POLL_SECONDS, PUSH_SYNC_INTERVAL_SECONDS};
 
 /// A problem with a value: the end of a sentence that starts with the setting's name.
 pub type Problem = String;
@@ -238,6 +239,33 @@ pub fn sync_interval_seconds(text: &str) -> Result<u32, Expected> {
     )
 }
 
+/// Seconds between safety-net syncs while push streams, within [`PUSH_SYNC_INTERVAL_SECONDS`].
+pub fn push_sync_interval_seconds(text: &str) -> Result<u32, Expected> {
+    seconds_within(
+        text,
+        PUSH_SYNC_INTERVAL_SECONDS.start(),
+        PUSH_SYNC_INTERVAL_SECONDS.end(),
+    )
+}
+
+/// Seconds between fast Microsoft 365 delta polls, within [`GRAPH_FAST_POLL_SECONDS`].
+pub fn graph_fast_poll_seconds(text: &str) -> Result<u32, Expected> {
+    seconds_within(
+        text,
+        GRAPH_FAST_POLL_SECONDS.start(),
+        GRAPH_FAST_POLL_SECONDS.end(),
+    )
+}
+
+/// Seconds between slow Microsoft 365 delta polls, within [`GRAPH_SLOW_POLL_SECONDS`].
+pub fn graph_slow_poll_seconds(text: &str) -> Result<u32, Expected> {
+    seconds_within(
+        text,
+        GRAPH_SLOW_POLL_SECONDS.start(),
+        GRAPH_SLOW_POLL_SECONDS.end(),
+    )
+}
+
 /// Seconds of content-signal loss tolerated, within [`GRACE_SECONDS`].
 pub fn grace_seconds(text: &str) -> Result<u32, Expected> {
     seconds_within(text, GRACE_SECONDS.start(), GRACE_SECONDS.end())
@@ -456,6 +484,12 @@ mod tests {
         assert_eq!(sync_interval_seconds("3600"), Ok(3600));
         assert!(sync_interval_seconds("14").is_err());
         assert!(sync_interval_seconds("soon").is_err());
+        assert_eq!(push_sync_interval_seconds("900"), Ok(900));
+        assert!(push_sync_interval_seconds("7200").is_err());
+        assert_eq!(graph_fast_poll_seconds("1"), Ok(1));
+        assert!(graph_fast_poll_seconds("0").is_err());
+        assert_eq!(graph_slow_poll_seconds("15"), Ok(15));
+        assert!(graph_slow_poll_seconds("1").is_err());
         assert_eq!(grace_seconds("0"), Ok(0));
     }
 

@@ -196,6 +196,33 @@ const CALENDAR: &[Field] = &[
         },
     },
     Field {
+        path: "Calendar/PushSyncIntervalSeconds",
+        get: Getter::Shown(|d| Some(d.settings.calendar.push_sync_interval_seconds.to_string())),
+        set: |d, v| {
+            d.settings.calendar.push_sync_interval_seconds =
+                validate::push_sync_interval_seconds(required(v)?)?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Calendar/GraphFastPollSeconds",
+        get: Getter::Shown(|d| Some(d.settings.calendar.graph_fast_poll_seconds.to_string())),
+        set: |d, v| {
+            d.settings.calendar.graph_fast_poll_seconds =
+                validate::graph_fast_poll_seconds(required(v)?)?;
+            Ok(())
+        },
+    },
+    Field {
+        path: "Calendar/GraphSlowPollSeconds",
+        get: Getter::Shown(|d| Some(d.settings.calendar.graph_slow_poll_seconds.to_string())),
+        set: |d, v| {
+            d.settings.calendar.graph_slow_poll_seconds =
+                validate::graph_slow_poll_seconds(required(v)?)?;
+            Ok(())
+        },
+    },
+    Field {
         path: "Calendar/TenantId",
         get: Getter::Shown(|d| d.settings.calendar.tenant_id.clone()),
         set: |d, v| {
