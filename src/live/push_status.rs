@@ -76,6 +76,13 @@ impl PushStatus {
         self.last_confirmed
             .map(|at| (now - at).num_seconds().max(0))
     }
+
+    /// Whether changes arrive by a stream that has brought something: the sync's poll
+    /// is then only a safety net and may be rare. Pull, polling and a stream that never
+    /// delivered (a buffering proxy) are not.
+    pub fn is_healthy_stream(&self) -> bool {
+        self.mode == PushMode::Streaming && self.last_confirmed.is_some()
+    }
 }
 
 #[cfg(test)]
@@ -95,5 +102,20 @@ mod tests {
         assert_eq!(serde_json::from_str::<PushStatus>(&json).unwrap(), status);
         let later = DateTime::UNIX_EPOCH + chrono::Duration::seconds(42);
         assert_eq!(status.confirmed_seconds_ago(later), Some(42));
+    }
+
+    #[test]
+    fn only_a_stream_that_delivered_is_healthy() {
+        let mut status = PushStatus {
+            mode: PushMode::Streaming,
+            reason: None,
+            cause: None,
+            last_confirmed: None,
+        };
+        assert!(!status.is_healthy_stream());
+        status.last_confirmed = Some(DateTime::UNIX_EPOCH);
+        assert!(status.is_healthy_stream());
+        status.mode = PushMode::Pull;
+        assert!(!status.is_healthy_stream());
     }
 }

@@ -1,10 +1,13 @@
 //! The sync task on the tokio runtime: runs passes forever, publishes the status on a
-//! watch channel the UI polls, and wakes early on "Sync now".
+//! watch channel the UI polls, and wakes early on "Sync now". While push is healthy the
+//! live side stretches the wait between successful passes (the poll is only a safety
+//! net then), and shortens it again the moment push is down.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::{Notify, watch};
+use tokio::time::{Instant, sleep_until};
 
 use super::engine::{PassResult, SyncEngine};
 use super::source::CalendarSource;
@@ -17,6 +20,8 @@ pub struct SyncHandle {
     status: watch::Receiver<SyncStatus>,
     wake: Arc<Notify>,
     stored: watch::Receiver<u64>,
+    /// The wait after a successful pass while push is healthy; None: the engine's own.
+    relaxed: Arc<watch::Sender<Option<Duration>>>,
 }
 
 impl SyncHandle {
@@ -37,6 +42,12 @@ impl SyncHandle {
         *self.stored.borrow()
     }
 
+    /// The same counter as it moves, for whoever plans by the agenda (Microsoft 365's
+    /// poller, whose rhythm follows the meetings' starts and ends).
+    pub fn agenda_changes(&self) -> watch::Receiver<u64> {
+        self.stored.clone()
+    }
+
     /// Waits until the task has published its status again (after each pass); None
     /// once the task has ended.
     pub async fn next_pass(&mut self) -> Option<SyncStatus> {
@@ -48,6 +59,17 @@ impl SyncHandle {
     pub fn sync_now(&self) {
         self.wake.notify_one();
     }
+
+    /// While push brings changes, waits `interval` after a successful pass instead of
+    /// the sync interval (never less); `None` goes back to the sync interval at once,
+    /// counted from the last pass. Failed passes keep their back-off either way.
+    pub fn relax_while_pushed(&self, interval: Option<Duration>) {
+        self.relaxed.send_if_modified(|current| {
+            let changed = *current != interval;
+            *current = interval;
+            changed
+        });
+    }
 }
 
 /// Starts the sync task on the current tokio runtime.
@@ -57,11 +79,13 @@ where
 {
     let (status_tx, status_rx) = watch::channel(engine.status().clone());
     let (stored_tx, stored_rx) = watch::channel(0u64);
+    let (relaxed_tx, mut relaxed_rx) = watch::channel(None);
     let wake = Arc::new(Notify::new());
     let task_wake = wake.clone();
     tokio::spawn(async move {
         loop {
             let (result, wait) = engine.pass(clock.now()).await;
+            let succeeded = !matches!(result, PassResult::Failed(_));
             if let PassResult::Refreshed { fetched, stored } = &result {
                 tracing::info!(fetched, stored, "agenda stored");
                 stored_tx.send_modify(|generation| *generation += 1);
@@ -70,19 +94,132 @@ where
             if status_tx.is_closed() {
                 break;
             }
-            sleep_or_wake(wait, &task_wake).await;
+            let passed = Instant::now();
+            let next_pass = |relaxed: Option<Duration>| match relaxed {
+                Some(relaxed) if succeeded => passed + wait.max(relaxed),
+                _ => passed + wait,
+            };
+            wait_for_next_pass(next_pass, &mut relaxed_rx, &task_wake).await;
         }
     });
     SyncHandle {
         status: status_rx,
         wake,
         stored: stored_rx,
+        relaxed: Arc::new(relaxed_tx),
     }
 }
 
-async fn sleep_or_wake(wait: Duration, wake: &Notify) {
-    tokio::select! {
-        _ = tokio::time::sleep(wait) => {}
-        _ = wake.notified() => {}
+/// Sleeps until the instant `next_pass` gives for the current relaxed interval (planned
+/// again when it changes), or until woken.
+async fn wait_for_next_pass(
+    next_pass: impl Fn(Option<Duration>) -> Instant,
+    relaxed: &mut watch::Receiver<Option<Duration>>,
+    wake: &Notify,
+) {
+    loop {
+        let until = next_pass(*relaxed.borrow_and_update());
+        tokio::select! {
+            _ = sleep_until(until) => return,
+            _ = wake.notified() => return,
+            changed = relaxed.changed() => {
+                if changed.is_err() {
+                    // Nobody can change it any more: wait as planned.
+                    tokio::select! {
+                        _ = sleep_until(until) => {}
+                        _ = wake.notified() => {}
+                    }
+                    return;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::Meeting;
+    use crate::clock::FixedClock;
+    use crate::store::Store;
+    use crate::sync::backoff::Backoff;
+    use crate::sync::source::{ChangeCheck, ItemVersion, SourceError};
+    use chrono::{DateTime, TimeZone, Utc};
+
+    /// A calendar that never changes.
+    struct Quiet;
+
+    impl CalendarSource for Quiet {
+        async fn check_changes(&self, _: Option<&str>) -> Result<ChangeCheck, SourceError> {
+            Ok(ChangeCheck {
+                changed: false,
+                state: Some("quiet".into()),
+                carried: None,
+            })
+        }
+        async fn list_window(
+            &self,
+            _: DateTime<Utc>,
+            _: DateTime<Utc>,
+        ) -> Result<Vec<ItemVersion>, SourceError> {
+            Ok(Vec::new())
+        }
+        async fn fetch(&self, _: &[ItemVersion]) -> Result<Vec<Meeting>, SourceError> {
+            Ok(Vec::new())
+        }
+    }
+
+    /// A sync task polling every 60 s, after its first pass; the start of the test.
+    async fn started() -> (SyncHandle, Instant) {
+        let engine = SyncEngine::new(
+            Quiet,
+            Store::open_in_memory().unwrap(),
+            chrono_tz::UTC,
+            Duration::from_secs(60),
+            Backoff::new(1),
+        );
+        let clock = Arc::new(FixedClock::new(
+            Utc.with_ymd_and_hms(2026, 12, 7, 9, 0, 0).unwrap(),
+        ));
+        let mut handle = spawn(engine, clock);
+        let start = Instant::now();
+        handle.next_pass().await.unwrap();
+        (handle, start)
+    }
+
+    async fn next_pass_at(handle: &mut SyncHandle, start: Instant) -> u64 {
+        handle.next_pass().await.unwrap();
+        start.elapsed().as_secs()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn while_pushed_it_polls_every_relaxed_interval_and_falls_back_at_once() {
+        let (mut handle, start) = started().await;
+        assert_eq!(next_pass_at(&mut handle, start).await, 60);
+        handle.relax_while_pushed(Some(Duration::from_secs(900)));
+        // Planned again from the last pass.
+        assert_eq!(next_pass_at(&mut handle, start).await, 960);
+        assert_eq!(next_pass_at(&mut handle, start).await, 1860);
+        // Push goes down 100 s after a pass: back to 60 s, counted from that pass.
+        tokio::time::sleep_until(start + Duration::from_secs(1890)).await;
+        handle.relax_while_pushed(None);
+        assert_eq!(next_pass_at(&mut handle, start).await, 1920);
+        assert_eq!(next_pass_at(&mut handle, start).await, 1980);
+        // Down longer than the sync interval ago: a pass at once.
+        handle.relax_while_pushed(Some(Duration::from_secs(900)));
+        tokio::time::sleep_until(start + Duration::from_secs(2100)).await;
+        handle.relax_while_pushed(None);
+        assert_eq!(next_pass_at(&mut handle, start).await, 2100);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn push_never_makes_it_poll_more_often_and_sync_now_still_works() {
+        let (mut handle, start) = started().await;
+        handle.relax_while_pushed(Some(Duration::from_secs(15)));
+        assert_eq!(next_pass_at(&mut handle, start).await, 60);
+        handle.relax_while_pushed(Some(Duration::from_secs(900)));
+        tokio::time::sleep_until(start + Duration::from_secs(100)).await;
+        handle.sync_now();
+        assert_eq!(next_pass_at(&mut handle, start).await, 100);
     }
 }
