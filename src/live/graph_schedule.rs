@@ -1,14 +1,18 @@
-//! How often a Microsoft 365 room polls `calendarView/delta`: fast (every 2 s) in the
-//! two minutes around any meeting's start or end and for two minutes after a touch on
-//! the screen, when a change is most likely to matter; slow (every 15 s) otherwise.
-//! A pure function of the instant, the meetings' edges and the last touch.
+//! How often a Microsoft 365 room polls `calendarView/delta`: fast (by default every
+//! 2 s, `GraphFastPollSeconds`) in the two minutes around any meeting's start or end and
+//! for two minutes after a touch on the screen, when a change is most likely to matter;
+//! slow (every 15 s, `GraphSlowPollSeconds`) otherwise. A pure function of the instant,
+//! the meetings' edges and the last touch.
 //!
-//! Graph allows 10,000 requests per 10 minutes per app and mailbox: fast polling is
-//! 300 per 10 minutes, so even a room in fast mode all day stays at 3 % of the budget.
+//! Graph allows 10,000 requests per 10 minutes per app and mailbox: fast polling at the
+//! fastest setting (1 s) is 600 per 10 minutes, so even a room in fast mode all day
+//! stays at 6 % of the budget (3 % at the default 2 s).
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+
+use crate::settings::CalendarSettings;
 
 /// The polling rhythm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +39,15 @@ impl Default for PollSchedule {
 }
 
 impl PollSchedule {
+    /// The schedule the settings ask for (the spans are fixed at two minutes).
+    pub fn from_settings(calendar: &CalendarSettings) -> PollSchedule {
+        PollSchedule {
+            fast: calendar.graph_fast_poll(),
+            slow: calendar.graph_slow_poll(),
+            ..PollSchedule::default()
+        }
+    }
+
     /// How long to wait at `now` before the next poll. `edges` are the starts and ends
     /// of the meetings around now (any order); `last_touch` the last touch on the
     /// screen. A slow wait never runs past the start of the next fast span.
@@ -62,15 +75,6 @@ impl PollSchedule {
             Some(until) => until.clamp(self.fast, self.slow),
             None => self.slow,
         }
-    }
-
-    /// Polls in a day for a room with `meetings` meetings (two edges each, spans apart)
-    /// and no touches: the figure for BENCHMARKS.md.
-    pub fn polls_per_day(&self, meetings: u32) -> u64 {
-        let day = 24 * 3600;
-        let fast_seconds = u64::from(meetings) * 2 * self.around_edge.as_secs();
-        let slow_seconds = day - fast_seconds.min(day);
-        fast_seconds / self.fast.as_secs().max(1) + slow_seconds / self.slow.as_secs().max(1)
     }
 }
 
@@ -151,16 +155,73 @@ mod tests {
         assert_eq!(schedule.next_delay(at(14, 0, 0), &[], touch), schedule.slow);
     }
 
+    /// Polls in the day of 2026-12-07 (UTC) as the poller makes them: each wait what
+    /// `next_delay` says at the instant of the previous poll; the most in any 10 minutes.
+    fn day_of_polls(
+        schedule: &PollSchedule,
+        edges: &[DateTime<Utc>],
+        touch: Option<DateTime<Utc>>,
+    ) -> (usize, usize) {
+        let (start, end) = (at(0, 0, 0), at(0, 0, 0) + chrono::Duration::days(1));
+        let mut polls = Vec::new();
+        let mut now = start;
+        loop {
+            now += chrono::Duration::from_std(schedule.next_delay(now, edges, touch)).unwrap();
+            if now >= end {
+                break;
+            }
+            polls.push(now);
+        }
+        let ten_minutes = chrono::Duration::minutes(10);
+        let busiest = polls
+            .iter()
+            .map(|from| polls.iter().filter(|t| **t >= *from && **t < *from + ten_minutes).count())
+            .max()
+            .unwrap_or(0);
+        (polls.len(), busiest)
+    }
+
+    /// Ten meetings of 45 minutes on the hour from 08:00, as in BENCHMARKS.md.
+    fn ten_meetings() -> Vec<DateTime<Utc>> {
+        (8..18)
+            .flat_map(|h| [at(h, 0, 0), at(h, 45, 0)])
+            .collect()
+    }
+
     #[test]
     fn a_day_stays_far_within_graphs_budget() {
         let schedule = PollSchedule::default();
-        assert_eq!(schedule.polls_per_day(0), 5_760);
-        assert_eq!(schedule.polls_per_day(10), 6_800);
-        // Graph: 10,000 requests per 10 minutes per app and mailbox.
-        let per_ten_minutes_fast = 600 / schedule.fast.as_secs();
-        assert!(
-            per_ten_minutes_fast <= 10_000 / 20,
-            "{per_ten_minutes_fast}"
-        );
+        // No meetings: one poll every 15 s (the one at midnight is the next day's).
+        assert_eq!(day_of_polls(&schedule, &[], None), (5_759, 40));
+        // Ten meetings: each of the 20 edges polled for two minutes every 2 s (60
+        // polls) instead of every 15 s (8): 20 × 52 more. The busiest 10 minutes hold
+        // the two fast spans of a meeting's end and the next one's start.
+        let (polls, busiest) = day_of_polls(&schedule, &ten_meetings(), None);
+        assert_eq!(polls, 6_799);
+        assert_eq!(busiest, 92);
+        // A touch away from any edge adds two more fast minutes: 52 polls.
+        let (touched, _) = day_of_polls(&schedule, &ten_meetings(), Some(at(12, 20, 0)));
+        assert_eq!(touched, 6_851);
+        // At the fastest settings, still far within Graph's 10,000 requests per 10
+        // minutes per app and mailbox.
+        let fastest = PollSchedule {
+            fast: Duration::from_secs(1),
+            ..schedule
+        };
+        let (_, busiest) = day_of_polls(&fastest, &ten_meetings(), None);
+        assert!(busiest <= 600, "{busiest}");
+    }
+
+    #[test]
+    fn the_settings_choose_the_rates() {
+        let calendar = CalendarSettings {
+            graph_fast_poll_seconds: 1,
+            graph_slow_poll_seconds: 600,
+            ..CalendarSettings::default()
+        };
+        let schedule = PollSchedule::from_settings(&calendar);
+        assert_eq!(schedule.fast, Duration::from_secs(1));
+        assert_eq!(schedule.slow, Duration::from_secs(600));
+        assert_eq!(schedule.around_edge, Duration::from_secs(120));
     }
 }

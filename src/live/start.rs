@@ -12,9 +12,11 @@ use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 use super::ews_server::EwsPushServer;
+use super::graph_poller;
 use super::graph_schedule::PollSchedule;
 use super::listener::{Listener, LiveConfig, PushOutput};
 use super::push_status::{PUSH_STATUS_KEY, PushCause, PushMode, PushStatus};
+use super::touch::TOUCHES;
 use crate::clock::{Clock, device_time_zone};
 use crate::settings::{CalendarSource as SourceKind, Secrets, Settings};
 use crate::sources::ews::setup_remembering;
@@ -47,6 +49,7 @@ pub fn spawn(setup: LiveSetup, sync: SyncHandle) -> anyhow::Result<Option<JoinHa
         sync,
         store: std::sync::Mutex::new(store),
         saved: None,
+        push_sync_interval: setup.settings.calendar.push_sync_interval(),
     };
     Ok(match setup.settings.calendar.source {
         SourceKind::EwsImpersonation | SourceKind::EwsRoomAccount => {
@@ -93,25 +96,24 @@ async fn run_ews(setup: LiveSetup, mut output: StoreOutput) {
 /// Graph cannot push to a console behind NAT: wakes the sync task on the adaptive
 /// schedule instead (each pass starts with one cheap delta request).
 async fn run_graph_poller(setup: LiveSetup, mut output: StoreOutput) {
-    let schedule = PollSchedule::default();
+    let schedule = PollSchedule::from_settings(&setup.settings.calendar);
     let tz = device_time_zone(setup.settings.device.time_zone.as_deref());
     output.status(&PushStatus {
         mode: PushMode::Polling,
         reason: Some(format!(
-            "Microsoft 365 cannot push to the console: calendarView/delta is polled every {} s near a meeting's start or end, every {} s otherwise",
+            "Microsoft 365 cannot push to the console: calendarView/delta is polled every {} s near a meeting's start or end and after a touch, every {} s otherwise",
             schedule.fast.as_secs(),
-            schedule.slow.as_secs()
+            schedule.slow.as_secs().min(setup.settings.calendar.sync_interval().as_secs())
         )),
         cause: Some(PushCause::CannotPush),
         last_confirmed: None,
     });
-    loop {
-        let now = setup.clock.now();
-        let edges = meeting_edges(&output.store(), now, &tz);
-        let delay = schedule.next_delay(now, &edges, super::touch::last_touch());
-        tokio::time::sleep(delay).await;
-        output.changed();
-    }
+    let clock = setup.clock.clone();
+    let store = &output.store;
+    let edges = |now| meeting_edges(&lock(store), now, &tz);
+    let sync = output.sync.clone();
+    let agenda = sync.agenda_changes();
+    graph_poller::run(schedule, clock, &TOUCHES, agenda, edges, || sync.sync_now()).await;
 }
 
 /// The starts and ends of the cached meetings within a day of `now`.
@@ -136,11 +138,18 @@ struct StoreOutput {
     store: std::sync::Mutex<Store>,
     /// What was last written, and when.
     saved: Option<(PushStatus, Instant)>,
+    /// The safety-net sync interval while a stream is healthy.
+    push_sync_interval: Duration,
+}
+
+/// The store behind its lock (a panic elsewhere does not make it unusable).
+fn lock(store: &std::sync::Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
+    store.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl StoreOutput {
     fn store(&self) -> std::sync::MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(|e| e.into_inner())
+        lock(&self.store)
     }
 }
 
@@ -157,6 +166,12 @@ impl PushOutput for StoreOutput {
     }
 
     fn status(&mut self, status: &PushStatus) {
+        // While a stream is healthy the sync only backs it up; otherwise its interval.
+        self.sync.relax_while_pushed(
+            status
+                .is_healthy_stream()
+                .then_some(self.push_sync_interval),
+        );
         let only_confirmed = self.saved.as_ref().is_some_and(|(saved, at)| {
             saved.mode == status.mode
                 && saved.reason == status.reason
