@@ -41,7 +41,12 @@ async fn server() -> GraphServer {
         [
             (
                 BUSY_ROOM,
-                vec![TestEvent::new("AAMk-standup", "Standup", at(8, 0), at(8, 15))],
+                vec![TestEvent::new(
+                    "AAMk-standup",
+                    "Standup",
+                    at(8, 0),
+                    at(8, 15),
+                )],
             ),
             (
                 QUIET_ROOM,
@@ -160,7 +165,9 @@ async fn near_a_meeting_s_start_changes_reach_the_cache_by_fast_polling() {
     assert_eq!(status["push"]["cause"], "cannot_push", "{status}");
     let reason = status["push"]["reason"].as_str().unwrap_or_default();
     assert!(
-        reason.contains("every 1 s near a meeting's start or end and after a touch, every 3600 s otherwise"),
+        reason.contains(
+            "every 1 s near a meeting's start or end and after a touch, every 3600 s otherwise"
+        ),
         "{reason}"
     );
     // Each poll is one delta round; the most Graph allows at once is never approached.

@@ -52,8 +52,11 @@ async fn behind_a_buffering_proxy_it_says_so_falls_back_to_pull_and_keeps_pollin
         ServerConfig::new(ExchangeVersion::Exchange2019, AuthMode::Basic)
             .with_account(Account::new(SERVICE.0, SERVICE.1).impersonating(&[ROOM]))
             .with_mailbox(
-                Mailbox::new(ROOM, "Conference Room 2")
-                    .with_items([CalendarItem::new("Standup", at(8, 0), at(8, 15))]),
+                Mailbox::new(ROOM, "Conference Room 2").with_items([CalendarItem::new(
+                    "Standup",
+                    at(8, 0),
+                    at(8, 15),
+                )]),
             ),
     )
     .await
@@ -82,8 +85,8 @@ async fn behind_a_buffering_proxy_it_says_so_falls_back_to_pull_and_keeps_pollin
 
     // The sync task, polling every second, and the console's live side beside it.
     let clock: Arc<dyn Clock> = Arc::new(FixedClock::new(at(7, 0)));
-    let source = ConfiguredSource::new(settings.clone(), secrets.clone(), false)
-        .with_clock(clock.clone());
+    let source =
+        ConfiguredSource::new(settings.clone(), secrets.clone(), false).with_clock(clock.clone());
     let store = Store::open(&data_dir.agenda_db()).unwrap();
     let engine = SyncEngine::new(
         source,
@@ -148,7 +151,9 @@ async fn behind_a_buffering_proxy_it_says_so_falls_back_to_pull_and_keeps_pollin
             .count()
     };
     let before = polls(&server);
-    wait_until("three more safety-net polls", || polls(&server) >= before + 3);
+    wait_until("three more safety-net polls", || {
+        polls(&server) >= before + 3
+    });
 
     // And a change still reaches the cache.
     let mailbox = server.mailbox(ROOM).unwrap();

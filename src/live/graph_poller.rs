@@ -70,11 +70,7 @@ mod tests {
 
     /// Runs the poller from 09:00 with meetings' `edges` for `run_for`, touching the
     /// screen at the offsets in `touch_at`; the seconds after 09:00 of each poll.
-    async fn polls(
-        edges: Vec<DateTime<Utc>>,
-        touch_at: &[u64],
-        run_for: Duration,
-    ) -> Vec<u64> {
+    async fn polls(edges: Vec<DateTime<Utc>>, touch_at: &[u64], run_for: Duration) -> Vec<u64> {
         let start = at(T0.0, T0.1, 0);
         let since = Instant::now();
         let clock: Arc<dyn Clock> = Arc::new(Following { start, since });
@@ -96,8 +92,7 @@ mod tests {
         }
         tokio::time::sleep_until(since + run_for).await;
         poller.abort();
-        let polls = seen.lock().unwrap().clone();
-        polls
+        seen.lock().unwrap().clone()
     }
 
     fn gaps(polls: &[u64]) -> Vec<u64> {

@@ -175,7 +175,12 @@ mod tests {
         let ten_minutes = chrono::Duration::minutes(10);
         let busiest = polls
             .iter()
-            .map(|from| polls.iter().filter(|t| **t >= *from && **t < *from + ten_minutes).count())
+            .map(|from| {
+                polls
+                    .iter()
+                    .filter(|t| **t >= *from && **t < *from + ten_minutes)
+                    .count()
+            })
             .max()
             .unwrap_or(0);
         (polls.len(), busiest)
@@ -183,9 +188,7 @@ mod tests {
 
     /// Ten meetings of 45 minutes on the hour from 08:00, as in BENCHMARKS.md.
     fn ten_meetings() -> Vec<DateTime<Utc>> {
-        (8..18)
-            .flat_map(|h| [at(h, 0, 0), at(h, 45, 0)])
-            .collect()
+        (8..18).flat_map(|h| [at(h, 0, 0), at(h, 45, 0)]).collect()
     }
 
     #[test]

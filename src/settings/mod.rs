@@ -24,6 +24,5 @@ pub use model::{
     SYNC_INTERVAL_SECONDS, Settings,
 };
 pub use model::{HEALTH_GATE_MINUTES, UpdateSettings};
-pub use model::{GRAPH_FAST_POLL_SECONDS, GRAPH_SLOW_POLL_SECONDS, PUSH_SYNC_INTERVAL_SECONDS};
 pub use secret::Secret;
 pub use secrets::{SECRETS_FILE_NAME, Secrets};
