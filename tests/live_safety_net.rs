@@ -1,12 +1,14 @@
-//! A reverse proxy that buffers chunked answers, for real on loopback: the in-repo
-//! Exchange server's buffering mode holds every GetStreamingEvents answer until it ends,
-//! so the console's streams bring nothing. The console's own live side (`live::start`,
-//! the same as `run` and `sync` start, with short silence limits so that the test does
-//! not wait minutes) gives up on streaming, falls back to a pull subscription, and says
-//! why in `status` ("push blocked by a proxy that buffers responses"); the sync keeps
-//! polling at its own interval (the long interval kept for a healthy stream is not
-//! used), and a change still reaches the cache. Every wait is for a condition, bounded
-//! by a generous timeout.
+//! The sync's safety-net poll against push's health, for real on loopback, with the
+//! console's own live side (`live::start`, as `run` and `sync` start it, with short
+//! silence limits so that nothing waits minutes) beside a sync task polling every
+//! second, provisioned with `PushSyncIntervalSeconds` 3600:
+//! - a healthy stream stretches the poll to the hour (no poll while the stream brings
+//!   keep-alives), and the poll comes back at once when push stops;
+//! - behind a reverse proxy that buffers chunked answers (the in-repo Exchange server's
+//!   buffering mode) the streams bring nothing: push falls back to pull and says why in
+//!   `status` ("push blocked by a proxy that buffers responses"), the sync keeps its own
+//!   interval, and a change still reaches the cache.
+//! Every wait is for a condition, bounded by a generous timeout.
 
 mod cli_console;
 mod support;
@@ -46,9 +48,9 @@ fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn behind_a_buffering_proxy_it_says_so_falls_back_to_pull_and_keeps_polling() {
-    let server = EwsServer::start(
+/// A room server with one meeting ("Standup").
+async fn room_server() -> EwsServer {
+    EwsServer::start(
         ServerConfig::new(ExchangeVersion::Exchange2019, AuthMode::Basic)
             .with_account(Account::new(SERVICE.0, SERVICE.1).impersonating(&[ROOM]))
             .with_mailbox(
@@ -60,11 +62,12 @@ async fn behind_a_buffering_proxy_it_says_so_falls_back_to_pull_and_keeps_pollin
             ),
     )
     .await
-    .unwrap();
-    server.set_buffering_proxy(true);
+    .unwrap()
+}
 
-    // Provisioned as an admin would; a healthy stream would stretch the safety-net
-    // sync to an hour.
+/// A console provisioned for `server` (the safety net stretched to an hour while push
+/// is healthy), its sync task polling every second and its live side running.
+fn start_console(server: &EwsServer) -> (Console, DataDir, tokio::task::JoinHandle<()>) {
     let console = Console::new();
     let endpoint = format!(
         "<EwsUrl>{}</EwsUrl><PushSyncIntervalSeconds>3600</PushSyncIntervalSeconds>",
@@ -83,7 +86,6 @@ async fn behind_a_buffering_proxy_it_says_so_falls_back_to_pull_and_keeps_pollin
     let secrets = Secrets::load(data_dir.path()).unwrap().unwrap_or_default();
     assert_eq!(settings.calendar.push_sync_interval_seconds, 3600);
 
-    // The sync task, polling every second, and the console's live side beside it.
     let clock: Arc<dyn Clock> = Arc::new(FixedClock::new(at(7, 0)));
     let source =
         ConfiguredSource::new(settings.clone(), secrets.clone(), false).with_clock(clock.clone());
@@ -108,13 +110,74 @@ async fn behind_a_buffering_proxy_it_says_so_falls_back_to_pull_and_keeps_pollin
                 silence: Duration::from_secs(1),
                 silent_streams_before_pull: 2,
                 pull_interval: Duration::from_millis(500),
+                min_backoff: Duration::from_secs(60),
                 ..LiveConfig::default()
             },
         },
-        handle.clone(),
+        handle,
     )
     .unwrap()
     .expect("EWS has a live side");
+    (console, data_dir, live)
+}
+
+fn count(server: &EwsServer, operation: &str) -> usize {
+    server
+        .requests()
+        .iter()
+        .filter(|r| r.operation == operation)
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_healthy_stream_stretches_the_safety_net_and_it_comes_back_when_push_stops() {
+    let server = room_server().await;
+    // Keep-alives every 100 ms (Exchange: about every 30 s) mark time on the stream.
+    server.set_stream_keep_alive(Duration::from_millis(100));
+    let (console, _data_dir, live) = start_console(&server);
+    wait_until("the stream confirmed", || {
+        let status = console.status();
+        status["push"]["mode"] == "streaming" && status["push"]["last_confirmed"].is_string()
+    });
+    // Let the pass the new subscription asked for finish.
+    let bytes = server.stream_bytes();
+    wait_until("five keep-alives", || {
+        server.stream_bytes() >= bytes + 5_000
+    });
+
+    // About two seconds of keep-alives: a sync polling every second would have
+    // polled; with the stream healthy it waits its hour.
+    let polls = count(&server, "SyncFolderItems");
+    let bytes = server.stream_bytes();
+    wait_until("twenty keep-alives", || {
+        server.stream_bytes() >= bytes + 20_000
+    });
+    assert_eq!(
+        count(&server, "SyncFolderItems"),
+        polls,
+        "the sync polled beside a healthy stream"
+    );
+
+    // Push stops (the stream breaks and Exchange refuses new ones): the sync polls every
+    // second again.
+    server.inject_on(
+        "GetStreamingEvents",
+        Fault::Http503 { retry_after: None },
+        Times::UntilCleared,
+    );
+    server.close_streams();
+    wait_until("three polls once push stopped", || {
+        count(&server, "SyncFolderItems") >= polls + 3
+    });
+    assert_eq!(console.status()["push"]["mode"], "polling");
+    live.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_buffering_proxy_it_says_so_falls_back_to_pull_and_keeps_polling() {
+    let server = room_server().await;
+    server.set_buffering_proxy(true);
+    let (console, data_dir, live) = start_console(&server);
 
     // Two silent streams, then pull, and the admin is told why.
     wait_until("push falls back to pull", || {
@@ -127,14 +190,11 @@ async fn behind_a_buffering_proxy_it_says_so_falls_back_to_pull_and_keeps_pollin
         reason.starts_with("push blocked by a proxy that buffers responses: 2 streams in a row brought nothing for 1 s"),
         "{reason}"
     );
-    let streams = |server: &EwsServer| {
-        server
-            .requests()
-            .iter()
-            .filter(|r| r.operation == "GetStreamingEvents")
-            .count()
-    };
-    assert_eq!(streams(&server), 2, "no stream after the fallback");
+    assert_eq!(
+        count(&server, "GetStreamingEvents"),
+        2,
+        "no stream after the fallback"
+    );
     let text = console.run(&["status"]);
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(
@@ -143,16 +203,9 @@ async fn behind_a_buffering_proxy_it_says_so_falls_back_to_pull_and_keeps_pollin
     );
 
     // The sync keeps polling at its own interval (not the hour of a healthy stream).
-    let polls = |server: &EwsServer| {
-        server
-            .requests()
-            .iter()
-            .filter(|r| r.operation == "SyncFolderItems")
-            .count()
-    };
-    let before = polls(&server);
+    let before = count(&server, "SyncFolderItems");
     wait_until("three more safety-net polls", || {
-        polls(&server) >= before + 3
+        count(&server, "SyncFolderItems") >= before + 3
     });
 
     // And a change still reaches the cache.
