@@ -8,6 +8,7 @@
 //!   buffering mode) the streams bring nothing: push falls back to pull and says why in
 //!   `status` ("push blocked by a proxy that buffers responses"), the sync keeps its own
 //!   interval, and a change still reaches the cache.
+//!
 //! Every wait is for a condition, bounded by a generous timeout.
 
 mod cli_console;
