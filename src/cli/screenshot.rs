@@ -20,9 +20,9 @@ use crate::ui::content::ContentPanel;
 use crate::ui::content_preview::image_of;
 use crate::ui::headless::{Headless, write_png};
 use crate::ui::home::HomeModels;
-use crate::ui::home_model::{Banner, BannerKind, HomeInputs, build};
+use crate::ui::home_model::{Banner, HomeInputs, build};
 use crate::ui::sync_banner::banner_for;
-use crate::ui::{AppWindow, ContentAdapter};
+use crate::ui::{AppWindow, BannerKind, ContentAdapter};
 
 /// The screens that can be rendered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -13,6 +13,7 @@ use crate::fleet::state::FleetState;
 use crate::live::push_status::{PushCause, PushMode};
 use crate::settings::CalendarSource;
 use crate::sync::status::SyncState;
+use crate::ui::PinMessageKind;
 
 /// "0:30", "1:05", "59:59": minutes and seconds, rounded up so the pad never shows 0:00
 /// while it is still locked.
@@ -38,19 +39,22 @@ pub enum PinMessage {
 }
 
 impl PinMessage {
-    /// The number the screen knows the message by, and the values it mentions.
-    pub fn code(&self) -> (i32, [String; 2]) {
+    /// The kind the screen words, and the values it mentions.
+    pub fn for_screen(&self) -> (PinMessageKind, [String; 2]) {
         match self {
-            PinMessage::Wrong { attempts_left } => {
-                (1, [attempts_left.to_string(), FREE_ATTEMPTS.to_string()])
+            PinMessage::Wrong { attempts_left } => (
+                PinMessageKind::WrongPin,
+                [attempts_left.to_string(), FREE_ATTEMPTS.to_string()],
+            ),
+            PinMessage::Locked(countdown) => {
+                (PinMessageKind::Locked, [countdown.clone(), String::new()])
             }
-            PinMessage::Locked(countdown) => (2, [countdown.clone(), String::new()]),
             PinMessage::NotAPin => (
-                3,
+                PinMessageKind::NotAPin,
                 [PIN_LENGTH.start().to_string(), PIN_LENGTH.end().to_string()],
             ),
-            PinMessage::NoPinSet => (4, Default::default()),
-            PinMessage::Unreadable(why) => (5, [why.clone(), String::new()]),
+            PinMessage::NoPinSet => (PinMessageKind::NoPinSet, Default::default()),
+            PinMessage::Unreadable(why) => (PinMessageKind::Unreadable, [why.clone(), String::new()]),
         }
     }
 }
@@ -301,8 +305,8 @@ mod tests {
             Some(PinMessage::Wrong { attempts_left: 3 })
         );
         assert_eq!(
-            PinMessage::Wrong { attempts_left: 3 }.code(),
-            (1, ["3".into(), "5".into()])
+            PinMessage::Wrong { attempts_left: 3 }.for_screen(),
+            (PinMessageKind::WrongPin, ["3".into(), "5".into()])
         );
         let locked = pin_message(
             &PinOutcome::Wrong { attempts_left: 0 },

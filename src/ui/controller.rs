@@ -15,12 +15,12 @@ use slint::{ComponentHandle, Timer, TimerMode};
 
 use super::booking_panel::BookingScreen;
 use super::home::HomeModels;
-use super::home_model::{Banner, BannerKind, BannerMessage, HomeInputs, build};
+use super::home_model::{Banner, BannerMessage, HomeInputs, build};
 use super::night::NightScreen;
 use super::sync_banner::banner_for;
 use super::{
-    AppWindow, BookingAdapter, ContentAdapter, HomeAdapter, JoinOverlayAdapter, NightAdapter,
-    join_overlay,
+    AppWindow, BannerKind, BookingAdapter, ContentAdapter, HomeAdapter, JoinOverlayAdapter,
+    NightAdapter, ShareOutcome, join_overlay,
 };
 use crate::booking::BookingCommand;
 use crate::calendar::{Meeting, current_meeting};
@@ -177,7 +177,7 @@ impl State {
     fn share(&self, app: &AppWindow) {
         let adapter = app.global::<ContentAdapter>();
         let Some(link) = self.meeting_link(self.clock.now()) else {
-            show_share(&adapter, Share::NoMeeting, "");
+            show_share(&adapter, ShareOutcome::NoMeeting, "");
             return;
         };
         let source = adapter.get_input_id();
@@ -185,27 +185,18 @@ impl State {
         match launch_share(self.room.share_command.as_deref(), link, &source) {
             JoinOutcome::Launched(launch) => {
                 tracing::info!(pid = launch.pid(), "share command started");
-                show_share(&adapter, Share::Started, "");
+                show_share(&adapter, ShareOutcome::Started, "");
             }
-            JoinOutcome::NoCommandConfigured => show_share(&adapter, Share::NotSetUp, ""),
-            JoinOutcome::Failed { reason } => show_share(&adapter, Share::Failed, &reason),
+            JoinOutcome::NoCommandConfigured => show_share(&adapter, ShareOutcome::NotSetUp, ""),
+            JoinOutcome::Failed { reason } => show_share(&adapter, ShareOutcome::Failed, &reason),
         }
     }
 }
 
-/// What "Share to meeting" did; the screen words it (`ContentAdapter.share-message`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Share {
-    NoMeeting = 1,
-    Started = 2,
-    NotSetUp = 3,
-    /// The share command failed: the detail says why.
-    Failed = 4,
-}
-
-fn show_share(adapter: &ContentAdapter, share: Share, detail: &str) {
+/// Shows what "Share to meeting" did; the screen words it (`ContentAdapter.share-message`).
+fn show_share(adapter: &ContentAdapter, share: ShareOutcome, detail: &str) {
     adapter.set_share_detail(detail.into());
-    adapter.set_share_kind(share as i32);
+    adapter.set_share_kind(share);
 }
 
 /// Joins `meeting`: runs the join command, or shows the link and its QR code when there

@@ -4,7 +4,8 @@
 use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Tz;
 
-use super::home_model::{AsOf, Banner, BannerKind, BannerMessage, time_of_day};
+use super::BannerKind;
+use super::home_model::{AsOf, Banner, BannerMessage, time_of_day};
 use crate::sync::status::{SyncState, SyncStatus};
 
 fn as_of(status: &SyncStatus, tz: &Tz, clock_24h: bool, now: DateTime<Utc>) -> AsOf {
@@ -51,7 +52,8 @@ pub fn banner_for(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ui::home_model::{ClockTime, DayHalf};
+    use crate::ui::DayHalf;
+    use crate::ui::home_model::ClockTime;
     use chrono::TimeZone;
 
     fn twenty_four(digits: &str) -> ClockTime {

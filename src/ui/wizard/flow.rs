@@ -8,18 +8,10 @@ use super::draft::{Draft, Field, FieldError, FieldProblem, Problems};
 use crate::diagnose::{CheckId, CheckResult, CheckStatus};
 use crate::settings::validate;
 use crate::settings::{CalendarSource, Secrets, Settings};
+use crate::ui::SummaryLabel;
 
-/// The steps, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Step {
-    Welcome,
-    RoomAccount,
-    CalendarAccess,
-    Check,
-    ContentInput,
-    AdminPin,
-    Summary,
-}
+/// The steps, in order: the screen's `WizardStep`.
+pub use crate::ui::WizardStep as Step;
 
 impl Step {
     pub const ALL: [Step; 7] = [
@@ -34,7 +26,7 @@ impl Step {
 
     /// Its position, 0 for Welcome.
     pub fn index(self) -> usize {
-        self as usize
+        Step::ALL.iter().position(|step| *step == self).unwrap_or(0)
     }
 
     fn next(self) -> Option<Step> {
@@ -327,30 +319,6 @@ impl Wizard {
 pub struct SummaryLine {
     pub label: SummaryLabel,
     pub value: SummaryValue,
-}
-
-/// What a Summary line shows; its number is how the screen knows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SummaryLabel {
-    Language = 0,
-    TimeZone = 1,
-    Clock = 2,
-    DisplayName = 3,
-    SignInAddress = 4,
-    ExchangeAddress = 5,
-    UserName = 6,
-    RoomPassword = 7,
-    CalendarAccess = 8,
-    TenantId = 9,
-    ClientId = 10,
-    ClientSecret = 11,
-    EwsUrl = 12,
-    Authentication = 13,
-    ServiceAccount = 14,
-    ServicePassword = 15,
-    TrustedCaFile = 16,
-    AutoShare = 17,
-    AdminPin = 18,
 }
 
 /// A Summary line's value: the admin's text (or a masked secret), or a word the screen

@@ -18,5 +18,6 @@ pub mod save;
 
 pub use controller::{WizardController, WizardOptions};
 pub use draft::{Draft, Field, FieldError, FieldProblem};
-pub use flow::{Refusal, Step, SummaryLabel, SummaryLine, SummaryValue, SummaryWord, Wizard};
+pub use crate::ui::SummaryLabel;
+pub use flow::{Refusal, Step, SummaryLine, SummaryValue, SummaryWord, Wizard};
 pub use save::save_finished;
