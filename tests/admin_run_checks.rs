@@ -15,7 +15,7 @@ use room_console::clock::FixedClock;
 use room_console::device::paths::DataDir;
 use room_console::diagnose::CheckId;
 use room_console::settings::{CalendarSource, EwsAuthMethod, Secret, Secrets, Settings};
-use room_console::ui::admin::{AdminController, AdminDeps};
+use room_console::ui::admin::controller::{AdminController, AdminDeps};
 use room_console::ui::headless::{Headless, write_png};
 use room_console::ui::{AdminAdapter, AdminCheckRow, AppWindow, CheckState, Screen};
 use slint::{ComponentHandle, Model, PhysicalSize};

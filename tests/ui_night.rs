@@ -20,7 +20,7 @@ use room_console::clock::FixedClock;
 use room_console::device::backlight::Backlight;
 use room_console::device::night::NightSchedule;
 use room_console::settings::NightModeSettings;
-use room_console::ui::controller::HomeController;
+use room_console::ui::home::controller::HomeController;
 use room_console::ui::headless::Headless;
 use room_console::ui::night::NightScreen;
 use room_console::ui::{AppWindow, ContentAdapter, HomeAdapter, NightAdapter};

@@ -13,7 +13,7 @@ use i_slint_backend_testing::ElementHandle;
 use room_console::calendar::demo::demo_agenda;
 use room_console::clock::FixedClock;
 use room_console::settings::{Secrets, Settings};
-use room_console::ui::controller::{HomeController, RoomInfo};
+use room_console::ui::home::controller::{HomeController, RoomInfo};
 use room_console::ui::headless::{Headless, write_png};
 use room_console::ui::wizard::{WizardController, WizardOptions};
 use room_console::ui::{AppState, AppWindow, Screen};

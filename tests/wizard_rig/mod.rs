@@ -19,7 +19,7 @@ use room_console::sources::configured::ConfiguredSource;
 use room_console::store::Store;
 use room_console::sync::backoff::Backoff;
 use room_console::sync::engine::SyncEngine;
-use room_console::ui::controller::{HomeController, RoomInfo};
+use room_console::ui::home::controller::{HomeController, RoomInfo};
 use room_console::ui::headless::Headless;
 use room_console::ui::wizard::{Step, WizardController, WizardOptions, save_finished};
 use room_console::ui::{AppState, AppWindow, CheckState, HomeAdapter, Screen, WizardAdapter};

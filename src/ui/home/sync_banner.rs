@@ -4,8 +4,8 @@
 use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Tz;
 
-use super::BannerKind;
-use super::home_model::{AsOf, Banner, BannerMessage, time_of_day};
+use crate::ui::BannerKind;
+use crate::ui::home::model::{AsOf, Banner, BannerMessage, time_of_day};
 use crate::sync::status::{SyncState, SyncStatus};
 
 fn as_of(status: &SyncStatus, tz: &Tz, clock_24h: bool, now: DateTime<Utc>) -> AsOf {
@@ -53,7 +53,7 @@ pub fn banner_for(
 mod tests {
     use super::*;
     use crate::ui::DayHalf;
-    use crate::ui::home_model::ClockTime;
+    use crate::ui::home::model::ClockTime;
     use chrono::TimeZone;
 
     fn twenty_four(digits: &str) -> ClockTime {

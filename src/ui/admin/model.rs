@@ -127,7 +127,7 @@ pub fn fact_key(label: &str) -> i32 {
 /// password set or not (19 to 25: a content input's state, see [`input_word`]), 26 to 30
 /// the fleet connection (connected, connecting with the reason in [`fact_value`] or
 /// without, off without or with a reason), 31 to 37 the push state (see [`push_word`]),
-/// 38 to 48 the slots and the software update (see `admin_update.rs`); 0 shows the value as `status` prints it.
+/// 38 to 48 the slots and the software update (see `admin/update.rs`); 0 shows the value as `status` prints it.
 pub fn fact_word(key: i32, report: &StatusReport) -> i32 {
     match key {
         FACT_FLEET => match (&report.fleet, report.fleet.reason()) {

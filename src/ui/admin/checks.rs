@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use slint::{ModelRc, SharedString, VecModel};
 use tokio::runtime::Handle;
 
-use super::{AdminCheckRow, CheckState, PhraseSentence, PhraseWording};
+use crate::ui::{AdminCheckRow, CheckState, PhraseSentence, PhraseWording};
 use crate::diagnose::{CheckId, CheckOptions, CheckResult, CheckStatus, Wording, run_checks};
 use crate::settings::{Secrets, Settings};
 

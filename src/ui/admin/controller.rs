@@ -11,15 +11,15 @@ use std::time::Duration;
 
 use slint::{ComponentHandle, ModelRc, SharedString, Timer, TimerMode, VecModel};
 
-use super::admin_checks::{CheckRun, admin_check_rows, english, phrase_wording};
-use super::admin_health::{admin_hint, mailbox_hints};
-use super::admin_model::{
+use crate::ui::admin::checks::{CheckRun, admin_check_rows, english, phrase_wording};
+use crate::ui::admin::health::{admin_hint, mailbox_hints};
+use crate::ui::admin::model::{
     FACT_CONTENT_INPUTS, FACT_STATUS_UNREADABLE, PinMessage, fact_key, fact_value, fact_word,
     input_word, locked_message, pin_message, reset_list,
 };
-use super::callback::with_window;
-use super::admin_update::{FACT_SLOTS, FACT_SOFTWARE_UPDATE, slot_facts, update_fact};
-use super::{
+use crate::ui::callback::with_window;
+use crate::ui::admin::update::{FACT_SLOTS, FACT_SOFTWARE_UPDATE, slot_facts, update_fact};
+use crate::ui::{
     AdminAction, AdminAdapter, AdminFact, AdminHint, AdminResetItems, AppState, AppWindow,
     HomeAdapter, Screen,
 };
@@ -468,7 +468,7 @@ fn show_pin_message(app: &AppWindow, message: Option<&PinMessage>) {
     adapter.set_pin_message_kind(kind);
 }
 
-fn health_hints(state: &State, report: &StatusReport) -> Vec<super::admin_health::HealthHint> {
+fn health_hints(state: &State, report: &StatusReport) -> Vec<crate::ui::admin::health::HealthHint> {
     let db = state.deps.data_dir.agenda_db();
     if !report.configured || !db.exists() {
         return Vec::new();

@@ -6,12 +6,12 @@ use std::rc::Rc;
 
 use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 
-use super::fonts::screen_text::for_screen;
-use super::home_model::{
+use crate::ui::fonts::screen_text::for_screen;
+use crate::ui::home::model::{
     AsOf, Banner, BannerMessage, Card, ClockTime, Headline, HomeView, PRIVATE_TITLE, Row, Span,
     UNTITLED,
 };
-use super::{
+use crate::ui::{
     AgendaRow, AppWindow, BannerKind, BannerSince, BannerTopic, ClockTime as SlintClockTime,
     DayHalf, HomeAdapter, HomeStatus, MeetingCard,
 };

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use slint::ComponentHandle;
 
-use super::{AppWindow, NightAdapter};
+use crate::ui::{AppWindow, NightAdapter};
 use crate::device::backlight::Backlight;
 use crate::device::night::{NightMode, NightSchedule, ScreenState, Touch};
 

@@ -13,15 +13,16 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use slint::{ComponentHandle, Timer, TimerMode};
 
-use super::booking_panel::BookingScreen;
-use super::home::HomeModels;
-use super::home_model::{Banner, BannerMessage, HomeInputs, build};
-use super::night::NightScreen;
-use super::sync_banner::banner_for;
-use super::{
+use crate::ui::home::booking_panel::BookingScreen;
+use crate::ui::home::adapter::HomeModels;
+use crate::ui::home::model::{Banner, BannerMessage, HomeInputs, build};
+use crate::ui::night::NightScreen;
+use crate::ui::home::sync_banner::banner_for;
+use crate::ui::{
     AppWindow, BannerKind, BookingAdapter, ContentAdapter, HomeAdapter, JoinOverlayAdapter,
-    NightAdapter, ShareOutcome, join_overlay,
+    NightAdapter, ShareOutcome,
 };
+use crate::ui::home::join_overlay;
 use crate::booking::BookingCommand;
 use crate::calendar::{Meeting, current_meeting};
 use crate::clock::Clock;

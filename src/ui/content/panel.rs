@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use slint::ComponentHandle;
 
-use super::{AppWindow, ContentAdapter, ShareOutcome};
+use crate::ui::{AppWindow, ContentAdapter, ShareOutcome};
 use crate::content::ContentEvent;
 
 /// What the content window shows.

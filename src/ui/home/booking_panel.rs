@@ -10,8 +10,8 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use slint::{ComponentHandle, ModelRc, VecModel};
 
-use super::home_model::time_of_day;
-use super::{
+use crate::ui::home::model::time_of_day;
+use crate::ui::{
     AppWindow, BookChoice as SlintChoice, BookingAdapter, BookingFailure, BookingMode,
     BookingPending, CheckInOffer, ClockTime as SlintClockTime,
 };

@@ -4,8 +4,8 @@
 
 use slint::ComponentHandle;
 
-use super::qr::qr_image;
-use super::{AppWindow, JoinOverlayAdapter};
+use crate::ui::qr::qr_image;
+use crate::ui::{AppWindow, JoinOverlayAdapter};
 use crate::calendar::Meeting;
 
 /// Shows the overlay for `meeting`'s join link (does nothing when it has none).

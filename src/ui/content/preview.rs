@@ -10,8 +10,8 @@ use std::time::Instant;
 
 use slint::{ComponentHandle, Image, Rgb8Pixel, SharedPixelBuffer};
 
-use super::content::ContentPanel;
-use super::{AppWindow, ContentAdapter};
+use crate::ui::content::panel::ContentPanel;
+use crate::ui::{AppWindow, ContentAdapter};
 use crate::content::preview::stream::FrameStream;
 use crate::content::preview::{
     CaptureLoop, PreviewProblem, PreviewSink, PreviewStatus, RgbFrame, Stopper,
