@@ -46,7 +46,7 @@ impl HomeModels {
         });
         adapter.set_clock_half(view.clock.half);
         adapter.set_clock_24h(view.clock_24h);
-        adapter.set_weekday(view.date.weekday as i32);
+        adapter.set_weekday(view.date.weekday);
         adapter.set_day(view.date.day as i32);
         adapter.set_month(view.date.month as i32);
         let (kind, until, subject) = match &view.headline {

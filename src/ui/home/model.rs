@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 use crate::calendar::{self, Meeting, RoomStatus};
 use crate::join::NoJoinReason;
 use crate::ui::fonts::screen_text::isolated;
-use crate::ui::{AgendaPhase, BannerKind, DayHalf};
+use crate::ui::{AgendaPhase, BannerKind, DayHalf, DayOfWeek};
 
 /// A time of day: its digits ("9:05" on a 12-hour clock, "09:05" on a 24-hour one) and
 /// the half of the day, for the screen to put together (`TimeWords.at`).
@@ -62,11 +62,10 @@ pub struct Banner {
     pub message: BannerMessage,
 }
 
-/// A calendar date in numbers, for the screen to write in its language.
+/// A calendar date, for the screen to write in its language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DayOfYear {
-    /// 0 = Monday … 6 = Sunday.
-    pub weekday: u32,
+    pub weekday: DayOfWeek,
     pub day: u32,
     /// 1 = January … 12 = December.
     pub month: u32,
@@ -148,6 +147,19 @@ pub struct HomeView {
 pub const PRIVATE_TITLE: &str = "Private meeting";
 /// The words shown for a meeting without a subject.
 pub const UNTITLED: &str = "(No subject)";
+
+/// The screen's name for `day`.
+fn day_of_week(day: chrono::Weekday) -> DayOfWeek {
+    match day {
+        chrono::Weekday::Mon => DayOfWeek::Monday,
+        chrono::Weekday::Tue => DayOfWeek::Tuesday,
+        chrono::Weekday::Wed => DayOfWeek::Wednesday,
+        chrono::Weekday::Thu => DayOfWeek::Thursday,
+        chrono::Weekday::Fri => DayOfWeek::Friday,
+        chrono::Weekday::Sat => DayOfWeek::Saturday,
+        chrono::Weekday::Sun => DayOfWeek::Sunday,
+    }
+}
 
 /// `t` on the wall clock of `tz`, in 24-hour or 12-hour form.
 pub fn time_of_day(t: DateTime<Utc>, tz: &Tz, clock_24h: bool) -> ClockTime {
@@ -300,7 +312,7 @@ pub fn build(inputs: &HomeInputs) -> HomeView {
         clock_24h: inputs.clock_24h,
         clock: time_of_day(inputs.now, tz, inputs.clock_24h),
         date: DayOfYear {
-            weekday: local_now.weekday().num_days_from_monday(),
+            weekday: day_of_week(local_now.weekday()),
             day: local_now.day(),
             month: local_now.month(),
         },
@@ -395,7 +407,7 @@ mod tests {
         assert_eq!(
             view.date,
             DayOfYear {
-                weekday: 0,
+                weekday: DayOfWeek::Monday,
                 day: 23,
                 month: 11
             }
