@@ -7,8 +7,8 @@ mod screens;
 use screens::*;
 
 use chrono::{DateTime, TimeZone, Utc};
-use room_console::ui::home::controller::{HomeController, RoomInfo};
 use room_console::ui::headless::Headless;
+use room_console::ui::home::controller::{HomeController, RoomInfo};
 use room_console::ui::language;
 use room_console::ui::{AgendaWords, AppWindow, HomeAdapter};
 use slint::{ComponentHandle, Model};

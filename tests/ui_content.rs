@@ -112,8 +112,8 @@ mod share_to_meeting {
     use room_console::clock::FixedClock;
     use room_console::content::ContentEvent;
     use room_console::ui::content::panel::ContentPanel;
-    use room_console::ui::home::controller::{HomeController, RoomInfo};
     use room_console::ui::headless::Headless;
+    use room_console::ui::home::controller::{HomeController, RoomInfo};
     use room_console::ui::{AppWindow, ContentAdapter};
     use slint::{ComponentHandle, PhysicalSize, Rgb8Pixel, SharedPixelBuffer};
 

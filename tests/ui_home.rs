@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use room_console::clock::FixedClock;
-use room_console::ui::home::controller::{HomeController, RoomInfo};
 use room_console::ui::headless::Headless;
+use room_console::ui::home::controller::{HomeController, RoomInfo};
 use room_console::ui::home::model::BannerMessage;
 use room_console::ui::{AppWindow, HomeAdapter, HomeStatus, JoinOverlayAdapter};
 use slint::{ComponentHandle, Rgb8Pixel, SharedPixelBuffer};

@@ -11,12 +11,12 @@ use screens::*;
 use chrono::{DateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use room_console::sync::status::{SyncState, SyncStatus};
-use room_console::ui::home::controller::{HomeController, RoomInfo};
 use room_console::ui::headless::Headless;
 use room_console::ui::home::adapter::HomeModels;
+use room_console::ui::home::controller::{HomeController, RoomInfo};
 use room_console::ui::home::model::{BannerMessage, HomeInputs, build};
-use room_console::ui::language;
 use room_console::ui::home::sync_banner::banner_for;
+use room_console::ui::language;
 use room_console::ui::wizard::{Step, WizardController};
 use room_console::ui::{
     AdminAction, AdminAdapter, AdminFact, AdminResetItems, AgendaWords, AppState, AppWindow,

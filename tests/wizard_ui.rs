@@ -11,8 +11,8 @@ mod support;
 mod wizard_rig;
 
 use room_console::settings::{Secrets, Settings};
-use room_console::ui::{CheckState, Screen};
 use room_console::ui::wizard::Step;
+use room_console::ui::{CheckState, Screen};
 use slint::Model;
 use support::*;
 use wizard_rig::*;

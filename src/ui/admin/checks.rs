@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 use slint::{ModelRc, SharedString, VecModel};
 use tokio::runtime::Handle;
 
-use crate::ui::{AdminCheckRow, CheckState, PhraseSentence, PhraseWording};
 use crate::diagnose::{CheckId, CheckOptions, CheckResult, CheckStatus, Wording, run_checks};
 use crate::settings::{Secrets, Settings};
+use crate::ui::{AdminCheckRow, CheckState, PhraseSentence, PhraseWording};
 
 /// `wording` in English, empty for None: the rows' `message` and `fix`.
 pub fn english(wording: Option<&Wording>) -> SharedString {

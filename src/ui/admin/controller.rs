@@ -11,18 +11,6 @@ use std::time::Duration;
 
 use slint::{ComponentHandle, ModelRc, SharedString, Timer, TimerMode, VecModel};
 
-use crate::ui::admin::checks::{CheckRun, admin_check_rows, english, phrase_wording};
-use crate::ui::admin::health::{admin_hint, mailbox_hints};
-use crate::ui::admin::model::{
-    FACT_CONTENT_INPUTS, FACT_STATUS_UNREADABLE, PinMessage, fact_key, fact_value, fact_word,
-    input_word, locked_message, pin_message, reset_list,
-};
-use crate::ui::callback::with_window;
-use crate::ui::admin::update::{FACT_SLOTS, FACT_SOFTWARE_UPDATE, slot_facts, update_fact};
-use crate::ui::{
-    AdminAction, AdminAdapter, AdminFact, AdminHint, AdminResetItems, AppState, AppWindow,
-    HomeAdapter, Screen,
-};
 use crate::cli::status::{StatusReport, facts, gather};
 use crate::clock::Clock;
 use crate::content::InputInfo;
@@ -34,6 +22,18 @@ use crate::diagnose::Wording;
 use crate::settings::{Secrets, Settings};
 use crate::store::Store;
 use crate::sync::task::SyncHandle;
+use crate::ui::admin::checks::{CheckRun, admin_check_rows, english, phrase_wording};
+use crate::ui::admin::health::{admin_hint, mailbox_hints};
+use crate::ui::admin::model::{
+    FACT_CONTENT_INPUTS, FACT_STATUS_UNREADABLE, PinMessage, fact_key, fact_value, fact_word,
+    input_word, locked_message, pin_message, reset_list,
+};
+use crate::ui::admin::update::{FACT_SLOTS, FACT_SOFTWARE_UPDATE, slot_facts, update_fact};
+use crate::ui::callback::with_window;
+use crate::ui::{
+    AdminAction, AdminAdapter, AdminFact, AdminHint, AdminResetItems, AppState, AppWindow,
+    HomeAdapter, Screen,
+};
 use crate::update::{UpdateRequest, room_tz};
 
 /// How far back and ahead the health hints look in the cache.
@@ -126,7 +126,9 @@ fn with_state(
     state: &Rc<RefCell<State>>,
     f: fn(&AppWindow, &mut State),
 ) -> impl Fn() + 'static {
-    with_window(app, state, move |app, state| f(app, &mut state.borrow_mut()))
+    with_window(app, state, move |app, state| {
+        f(app, &mut state.borrow_mut())
+    })
 }
 
 fn wire_pin_pad(app: &AppWindow, state: &Rc<RefCell<State>>) {

@@ -54,7 +54,9 @@ impl PinMessage {
                 [PIN_LENGTH.start().to_string(), PIN_LENGTH.end().to_string()],
             ),
             PinMessage::NoPinSet => (PinMessageKind::NoPinSet, Default::default()),
-            PinMessage::Unreadable(why) => (PinMessageKind::Unreadable, [why.clone(), String::new()]),
+            PinMessage::Unreadable(why) => {
+                (PinMessageKind::Unreadable, [why.clone(), String::new()])
+            }
         }
     }
 }

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 
 use slint::ComponentHandle;
 
-use crate::ui::{AppWindow, ContentAdapter, ShareOutcome};
 use crate::content::ContentEvent;
+use crate::ui::{AppWindow, ContentAdapter, ShareOutcome};
 
 /// What the content window shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -57,7 +57,8 @@ impl HomeModels {
                 (HomeStatus::InUseUntil, Some(until), subject.as_str())
             }
         };
-        let (until, until_half) = until.map_or(("", DayHalf::None), |t| (t.digits.as_str(), t.half));
+        let (until, until_half) =
+            until.map_or(("", DayHalf::None), |t| (t.digits.as_str(), t.half));
         adapter.set_status_until_half(until_half);
         adapter.set_status_kind(kind);
         adapter.set_status_private(kind == HomeStatus::InUseUntil && subject == PRIVATE_TITLE);

@@ -10,16 +10,16 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use slint::{ComponentHandle, ModelRc, VecModel};
 
-use crate::ui::home::model::time_of_day;
-use crate::ui::{
-    AppWindow, BookChoice as SlintChoice, BookingAdapter, BookingFailure, BookingMode,
-    BookingPending, CheckInOffer, ClockTime as SlintClockTime,
-};
 use crate::booking::rules::{self, CheckIn, Refusal};
 use crate::booking::{ActionError, ActionOutcome, BookingCommand};
 use crate::calendar::Meeting;
 use crate::settings::BookingSettings;
 use crate::sync::source::FailureKind;
+use crate::ui::home::model::time_of_day;
+use crate::ui::{
+    AppWindow, BookChoice as SlintChoice, BookingAdapter, BookingFailure, BookingMode,
+    BookingPending, CheckInOffer, ClockTime as SlintClockTime,
+};
 
 /// Hands a command to whoever runs it (the background runtime, or a test).
 pub type CommandSink = Box<dyn Fn(BookingCommand)>;
@@ -219,7 +219,9 @@ fn clock_time(t: DateTime<Utc>, tz: &Tz, clock_24h: bool) -> SlintClockTime {
 /// Puts why an action failed on the panel, for the screen to word in its language.
 fn show_failure(adapter: &BookingAdapter, err: &ActionError, tz: &Tz, clock_24h: bool) {
     let (kind, time, detail) = match err {
-        ActionError::Clash { start } => (BookingFailure::BookedMeanwhile, Some(*start), String::new()),
+        ActionError::Clash { start } => {
+            (BookingFailure::BookedMeanwhile, Some(*start), String::new())
+        }
         ActionError::Refused(Refusal::PastNextMeeting { next })
         | ActionError::Refused(Refusal::NotFreeAfter { next }) => {
             (BookingFailure::NextMeeting, Some(*next), String::new())

@@ -13,21 +13,21 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use slint::{ComponentHandle, Timer, TimerMode};
 
-use crate::ui::home::booking_panel::BookingScreen;
-use crate::ui::home::adapter::HomeModels;
-use crate::ui::home::model::{Banner, BannerMessage, HomeInputs, build};
-use crate::ui::night::NightScreen;
-use crate::ui::home::sync_banner::banner_for;
-use crate::ui::{
-    AppWindow, BannerKind, BookingAdapter, ContentAdapter, HomeAdapter, JoinOverlayAdapter,
-    NightAdapter, ShareOutcome,
-};
-use crate::ui::home::join_overlay;
 use crate::booking::BookingCommand;
 use crate::calendar::{Meeting, current_meeting};
 use crate::clock::Clock;
 use crate::join::{JoinLink, JoinOutcome, launch, launch_share};
 use crate::sync::task::SyncHandle;
+use crate::ui::home::adapter::HomeModels;
+use crate::ui::home::booking_panel::BookingScreen;
+use crate::ui::home::join_overlay;
+use crate::ui::home::model::{Banner, BannerMessage, HomeInputs, build};
+use crate::ui::home::sync_banner::banner_for;
+use crate::ui::night::NightScreen;
+use crate::ui::{
+    AppWindow, BannerKind, BookingAdapter, ContentAdapter, HomeAdapter, JoinOverlayAdapter,
+    NightAdapter, ShareOutcome,
+};
 
 /// Reads a local day's meetings (from the cache or the demo).
 pub type DayLoader = Box<dyn Fn(NaiveDate) -> anyhow::Result<Vec<Meeting>>>;

@@ -457,7 +457,12 @@ mod tests {
         );
 
         let evening = view_at(21, 0);
-        assert!(evening.agenda.iter().all(|row| row.phase == AgendaPhase::Past));
+        assert!(
+            evening
+                .agenda
+                .iter()
+                .all(|row| row.phase == AgendaPhase::Past)
+        );
         assert_eq!(
             evening.agenda_focus,
             evening.agenda.len() - 1,

@@ -4,9 +4,9 @@
 use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Tz;
 
+use crate::sync::status::{SyncState, SyncStatus};
 use crate::ui::BannerKind;
 use crate::ui::home::model::{AsOf, Banner, BannerMessage, time_of_day};
-use crate::sync::status::{SyncState, SyncStatus};
 
 fn as_of(status: &SyncStatus, tz: &Tz, clock_24h: bool, now: DateTime<Utc>) -> AsOf {
     match status.last_success {

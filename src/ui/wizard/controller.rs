@@ -14,14 +14,14 @@ use slint::{ComponentHandle, ModelRc, SharedString, Timer, TimerMode, VecModel};
 
 use super::draft::{Draft, Field, FieldError, FieldProblem};
 use super::flow::{Refusal, Step, Wizard};
-use super::summary::SummaryValue;
 use super::keyboard;
 use super::plug::PlugIndicator;
+use super::summary::SummaryValue;
 use crate::content::ContentEvent;
 use crate::diagnose::{CheckId, CheckOptions, CheckResult, CheckStatus, run_checks};
 use crate::settings::{CalendarSource, EwsAuthMethod, Secrets, Settings};
-use crate::ui::callback::with_window;
 use crate::ui::admin::checks::{check_key, check_state, english, phrase_wording};
+use crate::ui::callback::with_window;
 use crate::ui::{
     AppWindow, CheckState, WizardAdapter, WizardCheckRow, WizardFieldError, WizardNotice,
     WizardSource, WizardSummaryRow,

@@ -301,8 +301,8 @@ fn calendar_problems(draft: &Draft, p: &mut Problems) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ui::wizard::summary::{SummaryValue, SummaryWord};
     use crate::settings::validate::Expected;
+    use crate::ui::wizard::summary::{SummaryValue, SummaryWord};
 
     fn filled() -> Draft {
         let mut draft = Draft::new("Europe/Stockholm");

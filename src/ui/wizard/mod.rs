@@ -18,9 +18,9 @@ pub mod plug;
 pub mod save;
 pub mod summary;
 
+pub use crate::ui::SummaryLabel;
 pub use controller::{WizardController, WizardOptions};
 pub use draft::{Draft, Field, FieldError, FieldProblem};
-pub use crate::ui::SummaryLabel;
 pub use flow::{Refusal, Step, Wizard};
 pub use save::save_finished;
 pub use summary::{SummaryLine, SummaryValue, SummaryWord};

@@ -14,8 +14,7 @@ pub fn summary_of(draft: &Draft) -> Vec<SummaryLine> {
             .as_ref()
             .map_or(SummaryValue::Word(SummaryWord::None), |s| text(s.masked()))
     };
-    let or_none =
-        |value: Option<String>| value.map_or(SummaryValue::Word(SummaryWord::None), text);
+    let or_none = |value: Option<String>| value.map_or(SummaryValue::Word(SummaryWord::None), text);
     let line = |label, value| SummaryLine { label, value };
     let calendar = &settings.calendar;
     let mut lines = vec![
