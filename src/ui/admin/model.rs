@@ -317,8 +317,8 @@ mod tests {
         assert_eq!(locked, Some(PinMessage::Locked("0:30".into())));
         assert_eq!(pin_message(&PinOutcome::Accepted, None), None);
         assert_eq!(
-            pin_message(&PinOutcome::NotAPin, None).map(|m| m.code()),
-            Some((3, ["4".into(), "8".into()]))
+            pin_message(&PinOutcome::NotAPin, None).map(|m| m.for_screen()),
+            Some((PinMessageKind::NotAPin, ["4".into(), "8".into()]))
         );
     }
 

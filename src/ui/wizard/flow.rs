@@ -302,6 +302,7 @@ fn calendar_problems(draft: &Draft, p: &mut Problems) {
 mod tests {
     use super::*;
     use crate::settings::validate::Expected;
+    use crate::ui::SummaryLabel;
     use crate::ui::wizard::summary::{SummaryValue, SummaryWord};
 
     fn filled() -> Draft {
