@@ -10,8 +10,8 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use room_console::calendar::demo::demo_agenda;
 use room_console::clock::FixedClock;
 use room_console::ui::AppWindow;
-use room_console::ui::controller::{HomeController, RoomInfo};
 use room_console::ui::headless::Headless;
+use room_console::ui::home::controller::{HomeController, RoomInfo};
 use slint::{ComponentHandle, PhysicalSize};
 
 fn home_tick(c: &mut Criterion) {

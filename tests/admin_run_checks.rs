@@ -15,10 +15,9 @@ use room_console::clock::FixedClock;
 use room_console::device::paths::DataDir;
 use room_console::diagnose::CheckId;
 use room_console::settings::{CalendarSource, EwsAuthMethod, Secret, Secrets, Settings};
-use room_console::ui::admin::{AdminController, AdminDeps};
-use room_console::ui::admin_checks::row_status;
+use room_console::ui::admin::controller::{AdminController, AdminDeps};
 use room_console::ui::headless::{Headless, write_png};
-use room_console::ui::{AdminAdapter, AdminCheckRow, AppWindow, Screen};
+use room_console::ui::{AdminAdapter, AdminCheckRow, AppWindow, CheckState, Screen};
 use slint::{ComponentHandle, Model, PhysicalSize};
 use support::*;
 use url::Url;
@@ -131,7 +130,7 @@ fn run_checks_shows_each_result_with_its_fix() {
     headless.render();
     assert!(!admin.get_checks_running());
     for id in [CheckId::Server, CheckId::SignIn, CheckId::Calendar] {
-        assert_eq!(row(&app, id).status, row_status::PASSED, "{id:?}");
+        assert_eq!(row(&app, id).status, CheckState::Passed, "{id:?}");
     }
     assert!(
         row(&app, CheckId::ExchangeVersion)
@@ -139,7 +138,7 @@ fn run_checks_shows_each_result_with_its_fix() {
             .contains("Exchange Server 2019")
     );
     let invitations = row(&app, CheckId::Invitations);
-    assert_eq!(invitations.status, row_status::WARNING, "{invitations:?}");
+    assert_eq!(invitations.status, CheckState::Warning, "{invitations:?}");
     assert!(
         invitations.fix.contains("Set-CalendarProcessing"),
         "{:?}",
@@ -155,10 +154,10 @@ fn run_checks_shows_each_result_with_its_fix() {
     headless.tap(RUN_CHECKS.0, RUN_CHECKS.1);
     assert!(controller.wait_for_checks(&app, Duration::from_secs(30)));
     let sign_in = row(&app, CheckId::SignIn);
-    assert_eq!(sign_in.status, row_status::FAILED, "{sign_in:?}");
+    assert_eq!(sign_in.status, CheckState::Failed, "{sign_in:?}");
     assert!(!sign_in.fix.is_empty(), "a failure comes with its fix");
-    assert_eq!(row(&app, CheckId::Server).status, row_status::PASSED);
-    assert_eq!(row(&app, CheckId::Calendar).status, row_status::NOT_CHECKED);
+    assert_eq!(row(&app, CheckId::Server).status, CheckState::Passed);
+    assert_eq!(row(&app, CheckId::Calendar).status, CheckState::NotChecked);
 
     headless.tap(SHOW_STATUS.0, SHOW_STATUS.1);
     assert!(!admin.get_checks_shown(), "back to the facts");

@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use room_console::clock::FixedClock;
 use room_console::device::paths::DataDir;
 use room_console::settings::{Secret, Secrets, Settings};
-use room_console::ui::admin::{AdminController, AdminDeps};
+use room_console::ui::admin::controller::{AdminController, AdminDeps};
 use room_console::ui::headless::Headless;
 use room_console::ui::language;
 use room_console::ui::{AdminAdapter, AppState, AppWindow, Screen};

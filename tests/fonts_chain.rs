@@ -16,8 +16,8 @@ use room_console::calendar::demo::demo_agenda;
 use room_console::ui::fonts::coverage::{drawing_family, has_glyph, needs_glyph};
 use room_console::ui::fonts::screen_text::for_screen;
 use room_console::ui::headless::Headless;
-use room_console::ui::home::HomeModels;
-use room_console::ui::home_model::{HomeInputs, build};
+use room_console::ui::home::adapter::HomeModels;
+use room_console::ui::home::model::{HomeInputs, build};
 use room_console::ui::{AppWindow, Screen, language};
 use screens::show_app_at;
 

@@ -17,11 +17,11 @@ use i_slint_backend_testing::{AccessibleRole, ElementHandle};
 use room_console::booking::{ActionError, ActionOutcome, BookingCommand};
 use room_console::clock::FixedClock;
 use room_console::settings::BookingSettings;
-use room_console::ui::booking_panel::BookingScreen;
-use room_console::ui::controller::HomeController;
 use room_console::ui::headless::Headless;
+use room_console::ui::home::booking_panel::BookingScreen;
+use room_console::ui::home::controller::HomeController;
 use room_console::ui::language;
-use room_console::ui::{AppWindow, BookingAdapter};
+use room_console::ui::{AppWindow, BookingAdapter, BookingMode};
 use slint::ComponentHandle;
 
 fn utc(h: u32, m: u32, s: u32) -> DateTime<Utc> {
@@ -187,7 +187,10 @@ fn booking_turned_off_shows_no_buttons() {
     let panel = Panel::at(utc(12, 3, 0), settings);
     assert!(!panel.shows("Book now"));
     assert!(!panel.shows("End now"));
-    assert_eq!(panel.app.global::<BookingAdapter>().get_mode(), 0);
+    assert_eq!(
+        panel.app.global::<BookingAdapter>().get_mode(),
+        BookingMode::None
+    );
 }
 
 #[test]

@@ -13,13 +13,13 @@ use room_console::calendar::demo::demo_agenda;
 use room_console::diagnose::{CheckId, CheckResult, Phrase, Wording};
 use room_console::join::NoJoinReason;
 use room_console::sync::status::{SyncState, SyncStatus};
-use room_console::ui::admin_checks::{admin_check_rows, phrase_wording, row_status};
-use room_console::ui::admin_health::{admin_hint, mailbox_hints};
+use room_console::ui::admin::checks::{admin_check_rows, phrase_wording};
+use room_console::ui::admin::health::{admin_hint, mailbox_hints};
 use room_console::ui::headless::Headless;
 use room_console::ui::language;
 use room_console::ui::wizard::WizardController;
 use room_console::ui::{
-    AdminAdapter, AppWindow, PhraseWords, Screen, WizardAdapter, WizardCheckRow,
+    AdminAdapter, AppWindow, CheckState, PhraseWords, Screen, WizardAdapter, WizardCheckRow,
 };
 use slint::{ComponentHandle, Model, ModelRc, VecModel};
 
@@ -71,7 +71,7 @@ fn reason(message: &str) -> &str {
 fn a_failed_check_says_what_it_found_and_its_fix_in_swedish_and_korean() {
     let (headless, app, _controller) = wizard_after_failed_checks();
     let server = rows(&app)[0].clone();
-    assert_eq!(server.status, row_status::FAILED);
+    assert_eq!(server.status, CheckState::Failed);
     let reason = reason(&server.message).to_owned();
     assert_eq!(
         shown(&app, &server),

@@ -7,8 +7,8 @@ mod screens;
 use screens::*;
 
 use chrono::{DateTime, TimeZone, Utc};
-use room_console::ui::controller::{HomeController, RoomInfo};
 use room_console::ui::headless::Headless;
+use room_console::ui::home::controller::{HomeController, RoomInfo};
 use room_console::ui::language;
 use room_console::ui::{AgendaWords, AppWindow, HomeAdapter};
 use slint::{ComponentHandle, Model};
@@ -89,7 +89,7 @@ fn the_twenty_four_hour_clock_has_no_marker_in_any_language() {
     let words = app.global::<AgendaWords>();
     let time = |digits: &str| room_console::ui::ClockTime {
         digits: digits.into(),
-        half: 0,
+        half: room_console::ui::DayHalf::None,
     };
     for language_code in ["en", "sv", "ko"] {
         language::apply(&app, language_code);

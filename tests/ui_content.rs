@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use room_console::content::{
     ContentMachine, InputInfo, InputKind, InputStatus, MachineConfig, SignalReading,
 };
-use room_console::ui::content::ContentPanel;
+use room_console::ui::content::panel::ContentPanel;
 use room_console::ui::headless::Headless;
 use room_console::ui::{AppWindow, ContentAdapter};
 use slint::{ComponentHandle, PhysicalSize, Rgb8Pixel, SharedPixelBuffer};
@@ -111,9 +111,9 @@ mod share_to_meeting {
     use room_console::calendar::demo::demo_agenda;
     use room_console::clock::FixedClock;
     use room_console::content::ContentEvent;
-    use room_console::ui::content::ContentPanel;
-    use room_console::ui::controller::{HomeController, RoomInfo};
+    use room_console::ui::content::panel::ContentPanel;
     use room_console::ui::headless::Headless;
+    use room_console::ui::home::controller::{HomeController, RoomInfo};
     use room_console::ui::{AppWindow, ContentAdapter};
     use slint::{ComponentHandle, PhysicalSize, Rgb8Pixel, SharedPixelBuffer};
 

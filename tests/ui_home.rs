@@ -11,10 +11,10 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use room_console::clock::FixedClock;
-use room_console::ui::controller::{HomeController, RoomInfo};
 use room_console::ui::headless::Headless;
-use room_console::ui::home_model::BannerMessage;
-use room_console::ui::{AppWindow, HomeAdapter, JoinOverlayAdapter};
+use room_console::ui::home::controller::{HomeController, RoomInfo};
+use room_console::ui::home::model::BannerMessage;
+use room_console::ui::{AppWindow, HomeAdapter, HomeStatus, JoinOverlayAdapter};
 use slint::{ComponentHandle, Rgb8Pixel, SharedPixelBuffer};
 
 fn utc(h: u32, m: u32) -> DateTime<Utc> {
@@ -73,7 +73,7 @@ fn find_accent_button(buffer: &SharedPixelBuffer<Rgb8Pixel>) -> Option<(f32, f32
 fn status_follows_the_clock() {
     let (headless, app, _controller, clock) = start(utc(13, 20));
     let home = app.global::<HomeAdapter>();
-    assert_eq!(home.get_status_kind(), 2);
+    assert_eq!(home.get_status_kind(), HomeStatus::InUseUntil);
     assert_eq!(home.get_status_until(), "15:30");
     assert_eq!(home.get_status_subject(), "Design review: lobby signage");
     assert_eq!(home.get_clock(), "13:20");
@@ -83,7 +83,7 @@ fn status_follows_the_clock() {
     assert_eq!(home.get_clock(), "15:45");
     assert_eq!(
         home.get_status_kind(),
-        1,
+        HomeStatus::AvailableUntil,
         "available until the 16:00 workshop"
     );
     assert_eq!(home.get_status_until(), "16:00");
@@ -167,7 +167,7 @@ fn tapping_join_shows_the_link_and_its_qr_code() {
 fn private_meeting_is_shown_as_private() {
     let (_headless, app, _controller, _clock) = start(utc(10, 40));
     let home = app.global::<HomeAdapter>();
-    assert_eq!(home.get_status_kind(), 2);
+    assert_eq!(home.get_status_kind(), HomeStatus::InUseUntil);
     assert_eq!(home.get_status_subject(), "Private meeting");
     let card = home.get_now_card();
     assert!(card.private);

@@ -11,16 +11,17 @@ use screens::*;
 use chrono::{DateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use room_console::sync::status::{SyncState, SyncStatus};
-use room_console::ui::controller::{HomeController, RoomInfo};
 use room_console::ui::headless::Headless;
-use room_console::ui::home::HomeModels;
-use room_console::ui::home_model::{BannerMessage, HomeInputs, build};
+use room_console::ui::home::adapter::HomeModels;
+use room_console::ui::home::controller::{HomeController, RoomInfo};
+use room_console::ui::home::model::{BannerMessage, HomeInputs, build};
+use room_console::ui::home::sync_banner::banner_for;
 use room_console::ui::language;
-use room_console::ui::sync_banner::banner_for;
 use room_console::ui::wizard::{Step, WizardController};
 use room_console::ui::{
-    AdminAdapter, AdminFact, AdminResetItems, AgendaWords, AppState, AppWindow, ContentAdapter,
-    HomeAdapter, JoinOverlayAdapter, Screen, WizardAdapter,
+    AdminAction, AdminAdapter, AdminFact, AdminResetItems, AgendaWords, AppState, AppWindow,
+    BannerKind, ContentAdapter, HomeAdapter, JoinOverlayAdapter, PinMessageKind, Screen,
+    ShareOutcome, WizardAdapter,
 };
 use slint::{ComponentHandle, Model, ModelRc, PhysicalSize, VecModel};
 
@@ -130,7 +131,7 @@ fn the_offline_banner_says_since_when_in_each_language() {
     let _headless = Headless::install(PhysicalSize::new(1280, 800)).unwrap();
     let app = home_with_sync(SyncState::Offline, Some(utc(11, 42)));
     let home = app.global::<HomeAdapter>();
-    assert_eq!(home.get_banner_kind(), 2);
+    assert_eq!(home.get_banner_kind(), BannerKind::Warning);
     assert_eq!(
         home.get_banner_text(),
         "Offline: cannot reach the calendar server. Showing the calendar as of 11:42."
@@ -175,7 +176,7 @@ fn refusals_send_visitors_to_the_admin_screen_in_each_language() {
     let app = home_with_sync(SyncState::SignInFailed, None);
     let home = app.global::<HomeAdapter>();
     language::apply(&app, "en");
-    assert_eq!(home.get_banner_kind(), 3);
+    assert_eq!(home.get_banner_kind(), BannerKind::Error);
     assert_eq!(
         home.get_banner_text(),
         "Calendar access needs an administrator. The calendar has not been loaded yet. \
@@ -387,7 +388,7 @@ fn the_pin_pad_and_the_admin_screen_speak_swedish_and_korean() {
     admin.set_pin_length(4);
     admin.set_pin_message_first("3".into());
     admin.set_pin_message_second("5".into());
-    admin.set_pin_message_kind(1);
+    admin.set_pin_message_kind(PinMessageKind::WrongPin);
     assert_eq!(
         admin.get_pin_message(),
         "Wrong PIN. 3 of 5 tries left before the pad locks."
@@ -405,10 +406,10 @@ fn the_pin_pad_and_the_admin_screen_speak_swedish_and_korean() {
     );
     keep_screenshot(&headless, "pin-pad-wrong-ko");
     admin.set_pin_message_first("0:30".into());
-    admin.set_pin_message_kind(2);
+    admin.set_pin_message_kind(PinMessageKind::Locked);
     admin.set_pin_locked(true);
     keep_screenshot(&headless, "pin-pad-locked-ko");
-    admin.set_pin_message_kind(4);
+    admin.set_pin_message_kind(PinMessageKind::NoPinSet);
     language::apply(&app, "sv");
     keep_screenshot(&headless, "pin-pad-no-pin-sv");
     language::apply(&app, "ko");
@@ -432,7 +433,7 @@ fn the_pin_pad_and_the_admin_screen_speak_swedish_and_korean() {
         },
         fact("A fact added since", -1, "shown as it is"),
     ])));
-    admin.set_action_kind(1);
+    admin.set_action_kind(AdminAction::SyncRequested);
     headless.render();
     for words in [
         "소프트웨어",
@@ -485,7 +486,7 @@ fn the_join_overlay_and_share_messages_speak_swedish_and_korean() {
     let overlay = app.global::<JoinOverlayAdapter>();
     overlay.set_provider("Microsoft Teams".into());
     let content = app.global::<ContentAdapter>();
-    content.set_share_kind(1);
+    content.set_share_kind(ShareOutcome::NoMeeting);
     assert_eq!(overlay.get_title(), "Join Microsoft Teams");
     assert_eq!(
         content.get_share_message(),

@@ -18,8 +18,8 @@ use graph_support::*;
 use room_console::content::status_file::StatusFileSource;
 use room_console::content::{ContentEvent, ContentWatcher, InputSetting, MachineConfig, Roots};
 use room_console::settings::{Secrets, Settings};
-use room_console::ui::WizardAdapter;
 use room_console::ui::wizard::{Step, WizardOptions};
+use room_console::ui::{WizardAdapter, WizardSource};
 use slint::ComponentHandle;
 use tokio::sync::mpsc;
 use url::Url;
@@ -115,7 +115,7 @@ fn plugging_a_laptop_in_flips_the_content_steps_indicator() {
     a.set_display_name("Conference Room 2".into());
     a.set_sign_in_address(ROOM.into());
     a.invoke_next();
-    a.set_source(2);
+    a.set_source(WizardSource::Microsoft365);
     a.set_tenant_id(TENANT.into());
     a.set_client_id(CLIENT_ID.into());
     a.set_client_secret(SECRET.into());

@@ -22,7 +22,7 @@ use room_console::ui::headless::Headless;
 use room_console::ui::wizard::{
     Step, SummaryLabel, WizardController, WizardOptions, save_finished,
 };
-use room_console::ui::{AppWindow, WizardAdapter};
+use room_console::ui::{AppWindow, CheckState, WizardAdapter, WizardSource};
 use slint::{ComponentHandle, Model};
 use url::Url;
 
@@ -31,11 +31,11 @@ const CLIENT_ID: &str = "6731de76-14a6-49ae-97bc-6eba6914391e";
 const SECRET: &str = "Qx8Q~s3cret.value";
 const ROOM: &str = "confrm2@contoso.com";
 
-const PASS: i32 = 2;
-const FAIL: i32 = 4;
-const SKIPPED: i32 = 5;
+const PASS: CheckState = CheckState::Passed;
+const FAIL: CheckState = CheckState::Failed;
+const SKIPPED: CheckState = CheckState::NotChecked;
 /// The Calendar access choice "Microsoft 365 app registration".
-const MICROSOFT_365: i32 = 2;
+const MICROSOFT_365: WizardSource = WizardSource::Microsoft365;
 
 struct Rig {
     headless: Headless,
@@ -111,7 +111,7 @@ impl Rig {
         keep_screenshot(&self.headless, name);
     }
 
-    fn check_statuses(&self) -> Vec<i32> {
+    fn check_statuses(&self) -> Vec<CheckState> {
         self.adapter()
             .get_checks()
             .iter()
@@ -196,7 +196,7 @@ fn the_microsoft_365_path_saves_a_graph_source_that_syncs() {
     assert!(
         summary
             .iter()
-            .any(|row| row.label == SummaryLabel::ClientId as i32 && row.value == CLIENT_ID)
+            .any(|row| row.label == SummaryLabel::ClientId && row.value == CLIENT_ID)
     );
     rig.screenshot("wizard-graph-7-summary");
     assert!(!Settings::path(&rig.data()).exists());

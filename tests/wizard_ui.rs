@@ -11,15 +11,15 @@ mod support;
 mod wizard_rig;
 
 use room_console::settings::{Secrets, Settings};
-use room_console::ui::Screen;
 use room_console::ui::wizard::Step;
+use room_console::ui::{CheckState, Screen};
 use slint::Model;
 use support::*;
 use wizard_rig::*;
 
-const PASS: i32 = 2;
-const FAIL: i32 = 4;
-const SKIPPED: i32 = 5;
+const PASS: CheckState = CheckState::Passed;
+const FAIL: CheckState = CheckState::Failed;
+const SKIPPED: CheckState = CheckState::NotChecked;
 
 #[test]
 fn the_whole_wizard_by_touch_lands_on_the_home_screen_with_the_agenda() {

@@ -25,8 +25,8 @@ use crate::store::Store;
 use crate::sync::backoff::Backoff;
 use crate::sync::engine::SyncEngine;
 use crate::sync::task::{self, SyncHandle};
-use crate::ui::content::ContentPanel;
-use crate::ui::content_preview::ContentScreen;
+use crate::ui::content::panel::ContentPanel;
+use crate::ui::content::preview::ContentScreen;
 use crate::ui::{AppWindow, ContentAdapter};
 
 /// Starts the background runtime; it lives as long as the process. One thread does all
@@ -84,7 +84,7 @@ pub fn start_booking(
     allow_insecure_http: bool,
     clock: Arc<dyn Clock>,
     sync: SyncHandle,
-) -> Result<crate::ui::booking_panel::BookingScreen> {
+) -> Result<crate::ui::home::booking_panel::BookingScreen> {
     use crate::booking::{ActionOutcome, BookingCommand, Runner};
     let (settings, secrets) = load_configured(data_dir)?;
     if settings.calendar.source == crate::settings::CalendarSource::Graph {
@@ -129,7 +129,7 @@ pub fn start_booking(
             sync.sync_now();
         }
     });
-    Ok(crate::ui::booking_panel::BookingScreen::new(
+    Ok(crate::ui::home::booking_panel::BookingScreen::new(
         booking,
         Box::new(move |command| {
             let _ = commands_tx.send(command);

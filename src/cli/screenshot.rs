@@ -16,13 +16,13 @@ use crate::content::preview::test_pattern::{colour_bars_frame, colour_bars_uyvy}
 use crate::content::preview::{PreviewProblem, RgbFrame};
 use crate::content::{ContentEvent, VideoMode};
 use crate::device::paths::DataDir;
-use crate::ui::content::ContentPanel;
-use crate::ui::content_preview::image_of;
+use crate::ui::content::panel::ContentPanel;
+use crate::ui::content::preview::image_of;
 use crate::ui::headless::{Headless, write_png};
-use crate::ui::home::HomeModels;
-use crate::ui::home_model::{Banner, BannerKind, HomeInputs, build};
-use crate::ui::sync_banner::banner_for;
-use crate::ui::{AppWindow, ContentAdapter};
+use crate::ui::home::adapter::HomeModels;
+use crate::ui::home::model::{Banner, HomeInputs, build};
+use crate::ui::home::sync_banner::banner_for;
+use crate::ui::{AppWindow, BannerKind, ContentAdapter};
 
 /// The screens that can be rendered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -151,7 +151,7 @@ pub fn screenshot(data_dir: &DataDir, args: &ScreenshotArgs) -> Result<()> {
         let Some(meeting) = meetings.iter().find(|m| m.join.is_some() && !m.cancelled) else {
             bail!("no meeting with a join link today to show the join overlay for");
         };
-        crate::ui::join_overlay::show(&app, meeting);
+        crate::ui::home::join_overlay::show(&app, meeting);
     }
     if let Some(auto_share) = match args.screen {
         Screen::Content | Screen::ContentPreview | Screen::ContentProblem => Some(true),
@@ -271,7 +271,7 @@ fn show_wizard_screen(
 /// Brings up the PIN pad or the admin screen the way a tap on the gear (and the right
 /// PIN) would; the home screen stays for the other screens.
 fn show_admin_screen(app: &AppWindow, data_dir: &DataDir, screen: Screen, now: DateTime<Utc>) {
-    use crate::ui::admin::{AdminController, AdminDeps};
+    use crate::ui::admin::controller::{AdminController, AdminDeps};
     use crate::ui::{AdminAdapter, Screen as UiScreen};
     let shown = match screen {
         Screen::Home

@@ -14,7 +14,7 @@ use crate::settings::{CalendarSource as SourceKind, NightModeSettings, Secrets, 
 use crate::store::Store;
 use crate::sync::engine::STATUS_KEY;
 use crate::sync::status::SyncStatus;
-use crate::ui::home_model::BannerMessage;
+use crate::ui::home::model::BannerMessage;
 
 /// What the screens need to know about the room besides its agenda.
 #[derive(Debug, Clone)]

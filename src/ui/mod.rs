@@ -3,22 +3,17 @@
 
 slint::include_modules!();
 
+// One folder per screen, as in `ui/`.
 pub mod admin;
-pub mod admin_checks;
-pub mod admin_health;
-pub mod admin_model;
-pub mod admin_update;
-pub mod booking_panel;
 pub mod content;
-pub mod content_preview;
-pub mod controller;
+pub mod home;
+pub mod night;
+pub mod wizard;
+
+// What the screens share.
+mod callback;
+mod enums;
 pub mod fonts;
 pub mod headless;
-pub mod home;
-pub mod home_model;
-pub mod join_overlay;
 pub mod language;
-pub mod night;
 pub mod qr;
-pub mod sync_banner;
-pub mod wizard;

@@ -19,10 +19,10 @@ use room_console::sources::configured::ConfiguredSource;
 use room_console::store::Store;
 use room_console::sync::backoff::Backoff;
 use room_console::sync::engine::SyncEngine;
-use room_console::ui::controller::{HomeController, RoomInfo};
 use room_console::ui::headless::Headless;
+use room_console::ui::home::controller::{HomeController, RoomInfo};
 use room_console::ui::wizard::{Step, WizardController, WizardOptions, save_finished};
-use room_console::ui::{AppState, AppWindow, HomeAdapter, Screen, WizardAdapter};
+use room_console::ui::{AppState, AppWindow, CheckState, HomeAdapter, Screen, WizardAdapter};
 use slint::{ComponentHandle, Model, PhysicalSize};
 
 use crate::support::*;
@@ -260,7 +260,7 @@ impl Rig {
         self.tap("Finish");
     }
 
-    pub fn check_statuses(&self) -> Vec<i32> {
+    pub fn check_statuses(&self) -> Vec<CheckState> {
         self.adapter()
             .get_checks()
             .iter()

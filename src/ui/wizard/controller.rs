@@ -4,7 +4,7 @@
 //! on Finish, hands the settings and secrets to the caller, which saves them.
 
 use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Duration;
 
@@ -13,14 +13,19 @@ use chrono::{DateTime, Utc};
 use slint::{ComponentHandle, ModelRc, SharedString, Timer, TimerMode, VecModel};
 
 use super::draft::{Draft, Field, FieldError, FieldProblem};
-use super::flow::{Refusal, Step, SummaryValue, Wizard};
+use super::flow::{Refusal, Step, Wizard};
 use super::keyboard;
 use super::plug::PlugIndicator;
+use super::summary::SummaryValue;
 use crate::content::ContentEvent;
 use crate::diagnose::{CheckId, CheckOptions, CheckResult, CheckStatus, run_checks};
 use crate::settings::{CalendarSource, EwsAuthMethod, Secrets, Settings};
-use crate::ui::admin_checks::{check_key, english, phrase_wording, row_status};
-use crate::ui::{AppWindow, WizardAdapter, WizardCheckRow, WizardFieldError, WizardSummaryRow};
+use crate::ui::admin::checks::{check_key, check_state, english, phrase_wording};
+use crate::ui::callback::with_window;
+use crate::ui::{
+    AppWindow, CheckState, WizardAdapter, WizardCheckRow, WizardFieldError, WizardNotice,
+    WizardSource, WizardSummaryRow,
+};
 
 /// How often the UI looks for check results.
 const POLL_INTERVAL: Duration = Duration::from_millis(50);
@@ -102,7 +107,7 @@ impl WizardController {
         write_draft(&adapter, &draft);
         adapter.set_content_inputs(inner.options.content_inputs.join("\n").into());
         adapter.set_content_watched(inner.options.content_events.is_some());
-        adapter.set_step(0);
+        adapter.set_step(Step::Welcome);
         show_time_zones(&adapter, "");
         wire(app, &adapter, &inner);
         let weak = Rc::downgrade(&inner);
@@ -140,14 +145,7 @@ impl WizardController {
 }
 
 fn wire(app: &AppWindow, adapter: &WizardAdapter, inner: &Rc<Inner>) {
-    let on = |f: fn(&Inner)| {
-        let weak: Weak<Inner> = Rc::downgrade(inner);
-        move || {
-            if let Some(inner) = weak.upgrade() {
-                f(&inner);
-            }
-        }
-    };
+    let on = |f: fn(&Inner)| with_window(app, inner, move |_, inner| f(inner));
     adapter.on_next(on(Inner::next));
     adapter.on_back(on(Inner::back));
     adapter.on_run_checks(on(Inner::run_checks));
@@ -195,7 +193,7 @@ impl Inner {
         let step = wizard.step();
         let summary = (step == Step::Summary).then(|| wizard.summary());
         self.with_adapter(|adapter| {
-            adapter.set_step(step.index() as i32);
+            adapter.set_step(step);
             if let Some(summary) = summary {
                 let rows: Vec<WizardSummaryRow> = summary
                     .into_iter()
@@ -205,7 +203,7 @@ impl Inner {
                             SummaryValue::Word(word) => (SharedString::new(), word.code()),
                         };
                         WizardSummaryRow {
-                            label: line.label as i32,
+                            label: line.label,
                             value,
                             word,
                         }
@@ -233,7 +231,7 @@ impl Inner {
             Ok(step) => {
                 self.with_adapter(|adapter| {
                     show_errors(adapter, &[]);
-                    adapter.set_notice_kind(Notice::None as i32);
+                    adapter.set_notice_kind(WizardNotice::None);
                 });
                 self.show_step();
                 if step == Step::Check {
@@ -248,18 +246,18 @@ impl Inner {
         let notice = match refusal {
             Refusal::Fields(errors) => {
                 self.with_adapter(|adapter| show_errors(adapter, errors));
-                Notice::CorrectFields
+                WizardNotice::CorrectFields
             }
-            Refusal::ChecksNotRun => Notice::CheckAgain,
-            Refusal::ChecksRunning => Notice::ChecksRunning,
-            Refusal::ChecksFailed { may_continue: true } => Notice::CheckFailed,
+            Refusal::ChecksNotRun => WizardNotice::CheckAgain,
+            Refusal::ChecksRunning => WizardNotice::ChecksRunning,
+            Refusal::ChecksFailed { may_continue: true } => WizardNotice::CheckFailed,
             Refusal::ChecksFailed {
                 may_continue: false,
-            } => Notice::SignInFailed,
-            Refusal::NotAtSummary => Notice::None,
+            } => WizardNotice::SignInFailed,
+            Refusal::NotAtSummary => WizardNotice::None,
         };
         let notice = notice.for_source(self.wizard.borrow().draft().source);
-        self.with_adapter(|adapter| adapter.set_notice_kind(notice as i32));
+        self.with_adapter(|adapter| adapter.set_notice_kind(notice));
     }
 
     fn back(&self) {
@@ -267,7 +265,7 @@ impl Inner {
         self.wizard.borrow_mut().back();
         self.with_adapter(|adapter| {
             show_errors(adapter, &[]);
-            adapter.set_notice_kind(Notice::None as i32);
+            adapter.set_notice_kind(WizardNotice::None);
         });
         self.show_step();
     }
@@ -288,9 +286,9 @@ impl Inner {
                     check: check_key(*id),
                     title: id.title().into(),
                     status: if i == 0 {
-                        row_status::CHECKING
+                        CheckState::Checking
                     } else {
-                        row_status::WAITING
+                        CheckState::Waiting
                     },
                     message: SharedString::new(),
                     fix: SharedString::new(),
@@ -302,7 +300,7 @@ impl Inner {
             adapter.set_checks_running(true);
             adapter.set_checks_failed(false);
             adapter.set_may_continue_anyway(false);
-            adapter.set_notice_kind(Notice::None as i32);
+            adapter.set_notice_kind(WizardNotice::None);
         });
         let options = CheckOptions {
             now: (self.options.now)(),
@@ -370,12 +368,12 @@ impl Inner {
                     adapter.set_checks_failed(failed);
                     adapter.set_may_continue_anyway(may_continue);
                     let notice = match (failed, may_continue) {
-                        (false, _) => Notice::None,
-                        (true, true) => Notice::CheckFailedAfterChecks,
-                        (true, false) => Notice::SignInFailedAfterChecks,
+                        (false, _) => WizardNotice::None,
+                        (true, true) => WizardNotice::CheckFailedAfterChecks,
+                        (true, false) => WizardNotice::SignInFailedAfterChecks,
                     }
                     .for_source(settings_source);
-                    adapter.set_notice_kind(notice as i32);
+                    adapter.set_notice_kind(notice);
                 });
             }
         }
@@ -390,7 +388,7 @@ impl Inner {
                 if let Err(message) = saved {
                     self.with_adapter(|adapter| {
                         adapter.set_notice_detail(message.into());
-                        adapter.set_notice_kind(Notice::NotSaved as i32);
+                        adapter.set_notice_kind(WizardNotice::NotSaved);
                     });
                 }
             }
@@ -405,7 +403,7 @@ fn show_result(adapter: &WizardAdapter, order: &[CheckId], result: &CheckResult)
     let Some(index) = order.iter().position(|id| *id == result.id) else {
         return;
     };
-    let status = row_status::of(result.status);
+    let status = check_state(result.status);
     let row = WizardCheckRow {
         check: check_key(result.id),
         title: result.id.title().into(),
@@ -418,9 +416,9 @@ fn show_result(adapter: &WizardAdapter, order: &[CheckId], result: &CheckResult)
     use slint::Model;
     checks.set_row_data(index, row);
     if let Some(mut next) = checks.row_data(index + 1)
-        && next.status == row_status::WAITING
+        && next.status == CheckState::Waiting
     {
-        next.status = row_status::CHECKING;
+        next.status = CheckState::Checking;
         checks.set_row_data(index + 1, next);
     }
 }
@@ -437,19 +435,20 @@ fn show_time_zones(adapter: &WizardAdapter, search: &str) {
     adapter.set_time_zones(ModelRc::new(VecModel::from(zones)));
 }
 
-fn source_index(source: CalendarSource) -> i32 {
+/// The Calendar access choice that shows `source` (the demo calendar is not offered).
+fn wizard_source(source: CalendarSource) -> WizardSource {
     match source {
-        CalendarSource::EwsImpersonation | CalendarSource::Demo => 0,
-        CalendarSource::EwsRoomAccount => 1,
-        CalendarSource::Graph => 2,
+        CalendarSource::EwsImpersonation | CalendarSource::Demo => WizardSource::Impersonation,
+        CalendarSource::EwsRoomAccount => WizardSource::RoomAccount,
+        CalendarSource::Graph => WizardSource::Microsoft365,
     }
 }
 
-fn source_of(index: i32) -> CalendarSource {
-    match index {
-        1 => CalendarSource::EwsRoomAccount,
-        2 => CalendarSource::Graph,
-        _ => CalendarSource::EwsImpersonation,
+fn source_of(choice: WizardSource) -> CalendarSource {
+    match choice {
+        WizardSource::Impersonation => CalendarSource::EwsImpersonation,
+        WizardSource::RoomAccount => CalendarSource::EwsRoomAccount,
+        WizardSource::Microsoft365 => CalendarSource::Graph,
     }
 }
 
@@ -493,7 +492,7 @@ fn write_draft(a: &WizardAdapter, d: &Draft) {
     a.set_exchange_address(d.exchange_address.as_str().into());
     a.set_domain_username(d.domain_username.as_str().into());
     a.set_room_password(d.room_password.as_str().into());
-    a.set_source(source_index(d.source));
+    a.set_source(wizard_source(d.source));
     a.set_ews_url(d.ews_url.as_str().into());
     a.set_auth_basic(d.authentication == EwsAuthMethod::Basic);
     a.set_service_username(d.service_username.as_str().into());
@@ -507,31 +506,13 @@ fn write_draft(a: &WizardAdapter, d: &Draft) {
     a.set_pin_again(d.pin_again.as_str().into());
 }
 
-/// The line beside the buttons; the screen words it (`FieldWords.notice`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Notice {
-    None = 0,
-    CorrectFields = 1,
-    CheckAgain = 2,
-    ChecksRunning = 3,
-    CheckFailed = 4,
-    SignInFailed = 5,
-    CheckFailedAfterChecks = 6,
-    SignInFailedAfterChecks = 7,
-    /// The settings could not be saved: `notice-detail` says why.
-    NotSaved = 8,
-    /// 5 and 7 for a Microsoft 365 app registration, which has no account or password.
-    AppSignInFailed = 9,
-    AppSignInFailedAfterChecks = 10,
-}
-
-impl Notice {
+impl WizardNotice {
     /// The sign-in notice in the words of the calendar source being set up.
-    fn for_source(self, source: CalendarSource) -> Notice {
+    fn for_source(self, source: CalendarSource) -> WizardNotice {
         match (self, source) {
-            (Notice::SignInFailed, CalendarSource::Graph) => Notice::AppSignInFailed,
-            (Notice::SignInFailedAfterChecks, CalendarSource::Graph) => {
-                Notice::AppSignInFailedAfterChecks
+            (WizardNotice::SignInFailed, CalendarSource::Graph) => WizardNotice::AppSignInFailed,
+            (WizardNotice::SignInFailedAfterChecks, CalendarSource::Graph) => {
+                WizardNotice::AppSignInFailedAfterChecks
             }
             (notice, _) => notice,
         }
@@ -549,7 +530,7 @@ fn show_errors(a: &WizardAdapter, errors: &[FieldError]) {
         };
         let value = |i: usize| values.get(i).map(SharedString::from).unwrap_or_default();
         shown[error.field.index()] = WizardFieldError {
-            problem: error.problem.code(),
+            problem: error.problem.for_screen(),
             expected,
             first: value(0),
             second: value(1),

@@ -5,6 +5,7 @@ use url::Url;
 
 use crate::settings::validate::{self, Expected};
 use crate::settings::{CalendarSource, EwsAuthMethod, Secret, Secrets, Settings};
+use crate::ui::FieldProblemKind;
 
 /// Everything the wizard asks, as entered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -209,16 +210,16 @@ pub enum FieldProblem {
 }
 
 impl FieldProblem {
-    /// The number the screen knows the problem by (`WizardFieldError.problem`).
-    pub fn code(&self) -> i32 {
+    /// The kind the screen words (`WizardFieldError.problem`).
+    pub fn for_screen(&self) -> FieldProblemKind {
         match self {
-            FieldProblem::Needed => 1,
-            FieldProblem::PinsDiffer => 2,
-            FieldProblem::ChooseSource => 3,
-            FieldProblem::ClientSecretNeeded => 4,
-            FieldProblem::RoomPasswordNeeded => 5,
-            FieldProblem::SourceNeedsRoomPassword => 6,
-            FieldProblem::Invalid(_) => 7,
+            FieldProblem::Needed => FieldProblemKind::Needed,
+            FieldProblem::PinsDiffer => FieldProblemKind::PinsDiffer,
+            FieldProblem::ChooseSource => FieldProblemKind::ChooseSource,
+            FieldProblem::ClientSecretNeeded => FieldProblemKind::ClientSecretNeeded,
+            FieldProblem::RoomPasswordNeeded => FieldProblemKind::RoomPasswordNeeded,
+            FieldProblem::SourceNeedsRoomPassword => FieldProblemKind::SourceNeedsRoomPassword,
+            FieldProblem::Invalid(_) => FieldProblemKind::Invalid,
         }
     }
 }

@@ -5,21 +5,13 @@
 //! written anywhere: [`Wizard::finish`] hands back the settings and secrets to save.
 
 use super::draft::{Draft, Field, FieldError, FieldProblem, Problems};
+use super::summary::{SummaryLine, summary_of};
 use crate::diagnose::{CheckId, CheckResult, CheckStatus};
 use crate::settings::validate;
 use crate::settings::{CalendarSource, Secrets, Settings};
 
-/// The steps, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Step {
-    Welcome,
-    RoomAccount,
-    CalendarAccess,
-    Check,
-    ContentInput,
-    AdminPin,
-    Summary,
-}
+/// The steps, in order: the screen's `WizardStep`.
+pub use crate::ui::WizardStep as Step;
 
 impl Step {
     pub const ALL: [Step; 7] = [
@@ -34,7 +26,7 @@ impl Step {
 
     /// Its position, 0 for Welcome.
     pub fn index(self) -> usize {
-        self as usize
+        Step::ALL.iter().position(|step| *step == self).unwrap_or(0)
     }
 
     fn next(self) -> Option<Step> {
@@ -214,192 +206,7 @@ impl Wizard {
 
     /// What the Summary lists, secrets masked.
     pub fn summary(&self) -> Vec<SummaryLine> {
-        let (settings, secrets) = self.draft.to_settings();
-        let text = |value: String| SummaryValue::Text(value);
-        let masked = |secret: &Option<crate::settings::Secret>| {
-            secret
-                .as_ref()
-                .map_or(SummaryValue::Word(SummaryWord::None), |s| text(s.masked()))
-        };
-        let or_none =
-            |value: Option<String>| value.map_or(SummaryValue::Word(SummaryWord::None), text);
-        let line = |label, value| SummaryLine { label, value };
-        let calendar = &settings.calendar;
-        let mut lines = vec![
-            line(
-                SummaryLabel::Language,
-                text(language_name(&settings.device.language).into()),
-            ),
-            line(
-                SummaryLabel::TimeZone,
-                or_none(settings.device.time_zone.clone()),
-            ),
-            line(
-                SummaryLabel::Clock,
-                SummaryValue::Word(if settings.device.clock_24h {
-                    SummaryWord::Clock24h
-                } else {
-                    SummaryWord::Clock12h
-                }),
-            ),
-            line(
-                SummaryLabel::DisplayName,
-                text(settings.room.display_name.clone()),
-            ),
-            line(
-                SummaryLabel::SignInAddress,
-                text(settings.room.sign_in_address.clone()),
-            ),
-            line(
-                SummaryLabel::ExchangeAddress,
-                text(settings.room.exchange_address.clone()),
-            ),
-            line(
-                SummaryLabel::UserName,
-                or_none(settings.room.domain_username.clone()),
-            ),
-            line(SummaryLabel::RoomPassword, masked(&secrets.room_password)),
-            line(
-                SummaryLabel::CalendarAccess,
-                SummaryValue::Word(SummaryWord::Source(calendar.source)),
-            ),
-        ];
-        if calendar.source == CalendarSource::Graph {
-            lines.extend([
-                line(SummaryLabel::TenantId, or_none(calendar.tenant_id.clone())),
-                line(SummaryLabel::ClientId, or_none(calendar.client_id.clone())),
-                line(SummaryLabel::ClientSecret, masked(&secrets.client_secret)),
-            ]);
-        } else {
-            lines.extend([
-                line(
-                    SummaryLabel::EwsUrl,
-                    calendar
-                        .ews_url
-                        .as_ref()
-                        .map_or(SummaryValue::Word(SummaryWord::Autodiscover), |u| {
-                            text(u.to_string())
-                        }),
-                ),
-                line(
-                    SummaryLabel::Authentication,
-                    text(calendar.authentication.id().to_uppercase()),
-                ),
-            ]);
-        }
-        if calendar.source == CalendarSource::EwsImpersonation {
-            lines.push(line(
-                SummaryLabel::ServiceAccount,
-                or_none(calendar.service_account_username.clone()),
-            ));
-            lines.push(line(
-                SummaryLabel::ServicePassword,
-                masked(&secrets.service_account_password),
-            ));
-        }
-        lines.extend([
-            line(
-                SummaryLabel::TrustedCaFile,
-                or_none(
-                    calendar
-                        .trusted_ca_file
-                        .as_ref()
-                        .map(|p| p.display().to_string()),
-                ),
-            ),
-            line(
-                SummaryLabel::AutoShare,
-                SummaryValue::Word(if settings.content.auto_share {
-                    SummaryWord::On
-                } else {
-                    SummaryWord::Off
-                }),
-            ),
-            line(SummaryLabel::AdminPin, masked(&secrets.admin_pin)),
-        ]);
-        lines
-    }
-}
-
-/// One line of the Summary: what it is and its value. The screen words both in its
-/// language (`SummaryWords`), except values that are the admin's own text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SummaryLine {
-    pub label: SummaryLabel,
-    pub value: SummaryValue,
-}
-
-/// What a Summary line shows; its number is how the screen knows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SummaryLabel {
-    Language = 0,
-    TimeZone = 1,
-    Clock = 2,
-    DisplayName = 3,
-    SignInAddress = 4,
-    ExchangeAddress = 5,
-    UserName = 6,
-    RoomPassword = 7,
-    CalendarAccess = 8,
-    TenantId = 9,
-    ClientId = 10,
-    ClientSecret = 11,
-    EwsUrl = 12,
-    Authentication = 13,
-    ServiceAccount = 14,
-    ServicePassword = 15,
-    TrustedCaFile = 16,
-    AutoShare = 17,
-    AdminPin = 18,
-}
-
-/// A Summary line's value: the admin's text (or a masked secret), or a word the screen
-/// translates.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SummaryValue {
-    Text(String),
-    Word(SummaryWord),
-}
-
-/// The values the wizard itself words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SummaryWord {
-    /// Nothing entered.
-    None,
-    Clock24h,
-    Clock12h,
-    On,
-    Off,
-    /// No EWS URL: found with Autodiscover.
-    Autodiscover,
-    Source(CalendarSource),
-}
-
-impl SummaryWord {
-    /// The number the screen knows the word by (`SummaryWords.value`).
-    pub fn code(self) -> i32 {
-        match self {
-            SummaryWord::None => 1,
-            SummaryWord::Clock24h => 2,
-            SummaryWord::Clock12h => 3,
-            SummaryWord::On => 4,
-            SummaryWord::Off => 5,
-            SummaryWord::Autodiscover => 6,
-            SummaryWord::Source(CalendarSource::EwsImpersonation) => 7,
-            SummaryWord::Source(CalendarSource::EwsRoomAccount) => 8,
-            SummaryWord::Source(CalendarSource::Graph) => 9,
-            SummaryWord::Source(CalendarSource::Demo) => 10,
-        }
-    }
-}
-
-/// A language's own name, as the Welcome step offers it.
-fn language_name(code: &str) -> &str {
-    match code {
-        "sv" => "Svenska",
-        "ko" => "한국어",
-        "en" => "English",
-        other => other,
+        summary_of(&self.draft)
     }
 }
 
@@ -495,6 +302,8 @@ fn calendar_problems(draft: &Draft, p: &mut Problems) {
 mod tests {
     use super::*;
     use crate::settings::validate::Expected;
+    use crate::ui::SummaryLabel;
+    use crate::ui::wizard::summary::{SummaryValue, SummaryWord};
 
     fn filled() -> Draft {
         let mut draft = Draft::new("Europe/Stockholm");

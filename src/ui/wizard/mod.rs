@@ -5,6 +5,7 @@
 //!   Rust, tested without a screen. Nothing is saved until Finish.
 //! - [`controller`]: binds the flow to the `WizardAdapter` global, runs the account checks
 //!   on a tokio runtime off the UI thread and hands the finished settings to the caller.
+//! - [`summary`]: the Summary step's lines, secrets masked.
 //! - [`save`]: Finish writes secrets, then settings.
 //! - [`keyboard`]: turns the on-screen keyboard's keys into key events of the window.
 //! - [`plug`]: the Content input step's live "laptop connected" indicator.
@@ -15,8 +16,11 @@ pub mod flow;
 pub mod keyboard;
 pub mod plug;
 pub mod save;
+pub mod summary;
 
+pub use crate::ui::SummaryLabel;
 pub use controller::{WizardController, WizardOptions};
 pub use draft::{Draft, Field, FieldError, FieldProblem};
-pub use flow::{Refusal, Step, SummaryLabel, SummaryLine, SummaryValue, SummaryWord, Wizard};
+pub use flow::{Refusal, Step, Wizard};
 pub use save::save_finished;
+pub use summary::{SummaryLine, SummaryValue, SummaryWord};

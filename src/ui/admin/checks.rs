@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 use slint::{ModelRc, SharedString, VecModel};
 use tokio::runtime::Handle;
 
-use super::{AdminCheckRow, PhraseSentence, PhraseWording};
-use crate::diagnose::{CheckId, CheckOptions, CheckResult, Wording, run_checks};
+use crate::diagnose::{CheckId, CheckOptions, CheckResult, CheckStatus, Wording, run_checks};
 use crate::settings::{Secrets, Settings};
+use crate::ui::{AdminCheckRow, CheckState, PhraseSentence, PhraseWording};
 
 /// `wording` in English, empty for None: the rows' `message` and `fix`.
 pub fn english(wording: Option<&Wording>) -> SharedString {
@@ -40,26 +40,14 @@ pub fn phrase_wording(wording: Option<&Wording>) -> PhraseWording {
     }
 }
 
-/// The status of a check line, as `AdminCheckRow.status` and the wizard's
-/// `WizardCheckRow.status` carry it.
-pub mod row_status {
-    use crate::diagnose::CheckStatus;
-
-    pub const WAITING: i32 = 0;
-    pub const CHECKING: i32 = 1;
-    pub const PASSED: i32 = 2;
-    pub const WARNING: i32 = 3;
-    pub const FAILED: i32 = 4;
-    pub const NOT_CHECKED: i32 = 5;
-
-    /// The line status of a check's outcome.
-    pub fn of(status: CheckStatus) -> i32 {
-        match status {
-            CheckStatus::Pass => PASSED,
-            CheckStatus::Warn => WARNING,
-            CheckStatus::Fail => FAILED,
-            CheckStatus::Skipped => NOT_CHECKED,
-        }
+/// The state of a check line once its check has run, as `AdminCheckRow.status` and the
+/// wizard's `WizardCheckRow.status` carry it.
+pub fn check_state(status: CheckStatus) -> CheckState {
+    match status {
+        CheckStatus::Pass => CheckState::Passed,
+        CheckStatus::Warn => CheckState::Warning,
+        CheckStatus::Fail => CheckState::Failed,
+        CheckStatus::Skipped => CheckState::NotChecked,
     }
 }
 
@@ -77,13 +65,13 @@ pub fn check_key(id: CheckId) -> i32 {
     }
 }
 
-/// One check line: title, status (see [`row_status`]), what was found, the fix (None
+/// One check line: title, status, what was found, the fix (None
 /// while the check has not reported).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckLine {
     pub id: CheckId,
     pub title: &'static str,
-    pub status: i32,
+    pub status: CheckState,
     pub message: Option<Wording>,
     pub fix: Option<Wording>,
 }
@@ -119,7 +107,7 @@ pub fn check_lines(order: &[CheckId], results: &[CheckResult], running: bool) ->
             Some(result) => CheckLine {
                 id,
                 title: id.title(),
-                status: row_status::of(result.status),
+                status: check_state(result.status),
                 message: Some(result.wording.clone()),
                 fix: result.fix_wording.clone(),
             },
@@ -127,9 +115,9 @@ pub fn check_lines(order: &[CheckId], results: &[CheckResult], running: bool) ->
                 id,
                 title: id.title(),
                 status: if std::mem::take(&mut next_is_running) {
-                    row_status::CHECKING
+                    CheckState::Checking
                 } else {
-                    row_status::WAITING
+                    CheckState::Waiting
                 },
                 message: None,
                 fix: None,
@@ -244,20 +232,20 @@ mod tests {
         ];
         let lines = check_lines(&CheckId::EXCHANGE, &results, true);
         assert_eq!(lines.len(), CheckId::EXCHANGE.len());
-        assert_eq!(lines[0].status, row_status::PASSED);
+        assert_eq!(lines[0].status, CheckState::Passed);
         assert_eq!(
             lines[0].message.as_ref().map(Wording::english).as_deref(),
             Some("Answers over HTTPS.")
         );
-        assert_eq!(lines[1].status, row_status::WARNING);
+        assert_eq!(lines[1].status, CheckState::Warning);
         assert_eq!(
             lines[1].fix.as_ref().map(Wording::english).as_deref(),
             Some("Upgrade.")
         );
         assert_eq!(lines[2].message, None);
-        assert_eq!(lines[2].status, row_status::CHECKING);
+        assert_eq!(lines[2].status, CheckState::Checking);
         assert_eq!(lines[2].title, CheckId::SignIn.title());
-        assert!(lines[3..].iter().all(|l| l.status == row_status::WAITING));
+        assert!(lines[3..].iter().all(|l| l.status == CheckState::Waiting));
     }
 
     #[test]
@@ -267,11 +255,11 @@ mod tests {
             CheckResult::skipped(CheckId::ExchangeVersion, CheckId::Server),
         ];
         let lines = check_lines(&CheckId::EXCHANGE, &results, false);
-        assert_eq!(lines[0].status, row_status::FAILED);
-        assert_eq!(lines[1].status, row_status::NOT_CHECKED);
+        assert_eq!(lines[0].status, CheckState::Failed);
+        assert_eq!(lines[1].status, CheckState::NotChecked);
         assert_eq!(
             lines[2].status,
-            row_status::WAITING,
+            CheckState::Waiting,
             "not running: nothing checking"
         );
     }

@@ -10,13 +10,13 @@ use std::time::Instant;
 
 use slint::{ComponentHandle, Image, Rgb8Pixel, SharedPixelBuffer};
 
-use super::content::ContentPanel;
-use super::{AppWindow, ContentAdapter};
 use crate::content::preview::stream::FrameStream;
 use crate::content::preview::{
     CaptureLoop, PreviewProblem, PreviewSink, PreviewStatus, RgbFrame, Stopper,
 };
 use crate::content::v4l2::stream::V4l2Stream;
+use crate::ui::content::panel::ContentPanel;
+use crate::ui::{AppWindow, ContentAdapter};
 
 /// Room the window keeps around the picture for the title and the buttons.
 const FRAME_MARGIN: (u32, u32) = (64, 150);

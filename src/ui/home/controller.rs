@@ -13,20 +13,21 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use slint::{ComponentHandle, Timer, TimerMode};
 
-use super::booking_panel::BookingScreen;
-use super::home::HomeModels;
-use super::home_model::{Banner, BannerKind, BannerMessage, HomeInputs, build};
-use super::night::NightScreen;
-use super::sync_banner::banner_for;
-use super::{
-    AppWindow, BookingAdapter, ContentAdapter, HomeAdapter, JoinOverlayAdapter, NightAdapter,
-    join_overlay,
-};
 use crate::booking::BookingCommand;
 use crate::calendar::{Meeting, current_meeting};
 use crate::clock::Clock;
 use crate::join::{JoinLink, JoinOutcome, launch, launch_share};
 use crate::sync::task::SyncHandle;
+use crate::ui::home::adapter::HomeModels;
+use crate::ui::home::booking_panel::BookingScreen;
+use crate::ui::home::join_overlay;
+use crate::ui::home::model::{Banner, BannerMessage, HomeInputs, build};
+use crate::ui::home::sync_banner::banner_for;
+use crate::ui::night::NightScreen;
+use crate::ui::{
+    AppWindow, BannerKind, BookingAdapter, ContentAdapter, HomeAdapter, JoinOverlayAdapter,
+    NightAdapter, ShareOutcome,
+};
 
 /// Reads a local day's meetings (from the cache or the demo).
 pub type DayLoader = Box<dyn Fn(NaiveDate) -> anyhow::Result<Vec<Meeting>>>;
@@ -177,7 +178,7 @@ impl State {
     fn share(&self, app: &AppWindow) {
         let adapter = app.global::<ContentAdapter>();
         let Some(link) = self.meeting_link(self.clock.now()) else {
-            show_share(&adapter, Share::NoMeeting, "");
+            show_share(&adapter, ShareOutcome::NoMeeting, "");
             return;
         };
         let source = adapter.get_input_id();
@@ -185,27 +186,18 @@ impl State {
         match launch_share(self.room.share_command.as_deref(), link, &source) {
             JoinOutcome::Launched(launch) => {
                 tracing::info!(pid = launch.pid(), "share command started");
-                show_share(&adapter, Share::Started, "");
+                show_share(&adapter, ShareOutcome::Started, "");
             }
-            JoinOutcome::NoCommandConfigured => show_share(&adapter, Share::NotSetUp, ""),
-            JoinOutcome::Failed { reason } => show_share(&adapter, Share::Failed, &reason),
+            JoinOutcome::NoCommandConfigured => show_share(&adapter, ShareOutcome::NotSetUp, ""),
+            JoinOutcome::Failed { reason } => show_share(&adapter, ShareOutcome::Failed, &reason),
         }
     }
 }
 
-/// What "Share to meeting" did; the screen words it (`ContentAdapter.share-message`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Share {
-    NoMeeting = 1,
-    Started = 2,
-    NotSetUp = 3,
-    /// The share command failed: the detail says why.
-    Failed = 4,
-}
-
-fn show_share(adapter: &ContentAdapter, share: Share, detail: &str) {
+/// Shows what "Share to meeting" did; the screen words it (`ContentAdapter.share-message`).
+fn show_share(adapter: &ContentAdapter, share: ShareOutcome, detail: &str) {
     adapter.set_share_detail(detail.into());
-    adapter.set_share_kind(share as i32);
+    adapter.set_share_kind(share);
 }
 
 /// Joins `meeting`: runs the join command, or shows the link and its QR code when there

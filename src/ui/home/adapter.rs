@@ -6,12 +6,15 @@ use std::rc::Rc;
 
 use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 
-use super::fonts::screen_text::for_screen;
-use super::home_model::{
+use crate::ui::fonts::screen_text::for_screen;
+use crate::ui::home::model::{
     AsOf, Banner, BannerMessage, Card, ClockTime, Headline, HomeView, PRIVATE_TITLE, Row, Span,
     UNTITLED,
 };
-use super::{AgendaRow, AppWindow, ClockTime as SlintClockTime, HomeAdapter, MeetingCard};
+use crate::ui::{
+    AgendaRow, AppWindow, BannerKind, BannerSince, BannerTopic, ClockTime as SlintClockTime,
+    DayHalf, HomeAdapter, HomeStatus, MeetingCard,
+};
 
 /// The home screen's list models, owned by the controller.
 pub struct HomeModels {
@@ -41,21 +44,24 @@ impl HomeModels {
         set_if_changed(adapter.get_clock(), &view.clock.digits, |v| {
             adapter.set_clock(v)
         });
-        adapter.set_clock_half(view.clock.half as i32);
+        adapter.set_clock_half(view.clock.half);
         adapter.set_clock_24h(view.clock_24h);
-        adapter.set_weekday(view.date.weekday as i32);
+        adapter.set_weekday(view.date.weekday);
         adapter.set_day(view.date.day as i32);
         adapter.set_month(view.date.month as i32);
         let (kind, until, subject) = match &view.headline {
-            Headline::Unknown => (3, None, ""),
-            Headline::Available => (0, None, ""),
-            Headline::AvailableUntil(t) => (1, Some(t), ""),
-            Headline::InUseUntil { until, subject } => (2, Some(until), subject.as_str()),
+            Headline::Unknown => (HomeStatus::Unknown, None, ""),
+            Headline::Available => (HomeStatus::Available, None, ""),
+            Headline::AvailableUntil(t) => (HomeStatus::AvailableUntil, Some(t), ""),
+            Headline::InUseUntil { until, subject } => {
+                (HomeStatus::InUseUntil, Some(until), subject.as_str())
+            }
         };
-        let (until, until_half) = until.map_or(("", 0), |t| (t.digits.as_str(), t.half as i32));
+        let (until, until_half) =
+            until.map_or(("", DayHalf::None), |t| (t.digits.as_str(), t.half));
         adapter.set_status_until_half(until_half);
         adapter.set_status_kind(kind);
-        adapter.set_status_private(kind == 2 && subject == PRIVATE_TITLE);
+        adapter.set_status_private(kind == HomeStatus::InUseUntil && subject == PRIVATE_TITLE);
         set_if_changed(adapter.get_status_until(), until, |v| {
             adapter.set_status_until(v)
         });
@@ -66,7 +72,7 @@ impl HomeModels {
         adapter.set_next_card(card(view.next_card.as_ref()));
         match &view.banner {
             Some(banner) => show_banner(&adapter, banner),
-            None => adapter.set_banner_kind(0),
+            None => adapter.set_banner_kind(BannerKind::None),
         }
         update_rows(&self.all_day, &view.all_day);
         update_rows(&self.agenda, &view.agenda);
@@ -77,23 +83,27 @@ impl HomeModels {
 /// Hands the banner's message and its values to the screen, which words it.
 fn show_banner(adapter: &HomeAdapter, banner: &Banner) {
     let (message, since, detail) = match &banner.message {
-        BannerMessage::FirstSync => (1, None, ""),
-        BannerMessage::Offline(since) => (2, Some(since), ""),
-        BannerMessage::Throttled(since) => (3, Some(since), ""),
-        BannerMessage::ServerError(since) => (4, Some(since), ""),
-        BannerMessage::StorageError(since) => (5, Some(since), ""),
-        BannerMessage::NeedsAdministrator(since) => (6, Some(since), ""),
-        BannerMessage::DemoCalendar => (7, None, ""),
-        BannerMessage::CacheUnreadable(why) => (8, None, why.as_str()),
+        BannerMessage::FirstSync => (BannerTopic::FirstSync, None, ""),
+        BannerMessage::Offline(since) => (BannerTopic::Offline, Some(since), ""),
+        BannerMessage::Throttled(since) => (BannerTopic::Throttled, Some(since), ""),
+        BannerMessage::ServerError(since) => (BannerTopic::ServerError, Some(since), ""),
+        BannerMessage::StorageError(since) => (BannerTopic::StorageError, Some(since), ""),
+        BannerMessage::NeedsAdministrator(since) => {
+            (BannerTopic::NeedsAdministrator, Some(since), "")
+        }
+        BannerMessage::DemoCalendar => (BannerTopic::DemoCalendar, None, ""),
+        BannerMessage::CacheUnreadable(why) => (BannerTopic::CacheUnreadable, None, why.as_str()),
     };
     let (since_kind, time, day, month) = match since {
-        None | Some(AsOf::NeverLoaded) => (0, None, 1, 1),
-        Some(AsOf::Today { time }) => (1, Some(time), 1, 1),
-        Some(AsOf::Earlier { day, month, time }) => (2, Some(time), *day, *month),
+        None | Some(AsOf::NeverLoaded) => (BannerSince::NeverLoaded, None, 1, 1),
+        Some(AsOf::Today { time }) => (BannerSince::Today, Some(time), 1, 1),
+        Some(AsOf::Earlier { day, month, time }) => {
+            (BannerSince::Earlier, Some(time), *day, *month)
+        }
     };
-    let (time, half) = time.map_or(("", 0), |t| (t.digits.as_str(), t.half as i32));
+    let (time, half) = time.map_or(("", DayHalf::None), |t| (t.digits.as_str(), t.half));
     adapter.set_banner_time_half(half);
-    adapter.set_banner_kind(banner.kind as i32);
+    adapter.set_banner_kind(banner.kind);
     adapter.set_banner_message(message);
     adapter.set_banner_since(since_kind);
     set_if_changed(adapter.get_banner_time(), time, |v| {
@@ -116,7 +126,7 @@ fn set_if_changed(current: SharedString, new: &str, set: impl FnOnce(SharedStrin
 fn span_ends(span: &Span) -> (SlintClockTime, SlintClockTime) {
     let slint_time = |time: &ClockTime| SlintClockTime {
         digits: time.digits.as_str().into(),
-        half: time.half as i32,
+        half: time.half,
     };
     match span {
         Span::AllDay => Default::default(),
@@ -132,7 +142,7 @@ fn agenda_row(row: &Row) -> AgendaRow {
         end,
         title: for_screen(&row.title).as_ref().into(),
         detail: for_screen(&row.detail).as_ref().into(),
-        phase: row.phase as i32,
+        phase: row.phase,
         cancelled: row.cancelled,
         private: row.private,
         untitled: row.title == UNTITLED,

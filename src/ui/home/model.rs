@@ -8,24 +8,7 @@ use chrono_tz::Tz;
 use crate::calendar::{self, Meeting, RoomStatus};
 use crate::join::NoJoinReason;
 use crate::ui::fonts::screen_text::isolated;
-
-/// How a sync-state banner is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BannerKind {
-    Info = 1,
-    Warning = 2,
-    Error = 3,
-}
-
-/// The half of the day a time on a 12-hour clock is in; the screen words it in its
-/// language ("AM", Swedish "fm", Korean "오전" before the time).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DayHalf {
-    /// A 24-hour clock: no marker.
-    None = 0,
-    BeforeNoon = 1,
-    AfterNoon = 2,
-}
+use crate::ui::{AgendaPhase, BannerKind, DayHalf, DayOfWeek};
 
 /// A time of day: its digits ("9:05" on a 12-hour clock, "09:05" on a 24-hour one) and
 /// the half of the day, for the screen to put together (`TimeWords.at`).
@@ -79,11 +62,10 @@ pub struct Banner {
     pub message: BannerMessage,
 }
 
-/// A calendar date in numbers, for the screen to write in its language.
+/// A calendar date, for the screen to write in its language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DayOfYear {
-    /// 0 = Monday … 6 = Sunday.
-    pub weekday: u32,
+    pub weekday: DayOfWeek,
     pub day: u32,
     /// 1 = January … 12 = December.
     pub month: u32,
@@ -103,14 +85,6 @@ pub struct HomeInputs<'a> {
     pub agenda_known: bool,
 }
 
-/// Where an agenda row sits relative to now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
-    Past = 0,
-    Now = 1,
-    Later = 2,
-}
-
 /// One row of today's agenda.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
@@ -118,7 +92,7 @@ pub struct Row {
     pub time: Span,
     pub title: String,
     pub detail: String,
-    pub phase: Phase,
+    pub phase: AgendaPhase,
     pub cancelled: bool,
     pub private: bool,
     pub all_day: bool,
@@ -173,6 +147,19 @@ pub struct HomeView {
 pub const PRIVATE_TITLE: &str = "Private meeting";
 /// The words shown for a meeting without a subject.
 pub const UNTITLED: &str = "(No subject)";
+
+/// The screen's name for `day`.
+fn day_of_week(day: chrono::Weekday) -> DayOfWeek {
+    match day {
+        chrono::Weekday::Mon => DayOfWeek::Monday,
+        chrono::Weekday::Tue => DayOfWeek::Tuesday,
+        chrono::Weekday::Wed => DayOfWeek::Wednesday,
+        chrono::Weekday::Thu => DayOfWeek::Thursday,
+        chrono::Weekday::Fri => DayOfWeek::Friday,
+        chrono::Weekday::Sat => DayOfWeek::Saturday,
+        chrono::Weekday::Sun => DayOfWeek::Sunday,
+    }
+}
 
 /// `t` on the wall clock of `tz`, in 24-hour or 12-hour form.
 pub fn time_of_day(t: DateTime<Utc>, tz: &Tz, clock_24h: bool) -> ClockTime {
@@ -242,12 +229,12 @@ fn span_of(meeting: &Meeting, tz: &Tz, clock_24h: bool) -> Span {
 fn row_of(meeting: &Meeting, inputs: &HomeInputs) -> Row {
     let (start, end) = meeting.time.instants(&inputs.tz);
     let phase = if end <= inputs.now {
-        Phase::Past
+        AgendaPhase::Past
     } else if start <= inputs.now && !meeting.cancelled {
         // A cancelled meeting is never the one on now: the room is free.
-        Phase::Now
+        AgendaPhase::Now
     } else {
-        Phase::Later
+        AgendaPhase::Later
     };
     Row {
         id: meeting.id.clone(),
@@ -284,7 +271,7 @@ fn card_of(meeting: &Meeting, inputs: &HomeInputs) -> Card {
 fn agenda_focus(agenda: &[Row]) -> usize {
     let first_open = agenda
         .iter()
-        .position(|row| row.phase != Phase::Past)
+        .position(|row| row.phase != AgendaPhase::Past)
         .unwrap_or(agenda.len());
     first_open.saturating_sub(1)
 }
@@ -325,7 +312,7 @@ pub fn build(inputs: &HomeInputs) -> HomeView {
         clock_24h: inputs.clock_24h,
         clock: time_of_day(inputs.now, tz, inputs.clock_24h),
         date: DayOfYear {
-            weekday: local_now.weekday().num_days_from_monday(),
+            weekday: day_of_week(local_now.weekday()),
             day: local_now.day(),
             month: local_now.month(),
         },
@@ -420,7 +407,7 @@ mod tests {
         assert_eq!(
             view.date,
             DayOfYear {
-                weekday: 0,
+                weekday: DayOfWeek::Monday,
                 day: 23,
                 month: 11
             }
@@ -461,7 +448,7 @@ mod tests {
         let review = during_review
             .agenda
             .iter()
-            .position(|row| row.phase == Phase::Now)
+            .position(|row| row.phase == AgendaPhase::Now)
             .expect("the design review is in progress");
         assert_eq!(
             during_review.agenda_focus,
@@ -470,7 +457,12 @@ mod tests {
         );
 
         let evening = view_at(21, 0);
-        assert!(evening.agenda.iter().all(|row| row.phase == Phase::Past));
+        assert!(
+            evening
+                .agenda
+                .iter()
+                .all(|row| row.phase == AgendaPhase::Past)
+        );
         assert_eq!(
             evening.agenda_focus,
             evening.agenda.len() - 1,
@@ -483,10 +475,10 @@ mod tests {
         let view = view_at(12, 15);
         assert_eq!(view.headline, Headline::AvailableUntil(h24("13:00")));
         assert!(view.now_card.is_none());
-        let phases: Vec<Phase> = view.agenda.iter().map(|r| r.phase).collect();
-        assert_eq!(phases.first(), Some(&Phase::Past));
-        assert_eq!(phases.last(), Some(&Phase::Later));
-        assert!(!phases.contains(&Phase::Now));
+        let phases: Vec<AgendaPhase> = view.agenda.iter().map(|r| r.phase).collect();
+        assert_eq!(phases.first(), Some(&AgendaPhase::Past));
+        assert_eq!(phases.last(), Some(&AgendaPhase::Later));
+        assert!(!phases.contains(&AgendaPhase::Now));
         let cancelled = view.agenda.iter().find(|r| r.cancelled).unwrap();
         assert!(
             !cancelled.detail.contains("Cancelled"),
@@ -500,8 +492,8 @@ mod tests {
         // The demo's cancelled vendor demo runs 11:00–12:00.
         let view = view_at(11, 20);
         let cancelled = view.agenda.iter().find(|r| r.cancelled).unwrap();
-        assert_eq!(cancelled.phase, Phase::Later);
-        assert!(view.agenda.iter().all(|r| r.phase != Phase::Now));
+        assert_eq!(cancelled.phase, AgendaPhase::Later);
+        assert!(view.agenda.iter().all(|r| r.phase != AgendaPhase::Now));
     }
 
     #[test]

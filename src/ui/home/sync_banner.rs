@@ -4,8 +4,9 @@
 use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Tz;
 
-use super::home_model::{AsOf, Banner, BannerKind, BannerMessage, time_of_day};
 use crate::sync::status::{SyncState, SyncStatus};
+use crate::ui::BannerKind;
+use crate::ui::home::model::{AsOf, Banner, BannerMessage, time_of_day};
 
 fn as_of(status: &SyncStatus, tz: &Tz, clock_24h: bool, now: DateTime<Utc>) -> AsOf {
     match status.last_success {
@@ -51,7 +52,8 @@ pub fn banner_for(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ui::home_model::{ClockTime, DayHalf};
+    use crate::ui::DayHalf;
+    use crate::ui::home::model::ClockTime;
     use chrono::TimeZone;
 
     fn twenty_four(digits: &str) -> ClockTime {

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 
 use slint::ComponentHandle;
 
-use super::{AppWindow, ContentAdapter};
 use crate::content::ContentEvent;
+use crate::ui::{AppWindow, ContentAdapter, ShareOutcome};
 
 /// What the content window shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -108,7 +108,7 @@ impl ContentPanel {
         adapter.set_resolution(self.resolution.as_str().into());
         adapter.set_problem(self.problem.as_str().into());
         if !self.shown {
-            adapter.set_share_kind(0);
+            adapter.set_share_kind(ShareOutcome::None);
         }
     }
 }

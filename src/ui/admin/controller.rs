@@ -11,16 +11,6 @@ use std::time::Duration;
 
 use slint::{ComponentHandle, ModelRc, SharedString, Timer, TimerMode, VecModel};
 
-use super::admin_checks::{CheckRun, admin_check_rows, english, phrase_wording};
-use super::admin_health::{admin_hint, mailbox_hints};
-use super::admin_model::{
-    FACT_CONTENT_INPUTS, FACT_STATUS_UNREADABLE, PinMessage, fact_key, fact_value, fact_word,
-    input_word, locked_message, pin_message, reset_list,
-};
-use super::admin_update::{FACT_SLOTS, FACT_SOFTWARE_UPDATE, slot_facts, update_fact};
-use super::{
-    AdminAdapter, AdminFact, AdminHint, AdminResetItems, AppState, AppWindow, HomeAdapter, Screen,
-};
 use crate::cli::status::{StatusReport, facts, gather};
 use crate::clock::Clock;
 use crate::content::InputInfo;
@@ -32,6 +22,18 @@ use crate::diagnose::Wording;
 use crate::settings::{Secrets, Settings};
 use crate::store::Store;
 use crate::sync::task::SyncHandle;
+use crate::ui::admin::checks::{CheckRun, admin_check_rows, english, phrase_wording};
+use crate::ui::admin::health::{admin_hint, mailbox_hints};
+use crate::ui::admin::model::{
+    FACT_CONTENT_INPUTS, FACT_STATUS_UNREADABLE, PinMessage, fact_key, fact_value, fact_word,
+    input_word, locked_message, pin_message, reset_list,
+};
+use crate::ui::admin::update::{FACT_SLOTS, FACT_SOFTWARE_UPDATE, slot_facts, update_fact};
+use crate::ui::callback::with_window;
+use crate::ui::{
+    AdminAction, AdminAdapter, AdminFact, AdminHint, AdminResetItems, AppState, AppWindow,
+    HomeAdapter, Screen,
+};
 use crate::update::{UpdateRequest, room_tz};
 
 /// How far back and ahead the health hints look in the cache.
@@ -118,16 +120,19 @@ impl AdminController {
     }
 }
 
+/// A callback that runs `f` with the window and the admin state.
+fn with_state(
+    app: &AppWindow,
+    state: &Rc<RefCell<State>>,
+    f: fn(&AppWindow, &mut State),
+) -> impl Fn() + 'static {
+    with_window(app, state, move |app, state| {
+        f(app, &mut state.borrow_mut())
+    })
+}
+
 fn wire_pin_pad(app: &AppWindow, state: &Rc<RefCell<State>>) {
-    let with = |f: fn(&AppWindow, &mut State)| {
-        let weak = app.as_weak();
-        let state = state.clone();
-        move || {
-            if let Some(app) = weak.upgrade() {
-                f(&app, &mut state.borrow_mut());
-            }
-        }
-    };
+    let with = |f: fn(&AppWindow, &mut State)| with_state(app, state, f);
     app.global::<HomeAdapter>()
         .on_open_admin(with(open_pin_pad));
     let adapter = app.global::<AdminAdapter>();
@@ -153,24 +158,16 @@ fn wire_pin_pad(app: &AppWindow, state: &Rc<RefCell<State>>) {
 }
 
 fn wire_admin_screen(app: &AppWindow, state: &Rc<RefCell<State>>) {
-    let with = |f: fn(&AppWindow, &mut State)| {
-        let weak = app.as_weak();
-        let state = state.clone();
-        move || {
-            if let Some(app) = weak.upgrade() {
-                f(&app, &mut state.borrow_mut());
-            }
-        }
-    };
+    let with = |f: fn(&AppWindow, &mut State)| with_state(app, state, f);
     let adapter = app.global::<AdminAdapter>();
     adapter.on_close(with(|app, _| go_home(app)));
     adapter.on_sync_now(with(|app, state| {
         let action = match &state.deps.sync {
             Some(sync) => {
                 sync.sync_now();
-                Action::SyncRequested
+                AdminAction::SyncRequested
             }
-            None => Action::NoSync,
+            None => AdminAction::NoSync,
         };
         show_action(app, action, "");
     }));
@@ -180,7 +177,7 @@ fn wire_admin_screen(app: &AppWindow, state: &Rc<RefCell<State>>) {
             .flatten()
             .and_then(|s| s.updates.url);
         let (Some(url), Some(runtime)) = (url, &state.deps.runtime) else {
-            show_action(app, Action::NoUpdateSetUp, "");
+            show_action(app, AdminAction::NoUpdateSetUp, "");
             return;
         };
         let (data_dir, clock) = (state.deps.data_dir.clone(), state.deps.clock.clone());
@@ -197,7 +194,7 @@ fn wire_admin_screen(app: &AppWindow, state: &Rc<RefCell<State>>) {
                 tracing::error!("update from the admin screen: {err}");
             }
         });
-        show_action(app, Action::UpdateStarted, "");
+        show_action(app, AdminAction::UpdateStarted, "");
     }));
     adapter.on_change_setup(with(|app, _| open_wizard_for_change(app)));
     let (weak, checking) = (app.as_weak(), Rc::downgrade(state));
@@ -241,13 +238,13 @@ fn start_checks(app: &AppWindow, state: &Rc<RefCell<State>>) {
         return;
     }
     let Some(runtime) = current.deps.runtime.clone() else {
-        show_action(app, Action::NoRuntime, "");
+        show_action(app, AdminAction::NoRuntime, "");
         return;
     };
     let (settings, secrets) = match configured(&current.deps.data_dir) {
         Ok(configured) => configured,
         Err(problem) => {
-            show_action(app, Action::ChecksCannotRun, &problem);
+            show_action(app, AdminAction::ChecksCannotRun, &problem);
             return;
         }
     };
@@ -257,7 +254,7 @@ fn start_checks(app: &AppWindow, state: &Rc<RefCell<State>>) {
     };
     tracing::info!("admin: running the checks");
     current.checks = Some(CheckRun::start(&runtime, settings, secrets, options));
-    show_action(app, Action::None, "");
+    show_action(app, AdminAction::None, "");
     adapter.set_checks_shown(true);
     show_checks(app, &mut current);
     let (weak, polled) = (app.as_weak(), Rc::downgrade(state));
@@ -337,7 +334,7 @@ fn submit_pin(app: &AppWindow, state: &mut State) {
 }
 
 fn open_admin(app: &AppWindow, state: &State) {
-    show_action(app, Action::None, "");
+    show_action(app, AdminAction::None, "");
     let adapter = app.global::<AdminAdapter>();
     adapter.set_confirm_reset_shown(false);
     adapter.set_checks_shown(false);
@@ -364,7 +361,7 @@ fn run_factory_reset(app: &AppWindow, state: &mut State) {
             app.global::<AppState>().set_screen(Screen::Wizard);
             (state.deps.after_reset)();
         }
-        Err(err) => show_action(app, Action::ResetFailed, &err.to_string()),
+        Err(err) => show_action(app, AdminAction::ResetFailed, &err.to_string()),
     }
 }
 
@@ -458,38 +455,22 @@ fn input_facts(inputs: &[InputInfo]) -> Vec<AdminFact> {
         .collect()
 }
 
-/// What the admin screen says after an action; the screen words it (`AdminWords.action`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Action {
-    None = 0,
-    SyncRequested = 1,
-    NoSync = 2,
-    NoRuntime = 3,
-    /// The checks cannot run: the detail says why.
-    ChecksCannotRun = 4,
-    /// The factory reset failed: the detail says why.
-    ResetFailed = 5,
-    /// "Check for update" started a download and installation.
-    UpdateStarted = 6,
-    /// "Check for update" without an update URL or runtime.
-    NoUpdateSetUp = 7,
-}
-
-fn show_action(app: &AppWindow, action: Action, detail: &str) {
+/// Shows what an action did; the screen words it (`AdminWords.action`).
+fn show_action(app: &AppWindow, action: AdminAction, detail: &str) {
     let adapter = app.global::<AdminAdapter>();
     adapter.set_action_detail(detail.into());
-    adapter.set_action_kind(action as i32);
+    adapter.set_action_kind(action);
 }
 
 fn show_pin_message(app: &AppWindow, message: Option<&PinMessage>) {
-    let (kind, [first, second]) = message.map(PinMessage::code).unwrap_or_default();
+    let (kind, [first, second]) = message.map(PinMessage::for_screen).unwrap_or_default();
     let adapter = app.global::<AdminAdapter>();
     adapter.set_pin_message_first(first.into());
     adapter.set_pin_message_second(second.into());
     adapter.set_pin_message_kind(kind);
 }
 
-fn health_hints(state: &State, report: &StatusReport) -> Vec<super::admin_health::HealthHint> {
+fn health_hints(state: &State, report: &StatusReport) -> Vec<crate::ui::admin::health::HealthHint> {
     let db = state.deps.data_dir.agenda_db();
     if !report.configured || !db.exists() {
         return Vec::new();

@@ -10,13 +10,16 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use slint::{ComponentHandle, ModelRc, VecModel};
 
-use super::home_model::time_of_day;
-use super::{AppWindow, BookChoice as SlintChoice, BookingAdapter, ClockTime as SlintClockTime};
 use crate::booking::rules::{self, CheckIn, Refusal};
 use crate::booking::{ActionError, ActionOutcome, BookingCommand};
 use crate::calendar::Meeting;
 use crate::settings::BookingSettings;
 use crate::sync::source::FailureKind;
+use crate::ui::home::model::time_of_day;
+use crate::ui::{
+    AppWindow, BookChoice as SlintChoice, BookingAdapter, BookingFailure, BookingMode,
+    BookingPending, CheckInOffer, ClockTime as SlintClockTime,
+};
 
 /// Hands a command to whoever runs it (the background runtime, or a test).
 pub type CommandSink = Box<dyn Fn(BookingCommand)>;
@@ -24,12 +27,11 @@ pub type CommandSink = Box<dyn Fn(BookingCommand)>;
 /// What the panel offers at an instant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PanelView {
-    /// 0 = nothing, 1 = Book now, 2 = Extend / End now.
-    pub mode: i32,
+    pub mode: BookingMode,
     pub choices: Vec<rules::BookChoice>,
     pub extend: Vec<i64>,
-    /// 0 = no check-in, 1 = Check in, 2 = countdown of `seconds_left`.
-    pub check_in: i32,
+    /// The countdown counts `seconds_left`.
+    pub check_in: CheckInOffer,
     pub seconds_left: i64,
     /// A meeting nobody checked in to whose window ended.
     pub release_due: bool,
@@ -44,27 +46,33 @@ pub fn panel_view(
     checked_in: &HashSet<String>,
 ) -> PanelView {
     let mut view = PanelView {
-        mode: 0,
+        mode: BookingMode::None,
         choices: Vec::new(),
         extend: Vec::new(),
-        check_in: 0,
+        check_in: CheckInOffer::None,
         seconds_left: 0,
         release_due: false,
     };
     if settings.enabled {
         if rules::meeting_now(meetings, now, tz).is_some() {
-            view.mode = 2;
+            view.mode = BookingMode::InMeeting;
             view.extend = rules::extend_choices(meetings, now, tz);
         } else {
             view.choices = rules::book_choices(meetings, now, tz);
-            view.mode = if view.choices.is_empty() { 0 } else { 1 };
+            view.mode = if view.choices.is_empty() {
+                BookingMode::None
+            } else {
+                BookingMode::Book
+            };
         }
     }
     for meeting in meetings {
         match rules::check_in_state(meeting, now, tz, settings, checked_in.contains(&meeting.id)) {
-            CheckIn::Open => view.check_in = view.check_in.max(1),
+            CheckIn::Open if view.check_in == CheckInOffer::None => {
+                view.check_in = CheckInOffer::Button;
+            }
             CheckIn::Warning { seconds_left } => {
-                view.check_in = 2;
+                view.check_in = CheckInOffer::Countdown;
                 view.seconds_left = seconds_left;
             }
             CheckIn::Due => view.release_due = true,
@@ -121,12 +129,12 @@ impl BookingScreen {
             other => other,
         };
         let adapter = app.global::<BookingAdapter>();
-        adapter.set_failure(0);
+        adapter.set_failure(BookingFailure::None);
         adapter.set_pending(match command {
-            BookingCommand::Book(_) => 1,
-            BookingCommand::Extend(_) => 2,
-            BookingCommand::End => 3,
-            BookingCommand::CheckIn | BookingCommand::ReleaseNoShows => 0,
+            BookingCommand::Book(_) => BookingPending::Booking,
+            BookingCommand::Extend(_) => BookingPending::Extending,
+            BookingCommand::End => BookingPending::Ending,
+            BookingCommand::CheckIn | BookingCommand::ReleaseNoShows => BookingPending::Idle,
         });
         self.pending = Some(command);
         (self.sink)(command);
@@ -135,7 +143,7 @@ impl BookingScreen {
     /// Someone is evidently in the room (Join pressed, a laptop plugged in): counts as a
     /// check-in while one is asked for.
     pub fn presence(&mut self, app: &AppWindow) {
-        if app.global::<BookingAdapter>().get_check_in() > 0 {
+        if app.global::<BookingAdapter>().get_check_in() != CheckInOffer::None {
             self.ask(app, BookingCommand::CheckIn);
         }
     }
@@ -157,7 +165,7 @@ impl BookingScreen {
             changed = true;
             if outcome.command != BookingCommand::ReleaseNoShows {
                 self.pending = None;
-                adapter.set_pending(0);
+                adapter.set_pending(BookingPending::Idle);
             }
             match outcome.result {
                 Ok(Some(id)) if outcome.command == BookingCommand::CheckIn => {
@@ -177,7 +185,7 @@ impl BookingScreen {
         }
         adapter.set_mode(view.mode);
         adapter.set_offline(offline);
-        if view.mode != 1 {
+        if view.mode != BookingMode::Book {
             adapter.set_choosing(false);
         }
         if view.choices != self.choices {
@@ -204,26 +212,30 @@ fn clock_time(t: DateTime<Utc>, tz: &Tz, clock_24h: bool) -> SlintClockTime {
     let time = time_of_day(t, tz, clock_24h);
     SlintClockTime {
         digits: time.digits.as_str().into(),
-        half: time.half as i32,
+        half: time.half,
     }
 }
 
 /// Puts why an action failed on the panel, for the screen to word in its language.
 fn show_failure(adapter: &BookingAdapter, err: &ActionError, tz: &Tz, clock_24h: bool) {
     let (kind, time, detail) = match err {
-        ActionError::Clash { start } => (1, Some(*start), String::new()),
+        ActionError::Clash { start } => {
+            (BookingFailure::BookedMeanwhile, Some(*start), String::new())
+        }
         ActionError::Refused(Refusal::PastNextMeeting { next })
-        | ActionError::Refused(Refusal::NotFreeAfter { next }) => (2, Some(*next), String::new()),
-        ActionError::Changed => (3, None, String::new()),
+        | ActionError::Refused(Refusal::NotFreeAfter { next }) => {
+            (BookingFailure::NextMeeting, Some(*next), String::new())
+        }
+        ActionError::Changed => (BookingFailure::Changed, None, String::new()),
         ActionError::Failed(e) => match e.kind {
             FailureKind::PermissionDenied
             | FailureKind::SignInFailed
-            | FailureKind::Misconfigured => (4, None, String::new()),
-            FailureKind::Offline => (5, None, String::new()),
-            FailureKind::Throttled { .. } => (6, None, String::new()),
-            _ => (7, None, e.message.clone()),
+            | FailureKind::Misconfigured => (BookingFailure::NotAllowed, None, String::new()),
+            FailureKind::Offline => (BookingFailure::Offline, None, String::new()),
+            FailureKind::Throttled { .. } => (BookingFailure::Throttled, None, String::new()),
+            _ => (BookingFailure::Other, None, e.message.clone()),
         },
-        other => (7, None, other.describe(tz)),
+        other => (BookingFailure::Other, None, other.describe(tz)),
     };
     if let Some(time) = time {
         adapter.set_failure_time(clock_time(time, tz, clock_24h));

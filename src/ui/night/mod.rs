@@ -6,9 +6,9 @@
 use chrono::{DateTime, Utc};
 use slint::ComponentHandle;
 
-use super::{AppWindow, NightAdapter};
 use crate::device::backlight::Backlight;
 use crate::device::night::{NightMode, NightSchedule, ScreenState, Touch};
+use crate::ui::{AppWindow, NightAdapter};
 
 /// How dark the cover is while dimmed without a backlight.
 const DIM_SHADE: f32 = 0.6;

@@ -13,6 +13,7 @@ use crate::fleet::state::FleetState;
 use crate::live::push_status::{PushCause, PushMode};
 use crate::settings::CalendarSource;
 use crate::sync::status::SyncState;
+use crate::ui::PinMessageKind;
 
 /// "0:30", "1:05", "59:59": minutes and seconds, rounded up so the pad never shows 0:00
 /// while it is still locked.
@@ -38,19 +39,24 @@ pub enum PinMessage {
 }
 
 impl PinMessage {
-    /// The number the screen knows the message by, and the values it mentions.
-    pub fn code(&self) -> (i32, [String; 2]) {
+    /// The kind the screen words, and the values it mentions.
+    pub fn for_screen(&self) -> (PinMessageKind, [String; 2]) {
         match self {
-            PinMessage::Wrong { attempts_left } => {
-                (1, [attempts_left.to_string(), FREE_ATTEMPTS.to_string()])
+            PinMessage::Wrong { attempts_left } => (
+                PinMessageKind::WrongPin,
+                [attempts_left.to_string(), FREE_ATTEMPTS.to_string()],
+            ),
+            PinMessage::Locked(countdown) => {
+                (PinMessageKind::Locked, [countdown.clone(), String::new()])
             }
-            PinMessage::Locked(countdown) => (2, [countdown.clone(), String::new()]),
             PinMessage::NotAPin => (
-                3,
+                PinMessageKind::NotAPin,
                 [PIN_LENGTH.start().to_string(), PIN_LENGTH.end().to_string()],
             ),
-            PinMessage::NoPinSet => (4, Default::default()),
-            PinMessage::Unreadable(why) => (5, [why.clone(), String::new()]),
+            PinMessage::NoPinSet => (PinMessageKind::NoPinSet, Default::default()),
+            PinMessage::Unreadable(why) => {
+                (PinMessageKind::Unreadable, [why.clone(), String::new()])
+            }
         }
     }
 }
@@ -123,7 +129,7 @@ pub fn fact_key(label: &str) -> i32 {
 /// password set or not (19 to 25: a content input's state, see [`input_word`]), 26 to 30
 /// the fleet connection (connected, connecting with the reason in [`fact_value`] or
 /// without, off without or with a reason), 31 to 37 the push state (see [`push_word`]),
-/// 38 to 48 the slots and the software update (see `admin_update.rs`); 0 shows the value as `status` prints it.
+/// 38 to 48 the slots and the software update (see `admin/update.rs`); 0 shows the value as `status` prints it.
 pub fn fact_word(key: i32, report: &StatusReport) -> i32 {
     match key {
         FACT_FLEET => match (&report.fleet, report.fleet.reason()) {
@@ -301,8 +307,8 @@ mod tests {
             Some(PinMessage::Wrong { attempts_left: 3 })
         );
         assert_eq!(
-            PinMessage::Wrong { attempts_left: 3 }.code(),
-            (1, ["3".into(), "5".into()])
+            PinMessage::Wrong { attempts_left: 3 }.for_screen(),
+            (PinMessageKind::WrongPin, ["3".into(), "5".into()])
         );
         let locked = pin_message(
             &PinOutcome::Wrong { attempts_left: 0 },
@@ -311,8 +317,8 @@ mod tests {
         assert_eq!(locked, Some(PinMessage::Locked("0:30".into())));
         assert_eq!(pin_message(&PinOutcome::Accepted, None), None);
         assert_eq!(
-            pin_message(&PinOutcome::NotAPin, None).map(|m| m.code()),
-            Some((3, ["4".into(), "8".into()]))
+            pin_message(&PinOutcome::NotAPin, None).map(|m| m.for_screen()),
+            Some((PinMessageKind::NotAPin, ["4".into(), "8".into()]))
         );
     }
 

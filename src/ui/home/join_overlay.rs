@@ -4,9 +4,9 @@
 
 use slint::ComponentHandle;
 
-use super::qr::qr_image;
-use super::{AppWindow, JoinOverlayAdapter};
 use crate::calendar::Meeting;
+use crate::ui::qr::qr_image;
+use crate::ui::{AppWindow, JoinOverlayAdapter};
 
 /// Shows the overlay for `meeting`'s join link (does nothing when it has none).
 pub fn show(app: &AppWindow, meeting: &Meeting) {

@@ -3,12 +3,12 @@
 //! strips (so Join links are lost), subjects replaced by the organizer's name, a service
 //! account password that was refused, meetings that look online but have no Join.
 
-use super::AdminHint;
-use super::admin_checks::phrase_wording;
 use crate::calendar::Meeting;
 use crate::diagnose::{Phrase, Wording};
 use crate::join::NoJoinReason;
 use crate::sync::status::{SyncState, SyncStatus};
+use crate::ui::AdminHint;
+use crate::ui::admin::checks::phrase_wording;
 
 /// A problem and its fix, in an admin's words (the screen shows them in its language).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use slint::{ModelRc, SharedString, VecModel};
 
-use super::AdminFact;
+use crate::ui::AdminFact;
 use crate::update::state::SlotsSnapshot;
 use crate::update::{Slot, UpdateState};
 
