@@ -102,6 +102,13 @@ impl GraphClient {
         self.token.get(&self.http, &self.config).await.map(|_| ())
     }
 
+    /// The application permissions the app's token carries (signing in if needed); None
+    /// when the token does not list them.
+    pub async fn granted_roles(&self) -> Result<Option<Vec<String>>, GraphError> {
+        let token = self.token.get(&self.http, &self.config).await?;
+        Ok(super::token::roles_of(token.value()))
+    }
+
     /// `{base}users/{mailbox}/{tail…}`.
     pub(super) fn user_url(&self, mailbox: &str, tail: &[&str]) -> Result<Url, GraphError> {
         let mut url = self.base.clone();

@@ -263,6 +263,22 @@ fn snippet(body: &[u8]) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The Microsoft Graph PowerShell that grants app `app` the `Calendars.ReadWrite`
+/// application permission (with admin consent).
+pub fn grant_read_write_command(app: &str) -> String {
+    format!(
+        "$graph = Get-MgServicePrincipal -Filter \"appId eq '00000003-0000-0000-c000-000000000000'\"; $app = Get-MgServicePrincipal -Filter \"appId eq '{app}'\"; New-MgServicePrincipalAppRoleAssignment -ServicePrincipalId $app.Id -PrincipalId $app.Id -ResourceId $graph.Id -AppRoleId ($graph.AppRoles | Where-Object {{ $_.Value -eq 'Calendars.ReadWrite' -and $_.AllowedMemberTypes -contains 'Application' }}).Id"
+    )
+}
+
+/// The Exchange Online PowerShell that lets app `app` write calendars in a scope, with
+/// RBAC for Applications.
+pub fn rbac_read_write_command(app: &str) -> String {
+    format!(
+        "New-ManagementRoleAssignment -App {app} -Role \"Application Calendars.ReadWrite\" -CustomResourceScope <scope>"
+    )
+}
+
 impl GraphError {
     /// How long the server asked us to wait, when it said.
     pub fn retry_after(&self) -> Option<Duration> {
@@ -389,7 +405,9 @@ impl GraphError {
                 "In Entra ID > App registrations > {app} > API permissions, add Microsoft Graph > Application permissions > Calendars.Read and grant admin consent for Calendars.Read (application)."
             ),
             GraphError::WriteNotPermitted { .. } => format!(
-                "In Entra ID > App registrations > {app} > API permissions, add Microsoft Graph > Application permissions > Calendars.ReadWrite and grant admin consent (then Calendars.Read may be removed). In PowerShell (Microsoft Graph module, as a Privileged Role Administrator): $graph = Get-MgServicePrincipal -Filter \"appId eq '00000003-0000-0000-c000-000000000000'\"; $app = Get-MgServicePrincipal -Filter \"appId eq '{app}'\"; New-MgServicePrincipalAppRoleAssignment -ServicePrincipalId $app.Id -PrincipalId $app.Id -ResourceId $graph.Id -AppRoleId ($graph.AppRoles | Where-Object {{ $_.Value -eq 'Calendars.ReadWrite' -and $_.AllowedMemberTypes -contains 'Application' }}).Id. With RBAC for Applications in Exchange Online instead: New-ManagementRoleAssignment -App {app} -Role \"Application Calendars.ReadWrite\" -CustomResourceScope <scope>."
+                "In Entra ID > App registrations > {app} > API permissions, add Microsoft Graph > Application permissions > Calendars.ReadWrite and grant admin consent (then Calendars.Read may be removed). In PowerShell (Microsoft Graph module, as a Privileged Role Administrator): {}. With RBAC for Applications in Exchange Online instead: {}.",
+                grant_read_write_command(app),
+                rbac_read_write_command(app)
             ),
             GraphError::MailboxOutOfScope { .. } => format!(
                 "Add {room} to the app's scope in Exchange Online: with RBAC for Applications, add it to the management scope of the app's \"Application Calendars.Read\" role assignment (New-ManagementRoleAssignment -App {app} -Role \"Application Calendars.Read\" -CustomResourceScope <scope>); with an Application Access Policy, add the room to the policy's mail-enabled security group (New-ApplicationAccessPolicy -AppId {app} -PolicyScopeGroupId <group> -AccessRight RestrictAccess), then check with Test-ApplicationAccessPolicy -Identity {room} -AppId {app}."

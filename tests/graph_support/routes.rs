@@ -252,7 +252,24 @@ fn token(s: &mut State, tenant: &str, body: &[u8]) -> Response {
     if form.get("client_secret") != Some(&s.app.secret) {
         return wrong_secret(s);
     }
-    let value = format!("eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.test-{}", s.next_id());
+    // A JWT as Entra ID issues for app-only access (not signed: nobody verifies it here),
+    // with the application permissions in `roles`.
+    let roles: &[&str] = if s.app.may_write {
+        &["Calendars.Read", "Calendars.ReadWrite"]
+    } else {
+        &["Calendars.Read"]
+    };
+    let payload =
+        json!({"aud": resource, "appid": s.app.client_id, "roles": roles, "uti": s.next_id()});
+    let value = {
+        use base64::Engine as _;
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        format!(
+            "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.{}.{}",
+            b64.encode(payload.to_string()),
+            b64.encode("test-signature")
+        )
+    };
     s.tokens.insert(value.clone());
     s.tokens_issued += 1;
     Response::json(
