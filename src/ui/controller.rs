@@ -15,7 +15,9 @@ use slint::{ComponentHandle, Timer, TimerMode};
 
 use super::booking_panel::BookingScreen;
 use super::home::HomeModels;
-use super::home_model::{Banner, BannerKind, BannerMessage, HomeInputs, build};
+use super::home_model::{
+    Banner, BannerKind, BannerMessage, HomeInputs, add_pending_booking, build,
+};
 use super::night::NightScreen;
 use super::sync_banner::banner_for;
 use super::{
@@ -138,7 +140,7 @@ impl State {
                 self.refresh_agenda(now);
             }
         }
-        let view = build(&HomeInputs {
+        let inputs = HomeInputs {
             room_name: &self.room.name,
             meetings: &self.meetings,
             now,
@@ -146,7 +148,11 @@ impl State {
             clock_24h: self.room.clock_24h,
             banner,
             agenda_known: self.agenda_known(),
-        });
+        };
+        let mut view = build(&inputs);
+        if let Some(slot) = self.booking.as_ref().and_then(|b| b.pending_booking()) {
+            add_pending_booking(&mut view, slot, &inputs);
+        }
         self.models.show(app, &view);
         app.global::<ContentAdapter>()
             .set_in_meeting(self.meeting_link(now).is_some());
@@ -315,10 +321,13 @@ impl HomeController {
         let command = |make: fn(i32) -> BookingCommand| {
             let (weak, state) = (app.as_weak(), Rc::downgrade(&self.state));
             move |value: i32| {
-                if let (Some(state), Some(app)) = (state.upgrade(), weak.upgrade())
-                    && let Some(booking) = &mut state.borrow_mut().booking
-                {
-                    booking.ask(&app, make(value));
+                if let (Some(state), Some(app)) = (state.upgrade(), weak.upgrade()) {
+                    let mut state = state.borrow_mut();
+                    if let Some(booking) = &mut state.booking {
+                        booking.ask(&app, make(value));
+                    }
+                    // A booking shows on the agenda at once, as "booking…".
+                    state.show(&app);
                 }
             }
         };
