@@ -321,6 +321,28 @@ impl<S: CalendarSource + CalendarWriter> Runner<'_, S> {
     }
 }
 
+impl<S: CalendarSource> Runner<'_, S> {
+    /// When the next meeting nobody checked in to becomes due for release; None when
+    /// check-in is off or nothing is waiting.
+    pub fn next_release(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, ActionError> {
+        if !self.settings.check_in {
+            return Ok(None);
+        }
+        let meetings = self
+            .engine
+            .store()
+            .meetings_between(now - Duration::days(1), now + Duration::days(2))?;
+        let checked_in: HashSet<String> = self.journal.checked_in_ids()?;
+        Ok(rules::next_release_deadline(
+            &meetings,
+            now,
+            &self.tz,
+            self.settings,
+            |m| checked_in.contains(&m.id),
+        ))
+    }
+}
+
 /// The series a meeting belongs to, for release streaks (a single counts on its own).
 fn series_of(meeting: &Meeting) -> &str {
     meeting.series_id.as_deref().unwrap_or(&meeting.id)

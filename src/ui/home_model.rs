@@ -461,7 +461,7 @@ mod tests {
             (Phase::Now, BOOKED_SUBJECT)
         );
         assert!(
-            matches!(&view.agenda[at - 1].time, Span::Times { start, .. } if start.digits < "12:03".into()),
+            matches!(&view.agenda[at - 1].time, Span::Times { start, .. } if start.digits.as_str() < "12:03"),
             "after the meetings before it"
         );
         assert!(
