@@ -227,6 +227,47 @@ async fn a_retry_after_a_lost_answer_finds_the_earlier_booking_instead_of_bookin
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_short_throttle_is_waited_out_and_books_once() {
+    let server = server_with(Vec::new()).await;
+    let console = console_for(&server, "");
+    server.throttle_next_create(1);
+    let (ok, _, err) = run(
+        &console,
+        &["book", "--minutes", "15", "--now", &now(9, 0, 0)],
+    );
+    assert!(ok, "{err}");
+    let posts: Vec<u16> = writes(&server)
+        .iter()
+        .filter(|r| r.method == "POST")
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(posts, [429, 201], "asked again after the wait");
+    assert_eq!(booked(&server.events(ROOM)).len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_long_throttle_fails_the_booking_with_the_reason_and_a_retry_books_once() {
+    let server = server_with(Vec::new()).await;
+    let console = console_for(&server, "");
+    // Longer than the console waits within a call (room_console::graph::client::
+    // LONGEST_WAIT_IN_A_CALL, 30 s): the action fails with the reason instead.
+    server.throttle_next_create(120);
+    let (ok, _, err) = run(
+        &console,
+        &["book", "--minutes", "15", "--now", &now(9, 0, 0)],
+    );
+    assert!(!ok);
+    assert!(err.contains("throttling"), "{err}");
+    assert!(server.events(ROOM).is_empty());
+    let (ok, _, err) = run(
+        &console,
+        &["book", "--minutes", "15", "--now", &now(9, 2, 0)],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(booked(&server.events(ROOM)).len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_booking_that_clashes_with_one_made_a_moment_ago_is_deleted_again() {
     let server = server_with(Vec::new()).await;
     let console = console_for(&server, "");

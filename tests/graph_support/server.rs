@@ -146,6 +146,8 @@ pub struct WriteHooks {
     pub lose_next_create_answer: bool,
     /// Someone changes the event just before the next PATCH (its change key moves on).
     pub change_before_next_update: bool,
+    /// The next create is refused with 429 and this Retry-After (seconds), not made.
+    pub throttle_next_create: Option<u64>,
 }
 
 impl Recorded {
@@ -386,6 +388,11 @@ impl GraphServer {
     /// The next create is made, but its answer is lost.
     pub fn lose_next_create_answer(&self) {
         lock(&self.state).hooks.lose_next_create_answer = true;
+    }
+
+    /// The console's next create is throttled (429, Retry-After `seconds`) and not made.
+    pub fn throttle_next_create(&self, seconds: u64) {
+        lock(&self.state).hooks.throttle_next_create = Some(seconds);
     }
 
     /// Someone changes the event just before the console's next PATCH.

@@ -52,6 +52,14 @@ pub fn create(s: &mut State, mailbox: &str, body: &Value) -> Response {
             "Your request can't be completed. The start and end of the event are required.",
         );
     };
+    if let Some(seconds) = s.hooks.throttle_next_create.take() {
+        return graph_error(
+            429,
+            "ApplicationThrottled",
+            "Application is over its MailboxConcurrency limit.",
+        )
+        .with_header("Retry-After", &seconds.to_string());
+    }
     let transaction_id = body["transactionId"].as_str().map(str::to_owned);
     if let Some(earlier) = transaction_id.as_ref().and_then(|t| {
         s.mailboxes[mailbox]
