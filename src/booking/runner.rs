@@ -90,9 +90,11 @@ impl ActionError {
                 .into(),
             ActionError::Failed(err) => err.to_string(),
             ActionError::Storage(detail) => format!("The agenda cache cannot be written: {detail}"),
-            ActionError::NotConfirmed => "Exchange accepted the change, but the calendar read \
+            ActionError::NotConfirmed => {
+                "The calendar server accepted the change, but the calendar read \
                  right after does not show it yet; the next sync will."
-                .into(),
+                    .into()
+            }
         }
     }
 }
