@@ -166,6 +166,55 @@ async fn every_graph_check_passes_on_a_well_set_up_room() {
 }
 
 #[tokio::test]
+async fn with_booking_on_an_app_without_calendars_read_write_fails_the_calendar_check() {
+    let server = GraphServer::start(
+        App::new(TENANT, CLIENT_ID, SECRET).read_only(),
+        [(ROOM, intact_events())],
+        2,
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ca = write_ca(&server, dir.path());
+    let mut settings = settings(&server, &ca, ROOM);
+    assert!(settings.booking.enabled, "booking is on by default");
+    let (results, _) = check(&settings, &secrets(SECRET)).await;
+    let calendar = result(&results, CheckId::Calendar);
+    assert_eq!(calendar.status, Fail, "{results:#?}");
+    assert!(
+        calendar
+            .message
+            .contains("the Calendars.ReadWrite application permission is missing"),
+        "{}",
+        calendar.message
+    );
+    assert!(
+        calendar.message.contains("grants Calendars.Read;"),
+        "{}",
+        calendar.message
+    );
+    let fix = calendar.fix.as_deref().unwrap();
+    assert!(
+        fix.contains("Application permissions > Calendars.ReadWrite"),
+        "{fix}"
+    );
+    assert!(
+        fix.contains("New-MgServicePrincipalAppRoleAssignment"),
+        "{fix}"
+    );
+    assert_eq!(
+        result(&results, CheckId::JoinLinks).status,
+        Pass,
+        "reading still works"
+    );
+
+    // Booking off: reading is all the console needs.
+    settings.booking.enabled = false;
+    let (results, _) = check(&settings, &secrets(SECRET)).await;
+    assert!(all_passed(&results), "{results:#?}");
+}
+
+#[tokio::test]
 async fn a_wrong_secret_fails_sign_in_with_the_new_secret_fix() {
     let server = server(intact_events()).await;
     let dir = tempfile::tempdir().unwrap();

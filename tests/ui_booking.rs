@@ -135,6 +135,21 @@ fn book_now_offers_its_choices_and_sends_the_one_tapped() {
     panel.tap("Until 13:00");
     assert_eq!(*panel.sent.borrow(), [BookingCommand::Book(57)]);
     assert!(panel.shows("Booking…"));
+    // The booking is on the agenda at once, marked as not yet confirmed.
+    assert_eq!(
+        pending_rows(&panel),
+        ["12:03 – 13:00 Booked at the console · Booking…"]
+    );
+    for (lang, row) in [
+        ("sv", "12:03 – 13:00 Bokat vid konsolen · Bokar…"),
+        ("ko", "12:03 – 13:00 콘솔에서 예약됨 · 예약 중…"),
+    ] {
+        language::apply(&panel.app, lang);
+        panel.headless.render();
+        assert_eq!(pending_rows(&panel), [row], "{lang}");
+    }
+    language::apply(&panel.app, "en");
+    panel.headless.render();
     // A second tap while the first is in flight sends nothing.
     panel.tap("Booking…");
     assert_eq!(panel.sent.borrow().len(), 1);
@@ -150,7 +165,52 @@ fn book_now_offers_its_choices_and_sends_the_one_tapped() {
     panel.tick_at(utc(12, 3, 21));
     assert!(panel.shows("Someone booked this room at 12:10 a moment ago."));
     assert!(panel.shows("Book now"));
+    assert!(pending_rows(&panel).is_empty(), "rolled back");
     panel.keep("clash");
+}
+
+#[test]
+fn a_confirmed_booking_leaves_the_pending_row_for_the_servers_answer() {
+    let panel = Panel::at(utc(12, 3, 20), BookingSettings::default());
+    panel.tap("Book now");
+    panel.tap("15 min");
+    assert_eq!(*panel.sent.borrow(), [BookingCommand::Book(15)]);
+    assert_eq!(
+        pending_rows(&panel),
+        ["12:03 – 12:18 Booked at the console · Booking…"]
+    );
+    // Still pending a second later: nothing was answered.
+    panel.tick_at(utc(12, 3, 21));
+    assert_eq!(pending_rows(&panel).len(), 1);
+    panel.reply(BookingCommand::Book(15), Ok(Some("AAMk-new".into())));
+    panel.tick_at(utc(12, 3, 22));
+    assert!(
+        pending_rows(&panel).is_empty(),
+        "the agenda shows the store's answer only"
+    );
+    assert!(panel.shows("Book now"));
+}
+
+/// The accessible labels of the agenda's "booking…" rows on screen.
+fn pending_rows(panel: &Panel) -> Vec<String> {
+    use room_console::ui::HomeAdapter;
+    use slint::Model;
+    let agenda = panel.app.global::<HomeAdapter>().get_agenda();
+    let pending = agenda.iter().filter(|row| row.pending).count();
+    let labels: Vec<String> = i_slint_backend_testing::ElementQuery::from_root(&panel.app)
+        .match_accessible_role(AccessibleRole::ListItem)
+        .find_all()
+        .into_iter()
+        .filter_map(|e| e.accessible_label().map(|l| l.to_string()))
+        .filter(|l| l.contains(" · "))
+        .filter(|l| l.contains("Booking…") || l.contains("Bokar…") || l.contains("예약 중…"))
+        .collect();
+    assert_eq!(
+        labels.len(),
+        pending,
+        "every pending row of the model is on screen: {labels:?}"
+    );
+    labels
 }
 
 #[test]

@@ -3,10 +3,11 @@
 //! `write` is what a calendar backend must offer, `journal` is what the console
 //! remembers across crashes, and `runner` is the one code path the screen and the
 //! command line share: write, then sync at once; the agenda changes only from the
-//! server's answer.
+//! server's answer. `releaser` lets the sync task release no-shows by itself.
 
 pub mod command;
 pub mod journal;
+pub mod releaser;
 pub mod rules;
 pub mod runner;
 pub mod write;

@@ -282,6 +282,28 @@ pub fn no_shows<'a>(
         .collect()
 }
 
+/// When the next meeting not checked in to becomes due for release (its check-in
+/// window ends), after `now`: the instant the sync task must act by.
+pub fn next_release_deadline(
+    meetings: &[Meeting],
+    now: DateTime<Utc>,
+    tz: &Tz,
+    settings: &BookingSettings,
+    is_checked_in: impl Fn(&Meeting) -> bool,
+) -> Option<DateTime<Utc>> {
+    let window = Duration::minutes(i64::from(settings.release_after_minutes));
+    meetings
+        .iter()
+        .filter(|m| {
+            matches!(
+                check_in_state(m, now, tz, settings, is_checked_in(m)),
+                CheckIn::NotYet | CheckIn::Open | CheckIn::Warning { .. }
+            )
+        })
+        .map(|m| m.time.instants(tz).0 + window)
+        .min()
+}
+
 /// The note the organizer of a released meeting receives.
 pub fn release_note(room: &str, minutes: u32) -> String {
     format!(
@@ -436,5 +458,30 @@ mod tests {
         let shows = no_shows(&day, at(9, 59), &TZ, &settings, |m| m.id == "came");
         let ids: Vec<_> = shows.iter().map(|m| m.id.as_str()).collect();
         assert_eq!(ids, ["nobody"]);
+    }
+
+    #[test]
+    fn the_next_release_deadline_is_the_earliest_window_still_open() {
+        let settings = BookingSettings {
+            check_in: true,
+            ..BookingSettings::default()
+        };
+        let day = [
+            meeting("came", at(9, 0), at(10, 0)),
+            meeting("due", at(9, 30), at(10, 30)),
+            meeting("counting", at(9, 50), at(10, 30)),
+            meeting("later", at(11, 0), at(11, 30)),
+        ];
+        let next = next_release_deadline(&day, at(9, 59), &TZ, &settings, |m| m.id == "came");
+        assert_eq!(
+            next,
+            Some(at(10, 0)),
+            "the one in its countdown; not one already due"
+        );
+        let off = BookingSettings::default();
+        assert_eq!(
+            next_release_deadline(&day, at(9, 59), &TZ, &off, |_| false),
+            None
+        );
     }
 }

@@ -90,9 +90,11 @@ impl ActionError {
                 .into(),
             ActionError::Failed(err) => err.to_string(),
             ActionError::Storage(detail) => format!("The agenda cache cannot be written: {detail}"),
-            ActionError::NotConfirmed => "Exchange accepted the change, but the calendar read \
+            ActionError::NotConfirmed => {
+                "The calendar server accepted the change, but the calendar read \
                  right after does not show it yet; the next sync will."
-                .into(),
+                    .into()
+            }
         }
     }
 }
@@ -318,6 +320,28 @@ impl<S: CalendarSource + CalendarWriter> Runner<'_, S> {
         report.series_to_report =
             journal::series_to_report(self.journal, self.settings.report_series_after_releases)?;
         Ok(report)
+    }
+}
+
+impl<S: CalendarSource> Runner<'_, S> {
+    /// When the next meeting nobody checked in to becomes due for release; None when
+    /// check-in is off or nothing is waiting.
+    pub fn next_release(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, ActionError> {
+        if !self.settings.check_in {
+            return Ok(None);
+        }
+        let meetings = self
+            .engine
+            .store()
+            .meetings_between(now - Duration::days(1), now + Duration::days(2))?;
+        let checked_in: HashSet<String> = self.journal.checked_in_ids()?;
+        Ok(rules::next_release_deadline(
+            &meetings,
+            now,
+            &self.tz,
+            self.settings,
+            |m| checked_in.contains(&m.id),
+        ))
     }
 }
 

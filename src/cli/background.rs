@@ -11,6 +11,7 @@ use tokio::runtime::Handle;
 use tokio::sync::mpsc;
 
 use super::source::load_configured;
+use crate::booking::releaser::NoShowReleaser;
 use crate::clock::{Clock, SystemClock};
 use crate::content::control::{ControlServer, control_socket_path};
 use crate::content::{
@@ -64,12 +65,14 @@ pub fn start_sync(
         clock: Arc::new(SystemClock),
         config: LiveConfig::default(),
     };
+    let releaser = NoShowReleaser::new(Store::open(&data_dir.agenda_db())?, settings.clone());
     let source = ConfiguredSource::new(settings, secrets, allow_insecure_http)
         .remembering_in(data_dir.path());
     let engine = SyncEngine::new(source, store, tz, interval, Backoff::new(fastrand::u64(..)));
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let _entered = runtime.enter();
-    let handle = task::spawn(engine, clock);
+    // The task releases no-shows itself, with or without a screen.
+    let handle = task::spawn_with(engine, clock, releaser);
     // Push wakes the sync task when the calendar changes; polling stays the safety net.
     crate::live::start::spawn(live, handle.clone())?;
     Ok(handle)
@@ -87,10 +90,6 @@ pub fn start_booking(
 ) -> Result<crate::ui::home::booking_panel::BookingScreen> {
     use crate::booking::{ActionOutcome, BookingCommand, Runner};
     let (settings, secrets) = load_configured(data_dir)?;
-    if settings.calendar.source == crate::settings::CalendarSource::Graph {
-        // Graph writes are not built yet: no buttons that could only fail.
-        anyhow::bail!("booking from the screen needs an Exchange (EWS) calendar in this version");
-    }
     let store = Store::open(&data_dir.agenda_db())?;
     let mut journal = Store::open(&data_dir.agenda_db())?;
     let checked_in = journal.checked_in_ids()?;
@@ -112,13 +111,9 @@ pub fn start_booking(
                 BookingCommand::Extend(minutes) => runner.extend(now, minutes).await.map(id),
                 BookingCommand::End => runner.end(now).await.map(id),
                 BookingCommand::CheckIn => runner.check_in(now).await.map(id),
-                BookingCommand::ReleaseNoShows => runner.release_no_shows(now).await.map(|r| {
-                    for (meeting, err) in &r.failed {
-                        let why = err.describe(&tz);
-                        tracing::warn!(meeting = %meeting.id, "release failed: {why}");
-                    }
-                    None
-                }),
+                // The sync task releases no-shows (`booking::releaser`): one releaser
+                // only, so an occurrence is never declined twice.
+                BookingCommand::ReleaseNoShows => Ok(None),
             };
             if let Err(err) = &result {
                 tracing::warn!(?command, "booking action failed: {}", err.describe(&tz));

@@ -7,6 +7,7 @@ use anyhow::{Result, bail};
 use clap::Args;
 
 use super::source::load_configured;
+use crate::booking::releaser::NoShowReleaser;
 use crate::clock::device_time_zone;
 use crate::device::paths::DataDir;
 use crate::live;
@@ -70,8 +71,10 @@ pub fn sync(data_dir: &DataDir, args: &SyncArgs) -> Result<()> {
                 }
             };
         }
-        // The same live task as `run`: the sync task, woken by the live listener.
-        let mut handle = task::spawn(engine, clock.clone());
+        // The same live task as `run`: the sync task, woken by the live listener, and
+        // releasing no-shows itself.
+        let releaser = NoShowReleaser::new(journal, booking_settings);
+        let mut handle = task::spawn_with(engine, clock.clone(), releaser);
         let _live = live::start::spawn(
             LiveSetup {
                 settings: live_settings,

@@ -293,6 +293,9 @@ fn graph_explanation(error: &GraphError, context: &GraphContext) -> Option<Wordi
         }
         GraphError::ForeignLink { url } => say(Phrase::GraphForeignLink, [url]),
         GraphError::EventNotFound => say(Phrase::GraphMeetingGone, []),
+        GraphError::WriteNotPermitted { detail } => {
+            say(Phrase::GraphWriteNotPermitted, [app, room, detail])
+        }
         _ => None,
     }
 }
@@ -330,6 +333,14 @@ fn graph_fix(error: &GraphError, context: &GraphContext) -> Option<Wording> {
         GraphError::InsecureUrl { .. } => say(Phrase::GraphPlainHttpFix, []),
         GraphError::InvalidConfig { .. } => say(Phrase::GraphSettingsFix, []),
         GraphError::Throttled { .. } => say(Phrase::GraphThrottledFix, []),
+        GraphError::WriteNotPermitted { .. } => say(
+            Phrase::GraphWriteFix,
+            [
+                app,
+                &crate::graph::error::grant_read_write_command(app),
+                &crate::graph::error::rbac_read_write_command(app),
+            ],
+        ),
         _ => None,
     }
 }
@@ -522,6 +533,10 @@ mod tests {
                 url: "https://evil.example/".into(),
             },
             GraphError::EventNotFound,
+            GraphError::WriteNotPermitted {
+                detail: "ErrorAccessDenied: Access is denied. Check credentials and try again."
+                    .into(),
+            },
         ]
     }
 

@@ -1,6 +1,6 @@
 //! The Microsoft 365 (Graph) checks: the app's token (tenant, client ID, secret,
 //! consent), the room mailbox within the app's scope, its calendar for the coming two
-//! weeks, and join links in a sample of upcoming meetings. Failures carry the Graph
+//! weeks (and, with booking on, the token's `Calendars.ReadWrite`), and join links in a sample of upcoming meetings. Failures carry the Graph
 //! module's own explanations and fixes, the same texts the sync shows.
 
 use chrono::Duration;
@@ -61,7 +61,10 @@ pub(super) async fn check_graph(
     for id in [CheckId::Server, CheckId::SignIn, CheckId::Mailbox] {
         report.push(passed(id, &context, &authority, &graph_url));
     }
-    report.push(calendar_readable(&context.mailbox, listed.len()));
+    report.push(match write_refused(&client, settings).await {
+        Some(refused) => failure(CheckId::Calendar, &refused, &context, None).await,
+        None => calendar_readable(&context.mailbox, listed.len()),
+    });
     let sample = join_all(
         listed
             .iter()
@@ -86,6 +89,28 @@ pub(super) async fn check_graph(
         simple_url_hosts: settings.device.simple_url_hosts.clone(),
     };
     report.push(join_links_check(&context.mailbox, &events, &rules));
+}
+
+/// With booking on, the refusal Graph would give the first booking, when the app's token
+/// lists its application permissions and `Calendars.ReadWrite` is not among them.
+async fn write_refused(client: &GraphClient, settings: &Settings) -> Option<GraphError> {
+    if !settings.booking.enabled {
+        return None;
+    }
+    let roles = client.granted_roles().await.ok()??;
+    let may_write = roles
+        .iter()
+        .any(|role| role == "Calendars.ReadWrite" || role == "Calendars.ReadWrite.All");
+    (!may_write).then(|| GraphError::WriteNotPermitted {
+        detail: format!(
+            "the app's token grants {}; booking at the console needs Calendars.ReadWrite",
+            if roles.is_empty() {
+                "no application permission".to_string()
+            } else {
+                roles.join(", ")
+            }
+        ),
+    })
 }
 
 /// Which check a Graph or Entra ID error means has failed.

@@ -179,6 +179,9 @@ phrases! {
     HintOnlineWithoutJoinFix => "Ask organizers to invite the room from their meeting client (Teams, Skype for Business) so the link is in the invitation; check that no transport rule rewrites or removes the meeting text.",
     HintPasswordRefused => "The password of {0} was refused: it may have expired or been changed.",
     HintPasswordFix => "Set a new password in Change setup; to stop it expiring: {0} (on-premises) or {1} (Microsoft 365).",
+    // ---- Microsoft 365 (Graph) writes: booking at the console ----
+    GraphWriteNotPermitted => "app {0} may read the calendar of {1} but not change it: the Calendars.ReadWrite application permission is missing or not consented ({2})",
+    GraphWriteFix => "In Entra ID > App registrations > {0} > API permissions, add Microsoft Graph > Application permissions > Calendars.ReadWrite and grant admin consent (then Calendars.Read may be removed). In PowerShell (Microsoft Graph module, as a Privileged Role Administrator): {1}. With RBAC for Applications in Exchange Online instead: {2}.",
 }
 
 impl Phrase {

@@ -1,6 +1,7 @@
 //! The Graph calls the console makes on a room mailbox, app-only: the `calendarView`
-//! listing (ids and change keys, or whole events page by page), `calendarView/delta`
-//! rounds (whole events page by page), and events by id. Every call carries a bearer
+//! listing (ids and change keys, or whole events page by page, with the console's
+//! marker), `calendarView/delta` rounds (whole events page by page), and events by id;
+//! the writes are in `write.rs` and go through the same [`GraphClient::send`]. Every call carries a bearer
 //! token from the cache, `Prefer: outlook.timezone="UTC"`, and waits for one of three
 //! request slots per mailbox; a short wait Graph asks for (429 `Retry-After: 1`) is
 //! honoured and the request made again; paging links are followed only on the
@@ -16,7 +17,7 @@ use url::Url;
 
 use super::config::GraphConfig;
 use super::error::{GraphError, graph_error};
-use super::event::{EVENT_SELECT, Event, EventVersion, Page};
+use super::event::{EVENT_SELECT, Event, EventVersion, MARKER_EXPAND, Page};
 use super::http::{Answer, build_client, read};
 use super::token::TokenCache;
 use crate::clock::{Clock, SystemClock};
@@ -67,7 +68,7 @@ pub struct GraphClient {
     clock: Arc<dyn Clock>,
 }
 
-fn instant_param(t: DateTime<Utc>) -> String {
+pub(super) fn instant_param(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
@@ -101,8 +102,15 @@ impl GraphClient {
         self.token.get(&self.http, &self.config).await.map(|_| ())
     }
 
+    /// The application permissions the app's token carries (signing in if needed); None
+    /// when the token does not list them.
+    pub async fn granted_roles(&self) -> Result<Option<Vec<String>>, GraphError> {
+        let token = self.token.get(&self.http, &self.config).await?;
+        Ok(super::token::roles_of(token.value()))
+    }
+
     /// `{base}users/{mailbox}/{tail…}`.
-    fn user_url(&self, mailbox: &str, tail: &[&str]) -> Result<Url, GraphError> {
+    pub(super) fn user_url(&self, mailbox: &str, tail: &[&str]) -> Result<Url, GraphError> {
         let mut url = self.base.clone();
         url.path_segments_mut()
             .map_err(|_| GraphError::InvalidConfig {
@@ -129,28 +137,52 @@ impl GraphClient {
         Ok(url)
     }
 
-    /// GETs `url` and reads its JSON; a token Graph refuses is renewed once, and a short
-    /// wait Graph asks for is waited out (without holding a request slot).
+    /// GETs `url` and reads its JSON.
     async fn get<T: DeserializeOwned>(
         &self,
         url: &Url,
         extra_prefer: Option<String>,
         on_mailbox: bool,
     ) -> Result<T, GraphError> {
+        let request = Request {
+            method: reqwest::Method::GET,
+            url,
+            body: None,
+            if_match: None,
+            extra_prefer,
+            on_mailbox,
+        };
+        let answer = self.send(request).await?;
+        parse(url, &answer)
+    }
+
+    /// Sends `request` and returns its successful answer; a token Graph refuses is
+    /// renewed once, and a short wait Graph asks for is waited out (without holding a
+    /// request slot). A write Graph refuses with 403 is the missing write permission.
+    pub(super) async fn send(&self, request: Request<'_>) -> Result<Answer, GraphError> {
+        let url = request.url;
         self.config.check_url(url)?;
         let mut renewed = false;
         let mut waits = 0;
         loop {
             let token = self.token.get(&self.http, &self.config).await?;
-            let mut request = self
+            let mut builder = self
                 .http
-                .get(url.clone())
+                .request(request.method.clone(), url.clone())
                 .bearer_auth(token.value())
                 .header(reqwest::header::ACCEPT, "application/json")
                 .header("Prefer", "outlook.timezone=\"UTC\"")
                 .header("Prefer", "outlook.body-content-type=\"html\"");
-            if let Some(prefer) = &extra_prefer {
-                request = request.header("Prefer", prefer.as_str());
+            if let Some(prefer) = &request.extra_prefer {
+                builder = builder.header("Prefer", prefer.as_str());
+            }
+            if let Some(etag) = request.if_match {
+                builder = builder.header(reqwest::header::IF_MATCH, etag);
+            }
+            if let Some(body) = request.body {
+                builder = builder
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(body.to_string());
             }
             let answer: Answer = {
                 let _slot = self
@@ -160,7 +192,7 @@ impl GraphClient {
                     .map_err(|_| GraphError::Network {
                         detail: "the Graph client is shutting down".into(),
                     })?;
-                read(request, self.config.max_response_bytes).await?
+                read(builder, self.config.max_response_bytes).await?
             };
             let status = answer.status.as_u16();
             if status == 401 && !renewed {
@@ -177,16 +209,22 @@ impl GraphClient {
                 continue;
             }
             if !answer.status.is_success() {
-                return Err(graph_error(
+                let error = graph_error(
                     status,
                     &answer.body,
                     answer.retry_after(),
-                    on_mailbox,
-                ));
+                    request.on_mailbox,
+                );
+                return Err(match error {
+                    GraphError::ConsentMissing { detail }
+                        if request.method != reqwest::Method::GET =>
+                    {
+                        GraphError::WriteNotPermitted { detail }
+                    }
+                    other => other,
+                });
             }
-            return serde_json::from_slice(&answer.body).map_err(|e| GraphError::BadJson {
-                detail: format!("{url}: {e}"),
-            });
+            return Ok(answer);
         }
     }
 
@@ -231,6 +269,7 @@ impl GraphClient {
             .append_pair("startDateTime", &instant_param(from))
             .append_pair("endDateTime", &instant_param(to))
             .append_pair("$select", EVENT_SELECT)
+            .append_pair("$expand", MARKER_EXPAND)
             .append_pair("$orderby", "start/dateTime")
             .append_pair("$top", &LIST_PAGE_SIZE.to_string());
         for _ in 0..MAX_PAGES {
@@ -291,9 +330,31 @@ impl GraphClient {
     /// One event with the properties the console shows.
     pub async fn event(&self, mailbox: &str, id: &str) -> Result<Event, GraphError> {
         let mut url = self.user_url(mailbox, &["events", id])?;
-        url.query_pairs_mut().append_pair("$select", EVENT_SELECT);
+        url.query_pairs_mut()
+            .append_pair("$select", EVENT_SELECT)
+            .append_pair("$expand", MARKER_EXPAND);
         self.get(&url, None, false).await
     }
+}
+
+/// One request to Graph.
+pub(super) struct Request<'a> {
+    pub method: reqwest::Method,
+    pub url: &'a Url,
+    /// Sent as JSON.
+    pub body: Option<&'a serde_json::Value>,
+    /// The `@odata.etag` the write is conditional on.
+    pub if_match: Option<&'a str>,
+    pub extra_prefer: Option<String>,
+    /// Whether a 404 is about the mailbox rather than one event.
+    pub on_mailbox: bool,
+}
+
+/// An answer's JSON.
+pub(super) fn parse<T: DeserializeOwned>(url: &Url, answer: &Answer) -> Result<T, GraphError> {
+    serde_json::from_slice(&answer.body).map_err(|e| GraphError::BadJson {
+        detail: format!("{url}: {e}"),
+    })
 }
 
 /// The wait a throttled answer asks for, when it is short enough to wait out in a call.

@@ -57,6 +57,13 @@ pub enum GraphError {
     /// The event asked for no longer exists.
     #[error("the event was not found")]
     EventNotFound,
+    /// 412 on a write with `If-Match`: the event changed since it was read.
+    #[error("the event changed since it was read (412)")]
+    EventChanged,
+    /// 403 on a write: the app may read the room's calendar but not change it (it has
+    /// `Calendars.Read`, not `Calendars.ReadWrite`, or its Exchange scope grants reading).
+    #[error("the app may not change calendars (Calendars.ReadWrite): {detail}")]
+    WriteNotPermitted { detail: String },
     /// Entra ID refused the token request for another reason.
     #[error("sign-in refused ({status}): {description}")]
     SignInRefused { status: u16, description: String },
@@ -215,6 +222,7 @@ pub fn graph_error(
             GraphError::MailboxNotFound { code }
         }
         404 if !on_mailbox => GraphError::EventNotFound,
+        412 => GraphError::EventChanged,
         404 => GraphError::MailboxNotFound {
             code: if code.is_empty() { "404".into() } else { code },
         },
@@ -253,6 +261,22 @@ fn snippet(body: &[u8]) -> String {
     }
     let text = String::from_utf8_lossy(&body[..body.len().min(200)]);
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The Microsoft Graph PowerShell that grants app `app` the `Calendars.ReadWrite`
+/// application permission (with admin consent).
+pub fn grant_read_write_command(app: &str) -> String {
+    format!(
+        "$graph = Get-MgServicePrincipal -Filter \"appId eq '00000003-0000-0000-c000-000000000000'\"; $app = Get-MgServicePrincipal -Filter \"appId eq '{app}'\"; New-MgServicePrincipalAppRoleAssignment -ServicePrincipalId $app.Id -PrincipalId $app.Id -ResourceId $graph.Id -AppRoleId ($graph.AppRoles | Where-Object {{ $_.Value -eq 'Calendars.ReadWrite' -and $_.AllowedMemberTypes -contains 'Application' }}).Id"
+    )
+}
+
+/// The Exchange Online PowerShell that lets app `app` write calendars in a scope, with
+/// RBAC for Applications.
+pub fn rbac_read_write_command(app: &str) -> String {
+    format!(
+        "New-ManagementRoleAssignment -App {app} -Role \"Application Calendars.ReadWrite\" -CustomResourceScope <scope>"
+    )
 }
 
 impl GraphError {
@@ -304,6 +328,12 @@ impl GraphError {
                 format!("the room mailbox {room} was not found in Exchange Online ({code})")
             }
             GraphError::EventNotFound => "a meeting was deleted while the console read it".into(),
+            GraphError::EventChanged => {
+                "the meeting changed on the server while the console acted on it (HTTP 412)".into()
+            }
+            GraphError::WriteNotPermitted { detail } => format!(
+                "app {app} may read the calendar of {room} but not change it: the Calendars.ReadWrite application permission is missing or not consented ({detail})"
+            ),
             GraphError::SignInRefused {
                 status,
                 description,
@@ -373,6 +403,11 @@ impl GraphError {
             }
             GraphError::ConsentMissing { .. } => format!(
                 "In Entra ID > App registrations > {app} > API permissions, add Microsoft Graph > Application permissions > Calendars.Read and grant admin consent for Calendars.Read (application)."
+            ),
+            GraphError::WriteNotPermitted { .. } => format!(
+                "In Entra ID > App registrations > {app} > API permissions, add Microsoft Graph > Application permissions > Calendars.ReadWrite and grant admin consent (then Calendars.Read may be removed). In PowerShell (Microsoft Graph module, as a Privileged Role Administrator): {}. With RBAC for Applications in Exchange Online instead: {}.",
+                grant_read_write_command(app),
+                rbac_read_write_command(app)
             ),
             GraphError::MailboxOutOfScope { .. } => format!(
                 "Add {room} to the app's scope in Exchange Online: with RBAC for Applications, add it to the management scope of the app's \"Application Calendars.Read\" role assignment (New-ManagementRoleAssignment -App {app} -Role \"Application Calendars.Read\" -CustomResourceScope <scope>); with an Application Access Policy, add the room to the policy's mail-enabled security group (New-ApplicationAccessPolicy -AppId {app} -PolicyScopeGroupId <group> -AccessRight RestrictAccess), then check with Test-ApplicationAccessPolicy -Identity {room} -AppId {app}."
@@ -478,5 +513,18 @@ mod tests {
         .fix(&ctx)
         .unwrap();
         assert!(consent.contains("admin consent"), "{consent}");
+        let write = GraphError::WriteNotPermitted {
+            detail: String::new(),
+        }
+        .fix(&ctx)
+        .unwrap();
+        assert!(
+            write.contains("Application permissions > Calendars.ReadWrite"),
+            "{write}"
+        );
+        assert!(
+            write.contains("appId eq '6731de76-14a6-49ae-97bc-6eba6914391e'"),
+            "{write}"
+        );
     }
 }

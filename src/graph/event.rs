@@ -163,6 +163,43 @@ pub struct Event {
     /// Set on a delta entry for an event deleted or moved out of the window.
     #[serde(rename = "@removed")]
     pub removed: Option<Removed>,
+    /// Present when the request expanded them (`$expand`, see [`MARKER_EXPAND`]): the
+    /// console's marker on its own bookings.
+    pub single_value_extended_properties: Option<Vec<ExtendedProperty>>,
+}
+
+/// A `singleValueLegacyExtendedProperty`: `{"id": "String {guid} Name …", "value": "…"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub struct ExtendedProperty {
+    pub id: String,
+    pub value: Option<String>,
+}
+
+/// The console's marker as Graph names a single-value extended property: the same
+/// property set and name as the EWS marker (`ews::marker`), so a booking made over one
+/// protocol is recognised over the other.
+pub const MARKER_ID: &str =
+    "String {6a1d5c2e-7b3f-4e8a-9c41-0d2f5b8e7a93} Name RoomConsoleBookingId";
+
+/// The `$expand` that brings the marker with an event (Graph returns extended
+/// properties only when asked; `calendarView/delta` cannot be asked).
+pub const MARKER_EXPAND: &str = "singleValueExtendedProperties($filter=id eq 'String {6a1d5c2e-7b3f-4e8a-9c41-0d2f5b8e7a93} Name RoomConsoleBookingId')";
+
+impl Event {
+    /// Whether the request that read the event asked for the marker.
+    pub fn marker_read(&self) -> bool {
+        self.single_value_extended_properties.is_some()
+    }
+
+    /// The booking id of the console's marker, on an event the console booked.
+    pub fn console_booking_id(&self) -> Option<&str> {
+        self.single_value_extended_properties
+            .as_deref()?
+            .iter()
+            .find(|p| p.id.eq_ignore_ascii_case(MARKER_ID))?
+            .value
+            .as_deref()
+    }
 }
 
 /// A delta entry's `@removed`: `{"reason": "deleted"}` (or `"changed"`).
@@ -201,6 +238,24 @@ mod tests {
             time_zone: Some("W. Europe Standard Time".into()),
         };
         assert_eq!(windows.instant(), None);
+    }
+
+    #[test]
+    fn the_marker_is_the_ews_marker_and_is_read_from_expanded_properties() {
+        use crate::ews::marker::{BOOKING_ID, PROPERTY_SET};
+        assert_eq!(
+            MARKER_ID,
+            format!("String {{{PROPERTY_SET}}} Name {BOOKING_ID}")
+        );
+        assert!(MARKER_EXPAND.contains(MARKER_ID));
+        let event: Event = serde_json::from_str(
+            r#"{"id":"AAMk","singleValueExtendedProperties":[{"id":"String {6a1d5c2e-7b3f-4e8a-9c41-0d2f5b8e7a93} Name RoomConsoleBookingId","value":"b-1"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(event.console_booking_id(), Some("b-1"));
+        let plain: Event = serde_json::from_str(r#"{"id":"AAMk"}"#).unwrap();
+        assert!(!plain.marker_read());
+        assert_eq!(plain.console_booking_id(), None);
     }
 
     #[test]

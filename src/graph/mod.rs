@@ -1,5 +1,6 @@
 //! Microsoft Graph, app-only: the OAuth 2.0 client-credentials token, the room's
-//! `calendarView` (listing and `delta`), events by id, and Graph's and Entra ID's errors
+//! `calendarView` (listing and `delta`), events by id, the room's writes (book, new
+//! end, decline, delete), and Graph's and Entra ID's errors
 //! turned into typed errors that explain themselves to an IT admin.
 //!
 //! Protocol only: nothing here knows about the store, the sync task or the UI.
@@ -10,6 +11,7 @@ pub mod error;
 pub mod event;
 pub mod http;
 pub mod token;
+pub mod write;
 
 pub use client::{DeltaRound, DeltaStart, GraphClient};
 pub use config::{ClientSecret, GraphConfig};

@@ -30,6 +30,23 @@ impl std::fmt::Debug for AccessToken {
     }
 }
 
+/// The application permissions an app-only access token carries: its JWT payload's
+/// `roles` claim (e.g. `["Calendars.Read"]`); None when the token is not a JWT with that
+/// claim (an app scoped by RBAC for Applications in Exchange Online carries none).
+/// The token is only read, never verified: Graph verifies it.
+pub fn roles_of(token: &str) -> Option<Vec<String>> {
+    use base64::Engine as _;
+    #[derive(Deserialize)]
+    struct Claims {
+        roles: Option<Vec<String>>,
+    }
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    serde_json::from_slice::<Claims>(&bytes).ok()?.roles
+}
+
 impl AccessToken {
     /// A token issued at `issued` that expires `expires_in` later.
     pub fn new(value: String, issued: Instant, expires_in: Duration) -> AccessToken {
@@ -157,6 +174,17 @@ mod tests {
             !short.usable_at(issued),
             "a token shorter than the margin is not kept"
         );
+    }
+
+    #[test]
+    fn roles_are_read_from_the_jwt_payload() {
+        use base64::Engine as _;
+        let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(r#"{"aud":"https://graph.microsoft.com","roles":["Calendars.Read"]}"#);
+        let token = format!("eyJ0eXAiOiJKV1QifQ.{payload}.c2ln");
+        assert_eq!(roles_of(&token), Some(vec!["Calendars.Read".to_string()]));
+        assert_eq!(roles_of("opaque-token"), None);
+        assert_eq!(roles_of("a.bm90IGpzb24.c"), None);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The room's calendar over Microsoft Graph, app-only, as a [`CalendarSource`]: an app
-//! registration with the `Calendars.Read` application permission, scoped to room
-//! mailboxes. `calendarView/delta` is the change check, and its pages carry whole events:
+//! registration with the `Calendars.Read` application permission (`Calendars.ReadWrite`
+//! for booking, see `graph_write.rs`), scoped to room mailboxes. `calendarView/delta` is the change check, and its pages carry whole events:
 //! a first round is the whole window, a later one only the changes. The hourly full read
 //! lists the window with `calendarView` and the properties the console shows, so it too
 //! is its pages only. An event is fetched by id only when no page carried it whole.
@@ -93,6 +93,7 @@ pub fn source_error(err: &GraphError, context: &ErrorContext) -> SourceError {
         | GraphError::SignInRefused { .. }
         | GraphError::TokenRejected { .. } => FailureKind::SignInFailed,
         GraphError::ConsentMissing { .. }
+        | GraphError::WriteNotPermitted { .. }
         | GraphError::MailboxOutOfScope { .. }
         | GraphError::MailboxNotFound { .. } => FailureKind::PermissionDenied,
         GraphError::Throttled { retry_after, .. } => FailureKind::Throttled {
@@ -156,11 +157,14 @@ struct PassEvents(HashMap<String, CarriedEvent>);
 impl PassEvents {
     /// Keeps a page's events; returns the versions of those it carried whole, and the ids
     /// of `@removed` entries. An event without its times (a page that could not carry it
-    /// whole) is listed but not kept, so it is fetched by id.
+    /// whole) is listed but not kept, so it is fetched by id; so is an event the room
+    /// organized that came without the console's marker (a delta page cannot carry it),
+    /// since it may be the console's own booking.
     fn keep(
         &mut self,
         page: Vec<Event>,
         rules: &MappingRules,
+        room: &str,
         listed: &mut Vec<ItemVersion>,
         removed: &mut Vec<String>,
     ) {
@@ -174,6 +178,9 @@ impl PassEvents {
                 change_key: event.change_key.clone(),
             });
             if event.start.is_none() || event.end.is_none() {
+                continue;
+            }
+            if !event.marker_read() && organized_by(&event, room) {
                 continue;
             }
             let meeting = match meeting_of(&event, rules) {
@@ -202,11 +209,21 @@ impl PassEvents {
     }
 }
 
+/// Whether `room` organized the event (the room's own bookings, the console's among them).
+fn organized_by(event: &Event, room: &str) -> bool {
+    event
+        .organizer
+        .as_ref()
+        .and_then(|o| o.email_address.as_ref())
+        .and_then(|a| a.address.as_deref())
+        .is_some_and(|address| address.eq_ignore_ascii_case(room))
+}
+
 /// The room's calendar over Graph.
 pub struct GraphSource {
-    client: GraphClient,
-    mailbox: String,
-    context: ErrorContext,
+    pub(super) client: GraphClient,
+    pub(super) mailbox: String,
+    pub(super) context: ErrorContext,
     rules: MappingRules,
     clock: Arc<dyn Clock>,
     window: Window,
@@ -254,13 +271,13 @@ impl GraphSource {
             .client
             .delta(&self.mailbox, start, |page| {
                 self.pass_events()
-                    .keep(page, &self.rules, &mut listed, &mut removed)
+                    .keep(page, &self.rules, &self.mailbox, &mut listed, &mut removed)
             })
             .await?;
         Ok((round.delta_link, listed, removed))
     }
 
-    fn error(&self, err: &GraphError) -> SourceError {
+    pub(super) fn error(&self, err: &GraphError) -> SourceError {
         source_error(err, &self.context)
     }
 
@@ -319,7 +336,7 @@ impl CalendarSource for GraphSource {
         self.client
             .calendar_view_events(&self.mailbox, from, to, |page| {
                 self.pass_events()
-                    .keep(page, &self.rules, &mut listed, &mut removed)
+                    .keep(page, &self.rules, &self.mailbox, &mut listed, &mut removed)
             })
             .await
             .map_err(|e| self.error(&e))?;

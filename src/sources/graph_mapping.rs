@@ -1,7 +1,8 @@
 //! A Graph event as the console keeps it: `onlineMeeting.joinUrl` first, else the body
 //! through the same join detection as EWS; `showAs`, `sensitivity`, `type` and
 //! `seriesMasterId` mapped; private meetings stripped of subject and location when
-//! private meetings are hidden (the default).
+//! private meetings are hidden (the default); the console's marker makes a booking its
+//! own (`booked_here`).
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -140,6 +141,6 @@ pub fn meeting_of(event: &Event, rules: &MappingRules) -> Result<Meeting, Unusab
         free_busy: free_busy(event.show_as),
         join: detected.as_ref().ok().cloned(),
         no_join_reason: detected.err(),
-        booked_here: false,
+        booked_here: event.console_booking_id().is_some(),
     })
 }

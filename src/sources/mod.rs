@@ -9,3 +9,4 @@ pub mod ews_discovery;
 pub mod ews_mapping;
 pub mod graph;
 pub mod graph_mapping;
+mod graph_write;

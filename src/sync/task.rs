@@ -1,11 +1,15 @@
 //! The sync task on the tokio runtime: runs passes forever, publishes the status on a
 //! watch channel the UI polls, and wakes early on "Sync now". While push is healthy the
 //! live side stretches the wait between successful passes (the poll is only a safety
-//! net then), and shortens it again the moment push is down.
+//! net then), and shortens it again the moment push is down. Work that belongs right
+//! after a pass (the release of no-shows, [`AfterPass`]) runs on the same engine and
+//! may ask to be woken by an instant.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use tokio::sync::{Notify, watch};
 use tokio::time::{Instant, sleep_until};
 
@@ -72,10 +76,51 @@ impl SyncHandle {
     }
 }
 
+/// Work the sync task does after each pass, on the same engine.
+pub trait AfterPass<S>: Send + 'static {
+    /// Runs after the pass at `now`; the instant by which the task must run again, if
+    /// it must run before the next pass is due anyway. Returns true in `changed` when
+    /// it changed the store.
+    fn after_pass(
+        &mut self,
+        engine: &mut SyncEngine<S>,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = AfterPassResult> + Send;
+}
+
+/// What [`AfterPass::after_pass`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AfterPassResult {
+    /// The store changed (the UI re-reads the agenda).
+    pub changed: bool,
+    /// Run again by this instant.
+    pub wake_by: Option<DateTime<Utc>>,
+}
+
+/// Nothing after a pass.
+impl<S: Send + 'static> AfterPass<S> for () {
+    async fn after_pass(&mut self, _: &mut SyncEngine<S>, _: DateTime<Utc>) -> AfterPassResult {
+        AfterPassResult::default()
+    }
+}
+
 /// Starts the sync task on the current tokio runtime.
-pub fn spawn<S>(mut engine: SyncEngine<S>, clock: Arc<dyn Clock>) -> SyncHandle
+pub fn spawn<S>(engine: SyncEngine<S>, clock: Arc<dyn Clock>) -> SyncHandle
 where
     S: CalendarSource + 'static,
+{
+    spawn_with(engine, clock, ())
+}
+
+/// Starts the sync task on the current tokio runtime, running `after` after each pass.
+pub fn spawn_with<S, A>(
+    mut engine: SyncEngine<S>,
+    clock: Arc<dyn Clock>,
+    mut after: A,
+) -> SyncHandle
+where
+    S: CalendarSource + 'static,
+    A: AfterPass<S>,
 {
     let (status_tx, status_rx) = watch::channel(engine.status().clone());
     let (stored_tx, stored_rx) = watch::channel(0u64);
@@ -86,8 +131,28 @@ where
         loop {
             let (result, wait) = engine.pass(clock.now()).await;
             let succeeded = !matches!(result, PassResult::Failed(_));
-            if let PassResult::Refreshed { fetched, stored } = &result {
-                tracing::info!(fetched, stored, "agenda stored");
+            let mut stored = false;
+            if let PassResult::Refreshed {
+                fetched,
+                stored: count,
+            } = &result
+            {
+                tracing::info!(fetched, stored = count, "agenda stored");
+                stored = true;
+            }
+            // The after-pass work may need the task back sooner than the next pass.
+            let mut woken_after = None;
+            if succeeded {
+                let now = clock.now();
+                let done = after.after_pass(&mut engine, now).await;
+                stored |= done.changed;
+                if let Some(by) = done.wake_by {
+                    // At least a second: the clock may stand still (tests, `--now`).
+                    let until = (by - now).to_std().unwrap_or_default();
+                    woken_after = Some(until.max(Duration::from_secs(1)));
+                }
+            }
+            if stored {
                 stored_tx.send_modify(|generation| *generation += 1);
             }
             status_tx.send_replace(engine.status().clone());
@@ -95,9 +160,12 @@ where
                 break;
             }
             let passed = Instant::now();
-            let next_pass = |relaxed: Option<Duration>| match relaxed {
-                Some(relaxed) if succeeded => passed + wait.max(relaxed),
-                _ => passed + wait,
+            let next_pass = |relaxed: Option<Duration>| {
+                let planned = match relaxed {
+                    Some(relaxed) if succeeded => wait.max(relaxed),
+                    _ => wait,
+                };
+                passed + woken_after.map_or(planned, |sooner| planned.min(sooner))
             };
             wait_for_next_pass(next_pass, &mut relaxed_rx, &task_wake).await;
         }

@@ -30,7 +30,15 @@ pub struct TestEvent {
     pub series_master_id: Option<String>,
     pub join_url: Option<String>,
     pub body_html: String,
+    /// The console's marker (a single-value extended property), on its own bookings.
+    pub booking_id: Option<String>,
+    /// The `transactionId` the event was created with.
+    pub transaction_id: Option<String>,
 }
+
+/// The console's marker as Graph names the extended property.
+pub const MARKER_ID: &str =
+    "String {6a1d5c2e-7b3f-4e8a-9c41-0d2f5b8e7a93} Name RoomConsoleBookingId";
 
 impl TestEvent {
     pub fn new(id: &str, subject: &str, start: DateTime<Utc>, end: DateTime<Utc>) -> TestEvent {
@@ -50,6 +58,8 @@ impl TestEvent {
             series_master_id: None,
             join_url: None,
             body_html: "<html><body></body></html>".into(),
+            booking_id: None,
+            transaction_id: None,
         }
     }
 
@@ -149,6 +159,21 @@ impl TestEvent {
             "onlineMeeting": self.join_url.as_ref().map(|url| json!({"joinUrl": url})),
         })
     }
+}
+
+/// Adds the extended properties an `$expand` asks for, as Graph does: only those its
+/// `$filter` names, and none (the property left out) when the event has none of them.
+pub fn expand(mut value: Value, event: &TestEvent, expand: Option<&str>) -> Value {
+    let Some(expand) = expand else {
+        return value;
+    };
+    if expand.starts_with("singleValueExtendedProperties")
+        && expand.contains(MARKER_ID)
+        && let Some(booking_id) = &event.booking_id
+    {
+        value["singleValueExtendedProperties"] = json!([{"id": MARKER_ID, "value": booking_id}]);
+    }
+    value
 }
 
 /// Keeps only the `$select`ed properties (and the OData annotations), as Graph does.

@@ -24,7 +24,15 @@
 //! - `GET /v1.0/users/{room}/calendarView/delta`: an initial round over the window, then
 //!   rounds from `$deltatoken` with changed events and `@removed` entries; an unknown or
 //!   expired token is 410 SyncStateNotFound.
-//! - `GET /v1.0/users/{room}/events/{id}` with `$select`.
+//! - `GET /v1.0/users/{room}/events/{id}` with `$select`; `$expand` of the console's
+//!   marker (a single-value extended property) on these and on calendarView.
+//! - Writes (needs [`App::may_write`], else 403 ErrorAccessDenied): `POST …/calendar/
+//!   events` (201; a repeated `transactionId` gives the earlier event, not a second),
+//!   `PATCH …/events/{id}` with `If-Match` (412 ErrorIrresolvableConflict when the etag
+//!   is stale), `POST …/events/{id}/decline` (202; the comment is "sent" to the
+//!   organizer, see [`GraphServer::sent`]) and `DELETE …/events/{id}` (204); races and
+//!   lost answers on demand (`race_next_create`, `lose_next_create_answer`,
+//!   `change_before_next_update`).
 //! - Bearer tokens are checked (401 InvalidAuthenticationToken); faults: see [`Fault`].
 
 // Each integration test compiles this module and uses only part of it.
@@ -38,6 +46,7 @@ pub mod routes;
 pub mod server;
 #[path = "../support/tls.rs"]
 pub mod tls;
+pub mod writes;
 
 pub use event::{ShowAs, TestEvent};
-pub use server::{App, Fault, GraphServer, Recorded, Times};
+pub use server::{App, Fault, GraphServer, Recorded, SentResponse, Times};

@@ -7,11 +7,11 @@ use std::sync::Mutex;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use super::event::select;
+use super::event::{expand, select};
 use super::http::{Delivery, Request, Response};
 use super::server::{DeltaSnapshot, Fault, Recorded, State, lock};
 
-fn graph_error(status: u16, code: &str, message: &str) -> Response {
+pub(super) fn graph_error(status: u16, code: &str, message: &str) -> Response {
     Response::json(
         status,
         &json!({"error": {"code": code, "message": message, "innerError": {
@@ -73,6 +73,8 @@ pub async fn answer(state: &Mutex<State>, request: &Request) -> Response {
         query,
         prefer: request.header_all("prefer"),
         authorization: request.header("authorization").map(str::to_string),
+        if_match: request.header("if-match").map(str::to_string),
+        body: request.body.clone(),
         status: response.status,
     });
     response
@@ -121,6 +123,56 @@ fn route(
                 ["calendarView"] => calendar_view(s, &mailbox, query),
                 ["calendarView", "delta"] => delta(s, &mailbox, query),
                 ["events", id] => event(s, &mailbox, id, query),
+                _ => graph_error(400, "BadRequest", "Resource not found for the segment."),
+            }
+        }
+        (method @ ("POST" | "PATCH" | "DELETE"), ["v1.0", "users", mailbox, rest @ ..]) => {
+            if let Some(failure) = check_bearer(s, request) {
+                return failure;
+            }
+            if let Some(fault) = s.take_fault(false, false) {
+                return graph_fault(s, fault);
+            }
+            let mailbox = mailbox.to_ascii_lowercase();
+            if !s.mailboxes.contains_key(&mailbox) {
+                return graph_error(
+                    404,
+                    "ErrorInvalidUser",
+                    &format!("The requested user '{mailbox}' is invalid."),
+                );
+            }
+            if !s.app.may_write {
+                return graph_error(
+                    403,
+                    "ErrorAccessDenied",
+                    "Access is denied. Check credentials and try again.",
+                );
+            }
+            let body: Value = if request.body.is_empty() {
+                Value::Null
+            } else {
+                match serde_json::from_slice(&request.body) {
+                    Ok(body) => body,
+                    Err(_) => {
+                        return graph_error(
+                            400,
+                            "BadRequest",
+                            "Unable to read JSON request payload.",
+                        );
+                    }
+                }
+            };
+            match (method, rest) {
+                ("POST", ["calendar", "events"] | ["events"]) => {
+                    super::writes::create(s, &mailbox, &body)
+                }
+                ("PATCH", ["events", id]) => {
+                    super::writes::update(s, &mailbox, id, request.header("if-match"), &body)
+                }
+                ("POST", ["events", id, "decline"]) => {
+                    super::writes::decline(s, &mailbox, id, &body)
+                }
+                ("DELETE", ["events", id]) => super::writes::delete(s, &mailbox, id),
                 _ => graph_error(400, "BadRequest", "Resource not found for the segment."),
             }
         }
@@ -200,7 +252,24 @@ fn token(s: &mut State, tenant: &str, body: &[u8]) -> Response {
     if form.get("client_secret") != Some(&s.app.secret) {
         return wrong_secret(s);
     }
-    let value = format!("eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.test-{}", s.next_id());
+    // A JWT as Entra ID issues for app-only access (not signed: nobody verifies it here),
+    // with the application permissions in `roles`.
+    let roles: &[&str] = if s.app.may_write {
+        &["Calendars.Read", "Calendars.ReadWrite"]
+    } else {
+        &["Calendars.Read"]
+    };
+    let payload =
+        json!({"aud": resource, "appid": s.app.client_id, "roles": roles, "uti": s.next_id()});
+    let value = {
+        use base64::Engine as _;
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        format!(
+            "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.{}.{}",
+            b64.encode(payload.to_string()),
+            b64.encode("test-signature")
+        )
+    };
     s.tokens.insert(value.clone());
     s.tokens_issued += 1;
     Response::json(
@@ -328,7 +397,7 @@ fn calendar_view(s: &mut State, mailbox: &str, query: &[(String, String)]) -> Re
         .iter()
         .skip(skip)
         .take(top)
-        .map(|e| select(e.json(), fields))
+        .map(|e| expand(select(e.json(), fields), e, param(query, "$expand")))
         .collect();
     let mut body = json!({
         "@odata.context": format!("{}/v1.0/$metadata#users('{mailbox}')/calendarView", s.base),
@@ -348,6 +417,9 @@ fn calendar_view(s: &mut State, mailbox: &str, query: &[(String, String)]) -> Re
             );
         if let Some(fields) = fields {
             next.query_pairs_mut().append_pair("$select", fields);
+        }
+        if let Some(expanded) = param(query, "$expand") {
+            next.query_pairs_mut().append_pair("$expand", expanded);
         }
         next.query_pairs_mut()
             .append_pair("$top", &top.to_string())
@@ -467,7 +539,11 @@ fn delta_page(s: &State, mailbox: &str, items: Vec<Value>, follow: String) -> Re
 fn event(s: &State, mailbox: &str, id: &str, query: &[(String, String)]) -> Response {
     match s.mailboxes[mailbox].iter().find(|e| e.id == id) {
         Some(event) => {
-            let mut value = select(event.json(), param(query, "$select"));
+            let mut value = expand(
+                select(event.json(), param(query, "$select")),
+                event,
+                param(query, "$expand"),
+            );
             value["@odata.context"] = Value::String(format!(
                 "{}/v1.0/$metadata#users('{mailbox}')/events/$entity",
                 s.base

@@ -23,6 +23,9 @@ pub struct App {
     /// The resources the tenant knows, whose `/.default` scope a token may be asked for:
     /// Microsoft Graph of the global cloud (by URI and by application ID) unless told more.
     pub resources: Vec<String>,
+    /// Whether the app has `Calendars.ReadWrite` (else only `Calendars.Read`: every write
+    /// is 403 ErrorAccessDenied).
+    pub may_write: bool,
 }
 
 impl App {
@@ -35,7 +38,14 @@ impl App {
                 "https://graph.microsoft.com".into(),
                 "00000003-0000-0000-c000-000000000000".into(),
             ],
+            may_write: true,
         }
+    }
+
+    /// The app has only `Calendars.Read`: Graph refuses its writes.
+    pub fn read_only(mut self) -> App {
+        self.may_write = false;
+        self
     }
 
     /// The tenant knows `resource` as well (e.g. another cloud's Graph).
@@ -112,7 +122,32 @@ pub struct Recorded {
     pub query: Vec<(String, String)>,
     pub prefer: Vec<String>,
     pub authorization: Option<String>,
+    pub if_match: Option<String>,
+    pub body: Vec<u8>,
     pub status: u16,
+}
+
+/// A response the room sent to an organizer (a decline with `sendResponse: true`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentResponse {
+    /// The event declined.
+    pub event_id: String,
+    /// The organizer's address.
+    pub to: String,
+    pub comment: String,
+}
+
+/// What the server does to the next write of its kind, to act out a race or a loss.
+#[derive(Debug, Clone, Default)]
+pub struct WriteHooks {
+    /// Someone else books this event just as the next create is made.
+    pub race_next_create: Option<TestEvent>,
+    /// The next create is made, but its answer is lost (504 GatewayTimeout).
+    pub lose_next_create_answer: bool,
+    /// Someone changes the event just before the next PATCH (its change key moves on).
+    pub change_before_next_update: bool,
+    /// The next create is refused with 429 and this Retry-After (seconds), not made.
+    pub throttle_next_create: Option<u64>,
 }
 
 impl Recorded {
@@ -148,6 +183,8 @@ pub struct State {
     pub requests: Vec<Recorded>,
     pub in_flight: HashMap<String, usize>,
     pub max_in_flight: usize,
+    pub sent: Vec<SentResponse>,
+    pub hooks: WriteHooks,
 }
 
 impl State {
@@ -222,6 +259,8 @@ impl GraphServer {
             requests: Vec::new(),
             in_flight: HashMap::new(),
             max_in_flight: 0,
+            sent: Vec::new(),
+            hooks: WriteHooks::default(),
         }));
         let shared = state.clone();
         let acceptor = tls.acceptor.clone();
@@ -325,6 +364,40 @@ impl GraphServer {
             .entry(mailbox.to_ascii_lowercase())
             .or_default()
             .push(event);
+    }
+
+    /// The events of `mailbox` now.
+    pub fn events(&self, mailbox: &str) -> Vec<TestEvent> {
+        lock(&self.state)
+            .mailboxes
+            .get(&mailbox.to_ascii_lowercase())
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The responses the room sent to organizers.
+    pub fn sent(&self) -> Vec<SentResponse> {
+        lock(&self.state).sent.clone()
+    }
+
+    /// Someone else books `event` just as the console's next create is made.
+    pub fn race_next_create(&self, event: TestEvent) {
+        lock(&self.state).hooks.race_next_create = Some(event);
+    }
+
+    /// The next create is made, but its answer is lost.
+    pub fn lose_next_create_answer(&self) {
+        lock(&self.state).hooks.lose_next_create_answer = true;
+    }
+
+    /// The console's next create is throttled (429, Retry-After `seconds`) and not made.
+    pub fn throttle_next_create(&self, seconds: u64) {
+        lock(&self.state).hooks.throttle_next_create = Some(seconds);
+    }
+
+    /// Someone changes the event just before the console's next PATCH.
+    pub fn change_before_next_update(&self) {
+        lock(&self.state).hooks.change_before_next_update = true;
     }
 
     pub fn remove(&self, mailbox: &str, id: &str) {

@@ -148,6 +148,7 @@ fn agenda_row(row: &Row) -> AgendaRow {
         untitled: row.title == UNTITLED,
         all_day: row.all_day,
         can_join: row.can_join,
+        pending: row.pending,
     }
 }
 

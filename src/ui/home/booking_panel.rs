@@ -1,6 +1,6 @@
 //! The booking panel of the home screen: what it offers at an instant (from the rules
-//! over the cached agenda), the action in flight, the last failure in words, and the
-//! release countdown. Taps become [`BookingCommand`]s handed to the background; their
+//! over the cached agenda), the action in flight (a booking also as a "booking…" row in
+//! the agenda), the last failure in words, and the release countdown. Taps become [`BookingCommand`]s handed to the background; their
 //! outcomes come back on a channel the one-second tick reads, so the UI never waits.
 
 use std::collections::HashSet;
@@ -11,7 +11,7 @@ use chrono_tz::Tz;
 use slint::{ComponentHandle, ModelRc, VecModel};
 
 use crate::booking::rules::{self, CheckIn, Refusal};
-use crate::booking::{ActionError, ActionOutcome, BookingCommand};
+use crate::booking::{ActionError, ActionOutcome, BookingCommand, Slot};
 use crate::calendar::Meeting;
 use crate::settings::BookingSettings;
 use crate::sync::source::FailureKind;
@@ -89,6 +89,9 @@ pub struct BookingScreen {
     outcomes: Receiver<ActionOutcome>,
     checked_in: HashSet<String>,
     pending: Option<BookingCommand>,
+    /// The slot of the booking in flight, shown in the agenda as "booking…" until the
+    /// server answers (the store changes only from the answer).
+    pending_slot: Option<Slot>,
     /// The choices on screen, to turn "until" (minutes 0) into minutes.
     choices: Vec<rules::BookChoice>,
     /// When the release of no-shows was last asked for: asked again a minute later at
@@ -111,6 +114,7 @@ impl BookingScreen {
             outcomes,
             checked_in,
             pending: None,
+            pending_slot: None,
             choices: Vec::new(),
             release_asked: None,
         }
@@ -137,7 +141,23 @@ impl BookingScreen {
             BookingCommand::CheckIn | BookingCommand::ReleaseNoShows => BookingPending::Idle,
         });
         self.pending = Some(command);
+        self.pending_slot = match command {
+            BookingCommand::Book(minutes) => self
+                .choices
+                .iter()
+                .find(|c| (c.end - c.start).num_minutes() == minutes)
+                .map(|c| Slot {
+                    start: c.start,
+                    end: c.end,
+                }),
+            _ => None,
+        };
         (self.sink)(command);
+    }
+
+    /// The booking asked for and not yet answered, for the agenda's "booking…" row.
+    pub fn pending_booking(&self) -> Option<Slot> {
+        self.pending_slot
     }
 
     /// Someone is evidently in the room (Join pressed, a laptop plugged in): counts as a
@@ -165,6 +185,7 @@ impl BookingScreen {
             changed = true;
             if outcome.command != BookingCommand::ReleaseNoShows {
                 self.pending = None;
+                self.pending_slot = None;
                 adapter.set_pending(BookingPending::Idle);
             }
             match outcome.result {

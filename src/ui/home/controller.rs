@@ -21,7 +21,7 @@ use crate::sync::task::SyncHandle;
 use crate::ui::home::adapter::HomeModels;
 use crate::ui::home::booking_panel::BookingScreen;
 use crate::ui::home::join_overlay;
-use crate::ui::home::model::{Banner, BannerMessage, HomeInputs, build};
+use crate::ui::home::model::{Banner, BannerMessage, HomeInputs, add_pending_booking, build};
 use crate::ui::home::sync_banner::banner_for;
 use crate::ui::night::NightScreen;
 use crate::ui::{
@@ -139,7 +139,7 @@ impl State {
                 self.refresh_agenda(now);
             }
         }
-        let view = build(&HomeInputs {
+        let inputs = HomeInputs {
             room_name: &self.room.name,
             meetings: &self.meetings,
             now,
@@ -147,7 +147,11 @@ impl State {
             clock_24h: self.room.clock_24h,
             banner,
             agenda_known: self.agenda_known(),
-        });
+        };
+        let mut view = build(&inputs);
+        if let Some(slot) = self.booking.as_ref().and_then(|b| b.pending_booking()) {
+            add_pending_booking(&mut view, slot, &inputs);
+        }
         self.models.show(app, &view);
         app.global::<ContentAdapter>()
             .set_in_meeting(self.meeting_link(now).is_some());
@@ -307,10 +311,13 @@ impl HomeController {
         let command = |make: fn(i32) -> BookingCommand| {
             let (weak, state) = (app.as_weak(), Rc::downgrade(&self.state));
             move |value: i32| {
-                if let (Some(state), Some(app)) = (state.upgrade(), weak.upgrade())
-                    && let Some(booking) = &mut state.borrow_mut().booking
-                {
-                    booking.ask(&app, make(value));
+                if let (Some(state), Some(app)) = (state.upgrade(), weak.upgrade()) {
+                    let mut state = state.borrow_mut();
+                    if let Some(booking) = &mut state.booking {
+                        booking.ask(&app, make(value));
+                    }
+                    // A booking shows on the agenda at once, as "booking…".
+                    state.show(&app);
                 }
             }
         };

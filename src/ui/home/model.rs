@@ -5,6 +5,7 @@
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use chrono_tz::Tz;
 
+use crate::booking::{BOOKED_SUBJECT, Slot};
 use crate::calendar::{self, Meeting, RoomStatus};
 use crate::join::NoJoinReason;
 use crate::ui::fonts::screen_text::isolated;
@@ -97,6 +98,8 @@ pub struct Row {
     pub private: bool,
     pub all_day: bool,
     pub can_join: bool,
+    /// A booking asked for at the console and not yet answered by the server ("booking…").
+    pub pending: bool,
 }
 
 /// The Now or Next card.
@@ -246,6 +249,7 @@ fn row_of(meeting: &Meeting, inputs: &HomeInputs) -> Row {
         private: meeting.private,
         all_day: meeting.time.is_all_day(),
         can_join: meeting.join.is_some(),
+        pending: false,
     }
 }
 
@@ -327,6 +331,41 @@ pub fn build(inputs: &HomeInputs) -> HomeView {
     }
 }
 
+/// Shows the booking `slot` asked for at the console, not yet answered by the server, as
+/// a "booking…" row in the agenda of `view` (built from `inputs`). Only the view
+/// changes: the agenda cache changes from the server's answer alone.
+pub fn add_pending_booking(view: &mut HomeView, slot: Slot, inputs: &HomeInputs) {
+    let at = |t: DateTime<Utc>| time_of_day(t, &inputs.tz, inputs.clock_24h);
+    let phase = if slot.start <= inputs.now {
+        AgendaPhase::Now
+    } else {
+        AgendaPhase::Later
+    };
+    let row = Row {
+        id: String::new(),
+        time: Span::Times {
+            start: at(slot.start),
+            end: at(slot.end),
+        },
+        title: BOOKED_SUBJECT.to_owned(),
+        detail: String::new(),
+        phase,
+        cancelled: false,
+        private: false,
+        all_day: false,
+        can_join: false,
+        pending: true,
+    };
+    let before = inputs
+        .meetings
+        .iter()
+        .filter(|m| !m.time.is_all_day() && m.time.instants(&inputs.tz).0 <= slot.start)
+        .count()
+        .min(view.agenda.len());
+    view.agenda.insert(before, row);
+    view.agenda_focus = agenda_focus(&view.agenda);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -370,6 +409,57 @@ mod tests {
             banner: None,
             agenda_known: true,
         })
+    }
+
+    #[test]
+    fn a_booking_in_flight_is_a_pending_row_in_its_place_and_nothing_else_changes() {
+        let tz = stockholm();
+        let day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let meetings = demo_agenda(day, 1, &tz);
+        let now = tz
+            .with_ymd_and_hms(2026, 11, 23, 12, 3, 0)
+            .unwrap()
+            .to_utc();
+        let inputs = HomeInputs {
+            room_name: "Conference Room 2",
+            meetings: &meetings,
+            now,
+            tz,
+            clock_24h: true,
+            banner: None,
+            agenda_known: true,
+        };
+        let built = build(&inputs);
+        let mut view = built.clone();
+        let slot = Slot {
+            start: now,
+            end: tz
+                .with_ymd_and_hms(2026, 11, 23, 13, 0, 0)
+                .unwrap()
+                .to_utc(),
+        };
+        add_pending_booking(&mut view, slot, &inputs);
+        assert_eq!(view.agenda.len(), built.agenda.len() + 1);
+        let at = view.agenda.iter().position(|r| r.pending).unwrap();
+        let row = &view.agenda[at];
+        assert_eq!(row.time, span(h24("12:03"), h24("13:00")));
+        assert_eq!(
+            (row.phase, row.title.as_str()),
+            (AgendaPhase::Now, BOOKED_SUBJECT)
+        );
+        assert!(
+            matches!(&view.agenda[at - 1].time, Span::Times { start, .. } if start.digits.as_str() < "12:03"),
+            "after the meetings before it"
+        );
+        assert!(
+            matches!(&view.agenda[at + 1].time, Span::Times { start, .. } if start.digits == "13:00"),
+            "before the 13:00 meeting"
+        );
+        assert_eq!(
+            view.headline, built.headline,
+            "not confirmed: the room is still free"
+        );
+        assert_eq!(view.agenda_focus, at - 1);
     }
 
     #[test]
