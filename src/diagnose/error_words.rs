@@ -4,9 +4,9 @@
 //! wording that does not say exactly that is replaced by that English, and the tests
 //! below hold every worded failure equal to it.
 
-use super::phrases::Phrase;
+use crate::words::Phrase;
 use super::result::{CheckId, CheckResult};
-use super::wording::Wording;
+use crate::words::Wording;
 use crate::ews::{ErrorContext as EwsContext, EwsError};
 use crate::graph::{ErrorContext as GraphContext, GraphError};
 use crate::sync::source::SourceError;

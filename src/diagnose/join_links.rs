@@ -5,9 +5,9 @@
 //! `Set-CalendarProcessing` fix as the Exchange invitations check.
 
 use super::invitations::{InvitationView, findings_warning, inspect_views};
-use super::phrases::Phrase;
+use crate::words::Phrase;
 use super::result::{CheckId, CheckResult};
-use super::wording::Wording;
+use crate::words::Wording;
 use crate::graph::Event;
 use crate::join::NoJoinReason;
 use crate::sources::ews_mapping::MappingRules;

@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use super::phrases::Phrase;
-use super::wording::Wording;
+use crate::words::Phrase;
+use crate::words::Wording;
 use crate::settings::CalendarSource;
 
 /// The checks. Which run, and in what order, depends on the calendar source

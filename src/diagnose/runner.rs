@@ -9,9 +9,9 @@ use super::certificate::with_certificate;
 use super::error_words::ews_failure;
 use super::graph::check_graph;
 use super::invitations::invitations_check;
-use super::phrases::Phrase;
+use crate::words::Phrase;
 use super::result::{CheckId, CheckResult};
-use super::wording::Wording;
+use crate::words::Wording;
 use crate::ews::{
     CalendarItem, ErrorContext, EwsClient, EwsError, GetItemOptions, ItemId, ServerVersionInfo,
 };

@@ -1,9 +1,9 @@
-//! The sentences of the checks' findings and fixes and of the mailbox health hints, each
-//! once, in English with numbered places (`{0}`, `{1}`, …) for what comes from outside:
+//! The sentences an admin reads (the checks' findings and fixes, the Exchange and Graph
+//! failures, the settings' errors, the mailbox health hints), each once, in English with numbered places (`{0}`, `{1}`, …) for what comes from outside:
 //! addresses, URLs, counts, fingerprints, PowerShell commands and a server's own error
 //! text, which stay as they are in every language.
 //!
-//! Rust fills them in English for `room-console diagnose`; the screens fill the same
+//! Rust fills them in English for the command line and the logs; the screens fill the same
 //! sentences in their language through `ui/components/phrase_words.slint`, which is
 //! generated from this table (`phrase_words_file`) and kept equal to it by a test, so a
 //! sentence cannot change in one place only. Its `@tr` strings are the msgids of the
@@ -278,7 +278,7 @@ fn places(template: &'static str) -> impl Iterator<Item = Result<usize, &'static
 #[cfg(test)]
 fn phrase_words_file() -> String {
     let mut file = String::from(
-        "// GENERATED from src/diagnose/phrases.rs by its test `phrase_words_file_is_current`:\n\
+        "// GENERATED from src/words/phrases.rs by its test `phrase_words_file_is_current`:\n\
          // do not edit; change the table there and run that test with UPDATE_PHRASE_WORDS=1.\n\
          //\n\
          // The checks' findings and fixes and the mailbox health hints in the screen's\n\
