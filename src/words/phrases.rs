@@ -67,7 +67,7 @@ phrases! {
     NoMeetingsForJoinLinks => "No upcoming meetings to look at yet. Send the room a test Teams invitation and check again to see that its join link arrives.",
     NoOnlineMeetings => "{0} upcoming meetings checked; none of them is an online meeting.",
     JoinLinksFound => "{0} of {1} upcoming online meetings have a join link ({2} meetings checked).",
-    // ---- Exchange (EWS) failures, as `EwsError::explanation` and `fix` word them ----
+    // ---- Exchange (EWS) failures (`EwsError::wording` and `fix_wording`) ----
     EwsImpersonationDenied => "{0} may not impersonate {1}: Exchange refused the impersonation (ErrorImpersonateUserDenied).",
     EwsNoSuchMailbox => "Exchange has no mailbox {0} (ErrorNonExistentMailbox).",
     EwsAccessDenied => "Exchange denied {0} access to the calendar of {1} (ErrorAccessDenied).",
@@ -119,7 +119,13 @@ phrases! {
     EwsConnectFix => "Check the server name, DNS, the network connection and any firewall between the console and Exchange (HTTPS, port 443).",
     EwsPlainHttpFix => "Use an https:// address. Plain http:// is only for test servers and must be allowed explicitly.",
     EwsNtlmFix => "Check that the EWS virtual directory has Windows Authentication (NTLM) turned on, or choose Basic sign-in.",
-    // ---- Microsoft 365 (Graph) failures, as `GraphError::explanation` and `fix` word them ----
+    EwsSchemaRejected => "Exchange rejected a request of the console as invalid (ErrorSchemaValidation).",
+    EwsSchemaRejectedSaying => "Exchange rejected a request of the console as invalid (ErrorSchemaValidation): {0}.",
+    EwsSchemaRejectedAtLine => "Exchange rejected a request of the console as invalid (ErrorSchemaValidation) (line {0}).",
+    EwsSchemaRejectedSayingAtLine => "Exchange rejected a request of the console as invalid (ErrorSchemaValidation): {0} (line {1}).",
+    EwsSchemaConsoleFault => "This is a fault in the console, or the server is older than the Exchange version set for it.",
+    EwsSyncStateRefused => "Exchange no longer accepts the saved sync state of {0} (ErrorInvalidSyncStateData); the console reads the whole calendar again.",
+    // ---- Microsoft 365 (Graph) failures (`GraphError::wording` and `fix_wording`) ----
     GraphTlsFailed => "the secure connection to Microsoft 365 failed (certificate not trusted or TLS refused): {0}",
     GraphCannotConnect => "cannot reach Microsoft 365: {0}",
     GraphTimeout => "Microsoft 365 did not answer in time",
@@ -143,6 +149,7 @@ phrases! {
     GraphAnswerTooLarge => "Microsoft Graph sent more than {0} bytes in one answer",
     GraphForeignLink => "Microsoft Graph sent a paging link to another server ({0}); the console did not follow it",
     GraphMeetingGone => "a meeting was deleted while the console read it",
+    GraphChangeTokenExpired => "the calendar's change token expired; a full read follows",
     GraphNewSecretFix => "Create a new client secret in Entra ID > App registrations > {0} > Certificates & secrets and update ClientSecret (provisioning file or setup wizard).",
     GraphTlsFix => "If a proxy inspects TLS, set TrustedCaFile to its root CA; check the device's date and time.",
     GraphNetworkFix => "Check the network, DNS and firewall: the console needs HTTPS to login.microsoftonline.com and graph.microsoft.com.",
