@@ -31,8 +31,8 @@ pub(super) async fn check_graph(
         Err(error) => {
             return report.fail_then_skip(CheckResult::fail(
                 CheckId::Server,
-                Wording::recognised(error.message),
-                error.fix.map(Wording::recognised),
+                error.message,
+                error.fix,
             ));
         }
     };

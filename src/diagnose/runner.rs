@@ -213,14 +213,12 @@ fn setup_failed(error: SourceError, report: &mut Report<'_>) {
         ));
         return report.fail_then_skip(CheckResult::fail(
             CheckId::SignIn,
-            Wording::recognised(message),
-            fix.map(Wording::recognised),
+            message, fix,
         ));
     }
     report.fail_then_skip(CheckResult::fail(
         CheckId::Server,
-        Wording::recognised(message),
-        fix.map(Wording::recognised),
+        message, fix,
     ))
 }
 

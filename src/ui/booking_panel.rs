@@ -221,7 +221,7 @@ fn show_failure(adapter: &BookingAdapter, err: &ActionError, tz: &Tz, clock_24h:
             | FailureKind::Misconfigured => (4, None, String::new()),
             FailureKind::Offline => (5, None, String::new()),
             FailureKind::Throttled { .. } => (6, None, String::new()),
-            _ => (7, None, e.message.clone()),
+            _ => (7, None, e.message.english()),
         },
         other => (7, None, other.describe(tz)),
     };

@@ -12,8 +12,9 @@
 /// Declares [`Phrase`], its English templates and the list of all phrases, in one table.
 macro_rules! phrases {
     ($($name:ident => $english:literal,)+) => {
-        /// One sentence with numbered places for its arguments.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        /// One sentence with numbered places for its arguments. Stored by its name (the
+        /// sync's last error), so renaming a phrase needs a thought for stored ones.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
         pub enum Phrase {
             $($name,)+
         }
@@ -161,7 +162,7 @@ phrases! {
     GraphSettingsFix => "Complete the Graph settings (TenantId, ClientId, ClientSecret) in the setup wizard or the provisioning file.",
     GraphThrottledFix => "Nothing to do: the console waits as Microsoft Graph asked. If it lasts, check that no other app reads the room mailbox heavily.",
     GraphTokenFix => "Check the device's date and time; if it is right, create a new client secret and update ClientSecret.",
-    // ---- settings and Autodiscover, as src/sources words them (recognised by their English) ----
+    // ---- settings and Autodiscover (src/sources) ----
     RoomAddressNotSet => "the room's Exchange e-mail address is not set",
     NoSignInAccount => "no account to sign in with is set",
     NoPasswordStored => "no password is stored for {0}",
@@ -218,45 +219,6 @@ impl Phrase {
             }
         }
         text
-    }
-}
-
-impl Phrase {
-    /// The phrase and arguments that say exactly `english`, if one does: how texts
-    /// worded elsewhere in English (the settings' and Autodiscover's errors) reach the
-    /// screens in their language. Each place takes the shortest non-empty text that lets
-    /// the rest match; a text no phrase says exactly is not recognised.
-    pub fn recognise(english: &str) -> Option<(Phrase, Vec<String>)> {
-        Phrase::ALL.iter().find_map(|phrase| {
-            let args = phrase.match_args(english)?;
-            (phrase.fill(&args) == english).then_some((*phrase, args))
-        })
-    }
-
-    /// The arguments that make the template read `text`, if any.
-    fn match_args(self, text: &str) -> Option<Vec<String>> {
-        let pieces: Vec<_> = places(self.english()).collect();
-        let mut args: Vec<String> = vec![String::new(); self.arity()];
-        let mut rest = text;
-        for (i, piece) in pieces.iter().enumerate() {
-            match piece {
-                Err(literal) => rest = rest.strip_prefix(literal)?,
-                Ok(n) => {
-                    let taken = match pieces.get(i + 1) {
-                        None => rest.len(),
-                        Some(Err(next)) => rest.get(1..)?.find(next)? + 1,
-                        // Two places in a row cannot be told apart.
-                        Some(Ok(_)) => return None,
-                    };
-                    if taken == 0 {
-                        return None;
-                    }
-                    args[*n] = rest[..taken].to_owned();
-                    rest = &rest[taken..];
-                }
-            }
-        }
-        rest.is_empty().then_some(args)
     }
 }
 
@@ -360,28 +322,6 @@ mod tests {
         assert_eq!(Phrase::MayImpersonate.arity(), 2);
         assert_eq!(Phrase::DemoNeedsNoServer.arity(), 0);
         assert_eq!(Phrase::GraphScopeFix.arity(), 4);
-    }
-
-    #[test]
-    fn texts_worded_elsewhere_are_recognised_with_their_arguments() {
-        assert_eq!(
-            Phrase::recognise(
-                "cannot read the trusted CA file /etc/ca.pem: No such file (os error 2)"
-            ),
-            Some((
-                Phrase::TrustedCaUnreadable,
-                vec!["/etc/ca.pem".into(), "No such file (os error 2)".into()]
-            ))
-        );
-        assert_eq!(
-            Phrase::recognise("no account to sign in with is set"),
-            Some((Phrase::NoSignInAccount, vec![]))
-        );
-        assert_eq!(Phrase::recognise("something nobody words"), None);
-        assert_eq!(
-            Phrase::recognise("no account to sign in with is set!"),
-            None
-        );
     }
 
     #[test]
