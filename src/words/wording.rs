@@ -94,6 +94,11 @@ impl Wording {
         }
     }
 
+    /// Whether it says nothing at all, in any language.
+    pub fn is_empty(&self) -> bool {
+        self.english().is_empty()
+    }
+
     /// The sentences, in order.
     pub fn sentences(&self) -> &[Sentence] {
         &self.sentences
