@@ -393,8 +393,8 @@ fn show_facts(app: &AppWindow, state: &State) {
     };
     let rows: Vec<AdminFact> = facts(&report)
         .into_iter()
-        .flat_map(|(label, value)| {
-            let key = fact_key(label);
+        .flat_map(|(fact, value)| {
+            let key = fact_key(fact);
             if key == FACT_CONTENT_INPUTS && !report.inputs.is_empty() {
                 return input_facts(&report.inputs);
             }
@@ -406,7 +406,7 @@ fn show_facts(app: &AppWindow, state: &State) {
                 return vec![update_fact(update, &room_tz(settings.as_ref()))];
             }
             vec![AdminFact {
-                label: label.into(),
+                label: fact.label().into(),
                 key,
                 word: fact_word(key, &report),
                 value: fact_value(key, &report, value).into(),
