@@ -180,6 +180,9 @@ phrases! {
     GraphClientNotSet => "the app registration's client ID (ClientId) is not set",
     GraphNoSecretStored => "no client secret is stored for app {0}",
     CompleteGraphSettings => "Complete the Microsoft 365 settings (TenantId, ClientId, ClientSecret) in the setup wizard or the provisioning file.",
+    // ---- the sync's own failures (src/sync) ----
+    StoreCannotWrite => "cannot write the agenda cache: {0}",
+    StoreCannotWriteFix => "Check that the device's storage is not full or failing; the console retries by itself.",
     // ---- the admin screen's mailbox health hints ----
     HintBodiesRemoved => "{0} of {1} invitations arrive with their text removed, so their Join links are lost.",
     HintOrganizerAsSubject => "{0} of {1} meetings show the organizer's name instead of their subject.",
