@@ -142,9 +142,10 @@ async fn a_refused_sign_in_reaches_the_admin_screen_as_phrases_in_every_language
 
     language::apply(&app, "ko");
     headless.render();
-    let korean = app
-        .global::<room_console::ui::PhraseWords>()
-        .invoke_text(app.global::<room_console::ui::AdminAdapter>().get_last_error_words());
+    let korean = app.global::<room_console::ui::PhraseWords>().invoke_text(
+        app.global::<room_console::ui::AdminAdapter>()
+            .get_last_error_words(),
+    );
     assert!(
         korean.contains(ACCOUNT) && korean.contains("HTTP 401") && !korean.contains("Sign-in"),
         "{korean}"

@@ -153,7 +153,11 @@ fn the_health_hints_and_the_last_error_speak_swedish_and_korean() {
         },
     );
     let mut failed = SyncStatus::default();
-    failed.failed(chrono::Utc::now(), &refused, std::time::Duration::from_secs(30));
+    failed.failed(
+        chrono::Utc::now(),
+        &refused,
+        std::time::Duration::from_secs(30),
+    );
     let stored: SyncStatus =
         serde_json::from_str(&serde_json::to_string(&failed).unwrap()).unwrap();
     let last_error = stored.last_error.expect("the error is kept").message;

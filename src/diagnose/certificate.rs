@@ -13,8 +13,8 @@ use rustls::{DigitallySignedStruct, SignatureScheme};
 use tokio::net::TcpStream;
 use url::Url;
 
-use crate::words::Phrase;
 use super::result::CheckResult;
+use crate::words::Phrase;
 use crate::words::Wording;
 
 /// The time limit for connecting and the handshake.

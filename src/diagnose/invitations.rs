@@ -9,8 +9,8 @@ use crate::ews::CalendarItem;
 use crate::ews::item::BodyKind;
 use crate::join::{JoinSources, NoJoinReason, detect};
 
-use crate::words::Phrase;
 use super::result::{CheckId, CheckResult};
+use crate::words::Phrase;
 use crate::words::Wording;
 
 /// A symptom seen in at least half of the sampled invitations.

@@ -300,7 +300,9 @@ impl EwsError {
                 status,
                 location: None,
             } => say(Phrase::EwsRedirectedElsewhere, [url, &status.to_string()]),
-            EwsError::HttpStatus { status } => say(Phrase::EwsHttpStatus, [url, &status.to_string()]),
+            EwsError::HttpStatus { status } => {
+                say(Phrase::EwsHttpStatus, [url, &status.to_string()])
+            }
             EwsError::HtmlPage {
                 status,
                 title: None,
@@ -309,7 +311,9 @@ impl EwsError {
                 status,
                 title: Some(title),
             } => say(Phrase::EwsTitledWebPage, [url, title, &status.to_string()]),
-            EwsError::EmptyBody { status } => say(Phrase::EwsEmptyAnswer, [url, &status.to_string()]),
+            EwsError::EmptyBody { status } => {
+                say(Phrase::EwsEmptyAnswer, [url, &status.to_string()])
+            }
             EwsError::TruncatedBody => say(Phrase::EwsAnswerCutOff, [url]),
             EwsError::ResponseTooLarge { limit } => say(
                 Phrase::EwsAnswerTooLarge,
@@ -393,9 +397,7 @@ impl EwsError {
                     &format!("Set-CASMailbox {account} -EwsEnabled $true"),
                 ],
             ),
-            EwsError::Redirected { .. } | EwsError::HtmlPage { .. } => {
-                Phrase::EwsAddressFix.into()
-            }
+            EwsError::Redirected { .. } | EwsError::HtmlPage { .. } => Phrase::EwsAddressFix.into(),
             EwsError::HttpStatus { status: 404 } => Phrase::EwsNotFoundFix.into(),
             EwsError::ResponseTooLarge { .. } => Phrase::EwsAnswerTooLargeFix.into(),
             EwsError::Tls { .. } => Phrase::EwsTlsFix.into(),

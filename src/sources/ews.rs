@@ -164,8 +164,7 @@ pub async fn setup_remembering(
 }
 
 fn misconfigured(message: Wording) -> SourceError {
-    SourceError::new(FailureKind::Misconfigured, message)
-        .with_fix(Phrase::CompleteCalendarSettings)
+    SourceError::new(FailureKind::Misconfigured, message).with_fix(Phrase::CompleteCalendarSettings)
 }
 
 /// Sorts an EWS failure into what the admin needs to know, with the EWS module's own

@@ -64,7 +64,9 @@ fn unquoted(quoted: &str) -> String {
 fn every_phrase_has_its_swedish_and_korean_words() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     for language in LANGUAGES {
-        let path = root.join(format!("translations/{language}/LC_MESSAGES/room-console.po"));
+        let path = root.join(format!(
+            "translations/{language}/LC_MESSAGES/room-console.po"
+        ));
         let po = std::fs::read_to_string(&path).expect("reads the catalogue");
         let catalogue = translations(&po);
         let missing: Vec<&str> = Phrase::ALL
@@ -100,7 +102,10 @@ msgid "Untranslated"
 msgstr ""
 "#;
     let entries = translations(po);
-    assert_eq!(entries.get("Say \"{0}\"."), Some(&"Säg \"{0}\".".to_owned()));
+    assert_eq!(
+        entries.get("Say \"{0}\"."),
+        Some(&"Säg \"{0}\".".to_owned())
+    );
     assert!(!entries.contains_key("Guessed"));
     assert!(!entries.contains_key("Untranslated"));
 }
