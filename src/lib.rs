@@ -25,3 +25,4 @@ pub mod sync;
 pub mod tls_verifier;
 pub mod ui;
 pub mod update;
+pub mod words;

@@ -141,11 +141,26 @@ fn the_health_hints_and_the_last_error_speak_swedish_and_korean() {
     let admin_hints: Vec<_> = hints.iter().map(admin_hint).collect();
     app.global::<AdminAdapter>()
         .set_hints(ModelRc::new(VecModel::from(admin_hints.clone())));
-    // The sync's last error, as the sync words it in English.
-    let last_error = Wording::recognised(
-        "Exchange is throttling requests from svc@contoso.com (ErrorServerBusy) and asks the \
-         console to wait 30 seconds.",
+    // The sync's last error, as the sync words it and stores it.
+    let refused = room_console::sources::ews::source_error(
+        &room_console::ews::EwsError::ServerBusy {
+            back_off: Some(std::time::Duration::from_secs(30)),
+        },
+        &room_console::ews::ErrorContext {
+            service_account: "svc@contoso.com".into(),
+            mailbox: "confrm2@contoso.com".into(),
+            url: URL.into(),
+        },
     );
+    let mut failed = SyncStatus::default();
+    failed.failed(
+        chrono::Utc::now(),
+        &refused,
+        std::time::Duration::from_secs(30),
+    );
+    let stored: SyncStatus =
+        serde_json::from_str(&serde_json::to_string(&failed).unwrap()).unwrap();
+    let last_error = stored.last_error.expect("the error is kept").message;
     let admin = app.global::<AdminAdapter>();
     admin.set_last_error(last_error.english().into());
     admin.set_last_error_words(phrase_wording(Some(&last_error)));

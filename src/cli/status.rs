@@ -228,10 +228,60 @@ pub fn status(data_dir: &DataDir, args: &StatusArgs) -> Result<()> {
     Ok(())
 }
 
+/// A line of the status report. `status` prints its [`Fact::label`]; the admin screen
+/// words it by the fact itself (`ui::admin::model::fact_key`), never by the English label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fact {
+    Software,
+    DataDirectory,
+    HostName,
+    Network,
+    Fleet,
+    Slots,
+    SoftwareUpdate,
+    Configured,
+    Room,
+    CalendarSource,
+    EwsUrl,
+    Account,
+    Server,
+    Sync,
+    LastGoodSync,
+    MeetingsCached,
+    ContentInputs,
+    Push,
+}
+
+impl Fact {
+    /// The label `status` prints.
+    pub fn label(self) -> &'static str {
+        match self {
+            Fact::Software => "Software",
+            Fact::DataDirectory => "Data directory",
+            Fact::HostName => "Host name",
+            Fact::Network => "Network",
+            Fact::Fleet => "Fleet",
+            Fact::Slots => "Slots",
+            Fact::SoftwareUpdate => "Software update",
+            Fact::Configured => "Configured",
+            Fact::Room => "Room",
+            Fact::CalendarSource => "Calendar source",
+            Fact::EwsUrl => "EWS URL",
+            Fact::Account => "Account",
+            Fact::Server => "Server",
+            Fact::Sync => "Sync",
+            Fact::LastGoodSync => "Last good sync",
+            Fact::MeetingsCached => "Meetings cached",
+            Fact::ContentInputs => "Content inputs",
+            Fact::Push => "Push",
+        }
+    }
+}
+
 /// The report as labelled lines, in the order an admin reads them: what
 /// `room-console status` prints and the admin screen shows. The last error and its fix
 /// are not among them (each shows them its own way).
-pub fn facts(r: &StatusReport) -> Vec<(&'static str, String)> {
+pub fn facts(r: &StatusReport) -> Vec<(Fact, String)> {
     let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".to_owned());
     let time = |t: Option<DateTime<Utc>>| {
         t.map_or("never".to_owned(), |t| local_with_age(t, r.now, &r.tz))
@@ -243,46 +293,46 @@ pub fn facts(r: &StatusReport) -> Vec<(&'static str, String)> {
         ref state => state.label(),
     };
     let mut facts = vec![
-        ("Software", r.version.clone()),
-        ("Data directory", r.data_dir.clone()),
-        ("Host name", or_dash(&r.hostname)),
-        ("Network", network::describe(&r.network)),
-        ("Fleet", r.fleet.label()),
+        (Fact::Software, r.version.clone()),
+        (Fact::DataDirectory, r.data_dir.clone()),
+        (Fact::HostName, or_dash(&r.hostname)),
+        (Fact::Network, network::describe(&r.network)),
+        (Fact::Fleet, r.fleet.label()),
     ];
     if let Some(slots) = &r.slots {
-        facts.push(("Slots", slots.describe()));
+        facts.push((Fact::Slots, slots.describe()));
     }
     if let Some(line) = &r.update_line {
-        facts.push(("Software update", line.clone()));
+        facts.push((Fact::SoftwareUpdate, line.clone()));
     }
     if !r.configured {
         facts.push((
-            "Configured",
+            Fact::Configured,
             "no (first boot: the setup wizard, or `room-console provision FILE`)".into(),
         ));
         return facts;
     }
     facts.extend([
         (
-            "Room",
+            Fact::Room,
             format!("{} <{}>", or_dash(&r.room), or_dash(&r.mailbox)),
         ),
-        ("Calendar source", or_dash(&r.source)),
-        ("EWS URL", or_dash(&r.ews_url)),
+        (Fact::CalendarSource, or_dash(&r.source)),
+        (Fact::EwsUrl, or_dash(&r.ews_url)),
         (
-            "Account",
+            Fact::Account,
             format!(
                 "{} (password {})",
                 or_dash(&r.account),
                 if r.password_set { "set" } else { "NOT set" }
             ),
         ),
-        ("Server", or_dash(&r.server)),
-        ("Sync", sync),
-        ("Last good sync", time(r.sync.last_success)),
-        ("Meetings cached", r.meetings_cached.to_string()),
+        (Fact::Server, or_dash(&r.server)),
+        (Fact::Sync, sync),
+        (Fact::LastGoodSync, time(r.sync.last_success)),
+        (Fact::MeetingsCached, r.meetings_cached.to_string()),
         (
-            "Content inputs",
+            Fact::ContentInputs,
             if r.content_inputs.is_empty() {
                 "none".to_owned()
             } else {
@@ -291,7 +341,7 @@ pub fn facts(r: &StatusReport) -> Vec<(&'static str, String)> {
         ),
     ]);
     if let Some(push) = &r.push {
-        facts.push(("Push", describe_push(push)));
+        facts.push((Fact::Push, describe_push(push)));
     }
     facts
 }
@@ -299,7 +349,7 @@ pub fn facts(r: &StatusReport) -> Vec<(&'static str, String)> {
 fn human(r: &StatusReport) -> String {
     let mut lines: Vec<String> = facts(r)
         .into_iter()
-        .map(|(label, value)| format!("{:<17}{value}", format!("{label}:")))
+        .map(|(fact, value)| format!("{:<17}{value}", format!("{}:", fact.label())))
         .collect();
     for (series, count) in &r.series_released {
         lines.push(format!(

@@ -13,9 +13,9 @@ use rustls::{DigitallySignedStruct, SignatureScheme};
 use tokio::net::TcpStream;
 use url::Url;
 
-use super::phrases::Phrase;
 use super::result::CheckResult;
-use super::wording::Wording;
+use crate::words::Phrase;
+use crate::words::Wording;
 
 /// The time limit for connecting and the handshake.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(10);

@@ -1,348 +1,23 @@
-//! The Exchange (EWS) and Microsoft 365 (Graph) failures as [`Wording`]s, so the screens
-//! can show them in their language. The English stays what `EwsError::explanation` /
-//! `fix` and `GraphError::explanation` / `fix` say (the sync shows those too): a
-//! wording that does not say exactly that is replaced by that English, and the tests
-//! below hold every worded failure equal to it.
+//! The Exchange (EWS) and Microsoft 365 (Graph) failures as failed checks: the words are
+//! the errors' own (`EwsError::wording`, `GraphError::wording`), the same the sync stores
+//! and the command line prints, so the screens show them in their language.
 
-use super::phrases::Phrase;
 use super::result::{CheckId, CheckResult};
-use super::wording::Wording;
 use crate::ews::{ErrorContext as EwsContext, EwsError};
 use crate::graph::{ErrorContext as GraphContext, GraphError};
-use crate::sync::source::SourceError;
 
-/// A failed check with what `error` means and its fix, as the sync words them.
+/// A failed check with what `error` means and its fix.
 pub(super) fn ews_failure(id: CheckId, error: &EwsError, context: &EwsContext) -> CheckResult {
-    let sorted = crate::sources::ews::source_error(error, context);
-    failed(
-        id,
-        sorted,
-        ews_explanation(error, context),
-        ews_fix(error, context),
-    )
+    CheckResult::fail(id, error.wording(context), error.fix_wording(context))
 }
 
-/// A failed check with what `error` means and its fix, as the sync words them.
+/// A failed check with what `error` means and its fix.
 pub(super) fn graph_failure(
     id: CheckId,
     error: &GraphError,
     context: &GraphContext,
 ) -> CheckResult {
-    let sorted = crate::sources::graph::source_error(error, context);
-    failed(
-        id,
-        sorted,
-        graph_explanation(error, context),
-        graph_fix(error, context),
-    )
-}
-
-/// A failed check with `sorted`'s English, worded by `message` and `fix` where they say
-/// exactly that.
-fn failed(
-    id: CheckId,
-    sorted: SourceError,
-    message: Option<Wording>,
-    fix: Option<Wording>,
-) -> CheckResult {
-    let worded = |wording: Option<Wording>, english: String| match wording {
-        Some(wording) => wording.or_verbatim(&english),
-        None => Wording::verbatim(english),
-    };
-    CheckResult::fail(
-        id,
-        worded(message, sorted.message),
-        sorted.fix.map(|english| worded(fix, english)),
-    )
-}
-
-/// A phrase with its arguments, as a wording.
-fn say<const N: usize>(phrase: Phrase, args: [&str; N]) -> Option<Wording> {
-    Some(Wording::phrase(phrase, args))
-}
-
-/// `text` ending with a full stop, as `EwsError` ends a text taken from Exchange.
-fn sentence(text: &str) -> String {
-    if text.ends_with(['.', '!', '?']) {
-        text.to_owned()
-    } else {
-        format!("{text}.")
-    }
-}
-
-fn ews_explanation(error: &EwsError, context: &EwsContext) -> Option<Wording> {
-    let account = context.service_account.as_str();
-    let room = context.mailbox.as_str();
-    let url = context.url.as_str();
-    match error {
-        EwsError::ImpersonateUserDenied => say(Phrase::EwsImpersonationDenied, [account, room]),
-        EwsError::NonExistentMailbox => say(Phrase::EwsNoSuchMailbox, [room]),
-        EwsError::AccessDenied => say(Phrase::EwsAccessDenied, [account, room]),
-        EwsError::ServerBusy {
-            back_off: Some(wait),
-        } => say(
-            Phrase::EwsThrottledWait,
-            [account, &wait.as_secs().max(1).to_string()],
-        ),
-        EwsError::ServerBusy { back_off: None } => say(Phrase::EwsThrottled, [account]),
-        EwsError::TooManyObjectsOpened => say(Phrase::EwsTooManyConnections, [account]),
-        EwsError::Exchange { code, message } if message.is_empty() => {
-            say(Phrase::EwsErrorCode, [code])
-        }
-        EwsError::Exchange { code, message } => {
-            say(Phrase::EwsErrorCodeSaying, [code, &sentence(message)])
-        }
-        EwsError::SoapFault { code, message } => {
-            say(Phrase::EwsSoapFault, [code, &sentence(message)])
-        }
-        EwsError::Unauthorized { offered } => {
-            let failed = Wording::phrase(Phrase::EwsSignInFailed, [account]);
-            Some(if offered.is_empty() {
-                failed
-            } else {
-                failed.then(Wording::phrase(
-                    Phrase::EwsServerOffers,
-                    [offered.join(", ")],
-                ))
-            })
-        }
-        EwsError::Forbidden => say(Phrase::EwsForbidden, [url, account]),
-        EwsError::ServiceUnavailable {
-            status,
-            retry_after: Some(wait),
-        } => say(
-            Phrase::EwsUnavailableRetry,
-            [url, &status.to_string(), &wait.as_secs().to_string()],
-        ),
-        EwsError::ServiceUnavailable {
-            status,
-            retry_after: None,
-        } => say(Phrase::EwsUnavailable, [url, &status.to_string()]),
-        EwsError::Redirected {
-            status,
-            location: Some(location),
-        } => say(Phrase::EwsRedirected, [url, &status.to_string(), location]),
-        EwsError::HttpStatus { status } => say(Phrase::EwsHttpStatus, [url, &status.to_string()]),
-        EwsError::HtmlPage {
-            status,
-            title: None,
-        } => say(Phrase::EwsWebPage, [url, &status.to_string()]),
-        EwsError::HtmlPage {
-            status,
-            title: Some(title),
-        } => say(Phrase::EwsTitledWebPage, [url, title, &status.to_string()]),
-        EwsError::EmptyBody { status } => say(Phrase::EwsEmptyAnswer, [url, &status.to_string()]),
-        EwsError::TruncatedBody => say(Phrase::EwsAnswerCutOff, [url]),
-        EwsError::Tls { detail } => say(Phrase::EwsTlsFailed, [url, detail]),
-        EwsError::Connect { detail } => say(Phrase::EwsCannotConnect, [url, detail]),
-        EwsError::Timeout => say(Phrase::EwsTimeout, [url]),
-        EwsError::Network { detail } => say(Phrase::EwsConnectionFailed, [url, detail]),
-        EwsError::InsecureUrl { url } => say(Phrase::EwsPlainHttp, [url]),
-        EwsError::Ntlm { detail } => say(Phrase::EwsNtlmFailed, [account, url, detail]),
-        EwsError::InvalidServerVersion => say(Phrase::EwsSchemaVersionStepsDown, []),
-        EwsError::CalendarViewRangeTooBig => say(Phrase::EwsWindowTooLong, []),
-        EwsError::ItemNotFound => say(Phrase::EwsItemGone, []),
-        EwsError::Redirected {
-            status,
-            location: None,
-        } => say(Phrase::EwsRedirectedElsewhere, [url, &status.to_string()]),
-        EwsError::ResponseTooLarge { limit } => say(
-            Phrase::EwsAnswerTooLarge,
-            [url, &limit.div_ceil(1024 * 1024).to_string()],
-        ),
-        EwsError::MalformedXml { detail } => say(Phrase::EwsNotXml, [url, detail]),
-        EwsError::HostileXml { detail } => say(Phrase::EwsRefusedForSafety, [url, detail]),
-        EwsError::UnexpectedResponse { detail } => say(Phrase::EwsNotEws, [url, detail]),
-        EwsError::InvalidConfig { detail } => say(Phrase::EwsInvalidSettings, [detail]),
-        _ => None,
-    }
-}
-
-fn ews_fix(error: &EwsError, context: &EwsContext) -> Option<Wording> {
-    let account = context.service_account.as_str();
-    let room = context.mailbox.as_str();
-    let grant = format!(
-        "New-ManagementRoleAssignment -Name Mailbox-Impersonation -Role \
-         ApplicationImpersonation -User {account}"
-    );
-    match error {
-        EwsError::ImpersonateUserDenied => say(Phrase::EwsImpersonationFix, [&grant]),
-        EwsError::NonExistentMailbox => say(
-            Phrase::EwsNoSuchMailboxFix,
-            [&format!(
-                "Get-Mailbox {room} | FL PrimarySmtpAddress,RecipientTypeDetails"
-            )],
-        ),
-        EwsError::AccessDenied => say(
-            Phrase::EwsAccessDeniedFix,
-            [
-                account,
-                &grant,
-                &format!(
-                    "Add-MailboxFolderPermission -Identity {room}:\\Calendar -User {account} \
-                     -AccessRights Reviewer"
-                ),
-            ],
-        ),
-        EwsError::TooManyObjectsOpened => say(
-            Phrase::EwsTooManyConnectionsFix,
-            [
-                account,
-                &format!("Set-ThrottlingPolicyAssociation -Identity {account}"),
-            ],
-        ),
-        EwsError::ServerBusy { .. } => say(
-            Phrase::EwsThrottledFix,
-            [
-                account,
-                &format!("Get-ThrottlingPolicyAssociation {account}"),
-            ],
-        ),
-        EwsError::Unauthorized { .. } => say(
-            Phrase::EwsSignInFix,
-            [
-                account,
-                "Set-ADUser <account> -PasswordNeverExpires $true",
-                &format!("Set-MsolUser -UserPrincipalName {account} -PasswordNeverExpires $true"),
-            ],
-        ),
-        EwsError::Forbidden => say(
-            Phrase::EwsForbiddenFix,
-            [
-                &format!("Get-CASMailbox {account} | FL EwsEnabled,EwsAllowList"),
-                &format!("Set-CASMailbox {account} -EwsEnabled $true"),
-            ],
-        ),
-        EwsError::Redirected { .. } | EwsError::HtmlPage { .. } => say(Phrase::EwsAddressFix, []),
-        EwsError::HttpStatus { status: 404 } => say(Phrase::EwsNotFoundFix, []),
-        EwsError::Tls { .. } => say(Phrase::EwsTlsFix, []),
-        EwsError::Connect { .. } => say(Phrase::EwsConnectFix, []),
-        EwsError::InsecureUrl { .. } => say(Phrase::EwsPlainHttpFix, []),
-        EwsError::Ntlm { .. } => say(Phrase::EwsNtlmFix, []),
-        EwsError::SchemaValidation { .. } => say(Phrase::EwsSchemaFix, []),
-        EwsError::Exchange { code, .. }
-            if code == "ErrorInvalidExchangeImpersonationHeaderData" =>
-        {
-            say(Phrase::EwsImpersonationHeaderFix, [])
-        }
-        EwsError::ResponseTooLarge { .. } => say(Phrase::EwsAnswerTooLargeFix, []),
-        _ => None,
-    }
-}
-
-fn graph_explanation(error: &GraphError, context: &GraphContext) -> Option<Wording> {
-    let app = context.client_id.as_str();
-    let tenant = context.tenant_id.as_str();
-    let room = context.mailbox.as_str();
-    match error {
-        GraphError::Tls { detail } => say(Phrase::GraphTlsFailed, [detail]),
-        GraphError::Connect { detail } => say(Phrase::GraphCannotConnect, [detail]),
-        GraphError::Timeout => say(Phrase::GraphTimeout, []),
-        GraphError::Network { detail } => say(Phrase::GraphConnectionFailed, [detail]),
-        GraphError::SecretInvalid => say(Phrase::GraphSecretInvalid, [app]),
-        GraphError::SecretExpired => say(Phrase::GraphSecretExpired, [app]),
-        GraphError::AppNotFound => say(Phrase::GraphAppNotFound, [app, tenant]),
-        GraphError::TenantNotFound => say(Phrase::GraphTenantNotFound, [tenant]),
-        GraphError::ConsentMissing { detail } => say(Phrase::GraphConsentMissing, [app, detail]),
-        GraphError::MailboxOutOfScope { detail } => {
-            say(Phrase::GraphMailboxOutOfScope, [app, room, detail])
-        }
-        GraphError::MailboxNotFound { code } => say(Phrase::GraphMailboxNotFound, [room, code]),
-        GraphError::SignInRefused {
-            status,
-            description,
-        } => say(
-            Phrase::GraphSignInRefused,
-            [app, &status.to_string(), description],
-        ),
-        GraphError::TokenRejected { detail } => say(Phrase::GraphTokenRejected, [detail]),
-        GraphError::InsecureUrl { url } => say(Phrase::GraphPlainHttp, [url]),
-        GraphError::InvalidConfig { detail } => say(Phrase::GraphInvalidSettings, [detail]),
-        GraphError::Throttled {
-            retry_after: Some(wait),
-            ..
-        } => say(Phrase::GraphThrottledWait, [&wait.as_secs().to_string()]),
-        GraphError::Throttled {
-            retry_after: None, ..
-        } => say(Phrase::GraphThrottled, []),
-        GraphError::Server {
-            status,
-            code,
-            message,
-        } => {
-            let mut what = format!("HTTP {status}");
-            if !code.is_empty() {
-                what.push_str(&format!(" {code}"));
-            }
-            if !message.is_empty() {
-                what.push_str(&format!(": {message}"));
-            }
-            say(Phrase::GraphFailed, [&what])
-        }
-        GraphError::Http {
-            status,
-            code,
-            message,
-        } => say(
-            Phrase::GraphAnsweredHttp,
-            [&status.to_string(), code, message],
-        ),
-        GraphError::BadJson { detail } => say(Phrase::GraphUnreadable, [detail]),
-        GraphError::ResponseTooLarge { limit } => {
-            say(Phrase::GraphAnswerTooLarge, [&limit.to_string()])
-        }
-        GraphError::ForeignLink { url } => say(Phrase::GraphForeignLink, [url]),
-        GraphError::EventNotFound => say(Phrase::GraphMeetingGone, []),
-        GraphError::WriteNotPermitted { detail } => {
-            say(Phrase::GraphWriteNotPermitted, [app, room, detail])
-        }
-        _ => None,
-    }
-}
-
-fn graph_fix(error: &GraphError, context: &GraphContext) -> Option<Wording> {
-    let app = context.client_id.as_str();
-    let room = context.mailbox.as_str();
-    match error {
-        GraphError::SecretInvalid | GraphError::SecretExpired => {
-            say(Phrase::GraphNewSecretFix, [app])
-        }
-        GraphError::Tls { .. } => say(Phrase::GraphTlsFix, []),
-        GraphError::Connect { .. } | GraphError::Timeout | GraphError::Network { .. } => {
-            say(Phrase::GraphNetworkFix, [])
-        }
-        GraphError::AppNotFound | GraphError::TenantNotFound => say(Phrase::GraphIdsFix, []),
-        GraphError::ConsentMissing { .. } => say(Phrase::GraphConsentFix, [app]),
-        GraphError::MailboxOutOfScope { .. } => say(
-            Phrase::GraphScopeFix,
-            [
-                room,
-                &format!(
-                    "New-ManagementRoleAssignment -App {app} -Role \"Application \
-                     Calendars.Read\" -CustomResourceScope <scope>"
-                ),
-                &format!(
-                    "New-ApplicationAccessPolicy -AppId {app} -PolicyScopeGroupId <group> \
-                     -AccessRight RestrictAccess"
-                ),
-                &format!("Test-ApplicationAccessPolicy -Identity {room} -AppId {app}"),
-            ],
-        ),
-        GraphError::MailboxNotFound { .. } => say(Phrase::GraphMailboxFix, [room]),
-        GraphError::TokenRejected { .. } => say(Phrase::GraphTokenFix, []),
-        GraphError::InsecureUrl { .. } => say(Phrase::GraphPlainHttpFix, []),
-        GraphError::InvalidConfig { .. } => say(Phrase::GraphSettingsFix, []),
-        GraphError::Throttled { .. } => say(Phrase::GraphThrottledFix, []),
-        GraphError::WriteNotPermitted { .. } => say(
-            Phrase::GraphWriteFix,
-            [
-                app,
-                &crate::graph::error::grant_read_write_command(app),
-                &crate::graph::error::rbac_read_write_command(app),
-            ],
-        ),
-        _ => None,
-    }
+    CheckResult::fail(id, error.wording(context), error.fix_wording(context))
 }
 
 #[cfg(test)]
@@ -350,6 +25,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
+    use crate::words::{Phrase, Wording};
 
     fn ews_context() -> EwsContext {
         EwsContext {
@@ -594,7 +270,7 @@ mod tests {
     }
 
     #[test]
-    fn failures_without_a_phrase_keep_their_english() {
+    fn a_rejected_request_is_worded_in_phrases_with_its_english_unchanged() {
         let context = ews_context();
         let error = EwsError::SchemaValidation {
             violation: Some("The element 'FindItem' has invalid child element".into()),
@@ -602,10 +278,34 @@ mod tests {
             position: None,
         };
         let check = ews_failure(CheckId::Calendar, &error, &context);
-        assert_eq!(check.message, error.explanation(&context));
-        assert_eq!(check.wording.sentences()[0].phrase, None);
-        assert_eq!(check.fix, error.fix(&context));
+        assert_eq!(
+            check.message,
+            "Exchange rejected a request of the console as invalid (ErrorSchemaValidation): \
+             The element 'FindItem' has invalid child element (line 3). This is a fault in \
+             the console, or the server is older than the Exchange version set for it."
+        );
+        assert!(all_phrased(&check.wording), "{:?}", check.wording);
         let fix = check.fix_wording.expect("a fix");
         assert_eq!(fix.sentences()[0].phrase, Some(Phrase::EwsSchemaFix));
+        let bare = EwsError::SchemaValidation {
+            violation: None,
+            line: None,
+            position: None,
+        };
+        assert_eq!(
+            bare.explanation(&context),
+            "Exchange rejected a request of the console as invalid (ErrorSchemaValidation). \
+             This is a fault in the console, or the server is older than the Exchange version \
+             set for it."
+        );
+        assert_eq!(
+            EwsError::InvalidSyncStateData.explanation(&context),
+            "Exchange no longer accepts the saved sync state of confrm2@contoso.com \
+             (ErrorInvalidSyncStateData); the console reads the whole calendar again."
+        );
+        assert_eq!(
+            GraphError::SyncStateInvalid.explanation(&graph_context()),
+            "the calendar's change token expired; a full read follows"
+        );
     }
 }

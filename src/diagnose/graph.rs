@@ -9,15 +9,15 @@ use futures_util::future::join_all;
 use super::certificate::with_certificate;
 use super::error_words::graph_failure;
 use super::join_links::join_links_check;
-use super::phrases::Phrase;
 use super::result::{CheckId, CheckResult};
 use super::runner::{CheckOptions, Report, SAMPLE_SIZE, WINDOW_DAYS, calendar_readable};
-use super::wording::Wording;
 use crate::clock::device_time_zone;
 use crate::graph::{ErrorContext, Event, GraphClient, GraphError};
 use crate::settings::{Secrets, Settings};
 use crate::sources::ews_mapping::MappingRules;
 use crate::sources::graph::setup_from_settings;
+use crate::words::Phrase;
+use crate::words::Wording;
 
 /// Runs the Graph checks into `report`.
 pub(super) async fn check_graph(
@@ -31,8 +31,8 @@ pub(super) async fn check_graph(
         Err(error) => {
             return report.fail_then_skip(CheckResult::fail(
                 CheckId::Server,
-                Wording::recognised(error.message),
-                error.fix.map(Wording::recognised),
+                error.message,
+                error.fix,
             ));
         }
     };

@@ -9,9 +9,9 @@ use crate::ews::CalendarItem;
 use crate::ews::item::BodyKind;
 use crate::join::{JoinSources, NoJoinReason, detect};
 
-use super::phrases::Phrase;
 use super::result::{CheckId, CheckResult};
-use super::wording::Wording;
+use crate::words::Phrase;
+use crate::words::Wording;
 
 /// A symptom seen in at least half of the sampled invitations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

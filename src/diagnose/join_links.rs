@@ -5,13 +5,13 @@
 //! `Set-CalendarProcessing` fix as the Exchange invitations check.
 
 use super::invitations::{InvitationView, findings_warning, inspect_views};
-use super::phrases::Phrase;
 use super::result::{CheckId, CheckResult};
-use super::wording::Wording;
 use crate::graph::Event;
 use crate::join::NoJoinReason;
 use crate::sources::ews_mapping::MappingRules;
 use crate::sources::graph_mapping::meeting_of;
+use crate::words::Phrase;
+use crate::words::Wording;
 
 /// The JoinLinks check for the sampled `events` of `room`.
 pub(super) fn join_links_check(room: &str, events: &[Event], rules: &MappingRules) -> CheckResult {

@@ -12,25 +12,20 @@
 //!   mailbox's calendar processing (DeleteComments, AddOrganizerToSubject, DeleteSubject);
 //! - `graph` and `join_links`: the Microsoft 365 (Graph) checks;
 //! - `certificate`: the subject, issuer and fingerprint of an untrusted certificate;
-//! - [`Wording`] and [`Phrase`]: every finding and fix as sentences with arguments, printed
-//!   in English by `diagnose` and shown in the screen's language (`phrases` holds the one
-//!   table of them); `error_words` words the Exchange and Graph failures that way, and
-//!   the settings' and Autodiscover's errors (worded in English elsewhere) are recognised
-//!   by the phrase that says exactly them.
+//! - every finding and fix is a [`Wording`] (`crate::words`): printed in English by
+//!   `diagnose`, shown in the screen's language; `error_words` takes the Exchange and
+//!   Graph failures' wordings from their errors.
 
 mod certificate;
 mod error_words;
 mod graph;
 mod invitations;
 mod join_links;
-mod phrases;
 mod result;
 mod runner;
-mod wording;
 
+pub use crate::words::{MAX_SENTENCES, Phrase, Sentence, Wording};
 pub use certificate::fingerprint;
 pub use invitations::{InvitationFinding, InvitationView, inspect_invitations, inspect_views};
-pub use phrases::Phrase;
 pub use result::{CheckId, CheckResult, CheckStatus, all_passed};
 pub use runner::{CheckOptions, run_checks};
-pub use wording::{MAX_SENTENCES, Sentence, Wording};

@@ -2,9 +2,9 @@
 
 use serde::Serialize;
 
-use super::phrases::Phrase;
-use super::wording::Wording;
 use crate::settings::CalendarSource;
+use crate::words::Phrase;
+use crate::words::Wording;
 
 /// The checks. Which run, and in what order, depends on the calendar source
 /// ([`CheckId::for_source`]).

@@ -9,15 +9,15 @@ use super::certificate::with_certificate;
 use super::error_words::ews_failure;
 use super::graph::check_graph;
 use super::invitations::invitations_check;
-use super::phrases::Phrase;
 use super::result::{CheckId, CheckResult};
-use super::wording::Wording;
 use crate::ews::{
     CalendarItem, ErrorContext, EwsClient, EwsError, GetItemOptions, ItemId, ServerVersionInfo,
 };
 use crate::settings::{CalendarSource, Secrets, Settings};
 use crate::sources::ews::{describe_server, setup_from_settings};
 use crate::sync::source::{FailureKind, SourceError};
+use crate::words::Phrase;
+use crate::words::Wording;
 
 /// How far ahead the calendar is read.
 pub(super) const WINDOW_DAYS: i64 = 14;
@@ -211,17 +211,9 @@ fn setup_failed(error: SourceError, report: &mut Report<'_>) {
             CheckId::ExchangeVersion,
             CheckId::SignIn,
         ));
-        return report.fail_then_skip(CheckResult::fail(
-            CheckId::SignIn,
-            Wording::recognised(message),
-            fix.map(Wording::recognised),
-        ));
+        return report.fail_then_skip(CheckResult::fail(CheckId::SignIn, message, fix));
     }
-    report.fail_then_skip(CheckResult::fail(
-        CheckId::Server,
-        Wording::recognised(message),
-        fix.map(Wording::recognised),
-    ))
+    report.fail_then_skip(CheckResult::fail(CheckId::Server, message, fix))
 }
 
 /// Which check an error of the first calendar request means has failed.

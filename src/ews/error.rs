@@ -1,5 +1,6 @@
 //! Every way talking to Exchange can fail, in one place, each with an explanation and a
-//! fix worded for the IT admin who set the console up.
+//! fix worded for the IT admin who set the console up, as phrases (`crate::words`) the
+//! command line prints in English and the screens show in their language.
 //!
 //! Exchange's answers are classified by their code (`faultcode`, `ResponseCode`, HTTP
 //! status), never by the message text, which Exchange localises.
@@ -7,6 +8,7 @@
 use std::time::Duration;
 
 use super::response::Details;
+use crate::words::{Phrase, Wording};
 
 /// Who and what a request was about, to name them in explanations and fixes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -228,265 +230,205 @@ impl EwsError {
         }
     }
 
-    /// What happened, in words for the admin.
-    pub fn explanation(&self, ctx: &ErrorContext) -> String {
-        let account = &ctx.service_account;
-        let room = &ctx.mailbox;
-        let url = &ctx.url;
+    /// What happened, in words for the admin: phrases with their arguments, which the
+    /// screens show in their language ([`Wording::english`] for the command line).
+    pub fn wording(&self, ctx: &ErrorContext) -> Wording {
+        let account = ctx.service_account.as_str();
+        let room = ctx.mailbox.as_str();
+        let url = ctx.url.as_str();
         match self {
-            EwsError::ImpersonateUserDenied => format!(
-                "{account} may not impersonate {room}: Exchange refused the impersonation \
-                 (ErrorImpersonateUserDenied)."
+            EwsError::ImpersonateUserDenied => say(Phrase::EwsImpersonationDenied, [account, room]),
+            EwsError::NonExistentMailbox => say(Phrase::EwsNoSuchMailbox, [room]),
+            EwsError::AccessDenied => say(Phrase::EwsAccessDenied, [account, room]),
+            EwsError::ServerBusy {
+                back_off: Some(wait),
+            } => say(
+                Phrase::EwsThrottledWait,
+                [account, &wait.as_secs().max(1).to_string()],
             ),
-            EwsError::NonExistentMailbox => {
-                format!("Exchange has no mailbox {room} (ErrorNonExistentMailbox).")
-            }
-            EwsError::AccessDenied => format!(
-                "Exchange denied {account} access to the calendar of {room} (ErrorAccessDenied)."
-            ),
-            EwsError::ServerBusy { back_off } => match back_off {
-                Some(wait) => format!(
-                    "Exchange is throttling requests from {account} (ErrorServerBusy) and asks \
-                     the console to wait {} seconds.",
-                    wait.as_secs().max(1)
-                ),
-                None => {
-                    format!("Exchange is throttling requests from {account} (ErrorServerBusy).")
-                }
-            },
-            EwsError::TooManyObjectsOpened => format!(
-                "{account} has too many connections open to Exchange at once \
-                 (ErrorTooManyObjectsOpened), usually because other devices or applications \
-                 use the same account."
-            ),
-            EwsError::InvalidServerVersion => "Exchange does not know the EWS schema version \
-                 the console asked for (ErrorInvalidServerVersion); the console steps down to \
-                 an older version by itself."
-                .to_string(),
+            EwsError::ServerBusy { back_off: None } => say(Phrase::EwsThrottled, [account]),
+            EwsError::TooManyObjectsOpened => say(Phrase::EwsTooManyConnections, [account]),
+            EwsError::InvalidServerVersion => Phrase::EwsSchemaVersionStepsDown.into(),
             EwsError::SchemaValidation {
                 violation, line, ..
             } => {
-                let mut text = "Exchange rejected a request of the console as invalid \
-                                (ErrorSchemaValidation)"
-                    .to_string();
-                if let Some(violation) = violation {
-                    text.push_str(&format!(": {violation}"));
-                }
-                if let Some(line) = line {
-                    text.push_str(&format!(" (line {line})"));
-                }
-                text.push_str(
-                    ". This is a fault in the console, or the server is older than the \
-                     Exchange version set for it.",
-                );
-                text
+                let line = line.map(|line| line.to_string());
+                let rejected = match (violation, &line) {
+                    (None, None) => say(Phrase::EwsSchemaRejected, []),
+                    (Some(violation), None) => say(Phrase::EwsSchemaRejectedSaying, [violation]),
+                    (None, Some(line)) => say(Phrase::EwsSchemaRejectedAtLine, [line]),
+                    (Some(violation), Some(line)) => {
+                        say(Phrase::EwsSchemaRejectedSayingAtLine, [violation, line])
+                    }
+                };
+                rejected.then(Phrase::EwsSchemaConsoleFault.into())
             }
-            EwsError::CalendarViewRangeTooBig => "The console asked for a calendar window \
-                 longer than Exchange allows (ErrorCalendarViewRangeTooBig); it reads shorter \
-                 windows instead."
-                .to_string(),
-            EwsError::ItemNotFound => "A meeting was deleted or moved while the console was \
-                 reading it (ErrorItemNotFound); the next sync picks up the change."
-                .to_string(),
-            EwsError::InvalidSyncStateData => format!(
-                "Exchange no longer accepts the saved sync state of {room} \
-                 (ErrorInvalidSyncStateData); the console reads the whole calendar again."
-            ),
+            EwsError::CalendarViewRangeTooBig => Phrase::EwsWindowTooLong.into(),
+            EwsError::ItemNotFound => Phrase::EwsItemGone.into(),
+            EwsError::InvalidSyncStateData => say(Phrase::EwsSyncStateRefused, [room]),
+            EwsError::Exchange { code, message } if message.is_empty() => {
+                say(Phrase::EwsErrorCode, [code])
+            }
             EwsError::Exchange { code, message } => {
-                if message.is_empty() {
-                    format!("Exchange answered with the error {code}.")
-                } else {
-                    sentence(format!(
-                        "Exchange answered with the error {code}: {message}"
-                    ))
-                }
+                say(Phrase::EwsErrorCodeSaying, [code, &sentence(message)])
             }
             EwsError::SoapFault { code, message } => {
-                sentence(format!("Exchange reported a fault ({code}): {message}"))
+                say(Phrase::EwsSoapFault, [code, &sentence(message)])
             }
-            EwsError::Unauthorized { offered } => {
-                let mut text = format!(
-                    "Sign-in to Exchange as {account} failed (HTTP 401): a wrong password, an \
-                     expired password, a locked account, or the wrong sign-in method."
-                );
-                if !offered.is_empty() {
-                    text.push_str(&format!(" The server offers: {}.", offered.join(", ")));
-                }
-                text
+            EwsError::Unauthorized { offered } if offered.is_empty() => {
+                say(Phrase::EwsSignInFailed, [account])
             }
-            EwsError::Forbidden => format!(
-                "Exchange at {url} refused {account} (HTTP 403): EWS may be turned off for the \
-                 account, or the server demands a client certificate."
+            EwsError::Unauthorized { offered } => say(Phrase::EwsSignInFailed, [account])
+                .then(say(Phrase::EwsServerOffers, [&offered.join(", ")])),
+            EwsError::Forbidden => say(Phrase::EwsForbidden, [url, account]),
+            EwsError::ServiceUnavailable {
+                status,
+                retry_after: Some(wait),
+            } => say(
+                Phrase::EwsUnavailableRetry,
+                [url, &status.to_string(), &wait.as_secs().to_string()],
             ),
             EwsError::ServiceUnavailable {
                 status,
-                retry_after,
-            } => match retry_after {
-                Some(wait) => format!(
-                    "Exchange at {url} is unavailable for now (HTTP {status}) and asks the \
-                     console to retry in {} seconds.",
-                    wait.as_secs()
-                ),
-                None => format!("Exchange at {url} is unavailable for now (HTTP {status})."),
-            },
-            EwsError::Redirected { status, location } => format!(
-                "{url} redirects (HTTP {status}) to {}: it is not the EWS address itself.",
-                location.as_deref().unwrap_or("another address")
-            ),
+                retry_after: None,
+            } => say(Phrase::EwsUnavailable, [url, &status.to_string()]),
+            EwsError::Redirected {
+                status,
+                location: Some(location),
+            } => say(Phrase::EwsRedirected, [url, &status.to_string(), location]),
+            EwsError::Redirected {
+                status,
+                location: None,
+            } => say(Phrase::EwsRedirectedElsewhere, [url, &status.to_string()]),
             EwsError::HttpStatus { status } => {
-                format!("Exchange at {url} answered with HTTP status {status}.")
+                say(Phrase::EwsHttpStatus, [url, &status.to_string()])
             }
-            EwsError::HtmlPage { status, title } => format!(
-                "{url} answered with a web page{} instead of EWS (HTTP {status}): a sign-in \
-                 page, a proxy, or a web server error page.",
-                title
-                    .as_deref()
-                    .map(|t| format!(" (\"{t}\")"))
-                    .unwrap_or_default()
-            ),
+            EwsError::HtmlPage {
+                status,
+                title: None,
+            } => say(Phrase::EwsWebPage, [url, &status.to_string()]),
+            EwsError::HtmlPage {
+                status,
+                title: Some(title),
+            } => say(Phrase::EwsTitledWebPage, [url, title, &status.to_string()]),
             EwsError::EmptyBody { status } => {
-                format!("Exchange at {url} sent an empty answer (HTTP {status}).")
+                say(Phrase::EwsEmptyAnswer, [url, &status.to_string()])
             }
-            EwsError::TruncatedBody => {
-                format!("The answer from {url} was cut off before its end: the connection broke.")
-            }
-            EwsError::ResponseTooLarge { limit } => format!(
-                "The answer from {url} is larger than the {} MiB the console accepts.",
-                limit.div_ceil(1024 * 1024)
+            EwsError::TruncatedBody => say(Phrase::EwsAnswerCutOff, [url]),
+            EwsError::ResponseTooLarge { limit } => say(
+                Phrase::EwsAnswerTooLarge,
+                [url, &limit.div_ceil(1024 * 1024).to_string()],
             ),
-            EwsError::MalformedXml { detail } => {
-                format!("The answer from {url} is not valid XML: {detail}.")
-            }
-            EwsError::HostileXml { detail } => {
-                format!("The answer from {url} was refused for safety: {detail}.")
-            }
-            EwsError::UnexpectedResponse { detail } => {
-                format!("The answer from {url} is not what EWS sends: {detail}.")
-            }
-            EwsError::Tls { detail } => format!(
-                "The secure connection to {url} failed ({detail}): the server's certificate \
-                 is not trusted, has expired, or does not name this server."
-            ),
-            EwsError::Connect { detail } => format!("Cannot connect to {url}: {detail}."),
-            EwsError::Timeout => format!("Exchange at {url} did not answer in time."),
-            EwsError::Network { detail } => {
-                format!("The connection to {url} failed: {detail}.")
-            }
-            EwsError::InsecureUrl { url } => format!(
-                "The EWS address {url} uses plain http://, which would send the password \
-                 unencrypted."
-            ),
-            EwsError::InvalidConfig { detail } => {
-                format!("The EWS settings are invalid: {detail}.")
-            }
-            EwsError::Ntlm { detail } => {
-                format!("NTLM sign-in as {account} to {url} failed: {detail}.")
-            }
+            EwsError::MalformedXml { detail } => say(Phrase::EwsNotXml, [url, detail]),
+            EwsError::HostileXml { detail } => say(Phrase::EwsRefusedForSafety, [url, detail]),
+            EwsError::UnexpectedResponse { detail } => say(Phrase::EwsNotEws, [url, detail]),
+            EwsError::Tls { detail } => say(Phrase::EwsTlsFailed, [url, detail]),
+            EwsError::Connect { detail } => say(Phrase::EwsCannotConnect, [url, detail]),
+            EwsError::Timeout => say(Phrase::EwsTimeout, [url]),
+            EwsError::Network { detail } => say(Phrase::EwsConnectionFailed, [url, detail]),
+            EwsError::InsecureUrl { url } => say(Phrase::EwsPlainHttp, [url]),
+            EwsError::InvalidConfig { detail } => say(Phrase::EwsInvalidSettings, [detail]),
+            EwsError::Ntlm { detail } => say(Phrase::EwsNtlmFailed, [account, url, detail]),
         }
     }
 
     /// What the admin can do about it; None when there is nothing to do but wait, or the
     /// console handles it by itself.
-    pub fn fix(&self, ctx: &ErrorContext) -> Option<String> {
-        let account = &ctx.service_account;
-        let room = &ctx.mailbox;
-        match self {
-            EwsError::ImpersonateUserDenied => Some(format!(
-                "Grant it with `New-ManagementRoleAssignment -Name Mailbox-Impersonation -Role \
-                 ApplicationImpersonation -User {account}` (optionally scoped to room \
-                 mailboxes with -CustomRecipientWriteScope). A new role assignment can take \
-                 some minutes to apply."
-            )),
-            EwsError::NonExistentMailbox => Some(format!(
-                "Check the room's e-mail address in the settings: it must be the primary SMTP \
-                 address of an existing room mailbox (`Get-Mailbox {room} | FL \
-                 PrimarySmtpAddress,RecipientTypeDetails`)."
-            )),
-            EwsError::AccessDenied => Some(format!(
-                "With impersonation, grant {account} the ApplicationImpersonation role \
-                 (`New-ManagementRoleAssignment -Name Mailbox-Impersonation -Role \
-                 ApplicationImpersonation -User {account}`). Without impersonation, give it \
-                 read access to the room's calendar: `Add-MailboxFolderPermission -Identity \
-                 {room}:\\Calendar -User {account} -AccessRights Reviewer`."
-            )),
-            EwsError::TooManyObjectsOpened => Some(format!(
-                "Give the room consoles a service account of their own, or relax the EWS \
-                 limits of {account} with a throttling policy (`New-ThrottlingPolicy`, \
-                 `Set-ThrottlingPolicyAssociation -Identity {account}`)."
-            )),
-            EwsError::ServerBusy { .. } => Some(format!(
-                "If this persists, check the throttling policy of {account} \
-                 (`Get-ThrottlingPolicyAssociation {account}`) and whether other \
-                 applications use the same account."
-            )),
-            EwsError::SchemaValidation { .. } => Some(
-                "Set the Exchange version in the settings to the server's version, and \
-                 report the problem with the diagnostics."
-                    .to_string(),
+    pub fn fix_wording(&self, ctx: &ErrorContext) -> Option<Wording> {
+        let account = ctx.service_account.as_str();
+        let room = ctx.mailbox.as_str();
+        let grant = format!(
+            "New-ManagementRoleAssignment -Name Mailbox-Impersonation -Role \
+             ApplicationImpersonation -User {account}"
+        );
+        Some(match self {
+            EwsError::ImpersonateUserDenied => say(Phrase::EwsImpersonationFix, [&grant]),
+            EwsError::NonExistentMailbox => say(
+                Phrase::EwsNoSuchMailboxFix,
+                [&format!(
+                    "Get-Mailbox {room} | FL PrimarySmtpAddress,RecipientTypeDetails"
+                )],
             ),
+            EwsError::AccessDenied => say(
+                Phrase::EwsAccessDeniedFix,
+                [
+                    account,
+                    &grant,
+                    &format!(
+                        "Add-MailboxFolderPermission -Identity {room}:\\Calendar -User {account} \
+                         -AccessRights Reviewer"
+                    ),
+                ],
+            ),
+            EwsError::TooManyObjectsOpened => say(
+                Phrase::EwsTooManyConnectionsFix,
+                [
+                    account,
+                    &format!("Set-ThrottlingPolicyAssociation -Identity {account}"),
+                ],
+            ),
+            EwsError::ServerBusy { .. } => say(
+                Phrase::EwsThrottledFix,
+                [
+                    account,
+                    &format!("Get-ThrottlingPolicyAssociation {account}"),
+                ],
+            ),
+            EwsError::SchemaValidation { .. } => Phrase::EwsSchemaFix.into(),
             EwsError::Exchange { code, .. }
                 if code == "ErrorInvalidExchangeImpersonationHeaderData" =>
             {
-                Some(
-                    "Turn impersonation off for this sign-in method: the server refuses the \
-                     impersonation header with it."
-                        .to_string(),
-                )
+                Phrase::EwsImpersonationHeaderFix.into()
             }
-            EwsError::Unauthorized { .. } => Some(format!(
-                "Check the password of {account} (sign in to Outlook on the web with it), \
-                 unlock the account if it is locked, and choose the sign-in method the \
-                 server offers (NTLM on-premises, Basic where enabled). Make the password \
-                 non-expiring: `Set-ADUser <account> -PasswordNeverExpires $true` on-premises, \
-                 `Set-MsolUser -UserPrincipalName {account} -PasswordNeverExpires $true` in \
-                 Office 365."
-            )),
-            EwsError::Forbidden => Some(format!(
-                "Check that EWS is allowed for the account: `Get-CASMailbox {account} | FL \
-                 EwsEnabled,EwsAllowList`; turn it on with `Set-CASMailbox {account} \
-                 -EwsEnabled $true`."
-            )),
-            EwsError::Redirected { .. } | EwsError::HtmlPage { .. } => Some(
-                "Use the EWS address itself, usually https://<server>/EWS/Exchange.asmx \
-                 (Autodiscover finds it), and check any proxy between the console and Exchange."
-                    .to_string(),
+            EwsError::Unauthorized { .. } => say(
+                Phrase::EwsSignInFix,
+                [
+                    account,
+                    "Set-ADUser <account> -PasswordNeverExpires $true",
+                    &format!(
+                        "Set-MsolUser -UserPrincipalName {account} -PasswordNeverExpires $true"
+                    ),
+                ],
             ),
-            EwsError::HttpStatus { status: 404 } => {
-                Some("Check the EWS address: it usually ends in /EWS/Exchange.asmx.".to_string())
-            }
-            EwsError::ResponseTooLarge { .. } => Some(
-                "Raise the response size limit, or read fewer meetings per request.".to_string(),
+            EwsError::Forbidden => say(
+                Phrase::EwsForbiddenFix,
+                [
+                    &format!("Get-CASMailbox {account} | FL EwsEnabled,EwsAllowList"),
+                    &format!("Set-CASMailbox {account} -EwsEnabled $true"),
+                ],
             ),
-            EwsError::Tls { .. } => Some(
-                "If Exchange uses a certificate from your own certificate authority, add that \
-                 CA's certificate (PEM) as TrustedCaFile. Check that the console's date and \
-                 time are right and that the address uses the name on the certificate."
-                    .to_string(),
-            ),
-            EwsError::Connect { .. } => Some(
-                "Check the server name, DNS, the network connection and any firewall between \
-                 the console and Exchange (HTTPS, port 443)."
-                    .to_string(),
-            ),
-            EwsError::InsecureUrl { .. } => Some(
-                "Use an https:// address. Plain http:// is only for test servers and must be \
-                 allowed explicitly."
-                    .to_string(),
-            ),
-            EwsError::Ntlm { .. } => Some(
-                "Check that the EWS virtual directory has Windows Authentication (NTLM) turned \
-                 on, or choose Basic sign-in."
-                    .to_string(),
-            ),
-            _ => None,
-        }
+            EwsError::Redirected { .. } | EwsError::HtmlPage { .. } => Phrase::EwsAddressFix.into(),
+            EwsError::HttpStatus { status: 404 } => Phrase::EwsNotFoundFix.into(),
+            EwsError::ResponseTooLarge { .. } => Phrase::EwsAnswerTooLargeFix.into(),
+            EwsError::Tls { .. } => Phrase::EwsTlsFix.into(),
+            EwsError::Connect { .. } => Phrase::EwsConnectFix.into(),
+            EwsError::InsecureUrl { .. } => Phrase::EwsPlainHttpFix.into(),
+            EwsError::Ntlm { .. } => Phrase::EwsNtlmFix.into(),
+            _ => return None,
+        })
+    }
+
+    /// What happened, in English (the command line, the logs).
+    pub fn explanation(&self, ctx: &ErrorContext) -> String {
+        self.wording(ctx).english()
+    }
+
+    /// The fix, in English (the command line, the logs).
+    pub fn fix(&self, ctx: &ErrorContext) -> Option<String> {
+        self.fix_wording(ctx).as_ref().map(Wording::english)
     }
 }
 
-/// Ends a text taken partly from Exchange with a full stop.
-fn sentence(mut text: String) -> String {
-    if !text.ends_with(['.', '!', '?']) {
-        text.push('.');
+/// A phrase with its arguments.
+fn say<const N: usize>(phrase: Phrase, args: [&str; N]) -> Wording {
+    Wording::phrase(phrase, args)
+}
+
+/// A text taken from Exchange, ending with a full stop.
+fn sentence(text: &str) -> String {
+    if text.ends_with(['.', '!', '?']) {
+        text.to_owned()
+    } else {
+        format!("{text}.")
     }
-    text
 }

@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::words::{Phrase, Wording};
+
 /// Who and what an error is about, for explanations.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ErrorContext {
@@ -288,141 +290,141 @@ impl GraphError {
         }
     }
 
-    /// What happened, in an admin's words.
-    pub fn explanation(&self, ctx: &ErrorContext) -> String {
-        let app = &ctx.client_id;
-        let tenant = &ctx.tenant_id;
-        let room = &ctx.mailbox;
+    /// What happened, in an admin's words: phrases with their arguments, which the
+    /// screens show in their language ([`Wording::english`] for the command line).
+    pub fn wording(&self, ctx: &ErrorContext) -> Wording {
+        let app = ctx.client_id.as_str();
+        let tenant = ctx.tenant_id.as_str();
+        let room = ctx.mailbox.as_str();
         match self {
-            GraphError::InsecureUrl { url } => format!(
-                "{url} is plain http://: the client secret and the calendar would cross the network readable"
-            ),
-            GraphError::InvalidConfig { detail } => {
-                format!("the Graph settings cannot work: {detail}")
+            GraphError::InsecureUrl { url } => say(Phrase::GraphPlainHttp, [url]),
+            GraphError::InvalidConfig { detail } => say(Phrase::GraphInvalidSettings, [detail]),
+            GraphError::Tls { detail } => say(Phrase::GraphTlsFailed, [detail]),
+            GraphError::Connect { detail } => say(Phrase::GraphCannotConnect, [detail]),
+            GraphError::Timeout => Phrase::GraphTimeout.into(),
+            GraphError::Network { detail } => say(Phrase::GraphConnectionFailed, [detail]),
+            GraphError::SecretInvalid => say(Phrase::GraphSecretInvalid, [app]),
+            GraphError::SecretExpired => say(Phrase::GraphSecretExpired, [app]),
+            GraphError::AppNotFound => say(Phrase::GraphAppNotFound, [app, tenant]),
+            GraphError::TenantNotFound => say(Phrase::GraphTenantNotFound, [tenant]),
+            GraphError::ConsentMissing { detail } => {
+                say(Phrase::GraphConsentMissing, [app, detail])
             }
-            GraphError::Tls { detail } => format!(
-                "the secure connection to Microsoft 365 failed (certificate not trusted or TLS refused): {detail}"
-            ),
-            GraphError::Connect { detail } => format!("cannot reach Microsoft 365: {detail}"),
-            GraphError::Timeout => "Microsoft 365 did not answer in time".into(),
-            GraphError::Network { detail } => {
-                format!("the connection to Microsoft 365 failed: {detail}")
+            GraphError::MailboxOutOfScope { detail } => {
+                say(Phrase::GraphMailboxOutOfScope, [app, room, detail])
             }
-            GraphError::SecretInvalid => format!(
-                "Entra ID refused the client secret of app {app} (AADSTS7000215: invalid client secret)"
-            ),
-            GraphError::SecretExpired => {
-                format!("the client secret of app {app} has expired (AADSTS7000222)")
+            GraphError::MailboxNotFound { code } => say(Phrase::GraphMailboxNotFound, [room, code]),
+            GraphError::EventNotFound => Phrase::GraphMeetingGone.into(),
+            GraphError::EventChanged => Phrase::GraphMeetingChanged.into(),
+            GraphError::WriteNotPermitted { detail } => {
+                say(Phrase::GraphWriteNotPermitted, [app, room, detail])
             }
-            GraphError::AppNotFound => format!(
-                "no application with client ID {app} exists in tenant {tenant} (AADSTS700016)"
-            ),
-            GraphError::TenantNotFound => format!("the tenant {tenant} was not found in Entra ID"),
-            GraphError::ConsentMissing { detail } => format!(
-                "app {app} may not read calendars: the Calendars.Read application permission is missing or not consented ({detail})"
-            ),
-            GraphError::MailboxOutOfScope { detail } => format!(
-                "app {app} may not open {room}: the mailbox is outside the application's scope ({detail})"
-            ),
-            GraphError::MailboxNotFound { code } => {
-                format!("the room mailbox {room} was not found in Exchange Online ({code})")
-            }
-            GraphError::EventNotFound => "a meeting was deleted while the console read it".into(),
-            GraphError::EventChanged => {
-                "the meeting changed on the server while the console acted on it (HTTP 412)".into()
-            }
-            GraphError::WriteNotPermitted { detail } => format!(
-                "app {app} may read the calendar of {room} but not change it: the Calendars.ReadWrite application permission is missing or not consented ({detail})"
-            ),
             GraphError::SignInRefused {
                 status,
                 description,
-            } => {
-                format!("Entra ID refused the sign-in of app {app} (HTTP {status}): {description}")
-            }
-            GraphError::TokenRejected { detail } => {
-                format!("Microsoft Graph refused the app's access token: {detail}")
-            }
-            GraphError::Throttled { retry_after, .. } => match retry_after {
-                Some(wait) => format!(
-                    "Microsoft Graph is throttling the console; it asked to wait {} s",
-                    wait.as_secs()
-                ),
-                None => "Microsoft Graph is throttling the console".into(),
-            },
-            GraphError::SyncStateInvalid => {
-                "the calendar's change token expired; a full read follows".into()
-            }
+            } => say(
+                Phrase::GraphSignInRefused,
+                [app, &status.to_string(), description],
+            ),
+            GraphError::TokenRejected { detail } => say(Phrase::GraphTokenRejected, [detail]),
+            GraphError::Throttled {
+                retry_after: Some(wait),
+                ..
+            } => say(Phrase::GraphThrottledWait, [&wait.as_secs().to_string()]),
+            GraphError::Throttled {
+                retry_after: None, ..
+            } => Phrase::GraphThrottled.into(),
+            GraphError::SyncStateInvalid => Phrase::GraphChangeTokenExpired.into(),
             GraphError::Server {
                 status,
                 code,
                 message,
-            } => format!(
-                "Microsoft Graph failed (HTTP {status}{}{}{})",
-                if code.is_empty() { "" } else { " " },
-                code,
-                if message.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {message}")
+            } => {
+                let mut what = format!("HTTP {status}");
+                if !code.is_empty() {
+                    what.push_str(&format!(" {code}"));
                 }
-            ),
+                if !message.is_empty() {
+                    what.push_str(&format!(": {message}"));
+                }
+                say(Phrase::GraphFailed, [&what])
+            }
             GraphError::Http {
                 status,
                 code,
                 message,
-            } => format!("Microsoft Graph answered HTTP {status} {code}: {message}"),
-            GraphError::BadJson { detail } => {
-                format!("Microsoft Graph sent an answer the console cannot read: {detail}")
-            }
-            GraphError::ResponseTooLarge { limit } => {
-                format!("Microsoft Graph sent more than {limit} bytes in one answer")
-            }
-            GraphError::ForeignLink { url } => format!(
-                "Microsoft Graph sent a paging link to another server ({url}); the console did not follow it"
+            } => say(
+                Phrase::GraphAnsweredHttp,
+                [&status.to_string(), code, message],
             ),
+            GraphError::BadJson { detail } => say(Phrase::GraphUnreadable, [detail]),
+            GraphError::ResponseTooLarge { limit } => {
+                say(Phrase::GraphAnswerTooLarge, [&limit.to_string()])
+            }
+            GraphError::ForeignLink { url } => say(Phrase::GraphForeignLink, [url]),
         }
     }
 
     /// How the admin fixes it, when there is a known fix.
-    pub fn fix(&self, ctx: &ErrorContext) -> Option<String> {
-        let app = &ctx.client_id;
-        let room = &ctx.mailbox;
-        let new_secret = format!(
-            "Create a new client secret in Entra ID > App registrations > {app} > Certificates & secrets and update ClientSecret (provisioning file or setup wizard)."
-        );
+    pub fn fix_wording(&self, ctx: &ErrorContext) -> Option<Wording> {
+        let app = ctx.client_id.as_str();
+        let room = ctx.mailbox.as_str();
         Some(match self {
-            GraphError::InsecureUrl { .. } => "Use the https:// address of Microsoft Graph.".into(),
-            GraphError::Tls { .. } => "If a proxy inspects TLS, set TrustedCaFile to its root CA; check the device's date and time.".into(),
+            GraphError::InsecureUrl { .. } => Phrase::GraphPlainHttpFix.into(),
+            GraphError::Tls { .. } => Phrase::GraphTlsFix.into(),
             GraphError::Connect { .. } | GraphError::Timeout | GraphError::Network { .. } => {
-                "Check the network, DNS and firewall: the console needs HTTPS to login.microsoftonline.com and graph.microsoft.com.".into()
+                Phrase::GraphNetworkFix.into()
             }
-            GraphError::SecretInvalid | GraphError::SecretExpired => new_secret,
-            GraphError::AppNotFound | GraphError::TenantNotFound => {
-                "Check TenantId and ClientId against Entra ID > App registrations > the app's Overview page.".into()
+            GraphError::SecretInvalid | GraphError::SecretExpired => {
+                say(Phrase::GraphNewSecretFix, [app])
             }
-            GraphError::ConsentMissing { .. } => format!(
-                "In Entra ID > App registrations > {app} > API permissions, add Microsoft Graph > Application permissions > Calendars.Read and grant admin consent for Calendars.Read (application)."
+            GraphError::AppNotFound | GraphError::TenantNotFound => Phrase::GraphIdsFix.into(),
+            GraphError::ConsentMissing { .. } => say(Phrase::GraphConsentFix, [app]),
+            GraphError::MailboxOutOfScope { .. } => say(
+                Phrase::GraphScopeFix,
+                [
+                    room,
+                    &format!(
+                        "New-ManagementRoleAssignment -App {app} -Role \"Application \
+                         Calendars.Read\" -CustomResourceScope <scope>"
+                    ),
+                    &format!(
+                        "New-ApplicationAccessPolicy -AppId {app} -PolicyScopeGroupId <group> \
+                         -AccessRight RestrictAccess"
+                    ),
+                    &format!("Test-ApplicationAccessPolicy -Identity {room} -AppId {app}"),
+                ],
             ),
-            GraphError::WriteNotPermitted { .. } => format!(
-                "In Entra ID > App registrations > {app} > API permissions, add Microsoft Graph > Application permissions > Calendars.ReadWrite and grant admin consent (then Calendars.Read may be removed). In PowerShell (Microsoft Graph module, as a Privileged Role Administrator): {}. With RBAC for Applications in Exchange Online instead: {}.",
-                grant_read_write_command(app),
-                rbac_read_write_command(app)
+            GraphError::MailboxNotFound { .. } => say(Phrase::GraphMailboxFix, [room]),
+            GraphError::TokenRejected { .. } => Phrase::GraphTokenFix.into(),
+            GraphError::Throttled { .. } => Phrase::GraphThrottledFix.into(),
+            GraphError::InvalidConfig { .. } => Phrase::GraphSettingsFix.into(),
+            GraphError::WriteNotPermitted { .. } => say(
+                Phrase::GraphWriteFix,
+                [
+                    app,
+                    &grant_read_write_command(app),
+                    &rbac_read_write_command(app),
+                ],
             ),
-            GraphError::MailboxOutOfScope { .. } => format!(
-                "Add {room} to the app's scope in Exchange Online: with RBAC for Applications, add it to the management scope of the app's \"Application Calendars.Read\" role assignment (New-ManagementRoleAssignment -App {app} -Role \"Application Calendars.Read\" -CustomResourceScope <scope>); with an Application Access Policy, add the room to the policy's mail-enabled security group (New-ApplicationAccessPolicy -AppId {app} -PolicyScopeGroupId <group> -AccessRight RestrictAccess), then check with Test-ApplicationAccessPolicy -Identity {room} -AppId {app}."
-            ),
-            GraphError::MailboxNotFound { .. } => format!(
-                "Check the room's e-mail address ({room}): the room mailbox was not found, or it is not an Exchange Online mailbox (on-premises mailboxes need the EWS source)."
-            ),
-            GraphError::TokenRejected { .. } => "Check the device's date and time; if it is right, create a new client secret and update ClientSecret.".into(),
-            GraphError::Throttled { .. } => "Nothing to do: the console waits as Microsoft Graph asked. If it lasts, check that no other app reads the room mailbox heavily.".into(),
-            GraphError::InvalidConfig { .. } => {
-                "Complete the Graph settings (TenantId, ClientId, ClientSecret) in the setup wizard or the provisioning file.".into()
-            }
             _ => return None,
         })
     }
+
+    /// What happened, in English (the command line, the logs).
+    pub fn explanation(&self, ctx: &ErrorContext) -> String {
+        self.wording(ctx).english()
+    }
+
+    /// The fix, in English (the command line, the logs).
+    pub fn fix(&self, ctx: &ErrorContext) -> Option<String> {
+        self.fix_wording(ctx).as_ref().map(Wording::english)
+    }
+}
+
+/// A phrase with its arguments.
+fn say<const N: usize>(phrase: Phrase, args: [&str; N]) -> Wording {
+    Wording::phrase(phrase, args)
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ use crate::ews::{
 };
 use crate::settings::{CalendarSource as SourceKind, EwsAuthMethod, Secrets, Settings};
 use crate::sync::source::{CalendarSource, ChangeCheck, FailureKind, ItemVersion, SourceError};
+use crate::words::{Phrase, Wording};
 
 /// Items per GetItem request.
 const GET_ITEM_BATCH: usize = 50;
@@ -82,9 +83,7 @@ pub async fn setup_remembering(
     let calendar = &settings.calendar;
     let mailbox = settings.room.exchange_address.trim().to_owned();
     if mailbox.is_empty() {
-        return Err(misconfigured(
-            "the room's Exchange e-mail address is not set",
-        ));
+        return Err(misconfigured(Phrase::RoomAddressNotSet.into()));
     }
     let (account, password) = match calendar.source {
         SourceKind::EwsImpersonation => (
@@ -105,11 +104,12 @@ pub async fn setup_remembering(
         ),
     };
     if account.trim().is_empty() {
-        return Err(misconfigured("no account to sign in with is set"));
+        return Err(misconfigured(Phrase::NoSignInAccount.into()));
     }
     let Some(password) = password else {
-        return Err(misconfigured(format!(
-            "no password is stored for {account}"
+        return Err(misconfigured(Wording::phrase(
+            Phrase::NoPasswordStored,
+            [&account],
         )));
     };
     let password = Password::new(password.expose());
@@ -125,9 +125,9 @@ pub async fn setup_remembering(
     };
     let trusted_ca_pem = match &calendar.trusted_ca_file {
         Some(path) => Some(std::fs::read(path).map_err(|e| {
-            misconfigured(format!(
-                "cannot read the trusted CA file {}: {e}",
-                path.display()
+            misconfigured(Wording::phrase(
+                Phrase::TrustedCaUnreadable,
+                [path.display().to_string(), e.to_string()],
             ))
         })?),
         None => None,
@@ -163,9 +163,8 @@ pub async fn setup_remembering(
     })
 }
 
-fn misconfigured(message: impl Into<String>) -> SourceError {
-    SourceError::new(FailureKind::Misconfigured, message)
-        .with_fix("Complete the calendar settings in the setup wizard or the provisioning file.")
+fn misconfigured(message: Wording) -> SourceError {
+    SourceError::new(FailureKind::Misconfigured, message).with_fix(Phrase::CompleteCalendarSettings)
 }
 
 /// Sorts an EWS failure into what the admin needs to know, with the EWS module's own
@@ -189,9 +188,8 @@ pub fn source_error(err: &EwsError, context: &ErrorContext) -> SourceError {
         EwsError::InsecureUrl { .. } | EwsError::InvalidConfig { .. } => FailureKind::Misconfigured,
         _ => FailureKind::ServerError,
     };
-    let explanation = err.explanation(context);
-    let error = SourceError::new(kind, explanation);
-    match err.fix(context) {
+    let error = SourceError::new(kind, err.wording(context));
+    match err.fix_wording(context) {
         Some(fix) => error.with_fix(fix),
         None => error,
     }

@@ -13,6 +13,7 @@ use super::ews::source_error;
 use crate::ews::{AutodiscoverOutcome, ErrorContext, EwsConfig, autodiscover_ews_url};
 use crate::settings::files::write_atomically;
 use crate::sync::source::{FailureKind, SourceError};
+use crate::words::{Phrase, Wording};
 
 /// Redirections followed before giving up (Microsoft's own clients stop at 10).
 pub const MAX_REDIRECTIONS: usize = 10;
@@ -82,14 +83,14 @@ impl Discovery {
             {
                 asked.push((endpoint, address));
                 return Err(redirection_error(
-                    "Autodiscover redirects in a circle",
-                    &asked,
+                    Phrase::AutodiscoverCircle,
+                    [redirection_path(&asked)],
                 ));
             }
             if asked.len() > MAX_REDIRECTIONS {
                 return Err(redirection_error(
-                    &format!("Autodiscover redirected more than {MAX_REDIRECTIONS} times"),
-                    &asked,
+                    Phrase::AutodiscoverTooManyRedirects,
+                    [MAX_REDIRECTIONS.to_string(), redirection_path(&asked)],
                 ));
             }
             asked.push((endpoint.clone(), address.clone()));
@@ -106,7 +107,10 @@ impl Discovery {
                     endpoint = Url::parse(&to).map_err(|_| {
                         SourceError::new(
                             FailureKind::ServerError,
-                            format!("Autodiscover at {endpoint} redirected to \"{to}\", which is not a URL"),
+                            Wording::phrase(
+                                Phrase::AutodiscoverBadRedirect,
+                                [endpoint.to_string(), to.clone()],
+                            ),
                         )
                     })?;
                 }
@@ -161,33 +165,34 @@ fn default_endpoint(address: &str) -> Result<Url, SourceError> {
     .map_err(|_| {
         SourceError::new(
             FailureKind::Misconfigured,
-            format!("{address} has no usable domain for Autodiscover"),
+            Wording::phrase(Phrase::AutodiscoverNoDomain, [address]),
         )
-        .with_fix(SET_EWS_URL)
+        .with_fix(Phrase::SetEwsUrl)
     })
 }
-
-const SET_EWS_URL: &str = "Set the EWS URL explicitly (EwsUrl in the provisioning file), e.g. https://mail.contoso.com/EWS/Exchange.asmx";
 
 fn no_ews_url(endpoint: &Url, mailbox: &str) -> SourceError {
     SourceError::new(
         FailureKind::Misconfigured,
-        format!("Autodiscover at {endpoint} did not give an EWS URL for {mailbox}"),
+        Wording::phrase(
+            Phrase::AutodiscoverNoEwsUrl,
+            [endpoint.to_string(), mailbox.to_owned()],
+        ),
     )
-    .with_fix(SET_EWS_URL)
+    .with_fix(Phrase::SetEwsUrl)
 }
 
-fn redirection_error(what: &str, asked: &[(Url, String)]) -> SourceError {
+/// Redirections that went wrong: `phrase` with `args` and the fix.
+fn redirection_error<const N: usize>(phrase: Phrase, args: [String; N]) -> SourceError {
+    SourceError::new(FailureKind::Misconfigured, Wording::phrase(phrase, args))
+        .with_fix(Phrase::CheckAutodiscoverRedirects)
+}
+
+/// "a@contoso.com at https://… → b@contoso.com at https://…": where Autodiscover went.
+fn redirection_path(asked: &[(Url, String)]) -> String {
     let path: Vec<String> = asked
         .iter()
         .map(|(url, address)| format!("{address} at {url}"))
         .collect();
-    SourceError::new(
-        FailureKind::Misconfigured,
-        format!("{what}: {}", path.join(" → ")),
-    )
-    .with_fix(format!(
-        "Check the Autodiscover redirections (the mailbox's targetAddress and the Autodiscover virtual directories) in Exchange, or {}",
-        SET_EWS_URL.replacen("Set", "set", 1)
-    ))
+    path.join(" → ")
 }

@@ -23,6 +23,7 @@ use crate::sync::engine::Window;
 use crate::sync::source::{
     CalendarSource, Carried, ChangeCheck, FailureKind, ItemVersion, SourceError,
 };
+use crate::words::{Phrase, Wording};
 
 /// How to reach Graph, as settings and secrets say.
 pub struct GraphSetup {
@@ -30,10 +31,8 @@ pub struct GraphSetup {
     pub mailbox: String,
 }
 
-fn misconfigured(message: impl Into<String>) -> SourceError {
-    SourceError::new(FailureKind::Misconfigured, message).with_fix(
-        "Complete the Microsoft 365 settings (TenantId, ClientId, ClientSecret) in the setup wizard or the provisioning file.",
-    )
+fn misconfigured(message: Wording) -> SourceError {
+    SourceError::new(FailureKind::Misconfigured, message).with_fix(Phrase::CompleteGraphSettings)
 }
 
 /// Builds the Graph configuration from the settings. Errors name the missing setting.
@@ -45,22 +44,22 @@ pub fn setup_from_settings(
     let calendar = &settings.calendar;
     let mailbox = settings.room.exchange_address.trim().to_owned();
     if mailbox.is_empty() {
-        return Err(misconfigured("the room's e-mail address is not set"));
+        return Err(misconfigured(Phrase::GraphRoomAddressNotSet.into()));
     }
     let tenant = calendar
         .tenant_id
         .clone()
         .filter(|t| !t.trim().is_empty())
-        .ok_or_else(|| misconfigured("the Microsoft 365 tenant ID (TenantId) is not set"))?;
+        .ok_or_else(|| misconfigured(Phrase::GraphTenantNotSet.into()))?;
     let client_id = calendar
         .client_id
         .clone()
         .filter(|c| !c.trim().is_empty())
-        .ok_or_else(|| misconfigured("the app registration's client ID (ClientId) is not set"))?;
+        .ok_or_else(|| misconfigured(Phrase::GraphClientNotSet.into()))?;
     let secret = secrets
         .client_secret
         .as_ref()
-        .ok_or_else(|| misconfigured(format!("no client secret is stored for app {client_id}")))?;
+        .ok_or_else(|| misconfigured(Wording::phrase(Phrase::GraphNoSecretStored, [&client_id])))?;
     let mut config = GraphConfig::new(tenant, client_id, ClientSecret::new(secret.expose()));
     if let Some(url) = &calendar.graph_url {
         config.graph_url = url.clone();
@@ -71,9 +70,9 @@ pub fn setup_from_settings(
     config.scope = calendar.graph_scope.clone();
     config.trusted_ca_pem = match &calendar.trusted_ca_file {
         Some(path) => Some(std::fs::read(path).map_err(|e| {
-            misconfigured(format!(
-                "cannot read the trusted CA file {}: {e}",
-                path.display()
+            misconfigured(Wording::phrase(
+                Phrase::TrustedCaUnreadable,
+                [path.display().to_string(), e.to_string()],
             ))
         })?),
         None => None,
@@ -108,8 +107,8 @@ pub fn source_error(err: &GraphError, context: &ErrorContext) -> SourceError {
         }
         _ => FailureKind::ServerError,
     };
-    let error = SourceError::new(kind, err.explanation(context));
-    match err.fix(context) {
+    let error = SourceError::new(kind, err.wording(context));
+    match err.fix_wording(context) {
         Some(fix) => error.with_fix(fix),
         None => error,
     }

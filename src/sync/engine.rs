@@ -18,6 +18,7 @@ use super::status::SyncStatus;
 use crate::calendar::Meeting;
 use crate::clock::local_midnight;
 use crate::store::Store;
+use crate::words::{Phrase, Wording};
 
 /// The store key of the change-check state (EWS SyncState, kept whole).
 pub const CHECK_STATE_KEY: &str = "sync.check_state";
@@ -371,9 +372,7 @@ fn with_changes(
 fn store_error(err: crate::store::StoreError) -> SourceError {
     SourceError::new(
         FailureKind::Storage,
-        format!("cannot write the agenda cache: {err}"),
+        Wording::phrase(Phrase::StoreCannotWrite, [err.to_string()]),
     )
-    .with_fix(
-        "Check that the device's storage is not full or failing; the console retries by itself.",
-    )
+    .with_fix(Phrase::StoreCannotWriteFix)
 }

@@ -7,6 +7,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use crate::calendar::Meeting;
+use crate::words::Wording;
 
 /// What kind of failure a source met: decides the status shown and the retry policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,18 +28,20 @@ pub enum FailureKind {
     Misconfigured,
 }
 
-/// A failure, in the admin's words: what happened and how to fix it.
+/// A failure, in the admin's words: what happened and how to fix it, as phrases with
+/// their arguments (English with `to_string`, the screen's language on the screens).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceError {
     pub kind: FailureKind,
     /// What happened, e.g. "mailboxservice@contoso.com may not impersonate confrm2@contoso.com".
-    pub message: String,
+    pub message: Wording,
     /// How the admin fixes it, when there is a known fix.
-    pub fix: Option<String>,
+    pub fix: Option<Wording>,
 }
 
 impl SourceError {
-    pub fn new(kind: FailureKind, message: impl Into<String>) -> Self {
+    /// A failure of `kind`; a `String` message is shown verbatim (untranslated).
+    pub fn new(kind: FailureKind, message: impl Into<Wording>) -> Self {
         SourceError {
             kind,
             message: message.into(),
@@ -46,7 +49,7 @@ impl SourceError {
         }
     }
 
-    pub fn with_fix(mut self, fix: impl Into<String>) -> Self {
+    pub fn with_fix(mut self, fix: impl Into<Wording>) -> Self {
         self.fix = Some(fix.into());
         self
     }
@@ -54,7 +57,7 @@ impl SourceError {
 
 impl std::fmt::Display for SourceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)?;
+        write!(f, "{}", self.message)?;
         if let Some(fix) = &self.fix {
             write!(f, " Fix: {fix}")?;
         }

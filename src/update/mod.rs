@@ -410,8 +410,8 @@ pub async fn prove(
                 && status.last_attempt != seen_attempt
             {
                 seen_attempt = status.last_attempt;
-                let message = status.last_error.as_ref().map(|e| e.message.as_str());
-                gate.sync_pass(&status.state, message);
+                let message = status.last_error.as_ref().map(|e| e.message.english());
+                gate.sync_pass(&status.state, message.as_deref());
             }
         }
         match gate.decide(clock.now()) {

@@ -18,7 +18,6 @@ use crate::device::paths::DataDir;
 use crate::device::pin::{PIN_LENGTH, PinGate, PinOutcome};
 use crate::device::reset::{factory_reset, what_is_erased};
 use crate::diagnose::CheckOptions;
-use crate::diagnose::Wording;
 use crate::settings::{Secrets, Settings};
 use crate::store::Store;
 use crate::sync::task::SyncHandle;
@@ -391,8 +390,8 @@ fn show_facts(app: &AppWindow, state: &State) {
     };
     let rows: Vec<AdminFact> = facts(&report)
         .into_iter()
-        .flat_map(|(label, value)| {
-            let key = fact_key(label);
+        .flat_map(|(fact, value)| {
+            let key = fact_key(fact);
             if key == FACT_CONTENT_INPUTS && !report.inputs.is_empty() {
                 return input_facts(&report.inputs);
             }
@@ -404,7 +403,7 @@ fn show_facts(app: &AppWindow, state: &State) {
                 return vec![update_fact(update, &room_tz(settings.as_ref()))];
             }
             vec![AdminFact {
-                label: label.into(),
+                label: fact.label().into(),
                 key,
                 word: fact_word(key, &report),
                 value: fact_value(key, &report, value).into(),
@@ -414,14 +413,12 @@ fn show_facts(app: &AppWindow, state: &State) {
         .collect();
     adapter.set_facts(ModelRc::new(VecModel::from(rows)));
     let error = report.sync.last_error.as_ref();
-    let message = error.map(|e| Wording::recognised(e.message.as_str()));
-    let fix = error
-        .and_then(|e| e.fix.as_deref())
-        .map(Wording::recognised);
-    adapter.set_last_error(english(message.as_ref()));
-    adapter.set_last_error_fix(english(fix.as_ref()));
-    adapter.set_last_error_words(phrase_wording(message.as_ref()));
-    adapter.set_last_error_fix_words(phrase_wording(fix.as_ref()));
+    let message = error.map(|e| &e.message);
+    let fix = error.and_then(|e| e.fix.as_ref());
+    adapter.set_last_error(english(message));
+    adapter.set_last_error_fix(english(fix));
+    adapter.set_last_error_words(phrase_wording(message));
+    adapter.set_last_error_fix_words(phrase_wording(fix));
     let hints: Vec<AdminHint> = health_hints(state, &report)
         .into_iter()
         .map(|hint| admin_hint(&hint))

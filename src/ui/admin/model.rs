@@ -5,7 +5,8 @@
 
 use chrono::Duration;
 
-use crate::cli::status::{PushReport, StatusReport};
+use super::update::{FACT_SLOTS, FACT_SOFTWARE_UPDATE};
+use crate::cli::status::{Fact, PushReport, StatusReport};
 use crate::content::InputStatus;
 use crate::device::pin::{FREE_ATTEMPTS, PIN_LENGTH, PinOutcome};
 use crate::device::reset::Erasable;
@@ -89,37 +90,29 @@ pub const FACT_STATUS_UNREADABLE: i32 = 14;
 /// The key of the fleet connection's fact (after [`FACT_STATUS_UNREADABLE`]).
 pub const FACT_FLEET: i32 = 18;
 
-/// How the screen knows a fact of `room-console status` (`AdminWords.fact-label`): its
-/// English label's place in this list, or [`FACT_FLEET`]; -1 (a fact added since) shows
-/// the label as it is.
-pub fn fact_key(label: &str) -> i32 {
-    if label == "Fleet" {
-        return FACT_FLEET;
+/// How the screen knows a fact of `room-console status` (`AdminWords.fact-label`): a new
+/// [`Fact`] does not compile until it has its key here (and its words in the screen).
+pub fn fact_key(fact: Fact) -> i32 {
+    match fact {
+        Fact::Software => 0,
+        Fact::DataDirectory => 1,
+        Fact::HostName => 2,
+        Fact::Network => 3,
+        Fact::Configured => FACT_CONFIGURED,
+        Fact::Room => 5,
+        Fact::CalendarSource => FACT_CALENDAR_SOURCE,
+        Fact::EwsUrl => 7,
+        Fact::Account => FACT_ACCOUNT,
+        Fact::Server => 9,
+        Fact::Sync => FACT_SYNC,
+        Fact::LastGoodSync => FACT_LAST_GOOD_SYNC,
+        Fact::MeetingsCached => 12,
+        Fact::ContentInputs => FACT_CONTENT_INPUTS,
+        Fact::Push => FACT_PUSH,
+        Fact::Slots => FACT_SLOTS,
+        Fact::SoftwareUpdate => FACT_SOFTWARE_UPDATE,
+        Fact::Fleet => FACT_FLEET,
     }
-    const LABELS: [&str; 18] = [
-        "Software",
-        "Data directory",
-        "Host name",
-        "Network",
-        "Configured",
-        "Room",
-        "Calendar source",
-        "EWS URL",
-        "Account",
-        "Server",
-        "Sync",
-        "Last good sync",
-        "Meetings cached",
-        "Content inputs",
-        "Status",
-        "Push",
-        "Slots",
-        "Software update",
-    ];
-    LABELS
-        .iter()
-        .position(|known| *known == label)
-        .map_or(-1, |i| i as i32)
 }
 
 /// A fact's value the screen words itself (`AdminWords.fact-value`): 1 never, 2 none,
@@ -330,18 +323,15 @@ mod tests {
         let mut report = gather(&data_dir, chrono::Utc::now()).expect("status of an empty dir");
         for configured in [false, true] {
             report.configured = configured;
-            for (label, _) in facts(&report) {
-                assert!(
-                    fact_key(label) >= 0,
-                    "the admin screen cannot word {label:?}"
-                );
+            for (fact, _) in facts(&report) {
+                assert!(fact_key(fact) >= 0, "the admin screen cannot word {fact:?}");
             }
         }
-        assert_eq!(fact_word(fact_key("Sync"), &report), 3, "first sync");
-        assert_eq!(fact_word(fact_key("Last good sync"), &report), 1, "never");
-        assert_eq!(fact_word(fact_key("Room"), &report), 0);
-        assert_eq!(fact_key("Content inputs"), FACT_CONTENT_INPUTS);
-        assert_eq!(fact_key("Configured"), FACT_CONFIGURED);
+        assert_eq!(fact_word(fact_key(Fact::Sync), &report), 3, "first sync");
+        assert_eq!(fact_word(fact_key(Fact::LastGoodSync), &report), 1, "never");
+        assert_eq!(fact_word(fact_key(Fact::Room), &report), 0);
+        assert_eq!(fact_key(Fact::ContentInputs), FACT_CONTENT_INPUTS);
+        assert_eq!(fact_key(Fact::Configured), FACT_CONFIGURED);
         assert_eq!(
             fact_word(FACT_CONFIGURED, &report),
             0,
@@ -379,8 +369,8 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let data_dir = crate::device::paths::DataDir::at(dir.path());
         let mut report = gather(&data_dir, chrono::Utc::now()).expect("status of an empty dir");
-        assert_eq!(fact_key("Calendar source"), FACT_CALENDAR_SOURCE);
-        assert_eq!(fact_key("Account"), FACT_ACCOUNT);
+        assert_eq!(fact_key(Fact::CalendarSource), FACT_CALENDAR_SOURCE);
+        assert_eq!(fact_key(Fact::Account), FACT_ACCOUNT);
         for (source, word) in [
             (CalendarSource::EwsImpersonation, 13),
             (CalendarSource::EwsRoomAccount, 14),

@@ -254,7 +254,7 @@ fn show_failure(adapter: &BookingAdapter, err: &ActionError, tz: &Tz, clock_24h:
             | FailureKind::Misconfigured => (BookingFailure::NotAllowed, None, String::new()),
             FailureKind::Offline => (BookingFailure::Offline, None, String::new()),
             FailureKind::Throttled { .. } => (BookingFailure::Throttled, None, String::new()),
-            _ => (BookingFailure::Other, None, e.message.clone()),
+            _ => (BookingFailure::Other, None, e.message.english()),
         },
         other => (BookingFailure::Other, None, other.describe(tz)),
     };

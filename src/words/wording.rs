@@ -3,13 +3,15 @@
 //! the screens have no translation for). `diagnose` prints [`Wording::english`]; the
 //! screens put the same sentences in their language (`PhraseWords.text`).
 
+use serde::{Deserialize, Serialize};
+
 use super::phrases::Phrase;
 
 /// The most sentences a wording has (what `PhraseWords.text` shows).
 pub const MAX_SENTENCES: usize = 4;
 
 /// One sentence: a phrase and its arguments, or verbatim text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sentence {
     /// None: `args[0]` is the text, shown as it is.
     pub phrase: Option<Phrase>,
@@ -47,8 +49,10 @@ impl Sentence {
     }
 }
 
-/// A finding or a fix: sentences separated by a space.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A finding or a fix: sentences separated by a space. Serialized as the list of its
+/// sentences (phrase names and arguments), never as English.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct Wording {
     sentences: Vec<Sentence>,
 }
@@ -65,24 +69,6 @@ impl Wording {
     pub fn verbatim(text: impl Into<String>) -> Wording {
         Wording {
             sentences: vec![Sentence::verbatim(text)],
-        }
-    }
-
-    /// `english` in phrases when phrases say exactly that (see [`Phrase::recognise`]):
-    /// the whole text, or each of its sentences; otherwise verbatim.
-    pub fn recognised(english: impl Into<String>) -> Wording {
-        let english = english.into();
-        if let Some((phrase, args)) = Phrase::recognise(&english) {
-            return Wording::phrase(phrase, args);
-        }
-        let sentences: Option<Vec<Sentence>> = sentences_of(&english)
-            .map(|text| Phrase::recognise(text).map(|(phrase, args)| Sentence::new(phrase, args)))
-            .collect();
-        match sentences {
-            Some(sentences) if (2..=MAX_SENTENCES).contains(&sentences.len()) => {
-                Wording { sentences }
-            }
-            _ => Wording::verbatim(english),
         }
     }
 
@@ -108,6 +94,11 @@ impl Wording {
         }
     }
 
+    /// Whether it says nothing at all, in any language.
+    pub fn is_empty(&self) -> bool {
+        self.english().is_empty()
+    }
+
     /// The sentences, in order.
     pub fn sentences(&self) -> &[Sentence] {
         &self.sentences
@@ -123,22 +114,11 @@ impl Wording {
     }
 }
 
-/// The sentences of `text`: split after a full stop followed by a space and a capital.
-fn sentences_of(text: &str) -> impl Iterator<Item = &str> {
-    let mut rest = text;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        let end = rest
-            .match_indices(". ")
-            .map(|(i, _)| i + 1)
-            .find(|&i| rest[i + 1..].starts_with(char::is_uppercase))
-            .unwrap_or(rest.len());
-        let sentence = &rest[..end];
-        rest = rest[end..].strip_prefix(' ').unwrap_or(&rest[end..]);
-        Some(sentence)
-    })
+impl std::fmt::Display for Wording {
+    /// The wording in English.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.english())
+    }
 }
 
 impl From<Phrase> for Wording {
@@ -184,21 +164,20 @@ mod tests {
     }
 
     #[test]
-    fn a_text_of_several_phrased_sentences_is_recognised_sentence_by_sentence() {
-        let english = "Sign-in to Exchange as svc failed (HTTP 401): a wrong password, an \
-                       expired password, a locked account, or the wrong sign-in method. The \
-                       server offers: NTLM, Negotiate.";
-        let wording = Wording::recognised(english);
-        assert_eq!(wording.english(), english);
-        let phrases: Vec<_> = wording.sentences().iter().map(|s| s.phrase).collect();
+    fn a_wording_is_stored_as_phrase_names_and_arguments() {
+        let wording = Wording::phrase(Phrase::EwsSignInFailed, ["svc"])
+            .then(Wording::phrase(Phrase::EwsServerOffers, ["NTLM"]))
+            .then(Wording::verbatim("As it came."));
+        let json = serde_json::to_value(&wording).expect("serializes");
         assert_eq!(
-            phrases,
-            [Some(Phrase::EwsSignInFailed), Some(Phrase::EwsServerOffers)]
+            json,
+            serde_json::json!([
+                {"phrase": "EwsSignInFailed", "args": ["svc"]},
+                {"phrase": "EwsServerOffers", "args": ["NTLM"]},
+                {"phrase": null, "args": ["As it came."]},
+            ])
         );
-        let unknown = "Sign-in to Exchange as svc failed (HTTP 401): a wrong password, an \
-                       expired password, a locked account, or the wrong sign-in method. Then \
-                       something else.";
-        assert_eq!(Wording::recognised(unknown), Wording::verbatim(unknown));
+        assert_eq!(serde_json::from_value::<Wording>(json).ok(), Some(wording));
     }
 
     #[test]

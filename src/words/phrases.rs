@@ -1,9 +1,9 @@
-//! The sentences of the checks' findings and fixes and of the mailbox health hints, each
-//! once, in English with numbered places (`{0}`, `{1}`, …) for what comes from outside:
+//! The sentences an admin reads (the checks' findings and fixes, the Exchange and Graph
+//! failures, the settings' errors, the mailbox health hints), each once, in English with numbered places (`{0}`, `{1}`, …) for what comes from outside:
 //! addresses, URLs, counts, fingerprints, PowerShell commands and a server's own error
 //! text, which stay as they are in every language.
 //!
-//! Rust fills them in English for `room-console diagnose`; the screens fill the same
+//! Rust fills them in English for the command line and the logs; the screens fill the same
 //! sentences in their language through `ui/components/phrase_words.slint`, which is
 //! generated from this table (`phrase_words_file`) and kept equal to it by a test, so a
 //! sentence cannot change in one place only. Its `@tr` strings are the msgids of the
@@ -12,8 +12,9 @@
 /// Declares [`Phrase`], its English templates and the list of all phrases, in one table.
 macro_rules! phrases {
     ($($name:ident => $english:literal,)+) => {
-        /// One sentence with numbered places for its arguments.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        /// One sentence with numbered places for its arguments. Stored by its name (the
+        /// sync's last error), so renaming a phrase needs a thought for stored ones.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
         pub enum Phrase {
             $($name,)+
         }
@@ -67,7 +68,7 @@ phrases! {
     NoMeetingsForJoinLinks => "No upcoming meetings to look at yet. Send the room a test Teams invitation and check again to see that its join link arrives.",
     NoOnlineMeetings => "{0} upcoming meetings checked; none of them is an online meeting.",
     JoinLinksFound => "{0} of {1} upcoming online meetings have a join link ({2} meetings checked).",
-    // ---- Exchange (EWS) failures, as `EwsError::explanation` and `fix` word them ----
+    // ---- Exchange (EWS) failures (`EwsError::wording` and `fix_wording`) ----
     EwsImpersonationDenied => "{0} may not impersonate {1}: Exchange refused the impersonation (ErrorImpersonateUserDenied).",
     EwsNoSuchMailbox => "Exchange has no mailbox {0} (ErrorNonExistentMailbox).",
     EwsAccessDenied => "Exchange denied {0} access to the calendar of {1} (ErrorAccessDenied).",
@@ -119,7 +120,13 @@ phrases! {
     EwsConnectFix => "Check the server name, DNS, the network connection and any firewall between the console and Exchange (HTTPS, port 443).",
     EwsPlainHttpFix => "Use an https:// address. Plain http:// is only for test servers and must be allowed explicitly.",
     EwsNtlmFix => "Check that the EWS virtual directory has Windows Authentication (NTLM) turned on, or choose Basic sign-in.",
-    // ---- Microsoft 365 (Graph) failures, as `GraphError::explanation` and `fix` word them ----
+    EwsSchemaRejected => "Exchange rejected a request of the console as invalid (ErrorSchemaValidation).",
+    EwsSchemaRejectedSaying => "Exchange rejected a request of the console as invalid (ErrorSchemaValidation): {0}.",
+    EwsSchemaRejectedAtLine => "Exchange rejected a request of the console as invalid (ErrorSchemaValidation) (line {0}).",
+    EwsSchemaRejectedSayingAtLine => "Exchange rejected a request of the console as invalid (ErrorSchemaValidation): {0} (line {1}).",
+    EwsSchemaConsoleFault => "This is a fault in the console, or the server is older than the Exchange version set for it.",
+    EwsSyncStateRefused => "Exchange no longer accepts the saved sync state of {0} (ErrorInvalidSyncStateData); the console reads the whole calendar again.",
+    // ---- Microsoft 365 (Graph) failures (`GraphError::wording` and `fix_wording`) ----
     GraphTlsFailed => "the secure connection to Microsoft 365 failed (certificate not trusted or TLS refused): {0}",
     GraphCannotConnect => "cannot reach Microsoft 365: {0}",
     GraphTimeout => "Microsoft 365 did not answer in time",
@@ -143,6 +150,7 @@ phrases! {
     GraphAnswerTooLarge => "Microsoft Graph sent more than {0} bytes in one answer",
     GraphForeignLink => "Microsoft Graph sent a paging link to another server ({0}); the console did not follow it",
     GraphMeetingGone => "a meeting was deleted while the console read it",
+    GraphChangeTokenExpired => "the calendar's change token expired; a full read follows",
     GraphNewSecretFix => "Create a new client secret in Entra ID > App registrations > {0} > Certificates & secrets and update ClientSecret (provisioning file or setup wizard).",
     GraphTlsFix => "If a proxy inspects TLS, set TrustedCaFile to its root CA; check the device's date and time.",
     GraphNetworkFix => "Check the network, DNS and firewall: the console needs HTTPS to login.microsoftonline.com and graph.microsoft.com.",
@@ -154,7 +162,7 @@ phrases! {
     GraphSettingsFix => "Complete the Graph settings (TenantId, ClientId, ClientSecret) in the setup wizard or the provisioning file.",
     GraphThrottledFix => "Nothing to do: the console waits as Microsoft Graph asked. If it lasts, check that no other app reads the room mailbox heavily.",
     GraphTokenFix => "Check the device's date and time; if it is right, create a new client secret and update ClientSecret.",
-    // ---- settings and Autodiscover, as src/sources words them (recognised by their English) ----
+    // ---- settings and Autodiscover (src/sources) ----
     RoomAddressNotSet => "the room's Exchange e-mail address is not set",
     NoSignInAccount => "no account to sign in with is set",
     NoPasswordStored => "no password is stored for {0}",
@@ -172,6 +180,9 @@ phrases! {
     GraphClientNotSet => "the app registration's client ID (ClientId) is not set",
     GraphNoSecretStored => "no client secret is stored for app {0}",
     CompleteGraphSettings => "Complete the Microsoft 365 settings (TenantId, ClientId, ClientSecret) in the setup wizard or the provisioning file.",
+    // ---- the sync's own failures (src/sync) ----
+    StoreCannotWrite => "cannot write the agenda cache: {0}",
+    StoreCannotWriteFix => "Check that the device's storage is not full or failing; the console retries by itself.",
     // ---- the admin screen's mailbox health hints ----
     HintBodiesRemoved => "{0} of {1} invitations arrive with their text removed, so their Join links are lost.",
     HintOrganizerAsSubject => "{0} of {1} meetings show the organizer's name instead of their subject.",
@@ -181,6 +192,7 @@ phrases! {
     HintPasswordFix => "Set a new password in Change setup; to stop it expiring: {0} (on-premises) or {1} (Microsoft 365).",
     // ---- Microsoft 365 (Graph) writes: booking at the console ----
     GraphWriteNotPermitted => "app {0} may read the calendar of {1} but not change it: the Calendars.ReadWrite application permission is missing or not consented ({2})",
+    GraphMeetingChanged => "the meeting changed on the server while the console acted on it (HTTP 412)",
     GraphWriteFix => "In Entra ID > App registrations > {0} > API permissions, add Microsoft Graph > Application permissions > Calendars.ReadWrite and grant admin consent (then Calendars.Read may be removed). In PowerShell (Microsoft Graph module, as a Privileged Role Administrator): {1}. With RBAC for Applications in Exchange Online instead: {2}.",
 }
 
@@ -217,45 +229,6 @@ impl Phrase {
     }
 }
 
-impl Phrase {
-    /// The phrase and arguments that say exactly `english`, if one does: how texts
-    /// worded elsewhere in English (the settings' and Autodiscover's errors) reach the
-    /// screens in their language. Each place takes the shortest non-empty text that lets
-    /// the rest match; a text no phrase says exactly is not recognised.
-    pub fn recognise(english: &str) -> Option<(Phrase, Vec<String>)> {
-        Phrase::ALL.iter().find_map(|phrase| {
-            let args = phrase.match_args(english)?;
-            (phrase.fill(&args) == english).then_some((*phrase, args))
-        })
-    }
-
-    /// The arguments that make the template read `text`, if any.
-    fn match_args(self, text: &str) -> Option<Vec<String>> {
-        let pieces: Vec<_> = places(self.english()).collect();
-        let mut args: Vec<String> = vec![String::new(); self.arity()];
-        let mut rest = text;
-        for (i, piece) in pieces.iter().enumerate() {
-            match piece {
-                Err(literal) => rest = rest.strip_prefix(literal)?,
-                Ok(n) => {
-                    let taken = match pieces.get(i + 1) {
-                        None => rest.len(),
-                        Some(Err(next)) => rest.get(1..)?.find(next)? + 1,
-                        // Two places in a row cannot be told apart.
-                        Some(Ok(_)) => return None,
-                    };
-                    if taken == 0 {
-                        return None;
-                    }
-                    args[*n] = rest[..taken].to_owned();
-                    rest = &rest[taken..];
-                }
-            }
-        }
-        rest.is_empty().then_some(args)
-    }
-}
-
 /// The pieces of a template: `Ok(n)` for the place `{n}`, `Err(text)` for literal text.
 fn places(template: &'static str) -> impl Iterator<Item = Result<usize, &'static str>> {
     let mut rest = template;
@@ -281,7 +254,7 @@ fn places(template: &'static str) -> impl Iterator<Item = Result<usize, &'static
 #[cfg(test)]
 fn phrase_words_file() -> String {
     let mut file = String::from(
-        "// GENERATED from src/diagnose/phrases.rs by its test `phrase_words_file_is_current`:\n\
+        "// GENERATED from src/words/phrases.rs by its test `phrase_words_file_is_current`:\n\
          // do not edit; change the table there and run that test with UPDATE_PHRASE_WORDS=1.\n\
          //\n\
          // The checks' findings and fixes and the mailbox health hints in the screen's\n\
@@ -356,28 +329,6 @@ mod tests {
         assert_eq!(Phrase::MayImpersonate.arity(), 2);
         assert_eq!(Phrase::DemoNeedsNoServer.arity(), 0);
         assert_eq!(Phrase::GraphScopeFix.arity(), 4);
-    }
-
-    #[test]
-    fn texts_worded_elsewhere_are_recognised_with_their_arguments() {
-        assert_eq!(
-            Phrase::recognise(
-                "cannot read the trusted CA file /etc/ca.pem: No such file (os error 2)"
-            ),
-            Some((
-                Phrase::TrustedCaUnreadable,
-                vec!["/etc/ca.pem".into(), "No such file (os error 2)".into()]
-            ))
-        );
-        assert_eq!(
-            Phrase::recognise("no account to sign in with is set"),
-            Some((Phrase::NoSignInAccount, vec![]))
-        );
-        assert_eq!(Phrase::recognise("something nobody words"), None);
-        assert_eq!(
-            Phrase::recognise("no account to sign in with is set!"),
-            None
-        );
     }
 
     #[test]

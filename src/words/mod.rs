@@ -1,0 +1,18 @@
+//! Every message an admin reads, written once: a message is data (a [`Phrase`], the code,
+//! with its arguments), and this module turns it into words.
+//!
+//! - `phrases`: the one table of phrases, each with its English template; Rust fills them
+//!   in English for the command line and the logs, and the screens fill the same phrases
+//!   in their language through `ui/components/phrase_words.slint`, generated from the
+//!   table. The Swedish and Korean texts are the `translations/{sv,ko}` entries whose
+//!   msgid is the English template; `catalogue`'s test fails when one is missing.
+//! - [`Wording`]: a message of up to four sentences, each a phrase with its arguments (or a
+//!   text shown as it came); stored as data (`sync::status::LastError`), never as English.
+
+#[cfg(test)]
+mod catalogue;
+mod phrases;
+mod wording;
+
+pub use phrases::Phrase;
+pub use wording::{MAX_SENTENCES, Sentence, Wording};
