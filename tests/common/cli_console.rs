@@ -9,6 +9,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+use super::ews_server::EwsServer;
+
 pub struct Console {
     dir: tempfile::TempDir,
     /// Set: the binary runs as this unprivileged user (see [`Console::as_user`]).
@@ -188,23 +190,17 @@ impl Console {
         ));
     }
 
-    /// Provisions the room `room` to read its own calendar at `ews_url` with Basic
-    /// sign-in as `account` (user, password), trusting the private root CA `ca_pem`.
-    pub fn provision_own_mailbox(
-        &self,
-        room: &str,
-        account: (&str, &str),
-        ews_url: &str,
-        ca_pem: &str,
-    ) {
-        let endpoint = format!("<EwsUrl>{ews_url}</EwsUrl>");
+    /// Provisions the room `room` to read its own calendar on `server` with Basic sign-in
+    /// as `account` (user, password), trusting the server's private root CA.
+    pub fn provision_own_mailbox(&self, room: &str, account: (&str, &str), server: &EwsServer) {
+        let endpoint = format!("<EwsUrl>{}</EwsUrl>", server.url());
         self.provision_ews(
             room,
             "ews-room-account",
             "basic",
             account,
             &endpoint,
-            ca_pem,
+            &server.ca_pem(),
         );
     }
 
@@ -291,6 +287,18 @@ impl Console {
         );
         serde_json::from_slice(&out.stdout).unwrap()
     }
+}
+
+/// The console run once on the data dir `data` with `args`, logging everything
+/// (`RUST_LOG=trace`), for the tests that read all it says.
+pub fn run_logging_everything(data: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_room-console"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env("RUST_LOG", "trace")
+        .output()
+        .unwrap()
 }
 
 /// A provisioning file for the room `room` ("Conference Room 2") reading its own

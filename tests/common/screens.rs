@@ -15,7 +15,7 @@ use room_console::ui::controller::{HomeController, RoomInfo};
 use room_console::ui::headless::{Headless, write_png};
 use room_console::ui::wizard::{WizardController, WizardOptions};
 use room_console::ui::{AppState, AppWindow, Screen, WizardAdapter};
-use slint::{ComponentHandle, PhysicalSize};
+use slint::{ComponentHandle, PhysicalSize, Rgb8Pixel, SharedPixelBuffer};
 
 /// The app on a 1280x800 headless panel, shown, at `screen` (its adapters still empty).
 pub fn show_app_at(screen: Screen) -> (Headless, AppWindow) {
@@ -136,4 +136,18 @@ pub fn wizard_after_failed_checks() -> (Headless, AppWindow, WizardController) {
     }
     controller.wait_for_checks();
     (headless, app, controller)
+}
+
+/// The pixels (x, y) of a frame painted in the accent colour, the colour of the primary
+/// buttons (Join, Share to meeting).
+pub fn accent_pixels(buffer: &SharedPixelBuffer<Rgb8Pixel>) -> Vec<(usize, usize)> {
+    let accent = Rgb8Pixel::new(0x4c, 0x9d, 0xff);
+    let width = buffer.width() as usize;
+    buffer
+        .as_slice()
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| **p == accent)
+        .map(|(i, _)| (i % width, i / width))
+        .collect()
 }

@@ -552,7 +552,7 @@ async fn room_server() -> EwsServer {
 
 /// The console provisioned for `server` with the room's own sign-in.
 fn provision_for(console: &Console, server: &EwsServer) {
-    console.provision_own_mailbox(ROOM, ROOM_SIGN_IN, &server.url(), &server.ca_pem());
+    console.provision_own_mailbox(ROOM, ROOM_SIGN_IN, server);
 }
 
 /// Every file under `dir` (and `dir` itself) with its owner and mode.

@@ -18,9 +18,6 @@ use room_console::settings::{CalendarSource, Secret, Secrets, Settings};
 use serde_json::Value;
 use url::Url;
 
-const TENANT: &str = "contoso.onmicrosoft.com";
-const CLIENT_ID: &str = "6731de76-14a6-49ae-97bc-6eba6914391e";
-const SECRET: &str = "Qx8Q~s3cret.value";
 const ROOM: &str = "confrm2@contoso.com";
 
 fn at(day: u32, hour: u32) -> DateTime<Utc> {

@@ -10,9 +10,6 @@ use chrono::{TimeZone, Utc};
 use cli_console::Console;
 use graph_server::*;
 
-const TENANT: &str = "contoso.onmicrosoft.com";
-const CLIENT_ID: &str = "6731de76-14a6-49ae-97bc-6eba6914391e";
-const SECRET: &str = "Qx8Q~s3cret.value";
 const ROOM: &str = "confrm2@contoso.com";
 const NOW: &str = "2026-11-23T07:00:00Z";
 const DAY: &str = "2026-11-23";

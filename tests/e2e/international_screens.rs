@@ -36,12 +36,7 @@ fn international_day() -> Mailbox {
 async fn meetings_in_every_script_reach_the_screen_on_every_language() {
     let server = own_mailbox_server(("CONTOSO\\confrm2", "R00m!pw"), international_day()).await;
     let console = Console::new();
-    console.provision_own_mailbox(
-        ROOM,
-        ("CONTOSO\\confrm2", "R00m!pw"),
-        &server.url(),
-        &server.ca_pem(),
-    );
+    console.provision_own_mailbox(ROOM, ("CONTOSO\\confrm2", "R00m!pw"), &server);
     console.sync_ok_at(NOW);
 
     let agenda = console.agenda_of(DAY);

@@ -2,26 +2,13 @@
 //! file, an untrusted certificate fails the sync, and a damaged secrets file makes the
 //! console fail without echoing the password it holds.
 
-use crate::common::cli_console::room_account_xml;
+use crate::common::cli_console::{room_account_xml, run_logging_everything};
 use crate::common::ews_server;
-
-use std::path::Path;
-use std::process::{Command, Output};
 
 use ews_server::*;
 
 const ROOM: &str = "confrm2@contoso.com";
 const PASSWORD: &str = "Tls-unique-room-secret";
-
-fn console(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_room-console"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env("RUST_LOG", "trace")
-        .output()
-        .unwrap()
-}
 
 fn provisioning(url: &str, calendar_extra: &str) -> String {
     room_account_xml(
@@ -59,7 +46,7 @@ fn a_provisioning_file_cannot_turn_off_certificate_checks_or_use_http() {
     ] {
         let file = dir.path().join("RoomConsoleSettings.xml");
         std::fs::write(&file, xml).unwrap();
-        let out = console(&data, &["provision", file.to_str().unwrap()]);
+        let out = run_logging_everything(&data, &["provision", file.to_str().unwrap()]);
         assert!(!out.status.success(), "{what} was accepted");
         assert!(
             !data.join("settings.json").exists(),
@@ -82,7 +69,7 @@ async fn an_untrusted_certificate_fails_the_sync() {
     let file = dir.path().join("RoomConsoleSettings.xml");
     // No TrustedCaFile: the test server's own CA is trusted by nobody.
     std::fs::write(&file, provisioning(&server.url(), "")).unwrap();
-    let run = |args: &[&str]| tokio::task::block_in_place(|| console(&data, args));
+    let run = |args: &[&str]| tokio::task::block_in_place(|| run_logging_everything(&data, args));
     assert!(run(&["provision", file.to_str().unwrap()]).status.success());
     let sync = run(&["sync", "--once", "--now", "2026-11-23T07:00:00Z"]);
     assert!(
@@ -109,7 +96,7 @@ fn a_damaged_secrets_file_fails_without_echoing_the_password() {
     )
     .unwrap();
     assert!(
-        console(&data, &["provision", file.to_str().unwrap()])
+        run_logging_everything(&data, &["provision", file.to_str().unwrap()])
             .status
             .success()
     );
@@ -127,7 +114,7 @@ fn a_damaged_secrets_file_fails_without_echoing_the_password() {
         &["sync", "--once"],
         &["diagnose", "--json"],
     ] {
-        let out = console(&data, args);
+        let out = run_logging_everything(&data, args);
         let text = format!(
             "{}{}",
             String::from_utf8_lossy(&out.stdout),

@@ -211,15 +211,24 @@ async fn a_console_reports_online_and_health_and_its_last_will_when_killed() {
     let _ = watch.wait();
 }
 
+/// The answer of saturn-01 to `body` on its reply topic.
+async fn ask(admin: &mut AdminSession, body: Value) -> Value {
+    request(admin, "saturn-01", body).await
+}
+
+/// The `message` or `fix` of a refused command's answer.
+fn error_text<'a>(reply: &'a Value, part: &str) -> &'a str {
+    reply["error"][part].as_str().unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_command_answers_on_its_reply_topic_and_a_replayed_id_runs_once() {
     let dir = tempfile::tempdir().unwrap();
     let broker = Broker::start(dir.path());
     let (marker, console, mut admin, _running) = saturn_with_fake_reboot(&broker, dir.path()).await;
 
-    let logs = request(
+    let logs = ask(
         &mut admin,
-        "saturn-01",
         json!({"id": "l1", "command": "logs", "args": {"lines": 50}}),
     )
     .await;
@@ -232,12 +241,7 @@ async fn every_command_answers_on_its_reply_topic_and_a_replayed_id_runs_once() 
         "{logs}"
     );
 
-    let checks = request(
-        &mut admin,
-        "saturn-01",
-        json!({"id": "c1", "command": "run-checks"}),
-    )
-    .await;
+    let checks = ask(&mut admin, json!({"id": "c1", "command": "run-checks"})).await;
     assert_eq!(checks["ok"], true, "{checks}");
     assert!(
         checks["result"]
@@ -248,34 +252,18 @@ async fn every_command_answers_on_its_reply_topic_and_a_replayed_id_runs_once() 
         "{checks}"
     );
 
-    let sync = request(
-        &mut admin,
-        "saturn-01",
-        json!({"id": "s1", "command": "sync-now"}),
-    )
-    .await;
+    let sync = ask(&mut admin, json!({"id": "s1", "command": "sync-now"})).await;
     assert_eq!(sync["ok"], false);
     assert!(
-        sync["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("demo calendar"),
+        error_text(&sync, "message").contains("demo calendar"),
         "{sync}"
     );
     assert!(sync["error"]["fix"].is_string());
 
-    let unknown = request(
-        &mut admin,
-        "saturn-01",
-        json!({"id": "u1", "command": "explode"}),
-    )
-    .await;
+    let unknown = ask(&mut admin, json!({"id": "u1", "command": "explode"})).await;
     assert_eq!(unknown["ok"], false);
     assert!(
-        unknown["error"]["fix"]
-            .as_str()
-            .unwrap()
-            .contains("sync-now"),
+        error_text(&unknown, "fix").contains("sync-now"),
         "{unknown}"
     );
 
@@ -287,16 +275,12 @@ async fn every_command_answers_on_its_reply_topic_and_a_replayed_id_runs_once() 
     })
     .await;
     assert!(
-        malformed["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("not JSON"),
+        error_text(&malformed, "message").contains("not JSON"),
         "{malformed}"
     );
 
-    let bad_settings = request(
+    let bad_settings = ask(
         &mut admin,
-        "saturn-01",
         json!({"id": "a1", "command": "apply-settings", "args": {"xml":
             "<RoomConsoleSettings>\n<Device>\n<Langauge>sv</Langauge>\n</Device>\n</RoomConsoleSettings>"}}),
     )
@@ -308,37 +292,28 @@ async fn every_command_answers_on_its_reply_topic_and_a_replayed_id_runs_once() 
         "{message}"
     );
 
-    let refused = request(
+    let refused = ask(
         &mut admin,
-        "saturn-01",
         json!({"id": "f1", "command": "factory-reset", "args": {"confirm": "venus-02"}}),
     )
     .await;
     assert_eq!(refused["ok"], false);
     assert!(
-        refused["error"]["fix"]
-            .as_str()
-            .unwrap()
-            .contains("confirm=saturn-01"),
+        error_text(&refused, "fix").contains("confirm=saturn-01"),
         "{refused}"
     );
     assert!(console.data().join("settings.json").exists());
 
     // A reboot runs once however often its request id comes.
     let reboot = json!({"id": "r1", "command": "reboot"});
-    let first = request(&mut admin, "saturn-01", reboot.clone()).await;
+    let first = ask(&mut admin, reboot.clone()).await;
     assert_eq!(first["ok"], true, "{first}");
-    let again = request(&mut admin, "saturn-01", reboot).await;
+    let again = ask(&mut admin, reboot).await;
     assert_eq!(again, first);
     assert_eq!(std::fs::read_to_string(&marker).unwrap(), "reboot\n");
 
     // New settings are applied, then the console restarts with them.
-    let applied = request(
-        &mut admin,
-        "saturn-01",
-        json!({"id": "a2", "command": "apply-settings", "args": {"xml": settings_xml("Saturn North", "")}}),
-    )
-    .await;
+    let applied = ask(&mut admin, json!({"id": "a2", "command": "apply-settings", "args": {"xml": settings_xml("Saturn North", "")}})).await;
     assert_eq!(applied["ok"], true, "{applied}");
     assert_eq!(
         applied["result"]["changes"][0]["element"],
@@ -359,12 +334,7 @@ async fn every_command_answers_on_its_reply_topic_and_a_replayed_id_runs_once() 
     .await;
 
     // restart: offline, then online with a new start time.
-    let restarted = request(
-        &mut admin,
-        "saturn-01",
-        json!({"id": "x1", "command": "restart"}),
-    )
-    .await;
+    let restarted = ask(&mut admin, json!({"id": "x1", "command": "restart"})).await;
     assert_eq!(restarted["ok"], true);
     expect(&mut admin, "room-console/saturn-01/online", |v| {
         v["online"] == false
@@ -375,9 +345,8 @@ async fn every_command_answers_on_its_reply_topic_and_a_replayed_id_runs_once() 
     })
     .await;
 
-    let reset = request(
+    let reset = ask(
         &mut admin,
-        "saturn-01",
         json!({"id": "f2", "command": "factory-reset", "args": {"confirm": "saturn-01"}}),
     )
     .await;
@@ -624,12 +593,7 @@ async fn a_synced_room_reports_its_sync_and_sync_now_runs_a_pass() {
     let dir = tempfile::tempdir().unwrap();
     let broker = Broker::start(dir.path());
     let console = Console::new();
-    console.provision_own_mailbox(
-        room,
-        ("CONTOSO\\saturn", "R00m!pw"),
-        &server.url(),
-        &server.ca_pem(),
-    );
+    console.provision_own_mailbox(room, ("CONTOSO\\saturn", "R00m!pw"), &server);
     let identity = broker.pki.issue("saturn-01", &[]);
     // A second file adds the fleet; what it leaves out stays as it was.
     console.provision(&format!(

@@ -19,9 +19,6 @@ use room_console::sync::source::CalendarSource;
 use room_console::tls_verifier::platform_roots_read;
 use url::Url;
 
-const TENANT: &str = "contoso.onmicrosoft.com";
-const CLIENT_ID: &str = "6731de76-14a6-49ae-97bc-6eba6914391e";
-const SECRET: &str = "Qx8Q~s3cret.value";
 const ROOM: &str = "confrm2@contoso.com";
 
 fn config(server: &GraphServer, trusted_ca: Option<String>) -> GraphConfig {

@@ -3,28 +3,17 @@
 //! a screenshot's output never contain the passwords or the admin PIN; the secrets file
 //! is owner-only.
 
-use crate::common::cli_console::room_account_xml;
+use crate::common::cli_console::{room_account_xml, run_logging_everything};
 use crate::common::ews_server;
 
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use ews_server::*;
 
 const ROOM: &str = "confrm2@contoso.com";
 const ROOM_PASSWORD: &str = "Rq7-unique-room-secret";
 const PIN: &str = "864213";
-
-fn console(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_room-console"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env("RUST_LOG", "trace")
-        .output()
-        .unwrap()
-}
 
 fn assert_clean(what: &str, output: &Output) {
     // The Basic sign-in header carries the password in base64.
@@ -62,7 +51,7 @@ async fn secrets_stay_secret_at_every_log_level() {
     )
     .unwrap();
 
-    let run = |args: &[&str]| tokio::task::block_in_place(|| console(&data, args));
+    let run = |args: &[&str]| tokio::task::block_in_place(|| run_logging_everything(&data, args));
     let provision = run(&["provision", file.to_str().unwrap()]);
     assert!(provision.status.success());
     assert_clean("provision", &provision);

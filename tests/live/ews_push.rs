@@ -12,7 +12,7 @@ use chrono::{TimeZone, Utc};
 use ews_server::*;
 use room_console::ews::get_streaming_events::{ConnectionStatus, StreamingEnvelope};
 use room_console::ews::notification::SubscriptionLost;
-use room_console::ews::subscribe::SubscriptionKind;
+use room_console::ews::subscribe::{Subscription, SubscriptionKind};
 use room_console::ews::{EventStream, EwsAuth, EwsConfig, Password, SubscriptionClient};
 
 const ROOM: &str = "confrm2@contoso.com";
@@ -48,6 +48,19 @@ fn client(server: &EwsServer, ntlm: bool) -> SubscriptionClient {
     config.impersonate = Some(ROOM.into());
     config.trusted_ca_pem = Some(server.ca_pem().into_bytes());
     SubscriptionClient::new(config, ROOM).unwrap()
+}
+
+/// A streaming subscription of `client`, and its events asked for `minutes`.
+async fn streaming(client: &SubscriptionClient, minutes: u32) -> (Subscription, EventStream) {
+    let subscription = client
+        .subscribe(&SubscriptionKind::Streaming)
+        .await
+        .unwrap();
+    let stream = client
+        .get_streaming_events(&subscription.id, minutes)
+        .await
+        .unwrap();
+    (subscription, stream)
 }
 
 async fn next(stream: &mut EventStream) -> StreamingEnvelope {
@@ -155,14 +168,7 @@ async fn streams_a_change_as_it_happens_with_ntlm() {
 async fn a_closed_stream_ends_and_opens_again_on_the_same_subscription() {
     let server = server(AuthMode::Basic).await;
     let client = client(&server, false);
-    let subscription = client
-        .subscribe(&SubscriptionKind::Streaming)
-        .await
-        .unwrap();
-    let mut stream = client
-        .get_streaming_events(&subscription.id, 1)
-        .await
-        .unwrap();
+    let (subscription, mut stream) = streaming(&client, 1).await;
     next(&mut stream).await;
     server.close_streams();
     let last = next(&mut stream).await;
@@ -193,14 +199,7 @@ async fn lost_subscriptions_come_back_as_their_errors() {
     ] {
         let server = server(AuthMode::Basic).await;
         let client = client(&server, false);
-        let subscription = client
-            .subscribe(&SubscriptionKind::Streaming)
-            .await
-            .unwrap();
-        let mut stream = client
-            .get_streaming_events(&subscription.id, 30)
-            .await
-            .unwrap();
+        let (subscription, mut stream) = streaming(&client, 30).await;
         next(&mut stream).await;
         // On the open stream…
         server.lose_subscriptions(code);
@@ -291,14 +290,7 @@ async fn a_buffering_proxy_lets_nothing_through_until_the_answer_ends() {
     let server = server(AuthMode::Basic).await;
     server.set_buffering_proxy(true);
     let client = client(&server, false);
-    let subscription = client
-        .subscribe(&SubscriptionKind::Streaming)
-        .await
-        .unwrap();
-    let mut stream = client
-        .get_streaming_events(&subscription.id, 30)
-        .await
-        .unwrap();
+    let (_subscription, mut stream) = streaming(&client, 30).await;
     let mailbox = server.mailbox(ROOM).unwrap();
     let start = Utc.with_ymd_and_hms(2026, 12, 7, 11, 0, 0).unwrap();
     mailbox.add(CalendarItem::new(

@@ -70,12 +70,7 @@ async fn changed_while_full() -> (EwsServer, Console) {
     ]);
     let server = own_mailbox_server(("CONTOSO\\confrm2", "R00m!pw"), room).await;
     let console = Console::new();
-    console.provision_own_mailbox(
-        ROOM,
-        ("CONTOSO\\confrm2", "R00m!pw"),
-        &server.url(),
-        &server.ca_pem(),
-    );
+    console.provision_own_mailbox(ROOM, ("CONTOSO\\confrm2", "R00m!pw"), &server);
     console.sync_ok_at(NOW);
     assert_eq!(subjects(&console), OLD_AGENDA);
 

@@ -66,6 +66,20 @@ struct Ui {
 }
 
 impl Ui {
+    /// The console of `dir` on a fresh headless panel, in `language` (or English), at the
+    /// admin screen: the gear tapped and the PIN entered.
+    fn admin_of(dir: &Path, language: Option<&str>) -> Ui {
+        let headless = Headless::install(PhysicalSize::new(1280, 800)).expect("headless");
+        let ui = Ui::start(dir, headless);
+        if let Some(code) = language {
+            language::apply(&ui.app, code);
+        }
+        ui.tap(GEAR);
+        ui.enter("2468");
+        assert_eq!(ui.screen(), Screen::Admin);
+        ui
+    }
+
     fn start(dir: &Path, headless: Headless) -> Ui {
         let app = AppWindow::new().expect("window");
         let clock = FixedClock::new(now());
@@ -206,11 +220,7 @@ fn the_lockout_survives_a_restart() {
 fn admin_actions_work_by_touch_and_the_reset_erases_after_confirmation() {
     let temp = tempfile::tempdir().expect("temp dir");
     configured(temp.path());
-    let headless = Headless::install(PhysicalSize::new(1280, 800)).expect("headless");
-    let ui = Ui::start(temp.path(), headless);
-    ui.tap(GEAR);
-    ui.enter("2468");
-    assert_eq!(ui.screen(), Screen::Admin);
+    let ui = Ui::admin_of(temp.path(), None);
 
     ui.tap(SYNC_NOW);
     assert!(
@@ -249,12 +259,7 @@ fn admin_actions_work_by_touch_and_the_reset_erases_after_confirmation() {
 fn the_admin_facts_word_the_calendar_source_and_the_content_inputs_in_swedish() {
     let temp = tempfile::tempdir().expect("temp dir");
     configured(temp.path());
-    let headless = Headless::install(PhysicalSize::new(1280, 800)).expect("headless");
-    let ui = Ui::start(temp.path(), headless);
-    language::apply(&ui.app, "sv");
-    ui.tap(GEAR);
-    ui.enter("2468");
-    assert_eq!(ui.screen(), Screen::Admin);
+    let ui = Ui::admin_of(temp.path(), Some("sv"));
     ui.headless.render();
     assert!(
         shows(&ui.app, "Demokalender"),
@@ -300,12 +305,7 @@ fn the_fleet_connection_is_worded_in_swedish_and_korean() {
             reason: Some(reason.into()),
         },
     );
-    let headless = Headless::install(PhysicalSize::new(1280, 800)).expect("headless");
-    let ui = Ui::start(temp.path(), headless);
-    language::apply(&ui.app, "sv");
-    ui.tap(GEAR);
-    ui.enter("2468");
-    assert_eq!(ui.screen(), Screen::Admin);
+    let ui = Ui::admin_of(temp.path(), Some("sv"));
     ui.headless.render();
     assert!(
         shows(&ui.app, "Enhetsflotta"),

@@ -103,7 +103,7 @@ mod share_to_meeting {
     use std::collections::HashMap;
     use std::path::PathBuf;
 
-    use super::screens::demo_room;
+    use super::screens::{accent_pixels, demo_room};
     use crate::common::fifo_command::FifoCommand;
     use chrono::{NaiveDate, TimeZone, Utc};
     use chrono_tz::Tz;
@@ -119,15 +119,7 @@ mod share_to_meeting {
     /// The centre of the pixels in the accent colour: with the content window up, only
     /// its primary button ("Share to meeting") is drawn undimmed in it.
     fn accent_button(buffer: &SharedPixelBuffer<Rgb8Pixel>) -> Option<(f32, f32)> {
-        let accent = Rgb8Pixel::new(0x4c, 0x9d, 0xff);
-        let width = buffer.width() as usize;
-        let hits: Vec<(usize, usize)> = buffer
-            .as_slice()
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| **p == accent)
-            .map(|(i, _)| (i % width, i / width))
-            .collect();
+        let hits = accent_pixels(buffer);
         let (min_x, max_x) = (
             hits.iter().map(|h| h.0).min()?,
             hits.iter().map(|h| h.0).max()?,

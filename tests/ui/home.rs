@@ -48,15 +48,7 @@ fn start_room(
 
 /// The centre of the largest area painted in the accent colour (the Join buttons).
 fn find_accent_button(buffer: &SharedPixelBuffer<Rgb8Pixel>) -> Option<(f32, f32)> {
-    let accent = Rgb8Pixel::new(0x4c, 0x9d, 0xff);
-    let width = buffer.width() as usize;
-    let hits: Vec<(usize, usize)> = buffer
-        .as_slice()
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| **p == accent)
-        .map(|(i, _)| (i % width, i / width))
-        .collect();
+    let hits = accent_pixels(buffer);
     // The first button from the top: rows of the first contiguous band.
     let top = hits.iter().map(|(_, y)| *y).min()?;
     let band: Vec<&(usize, usize)> = hits.iter().filter(|(_, y)| *y < top + 40).collect();

@@ -24,9 +24,6 @@ use slint::ComponentHandle;
 use tokio::sync::mpsc;
 use url::Url;
 
-const TENANT: &str = "contoso.onmicrosoft.com";
-const CLIENT_ID: &str = "6731de76-14a6-49ae-97bc-6eba6914391e";
-const SECRET: &str = "Qx8Q~s3cret.value";
 const ROOM: &str = "confrm2@contoso.com";
 
 /// The content watcher on a paused clock, and the bridge to the wizard.

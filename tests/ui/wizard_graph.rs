@@ -26,9 +26,6 @@ use room_console::ui::{AppWindow, WizardAdapter};
 use slint::{ComponentHandle, Model};
 use url::Url;
 
-const TENANT: &str = "contoso.onmicrosoft.com";
-const CLIENT_ID: &str = "6731de76-14a6-49ae-97bc-6eba6914391e";
-const SECRET: &str = "Qx8Q~s3cret.value";
 const ROOM: &str = "confrm2@contoso.com";
 
 const PASS: i32 = 2;

@@ -3,7 +3,7 @@
 //! Microsoft's Graph documentation.
 //!
 //! ```ignore
-//! mod graph_support;
+//! use crate::common::graph_server;
 //! use graph_server::*;
 //!
 //! let app = App::new(TENANT, CLIENT_ID, "s3cret");
@@ -36,3 +36,10 @@ pub use super::tls;
 
 pub use event::{ShowAs, TestEvent};
 pub use server::{App, Fault, GraphServer, Recorded, Times};
+
+/// The app registration the Graph tests sign in as: its tenant, client id and secret.
+pub const TENANT: &str = "contoso.onmicrosoft.com";
+/// See [`TENANT`].
+pub const CLIENT_ID: &str = "6731de76-14a6-49ae-97bc-6eba6914391e";
+/// See [`TENANT`].
+pub const SECRET: &str = "Qx8Q~s3cret.value";
