@@ -5,14 +5,14 @@
 //! listing's memory. Run: `cargo bench --profile dev --bench fleet_list` (see
 //! BENCHMARKS.md; the dev profile keeps the build machine's disk free of a release tree).
 
-#[path = "../tests/fleet_support/mod.rs"]
-mod fleet_support;
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::fleet_rig::{self, Broker};
 use criterion::Criterion;
-use fleet_support::Broker;
 use room_console::fleet::connection::Endpoint;
 use room_console::fleet::topics::Topics;
 use rumqttc::{AsyncClient, Event, Incoming, LastWill, QoS};
@@ -47,7 +47,7 @@ fn health(device: &str, i: usize) -> String {
 async fn console(
     broker_url: String,
     ca: std::path::PathBuf,
-    identity: fleet_support::Identity,
+    identity: fleet_rig::Identity,
     i: usize,
 ) {
     let device = format!("console-{i:03}");

@@ -7,13 +7,15 @@
 //! healthy) against 60 s polling (requests and bytes per hour); criterion then times
 //! single changes. Targets: worst ≤ 2 s, median ≤ 500 ms.
 
-#[path = "../tests/support/mod.rs"]
-mod support;
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeZone, Utc};
+use common::ews_server;
+use common::ews_server::*;
 use criterion::Criterion;
 use room_console::clock::{Clock, FixedClock};
 use room_console::ews::{EwsAuth, EwsConfig, Password};
@@ -27,7 +29,6 @@ use room_console::store::Store;
 use room_console::sync::backoff::Backoff;
 use room_console::sync::engine::SyncEngine;
 use room_console::sync::task::{self, SyncHandle};
-use support::*;
 
 const ROOM: &str = "confrm2@contoso.com";
 const SERVICE: (&str, &str) = ("CONTOSO\\mailboxservice", "S3rvice!pw");
@@ -220,10 +221,10 @@ async fn idle_report() {
         .rfind(|r| r.operation == "GetStreamingEvents")
         .unwrap();
     let envelope = |status: &str| {
-        support::soap::write::response_envelope(
+        ews_server::soap::write::response_envelope(
             ExchangeVersion::Exchange2019,
             "GetStreamingEvents",
-            &support::soap::write::success_message(
+            &ews_server::soap::write::success_message(
                 "GetStreamingEvents",
                 &format!("<m:ConnectionStatus>{status}</m:ConnectionStatus>"),
             ),

@@ -10,14 +10,15 @@
 //! # then, as it prints: provision a data dir once, and time `sync --once` on copies of it
 //! ```
 
-#[path = "../tests/support/mod.rs"]
-mod support;
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
+use common::ews_server::*;
 use criterion::{Criterion, criterion_group};
 use room_console::clock::FixedClock;
 use room_console::ews::{EwsAuth, EwsConfig, Password};
@@ -26,7 +27,6 @@ use room_console::sources::ews_mapping::MappingRules;
 use room_console::store::Store;
 use room_console::sync::backoff::Backoff;
 use room_console::sync::engine::{PassResult, SyncEngine};
-use support::*;
 
 const ROOM: &str = "confrm2@contoso.com";
 const SERVICE: (&str, &str) = ("CONTOSO\\mailboxservice", "S3rvice!pw");

@@ -1,7 +1,7 @@
 //! The fuzzing harness: one function per reader of outside input, each feeding the bytes
 //! through the same code the console runs and checking what must hold for any input.
 //! Shared by the cargo-fuzz targets (`fuzz/fuzz_targets/`, nightly) and by
-//! `tests/fuzz_regressions.rs`, which replays every kept input on stable in CI.
+//! `tests/reliability/fuzz_regressions.rs`, which replays every kept input on stable in CI.
 
 // Each fuzz target uses one of these functions.
 #![allow(dead_code)]

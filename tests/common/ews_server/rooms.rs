@@ -1,0 +1,38 @@
+//! Room mailboxes several tests share, by the shape that matters to them, and the server
+//! most end-to-end tests start: a room that signs in to its own mailbox.
+
+use chrono::{DateTime, TimeZone, Utc};
+
+use super::{Account, AuthMode, CalendarItem, EwsServer, ExchangeVersion, Mailbox, ServerConfig};
+
+fn at(day: u32, hour: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, day, hour, 0, 0).unwrap()
+}
+
+/// The room `address` ("Conference Room 2") as a mailbox with the Exchange defaults
+/// (DeleteComments, DeleteSubject, AddOrganizerToSubject all on) leaves it: two
+/// invitations, on 23 and 24 November 2026, whose bodies were deleted and whose subjects
+/// are their organizers' names.
+pub fn stripping_room(address: &str) -> Mailbox {
+    Mailbox::new(address, "Conference Room 2").with_items([
+        CalendarItem::new("Ana Lindqvist", at(23, 8), at(23, 9))
+            .organizer("Ana Lindqvist", "ana@contoso.com")
+            .html_body("<html><body></body></html>"),
+        CalendarItem::new("Jonas Berg", at(24, 10), at(24, 11))
+            .organizer("Jonas Berg", "jonas@contoso.com")
+            .text_body(" "),
+    ])
+}
+
+/// An Exchange 2019 server with Basic sign-in where the room signs in as `account` (user,
+/// password) to its own mailbox `room`.
+pub async fn own_mailbox_server(account: (&str, &str), room: Mailbox) -> EwsServer {
+    let (user, password) = account;
+    EwsServer::start(
+        ServerConfig::new(ExchangeVersion::Exchange2019, AuthMode::Basic)
+            .with_account(Account::new(user, password).with_own_mailbox(&room.smtp))
+            .with_mailbox(room),
+    )
+    .await
+    .unwrap()
+}

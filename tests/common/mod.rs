@@ -1,0 +1,44 @@
+//! What the integration tests share: the in-repo servers, the rigs that drive the
+//! console, and the fixtures. Every test binary (one per area, `tests/<area>/main.rs`)
+//! and the benchmarks that need a server include this one tree with
+//! `#[path = "../common/mod.rs"] mod common;`; a test reaches a part as
+//! `crate::common::<part>`.
+//!
+//! Names: `*_server` is an in-repo server answering as the real one does, `*_rig` drives
+//! a part of the console (or a real component) for a test.
+
+// Each binary uses its own part of the tree.
+#![allow(dead_code, unused_imports)]
+
+/// The console binary run as its own process, with a data dir in a temp dir.
+pub mod cli_console;
+/// The real sync engine with the EWS source, in the test's process.
+pub mod engine_rig;
+/// The in-repo Exchange Web Services server.
+pub mod ews_server;
+/// A stand-in for an admin's command that a test reads back.
+pub mod fifo_command;
+/// A real Mosquitto with a private CA and per-device certificates.
+pub mod fleet_rig;
+/// The in-repo Microsoft Graph and Entra ID token endpoint.
+pub mod graph_server;
+/// The HTTP/1.1 both in-repo servers speak.
+pub mod http_wire;
+/// Meeting subjects and organizer names in every script.
+pub mod international;
+/// Running one test of the binary in a process of its own.
+pub mod process;
+/// RAUC on a private D-Bus daemon.
+pub mod rauc_bus;
+/// The screens on the headless platform.
+pub mod screens;
+/// Meetings and instants for the store tests.
+pub mod store_rig;
+/// System calls a program makes, against a unit's filter.
+pub mod syscall_trace;
+/// A private certificate authority made at start.
+pub mod tls;
+/// The real RAUC service and a bundle server, for the update tests.
+pub mod update_rig;
+/// The setup wizard on the headless platform, driven like a finger would.
+pub mod wizard_rig;

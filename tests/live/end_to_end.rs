@@ -1,0 +1,229 @@
+//! End to end: `room-console sync` (without `--once`) runs the live task, and a meeting
+//! added, moved and deleted on the in-repo Exchange server reaches the cache through
+//! the streaming subscription. The sync polls every 60 s; each change here is waited
+//! for at most 30 s from when it was made, so only push can bring it in time. `status
+//! --json` says `push: streaming`.
+
+use crate::common::cli_console;
+use crate::common::ews_server;
+
+use std::time::{Duration, Instant};
+
+use chrono::{TimeZone, Utc};
+use cli_console::{Console, Running};
+use ews_server::*;
+use serde_json::Value;
+
+const ROOM: &str = "confrm2@contoso.com";
+const SERVICE: (&str, &str) = ("CONTOSO\\mailboxservice", "S3rvice!pw");
+const NOW: &str = "2026-12-07T07:00:00Z";
+const DAY: &str = "2026-12-07";
+/// Less than the 60 s polling interval: a change seen within it came by push.
+const GENEROUS: Duration = Duration::from_secs(30);
+
+/// Waits until `agenda` of the day satisfies `done`; the agenda it saw.
+fn wait_for(console: &Console, what: &str, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+    let started = Instant::now();
+    loop {
+        let agenda = console.agenda_of(DAY);
+        if done(&agenda) {
+            return agenda;
+        }
+        assert!(
+            started.elapsed() < GENEROUS,
+            "{what}: not in the cache after {GENEROUS:?}: {agenda:#?}"
+        );
+        std::thread::yield_now();
+    }
+}
+
+fn at(h: u32, m: u32) -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 7, h, m, 0).unwrap()
+}
+
+/// A server whose room has one meeting, "Standup", signed in to with `auth`.
+async fn room_server(version: ExchangeVersion, auth: AuthMode) -> EwsServer {
+    EwsServer::start(
+        ServerConfig::new(version, auth)
+            .with_account(Account::new(SERVICE.0, SERVICE.1).impersonating(&[ROOM]))
+            .with_mailbox(
+                Mailbox::new(ROOM, "Conference Room 2").with_items([CalendarItem::new(
+                    "Standup",
+                    at(8, 0),
+                    at(8, 15),
+                )]),
+            ),
+    )
+    .await
+    .unwrap()
+}
+
+/// `room-console sync` (the live task) against `server`, reached through `endpoint`
+/// (an `<EwsUrl>` or `<AutodiscoverUrl>` element), once its first pass is done: the
+/// pass created the cache (reading it earlier would race its creation).
+fn start_live_sync(server: &EwsServer, auth: &str, endpoint: &str) -> (Console, Running) {
+    let console = Console::new();
+    console.provision_ews(
+        ROOM,
+        "ews-impersonation",
+        auth,
+        SERVICE,
+        endpoint,
+        &server.ca_pem(),
+    );
+    let running = console.start(&["sync", "--now", NOW]);
+    let first = running.next_line(GENEROUS);
+    assert!(first.starts_with("ok;"), "{first}");
+    (console, running)
+}
+
+fn subjects(agenda: &[Value]) -> Vec<&str> {
+    agenda
+        .iter()
+        .filter_map(|m| m["subject"].as_str())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_on_the_server_reaches_the_cache_by_push() {
+    let server = room_server(ExchangeVersion::Exchange2019, AuthMode::Ntlm).await;
+    let endpoint = format!("<EwsUrl>{}</EwsUrl>", server.url());
+    let (console, _running) = start_live_sync(&server, "ntlm", &endpoint);
+    wait_for(&console, "the first sync", |a| subjects(a) == ["Standup"]);
+    // Once the stream brought its first envelope, no change can slip by.
+    wait_for_streaming(&console);
+
+    let mailbox = server.mailbox(ROOM).unwrap();
+    let id = mailbox.add(CalendarItem::new("Design review", at(10, 0), at(11, 0)));
+    wait_for(&console, "the added meeting", |a| {
+        subjects(a) == ["Standup", "Design review"]
+    });
+
+    mailbox.modify(&id, |item| {
+        item.start = at(13, 0);
+        item.end = at(14, 0);
+    });
+    let agenda = wait_for(&console, "the moved meeting", |a| {
+        a.iter()
+            .any(|m| m["subject"] == "Design review" && m["start"] == "2026-12-07T14:00:00+01:00")
+    });
+    assert_eq!(agenda.len(), 2);
+
+    mailbox.delete(&id);
+    wait_for(&console, "the deletion", |a| subjects(a) == ["Standup"]);
+
+    let status = console.status();
+    assert_eq!(status["push"]["mode"], "streaming", "{status}");
+    assert_eq!(status["push"]["reason"], Value::Null);
+    assert!(status["push"]["last_confirmed"].is_string(), "{status}");
+    let requests = server.requests();
+    let streams = requests
+        .iter()
+        .filter(|r| r.operation == "GetStreamingEvents")
+        .count();
+    assert_eq!(streams, 1, "one stream held open all along");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_missed_events_it_subscribes_again_and_changes_still_arrive_by_push() {
+    let server = room_server(ExchangeVersion::Exchange2016, AuthMode::Basic).await;
+    let endpoint = format!("<EwsUrl>{}</EwsUrl>", server.url());
+    let (console, _running) = start_live_sync(&server, "basic", &endpoint);
+    wait_for(&console, "the first sync", |a| subjects(a) == ["Standup"]);
+    wait_for_streaming(&console);
+    let subscribes = || {
+        server
+            .requests()
+            .iter()
+            .filter(|r| r.operation == "Subscribe")
+            .count()
+    };
+    assert_eq!(subscribes(), 1);
+
+    // Exchange lost events: the next change comes by a new subscription's stream.
+    server.lose_subscriptions("ErrorMissedNotificationEvents");
+    let started = Instant::now();
+    while subscribes() < 2 || server.subscription_count() != 1 {
+        assert!(started.elapsed() < GENEROUS, "no new subscription");
+        std::thread::yield_now();
+    }
+    wait_for_streaming(&console);
+    let mailbox = server.mailbox(ROOM).unwrap();
+    mailbox.add(CalendarItem::new("After the loss", at(16, 0), at(17, 0)));
+    wait_for(&console, "the meeting added after the loss", |a| {
+        subjects(a) == ["Standup", "After the loss"]
+    });
+    assert_eq!(console.status()["sync"]["state"], "ok");
+}
+
+/// Waits until the stream has brought its first envelope.
+fn wait_for_streaming(console: &Console) {
+    let started = Instant::now();
+    loop {
+        let status = console.status();
+        if status["push"]["mode"] == "streaming" && status["push"]["last_confirmed"].is_string() {
+            return;
+        }
+        assert!(started.elapsed() < GENEROUS, "{status}");
+        std::thread::yield_now();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_the_mailbox_moves_push_follows_autodiscover() {
+    let server = room_server(ExchangeVersion::Exchange2019, AuthMode::Basic).await;
+    let endpoint = format!(
+        "<AutodiscoverUrl>{}</AutodiscoverUrl>",
+        server.autodiscover_url()
+    );
+    let (console, _running) = start_live_sync(&server, "basic", &endpoint);
+    wait_for_streaming(&console);
+
+    // The mailbox moves: the old URL answers 404 once the open stream ends.
+    server.move_ews("/EWS2/Exchange.asmx");
+    server.close_streams();
+    let started = Instant::now();
+    while !server
+        .requests()
+        .iter()
+        .any(|r| r.operation == "GetStreamingEvents" && r.path.starts_with("/EWS2/"))
+    {
+        assert!(started.elapsed() < GENEROUS, "push did not follow the move");
+        std::thread::yield_now();
+    }
+    let mailbox = server.mailbox(ROOM).unwrap();
+    mailbox.add(CalendarItem::new("After the move", at(16, 0), at(17, 0)));
+    wait_for(&console, "the meeting added after the move", |a| {
+        subjects(a) == ["Standup", "After the move"]
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn push_recovers_by_itself_from_a_failed_subscribe_and_a_reset_stream() {
+    let server = room_server(ExchangeVersion::Exchange2019, AuthMode::Basic).await;
+    server.inject_on(
+        "Subscribe",
+        Fault::Http503 { retry_after: None },
+        Times::Once,
+    );
+    server.inject_on("GetStreamingEvents", Fault::ConnectionReset, Times::Once);
+    let endpoint = format!("<EwsUrl>{}</EwsUrl>", server.url());
+    let (console, _running) = start_live_sync(&server, "basic", &endpoint);
+    // 503 on Subscribe, then a reset stream: each backs off (5 s, then 10 s) and
+    // tries again; the agenda stays as it is meanwhile.
+    wait_for_streaming(&console);
+    let mailbox = server.mailbox(ROOM).unwrap();
+    mailbox.add(CalendarItem::new("After the faults", at(16, 0), at(17, 0)));
+    wait_for(&console, "the meeting added after the faults", |a| {
+        subjects(a) == ["Standup", "After the faults"]
+    });
+    let subscribes = server
+        .requests()
+        .iter()
+        .filter(|r| r.operation == "Subscribe")
+        .count();
+    assert_eq!(
+        subscribes, 3,
+        "the 503, the reset stream's, the one that works"
+    );
+}

@@ -1,0 +1,154 @@
+//! A sync error travels as phrases from the EWS error to the admin screen: a console
+//! whose service account's password Exchange refuses (the in-repo EWS server) stores the
+//! failure as phrases with their arguments, `status` prints it in English, and the
+//! admin screen shows the same failure and its fix in Swedish and Korean — read back from
+//! the stored phrases, not recognised from English.
+
+use crate::common::screens;
+use crate::common::ews_server;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use chrono::{DateTime, Utc};
+use room_console::device::paths::DataDir;
+use room_console::store::Store;
+use room_console::sync::engine::STATUS_KEY;
+use room_console::ui::admin::controller::{AdminController, AdminDeps};
+use room_console::ui::language;
+use room_console::ui::{AppState, Screen};
+use screens::*;
+use slint::ComponentHandle;
+use ews_server::*;
+
+const ROOM: &str = "confrm2@contoso.com";
+const ACCOUNT: &str = "mailboxservice@contoso.com";
+const NOW: &str = "2026-11-23T09:15:00Z";
+
+fn room_console(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_room-console"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run room-console")
+}
+
+/// A console provisioned with a password the server refuses, after one failed pass.
+async fn console_refused_by_exchange(data: &Path, temp: &Path) {
+    let server = EwsServer::start(
+        ServerConfig::new(ExchangeVersion::Exchange2019, AuthMode::Basic)
+            .with_account(Account::new(ACCOUNT, "S3rvice!pw").impersonating(&[ROOM]))
+            .with_mailbox(Mailbox::new(ROOM, "Conference Room 2")),
+    )
+    .await
+    .expect("EWS server");
+    let ca = temp.join("ca.pem");
+    std::fs::write(&ca, server.ca_pem()).expect("CA");
+    let settings = temp.join("RoomConsoleSettings.xml");
+    std::fs::write(
+        &settings,
+        format!(
+            r#"<RoomConsoleSettings>
+  <RoomAccount>
+    <DisplayName>Conference Room 2</DisplayName>
+    <SignInAddress>{ROOM}</SignInAddress>
+    <ExchangeAddress>{ROOM}</ExchangeAddress>
+  </RoomAccount>
+  <Calendar>
+    <Source>ews-impersonation</Source>
+    <EwsUrl>{url}</EwsUrl>
+    <Authentication>basic</Authentication>
+    <ServiceAccount><Username>{ACCOUNT}</Username><Password>not-the-password</Password></ServiceAccount>
+    <TrustedCaFile>{ca}</TrustedCaFile>
+  </Calendar>
+  <Device><TimeZone>Europe/Stockholm</TimeZone></Device>
+</RoomConsoleSettings>"#,
+            url = server.url(),
+            ca = ca.display()
+        ),
+    )
+    .expect("settings file");
+    tokio::task::block_in_place(|| {
+        let provisioned = room_console(data, &["provision", settings.to_str().expect("path")]);
+        assert!(provisioned.status.success(), "{provisioned:?}");
+        let sync = room_console(data, &["sync", "--once", "--now", NOW]);
+        assert!(!sync.status.success(), "the pass must fail: {sync:?}");
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_sign_in_reaches_the_admin_screen_as_phrases_in_every_language() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let data = temp.path().join("data");
+    console_refused_by_exchange(&data, temp.path()).await;
+
+    // Stored as phrases with their arguments.
+    let data_dir = DataDir::at(&data);
+    let stored = Store::open(&data_dir.agenda_db())
+        .and_then(|store| store.get_state(STATUS_KEY))
+        .expect("reads the status")
+        .expect("a status is stored");
+    let stored: serde_json::Value = serde_json::from_str(&stored).expect("JSON");
+    assert_eq!(
+        stored["last_error"]["words"]["message"][0],
+        serde_json::json!({"phrase": "EwsSignInFailed", "args": [ACCOUNT]}),
+        "{stored}"
+    );
+
+    // The command line says it in English.
+    let status = room_console(&data, &["status", "--now", NOW]);
+    let status = String::from_utf8_lossy(&status.stdout);
+    let english = format!(
+        "Sign-in to Exchange as {ACCOUNT} failed (HTTP 401): a wrong password, an expired \
+         password, a locked account, or the wrong sign-in method. The server offers: Basic."
+    );
+    assert!(
+        status.contains(&format!("Last error:      {english}")),
+        "{status}"
+    );
+
+    // The admin screen, in the screen's language.
+    let (headless, app) = show_app_at(Screen::Home);
+    let now: DateTime<Utc> = NOW.parse().expect("instant");
+    let controller = AdminController::start(
+        &app,
+        AdminDeps {
+            data_dir,
+            clock: std::sync::Arc::new(room_console::clock::FixedClock::new(now)),
+            sync: None,
+            runtime: None,
+            allow_insecure_http: false,
+            after_reset: Box::new(|| {}),
+        },
+    );
+    controller.show_without_pin(&app, Screen::Admin);
+    assert_eq!(app.global::<AppState>().get_screen(), Screen::Admin);
+    headless.render();
+    assert!(shows(&app, &format!("Last error: {english}")));
+
+    language::apply(&app, "sv");
+    headless.render();
+    assert!(shows(
+        &app,
+        &format!(
+            "Senaste fel: Inloggningen i Exchange som {ACCOUNT} misslyckades (HTTP 401): fel \
+             lösenord, ett utgånget lösenord, ett låst konto eller fel inloggningsmetod. \
+             Servern erbjuder: Basic."
+        )
+    ));
+    keep_screenshot(&headless, "admin-sync-error-sv");
+
+    language::apply(&app, "ko");
+    headless.render();
+    let korean = app.global::<room_console::ui::PhraseWords>().invoke_text(
+        app.global::<room_console::ui::AdminAdapter>()
+            .get_last_error_words(),
+    );
+    assert!(
+        korean.contains(ACCOUNT) && korean.contains("HTTP 401") && !korean.contains("Sign-in"),
+        "{korean}"
+    );
+    keep_screenshot(&headless, "admin-sync-error-ko");
+}
