@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use super::response::Details;
+use super::details::Details;
 
 /// Who and what a request was about, to name them in explanations and fixes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -11,10 +11,13 @@ use std::borrow::Cow;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
 use super::error::EwsError;
-use super::get_item::ONLINE_MEETING_EXTERNAL_LINK;
 use super::marker;
-use super::response::parse_bool;
-use super::xml::{Read, Tag, XmlReader, trim, trimmed};
+use super::xml::{Read, Tag, XmlReader, parse_bool, trim, trimmed};
+
+/// The MAPI property set of Lync/Skype online meeting properties (PSETID_Meeting).
+pub const LYNC_PROPERTY_SET: &str = "00020329-0000-0000-C000-000000000046";
+/// The Lync property holding the meeting's join URL.
+pub const ONLINE_MEETING_EXTERNAL_LINK: &str = "OnlineMeetingExternalLink";
 
 /// An EWS item id with the change key that identifies its version.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -220,21 +223,27 @@ pub fn read_items<'a>(
     Ok(items)
 }
 
-/// The first item of an `Items` element, the others checked and passed over; None when
-/// it holds none.
+/// A response message's child, for `response::read_messages`: of an `Items` element
+/// (GetItem, CreateItem, UpdateItem answer one item per message), the first item is
+/// read into `first` and any further one checked and passed over; None when it holds
+/// none. False for any other child.
 pub fn read_first_item<'a>(
     reader: &mut XmlReader<'a>,
     tag: &Tag<'a>,
-) -> Read<Option<Result<CalendarItem<'a>, EwsError>>> {
-    let mut first = None;
+    first: &mut Option<Result<CalendarItem<'a>, EwsError>>,
+) -> Read<bool> {
+    if tag.name() != "Items" {
+        return Ok(false);
+    }
+    *first = None;
     while let Some(child) = reader.next_child(tag)? {
         if first.is_some() {
             reader.skip(&child)?;
         } else {
-            first = Some(CalendarItem::read(reader, &child)?);
+            *first = Some(CalendarItem::read(reader, &child)?);
         }
     }
-    Ok(first)
+    Ok(true)
 }
 
 impl<'a> CalendarItem<'a> {

@@ -12,7 +12,7 @@ use tokio::time::Instant;
 use super::*;
 use crate::clock::FixedClock;
 use crate::ews::notification::Event;
-use crate::ews::response::Details;
+use crate::ews::details::Details;
 
 type Item = Result<StreamingEnvelope, EwsError>;
 
