@@ -11,7 +11,7 @@ use super::error_words::graph_failure;
 use super::join_links::join_links_check;
 use super::phrases::Phrase;
 use super::result::{CheckId, CheckResult};
-use super::runner::{CheckOptions, Report, SAMPLE_SIZE, WINDOW_DAYS, calendar_readable};
+use super::report::{CheckOptions, Report, SAMPLE_SIZE, WINDOW_DAYS, calendar_readable};
 use super::wording::Wording;
 use crate::clock::device_time_zone;
 use crate::graph::{ErrorContext, Event, GraphClient, GraphError};

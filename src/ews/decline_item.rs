@@ -27,7 +27,7 @@ fn write_decline(w: &mut XmlWriter, item: &ItemId<'_>, note: &str) -> io::Result
                     w.create_element("t:Body")
                         .with_attribute(("BodyType", "Text"))
                         .write_text_content(BytesText::new(note))?;
-                    super::envelope::item_id_element(w, "t:ReferenceItemId", item)
+                    super::item::item_id_element(w, "t:ReferenceItemId", item)
                 })?;
                 Ok(())
             })?;

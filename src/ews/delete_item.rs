@@ -23,7 +23,7 @@ fn write_delete(w: &mut XmlWriter, item: &ItemId<'_>) -> io::Result<()> {
         ])
         .write_inner_content(|w| {
             w.create_element("m:ItemIds")
-                .write_inner_content(|w| super::envelope::item_id_element(w, "t:ItemId", item))?;
+                .write_inner_content(|w| super::item::item_id_element(w, "t:ItemId", item))?;
             Ok(())
         })?;
     Ok(())

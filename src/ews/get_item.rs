@@ -105,7 +105,7 @@ fn write_get_item(
         })?;
         w.create_element("m:ItemIds").write_inner_content(|w| {
             ids.iter()
-                .try_for_each(|id| super::envelope::item_id_element(w, "t:ItemId", id))
+                .try_for_each(|id| super::item::item_id_element(w, "t:ItemId", id))
         })?;
         Ok(())
     })?;

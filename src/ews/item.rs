@@ -1,5 +1,5 @@
-//! Calendar items as EWS returns them (FindItem and GetItem share the shape): item ids,
-//! mailboxes, and the calendar fields the console reads.
+//! Calendar items as EWS returns them (FindItem and GetItem share the shape): item ids
+//! (and how a request names one), mailboxes, and the calendar fields the console reads.
 //!
 //! The text fields borrow from the response they were read from (`'a`) and are owned
 //! only where reading changed the text (references resolved, line ends or forbidden
@@ -7,9 +7,11 @@
 //! `into_owned` detaches an item from its response.
 
 use std::borrow::Cow;
+use std::io;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
+use super::envelope::XmlWriter;
 use super::error::EwsError;
 use super::marker;
 use super::xml::{Read, Tag, XmlReader, parse_bool, trim, trimmed};
@@ -18,6 +20,17 @@ use super::xml::{Read, Tag, XmlReader, parse_bool, trim, trimmed};
 pub const LYNC_PROPERTY_SET: &str = "00020329-0000-0000-C000-000000000046";
 /// The Lync property holding the meeting's join URL.
 pub const ONLINE_MEETING_EXTERNAL_LINK: &str = "OnlineMeetingExternalLink";
+
+/// Writes `<name Id="…" ChangeKey="…"/>` (`t:ItemId`, `t:ReferenceItemId`), the
+/// ChangeKey only when the item has one.
+pub fn item_id_element(w: &mut XmlWriter, name: &str, item: &ItemId<'_>) -> io::Result<()> {
+    let mut element = w.create_element(name).with_attribute(("Id", &*item.id));
+    if let Some(key) = &item.change_key {
+        element = element.with_attribute(("ChangeKey", &**key));
+    }
+    element.write_empty()?;
+    Ok(())
+}
 
 /// An EWS item id with the change key that identifies its version.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]

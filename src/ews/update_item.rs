@@ -28,7 +28,7 @@ fn write_update(w: &mut XmlWriter, item: &ItemId<'_>, end: DateTime<Utc>) -> io:
         .write_inner_content(|w| {
             w.create_element("m:ItemChanges").write_inner_content(|w| {
                 w.create_element("t:ItemChange").write_inner_content(|w| {
-                    super::envelope::item_id_element(w, "t:ItemId", item)?;
+                    super::item::item_id_element(w, "t:ItemId", item)?;
                     w.create_element("t:Updates").write_inner_content(|w| {
                         w.create_element("t:SetItemField")
                             .write_inner_content(|w| {

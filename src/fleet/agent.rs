@@ -17,7 +17,7 @@ use super::connect_error::describe;
 use super::connection::Endpoint;
 use super::health::{Health, Running};
 use super::request_log::{RequestLog, Seen};
-use super::state::{self, FleetState};
+use crate::status::fleet_state::{self as state, FleetState};
 use super::topics::Topics;
 use super::wire::{Reply, read_request};
 use crate::clock::Clock;

@@ -21,7 +21,7 @@ use super::admin_update::{FACT_SLOTS, FACT_SOFTWARE_UPDATE, slot_facts, update_f
 use super::{
     AdminAdapter, AdminFact, AdminHint, AdminResetItems, AppState, AppWindow, HomeAdapter, Screen,
 };
-use crate::cli::status::{StatusReport, facts, gather};
+use crate::status::{StatusReport, facts, gather};
 use crate::clock::Clock;
 use crate::content::InputInfo;
 use crate::device::paths::DataDir;

@@ -5,11 +5,11 @@
 
 use chrono::Duration;
 
-use crate::cli::status::{PushReport, StatusReport};
+use crate::status::{PushReport, StatusReport};
 use crate::content::InputStatus;
 use crate::device::pin::{FREE_ATTEMPTS, PIN_LENGTH, PinOutcome};
 use crate::device::reset::Erasable;
-use crate::fleet::state::FleetState;
+use crate::status::fleet_state::FleetState;
 use crate::live::push_status::{PushCause, PushMode};
 use crate::settings::CalendarSource;
 use crate::sync::status::SyncState;
@@ -318,7 +318,7 @@ mod tests {
 
     #[test]
     fn every_fact_of_the_status_has_its_words_on_the_screen() {
-        use crate::cli::status::{facts, gather};
+        use crate::status::{facts, gather};
         let dir = tempfile::tempdir().expect("temp dir");
         let data_dir = crate::device::paths::DataDir::at(dir.path());
         let mut report = gather(&data_dir, chrono::Utc::now()).expect("status of an empty dir");
@@ -369,7 +369,7 @@ mod tests {
 
     #[test]
     fn the_calendar_source_and_the_account_are_worded_on_the_screen() {
-        use crate::cli::status::gather;
+        use crate::status::gather;
         let dir = tempfile::tempdir().expect("temp dir");
         let data_dir = crate::device::paths::DataDir::at(dir.path());
         let mut report = gather(&data_dir, chrono::Utc::now()).expect("status of an empty dir");

@@ -6,7 +6,8 @@ use crate::settings::model::CalendarSource;
 
 use super::error::FileProblem;
 use super::reader::Reading;
-use super::schema::{Draft, ROOT};
+use super::field::Draft;
+use super::schema::ROOT;
 
 /// Refuses a draft that lacks what its calendar source needs.
 pub(super) fn check(draft: &Draft, reading: &Reading) -> Result<(), FileProblem> {

@@ -17,6 +17,7 @@
 mod completeness;
 mod drop_folder;
 mod error;
+mod field;
 mod fleet_fields;
 mod reader;
 mod schema;
@@ -36,7 +37,7 @@ use crate::settings::model::Settings;
 use crate::settings::secrets::Secrets;
 
 use reader::Reading;
-use schema::Draft;
+use field::Draft;
 
 /// The largest provisioning file accepted, in bytes.
 pub const MAX_FILE_SIZE: u64 = 1024 * 1024;
