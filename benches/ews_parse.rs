@@ -69,11 +69,7 @@ fn ews_parse(c: &mut Criterion) {
     let total: usize = view.len() + batches.iter().map(Vec::len).sum::<usize>();
     // The reader really reads every item.
     assert_eq!(
-        find_item::parse(&view)
-            .expect("a view")
-            .value
-            .items
-            .len(),
+        find_item::parse(&view).expect("a view").value.items.len(),
         ITEMS
     );
 
@@ -88,7 +84,10 @@ fn ews_parse(c: &mut Criterion) {
                 .items
                 .len();
             for batch in &batches {
-                items += get_item::parse(black_box(batch)).expect("batch").value.len();
+                items += get_item::parse(black_box(batch))
+                    .expect("batch")
+                    .value
+                    .len();
             }
             assert_eq!(items, 2 * ITEMS);
         })

@@ -68,9 +68,7 @@ fn every_sample_parses_or_fails_with_a_typed_error() {
 #[test]
 fn find_item_samples() {
     let Some(dir) = samples() else { return };
-    let docs =
-        find_item::parse(answer(&dir, "finditem-calendarview-response-msdocs.xml"))
-            .unwrap();
+    let docs = find_item::parse(answer(&dir, "finditem-calendarview-response-msdocs.xml")).unwrap();
     assert_eq!(
         docs.server_version.and_then(|v| v.build()).as_deref(),
         Some("15.0.731.10")
@@ -83,12 +81,10 @@ fn find_item_samples() {
         Some("Online training webcast")
     );
 
-    let recurring = find_item::parse(
-        answer(
-            &dir,
-            "finditem-calendarview-recurring-occurrences-response.xml",
-        ),
-    )
+    let recurring = find_item::parse(answer(
+        &dir,
+        "finditem-calendarview-recurring-occurrences-response.xml",
+    ))
     .unwrap();
     assert!(!recurring.value.items.is_empty());
     assert!(
@@ -99,20 +95,17 @@ fn find_item_samples() {
             .any(|i| i.item_type == Some(CalendarItemType::Occurrence))
     );
     let delegate =
-        find_item::parse(answer(&dir, "finditem-delegate-mailbox-response.xml"))
-            .unwrap();
+        find_item::parse(answer(&dir, "finditem-delegate-mailbox-response.xml")).unwrap();
     assert!(!delegate.value.items.is_empty());
 }
 
 #[test]
 fn get_item_samples() {
     let Some(dir) = samples() else { return };
-    let real = get_item::parse(
-        answer(
-            &dir,
-            "getitem-calendaritem-allproperties-response-exchange2013-real.xml",
-        ),
-    )
+    let real = get_item::parse(answer(
+        &dir,
+        "getitem-calendaritem-allproperties-response-exchange2013-real.xml",
+    ))
     .unwrap();
     assert_eq!(
         real.server_version.and_then(|v| v.version).as_deref(),
@@ -145,8 +138,8 @@ fn get_item_samples() {
     }
 
     // Published without namespace declarations; the reader goes by local names.
-    let fragment = String::from_utf8(read(&dir, "error-itemnotfound-getitem-batch-fragment.xml"))
-        .unwrap();
+    let fragment =
+        String::from_utf8(read(&dir, "error-itemnotfound-getitem-batch-fragment.xml")).unwrap();
     let fragment = format!("<Envelope><Body>{fragment}</Body></Envelope>");
     let fragment = get_item::parse(fragment.as_bytes()).unwrap();
     assert_eq!(fragment.value.len(), 2);
@@ -161,18 +154,15 @@ fn get_item_samples() {
 fn sync_folder_items_samples() {
     let Some(dir) = samples() else { return };
     let initial =
-        sync_folder_items::parse(answer(&dir, "syncfolderitems-initial-response.xml"))
-            .unwrap();
+        sync_folder_items::parse(answer(&dir, "syncfolderitems-initial-response.xml")).unwrap();
     assert_eq!(initial.value.sync_state, "H4sIAAA==");
     assert!(initial.value.includes_last_item_in_range);
     assert_eq!(initial.value.created.len(), 5);
 
-    let mixed = sync_folder_items::parse(
-        answer(
-            &dir,
-            "syncfolderitems-update-create-readflag-delete-response.xml",
-        ),
-    )
+    let mixed = sync_folder_items::parse(answer(
+        &dir,
+        "syncfolderitems-update-create-readflag-delete-response.xml",
+    ))
     .unwrap()
     .value;
     assert_eq!(
@@ -186,16 +176,18 @@ fn sync_folder_items_samples() {
     // " q1AwAAAA==" in the source: stray spaces are trimmed.
     assert_eq!(mixed.deleted[0].id, "q1AwAAAA==");
 
-    let request = sync_folder_items::parse(
-        answer(&dir, "syncfolderitems-response-meetingrequest-msdocs.xml"),
-    )
+    let request = sync_folder_items::parse(answer(
+        &dir,
+        "syncfolderitems-response-meetingrequest-msdocs.xml",
+    ))
     .unwrap();
     assert_eq!(request.value.created.len(), 1);
 
     assert_eq!(
-        sync_folder_items::parse(
-            answer(&dir, "error-invalidsyncstatedata-syncfolderitems.xml")
-        ),
+        sync_folder_items::parse(answer(
+            &dir,
+            "error-invalidsyncstatedata-syncfolderitems.xml"
+        )),
         Err(EwsError::InvalidSyncStateData)
     );
 }
@@ -220,8 +212,11 @@ fn error_samples() {
         message_error("serverversioninfo-exchange2010sp2-real.xml"),
         EwsError::Exchange { code, .. } if code == "ErrorFolderExists"
     ));
-    let batch = String::from_utf8(read(&dir, "error-itemnotfound-deleteitem-calendar-batch.xml"))
-        .unwrap();
+    let batch = String::from_utf8(read(
+        &dir,
+        "error-itemnotfound-deleteitem-calendar-batch.xml",
+    ))
+    .unwrap();
     let batch = read_messages(&batch, |_, _, _: &mut ()| Ok(false)).unwrap();
     for message in batch.value {
         assert_eq!(message.status, Err(EwsError::ItemNotFound));
@@ -300,12 +295,10 @@ fn autodiscover_samples() {
         Some("https://mail.contoso.com/EWS/Exchange.asmx")
     );
 
-    let exchangelib = autodiscover::parse(
-        answer(
-            &dir,
-            "autodiscover-soap-getusersettings-externalewsurl-exchangelib.xml",
-        ),
-    )
+    let exchangelib = autodiscover::parse(answer(
+        &dir,
+        "autodiscover-soap-getusersettings-externalewsurl-exchangelib.xml",
+    ))
     .unwrap();
     assert!(matches!(
         exchangelib.value,
@@ -318,9 +311,7 @@ fn autodiscover_samples() {
         "autodiscover-soap-redirectaddress-exchangelib.xml",
         "autodiscover-soap-redirectaddress-response.xml",
     ] {
-        let outcome = autodiscover::parse(answer(&dir, name))
-            .unwrap()
-            .value;
+        let outcome = autodiscover::parse(answer(&dir, name)).unwrap().value;
         assert!(
             matches!(outcome, AutodiscoverOutcome::RedirectAddress(_)),
             "{name}: {outcome:?}"

@@ -36,8 +36,7 @@ fn envelope(name: &str) -> Result<(), EwsError> {
 
 #[test]
 fn calendar_view_reports_a_cut_short_window_and_the_server_version() {
-    let response =
-        find_item::parse(answer("finditem-calendarview-partial.xml")).unwrap();
+    let response = find_item::parse(answer("finditem-calendarview-partial.xml")).unwrap();
     let version = response.server_version.unwrap();
     assert_eq!(version.build().as_deref(), Some("15.1.2507.6"));
     assert_eq!(version.version.as_deref(), Some("V2017_07_11"));
@@ -62,8 +61,7 @@ fn calendar_view_reports_a_cut_short_window_and_the_server_version() {
 
 #[test]
 fn https_namespace_typos_still_parse() {
-    let response =
-        find_item::parse(answer("finditem-calendarview-https-typo.xml")).unwrap();
+    let response = find_item::parse(answer("finditem-calendarview-https-typo.xml")).unwrap();
     assert_eq!(
         response.server_version.and_then(|v| v.build()).as_deref(),
         Some("15.0.1497.2")
@@ -188,8 +186,7 @@ fn get_item_batch_keeps_order_and_per_item_failures() {
 
 #[test]
 fn sync_reports_created_updated_and_deleted_ids() {
-    let response =
-        sync_folder_items::parse(answer("syncfolderitems-changes.xml")).unwrap();
+    let response = sync_folder_items::parse(answer("syncfolderitems-changes.xml")).unwrap();
     assert_eq!(
         response.server_version.and_then(|v| v.version).as_deref(),
         Some("Exchange2010_SP2")
@@ -206,8 +203,7 @@ fn sync_reports_created_updated_and_deleted_ids() {
 
 #[test]
 fn invalid_sync_state_is_its_own_error() {
-    let result =
-        sync_folder_items::parse(answer("syncfolderitems-invalidsyncstate.xml"));
+    let result = sync_folder_items::parse(answer("syncfolderitems-invalidsyncstate.xml"));
     assert_eq!(result, Err(EwsError::InvalidSyncStateData));
 }
 

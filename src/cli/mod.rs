@@ -97,7 +97,9 @@ pub fn main(cli: Cli) -> ExitCode {
         Ok(dir) => dir,
         Err(err) => return fail(&err),
     };
-    let command = cli.command.unwrap_or(Command::Run(startup::RunArgs::default()));
+    let command = cli
+        .command
+        .unwrap_or(Command::Run(startup::RunArgs::default()));
     if !matches!(command, Command::Version) {
         let line: Vec<String> = std::env::args().collect();
         if let Err(err) = check_data_dir_owner(data_dir.path(), &line) {

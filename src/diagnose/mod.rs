@@ -34,7 +34,7 @@ mod wording;
 pub use certificate::fingerprint;
 pub use invitations::{InvitationFinding, InvitationView, inspect_invitations, inspect_views};
 pub use phrases::Phrase;
-pub use result::{CheckId, CheckResult, CheckStatus, all_passed};
 pub use report::CheckOptions;
+pub use result::{CheckId, CheckResult, CheckStatus, all_passed};
 pub use runner::run_checks;
 pub use wording::{MAX_SENTENCES, Sentence, Wording};

@@ -23,7 +23,6 @@ use crate::sync::source::{FailureKind, SourceError};
 /// The most meetings listed.
 const MAX_LISTED: u32 = 100;
 
-
 /// Runs every check on `settings` and `secrets`, calling `progress` with each result as
 /// soon as it is known, and returns them all in [`CheckId::for_source`] order.
 pub async fn run_checks(

@@ -165,11 +165,9 @@ pub fn parse(answer: &[u8]) -> Result<Response<CalendarView<'_>>, EwsError> {
 
 fn read(text: &str) -> Result<Response<CalendarView<'_>>, EwsError> {
     let response = single(read_messages(text, read_message_child)?)?;
-    let root = response
-        .value
-        .ok_or_else(|| EwsError::UnexpectedResponse {
-            detail: "FindItem answered without a RootFolder".into(),
-        })?;
+    let root = response.value.ok_or_else(|| EwsError::UnexpectedResponse {
+        detail: "FindItem answered without a RootFolder".into(),
+    })?;
     Ok(Response {
         server_version: response.server_version,
         value: CalendarView {
@@ -184,7 +182,11 @@ impl CalendarView<'_> {
     /// The same view, no longer borrowing from the response.
     fn into_owned(self) -> CalendarView<'static> {
         CalendarView {
-            items: self.items.into_iter().map(CalendarItem::into_owned).collect(),
+            items: self
+                .items
+                .into_iter()
+                .map(CalendarItem::into_owned)
+                .collect(),
             includes_last_item_in_range: self.includes_last_item_in_range,
             total_items_in_view: self.total_items_in_view,
         }

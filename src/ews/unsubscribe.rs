@@ -17,5 +17,8 @@ pub fn request(header: &RequestHeader, subscription_id: &str) -> Vec<u8> {
 
 /// Reads an Unsubscribe response.
 pub fn parse(answer: &[u8]) -> Result<Response<()>, EwsError> {
-    single(read_messages(&document_text(answer), |_, _, _: &mut ()| Ok(false))?)
+    single(read_messages(
+        &document_text(answer),
+        |_, _, _: &mut ()| Ok(false),
+    )?)
 }

@@ -11,12 +11,12 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::calendar::{RoomStatus, room_status};
-use crate::status::{PushReport, StatusReport, gather};
 use crate::device::network::Interface;
 use crate::device::night::NightSchedule;
 use crate::device::paths::DataDir;
 use crate::live::push_status::PushStatus;
 use crate::settings::{CalendarSource, Settings};
+use crate::status::{PushReport, StatusReport, gather};
 use crate::store::Store;
 use crate::sync::status::SyncStatus;
 use crate::update::state::SlotsSnapshot;

@@ -13,8 +13,8 @@ use futures_util::future::join_all;
 use tokio::sync::{RwLock, Semaphore};
 use url::Url;
 
-pub use super::ews_error::source_error;
 use super::ews_discovery::Discovery;
+pub use super::ews_error::source_error;
 use super::ews_mapping::{MappingRules, meeting_of};
 use crate::calendar::Meeting;
 use crate::clock::{Clock, SystemClock};

@@ -13,7 +13,6 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use when::{local_with_age, whole_seconds};
 use crate::clock::device_time_zone;
 use crate::content::InputInfo;
 use crate::device::network::{self, Interface};
@@ -25,6 +24,7 @@ use crate::sync::engine::STATUS_KEY;
 use crate::sync::status::{SyncState, SyncStatus};
 use crate::update::state::SlotsSnapshot;
 use crate::update::{UpdateState, room_tz};
+use when::{local_with_age, whole_seconds};
 
 /// The status report.
 #[derive(Debug, Serialize)]

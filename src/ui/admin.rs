@@ -21,7 +21,6 @@ use super::admin_update::{FACT_SLOTS, FACT_SOFTWARE_UPDATE, slot_facts, update_f
 use super::{
     AdminAdapter, AdminFact, AdminHint, AdminResetItems, AppState, AppWindow, HomeAdapter, Screen,
 };
-use crate::status::{StatusReport, facts, gather};
 use crate::clock::Clock;
 use crate::content::InputInfo;
 use crate::device::paths::DataDir;
@@ -30,6 +29,7 @@ use crate::device::reset::{factory_reset, what_is_erased};
 use crate::diagnose::CheckOptions;
 use crate::diagnose::Wording;
 use crate::settings::{Secrets, Settings};
+use crate::status::{StatusReport, facts, gather};
 use crate::store::Store;
 use crate::sync::task::SyncHandle;
 use crate::update::{UpdateRequest, room_tz};

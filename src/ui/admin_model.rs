@@ -5,13 +5,13 @@
 
 use chrono::Duration;
 
-use crate::status::{PushReport, StatusReport};
 use crate::content::InputStatus;
 use crate::device::pin::{FREE_ATTEMPTS, PIN_LENGTH, PinOutcome};
 use crate::device::reset::Erasable;
-use crate::status::fleet_state::FleetState;
 use crate::live::push_status::{PushCause, PushMode};
 use crate::settings::CalendarSource;
+use crate::status::fleet_state::FleetState;
+use crate::status::{PushReport, StatusReport};
 use crate::sync::status::SyncState;
 
 /// "0:30", "1:05", "59:59": minutes and seconds, rounded up so the pad never shows 0:00

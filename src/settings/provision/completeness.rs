@@ -5,8 +5,8 @@
 use crate::settings::model::CalendarSource;
 
 use super::error::FileProblem;
-use super::reader::Reading;
 use super::field::Draft;
+use super::reader::Reading;
 use super::schema::ROOT;
 
 /// Refuses a draft that lacks what its calendar source needs.

@@ -36,8 +36,8 @@ use crate::settings::files::SettingsError;
 use crate::settings::model::Settings;
 use crate::settings::secrets::Secrets;
 
-use reader::Reading;
 use field::Draft;
+use reader::Reading;
 
 /// The largest provisioning file accepted, in bytes.
 pub const MAX_FILE_SIZE: u64 = 1024 * 1024;

@@ -13,10 +13,10 @@ use std::fmt::Display;
 
 use super::field::{Field, Getter};
 use super::fleet_fields;
+use crate::settings::maintenance_hours::MaintenanceHours;
 use crate::settings::model::{CalendarSource, EwsAuthMethod};
 use crate::settings::secret::Secret;
 use crate::settings::validate::{self, Problem};
-use crate::settings::maintenance_hours::MaintenanceHours;
 
 /// The name of the provisioning file's top element.
 pub(super) const ROOT: &str = "RoomConsoleSettings";
