@@ -8,7 +8,6 @@
 
 use std::io::Write;
 
-use room_console::ews::response::Envelope;
 use room_console::ews::{CalendarItem, ErrorContext as EwsContext, EwsError};
 use room_console::graph::Event;
 use room_console::join::{JoinSources, detect};
@@ -38,22 +37,21 @@ pub fn ews_response(data: &[u8]) {
     let check_error = |error: &EwsError| {
         assert!(!error.explanation(&EwsContext::default()).is_empty());
     };
-    let envelope = || Envelope::parse(data);
-    match envelope().and_then(room_console::ews::find_item::parse) {
+    match room_console::ews::find_item::parse(data) {
         Ok(view) => view.value.items.iter().for_each(check_item),
         Err(error) => check_error(&error),
     }
-    match envelope().and_then(room_console::ews::get_item::parse) {
+    match room_console::ews::get_item::parse(data) {
         Ok(items) => items.value.iter().for_each(|item| match item {
             Ok(item) => check_item(item),
             Err(error) => check_error(error),
         }),
         Err(error) => check_error(&error),
     }
-    if let Err(error) = envelope().and_then(room_console::ews::sync_folder_items::parse) {
+    if let Err(error) = room_console::ews::sync_folder_items::parse(data) {
         check_error(&error);
     }
-    if let Err(error) = envelope().and_then(room_console::ews::autodiscover::parse) {
+    if let Err(error) = room_console::ews::autodiscover::parse(data) {
         check_error(&error);
     }
 }

@@ -20,6 +20,7 @@ pub mod live;
 pub mod logging;
 pub mod settings;
 pub mod sources;
+pub mod status;
 pub mod store;
 pub mod sync;
 pub mod tls_verifier;

@@ -6,8 +6,8 @@
 use anyhow::{Context, Result};
 
 use super::background;
-use super::run::{RunArgs, apply_provisioning_file, start_fleet};
 use super::source::load_settings;
+use super::startup::{RunArgs, apply_provisioning_file, start_fleet};
 use crate::device::paths::DataDir;
 use crate::settings::CalendarSource;
 

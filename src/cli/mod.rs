@@ -11,10 +11,10 @@ mod provision;
 mod run;
 mod screenshot;
 mod source;
+mod startup;
 pub mod status;
 mod sync;
 mod update;
-mod when;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -43,7 +43,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the console on the screen (the default)
-    Run(run::RunArgs),
+    Run(startup::RunArgs),
     /// Print the cached agenda in the device's time zone
     Agenda(agenda::AgendaArgs),
     /// Plug or unplug the simulated content input of the running console
@@ -97,7 +97,9 @@ pub fn main(cli: Cli) -> ExitCode {
         Ok(dir) => dir,
         Err(err) => return fail(&err),
     };
-    let command = cli.command.unwrap_or(Command::Run(run::RunArgs::default()));
+    let command = cli
+        .command
+        .unwrap_or(Command::Run(startup::RunArgs::default()));
     if !matches!(command, Command::Version) {
         let line: Vec<String> = std::env::args().collect();
         if let Err(err) = check_data_dir_owner(data_dir.path(), &line) {
@@ -130,7 +132,7 @@ pub fn main(cli: Cli) -> ExitCode {
         Command::End(args) => booking::act(&data_dir, booking::Action::End, &args),
         Command::CheckIn(args) => booking::act(&data_dir, booking::Action::CheckIn, &args),
         Command::Version => {
-            println!("{}", version_line());
+            println!("{}", crate::status::version_line());
             Ok(())
         }
     };
@@ -138,16 +140,6 @@ pub fn main(cli: Cli) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => fail(&err),
     }
-}
-
-/// "room-console 0.1.0 (x86_64-linux)"
-pub fn version_line() -> String {
-    format!(
-        "room-console {} ({}-{})",
-        env!("CARGO_PKG_VERSION"),
-        std::env::consts::ARCH,
-        std::env::consts::OS
-    )
 }
 
 fn fail(err: &anyhow::Error) -> ExitCode {

@@ -10,43 +10,21 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use chrono::{DateTime, Utc};
-use clap::Args;
 use slint::ComponentHandle;
 use tokio::runtime::Handle;
 
 use super::background;
 use super::source::{AgendaSource, WhenNotSetUp, load_settings};
+use super::startup::{RunArgs, apply_provisioning_file, restart_program, start_fleet};
 use crate::device::backlight::{Backlight, SYSFS};
 use crate::device::night::NightSchedule;
 use crate::device::paths::DataDir;
-use crate::settings::provision::apply_dropped;
 use crate::sync::task::SyncHandle;
 use crate::ui::admin::controller::{AdminController, AdminDeps};
 use crate::ui::home::controller::{HomeController, RoomInfo};
 use crate::ui::night::NightScreen;
 use crate::ui::wizard::{WizardController, WizardOptions, save_finished};
 use crate::ui::{AppState, AppWindow, Screen};
-
-#[derive(Debug, Default, Clone, Args)]
-pub struct RunArgs {
-    /// Show the built-in demo calendar instead of the room's
-    #[arg(long)]
-    pub demo: bool,
-    /// Pretend it is this instant (RFC 3339): for demos and tests
-    #[arg(long, value_parser = super::parse_instant)]
-    pub now: Option<DateTime<Utc>>,
-    /// Allow a plain http:// EWS URL (for a lab only)
-    #[arg(long)]
-    pub allow_insecure_http: bool,
-    /// Allow a plain mqtt:// fleet broker (for a lab only)
-    #[arg(long)]
-    pub allow_insecure_mqtt: bool,
-    /// Run without drawing: sync, content watching and the fleet, for a console whose
-    /// display is broken and for tests
-    #[arg(long)]
-    pub headless: bool,
-}
 
 /// The running console behind the home screen: its controllers live as long as this.
 struct Session {
@@ -104,7 +82,7 @@ pub fn run(data_dir: &DataDir, args: &RunArgs) -> Result<()> {
         let sync = session.borrow().as_ref().and_then(|s| s.sync.clone());
         start_updates(&app, &runtime, data_dir, sync, content_shown);
     }
-    let _watchdog = crate::device::watchdog::start_in_ui_loop();
+    let _watchdog = ping_watchdog_from_ui_loop();
     crate::device::watchdog::notify_ready();
     app.run().context("the UI stopped with an error")?;
     Ok(())
@@ -280,51 +258,18 @@ fn start_admin(
     )
 }
 
-/// Starts the fleet agent when the settings name a broker (see `fleet`).
-pub(super) fn start_fleet(
-    runtime: &Handle,
-    data_dir: &DataDir,
-    args: &RunArgs,
-    sync: Option<SyncHandle>,
-    headless: bool,
-) {
-    let _entered = runtime.enter();
-    crate::fleet::start(crate::fleet::AgentDeps {
-        data_dir: data_dir.clone(),
-        sync,
-        clock: Arc::from(super::clock_for(args.now)),
-        allow_insecure_mqtt: args.allow_insecure_mqtt,
-        allow_insecure_http: args.allow_insecure_http,
-        headless,
-        restart: Arc::new(restart_program),
-    });
-}
-
-/// Replaces this process with a fresh start of the same program and arguments.
-fn restart_program() {
-    use std::os::unix::process::CommandExt;
-    let args: Vec<_> = std::env::args_os().collect();
-    let program = std::env::current_exe()
-        .ok()
-        .or_else(|| args.first().map(Into::into));
-    let Some(program) = program else {
-        tracing::error!("cannot find the program to restart; exiting for systemd to restart it");
-        std::process::exit(0);
-    };
-    let error = std::process::Command::new(program)
-        .args(args.iter().skip(1))
-        .exec();
-    tracing::error!("cannot restart after the factory reset ({error}); exiting for systemd");
-    std::process::exit(0);
-}
-
-/// Applies `<data-dir>/provisioning/RoomConsoleSettings.xml` if an admin dropped one.
-pub(super) fn apply_provisioning_file(data_dir: &DataDir) {
-    match apply_dropped(data_dir.path()) {
-        None => {}
-        Some(Ok(summary)) => tracing::info!("provisioning file applied:\n{summary}"),
-        Some(Err(err)) => tracing::error!("provisioning file rejected: {err}"),
-    }
+/// Starts pinging the systemd watchdog from the Slint event loop: the ping stops when
+/// the UI thread hangs, and systemd restarts the console. Keep the returned timer alive.
+fn ping_watchdog_from_ui_loop() -> Option<slint::Timer> {
+    let interval = crate::device::watchdog::ping_interval()?;
+    let timer = slint::Timer::default();
+    timer.start(
+        slint::TimerMode::Repeated,
+        interval,
+        crate::device::watchdog::ping,
+    );
+    tracing::info!(?interval, "pinging the systemd watchdog from the UI loop");
+    Some(timer)
 }
 
 /// Picks the Slint backend: Linux KMS on the device, a window on a desktop.

@@ -18,18 +18,13 @@ pub fn ping_interval() -> Option<Duration> {
     sd_notify::watchdog_enabled().map(|timeout| timeout / 2)
 }
 
-/// Starts pinging the watchdog from the Slint event loop: the ping stops when the UI
-/// thread hangs, and systemd restarts the console. Keep the returned timer alive.
-pub fn start_in_ui_loop() -> Option<slint::Timer> {
-    let interval = ping_interval()?;
-    let timer = slint::Timer::default();
-    timer.start(slint::TimerMode::Repeated, interval, || {
-        if let Err(e) = sd_notify::notify(&[NotifyState::Watchdog]) {
-            tracing::warn!("cannot ping the systemd watchdog: {e}");
-        }
-    });
-    tracing::info!(?interval, "pinging the systemd watchdog from the UI loop");
-    Some(timer)
+/// Tells systemd the console is alive. Called every [`ping_interval`] from the loop
+/// whose hang must restart the console: the Slint event loop in `run` (`cli/run.rs`),
+/// a task on the background runtime in `run --headless` ([`start_on_runtime`]).
+pub fn ping() {
+    if let Err(e) = sd_notify::notify(&[NotifyState::Watchdog]) {
+        tracing::warn!("cannot ping the systemd watchdog: {e}");
+    }
 }
 
 /// Pings the watchdog from a task on `runtime`, for `run --headless` (no UI loop): the
@@ -42,9 +37,7 @@ pub fn start_on_runtime(runtime: &tokio::runtime::Handle) {
         let mut ticks = tokio::time::interval(interval);
         loop {
             ticks.tick().await;
-            if let Err(e) = sd_notify::notify(&[NotifyState::Watchdog]) {
-                tracing::warn!("cannot ping the systemd watchdog: {e}");
-            }
+            ping();
         }
     });
     tracing::info!(

@@ -7,7 +7,9 @@
 //! - [`CheckId`]: the checks, with their titles, and which run for each source in order;
 //! - [`CheckResult`]: one outcome (`id`, `status`, `message`, `fix`), as `diagnose --json`
 //!   prints it;
-//! - [`run_checks`]: runs them all on settings and secrets (saved, or the wizard's draft);
+//! - [`run_checks`]: runs them all on settings and secrets (saved, or the wizard's draft),
+//!   the Exchange checks itself, the Microsoft 365 ones through `graph`; `report` holds
+//!   what both share ([`CheckOptions`], the ordered report);
 //! - `invitations`: what the sample of upcoming invitations says about the room
 //!   mailbox's calendar processing (DeleteComments, AddOrganizerToSubject, DeleteSubject);
 //! - `graph` and `join_links`: the Microsoft 365 (Graph) checks;
@@ -21,11 +23,13 @@ mod error_words;
 mod graph;
 mod invitations;
 mod join_links;
+mod report;
 mod result;
 mod runner;
 
 pub use crate::words::{MAX_SENTENCES, Phrase, Sentence, Wording};
 pub use certificate::fingerprint;
 pub use invitations::{InvitationFinding, InvitationView, inspect_invitations, inspect_views};
+pub use report::CheckOptions;
 pub use result::{CheckId, CheckResult, CheckStatus, all_passed};
-pub use runner::{CheckOptions, run_checks};
+pub use runner::run_checks;

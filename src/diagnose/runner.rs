@@ -3,12 +3,13 @@
 //! invitations. The first request answers most checks at once; its error, if any, says
 //! which check failed, the checks before it passed and those after it are not run.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 
 use super::certificate::with_certificate;
 use super::error_words::ews_failure;
 use super::graph::check_graph;
 use super::invitations::invitations_check;
+use super::report::{CheckOptions, Report, SAMPLE_SIZE, WINDOW_DAYS, calendar_readable};
 use super::result::{CheckId, CheckResult};
 use crate::ews::{
     CalendarItem, ErrorContext, EwsClient, EwsError, GetItemOptions, ItemId, ServerVersionInfo,
@@ -19,21 +20,8 @@ use crate::sync::source::{FailureKind, SourceError};
 use crate::words::Phrase;
 use crate::words::Wording;
 
-/// How far ahead the calendar is read.
-pub(super) const WINDOW_DAYS: i64 = 14;
 /// The most meetings listed.
 const MAX_LISTED: u32 = 100;
-/// The most invitations fetched whole for the invitations check.
-pub(super) const SAMPLE_SIZE: usize = 10;
-
-/// What the checks need besides settings and secrets.
-#[derive(Debug, Clone, Copy)]
-pub struct CheckOptions {
-    /// The instant the calendar window starts at.
-    pub now: DateTime<Utc>,
-    /// Allow a plain http:// EWS URL (a lab only).
-    pub allow_insecure_http: bool,
-}
 
 /// Runs every check on `settings` and `secrets`, calling `progress` with each result as
 /// soon as it is known, and returns them all in [`CheckId::for_source`] order.
@@ -44,11 +32,7 @@ pub async fn run_checks(
     progress: &mut (dyn FnMut(&CheckResult) + Send),
 ) -> Vec<CheckResult> {
     let order = CheckId::for_source(settings.calendar.source);
-    let mut report = Report {
-        order,
-        results: Vec::new(),
-        progress,
-    };
+    let mut report = Report::new(order, progress);
     match settings.calendar.source {
         CalendarSource::Demo => {
             for id in order {
@@ -60,32 +44,7 @@ pub async fn run_checks(
             check_exchange(settings, secrets, options, &mut report).await;
         }
     }
-    report.results
-}
-
-/// Collects results in order and reports each as it comes.
-pub(super) struct Report<'a> {
-    /// The checks of the source, in order.
-    order: &'static [CheckId],
-    results: Vec<CheckResult>,
-    progress: &'a mut (dyn FnMut(&CheckResult) + Send),
-}
-
-impl Report<'_> {
-    pub(super) fn push(&mut self, result: CheckResult) {
-        (self.progress)(&result);
-        self.results.push(result);
-    }
-
-    /// Pushes `failure` and marks every later check as not run.
-    pub(super) fn fail_then_skip(&mut self, failure: CheckResult) {
-        let failed = failure.id;
-        self.push(failure);
-        let later = self.order.iter().skip_while(|id| **id != failed).skip(1);
-        for id in later.copied().collect::<Vec<_>>() {
-            self.push(CheckResult::skipped(id, failed));
-        }
-    }
+    report.into_results()
 }
 
 /// Who and where, for the pass messages.
@@ -234,21 +193,6 @@ fn failed_check(error: &EwsError, impersonating: bool) -> CheckId {
         | EwsError::Exchange { .. } => CheckId::Calendar,
         _ => CheckId::Server,
     }
-}
-
-/// The Calendar check's pass: `count` meetings of `mailbox` in the window.
-pub(super) fn calendar_readable(mailbox: &str, count: usize) -> CheckResult {
-    CheckResult::pass(
-        CheckId::Calendar,
-        Wording::phrase(
-            Phrase::CalendarReadable,
-            [
-                mailbox.to_owned(),
-                count.to_string(),
-                WINDOW_DAYS.to_string(),
-            ],
-        ),
-    )
 }
 
 /// The pass message of a check that an answer from further along proves.

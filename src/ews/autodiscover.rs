@@ -5,8 +5,8 @@ use std::io;
 
 use super::envelope::{SOAP_NS, XmlWriter, document, text_element};
 use super::error::EwsError;
-use super::response::{Envelope, Response};
-use super::xml::{Read, Tag, XmlReader};
+use super::response::{Response, read_envelope};
+use super::xml::{Read, Tag, XmlReader, document_text};
 
 pub const AUTODISCOVER_NS: &str = "http://schemas.microsoft.com/exchange/2010/Autodiscover";
 const ADDRESSING_NS: &str = "http://www.w3.org/2005/08/addressing";
@@ -87,25 +87,25 @@ fn write_get_user_settings(w: &mut XmlWriter, mailbox: &str) -> io::Result<()> {
 
 /// The `Response` of a GetUserSettings answer, as read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AutodiscoverResponse {
-    pub error_code: Option<String>,
-    pub error_message: Option<String>,
+struct AutodiscoverResponse {
+    error_code: Option<String>,
+    error_message: Option<String>,
     /// The first `UserResponses/UserResponse`.
-    pub user: Option<UserResponse>,
+    user: Option<UserResponse>,
 }
 
 /// One user's answer: an error or redirection, or the settings asked for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct UserResponse {
-    pub error_code: Option<String>,
-    pub error_message: Option<String>,
-    pub redirect_target: Option<String>,
+struct UserResponse {
+    error_code: Option<String>,
+    error_message: Option<String>,
+    redirect_target: Option<String>,
     /// `UserSettings/UserSetting` as (Name, Value).
-    pub settings: Vec<(String, String)>,
+    settings: Vec<(String, String)>,
 }
 
 /// Reads the `Response` element of a GetUserSettings answer.
-pub fn read<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<AutodiscoverResponse> {
+fn read<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<AutodiscoverResponse> {
     let mut response = AutodiscoverResponse::default();
     while let Some(child) = reader.next_child(tag)? {
         match child.name() {
@@ -159,13 +159,21 @@ fn read_user<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<UserResponse
 }
 
 /// Reads a GetUserSettings response.
-pub fn parse(envelope: Envelope<'_>) -> Result<Response<AutodiscoverOutcome>, EwsError> {
-    let response = envelope
-        .body
-        .autodiscover
-        .ok_or_else(|| EwsError::UnexpectedResponse {
-            detail: format!("<{}> without a Response", envelope.body.name),
-        })?;
+pub fn parse(answer: &[u8]) -> Result<Response<AutodiscoverOutcome>, EwsError> {
+    let envelope = read_envelope(&document_text(answer), |reader, operation| {
+        let mut response = None;
+        while let Some(child) = reader.next_child(operation)? {
+            if child.name() == "Response" {
+                response = Some(read(reader, &child)?);
+            } else {
+                reader.skip(&child)?;
+            }
+        }
+        Ok(response.ok_or_else(|| EwsError::UnexpectedResponse {
+            detail: format!("<{}> without a Response", operation.name()),
+        }))
+    })?;
+    let response = envelope.value?;
     check_code(response.error_code, response.error_message)?;
     let user = response.user.ok_or_else(|| EwsError::UnexpectedResponse {
         detail: "Autodiscover answered without a UserResponse".into(),

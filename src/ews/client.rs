@@ -14,7 +14,7 @@ use super::error::{ErrorContext, EwsError};
 use super::find_item::{self, CalendarView};
 use super::get_item::{self, GetItemOptions, ItemResults};
 use super::item::ItemId;
-use super::response::{Envelope, Response};
+use super::response::Response;
 use super::sync_folder_items::{self, SyncChanges};
 use super::transport::{DEFAULT_MAX_RESPONSE_BYTES, EwsAuth, Transport, TransportConfig};
 use super::version::RequestVersion;
@@ -140,8 +140,8 @@ impl EwsClient {
         options: GetItemOptions,
     ) -> Result<Response<Parsed<ItemResults<'static>>>, EwsError> {
         let body = get_item::request(&self.header(), ids, options);
-        parse_kept::<ItemResults<'static>>(self.post(body).await?, |envelope| {
-            let response = get_item::parse(envelope)?;
+        parse_kept::<ItemResults<'static>>(self.post(body).await?, |answer| {
+            let response = get_item::parse(answer)?;
             Ok(Response {
                 server_version: response.server_version,
                 value: ItemResults(response.value),
@@ -158,7 +158,7 @@ impl EwsClient {
     ) -> Result<Response<SyncChanges>, EwsError> {
         let body = sync_folder_items::request(&self.header(), mailbox, sync_state, max_changes);
         let answer = self.post(body).await?;
-        sync_folder_items::parse(Envelope::parse(&answer)?)
+        sync_folder_items::parse(&answer)
     }
 
     pub(super) fn header(&self) -> RequestHeader {
@@ -195,21 +195,21 @@ pub async fn autodiscover_ews_url(
         &format!("\"{GET_USER_SETTINGS_ACTION}\""),
     )?;
     let answer = transport.post_soap(&config.url, body, headers).await?;
-    autodiscover::parse(Envelope::parse(&answer)?)
+    autodiscover::parse(&answer)
 }
 
 /// Reads an answer with `read`, keeping what it read together with the bytes it
 /// borrows from.
 fn parse_kept<T>(
     answer: Vec<u8>,
-    read: impl for<'a> FnOnce(Envelope<'a>) -> Result<Response<<T as Yokeable<'a>>::Output>, EwsError>,
+    read: impl for<'a> FnOnce(&'a [u8]) -> Result<Response<<T as Yokeable<'a>>::Output>, EwsError>,
 ) -> Result<Response<Parsed<T>>, EwsError>
 where
     T: for<'a> Yokeable<'a>,
 {
     let mut server_version = None;
     let value = Yoke::try_attach_to_cart(answer, |answer: &[u8]| {
-        let response = read(Envelope::parse(answer)?)?;
+        let response = read(answer)?;
         server_version = response.server_version;
         Ok::<_, EwsError>(response.value)
     })?;

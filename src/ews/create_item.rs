@@ -9,9 +9,10 @@ use chrono::{DateTime, Utc};
 use super::client::EwsClient;
 use super::envelope::{RequestHeader, XmlWriter, ews_envelope, room_calendar_folder, text_element};
 use super::error::EwsError;
-use super::item::{ItemId, format_date_time};
+use super::item::{ItemId, format_date_time, read_first_item};
 use super::marker;
-use super::response::{Envelope, single_message};
+use super::response::{read_messages, single};
+use super::xml::document_text;
 
 /// The booking to create.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,9 +62,9 @@ fn write_create_item(w: &mut XmlWriter, mailbox: &str, booking: &NewBooking<'_>)
 }
 
 /// Reads a CreateItem response: the id of the item created.
-pub fn parse(envelope: Envelope<'_>) -> Result<ItemId<'static>, EwsError> {
-    let message = single_message(envelope.body)?;
-    match message.item {
+pub fn parse(answer: &[u8]) -> Result<ItemId<'static>, EwsError> {
+    let text = document_text(answer);
+    match single(read_messages(&text, read_first_item)?)?.value {
         Some(Ok(item)) => Ok(item.id.into_owned()),
         Some(Err(err)) => Err(err),
         None => Err(EwsError::UnexpectedResponse {
@@ -80,6 +81,6 @@ impl EwsClient {
         booking: &NewBooking<'_>,
     ) -> Result<ItemId<'static>, EwsError> {
         let answer = self.post(request(&self.header(), mailbox, booking)).await?;
-        parse(Envelope::parse(&answer)?)
+        parse(&answer)
     }
 }

@@ -10,7 +10,8 @@ use super::client::EwsClient;
 use super::envelope::{RequestHeader, XmlWriter, ews_envelope};
 use super::error::EwsError;
 use super::item::ItemId;
-use super::response::{Envelope, single_message};
+use super::response::{read_messages, single};
+use super::xml::document_text;
 
 /// The request declining `item` with `note` as the message body.
 pub fn request(header: &RequestHeader, item: &ItemId<'_>, note: &str) -> Vec<u8> {
@@ -26,7 +27,7 @@ fn write_decline(w: &mut XmlWriter, item: &ItemId<'_>, note: &str) -> io::Result
                     w.create_element("t:Body")
                         .with_attribute(("BodyType", "Text"))
                         .write_text_content(BytesText::new(note))?;
-                    super::envelope::item_id_element(w, "t:ReferenceItemId", item)
+                    super::item::item_id_element(w, "t:ReferenceItemId", item)
                 })?;
                 Ok(())
             })?;
@@ -36,14 +37,15 @@ fn write_decline(w: &mut XmlWriter, item: &ItemId<'_>, note: &str) -> io::Result
 }
 
 /// Reads the response: success or the typed error.
-pub fn parse(envelope: Envelope<'_>) -> Result<(), EwsError> {
-    single_message(envelope.body).map(|_| ())
+pub fn parse(answer: &[u8]) -> Result<(), EwsError> {
+    let messages = read_messages(&document_text(answer), |_, _, _: &mut ()| Ok(false))?;
+    single(messages).map(|_| ())
 }
 
 impl EwsClient {
     /// Declines `item` as the room, sending `note` to the organizer.
     pub async fn decline(&self, item: &ItemId<'_>, note: &str) -> Result<(), EwsError> {
         let answer = self.post(request(&self.header(), item, note)).await?;
-        parse(Envelope::parse(&answer)?)
+        parse(&answer)
     }
 }

@@ -7,7 +7,8 @@ use super::client::EwsClient;
 use super::envelope::{RequestHeader, XmlWriter, ews_envelope};
 use super::error::EwsError;
 use super::item::ItemId;
-use super::response::{Envelope, single_message};
+use super::response::{read_messages, single};
+use super::xml::document_text;
 
 /// The request deleting `item`.
 pub fn request(header: &RequestHeader, item: &ItemId<'_>) -> Vec<u8> {
@@ -22,21 +23,22 @@ fn write_delete(w: &mut XmlWriter, item: &ItemId<'_>) -> io::Result<()> {
         ])
         .write_inner_content(|w| {
             w.create_element("m:ItemIds")
-                .write_inner_content(|w| super::envelope::item_id_element(w, "t:ItemId", item))?;
+                .write_inner_content(|w| super::item::item_id_element(w, "t:ItemId", item))?;
             Ok(())
         })?;
     Ok(())
 }
 
 /// Reads the response: success or the typed error.
-pub fn parse(envelope: Envelope<'_>) -> Result<(), EwsError> {
-    single_message(envelope.body).map(|_| ())
+pub fn parse(answer: &[u8]) -> Result<(), EwsError> {
+    let messages = read_messages(&document_text(answer), |_, _, _: &mut ()| Ok(false))?;
+    single(messages).map(|_| ())
 }
 
 impl EwsClient {
     /// Deletes `item` (one of the console's own bookings).
     pub async fn delete(&self, item: &ItemId<'_>) -> Result<(), EwsError> {
         let answer = self.post(request(&self.header(), item)).await?;
-        parse(Envelope::parse(&answer)?)
+        parse(&answer)
     }
 }

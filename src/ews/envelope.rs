@@ -7,7 +7,6 @@ use std::io;
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
-use super::item::ItemId;
 use super::version::RequestVersion;
 
 pub const SOAP_NS: &str = "http://schemas.xmlsoap.org/soap/envelope/";
@@ -92,17 +91,6 @@ pub fn room_calendar_folder(w: &mut XmlWriter, mailbox: &str) -> io::Result<()> 
                 .write_inner_content(|w| text_element(w, "t:EmailAddress", mailbox))?;
             Ok(())
         })?;
-    Ok(())
-}
-
-/// Writes `<name Id="…" ChangeKey="…"/>` (`t:ItemId`, `t:ReferenceItemId`), the
-/// ChangeKey only when the item has one.
-pub fn item_id_element(w: &mut XmlWriter, name: &str, item: &ItemId<'_>) -> io::Result<()> {
-    let mut element = w.create_element(name).with_attribute(("Id", &*item.id));
-    if let Some(key) = &item.change_key {
-        element = element.with_attribute(("ChangeKey", &**key));
-    }
-    element.write_empty()?;
     Ok(())
 }
 

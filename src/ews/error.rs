@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use super::response::Details;
+use super::details::Details;
 use crate::words::{Phrase, Wording};
 
 /// Who and what a request was about, to name them in explanations and fixes.

@@ -1,6 +1,7 @@
 //! FindItem with a CalendarView: the meetings of the room's calendar in a time window,
 //! recurring series expanded into their occurrences.
 
+use std::borrow::Cow;
 use std::io;
 
 use chrono::{DateTime, Utc};
@@ -9,8 +10,8 @@ use yoke::Yokeable;
 use super::envelope::{RequestHeader, XmlWriter, ews_envelope, field_uri, room_calendar_folder};
 use super::error::EwsError;
 use super::item::{CalendarItem, format_date_time, read_items};
-use super::response::{Envelope, Response, parse_bool, single_message};
-use super::xml::{Read, Tag, XmlReader};
+use super::response::{Response, read_messages, single};
+use super::xml::{Read, Tag, XmlReader, document_text, parse_bool};
 
 /// The properties FindItem returns for each meeting: enough to know what changed and to
 /// split a window, the rest comes from GetItem.
@@ -105,29 +106,27 @@ fn write_find_item(
 
 /// A CalendarView's `RootFolder`: the items and whether the window held more.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RootFolder<'a> {
-    pub items: Vec<Result<CalendarItem<'a>, EwsError>>,
-    pub includes_last_item_in_range: bool,
-    pub total_items_in_view: Option<u32>,
+struct RootFolder<'a> {
+    items: Vec<Result<CalendarItem<'a>, EwsError>>,
+    includes_last_item_in_range: bool,
+    total_items_in_view: Option<u32>,
 }
 
-impl RootFolder<'_> {
-    /// The same folder, no longer borrowing from the response.
-    pub fn into_owned(self) -> RootFolder<'static> {
-        RootFolder {
-            items: self
-                .items
-                .into_iter()
-                .map(|item| item.map(CalendarItem::into_owned))
-                .collect(),
-            includes_last_item_in_range: self.includes_last_item_in_range,
-            total_items_in_view: self.total_items_in_view,
-        }
+/// A response message's child, for `response::read_messages`: the `RootFolder`.
+fn read_message_child<'a>(
+    reader: &mut XmlReader<'a>,
+    tag: &Tag<'a>,
+    root: &mut Option<RootFolder<'a>>,
+) -> Read<bool> {
+    if tag.name() != "RootFolder" {
+        return Ok(false);
     }
+    *root = Some(read_root_folder(reader, tag)?);
+    Ok(true)
 }
 
 /// Reads a `RootFolder` element.
-pub fn read_root_folder<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<RootFolder<'a>> {
+fn read_root_folder<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<RootFolder<'a>> {
     let mut folder = RootFolder {
         items: Vec::new(),
         includes_last_item_in_range: tag
@@ -152,21 +151,44 @@ pub fn read_root_folder<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<R
 }
 
 /// Reads a FindItem response. An item that cannot be read fails the whole view: the
-/// window would otherwise look emptier than it is.
-pub fn parse(envelope: Envelope<'_>) -> Result<Response<CalendarView<'_>>, EwsError> {
-    let server_version = envelope.server_version;
-    let root =
-        single_message(envelope.body)?
-            .root_folder
-            .ok_or_else(|| EwsError::UnexpectedResponse {
-                detail: "FindItem answered without a RootFolder".into(),
-            })?;
+/// window would otherwise look emptier than it is. The items borrow from `answer`
+/// (owned only when it is not UTF-8).
+pub fn parse(answer: &[u8]) -> Result<Response<CalendarView<'_>>, EwsError> {
+    match document_text(answer) {
+        Cow::Borrowed(text) => read(text),
+        Cow::Owned(text) => read(&text).map(|response| Response {
+            server_version: response.server_version,
+            value: response.value.into_owned(),
+        }),
+    }
+}
+
+fn read(text: &str) -> Result<Response<CalendarView<'_>>, EwsError> {
+    let response = single(read_messages(text, read_message_child)?)?;
+    let root = response.value.ok_or_else(|| EwsError::UnexpectedResponse {
+        detail: "FindItem answered without a RootFolder".into(),
+    })?;
     Ok(Response {
-        server_version,
+        server_version: response.server_version,
         value: CalendarView {
             items: root.items.into_iter().collect::<Result<Vec<_>, _>>()?,
             includes_last_item_in_range: root.includes_last_item_in_range,
             total_items_in_view: root.total_items_in_view,
         },
     })
+}
+
+impl CalendarView<'_> {
+    /// The same view, no longer borrowing from the response.
+    fn into_owned(self) -> CalendarView<'static> {
+        CalendarView {
+            items: self
+                .items
+                .into_iter()
+                .map(CalendarItem::into_owned)
+                .collect(),
+            includes_last_item_in_range: self.includes_last_item_in_range,
+            total_items_in_view: self.total_items_in_view,
+        }
+    }
 }

@@ -3,9 +3,9 @@
 
 use super::envelope::{RequestHeader, ews_envelope, text_element};
 use super::error::EwsError;
-use super::message_payload::{read_messages, single};
 use super::notification::Notification;
-use super::response::Response;
+use super::response::{Response, read_messages, single};
+use super::xml::document_text;
 
 /// The GetEvents request for `subscription_id` after `watermark`.
 pub fn request(header: &RequestHeader, subscription_id: &str, watermark: &str) -> Vec<u8> {
@@ -22,7 +22,7 @@ pub fn request(header: &RequestHeader, subscription_id: &str, watermark: &str) -
 /// happened). A lost subscription comes back as its error (see `SubscriptionLost`).
 pub fn parse(answer: &[u8]) -> Result<Response<Notification>, EwsError> {
     single(read_messages(
-        answer,
+        &document_text(answer),
         |reader, child, found: &mut Notification| {
             if child.name() != "Notification" {
                 return Ok(false);

@@ -1,6 +1,7 @@
 //! GetItem for a batch of calendar items: everything the console shows and needs for
 //! join detection (body, organizer, times, online meeting links).
 
+use std::borrow::Cow;
 use std::io;
 
 use quick_xml::events::BytesText;
@@ -8,14 +9,12 @@ use yoke::Yokeable;
 
 use super::envelope::{RequestHeader, XmlWriter, ews_envelope, field_uri};
 use super::error::EwsError;
-use super::item::{CalendarItem, ItemId};
-use super::response::{Envelope, Response};
+use super::item::{
+    CalendarItem, ItemId, LYNC_PROPERTY_SET, ONLINE_MEETING_EXTERNAL_LINK, read_first_item,
+};
+use super::response::{Response, read_messages};
 use super::version::RequestVersion;
-
-/// The MAPI property set of Lync/Skype online meeting properties (PSETID_Meeting).
-pub const LYNC_PROPERTY_SET: &str = "00020329-0000-0000-C000-000000000046";
-/// The Lync property holding the meeting's join URL.
-pub const ONLINE_MEETING_EXTERNAL_LINK: &str = "OnlineMeetingExternalLink";
+use super::xml::document_text;
 
 /// The body format to ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -106,7 +105,7 @@ fn write_get_item(
         })?;
         w.create_element("m:ItemIds").write_inner_content(|w| {
             ids.iter()
-                .try_for_each(|id| super::envelope::item_id_element(w, "t:ItemId", id))
+                .try_for_each(|id| super::item::item_id_element(w, "t:ItemId", id))
         })?;
         Ok(())
     })?;
@@ -121,18 +120,27 @@ pub struct ItemResults<'a>(pub Vec<Result<CalendarItem<'a>, EwsError>>);
 /// Reads a GetItem response: one result per requested id, in request order. An item
 /// that fails on its own (deleted meanwhile, malformed) is an `Err` in its place; an
 /// error that concerns the whole request (throttling, rights, version) fails the call.
-pub fn parse(
-    envelope: Envelope<'_>,
-) -> Result<Response<Vec<Result<CalendarItem<'_>, EwsError>>>, EwsError> {
-    let Some(messages) = envelope.body.messages else {
-        return Err(EwsError::UnexpectedResponse {
-            detail: format!("<{}> has no ResponseMessages", envelope.body.name),
-        });
-    };
-    let mut results = Vec::with_capacity(messages.len());
-    for message in messages {
+/// The items borrow from `answer` (owned only when it is not UTF-8).
+pub fn parse(answer: &[u8]) -> Result<Response<Vec<Result<CalendarItem<'_>, EwsError>>>, EwsError> {
+    match document_text(answer) {
+        Cow::Borrowed(text) => read(text),
+        Cow::Owned(text) => read(&text).map(|response| Response {
+            server_version: response.server_version,
+            value: response
+                .value
+                .into_iter()
+                .map(|item| item.map(CalendarItem::into_owned))
+                .collect(),
+        }),
+    }
+}
+
+fn read(text: &str) -> Result<Response<Vec<Result<CalendarItem<'_>, EwsError>>>, EwsError> {
+    let response = read_messages(text, read_first_item)?;
+    let mut results = Vec::with_capacity(response.value.len());
+    for message in response.value {
         match message.status {
-            Ok(()) => results.push(message.item.unwrap_or_else(|| {
+            Ok(()) => results.push(message.payload.unwrap_or_else(|| {
                 Err(EwsError::UnexpectedResponse {
                     detail: "a GetItem response message without an item".into(),
                 })
@@ -142,7 +150,7 @@ pub fn parse(
         }
     }
     Ok(Response {
-        server_version: envelope.server_version,
+        server_version: response.server_version,
         value: results,
     })
 }

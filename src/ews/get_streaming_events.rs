@@ -5,9 +5,9 @@
 
 use super::envelope::{RequestHeader, ews_envelope, text_element};
 use super::error::EwsError;
-use super::message_payload::{read_messages, single};
 use super::notification::Notification;
-use super::response::Response;
+use super::response::{Response, read_messages, single};
+use super::xml::document_text;
 
 /// The longest ConnectionTimeout Exchange accepts, in minutes.
 pub const MAX_CONNECTION_TIMEOUT_MINUTES: u32 = 30;
@@ -57,7 +57,7 @@ impl StreamingEnvelope {
 /// ErrorMissedNotificationEvents …) comes back as its error.
 pub fn parse(envelope: &[u8]) -> Result<Response<StreamingEnvelope>, EwsError> {
     single(read_messages(
-        envelope,
+        &document_text(envelope),
         |reader, child, found: &mut StreamingEnvelope| {
             match child.name() {
                 "Notifications" => {

@@ -1,5 +1,5 @@
-//! Calendar items as EWS returns them (FindItem and GetItem share the shape): item ids,
-//! mailboxes, and the calendar fields the console reads.
+//! Calendar items as EWS returns them (FindItem and GetItem share the shape): item ids
+//! (and how a request names one), mailboxes, and the calendar fields the console reads.
 //!
 //! The text fields borrow from the response they were read from (`'a`) and are owned
 //! only where reading changed the text (references resolved, line ends or forbidden
@@ -7,14 +7,30 @@
 //! `into_owned` detaches an item from its response.
 
 use std::borrow::Cow;
+use std::io;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
+use super::envelope::XmlWriter;
 use super::error::EwsError;
-use super::get_item::ONLINE_MEETING_EXTERNAL_LINK;
 use super::marker;
-use super::response::parse_bool;
-use super::xml::{Read, Tag, XmlReader, trim, trimmed};
+use super::xml::{Read, Tag, XmlReader, parse_bool, trim, trimmed};
+
+/// The MAPI property set of Lync/Skype online meeting properties (PSETID_Meeting).
+pub const LYNC_PROPERTY_SET: &str = "00020329-0000-0000-C000-000000000046";
+/// The Lync property holding the meeting's join URL.
+pub const ONLINE_MEETING_EXTERNAL_LINK: &str = "OnlineMeetingExternalLink";
+
+/// Writes `<name Id="…" ChangeKey="…"/>` (`t:ItemId`, `t:ReferenceItemId`), the
+/// ChangeKey only when the item has one.
+pub fn item_id_element(w: &mut XmlWriter, name: &str, item: &ItemId<'_>) -> io::Result<()> {
+    let mut element = w.create_element(name).with_attribute(("Id", &*item.id));
+    if let Some(key) = &item.change_key {
+        element = element.with_attribute(("ChangeKey", &**key));
+    }
+    element.write_empty()?;
+    Ok(())
+}
 
 /// An EWS item id with the change key that identifies its version.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -220,21 +236,27 @@ pub fn read_items<'a>(
     Ok(items)
 }
 
-/// The first item of an `Items` element, the others checked and passed over; None when
-/// it holds none.
+/// A response message's child, for `response::read_messages`: of an `Items` element
+/// (GetItem, CreateItem, UpdateItem answer one item per message), the first item is
+/// read into `first` and any further one checked and passed over; None when it holds
+/// none. False for any other child.
 pub fn read_first_item<'a>(
     reader: &mut XmlReader<'a>,
     tag: &Tag<'a>,
-) -> Read<Option<Result<CalendarItem<'a>, EwsError>>> {
-    let mut first = None;
+    first: &mut Option<Result<CalendarItem<'a>, EwsError>>,
+) -> Read<bool> {
+    if tag.name() != "Items" {
+        return Ok(false);
+    }
+    *first = None;
     while let Some(child) = reader.next_child(tag)? {
         if first.is_some() {
             reader.skip(&child)?;
         } else {
-            first = Some(CalendarItem::read(reader, &child)?);
+            *first = Some(CalendarItem::read(reader, &child)?);
         }
     }
-    Ok(first)
+    Ok(true)
 }
 
 impl<'a> CalendarItem<'a> {

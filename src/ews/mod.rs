@@ -4,18 +4,21 @@
 //! `get_item`, `sync_folder_items`, `autodiscover`; the writes `create_item`,
 //! `update_item`, `decline_item`, `delete_item` with the console's `marker`; and for push
 //! `subscribe`, `get_streaming_events`, `get_events`, `unsubscribe` over
-//! `subscription_client`); answers are streamed by `xml` and `response` straight into
-//! EWS-shaped structs (`item` and the operation modules; push's own payloads through
-//! `message_payload`); every
+//! `subscription_client`). Answers are streamed by `xml` straight into EWS-shaped
+//! structs in one pass: `response` reads what every answer has (the envelope, faults,
+//! each message's ResponseClass/ResponseCode and `details`), each operation module
+//! reads its own payload (`item` the calendar items several of them share); every
 //! failure is an `EwsError` with an explanation and a fix for the admin (`error`);
-//! `transport`, `ntlm_connection` and `client` do the HTTPS and sign-in. Nothing here knows the store, the UI, or `crate::calendar::Meeting`:
-//! mapping to meetings belongs to the sync.
+//! `transport`, `ntlm_connection` and `client` do the HTTPS and sign-in. Nothing here
+//! knows the store, the UI, or `crate::calendar::Meeting`: mapping to meetings belongs
+//! to the sync.
 
 pub mod autodiscover;
 pub mod client;
 pub mod create_item;
 pub mod decline_item;
 pub mod delete_item;
+pub mod details;
 pub mod envelope;
 pub mod error;
 pub mod find_item;
@@ -24,7 +27,6 @@ pub mod get_item;
 pub mod get_streaming_events;
 pub mod item;
 pub mod marker;
-mod message_payload;
 pub mod notification;
 pub mod ntlm;
 pub mod ntlm_connection;

@@ -134,7 +134,7 @@ impl SubscriptionLost {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ews::response::Details;
+    use crate::ews::details::Details;
 
     #[test]
     fn subscription_errors_are_recognised_by_code() {

@@ -1,17 +1,16 @@
-//! Reads a SOAP response in one pass: the `ServerVersionInfo` header, faults as typed
-//! errors, and the operation's response element with the per-message
-//! `ResponseClass`/`ResponseCode` and whatever each message carries (a CalendarView's
-//! root folder, GetItem's item, SyncFolderItems' changes, Autodiscover's settings).
+//! Reads what every EWS answer has in common, in one pass: the `ServerVersionInfo`
+//! header, a SOAP fault as its typed error, and each response message's
+//! `ResponseClass`/`ResponseCode`/`MessageText`/`MessageXml` as its status. What a
+//! message carries besides (a CalendarView's root folder, GetItem's item, the changes of
+//! SyncFolderItems, a subscription id …) is read by the operation's own module, through
+//! the `read_child` it hands to [`read_messages`]; an answer of another shape
+//! (Autodiscover's `Response`) is read by its module through [`read_envelope`]. Adding
+//! an operation adds a module, nothing here.
 
-use std::borrow::Cow;
-
-use super::autodiscover::{self, AutodiscoverResponse};
+use super::details::Details;
 use super::error::EwsError;
-use super::find_item::{self, RootFolder};
-use super::item::{self, CalendarItem};
-use super::sync_folder_items::{self, Change};
 use super::version::ServerVersionInfo;
-use super::xml::{Node, Read, Tag, XmlProblem, XmlReader, document_text, trim};
+use super::xml::{Read, Tag, XmlProblem, XmlReader};
 
 /// A successful result together with what the server said it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,41 +19,12 @@ pub struct Response<T> {
     pub value: T,
 }
 
-/// A SOAP envelope, read; the items in it borrow from the response's bytes (`'a`).
+/// One EWS response message: its status and what the operation read from it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Envelope<'a> {
-    pub server_version: Option<ServerVersionInfo>,
-    /// The operation's response element: the first child of `Body`.
-    pub body: Body<'a>,
-}
-
-/// An operation's response element (`FindItemResponse`, `GetUserSettingsResponseMessage` …).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Body<'a> {
-    /// The element's local name.
-    pub name: String,
-    /// `ResponseMessages/*` of an EWS operation.
-    pub messages: Option<Vec<ResponseMessage<'a>>>,
-    /// `Response` of SOAP Autodiscover.
-    pub autodiscover: Option<AutodiscoverResponse>,
-}
-
-/// One EWS response message: its status and the parts of it the operations read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResponseMessage<'a> {
+pub struct Message<T> {
     /// Ok for `Success` and `Warning`, else the typed error of its `ResponseCode`.
     pub status: Result<(), EwsError>,
-    /// FindItem's `RootFolder`.
-    pub root_folder: Option<RootFolder<'a>>,
-    /// The first item of GetItem's `Items` (GetItem answers one item per message; any
-    /// further one is checked and passed over).
-    pub item: Option<Result<CalendarItem<'a>, EwsError>>,
-    /// SyncFolderItems' `SyncState`, trimmed.
-    pub sync_state: Option<String>,
-    /// SyncFolderItems' `IncludesLastItemInRange`.
-    pub includes_last_item_in_range: Option<bool>,
-    /// SyncFolderItems' `Changes`.
-    pub changes: Vec<Change>,
+    pub payload: T,
 }
 
 impl From<XmlProblem> for EwsError {
@@ -69,131 +39,119 @@ impl From<XmlProblem> for EwsError {
     }
 }
 
-impl<'a> Envelope<'a> {
-    /// Reads an envelope; a SOAP fault becomes its typed error. Its text borrows from
-    /// `bytes`; invalid UTF-8 is replaced, not fatal (what is read from such a response
-    /// is then owned).
-    pub fn parse(bytes: &'a [u8]) -> Result<Envelope<'a>, EwsError> {
-        match document_text(bytes) {
-            Cow::Borrowed(text) => Envelope::read(text),
-            Cow::Owned(text) => Envelope::read(&text).map(Envelope::into_owned),
-        }
+/// Reads a SOAP answer: the `ServerVersionInfo` header, a fault as its typed error, else
+/// the operation's response element (the first child of `Body`) with `read_operation`.
+pub fn read_envelope<'a, T>(
+    text: &'a str,
+    read_operation: impl FnOnce(&mut XmlReader<'a>, &Tag<'a>) -> Read<T>,
+) -> Result<Response<T>, EwsError> {
+    let mut reader = XmlReader::new(text);
+    let root = reader.root()?;
+    if root.name() != "Envelope" {
+        let name = root.name().to_string();
+        reader.skip(&root)?;
+        reader.finish()?;
+        return Err(EwsError::UnexpectedResponse {
+            detail: format!("a <{name}> document instead of a SOAP envelope"),
+        });
     }
-
-    /// The same envelope, no longer borrowing from the response.
-    pub fn into_owned(self) -> Envelope<'static> {
-        Envelope {
-            server_version: self.server_version,
-            body: self.body.into_owned(),
-        }
-    }
-
-    fn read(text: &'a str) -> Result<Envelope<'a>, EwsError> {
-        let mut reader = XmlReader::new(text);
-        let root = reader.root()?;
-        if root.name() != "Envelope" {
-            let name = root.name().to_string();
-            reader.skip(&root)?;
-            reader.finish()?;
-            return Err(EwsError::UnexpectedResponse {
-                detail: format!("a <{name}> document instead of a SOAP envelope"),
-            });
-        }
-        let mut server_version = None;
-        let mut body = None;
-        while let Some(child) = reader.next_child(&root)? {
-            match child.name() {
-                "Header" => {
-                    while let Some(header) = reader.next_child(&child)? {
-                        if header.name() == "ServerVersionInfo" && server_version.is_none() {
-                            server_version = Some(ServerVersionInfo::read(&mut reader, &header)?);
-                        } else {
-                            reader.skip(&header)?;
-                        }
+    let mut read_operation = Some(read_operation);
+    let mut server_version = None;
+    let mut body = None;
+    while let Some(child) = reader.next_child(&root)? {
+        match child.name() {
+            "Header" => {
+                while let Some(header) = reader.next_child(&child)? {
+                    if header.name() == "ServerVersionInfo" && server_version.is_none() {
+                        server_version = Some(ServerVersionInfo::read(&mut reader, &header)?);
+                    } else {
+                        reader.skip(&header)?;
                     }
                 }
-                "Body" if body.is_none() => body = Some(read_soap_body(&mut reader, &child)?),
-                _ => reader.skip(&child)?,
             }
+            "Body" if body.is_none() => {
+                body = Some(read_soap_body(&mut reader, &child, &mut read_operation)?);
+            }
+            _ => reader.skip(&child)?,
         }
-        reader.finish()?;
-        let body = body
-            .flatten()
-            .ok_or_else(|| EwsError::UnexpectedResponse {
-                detail: "the SOAP envelope has an empty body".into(),
-            })??;
-        Ok(Envelope {
-            server_version,
-            body,
-        })
     }
+    reader.finish()?;
+    let value = body
+        .flatten()
+        .ok_or_else(|| EwsError::UnexpectedResponse {
+            detail: "the SOAP envelope has an empty body".into(),
+        })??;
+    Ok(Response {
+        server_version,
+        value,
+    })
 }
 
-impl<'a> Body<'a> {
-    /// Reads a document whose root is an operation's response element, without an
-    /// envelope (as some samples are published).
-    pub fn parse(bytes: &'a [u8]) -> Result<Body<'a>, EwsError> {
-        match document_text(bytes) {
-            Cow::Borrowed(text) => Body::read_document(text),
-            Cow::Owned(text) => Body::read_document(&text).map(Body::into_owned),
-        }
-    }
-
-    /// The same body, no longer borrowing from the response.
-    pub fn into_owned(self) -> Body<'static> {
-        Body {
-            name: self.name,
-            messages: self
-                .messages
-                .map(|m| m.into_iter().map(ResponseMessage::into_owned).collect()),
-            autodiscover: self.autodiscover,
-        }
-    }
-
-    fn read_document(text: &'a str) -> Result<Body<'a>, EwsError> {
-        let mut reader = XmlReader::new(text);
-        let root = reader.root()?;
-        let body = Body::read(&mut reader, &root)?;
-        reader.finish()?;
-        Ok(body)
-    }
-
-    fn read(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<Body<'a>> {
-        let mut body = Body {
-            name: tag.name().to_string(),
-            ..Body::default()
-        };
-        while let Some(child) = reader.next_child(tag)? {
-            match child.name() {
-                "ResponseMessages" => {
-                    let mut messages = Vec::new();
-                    while let Some(message) = reader.next_child(&child)? {
-                        messages.push(ResponseMessage::read(reader, &message)?);
-                    }
-                    body.messages = Some(messages);
-                }
-                "Response" => body.autodiscover = Some(autodiscover::read(reader, &child)?),
-                _ => reader.skip(&child)?,
+/// Reads an EWS operation's answer: every `ResponseMessages/*` with its status, each
+/// other child of a message offered to `read_child`, which returns true when it read it
+/// into the message's payload (false: the child is passed over).
+pub fn read_messages<'a, T: Default>(
+    text: &'a str,
+    mut read_child: impl FnMut(&mut XmlReader<'a>, &Tag<'a>, &mut T) -> Read<bool>,
+) -> Result<Response<Vec<Message<T>>>, EwsError> {
+    let response = read_envelope(text, |reader, operation| {
+        let mut messages = None;
+        while let Some(child) = reader.next_child(operation)? {
+            if child.name() != "ResponseMessages" {
+                reader.skip(&child)?;
+                continue;
             }
+            let mut read = Vec::new();
+            while let Some(message) = reader.next_child(&child)? {
+                read.push(read_message(reader, &message, &mut read_child)?);
+            }
+            messages = Some(read);
         }
-        Ok(body)
-    }
+        Ok(messages.ok_or_else(|| EwsError::UnexpectedResponse {
+            detail: format!("<{}> has no ResponseMessages", operation.name()),
+        }))
+    })?;
+    Ok(Response {
+        server_version: response.server_version,
+        value: response.value?,
+    })
+}
+
+/// The single message of an operation on one folder, item or subscription, checked: an
+/// error `ResponseClass` is its typed error.
+pub fn single<T>(response: Response<Vec<Message<T>>>) -> Result<Response<T>, EwsError> {
+    let message =
+        response
+            .value
+            .into_iter()
+            .next()
+            .ok_or_else(|| EwsError::UnexpectedResponse {
+                detail: "the answer has no response message".into(),
+            })?;
+    message.status?;
+    Ok(Response {
+        server_version: response.server_version,
+        value: message.payload,
+    })
 }
 
 /// The first element of `soap:Body`: a fault as its error, or the operation's response;
 /// None when the body is empty.
-fn read_soap_body<'a>(
+fn read_soap_body<'a, T>(
     reader: &mut XmlReader<'a>,
     body: &Tag<'a>,
-) -> Read<Option<Result<Body<'a>, EwsError>>> {
+    read_operation: &mut Option<impl FnOnce(&mut XmlReader<'a>, &Tag<'a>) -> Read<T>>,
+) -> Read<Option<Result<T, EwsError>>> {
     let mut first = None;
     while let Some(child) = reader.next_child(body)? {
         if first.is_some() {
             reader.skip(&child)?;
         } else if child.name() == "Fault" {
             first = Some(Err(read_fault(reader, &child)?));
+        } else if let Some(read) = read_operation.take() {
+            first = Some(Ok(read(reader, &child)?));
         } else {
-            first = Some(Ok(Body::read(reader, &child)?));
+            reader.skip(&child)?;
         }
     }
     Ok(first)
@@ -225,151 +183,39 @@ fn read_fault<'a>(reader: &mut XmlReader<'a>, fault: &Tag<'a>) -> Read<EwsError>
     })
 }
 
-/// The values in a `MessageXml` or a fault's `detail`: `<t:Value Name="…">` by their
-/// `Name`, and elements without children by their own name (the `e:Line` form of older
-/// faults), in document order.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Details(Vec<(String, String)>);
-
-impl Details {
-    /// The first value called `name`.
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
-    }
-
-    fn read<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<Details> {
-        let mut details = Details::default();
-        details.walk(reader, tag)?;
-        Ok(details)
-    }
-
-    fn walk<'a>(&mut self, reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<()> {
-        let (mut text, mut leaf) = (String::new(), true);
-        while let Some(node) = reader.next_node(tag)? {
-            match node {
-                Node::Text(piece) => text.push_str(&piece),
-                Node::Element(child) => {
-                    leaf = false;
-                    self.walk(reader, &child)?;
+/// Reads one response message: its status from `ResponseClass`, `ResponseCode`,
+/// `MessageText` and `MessageXml`, the rest through `read_child`.
+fn read_message<'a, T: Default>(
+    reader: &mut XmlReader<'a>,
+    tag: &Tag<'a>,
+    read_child: &mut impl FnMut(&mut XmlReader<'a>, &Tag<'a>, &mut T) -> Read<bool>,
+) -> Read<Message<T>> {
+    let class = tag.attr("ResponseClass");
+    let (mut code, mut text, mut details) = (None, None, Details::default());
+    let mut payload = T::default();
+    while let Some(child) = reader.next_child(tag)? {
+        match child.name() {
+            "ResponseCode" => code = Some(reader.text(&child)?),
+            "MessageText" => text = reader.trimmed_string(&child)?,
+            "MessageXml" => details = Details::read(reader, &child)?,
+            _ => {
+                if !read_child(reader, &child, &mut payload)? {
+                    reader.skip(&child)?;
                 }
             }
         }
-        let value = text.trim();
-        if value.is_empty() {
-            return Ok(());
-        }
-        if tag.name() == "Value" {
-            if let Some(name) = tag.attr("Name") {
-                self.0.push((name.into_owned(), value.to_string()));
-            }
-        } else if leaf {
-            self.0.push((tag.name().to_string(), value.to_string()));
-        }
+    }
+    let code = code.as_deref().map(str::trim).filter(|c| !c.is_empty());
+    let code = code.unwrap_or("NoError");
+    let class = class.as_deref().unwrap_or("");
+    let status = if class == "Error" || (class.is_empty() && code != "NoError") {
+        Err(EwsError::from_code(
+            code,
+            text.as_deref().unwrap_or(""),
+            &details,
+        ))
+    } else {
         Ok(())
-    }
-}
-
-impl<'a> ResponseMessage<'a> {
-    /// The same message, no longer borrowing from the response.
-    pub fn into_owned(self) -> ResponseMessage<'static> {
-        ResponseMessage {
-            status: self.status,
-            root_folder: self.root_folder.map(RootFolder::into_owned),
-            item: self.item.map(|item| item.map(CalendarItem::into_owned)),
-            sync_state: self.sync_state,
-            includes_last_item_in_range: self.includes_last_item_in_range,
-            changes: self.changes,
-        }
-    }
-
-    fn read(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<ResponseMessage<'a>> {
-        let class = tag.attr("ResponseClass");
-        let (mut code, mut text, mut details) = (None, None, Details::default());
-        let mut message = ResponseMessage {
-            status: Ok(()),
-            root_folder: None,
-            item: None,
-            sync_state: None,
-            includes_last_item_in_range: None,
-            changes: Vec::new(),
-        };
-        while let Some(child) = reader.next_child(tag)? {
-            match child.name() {
-                "ResponseCode" => code = Some(reader.text(&child)?),
-                "MessageText" => text = reader.trimmed_string(&child)?,
-                "MessageXml" => details = Details::read(reader, &child)?,
-                "RootFolder" => {
-                    message.root_folder = Some(find_item::read_root_folder(reader, &child)?)
-                }
-                "Items" => message.item = item::read_first_item(reader, &child)?,
-                "SyncState" => {
-                    message.sync_state = Some(trim(&reader.text(&child)?).to_string());
-                }
-                "IncludesLastItemInRange" => {
-                    message.includes_last_item_in_range = parse_bool(&reader.text(&child)?);
-                }
-                "Changes" => message.changes = sync_folder_items::read_changes(reader, &child)?,
-                _ => reader.skip(&child)?,
-            }
-        }
-        let code = code.as_deref().map(str::trim).filter(|c| !c.is_empty());
-        let code = code.unwrap_or("NoError");
-        let class = class.as_deref().unwrap_or("");
-        if class == "Error" || (class.is_empty() && code != "NoError") {
-            message.status = Err(EwsError::from_code(
-                code,
-                text.as_deref().unwrap_or(""),
-                &details,
-            ));
-        }
-        Ok(message)
-    }
-}
-
-/// The response messages of an operation response (`ResponseMessages/*`).
-pub fn response_messages<'b, 'a>(
-    body: &'b Body<'a>,
-) -> Result<&'b [ResponseMessage<'a>], EwsError> {
-    body.messages
-        .as_deref()
-        .ok_or_else(|| no_response_messages(&body.name))
-}
-
-fn no_response_messages(operation: &str) -> EwsError {
-    EwsError::UnexpectedResponse {
-        detail: format!("<{operation}> has no ResponseMessages"),
-    }
-}
-
-/// Checks one response message: an error `ResponseClass` is its typed error. A warning
-/// is treated as success, as EWS clients do.
-pub fn check_message(message: &ResponseMessage) -> Result<(), EwsError> {
-    message.status.clone()
-}
-
-/// The single response message of an operation that addresses one folder, checked.
-pub fn single_message(body: Body<'_>) -> Result<ResponseMessage<'_>, EwsError> {
-    let Some(messages) = body.messages else {
-        return Err(no_response_messages(&body.name));
     };
-    let message = messages
-        .into_iter()
-        .next()
-        .ok_or_else(|| EwsError::UnexpectedResponse {
-            detail: format!("<{}> has no response message", body.name),
-        })?;
-    message.status.clone()?;
-    Ok(message)
-}
-
-/// Parses an `xs:boolean`.
-pub fn parse_bool(text: &str) -> Option<bool> {
-    match trim(text) {
-        "true" | "1" => Some(true),
-        "false" | "0" => Some(false),
-        _ => None,
-    }
+    Ok(Message { status, payload })
 }

@@ -8,9 +8,9 @@ use quick_xml::events::BytesText;
 
 use super::envelope::{RequestHeader, XmlWriter, ews_envelope, room_calendar_folder, text_element};
 use super::error::EwsError;
-use super::message_payload::{read_messages, single};
 use super::notification::CALENDAR_EVENT_TYPES;
-use super::response::Response;
+use super::response::{Response, read_messages, single};
+use super::xml::document_text;
 
 /// Minutes a pull subscription lives without a GetEvents (Exchange allows 1 to 1440).
 pub const PULL_TIMEOUT_MINUTES: u32 = 30;
@@ -76,7 +76,7 @@ fn write_subscribe(w: &mut XmlWriter, mailbox: &str, kind: &SubscriptionKind) ->
 /// Reads a Subscribe response.
 pub fn parse(answer: &[u8]) -> Result<Response<Subscription>, EwsError> {
     let response = single(read_messages(
-        answer,
+        &document_text(answer),
         |reader, child, found: &mut Subscription| {
             match child.name() {
                 "SubscriptionId" => found.id = reader.trimmed_string(child)?.unwrap_or_default(),

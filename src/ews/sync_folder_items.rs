@@ -8,8 +8,8 @@ use quick_xml::events::BytesText;
 use super::envelope::{RequestHeader, XmlWriter, ews_envelope, room_calendar_folder, text_element};
 use super::error::EwsError;
 use super::item::ItemId;
-use super::response::{Envelope, Response, single_message};
-use super::xml::{Read, Tag, XmlReader};
+use super::response::{Response, read_messages, single};
+use super::xml::{Read, Tag, XmlReader, document_text, parse_bool, trim};
 
 /// Exchange's bounds for MaxChangesReturned.
 pub const MAX_CHANGES_LIMIT: u32 = 512;
@@ -62,9 +62,35 @@ fn write_sync(
     Ok(())
 }
 
+/// What a SyncFolderItems response message carries.
+#[derive(Debug, Default)]
+struct Payload {
+    /// `SyncState`, trimmed.
+    sync_state: Option<String>,
+    includes_last_item_in_range: Option<bool>,
+    changes: Vec<Change>,
+}
+
+/// A response message's child, for `response::read_messages`.
+fn read_message_child<'a>(
+    reader: &mut XmlReader<'a>,
+    tag: &Tag<'a>,
+    found: &mut Payload,
+) -> Read<bool> {
+    match tag.name() {
+        "SyncState" => found.sync_state = Some(trim(&reader.text(tag)?).to_string()),
+        "IncludesLastItemInRange" => {
+            found.includes_last_item_in_range = parse_bool(&reader.text(tag)?);
+        }
+        "Changes" => found.changes = read_changes(reader, tag)?,
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
 /// One entry of `Changes`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Change {
+enum Change {
     Create(ItemId<'static>),
     Update(ItemId<'static>),
     Delete(ItemId<'static>),
@@ -72,7 +98,7 @@ pub enum Change {
 
 /// Reads a `Changes` element; entries without an item id (read-flag changes …) are left
 /// out.
-pub fn read_changes<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<Vec<Change>> {
+fn read_changes<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<Vec<Change>> {
     let mut changes = Vec::new();
     while let Some(change) = reader.next_child(tag)? {
         let kind: fn(ItemId<'static>) -> Change = match change.name() {
@@ -122,9 +148,9 @@ fn read_item_id<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<Option<It
 
 /// Reads a SyncFolderItems response. ErrorInvalidSyncStateData comes back as
 /// `EwsError::InvalidSyncStateData`: start over without a sync state.
-pub fn parse(envelope: Envelope<'_>) -> Result<Response<SyncChanges>, EwsError> {
-    let server_version = envelope.server_version;
-    let message = single_message(envelope.body)?;
+pub fn parse(answer: &[u8]) -> Result<Response<SyncChanges>, EwsError> {
+    let response = single(read_messages(&document_text(answer), read_message_child)?)?;
+    let (server_version, message) = (response.server_version, response.value);
     let sync_state = message.sync_state.unwrap_or_default();
     if sync_state.is_empty() {
         return Err(EwsError::UnexpectedResponse {

@@ -133,7 +133,7 @@ impl Transport {
     }
 
     /// POSTs a SOAP request and returns the bytes of the SOAP answer, to be read with
-    /// `Envelope::parse` (which turns a SOAP fault into its error); an HTTP answer that
+    /// the operation's `parse` (which turns a SOAP fault into its error); an HTTP answer that
     /// carries no SOAP envelope is its error here. `headers` are added to the request
     /// (X-AnchorMailbox, SOAPAction).
     pub async fn post_soap(

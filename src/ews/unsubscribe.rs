@@ -3,8 +3,8 @@
 
 use super::envelope::{RequestHeader, ews_envelope, text_element};
 use super::error::EwsError;
-use super::message_payload::{read_messages, single};
-use super::response::Response;
+use super::response::{Response, read_messages, single};
+use super::xml::document_text;
 
 /// The Unsubscribe request for `subscription_id`.
 pub fn request(header: &RequestHeader, subscription_id: &str) -> Vec<u8> {
@@ -17,5 +17,8 @@ pub fn request(header: &RequestHeader, subscription_id: &str) -> Vec<u8> {
 
 /// Reads an Unsubscribe response.
 pub fn parse(answer: &[u8]) -> Result<Response<()>, EwsError> {
-    single(read_messages(answer, |_, _, _: &mut ()| Ok(false))?)
+    single(read_messages(
+        &document_text(answer),
+        |_, _, _: &mut ()| Ok(false),
+    )?)
 }

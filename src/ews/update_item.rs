@@ -10,8 +10,9 @@ use chrono::{DateTime, Utc};
 use super::client::EwsClient;
 use super::envelope::{RequestHeader, XmlWriter, ews_envelope, field_uri, text_element};
 use super::error::EwsError;
-use super::item::{ItemId, format_date_time};
-use super::response::{Envelope, single_message};
+use super::item::{ItemId, format_date_time, read_first_item};
+use super::response::{read_messages, single};
+use super::xml::document_text;
 
 /// The request moving the end of `item` to `end`.
 pub fn request(header: &RequestHeader, item: &ItemId<'_>, end: DateTime<Utc>) -> Vec<u8> {
@@ -27,7 +28,7 @@ fn write_update(w: &mut XmlWriter, item: &ItemId<'_>, end: DateTime<Utc>) -> io:
         .write_inner_content(|w| {
             w.create_element("m:ItemChanges").write_inner_content(|w| {
                 w.create_element("t:ItemChange").write_inner_content(|w| {
-                    super::envelope::item_id_element(w, "t:ItemId", item)?;
+                    super::item::item_id_element(w, "t:ItemId", item)?;
                     w.create_element("t:Updates").write_inner_content(|w| {
                         w.create_element("t:SetItemField")
                             .write_inner_content(|w| {
@@ -50,10 +51,10 @@ fn write_update(w: &mut XmlWriter, item: &ItemId<'_>, end: DateTime<Utc>) -> io:
 }
 
 /// Reads an UpdateItem response: the item's new id and ChangeKey, when Exchange sent it.
-pub fn parse(envelope: Envelope<'_>) -> Result<Option<ItemId<'static>>, EwsError> {
-    let message = single_message(envelope.body)?;
-    Ok(message
-        .item
+pub fn parse(answer: &[u8]) -> Result<Option<ItemId<'static>>, EwsError> {
+    let text = document_text(answer);
+    Ok(single(read_messages(&text, read_first_item)?)?
+        .value
         .and_then(Result::ok)
         .map(|item| item.id.into_owned()))
 }
@@ -66,6 +67,6 @@ impl EwsClient {
         end: DateTime<Utc>,
     ) -> Result<Option<ItemId<'static>>, EwsError> {
         let answer = self.post(request(&self.header(), item, end)).await?;
-        parse(Envelope::parse(&answer)?)
+        parse(&answer)
     }
 }

@@ -432,6 +432,15 @@ pub fn trimmed(text: Cow<'_, str>) -> Cow<'_, str> {
     }
 }
 
+/// Parses an `xs:boolean`.
+pub fn parse_bool(text: &str) -> Option<bool> {
+    match trim(text) {
+        "true" | "1" => Some(true),
+        "false" | "0" => Some(false),
+        _ => None,
+    }
+}
+
 /// The local part of a qualified name.
 fn local(qname: &str) -> &str {
     match qname.rfind(':') {

@@ -1,6 +1,6 @@
 //! The console's health report, published retained on `<prefix>/<device>/health`: who
 //! it is, what it runs, how its sync, room and device are doing. Built from the same
-//! facts as `room-console status` (`cli::status::gather`), plus what only a running
+//! facts as `room-console status` (`status::gather`), plus what only a running
 //! console knows (uptime, memory). Never a meeting's subject or organizer: the room's
 //! status says only free or busy, and until when. Every field is documented in the
 //! README ("Managing a fleet").
@@ -11,12 +11,12 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::calendar::{RoomStatus, room_status};
-use crate::cli::status::{PushReport, StatusReport, gather};
 use crate::device::network::Interface;
 use crate::device::night::NightSchedule;
 use crate::device::paths::DataDir;
 use crate::live::push_status::PushStatus;
 use crate::settings::{CalendarSource, Settings};
+use crate::status::{PushReport, StatusReport, gather};
 use crate::store::Store;
 use crate::sync::status::SyncStatus;
 use crate::update::state::SlotsSnapshot;

@@ -8,7 +8,8 @@
 //! - `wire`, `request_log`, `commands`: requests and replies, each request id executed
 //!   once, and the table of commands;
 //! - `ring_log`: the console's own log in memory, for the `logs` command;
-//! - `state`: `connected | connecting (reason) | off`, for `status` and the admin screen;
+//! - its state (`connected | connecting (reason) | off`) goes to
+//!   `crate::status::fleet_state`, which `status` and the admin screen read;
 //! - `agent`: the task on the console that ties them together;
 //! - `admin`: `room-console fleet list|send|watch`.
 
@@ -20,7 +21,6 @@ pub mod connection;
 pub mod health;
 mod request_log;
 pub mod ring_log;
-pub mod state;
 pub mod topics;
 pub mod wire;
 

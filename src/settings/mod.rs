@@ -9,6 +9,7 @@
 //! Both files are written atomically (see `files.rs`).
 
 pub(crate) mod files;
+mod maintenance_hours;
 mod model;
 pub mod provision;
 mod secret;
@@ -16,6 +17,7 @@ mod secrets;
 pub mod validate;
 
 pub use files::SettingsError;
+pub use maintenance_hours::MaintenanceHours;
 pub use model::BookingSettings;
 pub use model::{
     BLANK_AFTER_SECONDS, CalendarSettings, CalendarSource, ContentSettings, DEFAULT_REBOOT_COMMAND,

@@ -287,7 +287,7 @@ pub struct UpdateSettings {
     #[serde(with = "optional_url")]
     pub url: Option<Url>,
     /// Local hours preferred for the restart into new software.
-    pub maintenance_hours: crate::update::plan::MaintenanceHours,
+    pub maintenance_hours: super::maintenance_hours::MaintenanceHours,
     /// Minutes new software has to prove itself before it is rolled back, within
     /// [`HEALTH_GATE_MINUTES`].
     pub health_gate_minutes: u32,

@@ -14,6 +14,7 @@ use tokio::sync::{RwLock, Semaphore};
 use url::Url;
 
 use super::ews_discovery::Discovery;
+pub use super::ews_error::source_error;
 use super::ews_mapping::{MappingRules, meeting_of};
 use crate::calendar::Meeting;
 use crate::clock::{Clock, SystemClock};
@@ -165,34 +166,6 @@ pub async fn setup_remembering(
 
 fn misconfigured(message: Wording) -> SourceError {
     SourceError::new(FailureKind::Misconfigured, message).with_fix(Phrase::CompleteCalendarSettings)
-}
-
-/// Sorts an EWS failure into what the admin needs to know, with the EWS module's own
-/// explanation and fix.
-pub fn source_error(err: &EwsError, context: &ErrorContext) -> SourceError {
-    let kind = match err {
-        EwsError::Unauthorized { .. } | EwsError::Ntlm { .. } => FailureKind::SignInFailed,
-        EwsError::ImpersonateUserDenied
-        | EwsError::AccessDenied
-        | EwsError::NonExistentMailbox
-        | EwsError::Forbidden => FailureKind::PermissionDenied,
-        EwsError::ServerBusy { .. }
-        | EwsError::TooManyObjectsOpened
-        | EwsError::ServiceUnavailable { .. } => FailureKind::Throttled {
-            retry_after: err.retry_after(),
-        },
-        EwsError::Tls { .. }
-        | EwsError::Connect { .. }
-        | EwsError::Timeout
-        | EwsError::Network { .. } => FailureKind::Offline,
-        EwsError::InsecureUrl { .. } | EwsError::InvalidConfig { .. } => FailureKind::Misconfigured,
-        _ => FailureKind::ServerError,
-    };
-    let error = SourceError::new(kind, err.wording(context));
-    match err.fix_wording(context) {
-        Some(fix) => error.with_fix(fix),
-        None => error,
-    }
 }
 
 /// "Exchange Server 2019 (15.2.1544.4)" from the version the server reports.

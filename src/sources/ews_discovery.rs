@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::ews::source_error;
+use super::ews_error::source_error;
 use crate::ews::{AutodiscoverOutcome, ErrorContext, EwsConfig, autodiscover_ews_url};
 use crate::settings::files::write_atomically;
 use crate::sync::source::{FailureKind, SourceError};

@@ -6,6 +6,7 @@ pub mod configured;
 mod configured_write;
 pub mod ews;
 pub mod ews_discovery;
+mod ews_error;
 pub mod ews_mapping;
 pub mod graph;
 pub mod graph_mapping;

@@ -4,70 +4,18 @@
 //! else to the start of the first free period of at least [`MIN_FREE`] at all; never
 //! into a meeting, and not while content is being shown.
 
-use std::fmt;
-use std::str::FromStr;
-
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Meeting;
 use crate::clock::local_midnight;
+use crate::settings::MaintenanceHours;
 
 /// The shortest free period a restart is planned into.
 pub const MIN_FREE: Duration = Duration::minutes(15);
 /// How far ahead a free period is looked for: the agenda the cache holds.
 pub const HORIZON: Duration = Duration::days(7);
-
-/// Local wall-clock hours in which restarts are preferred; may cross midnight
-/// (`22:00-04:00`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MaintenanceHours {
-    pub start: NaiveTime,
-    pub end: NaiveTime,
-}
-
-impl Default for MaintenanceHours {
-    fn default() -> Self {
-        MaintenanceHours {
-            start: NaiveTime::from_hms_opt(1, 0, 0).expect("valid"),
-            end: NaiveTime::from_hms_opt(5, 0, 0).expect("valid"),
-        }
-    }
-}
-
-impl fmt::Display for MaintenanceHours {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}-{}",
-            self.start.format("%H:%M"),
-            self.end.format("%H:%M")
-        )
-    }
-}
-
-impl FromStr for MaintenanceHours {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let wrong = || {
-            format!("`{text}` is not a span of hours: write it as HH:MM-HH:MM, e.g. 01:00-05:00")
-        };
-        let (start, end) = text.trim().split_once('-').ok_or_else(wrong)?;
-        let time = |t: &str| NaiveTime::parse_from_str(t.trim(), "%H:%M").map_err(|_| wrong());
-        let hours = MaintenanceHours {
-            start: time(start)?,
-            end: time(end)?,
-        };
-        if hours.start == hours.end {
-            return Err(format!(
-                "`{text}` is an empty span: start and end must differ"
-            ));
-        }
-        Ok(hours)
-    }
-}
 
 /// A planned restart: when, and until when the room is free then.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use room_console::ews::response::Envelope;
 use room_console::ews::{ErrorContext, EwsError, find_item};
 
 fn fault(code: &str, localized_text: &str) -> Vec<u8> {
@@ -73,20 +72,19 @@ fn each_listed_code_maps_to_its_variant_whatever_the_language() {
     for (code, expected) in listed() {
         let text = "Le texte localisé ne compte pas";
         assert_eq!(
-            Envelope::parse(&fault(code, text)),
+            find_item::parse(&fault(code, text)),
             Err(expected.clone()),
             "{code}"
         );
         let answer = find_item_error(code, text);
-        let envelope = Envelope::parse(&answer).unwrap();
-        assert_eq!(find_item::parse(envelope), Err(expected.clone()), "{code}");
+        assert_eq!(find_item::parse(&answer), Err(expected.clone()), "{code}");
         assert_eq!(expected.code(), code);
     }
 }
 
 #[test]
 fn other_codes_are_kept_by_code() {
-    let error = Envelope::parse(&fault("ErrorMailboxMoveInProgress", "Déplacement")).unwrap_err();
+    let error = find_item::parse(&fault("ErrorMailboxMoveInProgress", "Déplacement")).unwrap_err();
     assert_eq!(
         error,
         EwsError::Exchange {

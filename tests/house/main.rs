@@ -6,5 +6,6 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod module_cycles;
 mod no_secret_leaks;
 mod scripts_packages;

@@ -299,9 +299,9 @@ fn the_fleet_connection_is_worded_in_swedish_and_korean() {
     settings.fleet.broker = Some("mqtts://fleet.contoso.com:8883".parse().expect("url"));
     settings.save(temp.path()).expect("save");
     let reason = "nothing answers at fleet.contoso.com:8883";
-    room_console::fleet::state::record(
+    room_console::status::fleet_state::record(
         temp.path(),
-        &room_console::fleet::state::FleetState::Connecting {
+        &room_console::status::fleet_state::FleetState::Connecting {
             reason: Some(reason.into()),
         },
     );

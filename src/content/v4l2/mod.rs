@@ -10,11 +10,12 @@
 
 pub mod abi;
 pub mod device;
+pub mod discover;
 pub mod probe;
 pub mod source;
 pub mod stream;
 pub mod stream_abi;
 pub mod timings;
 
-pub use probe::discover_receivers;
+pub use discover::discover_receivers;
 pub use source::V4l2Source;

@@ -1,4 +1,4 @@
-//! Finding HDMI receivers among the V4L2 nodes under `/dev`: a node is a receiver when
+//! Telling HDMI receivers among the V4L2 nodes under `/dev`: a node is a receiver when
 //! its current input has `V4L2_IN_CAP_DV_TIMINGS`, or (sub-devices, and capture nodes
 //! without inputs) when it answers `VIDIOC_QUERY_DV_TIMINGS` with anything but "not
 //! supported".
@@ -9,7 +9,6 @@ use nix::errno::Errno;
 
 use super::abi::V4L2_IN_CAP_DV_TIMINGS;
 use super::device::V4l2Device;
-use super::source::V4l2Source;
 use crate::content::reading::InputError;
 
 /// What a look at one node found.
@@ -89,34 +88,4 @@ pub fn v4l2_nodes(dev_root: &Path) -> Vec<PathBuf> {
         .collect();
     nodes.sort();
     nodes.into_iter().map(|(_, _, path)| path).collect()
-}
-
-/// The HDMI receivers under `dev_root`, plus the nodes room-console may not open (so the
-/// admin sees why). Capture nodes win: sub-devices are only used when no capture node is
-/// a receiver, so one HDMI port never shows up twice.
-pub fn discover_receivers(dev_root: &Path, sysfs_root: &Path) -> Vec<V4l2Source> {
-    let mut capture_nodes = Vec::new();
-    let mut subdevices = Vec::new();
-    let mut forbidden = Vec::new();
-    for path in v4l2_nodes(dev_root) {
-        let found = probe(&path, sysfs_root);
-        let is_subdevice = path
-            .file_name()
-            .is_some_and(|name| name.to_string_lossy().starts_with("v4l-subdev"));
-        match &found.is_receiver {
-            Ok(true) if is_subdevice => subdevices.push(V4l2Source::from_probe(&path, found)),
-            Ok(true) => capture_nodes.push(V4l2Source::from_probe(&path, found)),
-            Err(InputError::PermissionDenied { .. }) => {
-                forbidden.push(V4l2Source::from_probe(&path, found));
-            }
-            Ok(false) | Err(_) => {}
-        }
-    }
-    let mut receivers = if capture_nodes.is_empty() {
-        subdevices
-    } else {
-        capture_nodes
-    };
-    receivers.extend(forbidden);
-    receivers
 }

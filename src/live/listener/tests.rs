@@ -11,8 +11,8 @@ use tokio::time::Instant;
 
 use super::*;
 use crate::clock::FixedClock;
+use crate::ews::details::Details;
 use crate::ews::notification::Event;
-use crate::ews::response::Details;
 
 type Item = Result<StreamingEnvelope, EwsError>;
 

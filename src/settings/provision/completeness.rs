@@ -5,8 +5,9 @@
 use crate::settings::model::CalendarSource;
 
 use super::error::FileProblem;
+use super::field::Draft;
 use super::reader::Reading;
-use super::schema::{Draft, ROOT};
+use super::schema::ROOT;
 
 /// Refuses a draft that lacks what its calendar source needs.
 pub(super) fn check(draft: &Draft, reading: &Reading) -> Result<(), FileProblem> {

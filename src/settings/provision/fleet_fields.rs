@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use url::Url;
 
-use super::schema::{Field, Getter};
+use super::field::{Field, Getter};
 use crate::settings::model::{DEFAULT_REBOOT_COMMAND, HEALTH_INTERVAL_SECONDS};
 use crate::settings::secret::Secret;
 use crate::settings::validate::{self, Problem};

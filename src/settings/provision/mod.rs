@@ -17,6 +17,7 @@
 mod completeness;
 mod drop_folder;
 mod error;
+mod field;
 mod fleet_fields;
 mod reader;
 mod schema;
@@ -35,8 +36,8 @@ use crate::settings::files::SettingsError;
 use crate::settings::model::Settings;
 use crate::settings::secrets::Secrets;
 
+use field::Draft;
 use reader::Reading;
-use schema::Draft;
 
 /// The largest provisioning file accepted, in bytes.
 pub const MAX_FILE_SIZE: u64 = 1024 * 1024;

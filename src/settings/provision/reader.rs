@@ -8,7 +8,8 @@
 use std::collections::HashMap;
 
 use super::error::FileProblem;
-use super::schema::{self, Draft, Field, ROOT};
+use super::field::{Draft, Field};
+use super::schema::{self, ROOT};
 use super::xml::Element;
 
 /// How much of a refused value an error message repeats.

@@ -5,7 +5,8 @@ use std::fmt;
 
 use crate::settings::secret::Secret;
 
-use super::schema::{self, Draft, Getter, ROOT};
+use super::field::{Draft, Getter};
+use super::schema::{self, ROOT};
 
 /// One setting whose value changed.
 #[derive(Debug, Clone, PartialEq, Eq)]

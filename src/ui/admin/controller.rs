@@ -11,7 +11,6 @@ use std::time::Duration;
 
 use slint::{ComponentHandle, ModelRc, SharedString, Timer, TimerMode, VecModel};
 
-use crate::cli::status::{StatusReport, facts, gather};
 use crate::clock::Clock;
 use crate::content::InputInfo;
 use crate::device::paths::DataDir;
@@ -19,6 +18,7 @@ use crate::device::pin::{PIN_LENGTH, PinGate, PinOutcome};
 use crate::device::reset::{factory_reset, what_is_erased};
 use crate::diagnose::CheckOptions;
 use crate::settings::{Secrets, Settings};
+use crate::status::{StatusReport, facts, gather};
 use crate::store::Store;
 use crate::sync::task::SyncHandle;
 use crate::ui::admin::checks::{CheckRun, admin_check_rows, english, phrase_wording};

@@ -6,13 +6,13 @@
 use chrono::Duration;
 
 use super::update::{FACT_SLOTS, FACT_SOFTWARE_UPDATE};
-use crate::cli::status::{Fact, PushReport, StatusReport};
 use crate::content::InputStatus;
 use crate::device::pin::{FREE_ATTEMPTS, PIN_LENGTH, PinOutcome};
 use crate::device::reset::Erasable;
-use crate::fleet::state::FleetState;
 use crate::live::push_status::{PushCause, PushMode};
 use crate::settings::CalendarSource;
+use crate::status::fleet_state::FleetState;
+use crate::status::{Fact, PushReport, StatusReport};
 use crate::sync::status::SyncState;
 use crate::ui::PinMessageKind;
 
@@ -317,7 +317,7 @@ mod tests {
 
     #[test]
     fn every_fact_of_the_status_has_its_words_on_the_screen() {
-        use crate::cli::status::{facts, gather};
+        use crate::status::{facts, gather};
         let dir = tempfile::tempdir().expect("temp dir");
         let data_dir = crate::device::paths::DataDir::at(dir.path());
         let mut report = gather(&data_dir, chrono::Utc::now()).expect("status of an empty dir");
@@ -365,7 +365,7 @@ mod tests {
 
     #[test]
     fn the_calendar_source_and_the_account_are_worded_on_the_screen() {
-        use crate::cli::status::gather;
+        use crate::status::gather;
         let dir = tempfile::tempdir().expect("temp dir");
         let data_dir = crate::device::paths::DataDir::at(dir.path());
         let mut report = gather(&data_dir, chrono::Utc::now()).expect("status of an empty dir");

@@ -1,5 +1,6 @@
 //! Where the fleet connection stands — `connected`, `connecting (reason)` or `off` —
-//! as the agent publishes it to the rest of the console and leaves it in
+//! as the fleet agent (`crate::fleet`) publishes it to the rest of the console and
+//! leaves it in
 //! `<data-dir>/fleet-state.json` for `room-console status` and the admin screen, which
 //! read it with the process id that wrote it (a state left by a console that is no
 //! longer running says so).
