@@ -35,10 +35,20 @@ pub struct SyncArgs {
 
 pub fn sync(data_dir: &DataDir, args: &SyncArgs) -> Result<()> {
     let (settings, secrets) = load_configured(data_dir)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    // One pass makes its requests from one task and reads each answer as it comes: one
+    // thread does that with fewer wake-ups and hand-overs between threads than two (the
+    // client CPU of a full sync, BENCHMARKS.md). Running for ever, the sync task, the live
+    // listener and booking share two workers.
+    let runtime = if args.once {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()?
+    };
     runtime.block_on(async {
         let tz = device_time_zone(settings.device.time_zone.as_deref());
         let interval = settings.calendar.sync_interval();
