@@ -33,7 +33,7 @@ pub struct AgendaArgs {
 
 /// One meeting as `agenda --json` prints it.
 #[derive(Debug, Serialize)]
-pub struct AgendaEntry {
+pub(super) struct AgendaEntry {
     pub id: String,
     pub subject: Option<String>,
     pub private: bool,
@@ -53,20 +53,20 @@ pub struct AgendaEntry {
 }
 
 #[derive(Debug, Serialize)]
-pub struct Organizer {
+pub(super) struct Organizer {
     pub name: Option<String>,
     pub email: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct JoinEntry {
+pub(super) struct JoinEntry {
     pub provider: &'static str,
     pub url: String,
 }
 
 /// The JSON entry of a meeting, times in `tz` with its offset; the subject is left out
 /// of private meetings when they are hidden.
-pub fn entry_of(meeting: &Meeting, tz: &Tz, hide_private: bool) -> AgendaEntry {
+pub(super) fn entry_of(meeting: &Meeting, tz: &Tz, hide_private: bool) -> AgendaEntry {
     let (start, end) = meeting.time.instants(tz);
     let subject = if hide_private {
         meeting.visible_subject()
@@ -104,7 +104,7 @@ pub fn entry_of(meeting: &Meeting, tz: &Tz, hide_private: bool) -> AgendaEntry {
 /// What `agenda` says on stderr when the console has no settings.
 const NOT_SET_UP: &str = "This console is not set up yet (first boot, or after factory-reset), so its agenda is empty. Set it up with `room-console provision RoomConsoleSettings.xml` or the setup wizard; `room-console agenda --demo` shows the built-in demo calendar.";
 
-pub fn agenda(data_dir: &DataDir, args: &AgendaArgs) -> Result<()> {
+pub(super) fn agenda(data_dir: &DataDir, args: &AgendaArgs) -> Result<()> {
     let (source, room) = AgendaSource::open(data_dir, args.demo, WhenNotSetUp::Empty)?;
     if !room.set_up && !args.demo {
         eprintln!("{NOT_SET_UP}");

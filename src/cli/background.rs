@@ -33,7 +33,7 @@ use crate::ui::{AppWindow, ContentAdapter};
 /// Starts the background runtime; it lives as long as the process. One thread does all
 /// of the background's waiting (the sync's HTTPS, the content watcher, the checks): none
 /// of it is CPU work, and each thread more cost the console memory for nothing.
-pub fn start_runtime() -> Result<Handle> {
+pub(super) fn start_runtime() -> Result<Handle> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -47,7 +47,7 @@ pub fn start_runtime() -> Result<Handle> {
 }
 
 /// Starts the sync task for the configured room.
-pub fn start_sync(
+pub(super) fn start_sync(
     runtime: &Handle,
     data_dir: &DataDir,
     allow_insecure_http: bool,
@@ -81,7 +81,7 @@ pub fn start_sync(
 /// Starts the runner of the home screen's booking actions: its own connection to the
 /// calendar and the cache, commands in from the UI, outcomes back on a channel the UI's
 /// tick reads; after each action the sync task is woken so it sees the change too.
-pub fn start_booking(
+pub(super) fn start_booking(
     runtime: &Handle,
     data_dir: &DataDir,
     allow_insecure_http: bool,
@@ -138,7 +138,7 @@ pub fn start_booking(
 /// the control socket for `room-console content connect|disconnect`. Every event is also
 /// sent to `tap` while its receiver lives (the setup wizard's live plug indicator).
 /// Answers whether content is connected now (shown or offered), for the updater.
-pub fn start_content(
+pub(super) fn start_content(
     runtime: &Handle,
     app: &AppWindow,
     data_dir: &DataDir,
@@ -220,7 +220,7 @@ pub fn start_content(
 
 /// Watches the content input without a screen (`run --headless`): plug and unplug
 /// events go to the log.
-pub fn start_content_headless(runtime: &Handle, settings: &ContentSettings) {
+pub(super) fn start_content_headless(runtime: &Handle, settings: &ContentSettings) {
     let setting = settings
         .input
         .parse::<InputSetting>()

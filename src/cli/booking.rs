@@ -51,7 +51,7 @@ pub struct ActionArgs {
 }
 
 /// Which action to run.
-pub enum Action {
+pub(super) enum Action {
     Book(i64),
     Extend(i64),
     End,
@@ -59,7 +59,7 @@ pub enum Action {
 }
 
 /// Runs `action` and prints what the server confirmed.
-pub fn act(data_dir: &DataDir, action: Action, args: &ActionArgs) -> Result<()> {
+pub(super) fn act(data_dir: &DataDir, action: Action, args: &ActionArgs) -> Result<()> {
     let (settings, secrets) = load_configured(data_dir)?;
     let clock: Arc<dyn Clock> = Arc::from(super::clock_for(args.now));
     let now = clock.now();
@@ -94,7 +94,7 @@ pub fn act(data_dir: &DataDir, action: Action, args: &ActionArgs) -> Result<()> 
 }
 
 /// The sync engine the actions and `sync` share.
-pub fn engine_for(
+pub(super) fn engine_for(
     settings: &Settings,
     source: ConfiguredSource,
     store: Store,
@@ -110,7 +110,7 @@ pub fn engine_for(
 
 /// After a `sync --once` pass: releases the meetings nobody checked in to whose window
 /// ended by `now`, and prints what happened.
-pub async fn release_no_shows(
+pub(super) async fn release_no_shows(
     engine: &mut SyncEngine<ConfiguredSource>,
     journal: &mut Store,
     settings: &Settings,

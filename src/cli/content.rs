@@ -20,7 +20,7 @@ pub struct ContentArgs {
     pub action: Plug,
 }
 
-pub fn content(data_dir: &DataDir, args: &ContentArgs) -> Result<()> {
+pub(super) fn content(data_dir: &DataDir, args: &ContentArgs) -> Result<()> {
     let socket = find_control_socket(|k| std::env::var(k).ok(), data_dir.path());
     let command = match args.action {
         Plug::Connect => "content connect",

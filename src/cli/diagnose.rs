@@ -22,7 +22,7 @@ pub struct DiagnoseArgs {
     pub allow_insecure_http: bool,
 }
 
-pub fn diagnose(data_dir: &DataDir, args: &DiagnoseArgs) -> Result<()> {
+pub(super) fn diagnose(data_dir: &DataDir, args: &DiagnoseArgs) -> Result<()> {
     let (settings, secrets) = load_configured(data_dir)?;
     let options = CheckOptions {
         now: super::clock_for(args.now).now(),

@@ -16,7 +16,7 @@ pub struct FactoryResetArgs {
     pub yes: bool,
 }
 
-pub fn factory_reset(data_dir: &DataDir, args: &FactoryResetArgs) -> Result<()> {
+pub(super) fn factory_reset(data_dir: &DataDir, args: &FactoryResetArgs) -> Result<()> {
     let items = what_is_erased(data_dir);
     if !args.yes {
         anyhow::bail!(

@@ -11,7 +11,7 @@ use super::startup::{RunArgs, apply_provisioning_file, start_fleet};
 use crate::device::paths::DataDir;
 use crate::settings::CalendarSource;
 
-pub fn run_headless(data_dir: &DataDir, args: &RunArgs) -> Result<()> {
+pub(super) fn run_headless(data_dir: &DataDir, args: &RunArgs) -> Result<()> {
     data_dir.ensure_exists()?;
     apply_provisioning_file(data_dir);
     let settings = load_settings(data_dir)?.with_context(|| {

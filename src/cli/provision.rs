@@ -18,7 +18,7 @@ pub struct ProvisionArgs {
     pub check: bool,
 }
 
-pub fn provision(data_dir: &DataDir, args: &ProvisionArgs) -> Result<()> {
+pub(super) fn provision(data_dir: &DataDir, args: &ProvisionArgs) -> Result<()> {
     data_dir.ensure_exists()?;
     let summary = if args.check {
         check_file(data_dir.path(), &args.file)?

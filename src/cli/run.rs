@@ -33,7 +33,7 @@ struct Session {
     sync: Option<SyncHandle>,
 }
 
-pub fn run(data_dir: &DataDir, args: &RunArgs) -> Result<()> {
+pub(super) fn run(data_dir: &DataDir, args: &RunArgs) -> Result<()> {
     if args.headless {
         return super::headless::run_headless(data_dir, args);
     }

@@ -110,7 +110,7 @@ fn parse_size(text: &str) -> Result<PhysicalSize, String> {
     Ok(PhysicalSize::new(parse(w)?, parse(h)?))
 }
 
-pub fn screenshot(data_dir: &DataDir, args: &ScreenshotArgs) -> Result<()> {
+pub(super) fn screenshot(data_dir: &DataDir, args: &ScreenshotArgs) -> Result<()> {
     let now = super::clock_for(args.now).now();
     let (source, room) = AgendaSource::open(data_dir, args.demo, WhenNotSetUp::Demo)?;
     let today = now.with_timezone(&room.tz).date_naive();

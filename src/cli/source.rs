@@ -18,7 +18,7 @@ use crate::ui::home::model::BannerMessage;
 
 /// What the screens need to know about the room besides its agenda.
 #[derive(Debug, Clone)]
-pub struct RoomView {
+pub(super) struct RoomView {
     pub name: String,
     pub tz: Tz,
     pub clock_24h: bool,
@@ -57,14 +57,14 @@ impl RoomView {
 }
 
 /// The agenda the console shows.
-pub enum AgendaSource {
+pub(super) enum AgendaSource {
     Demo,
     Cache(Store),
 }
 
 /// What a console that is not set up yet shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WhenNotSetUp {
+pub(super) enum WhenNotSetUp {
     /// The demo calendar: the screens (`run`, `screenshot`) need something to show.
     Demo,
     /// Its real agenda, which is empty: `agenda` prints the room's meetings, and made-up
@@ -73,7 +73,7 @@ pub enum WhenNotSetUp {
 }
 
 /// The settings of the data dir; None when the console is not set up yet.
-pub fn load_settings(data_dir: &DataDir) -> Result<Option<Settings>> {
+pub(super) fn load_settings(data_dir: &DataDir) -> Result<Option<Settings>> {
     Settings::load(data_dir.path()).map_err(anyhow::Error::from)
 }
 
@@ -81,7 +81,7 @@ impl AgendaSource {
     /// Opens the agenda for the data dir: the demo when `demo` is set or the configured
     /// source is the demo; the cache when a source is configured; when nothing is
     /// configured yet, as `not_set_up` says.
-    pub fn open(
+    pub(super) fn open(
         data_dir: &DataDir,
         demo: bool,
         not_set_up: WhenNotSetUp,
@@ -116,7 +116,7 @@ impl AgendaSource {
     }
 
     /// The last sync status kept in the cache (None for the demo or before any sync).
-    pub fn sync_status(&self) -> Option<SyncStatus> {
+    pub(super) fn sync_status(&self) -> Option<SyncStatus> {
         match self {
             AgendaSource::Demo => None,
             AgendaSource::Cache(store) => store
@@ -128,7 +128,7 @@ impl AgendaSource {
     }
 
     /// The meetings overlapping the local day `day`.
-    pub fn meetings_on_day(&self, day: NaiveDate, tz: &Tz) -> Result<Vec<Meeting>> {
+    pub(super) fn meetings_on_day(&self, day: NaiveDate, tz: &Tz) -> Result<Vec<Meeting>> {
         match self {
             AgendaSource::Demo => Ok(demo_agenda(day, 1, tz)),
             AgendaSource::Cache(store) => Ok(store.meetings_on_day(day, tz)?),
@@ -137,7 +137,7 @@ impl AgendaSource {
 }
 
 /// Settings and secrets of a configured console, or an error saying how to configure it.
-pub fn load_configured(data_dir: &DataDir) -> Result<(Settings, Secrets)> {
+pub(super) fn load_configured(data_dir: &DataDir) -> Result<(Settings, Secrets)> {
     let settings = load_settings(data_dir)?.with_context(|| {
         format!(
             "{} is not set up yet: run `room-console provision RoomConsoleSettings.xml` or the setup wizard",

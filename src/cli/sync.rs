@@ -33,7 +33,7 @@ pub struct SyncArgs {
     pub now: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-pub fn sync(data_dir: &DataDir, args: &SyncArgs) -> Result<()> {
+pub(super) fn sync(data_dir: &DataDir, args: &SyncArgs) -> Result<()> {
     let (settings, secrets) = load_configured(data_dir)?;
     // One pass makes its requests from one task and reads each answer as it comes: one
     // thread does that with fewer wake-ups and hand-overs between threads than two (the

@@ -25,7 +25,7 @@ pub struct UpdateArgs {
     pub now: bool,
 }
 
-pub fn update(data_dir: &DataDir, args: &UpdateArgs) -> Result<()> {
+pub(super) fn update(data_dir: &DataDir, args: &UpdateArgs) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;

@@ -16,7 +16,7 @@ use nix::unistd::{Gid, Uid, User, geteuid};
      files it wrote would be root's, and the console could no longer read them. Run it as \
      the console's user instead:\n    {fix}"
 )]
-pub struct ForeignDataDir {
+pub(crate) struct ForeignDataDir {
     dir: String,
     owner: String,
     fix: String,

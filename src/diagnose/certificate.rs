@@ -22,7 +22,7 @@ const PROBE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The leaf certificate a server presented, as an admin compares it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PresentedCertificate {
+pub(super) struct PresentedCertificate {
     /// The subject's distinguished name, e.g. `CN=mail.contoso.com`.
     pub subject: String,
     /// The issuer's distinguished name.
@@ -33,7 +33,7 @@ pub struct PresentedCertificate {
 
 impl PresentedCertificate {
     /// Reads a DER certificate; None when it cannot be parsed.
-    pub fn from_der(der: &[u8]) -> Option<PresentedCertificate> {
+    pub(super) fn from_der(der: &[u8]) -> Option<PresentedCertificate> {
         let (_, certificate) = x509_parser::parse_x509_certificate(der).ok()?;
         Some(PresentedCertificate {
             subject: certificate.subject().to_string(),
@@ -56,7 +56,7 @@ pub fn fingerprint(der: &[u8]) -> String {
 
 /// `result` with what the server at `url` presents added to its message, and the fix
 /// for an untrusted issuer; `result` unchanged when the chain cannot be fetched.
-pub async fn with_certificate(result: CheckResult, url: &Url) -> CheckResult {
+pub(super) async fn with_certificate(result: CheckResult, url: &Url) -> CheckResult {
     let Some(leaf) = presented_certificate(url).await else {
         return result;
     };
@@ -75,7 +75,7 @@ pub async fn with_certificate(result: CheckResult, url: &Url) -> CheckResult {
 }
 
 /// The leaf certificate the server at `url` presents, trusted or not.
-pub async fn presented_certificate(url: &Url) -> Option<PresentedCertificate> {
+pub(super) async fn presented_certificate(url: &Url) -> Option<PresentedCertificate> {
     let chain = presented_chain(url).await?;
     PresentedCertificate::from_der(chain.first()?.as_ref())
 }

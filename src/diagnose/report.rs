@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::words::Phrase;
 use super::result::{CheckId, CheckResult};
+use crate::words::Phrase;
 use crate::words::Wording;
 
 /// How far ahead the calendar is read.

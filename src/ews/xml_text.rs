@@ -10,7 +10,7 @@ use std::borrow::Cow;
 
 /// What a piece of text may need besides being copied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fix {
+pub(super) enum Fix {
     /// Drop the characters XML forbids; keep `\r` (attribute values).
     ForbiddenOnly,
     /// Also read `\r\n` and a lone `\r` as `\n` (element text).
@@ -18,7 +18,7 @@ pub enum Fix {
 }
 
 /// The text with `fix` applied, borrowed when nothing changes.
-pub fn fixed(raw: Cow<'_, str>, fix: Fix) -> Cow<'_, str> {
+pub(super) fn fixed(raw: Cow<'_, str>, fix: Fix) -> Cow<'_, str> {
     match first_to_fix(raw.as_bytes(), fix) {
         None => raw,
         Some(at) => {
@@ -30,7 +30,7 @@ pub fn fixed(raw: Cow<'_, str>, fix: Fix) -> Cow<'_, str> {
 }
 
 /// Appends the text with `fix` applied.
-pub fn push_fixed(out: &mut String, raw: &str, fix: Fix) {
+pub(super) fn push_fixed(out: &mut String, raw: &str, fix: Fix) {
     match first_to_fix(raw.as_bytes(), fix) {
         None => out.push_str(raw),
         Some(at) => push_fixed_from(out, raw, at, fix),
@@ -69,7 +69,7 @@ fn push_fixed_from(out: &mut String, raw: &str, mut at: usize, fix: Fix) {
 /// can: true for nearly every response (Exchange writes a carriage return as `&#xD;`),
 /// whose pieces are then taken as they are. Steps of 64 bytes with a coarse check (any
 /// byte below 0x20 or above 0x7F); only a step that fails it is looked at closely.
-pub fn needs_no_fix(document: &[u8]) -> bool {
+pub(super) fn needs_no_fix(document: &[u8]) -> bool {
     let (words, _) = document.as_chunks::<8>();
     let (blocks, _) = words.as_chunks::<8>();
     let coarse = |word: &[u8; 8]| {

@@ -11,7 +11,7 @@ use rustls::{AlertDescription, CertificateError};
 use super::connection::Endpoint;
 
 /// The reason in a few words, for a connection to `endpoint`.
-pub fn describe(error: &ConnectionError, endpoint: &Endpoint) -> String {
+pub(super) fn describe(error: &ConnectionError, endpoint: &Endpoint) -> String {
     let broker = &endpoint.address();
     if let Some(tls) = find_tls_error(error) {
         if endpoint.client_certificate.is_none() && is_refusal_alert(tls) {

@@ -11,18 +11,18 @@ use super::wire::Reply;
 use crate::settings::files::{ParseDetail, load_json, save_json};
 
 /// How many finished requests are remembered.
-pub const REMEMBERED: usize = 512;
+pub(super) const REMEMBERED: usize = 512;
 /// How many finished requests are kept in the data dir across restarts.
-pub const KEPT_ON_DISK: usize = 64;
+pub(super) const KEPT_ON_DISK: usize = 64;
 /// The largest reply kept on disk; a larger one (a `logs` reply) is remembered in memory
 /// only: such commands only read, so running one again after a restart does no harm.
 const LARGEST_KEPT_REPLY_BYTES: usize = 16 * 1024;
 /// The file in the data dir.
-pub const REQUESTS_FILE_NAME: &str = "fleet-requests.json";
+pub(super) const REQUESTS_FILE_NAME: &str = "fleet-requests.json";
 
 /// What to do with a request id.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Seen {
+pub(super) enum Seen {
     /// Never seen: execute it.
     New,
     /// Executing now: its reply comes once it is done.
@@ -32,7 +32,7 @@ pub enum Seen {
 }
 
 #[derive(Debug, Default)]
-pub struct RequestLog {
+pub(super) struct RequestLog {
     replies: HashMap<String, Reply>,
     order: VecDeque<String>,
     running: HashSet<String>,
@@ -43,7 +43,7 @@ pub struct RequestLog {
 impl RequestLog {
     /// A log that keeps its small replies in `file`, starting from what it holds. A file
     /// that cannot be read is said in the log and replaced at the next request.
-    pub fn kept_in(file: PathBuf) -> RequestLog {
+    pub(super) fn kept_in(file: PathBuf) -> RequestLog {
         let kept: Vec<Reply> = match load_json(&file, ParseDetail::Full) {
             Ok(kept) => kept.unwrap_or_default(),
             Err(err) => {
@@ -60,7 +60,7 @@ impl RequestLog {
     }
 
     /// Looks `id` up; a new one is marked running.
-    pub fn begin(&mut self, id: &str) -> Seen {
+    pub(super) fn begin(&mut self, id: &str) -> Seen {
         if let Some(reply) = self.replies.get(id) {
             return Seen::Done(reply.clone());
         }
@@ -71,7 +71,7 @@ impl RequestLog {
     }
 
     /// Records the reply of a request that was running.
-    pub fn finish(&mut self, reply: &Reply) {
+    pub(super) fn finish(&mut self, reply: &Reply) {
         self.running.remove(&reply.id);
         self.remember(reply);
         if let Some(file) = &self.file

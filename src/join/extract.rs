@@ -12,7 +12,7 @@ use super::safelinks;
 
 /// A web link found in a body.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FoundLink {
+pub(super) struct FoundLink {
     pub url: Url,
     /// The text in front of the link on its line, or the line above when the link stands
     /// on a line of its own: an anchor's text, or a heading such as "Join Zoom Meeting".
@@ -33,7 +33,7 @@ static LINK: LazyLock<Regex> = LazyLock::new(|| {
 const WRAPPED_LINE_MIN_CHARS: usize = 70;
 
 /// Every http(s) link in `text`, in order.
-pub fn find_links(text: &str) -> Vec<FoundLink> {
+pub(super) fn find_links(text: &str) -> Vec<FoundLink> {
     let mut links = Vec::new();
     let mut previous_end = 0;
     for found in LINK.captures_iter(text) {
@@ -65,7 +65,7 @@ pub fn find_links(text: &str) -> Vec<FoundLink> {
 /// trailing punctuation dropped, Safe Links unwrapped, `http://` raised to `https://`
 /// (every meeting service answers https, and the console must not hand a client a link
 /// a network can rewrite). `None` unless it is http(s).
-pub fn parse_link(raw: &str) -> Option<Url> {
+pub(super) fn parse_link(raw: &str) -> Option<Url> {
     let trimmed = raw
         .trim()
         .trim_start_matches('<')

@@ -39,7 +39,7 @@ const HIDDEN_ELEMENTS: [&str; 3] = ["head", "style", "script"];
 /// hidden parts `<!--.*?-->`, `<head\b.*?</head\s*>` (and style, script) first, then
 /// `<a\b([^>]*)>(.*?)</a\s*>` or else `</?([a-z][a-z0-9]*)\b[^>]*>`; a unit test holds
 /// it to those patterns on thousands of generated documents.
-pub fn to_text(html: &str) -> String {
+pub(super) fn to_text(html: &str) -> String {
     let visible = without_hidden_parts(html);
     let mut text = String::with_capacity(visible.len() / 2);
     let mut last_end = 0;
@@ -356,7 +356,7 @@ mod tests {
             Regex::new(r#"(?is)\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))"#).unwrap()
         });
 
-        pub fn to_text(html: &str) -> String {
+        pub(super) fn to_text(html: &str) -> String {
             let visible = HIDDEN.replace_all(html, " ");
             let mut text = String::new();
             let mut last_end = 0;

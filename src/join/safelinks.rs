@@ -17,7 +17,7 @@ const MAX_LAYERS: usize = 4;
 
 /// The original link behind a Safe Links redirect, or the link itself when it is not one
 /// (or its `url` parameter is missing or not a web link).
-pub fn unwrap(mut link: Url) -> Url {
+pub(super) fn unwrap(mut link: Url) -> Url {
     for _ in 0..MAX_LAYERS {
         match wrapped_target(&link) {
             Some(target) => link = target,

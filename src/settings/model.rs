@@ -23,11 +23,11 @@ pub const SETTINGS_FILE_NAME: &str = "settings.json";
 /// Allowed calendar sync intervals, in seconds.
 pub const SYNC_INTERVAL_SECONDS: RangeInclusive<u32> = 15..=3600;
 /// Allowed safety-net sync intervals while Exchange streams changes, in seconds.
-pub const PUSH_SYNC_INTERVAL_SECONDS: RangeInclusive<u32> = 15..=3600;
+pub(super) const PUSH_SYNC_INTERVAL_SECONDS: RangeInclusive<u32> = 15..=3600;
 /// Allowed Microsoft 365 delta-poll intervals near a meeting's edge or a touch, in seconds.
-pub const GRAPH_FAST_POLL_SECONDS: RangeInclusive<u32> = 1..=60;
+pub(super) const GRAPH_FAST_POLL_SECONDS: RangeInclusive<u32> = 1..=60;
 /// Allowed Microsoft 365 delta-poll intervals otherwise, in seconds.
-pub const GRAPH_SLOW_POLL_SECONDS: RangeInclusive<u32> = 2..=3600;
+pub(super) const GRAPH_SLOW_POLL_SECONDS: RangeInclusive<u32> = 2..=3600;
 /// Allowed content-share grace periods, in seconds.
 pub const GRACE_SECONDS: RangeInclusive<u32> = 0..=60;
 /// Allowed inactivity before the screen dims at night, in seconds.
@@ -433,9 +433,9 @@ pub struct BookingSettings {
 }
 
 /// Allowed minutes before a meeting nobody checked in to is released.
-pub const RELEASE_AFTER_MINUTES: RangeInclusive<u32> = 2..=60;
+pub(super) const RELEASE_AFTER_MINUTES: RangeInclusive<u32> = 2..=60;
 /// Allowed releases in a row before a series is reported.
-pub const REPORT_SERIES_AFTER_RELEASES: RangeInclusive<u32> = 1..=20;
+pub(super) const REPORT_SERIES_AFTER_RELEASES: RangeInclusive<u32> = 1..=20;
 
 impl Default for BookingSettings {
     fn default() -> Self {
@@ -491,14 +491,17 @@ mod optional_url {
     use serde::{Deserialize, Deserializer, Serializer};
     use url::Url;
 
-    pub fn serialize<S: Serializer>(url: &Option<Url>, serializer: S) -> Result<S::Ok, S::Error> {
+    pub(super) fn serialize<S: Serializer>(
+        url: &Option<Url>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match url {
             Some(url) => serializer.serialize_some(url.as_str()),
             None => serializer.serialize_none(),
         }
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Option<Url>, D::Error> {
         Option::<String>::deserialize(deserializer)?

@@ -28,20 +28,20 @@ pub(crate) struct StagedPass {
 
 impl StagedPass {
     /// The staged pass, if one is kept; an unreadable one (another version's) is ignored.
-    pub fn load(store: &Store) -> Result<Option<StagedPass>, StoreError> {
+    pub(super) fn load(store: &Store) -> Result<Option<StagedPass>, StoreError> {
         Ok(store
             .get_state(STAGED_PASS_KEY)?
             .and_then(|json| serde_json::from_str(&json).ok()))
     }
 
     /// Keeps this pass's work for the next one.
-    pub fn save(&self, store: &mut Store) -> Result<(), StoreError> {
+    pub(super) fn save(&self, store: &mut Store) -> Result<(), StoreError> {
         let json = serde_json::to_string(self).unwrap_or_default();
         store.set_state(STAGED_PASS_KEY, Some(&json))
     }
 
     /// Forgets the staged work (once committed, or when the window moved on).
-    pub fn clear(store: &mut Store) -> Result<(), StoreError> {
+    pub(super) fn clear(store: &mut Store) -> Result<(), StoreError> {
         store.set_state(STAGED_PASS_KEY, None)
     }
 }

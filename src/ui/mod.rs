@@ -1,7 +1,13 @@
 //! The Rust side of the screens: the generated Slint types, the models fed to them, and
 //! the headless platform used for screenshots and UI tests.
 
-slint::include_modules!();
+/// The types Slint generates from `ui/*.slint`, re-exported below.
+mod generated {
+    // Slint's generated code keeps `pub` items in its own private modules.
+    #![allow(unreachable_pub)]
+    slint::include_modules!();
+}
+pub use generated::*;
 
 // One folder per screen, as in `ui/`.
 pub mod admin;

@@ -10,7 +10,7 @@ use zbus::zvariant::{OwnedValue, Value};
 
 /// What the mock does and what it was asked.
 #[derive(Debug, Default)]
-pub struct Script {
+pub(super) struct Script {
     /// `Some(text)`: installations fail with this `LastError`.
     pub fail_with: Option<String>,
     pub installed: Vec<String>,
@@ -19,7 +19,7 @@ pub struct Script {
     pub primary: String,
 }
 
-pub struct MockInstaller {
+pub(super) struct MockInstaller {
     pub script: Arc<Mutex<Script>>,
     last_error: String,
 }
@@ -120,7 +120,7 @@ impl MockInstaller {
 
 /// Serves a mock Installer (at "/" when `serve`) over a socket pair; answers the client side and
 /// the script. The server connection lives in the returned tuple.
-pub async fn connect(
+pub(super) async fn connect(
     script: Script,
     serve: bool,
 ) -> (zbus::Connection, zbus::Connection, Arc<Mutex<Script>>) {

@@ -7,8 +7,9 @@
 //! Names: `*_server` is an in-repo server answering as the real one does, `*_rig` drives
 //! a part of the console (or a real component) for a test.
 
-// Each binary uses its own part of the tree.
-#![allow(dead_code, unused_imports)]
+// Each binary uses its own part of the tree; its items are `pub` to the tests of the
+// binary, which is all a test crate has (unreachable_pub would flag every one).
+#![allow(dead_code, unused_imports, unreachable_pub)]
 
 /// The console binary run as its own process, with a data dir in a temp dir.
 pub mod cli_console;

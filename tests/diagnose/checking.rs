@@ -6,12 +6,15 @@ use room_console::diagnose::{CheckId, CheckOptions, CheckResult, run_checks};
 use room_console::settings::{Secrets, Settings};
 
 /// 07:00 UTC, 23 November 2026: the checks read the calendar from here.
-pub fn now() -> DateTime<Utc> {
+pub(crate) fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, 7, 0, 0).unwrap()
 }
 
 /// The checks' results, and the checks in the order they reported.
-pub async fn check(settings: &Settings, secrets: &Secrets) -> (Vec<CheckResult>, Vec<CheckId>) {
+pub(crate) async fn check(
+    settings: &Settings,
+    secrets: &Secrets,
+) -> (Vec<CheckResult>, Vec<CheckId>) {
     let mut seen = Vec::new();
     let options = CheckOptions {
         now: now(),

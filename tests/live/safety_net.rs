@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
 use cli_console::Console;
+use ews_server::*;
 use room_console::clock::{Clock, FixedClock};
 use room_console::device::paths::DataDir;
 use room_console::live::listener::LiveConfig;
@@ -30,7 +31,6 @@ use room_console::sync::backoff::Backoff;
 use room_console::sync::engine::SyncEngine;
 use room_console::sync::task;
 use serde_json::Value;
-use ews_server::*;
 
 const ROOM: &str = "confrm2@contoso.com";
 const SERVICE: (&str, &str) = ("CONTOSO\\mailboxservice", "S3rvice!pw");

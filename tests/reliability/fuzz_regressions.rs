@@ -2,6 +2,8 @@
 //! the test fixtures the fuzzers are seeded from through the same harness the cargo-fuzz
 //! targets use, on stable, so a fixed finding stays fixed.
 
+// The harness is `pub` for the fuzz targets too; here it is one module of the test.
+#[allow(unreachable_pub)]
 #[path = "../../fuzz/harness.rs"]
 mod harness;
 

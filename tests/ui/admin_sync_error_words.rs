@@ -4,13 +4,14 @@
 //! admin screen shows the same failure and its fix in Swedish and Korean — read back from
 //! the stored phrases, not recognised from English.
 
-use crate::common::screens;
 use crate::common::ews_server;
+use crate::common::screens;
 
 use std::path::Path;
 use std::process::{Command, Output};
 
 use chrono::{DateTime, Utc};
+use ews_server::*;
 use room_console::device::paths::DataDir;
 use room_console::store::Store;
 use room_console::sync::engine::STATUS_KEY;
@@ -19,7 +20,6 @@ use room_console::ui::language;
 use room_console::ui::{AppState, Screen};
 use screens::*;
 use slint::ComponentHandle;
-use ews_server::*;
 
 const ROOM: &str = "confrm2@contoso.com";
 const ACCOUNT: &str = "mailboxservice@contoso.com";

@@ -40,7 +40,7 @@ pub struct ConsoleRow {
     pub health: Option<Value>,
 }
 
-pub async fn list(flags: &ConnectionFlags, args: &ListArgs) -> Result<()> {
+pub(super) async fn list(flags: &ConnectionFlags, args: &ListArgs) -> Result<()> {
     let mut session = AdminSession::connect(flags).await?;
     let rows = collect_rows(&mut session).await?;
     if args.json {

@@ -41,7 +41,7 @@ pub struct SendArgs {
     pub id: Option<String>,
 }
 
-pub async fn send(flags: &ConnectionFlags, args: &SendArgs) -> Result<()> {
+pub(super) async fn send(flags: &ConnectionFlags, args: &SendArgs) -> Result<()> {
     let (device, command) = match (args.all, args.words.as_slice()) {
         (true, [command]) => (None, command.clone()),
         (false, [device, command]) => (Some(device.clone()), command.clone()),

@@ -22,7 +22,7 @@ pub struct WatchArgs {
     pub json: bool,
 }
 
-pub async fn watch(flags: &ConnectionFlags, args: &WatchArgs) -> Result<()> {
+pub(super) async fn watch(flags: &ConnectionFlags, args: &WatchArgs) -> Result<()> {
     let mut session = AdminSession::connect(flags).await?;
     let prefix = session.prefix.clone();
     session

@@ -237,7 +237,7 @@ pub(super) struct Problems(pub Vec<FieldError>);
 
 impl Problems {
     /// Runs `check` on a field's text, recording its problem.
-    pub fn check<T>(&mut self, field: Field, result: Result<T, Expected>) {
+    pub(super) fn check<T>(&mut self, field: Field, result: Result<T, Expected>) {
         if let Err(problem) = result {
             self.0.push(FieldError {
                 field,
@@ -247,7 +247,7 @@ impl Problems {
     }
 
     /// Records that a required field is empty.
-    pub fn required(&mut self, field: Field, text: &str) -> bool {
+    pub(super) fn required(&mut self, field: Field, text: &str) -> bool {
         if text.trim().is_empty() {
             self.add(field, FieldProblem::Needed);
             return false;
@@ -255,7 +255,7 @@ impl Problems {
         true
     }
 
-    pub fn add(&mut self, field: Field, problem: FieldProblem) {
+    pub(super) fn add(&mut self, field: Field, problem: FieldProblem) {
         self.0.push(FieldError { field, problem });
     }
 }
