@@ -19,7 +19,7 @@ use room_console::settings::{Secret, Secrets, Settings};
 use room_console::ui::admin::controller::{AdminController, AdminDeps};
 use room_console::ui::headless::Headless;
 use room_console::ui::language;
-use room_console::ui::{AdminAdapter, AppState, AppWindow, Screen};
+use room_console::ui::{AdminAdapter, AppState, AppWindow, FactLabel, FactWord, Screen};
 use slint::{ComponentHandle, Model, PhysicalSize};
 
 /// Where things are on the 1280×800 screens (fixed by the layouts in ui/admin/).
@@ -269,19 +269,21 @@ fn the_admin_facts_word_the_calendar_source_and_the_content_inputs_in_swedish() 
         .admin()
         .get_facts()
         .iter()
-        .filter(|f| f.key == 13 || (f.key == -1 && f.label.is_empty()))
+        .filter(|f| {
+            f.key == FactLabel::ContentInputs || (f.key == FactLabel::AsGiven && f.label.is_empty())
+        })
         .collect();
     assert!(!inputs.is_empty(), "the device lists its content inputs");
     for input in inputs {
         let state = match input.word {
-            19 => "inte läst ännu",
-            20 => "inget anslutet",
-            21 => "kabel ansluten, ingen bild",
-            22 => "bilden är inte stabil",
-            23 => "ansluten",
-            24 => "bilden stöds inte",
-            25 => "fel",
-            other => panic!("input {:?} is not worded ({other})", input.value),
+            FactWord::InputUnknown => "inte läst ännu",
+            FactWord::InputDisconnected => "inget anslutet",
+            FactWord::InputNoSignal => "kabel ansluten, ingen bild",
+            FactWord::InputUnstable => "bilden är inte stabil",
+            FactWord::InputConnected => "ansluten",
+            FactWord::InputUnsupported => "bilden stöds inte",
+            FactWord::InputError => "fel",
+            other => panic!("input {:?} is not worded ({other:?})", input.value),
         };
         let line = format!("{}: {state}", input.value);
         assert!(shows(&ui.app, &line), "{line:?} is on the screen");

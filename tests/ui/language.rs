@@ -20,8 +20,8 @@ use room_console::ui::language;
 use room_console::ui::wizard::{Step, WizardController};
 use room_console::ui::{
     AdminAction, AdminAdapter, AdminFact, AdminResetItems, AgendaWords, AppState, AppWindow,
-    BannerKind, ContentAdapter, HomeAdapter, JoinOverlayAdapter, PinMessageKind, Screen,
-    ShareOutcome, WizardAdapter,
+    BannerKind, ContentAdapter, FactLabel, FactWord, HomeAdapter, JoinOverlayAdapter,
+    PinMessageKind, Screen, ShareOutcome, WizardAdapter,
 };
 use slint::{ComponentHandle, Model, ModelRc, PhysicalSize, VecModel};
 
@@ -398,23 +398,31 @@ fn the_pin_pad_and_the_admin_screen_speak_swedish_and_korean() {
     language::apply(&app, "ko");
 
     app.global::<AppState>().set_screen(Screen::Admin);
-    let fact = |label: &str, key: i32, value: &str| AdminFact {
+    let fact = |label: &str, key: FactLabel, value: &str| AdminFact {
         label: label.into(),
         key,
-        word: 0,
+        word: FactWord::AsIs,
         value: value.into(),
         args: Default::default(),
     };
     admin.set_facts(ModelRc::new(VecModel::from(vec![
-        fact("Software", 0, "room-console 0.1.0"),
-        fact("Room", 5, "Conference Room 2 <confrm2@contoso.com>"),
-        fact("Last good sync", 11, "2026-11-23T07:00:00+00:00"),
-        fact("Meetings cached", 12, "12"),
+        fact("Software", FactLabel::Software, "room-console 0.1.0"),
+        fact(
+            "Room",
+            FactLabel::Room,
+            "Conference Room 2 <confrm2@contoso.com>",
+        ),
+        fact(
+            "Last good sync",
+            FactLabel::LastGoodSync,
+            "2026-11-23T07:00:00+00:00",
+        ),
+        fact("Meetings cached", FactLabel::MeetingsCached, "12"),
         AdminFact {
-            word: 5,
-            ..fact("Sync", 10, "offline")
+            word: FactWord::Offline,
+            ..fact("Sync", FactLabel::Sync, "offline")
         },
-        fact("A fact added since", -1, "shown as it is"),
+        fact("A fact added since", FactLabel::AsGiven, "shown as it is"),
     ])));
     admin.set_action_kind(AdminAction::SyncRequested);
     headless.render();

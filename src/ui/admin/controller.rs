@@ -24,14 +24,14 @@ use crate::sync::task::SyncHandle;
 use crate::ui::admin::checks::{CheckRun, admin_check_rows, english, phrase_wording};
 use crate::ui::admin::health::{admin_hint, mailbox_hints};
 use crate::ui::admin::model::{
-    FACT_CONTENT_INPUTS, FACT_STATUS_UNREADABLE, PinMessage, fact_key, fact_value, fact_word,
-    input_word, locked_message, pin_message, reset_list,
+    PinMessage, fact_key, fact_value, fact_word, input_word, locked_message, pin_message,
+    reset_list,
 };
-use crate::ui::admin::update::{FACT_SLOTS, FACT_SOFTWARE_UPDATE, slot_facts, update_fact};
+use crate::ui::admin::update::{slot_facts, update_fact};
 use crate::ui::callback::with_window;
 use crate::ui::{
     AdminAction, AdminAdapter, AdminFact, AdminHint, AdminResetItems, AppState, AppWindow,
-    HomeAdapter, Screen,
+    FactLabel, FactWord, HomeAdapter, Screen,
 };
 use crate::update::{UpdateRequest, room_tz};
 
@@ -380,8 +380,8 @@ fn show_facts(app: &AppWindow, state: &State) {
         Err(err) => {
             adapter.set_facts(ModelRc::new(VecModel::from(vec![AdminFact {
                 label: "Status".into(),
-                key: FACT_STATUS_UNREADABLE,
-                word: 0,
+                key: FactLabel::StatusUnreadable,
+                word: FactWord::AsIs,
                 value: format!("{err:#}").into(),
                 args: ModelRc::default(),
             }])));
@@ -392,13 +392,13 @@ fn show_facts(app: &AppWindow, state: &State) {
         .into_iter()
         .flat_map(|(fact, value)| {
             let key = fact_key(fact);
-            if key == FACT_CONTENT_INPUTS && !report.inputs.is_empty() {
+            if key == FactLabel::ContentInputs && !report.inputs.is_empty() {
                 return input_facts(&report.inputs);
             }
-            if let (FACT_SLOTS, Some(slots)) = (key, &report.slots) {
+            if let (FactLabel::InstalledSoftware, Some(slots)) = (key, &report.slots) {
                 return slot_facts(slots);
             }
-            if let (FACT_SOFTWARE_UPDATE, Some(update)) = (key, &report.update) {
+            if let (FactLabel::SoftwareUpdate, Some(update)) = (key, &report.update) {
                 let settings = Settings::load(state.deps.data_dir.path()).ok().flatten();
                 return vec![update_fact(update, &room_tz(settings.as_ref()))];
             }
@@ -434,7 +434,7 @@ fn input_facts(inputs: &[InputInfo]) -> Vec<AdminFact> {
         .enumerate()
         .map(|(i, input)| {
             let (word, value) = match &input.error {
-                Some(error) => (0, format!("{}: {error}", input.name)),
+                Some(error) => (FactWord::AsIs, format!("{}: {error}", input.name)),
                 None => (input_word(input.status), input.name.clone()),
             };
             AdminFact {
@@ -443,7 +443,11 @@ fn input_facts(inputs: &[InputInfo]) -> Vec<AdminFact> {
                 } else {
                     "".into()
                 },
-                key: if i == 0 { FACT_CONTENT_INPUTS } else { -1 },
+                key: if i == 0 {
+                    FactLabel::ContentInputs
+                } else {
+                    FactLabel::AsGiven
+                },
                 word,
                 value: value.into(),
                 args: ModelRc::default(),

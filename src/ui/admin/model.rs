@@ -5,7 +5,6 @@
 
 use chrono::Duration;
 
-use super::update::{FACT_SLOTS, FACT_SOFTWARE_UPDATE};
 use crate::content::InputStatus;
 use crate::device::pin::{FREE_ATTEMPTS, PIN_LENGTH, PinOutcome};
 use crate::device::reset::Erasable;
@@ -14,7 +13,7 @@ use crate::settings::CalendarSource;
 use crate::status::fleet_state::FleetState;
 use crate::status::{Fact, PushReport, StatusReport};
 use crate::sync::status::SyncState;
-use crate::ui::PinMessageKind;
+use crate::ui::{FactLabel, FactWord, PinMessageKind};
 
 /// "0:30", "1:05", "59:59": minutes and seconds, rounded up so the pad never shows 0:00
 /// while it is still locked.
@@ -84,98 +83,89 @@ pub fn pin_message(outcome: &PinOutcome, locked_for: Option<Duration>) -> Option
     })
 }
 
-/// The key of the fact the screen shows when the status cannot be read.
-pub const FACT_STATUS_UNREADABLE: i32 = 14;
-
-/// The key of the fleet connection's fact (after [`FACT_STATUS_UNREADABLE`]).
-pub const FACT_FLEET: i32 = 18;
-
 /// How the screen knows a fact of `room-console status` (`AdminWords.fact-label`): a new
 /// [`Fact`] does not compile until it has its key here (and its words in the screen).
-pub fn fact_key(fact: Fact) -> i32 {
+pub fn fact_key(fact: Fact) -> FactLabel {
     match fact {
-        Fact::Software => 0,
-        Fact::DataDirectory => 1,
-        Fact::HostName => 2,
-        Fact::Network => 3,
-        Fact::Configured => FACT_CONFIGURED,
-        Fact::Room => 5,
-        Fact::CalendarSource => FACT_CALENDAR_SOURCE,
-        Fact::EwsUrl => 7,
-        Fact::Account => FACT_ACCOUNT,
-        Fact::Server => 9,
-        Fact::Sync => FACT_SYNC,
-        Fact::LastGoodSync => FACT_LAST_GOOD_SYNC,
-        Fact::MeetingsCached => 12,
-        Fact::ContentInputs => FACT_CONTENT_INPUTS,
-        Fact::Push => FACT_PUSH,
-        Fact::Slots => FACT_SLOTS,
-        Fact::SoftwareUpdate => FACT_SOFTWARE_UPDATE,
-        Fact::Fleet => FACT_FLEET,
+        Fact::Software => FactLabel::Software,
+        Fact::DataDirectory => FactLabel::DataDirectory,
+        Fact::HostName => FactLabel::HostName,
+        Fact::Network => FactLabel::Network,
+        Fact::Configured => FactLabel::Configured,
+        Fact::Room => FactLabel::Room,
+        Fact::CalendarSource => FactLabel::CalendarSource,
+        Fact::EwsUrl => FactLabel::EwsUrl,
+        Fact::Account => FactLabel::Account,
+        Fact::Server => FactLabel::Server,
+        Fact::Sync => FactLabel::Sync,
+        Fact::LastGoodSync => FactLabel::LastGoodSync,
+        Fact::MeetingsCached => FactLabel::MeetingsCached,
+        Fact::ContentInputs => FactLabel::ContentInputs,
+        Fact::Push => FactLabel::Push,
+        Fact::Slots => FactLabel::InstalledSoftware,
+        Fact::SoftwareUpdate => FactLabel::SoftwareUpdate,
+        Fact::Fleet => FactLabel::Fleet,
     }
 }
 
-/// A fact's value the screen words itself (`AdminWords.fact-value`): 1 never, 2 none,
-/// 3 to 10 the sync's state, 11 not configured yet, 12 throttled until the instant in
-/// [`fact_value`], 13 to 16 the calendar source (EWS with impersonation, EWS as the room,
-/// Microsoft 365, the demo calendar), 17 and 18 the account in [`fact_value`] with its
-/// password set or not (19 to 25: a content input's state, see [`input_word`]), 26 to 30
-/// the fleet connection (connected, connecting with the reason in [`fact_value`] or
-/// without, off without or with a reason), 31 to 37 the push state (see [`push_word`]),
-/// 38 to 48 the slots and the software update (see `admin/update.rs`); 0 shows the value as `status` prints it.
-pub fn fact_word(key: i32, report: &StatusReport) -> i32 {
+/// How the screen words a fact's value (`AdminWords.fact-value`): never, none, the
+/// sync's state, not configured yet, throttled until the instant in [`fact_value`], the
+/// calendar source, the account with its password set or not, the fleet connection, the
+/// push state (see [`push_word`]); [`FactWord::AsIs`] shows the value as `status` prints
+/// it. Content inputs are worded by [`input_word`], the slots and the software update in
+/// `admin/update.rs`.
+pub fn fact_word(key: FactLabel, report: &StatusReport) -> FactWord {
     match key {
-        FACT_FLEET => match (&report.fleet, report.fleet.reason()) {
-            (FleetState::Connected, _) => 26,
-            (FleetState::Connecting { .. }, Some(_)) => 27,
-            (FleetState::Connecting { .. }, None) => 28,
-            (FleetState::Off { .. }, None) => 29,
-            (FleetState::Off { .. }, Some(_)) => 30,
+        FactLabel::Fleet => match (&report.fleet, report.fleet.reason()) {
+            (FleetState::Connected, _) => FactWord::FleetConnected,
+            (FleetState::Connecting { .. }, Some(_)) => FactWord::FleetConnectingBecause,
+            (FleetState::Connecting { .. }, None) => FactWord::FleetConnecting,
+            (FleetState::Off { .. }, None) => FactWord::FleetOff,
+            (FleetState::Off { .. }, Some(_)) => FactWord::FleetOffBecause,
         },
-        FACT_SYNC => match report.sync.state {
-            SyncState::FirstSync => 3,
-            SyncState::Ok => 4,
-            SyncState::Offline => 5,
-            SyncState::SignInFailed => 6,
-            SyncState::PermissionDenied => 7,
-            SyncState::ServerError => 8,
-            SyncState::StorageError => 9,
-            SyncState::Misconfigured => 10,
-            SyncState::Throttled { .. } => 12,
+        FactLabel::Sync => match report.sync.state {
+            SyncState::FirstSync => FactWord::FirstSync,
+            SyncState::Ok => FactWord::Ok,
+            SyncState::Offline => FactWord::Offline,
+            SyncState::SignInFailed => FactWord::SignInFailed,
+            SyncState::PermissionDenied => FactWord::PermissionDenied,
+            SyncState::ServerError => FactWord::ServerError,
+            SyncState::StorageError => FactWord::StorageError,
+            SyncState::Misconfigured => FactWord::SettingsIncomplete,
+            SyncState::Throttled { .. } => FactWord::Throttled,
         },
-        FACT_CONFIGURED if !report.configured => 11,
-        FACT_LAST_GOOD_SYNC if report.sync.last_success.is_none() => 1,
-        FACT_CONTENT_INPUTS if report.content_inputs.is_empty() => 2,
-        FACT_PUSH => report.push.as_ref().map_or(0, push_word),
-        FACT_CALENDAR_SOURCE => match source_of(report) {
-            Some(CalendarSource::EwsImpersonation) => 13,
-            Some(CalendarSource::EwsRoomAccount) => 14,
-            Some(CalendarSource::Graph) => 15,
-            Some(CalendarSource::Demo) => 16,
-            None => 0,
+        FactLabel::Configured if !report.configured => FactWord::NotConfigured,
+        FactLabel::LastGoodSync if report.sync.last_success.is_none() => FactWord::Never,
+        FactLabel::ContentInputs if report.content_inputs.is_empty() => FactWord::None,
+        FactLabel::Push => report.push.as_ref().map_or(FactWord::AsIs, push_word),
+        FactLabel::CalendarSource => match source_of(report) {
+            Some(CalendarSource::EwsImpersonation) => FactWord::SourceImpersonation,
+            Some(CalendarSource::EwsRoomAccount) => FactWord::SourceRoomAccount,
+            Some(CalendarSource::Graph) => FactWord::SourceGraph,
+            Some(CalendarSource::Demo) => FactWord::SourceDemo,
+            None => FactWord::AsIs,
         },
-        FACT_ACCOUNT if report.account.is_some() => {
+        FactLabel::Account if report.account.is_some() => {
             if report.password_set {
-                17
+                FactWord::PasswordSet
             } else {
-                18
+                FactWord::PasswordNotSet
             }
         }
-        _ => 0,
+        _ => FactWord::AsIs,
     }
 }
 
-/// How the screen words a content input's state after its name (`AdminWords.fact-value`,
-/// 19 to 25).
-pub fn input_word(status: InputStatus) -> i32 {
+/// How the screen words a content input's state after its name (`AdminWords.fact-value`).
+pub fn input_word(status: InputStatus) -> FactWord {
     match status {
-        InputStatus::Unknown => 19,
-        InputStatus::Disconnected => 20,
-        InputStatus::NoSignal => 21,
-        InputStatus::Unstable => 22,
-        InputStatus::Connected => 23,
-        InputStatus::Unsupported => 24,
-        InputStatus::Error => 25,
+        InputStatus::Unknown => FactWord::InputUnknown,
+        InputStatus::Disconnected => FactWord::InputDisconnected,
+        InputStatus::NoSignal => FactWord::InputNoSignal,
+        InputStatus::Unstable => FactWord::InputUnstable,
+        InputStatus::Connected => FactWord::InputConnected,
+        InputStatus::Unsupported => FactWord::InputUnsupported,
+        InputStatus::Error => FactWord::InputError,
     }
 }
 
@@ -188,11 +178,11 @@ fn source_of(report: &StatusReport) -> Option<CalendarSource> {
 /// last good sync's local time, the account without `status`'s English about its
 /// password; otherwise `value` as `status`
 /// prints it.
-pub fn fact_value(key: i32, report: &StatusReport, value: String) -> String {
-    if key == FACT_FLEET {
+pub fn fact_value(key: FactLabel, report: &StatusReport, value: String) -> String {
+    if key == FactLabel::Fleet {
         return report.fleet.reason().unwrap_or_default().to_owned();
     }
-    if let (FACT_PUSH, Some(push)) = (key, &report.push) {
+    if let (FactLabel::Push, Some(push)) = (key, &report.push) {
         return match push.status.cause {
             Some(PushCause::Failed) => push.status.reason.clone().unwrap_or_default(),
             _ => push
@@ -201,14 +191,14 @@ pub fn fact_value(key: i32, report: &StatusReport, value: String) -> String {
         };
     }
     match (key, &report.sync.state, &report.account) {
-        (FACT_SYNC, SyncState::Throttled { until }, _) => until.to_rfc3339(),
+        (FactLabel::Sync, SyncState::Throttled { until }, _) => until.to_rfc3339(),
         // The screen shows the local time without `status`'s English "3 min ago".
-        (FACT_LAST_GOOD_SYNC, _, _) => report.sync.last_success.map_or(value, |t| {
+        (FactLabel::LastGoodSync, _, _) => report.sync.last_success.map_or(value, |t| {
             t.with_timezone(&report.tz)
                 .format("%Y-%m-%d %H:%M:%S")
                 .to_string()
         }),
-        (FACT_ACCOUNT, _, Some(account)) => account.clone(),
+        (FactLabel::Account, _, Some(account)) => account.clone(),
         _ => value,
     }
 }
@@ -217,27 +207,18 @@ pub fn fact_value(key: i32, report: &StatusReport, value: String) -> String {
 /// streaming with the seconds since the server last confirmed it, 32 streaming not yet
 /// confirmed, 33 pull behind a buffering proxy, 34 starting, 35 Exchange busy, 36 failed
 /// (with the reason in [`fact_value`]), 37 Microsoft 365's adaptive polling.
-fn push_word(push: &PushReport) -> i32 {
+fn push_word(push: &PushReport) -> FactWord {
     match (push.status.mode, push.status.cause) {
-        (PushMode::Streaming, _) if push.confirmed_seconds_ago.is_some() => 31,
-        (PushMode::Streaming, _) => 32,
-        (_, Some(PushCause::BufferingProxy)) => 33,
-        (_, Some(PushCause::Starting)) => 34,
-        (_, Some(PushCause::ServerBusy)) => 35,
-        (_, Some(PushCause::Failed)) => 36,
-        (_, Some(PushCause::CannotPush)) => 37,
-        (_, None) => 0,
+        (PushMode::Streaming, _) if push.confirmed_seconds_ago.is_some() => FactWord::PushStreaming,
+        (PushMode::Streaming, _) => FactWord::PushUnconfirmed,
+        (_, Some(PushCause::BufferingProxy)) => FactWord::PushPullBehindProxy,
+        (_, Some(PushCause::Starting)) => FactWord::PushStarting,
+        (_, Some(PushCause::ServerBusy)) => FactWord::PushPausedBusy,
+        (_, Some(PushCause::Failed)) => FactWord::PushPausedRetrying,
+        (_, Some(PushCause::CannotPush)) => FactWord::PushGraphPolling,
+        (_, None) => FactWord::AsIs,
     }
 }
-
-/// The keys of the facts whose values [`fact_word`] words.
-const FACT_CONFIGURED: i32 = 4;
-const FACT_CALENDAR_SOURCE: i32 = 6;
-const FACT_ACCOUNT: i32 = 8;
-const FACT_SYNC: i32 = 10;
-const FACT_LAST_GOOD_SYNC: i32 = 11;
-pub const FACT_CONTENT_INPUTS: i32 = 13;
-const FACT_PUSH: i32 = 15;
 
 /// What the factory-reset confirmation lists as erased: the items present (the screen
 /// words them, `AdminWords.reset-erases`).
@@ -324,40 +305,60 @@ mod tests {
         for configured in [false, true] {
             report.configured = configured;
             for (fact, _) in facts(&report) {
-                assert!(fact_key(fact) >= 0, "the admin screen cannot word {fact:?}");
+                assert_ne!(
+                    fact_key(fact),
+                    FactLabel::AsGiven,
+                    "the admin screen cannot word {fact:?}"
+                );
             }
         }
-        assert_eq!(fact_word(fact_key(Fact::Sync), &report), 3, "first sync");
-        assert_eq!(fact_word(fact_key(Fact::LastGoodSync), &report), 1, "never");
-        assert_eq!(fact_word(fact_key(Fact::Room), &report), 0);
-        assert_eq!(fact_key(Fact::ContentInputs), FACT_CONTENT_INPUTS);
-        assert_eq!(fact_key(Fact::Configured), FACT_CONFIGURED);
         assert_eq!(
-            fact_word(FACT_CONFIGURED, &report),
-            0,
+            fact_word(fact_key(Fact::Sync), &report),
+            FactWord::FirstSync,
+            "first sync"
+        );
+        assert_eq!(
+            fact_word(fact_key(Fact::LastGoodSync), &report),
+            FactWord::Never,
+            "never"
+        );
+        assert_eq!(fact_word(fact_key(Fact::Room), &report), FactWord::AsIs);
+        assert_eq!(fact_key(Fact::ContentInputs), FactLabel::ContentInputs);
+        assert_eq!(fact_key(Fact::Configured), FactLabel::Configured);
+        assert_eq!(
+            fact_word(FactLabel::Configured, &report),
+            FactWord::AsIs,
             "configured: shown as is"
         );
         report.configured = false;
-        assert_eq!(fact_word(FACT_CONFIGURED, &report), 11, "not yet: worded");
+        assert_eq!(
+            fact_word(FactLabel::Configured, &report),
+            FactWord::NotConfigured,
+            "not yet: worded"
+        );
         use chrono::TimeZone;
         let until = chrono::Utc
             .with_ymd_and_hms(2026, 11, 23, 8, 10, 0)
             .unwrap();
         report.sync.state = SyncState::Throttled { until };
-        assert_eq!(fact_word(FACT_SYNC, &report), 12);
+        assert_eq!(fact_word(FactLabel::Sync, &report), FactWord::Throttled);
         assert_eq!(
-            fact_value(FACT_SYNC, &report, report.sync.state.label()),
+            fact_value(FactLabel::Sync, &report, report.sync.state.label()),
             "2026-11-23T08:10:00+00:00"
         );
         assert_eq!(
-            fact_value(FACT_CONFIGURED, &report, "no".into()),
+            fact_value(FactLabel::Configured, &report, "no".into()),
             "no",
             "other facts keep their value"
         );
         report.tz = "Europe/Stockholm".parse().expect("zone");
         report.sync.last_success = Some(until);
         assert_eq!(
-            fact_value(FACT_LAST_GOOD_SYNC, &report, "09:10:00, 5 min ago".into()),
+            fact_value(
+                FactLabel::LastGoodSync,
+                &report,
+                "09:10:00, 5 min ago".into()
+            ),
             "2026-11-23 09:10:00",
             "the local time, without English words"
         );
@@ -369,28 +370,45 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let data_dir = crate::device::paths::DataDir::at(dir.path());
         let mut report = gather(&data_dir, chrono::Utc::now()).expect("status of an empty dir");
-        assert_eq!(fact_key(Fact::CalendarSource), FACT_CALENDAR_SOURCE);
-        assert_eq!(fact_key(Fact::Account), FACT_ACCOUNT);
+        assert_eq!(fact_key(Fact::CalendarSource), FactLabel::CalendarSource);
+        assert_eq!(fact_key(Fact::Account), FactLabel::Account);
         for (source, word) in [
-            (CalendarSource::EwsImpersonation, 13),
-            (CalendarSource::EwsRoomAccount, 14),
-            (CalendarSource::Graph, 15),
-            (CalendarSource::Demo, 16),
+            (
+                CalendarSource::EwsImpersonation,
+                FactWord::SourceImpersonation,
+            ),
+            (CalendarSource::EwsRoomAccount, FactWord::SourceRoomAccount),
+            (CalendarSource::Graph, FactWord::SourceGraph),
+            (CalendarSource::Demo, FactWord::SourceDemo),
         ] {
             report.source = Some(source.to_string());
-            assert_eq!(fact_word(FACT_CALENDAR_SOURCE, &report), word, "{source}");
+            assert_eq!(
+                fact_word(FactLabel::CalendarSource, &report),
+                word,
+                "{source}"
+            );
         }
         report.source = Some("a source added since".into());
-        assert_eq!(fact_word(FACT_CALENDAR_SOURCE, &report), 0, "shown as is");
+        assert_eq!(
+            fact_word(FactLabel::CalendarSource, &report),
+            FactWord::AsIs,
+            "shown as is"
+        );
 
         report.account = Some(r"CONTOSO\svc-rooms".into());
         report.password_set = false;
-        assert_eq!(fact_word(FACT_ACCOUNT, &report), 18);
+        assert_eq!(
+            fact_word(FactLabel::Account, &report),
+            FactWord::PasswordNotSet
+        );
         report.password_set = true;
-        assert_eq!(fact_word(FACT_ACCOUNT, &report), 17);
+        assert_eq!(
+            fact_word(FactLabel::Account, &report),
+            FactWord::PasswordSet
+        );
         assert_eq!(
             fact_value(
-                FACT_ACCOUNT,
+                FactLabel::Account,
                 &report,
                 r"CONTOSO\svc-rooms (password set)".into()
             ),
@@ -398,7 +416,11 @@ mod tests {
             "the screen words the password part"
         );
         report.account = None;
-        assert_eq!(fact_word(FACT_ACCOUNT, &report), 0, "no account: as is");
+        assert_eq!(
+            fact_word(FactLabel::Account, &report),
+            FactWord::AsIs,
+            "no account: as is"
+        );
     }
 
     #[test]

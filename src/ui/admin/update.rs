@@ -1,36 +1,37 @@
 //! The software-update lines of the admin screen: each A/B slot (version, running or
 //! not, good or bad, starts next) and where the update stands (the planned restart, the
-//! trial after it, a rollback), as word numbers and values the screen words in its
+//! trial after it, a rollback), as `FactWord`s and values the screen words in its
 //! language (`AdminWords.update-value`).
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use slint::{ModelRc, SharedString, VecModel};
 
-use crate::ui::AdminFact;
+use crate::ui::{AdminFact, FactLabel, FactWord};
 use crate::update::state::SlotsSnapshot;
 use crate::update::{Slot, UpdateState};
-
-/// The label keys of the two facts (`AdminWords.fact-label`).
-pub const FACT_SLOTS: i32 = 16;
-pub const FACT_SOFTWARE_UPDATE: i32 = 17;
 
 /// One line per slot, the first under the "Installed software" label; no RAUC is one
 /// line saying updates are not available.
 pub fn slot_facts(snapshot: &SlotsSnapshot) -> Vec<AdminFact> {
     let Some(slots) = &snapshot.slots else {
-        return vec![fact(FACT_SLOTS, "Slots", 39, &[] as &[&str])];
+        return vec![fact(
+            FactLabel::InstalledSoftware,
+            "Slots",
+            FactWord::NoRauc,
+            &[] as &[&str],
+        )];
     };
     slots
         .iter()
         .enumerate()
         .map(|(i, slot)| {
             let (key, label) = if i == 0 {
-                (FACT_SLOTS, "Slots")
+                (FactLabel::InstalledSoftware, "Slots")
             } else {
-                (-1, "")
+                (FactLabel::AsGiven, "")
             };
-            fact(key, label, 38, &slot_args(slot))
+            fact(key, label, FactWord::Slot, &slot_args(slot))
         })
         .collect()
 }
@@ -46,18 +47,18 @@ fn slot_args(slot: &Slot) -> [String; 5] {
     ]
 }
 
-/// The update's state as a word number and its values, times in the room's time zone.
+/// The update's state as a `FactWord` and its values, times in the room's time zone.
 pub fn update_fact(state: &UpdateState, tz: &Tz) -> AdminFact {
     let time = |t: &DateTime<Utc>| t.with_timezone(tz).format("%H:%M").to_string();
     let when = |t: &DateTime<Utc>| t.with_timezone(tz).format("%Y-%m-%d %H:%M").to_string();
-    let (word, args): (i32, Vec<String>) = match state {
+    let (word, args): (FactWord, Vec<String>) = match state {
         UpdateState::AwaitingRestart {
             version,
             plan: Some(plan),
             ..
         } => match plan.free_until {
             Some(until) => (
-                40,
+                FactWord::RestartPlannedFree,
                 vec![
                     version.clone(),
                     when(&plan.at),
@@ -65,31 +66,44 @@ pub fn update_fact(state: &UpdateState, tz: &Tz) -> AdminFact {
                     time(&until),
                 ],
             ),
-            None => (41, vec![version.clone(), when(&plan.at)]),
+            None => (
+                FactWord::RestartPlanned,
+                vec![version.clone(), when(&plan.at)],
+            ),
         },
-        UpdateState::AwaitingRestart { version, .. } => (42, vec![version.clone()]),
-        UpdateState::Downloading { .. } => {
-            (43, vec![state.describe(tz).replace("downloading: ", "")])
+        UpdateState::AwaitingRestart { version, .. } => {
+            (FactWord::InstalledAwaitingRestart, vec![version.clone()])
         }
-        UpdateState::Installing { percent, .. } => (44, vec![percent.to_string()]),
+        UpdateState::Downloading { .. } => (
+            FactWord::Downloading,
+            vec![state.describe(tz).replace("downloading: ", "")],
+        ),
+        UpdateState::Installing { percent, .. } => {
+            (FactWord::Installing, vec![percent.to_string()])
+        }
         UpdateState::Proving {
             version, deadline, ..
-        } => (45, vec![version.clone(), when(deadline)]),
-        UpdateState::Kept { version, at } => (46, vec![version.clone(), when(at)]),
+        } => (FactWord::OnTrial, vec![version.clone(), when(deadline)]),
+        UpdateState::Kept { version, at } => (FactWord::Kept, vec![version.clone(), when(at)]),
         UpdateState::RolledBack {
             version,
             reason,
             at,
-        } => (47, vec![version.clone(), when(at), reason.clone()]),
-        UpdateState::Failed { message, at } => (48, vec![when(at), message.clone()]),
+        } => (
+            FactWord::RolledBack,
+            vec![version.clone(), when(at), reason.clone()],
+        ),
+        UpdateState::Failed { message, at } => {
+            (FactWord::UpdateFailed, vec![when(at), message.clone()])
+        }
     };
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let mut fact = fact(FACT_SOFTWARE_UPDATE, "Software update", word, &args);
+    let mut fact = fact(FactLabel::SoftwareUpdate, "Software update", word, &args);
     fact.value = state.describe(tz).into();
     fact
 }
 
-fn fact(key: i32, label: &str, word: i32, args: &[impl AsRef<str>]) -> AdminFact {
+fn fact(key: FactLabel, label: &str, word: FactWord, args: &[impl AsRef<str>]) -> AdminFact {
     let args: Vec<SharedString> = args.iter().map(|a| a.as_ref().into()).collect();
     AdminFact {
         label: label.into(),
@@ -122,10 +136,10 @@ mod tests {
             }),
         };
         let fact = update_fact(&state, &tz);
-        assert_eq!(fact.word, 40);
+        assert_eq!(fact.word, FactWord::RestartPlannedFree);
         let args: Vec<String> = fact.args.iter().map(|a| a.to_string()).collect();
         assert_eq!(args, ["1.4.0", "2026-12-07 12:30", "12:30", "13:15"]);
         let none = slot_facts(&SlotsSnapshot { slots: None });
-        assert_eq!((none.len(), none[0].word), (1, 39));
+        assert_eq!((none.len(), none[0].word), (1, FactWord::NoRauc));
     }
 }
