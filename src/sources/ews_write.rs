@@ -12,6 +12,7 @@ use crate::calendar::Meeting;
 use crate::ews::create_item::NewBooking;
 use crate::ews::item::{CalendarItem, LegacyFreeBusy};
 use crate::ews::{EwsError, ItemId};
+use crate::sources::checked_booking::{CheckedCalendar, ViewCheck, book_checked};
 use crate::sync::source::{FailureKind, SourceError};
 
 /// At most this many items in the few minutes a booking covers.
@@ -28,13 +29,6 @@ fn holds_room(item: &CalendarItem<'_>, start: DateTime<Utc>, end: DateTime<Utc>)
         Some(LegacyFreeBusy::Busy | LegacyFreeBusy::OutOfOffice) => true,
     };
     busy && !item.is_cancelled && item_start < end && item_end > start
-}
-
-/// What the view shows about a booking: whether the booking with this id is there, and
-/// the start of the earliest other item holding the room.
-struct ViewCheck {
-    ours: Option<ItemId<'static>>,
-    clash: Option<DateTime<Utc>>,
 }
 
 impl EwsSource {
@@ -68,13 +62,18 @@ impl EwsSource {
             other => WriteError::Failed(self.error(other)),
         }
     }
+}
+
+impl CheckedCalendar for EwsSource {
+    type Id = ItemId<'static>;
+    type UndoError = EwsError;
 
     async fn check_view(
         &self,
         start: DateTime<Utc>,
         end: DateTime<Utc>,
         booking_id: &str,
-    ) -> Result<ViewCheck, WriteError> {
+    ) -> Result<ViewCheck<Self::Id>, WriteError> {
         let mailbox = self.mailbox.as_str();
         let view = call!(self, |c| c.find_marked_view(mailbox, start, end, VIEW_MAX))
             .map_err(|e| self.write_error(&e))?;
@@ -91,43 +90,27 @@ impl EwsSource {
             .min();
         Ok(ViewCheck { ours, clash })
     }
+
+    async fn create(&self, request: &BookingRequest) -> Result<Self::Id, WriteError> {
+        let booking = NewBooking {
+            subject: &request.subject,
+            body: &request.note,
+            start: request.slot.start,
+            end: request.slot.end,
+            booking_id: &request.booking_id,
+        };
+        let mailbox = self.mailbox.as_str();
+        call!(self, |c| c.create_booking(mailbox, &booking)).map_err(|e| self.write_error(&e))
+    }
+
+    async fn undo(&self, id: &Self::Id) -> Result<(), EwsError> {
+        call!(self, |c| c.delete(id))
+    }
 }
 
 impl CalendarWriter for EwsSource {
     async fn book(&self, request: &BookingRequest) -> Result<(), WriteError> {
-        let slot = request.slot;
-        let before = self
-            .check_view(slot.start, slot.end, &request.booking_id)
-            .await?;
-        if before.ours.is_some() {
-            // An earlier attempt (before a crash or a lost answer) booked it already.
-            return Ok(());
-        }
-        if let Some(start) = before.clash {
-            return Err(WriteError::Clash { start });
-        }
-        let booking = NewBooking {
-            subject: &request.subject,
-            body: &request.note,
-            start: slot.start,
-            end: slot.end,
-            booking_id: &request.booking_id,
-        };
-        let mailbox = self.mailbox.as_str();
-        let created = call!(self, |c| c.create_booking(mailbox, &booking))
-            .map_err(|e| self.write_error(&e))?;
-        // Exchange does not check the organizer's own items for conflicts: look again.
-        let after = self
-            .check_view(slot.start, slot.end, &request.booking_id)
-            .await?;
-        if let Some(start) = after.clash {
-            let ours = after.ours.unwrap_or(created);
-            if let Err(err) = call!(self, |c| c.delete(&ours)) {
-                tracing::warn!("undoing the clashing booking failed: {err}");
-            }
-            return Err(WriteError::Clash { start });
-        }
-        Ok(())
+        book_checked(self, request).await
     }
 
     async fn set_end(&self, meeting: &Meeting, end: DateTime<Utc>) -> Result<(), WriteError> {

@@ -13,6 +13,7 @@ use crate::calendar::Meeting;
 use crate::graph::GraphError;
 use crate::graph::event::{Event, ShowAs};
 use crate::graph::write::NewEvent;
+use crate::sources::checked_booking::{CheckedCalendar, ViewCheck, book_checked};
 
 /// Whether a listed event holds the room during [start, end).
 fn holds_room(event: &Event, start: DateTime<Utc>, end: DateTime<Utc>) -> bool {
@@ -31,13 +32,6 @@ fn holds_room(event: &Event, start: DateTime<Utc>, end: DateTime<Utc>) -> bool {
     busy && !event.is_cancelled.unwrap_or(false) && event_start < end && event_end > start
 }
 
-/// What the view shows about a booking: the id of the booking with this booking id
-/// when it is there, and the start of the earliest other event holding the room.
-struct ViewCheck {
-    ours: Option<String>,
-    clash: Option<DateTime<Utc>>,
-}
-
 impl GraphSource {
     fn write_error(&self, err: &GraphError) -> WriteError {
         match err {
@@ -45,13 +39,18 @@ impl GraphSource {
             other => WriteError::Failed(self.error(other)),
         }
     }
+}
+
+impl CheckedCalendar for GraphSource {
+    type Id = String;
+    type UndoError = GraphError;
 
     async fn check_view(
         &self,
         start: DateTime<Utc>,
         end: DateTime<Utc>,
         booking_id: &str,
-    ) -> Result<ViewCheck, WriteError> {
+    ) -> Result<ViewCheck<Self::Id>, WriteError> {
         let events = self
             .client
             .marked_view(&self.mailbox, start, end)
@@ -67,26 +66,13 @@ impl GraphSource {
                 .min(),
         })
     }
-}
 
-impl CalendarWriter for GraphSource {
-    async fn book(&self, request: &BookingRequest) -> Result<(), WriteError> {
-        let slot = request.slot;
-        let before = self
-            .check_view(slot.start, slot.end, &request.booking_id)
-            .await?;
-        if before.ours.is_some() {
-            // An earlier attempt (before a crash or a lost answer) booked it already.
-            return Ok(());
-        }
-        if let Some(start) = before.clash {
-            return Err(WriteError::Clash { start });
-        }
+    async fn create(&self, request: &BookingRequest) -> Result<String, WriteError> {
         let event = NewEvent {
             subject: &request.subject,
             body: &request.note,
-            start: slot.start,
-            end: slot.end,
+            start: request.slot.start,
+            end: request.slot.end,
             booking_id: &request.booking_id,
         };
         let created = self
@@ -94,18 +80,17 @@ impl CalendarWriter for GraphSource {
             .create_event(&self.mailbox, &event)
             .await
             .map_err(|e| self.write_error(&e))?;
-        // Graph does not refuse an event that overlaps another in the calendar: look again.
-        let after = self
-            .check_view(slot.start, slot.end, &request.booking_id)
-            .await?;
-        if let Some(start) = after.clash {
-            let ours = after.ours.unwrap_or(created.id);
-            if let Err(err) = self.client.delete_event(&self.mailbox, &ours).await {
-                tracing::warn!("undoing the clashing booking failed: {err}");
-            }
-            return Err(WriteError::Clash { start });
-        }
-        Ok(())
+        Ok(created.id)
+    }
+
+    async fn undo(&self, id: &String) -> Result<(), GraphError> {
+        self.client.delete_event(&self.mailbox, id).await
+    }
+}
+
+impl CalendarWriter for GraphSource {
+    async fn book(&self, request: &BookingRequest) -> Result<(), WriteError> {
+        book_checked(self, request).await
     }
 
     async fn set_end(&self, meeting: &Meeting, end: DateTime<Utc>) -> Result<(), WriteError> {

@@ -2,6 +2,7 @@
 //! console's [`crate::calendar::Meeting`] and its failures into admin-facing
 //! [`crate::sync::source::SourceError`]s.
 
+mod checked_booking;
 pub mod configured;
 mod configured_write;
 pub mod ews;
