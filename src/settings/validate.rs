@@ -6,6 +6,7 @@
 //! words it in the screen's language from its [`Expected::code`].
 
 use std::fs;
+use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 
 use chrono_tz::Tz;
@@ -13,6 +14,7 @@ use url::{Host, Url};
 
 use chrono::NaiveTime;
 
+use super::model::HEALTH_INTERVAL_SECONDS;
 use super::model::{
     BLANK_AFTER_SECONDS, DIM_AFTER_SECONDS, GRACE_SECONDS, LANGUAGES, SYNC_INTERVAL_SECONDS,
 };
@@ -232,54 +234,38 @@ pub fn language(text: &str) -> Result<String, Expected> {
 
 /// Seconds between calendar syncs, within [`SYNC_INTERVAL_SECONDS`].
 pub fn sync_interval_seconds(text: &str) -> Result<u32, Expected> {
-    seconds_within(
-        text,
-        SYNC_INTERVAL_SECONDS.start(),
-        SYNC_INTERVAL_SECONDS.end(),
-    )
+    seconds_within(text, &SYNC_INTERVAL_SECONDS)
 }
 
 /// Seconds between safety-net syncs while push streams, within [`PUSH_SYNC_INTERVAL_SECONDS`].
 pub fn push_sync_interval_seconds(text: &str) -> Result<u32, Expected> {
-    seconds_within(
-        text,
-        PUSH_SYNC_INTERVAL_SECONDS.start(),
-        PUSH_SYNC_INTERVAL_SECONDS.end(),
-    )
+    seconds_within(text, &PUSH_SYNC_INTERVAL_SECONDS)
 }
 
 /// Seconds between fast Microsoft 365 delta polls, within [`GRAPH_FAST_POLL_SECONDS`].
 pub fn graph_fast_poll_seconds(text: &str) -> Result<u32, Expected> {
-    seconds_within(
-        text,
-        GRAPH_FAST_POLL_SECONDS.start(),
-        GRAPH_FAST_POLL_SECONDS.end(),
-    )
+    seconds_within(text, &GRAPH_FAST_POLL_SECONDS)
 }
 
 /// Seconds between slow Microsoft 365 delta polls, within [`GRAPH_SLOW_POLL_SECONDS`].
 pub fn graph_slow_poll_seconds(text: &str) -> Result<u32, Expected> {
-    seconds_within(
-        text,
-        GRAPH_SLOW_POLL_SECONDS.start(),
-        GRAPH_SLOW_POLL_SECONDS.end(),
-    )
+    seconds_within(text, &GRAPH_SLOW_POLL_SECONDS)
 }
 
 /// Seconds of content-signal loss tolerated, within [`GRACE_SECONDS`].
 pub fn grace_seconds(text: &str) -> Result<u32, Expected> {
-    seconds_within(text, GRACE_SECONDS.start(), GRACE_SECONDS.end())
+    seconds_within(text, &GRACE_SECONDS)
 }
 
 /// Seconds without a touch before the screen dims at night, within [`DIM_AFTER_SECONDS`].
 pub fn dim_after_seconds(text: &str) -> Result<u32, Expected> {
-    seconds_within(text, DIM_AFTER_SECONDS.start(), DIM_AFTER_SECONDS.end())
+    seconds_within(text, &DIM_AFTER_SECONDS)
 }
 
 /// Seconds without a touch before the screen blanks at night, within
 /// [`BLANK_AFTER_SECONDS`].
 pub fn blank_after_seconds(text: &str) -> Result<u32, Expected> {
-    seconds_within(text, BLANK_AFTER_SECONDS.start(), BLANK_AFTER_SECONDS.end())
+    seconds_within(text, &BLANK_AFTER_SECONDS)
 }
 
 /// A local wall-clock time written `HH:MM` on the 24-hour clock, e.g. `19:00`.
@@ -287,11 +273,16 @@ pub fn time_of_day(text: &str) -> Result<NaiveTime, Expected> {
     NaiveTime::parse_from_str(text, "%H:%M").map_err(|_| Expected::TimeOfDay)
 }
 
-fn seconds_within(text: &str, min: &u32, max: &u32) -> Result<u32, Expected> {
+/// Seconds between a fleet health report and the next, within [`HEALTH_INTERVAL_SECONDS`].
+pub fn health_interval_seconds(text: &str) -> Result<u32, Expected> {
+    seconds_within(text, &HEALTH_INTERVAL_SECONDS)
+}
+
+fn seconds_within(text: &str, range: &RangeInclusive<u32>) -> Result<u32, Expected> {
     text.parse::<u32>()
         .ok()
-        .filter(|n| (min..=max).contains(&n))
-        .ok_or(Expected::SecondsBetween(*min, *max))
+        .filter(|n| range.contains(n))
+        .ok_or(Expected::SecondsBetween(*range.start(), *range.end()))
 }
 
 /// `true` or `false` (also `1` or `0`, as in XML Schema).

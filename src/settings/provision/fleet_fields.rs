@@ -7,88 +7,26 @@ use std::path::PathBuf;
 
 use url::Url;
 
-use super::field::{Field, Getter};
-use crate::settings::model::{DEFAULT_REBOOT_COMMAND, HEALTH_INTERVAL_SECONDS};
-use crate::settings::secret::Secret;
+use super::field::{Field, Getter, setting};
+use crate::settings::model::DEFAULT_REBOOT_COMMAND;
 use crate::settings::validate::{self, Problem};
 
 /// The longest device id and topic prefix accepted (each is one level of a topic).
 const MAX_TOPIC_LEVEL_CHARS: usize = 64;
 
 pub(super) const FLEET: &[Field] = &[
-    Field {
-        path: "Fleet/Broker",
-        get: Getter::Shown(|d| d.settings.fleet.broker.as_ref().map(Url::to_string)),
-        set: |d, v| {
-            d.settings.fleet.broker = v.map(broker_url).transpose()?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Fleet/DeviceId",
-        get: Getter::Shown(|d| d.settings.fleet.device_id.clone()),
-        set: |d, v| {
-            d.settings.fleet.device_id = v.map(topic_level).transpose()?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Fleet/TrustedCaFile",
-        get: Getter::Shown(|d| shown_path(&d.settings.fleet.trusted_ca_file)),
-        set: |d, v| {
-            d.settings.fleet.trusted_ca_file = v.map(validate::trusted_ca_file).transpose()?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Fleet/ClientCertificate",
-        get: Getter::Shown(|d| shown_path(&d.settings.fleet.client_certificate)),
-        set: |d, v| {
-            // The same check as a CA file: a readable PEM file with a certificate.
-            d.settings.fleet.client_certificate = v.map(validate::trusted_ca_file).transpose()?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Fleet/ClientKey",
-        get: Getter::Shown(|d| shown_path(&d.settings.fleet.client_key)),
-        set: |d, v| {
-            d.settings.fleet.client_key = v.map(private_key_file).transpose()?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Fleet/Username",
-        get: Getter::Shown(|d| d.settings.fleet.username.clone()),
-        set: |d, v| {
-            d.settings.fleet.username = v.map(validate::display_name).transpose()?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Fleet/Password",
-        get: Getter::Secret(|d| d.secrets.fleet_password.as_ref()),
-        set: |d, v| {
-            d.secrets.fleet_password = v.map(Secret::new);
-            Ok(())
-        },
-    },
-    Field {
-        path: "Fleet/TopicPrefix",
-        get: Getter::Shown(|d| Some(d.settings.fleet.topic_prefix.clone())),
-        set: |d, v| {
-            d.settings.fleet.topic_prefix = topic_prefix(required(v)?)?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Fleet/HealthIntervalSeconds",
-        get: Getter::Shown(|d| Some(d.settings.fleet.health_interval_seconds.to_string())),
-        set: |d, v| {
-            d.settings.fleet.health_interval_seconds = health_interval(required(v)?)?;
-            Ok(())
-        },
-    },
+    setting!(optional "Fleet/Broker", fleet.broker, broker_url),
+    setting!(optional "Fleet/DeviceId", fleet.device_id, topic_level),
+    setting!(optional "Fleet/TrustedCaFile", fleet.trusted_ca_file, validate::trusted_ca_file),
+    // The same check as a CA file: a readable PEM file with a certificate.
+    setting!(optional "Fleet/ClientCertificate", fleet.client_certificate,
+        validate::trusted_ca_file),
+    setting!(optional "Fleet/ClientKey", fleet.client_key, private_key_file),
+    setting!(optional "Fleet/Username", fleet.username, validate::display_name),
+    setting!(secret "Fleet/Password", fleet_password),
+    setting!(required "Fleet/TopicPrefix", fleet.topic_prefix, topic_prefix),
+    setting!(required "Fleet/HealthIntervalSeconds", fleet.health_interval_seconds,
+        validate::health_interval_seconds),
 ];
 
 /// `<Device><RebootCommand>`, listed with the device's settings.
@@ -103,14 +41,6 @@ pub(super) const REBOOT_COMMAND: Field = Field {
         Ok(())
     },
 };
-
-fn required(value: Option<&str>) -> Result<&str, Problem> {
-    value.ok_or_else(|| "cannot be empty: leave the element out to keep the current value".into())
-}
-
-fn shown_path(path: &Option<PathBuf>) -> Option<String> {
-    path.as_ref().map(|p| p.display().to_string())
-}
 
 /// `mqtts://host[:port]` (or `mqtt://`, which `run` uses only with `--allow-insecure-mqtt`).
 fn broker_url(text: &str) -> Result<Url, Problem> {
@@ -150,17 +80,6 @@ fn topic_prefix(text: &str) -> Result<String, Problem> {
         .collect::<Result<Vec<_>, _>>()
         .map(|levels| levels.join("/"))
         .map_err(|_| "must be topic levels of letters, digits, '-', '_' or '.' separated by '/', such as room-console".into())
-}
-
-fn health_interval(text: &str) -> Result<u32, Problem> {
-    let (min, max) = (
-        *HEALTH_INTERVAL_SECONDS.start(),
-        *HEALTH_INTERVAL_SECONDS.end(),
-    );
-    text.parse::<u32>()
-        .ok()
-        .filter(|s| HEALTH_INTERVAL_SECONDS.contains(s))
-        .ok_or_else(|| format!("must be a number of seconds between {min} and {max}"))
 }
 
 /// An absolute path to a readable file holding a PEM private key.

@@ -1,7 +1,8 @@
 //! The provisioning file's elements: one table row per setting, naming its element path,
 //! whether it is secret, how to show it and how to set it from the element's text.
 //!
-//! Adding a setting is adding a row; adding a section is adding one `const` slice of rows
+//! Adding a setting is adding a row (a [`setting!`] of its kind, or a [`Field`] written
+//! out for one that fits none); adding a section is adding one `const` slice of rows
 //! and listing it in [`SECTIONS`]. Container elements (`<Calendar>`, `<ServiceAccount>` …)
 //! are implied by the paths, so nothing else needs to know about them.
 //!
@@ -9,13 +10,15 @@
 //! cleared, text settings become empty, and settings that always have a value (a source,
 //! a number, true/false) refuse it.
 
-use std::fmt::Display;
+use std::ops::RangeInclusive;
 
-use super::field::{Field, Getter};
+use super::field::{Field, setting};
 use super::fleet_fields;
+use crate::settings::HEALTH_GATE_MINUTES;
 use crate::settings::maintenance_hours::MaintenanceHours;
-use crate::settings::model::{CalendarSource, EwsAuthMethod};
-use crate::settings::secret::Secret;
+use crate::settings::model::{
+    CalendarSource, EwsAuthMethod, RELEASE_AFTER_MINUTES, REPORT_SERIES_AFTER_RELEASES,
+};
 use crate::settings::validate::{self, Problem};
 
 /// The name of the provisioning file's top element.
@@ -39,436 +42,98 @@ pub(super) fn fields() -> impl Iterator<Item = &'static Field> {
 }
 
 const ROOM_ACCOUNT: &[Field] = &[
-    Field {
-        path: "RoomAccount/DisplayName",
-        get: Getter::Shown(|d| text(&d.settings.room.display_name)),
-        set: |d, v| {
-            d.settings.room.display_name = v
-                .map(validate::display_name)
-                .transpose()?
-                .unwrap_or_default();
-            Ok(())
-        },
-    },
-    Field {
-        path: "RoomAccount/SignInAddress",
-        get: Getter::Shown(|d| text(&d.settings.room.sign_in_address)),
-        set: |d, v| {
-            d.settings.room.sign_in_address = v
-                .map(validate::email_address)
-                .transpose()?
-                .unwrap_or_default();
-            Ok(())
-        },
-    },
-    Field {
-        path: "RoomAccount/ExchangeAddress",
-        get: Getter::Shown(|d| text(&d.settings.room.exchange_address)),
-        set: |d, v| {
-            d.settings.room.exchange_address = v
-                .map(validate::email_address)
-                .transpose()?
-                .unwrap_or_default();
-            Ok(())
-        },
-    },
-    Field {
-        path: "RoomAccount/DomainUsername",
-        get: Getter::Shown(|d| d.settings.room.domain_username.clone()),
-        set: |d, v| {
-            d.settings.room.domain_username = v.map(validate::account_name).transpose()?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "RoomAccount/Password",
-        get: Getter::Secret(|d| d.secrets.room_password.as_ref()),
-        set: |d, v| {
-            d.secrets.room_password = v.map(Secret::new);
-            Ok(())
-        },
-    },
+    setting!(text "RoomAccount/DisplayName", room.display_name, validate::display_name),
+    setting!(text "RoomAccount/SignInAddress", room.sign_in_address, validate::email_address),
+    setting!(text "RoomAccount/ExchangeAddress", room.exchange_address, validate::email_address),
+    setting!(optional "RoomAccount/DomainUsername", room.domain_username, validate::account_name),
+    setting!(secret "RoomAccount/Password", room_password),
 ];
 
 const CALENDAR: &[Field] = &[
-    Field {
-        path: "Calendar/Source",
-        get: Getter::Shown(|d| Some(d.settings.calendar.source.to_string())),
-        set: |d, v| {
-            d.settings.calendar.source = required(v)?.parse::<CalendarSource>()?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Calendar/EwsUrl",
-        get: Getter::Shown(|d| shown(&d.settings.calendar.ews_url)),
-        set: |d, v| {
-            d.settings.calendar.ews_url = v.map(validate::https_url).transpose()?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Calendar/AutodiscoverUrl",
-        get: Getter::Shown(|d| shown(&d.settings.calendar.autodiscover_url)),
-        set: |d, v| {
-            d.settings.calendar.autodiscover_url = v.map(validate::https_url).transpose()?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Calendar/Authentication",
-        get: Getter::Shown(|d| Some(d.settings.calendar.authentication.to_string())),
-        set: |d, v| {
-            d.settings.calendar.authentication = required(v)?.parse::<EwsAuthMethod>()?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Calendar/ServiceAccount/Username",
-        get: Getter::Shown(|d| d.settings.calendar.service_account_username.clone()),
-        set: |d, v| {
-            d.settings.calendar.service_account_username =
-                v.map(validate::account_name).transpose()?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Calendar/ServiceAccount/Password",
-        get: Getter::Secret(|d| d.secrets.service_account_password.as_ref()),
-        set: |d, v| {
-            d.secrets.service_account_password = v.map(Secret::new);
-            Ok(())
-        },
-    },
-    Field {
-        path: "Calendar/TrustedCaFile",
-        get: Getter::Shown(|d| {
-            d.settings
-                .calendar
-                .trusted_ca_file
-                .as_ref()
-                .map(|p| p.display().to_string())
-        }),
-        set: |d, v| {
-            d.settings.calendar.trusted_ca_file = v.map(validate::trusted_ca_file).transpose()?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Calendar/SyncIntervalSeconds",
-        get: Getter::Shown(|d| Some(d.settings.calendar.sync_interval_seconds.to_string())),
-        set: |d, v| {
-            d.settings.calendar.sync_interval_seconds =
-                validate::sync_interval_seconds(required(v)?)?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Calendar/PushSyncIntervalSeconds",
-        get: Getter::Shown(|d| Some(d.settings.calendar.push_sync_interval_seconds.to_string())),
-        set: |d, v| {
-            d.settings.calendar.push_sync_interval_seconds =
-                validate::push_sync_interval_seconds(required(v)?)?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Calendar/GraphFastPollSeconds",
-        get: Getter::Shown(|d| Some(d.settings.calendar.graph_fast_poll_seconds.to_string())),
-        set: |d, v| {
-            d.settings.calendar.graph_fast_poll_seconds =
-                validate::graph_fast_poll_seconds(required(v)?)?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Calendar/GraphSlowPollSeconds",
-        get: Getter::Shown(|d| Some(d.settings.calendar.graph_slow_poll_seconds.to_string())),
-        set: |d, v| {
-            d.settings.calendar.graph_slow_poll_seconds =
-                validate::graph_slow_poll_seconds(required(v)?)?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Calendar/TenantId",
-        get: Getter::Shown(|d| d.settings.calendar.tenant_id.clone()),
-        set: |d, v| {
-            d.settings.calendar.tenant_id = v.map(validate::tenant_id).transpose()?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Calendar/ClientId",
-        get: Getter::Shown(|d| d.settings.calendar.client_id.clone()),
-        set: |d, v| {
-            d.settings.calendar.client_id = v.map(validate::client_id).transpose()?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Calendar/ClientSecret",
-        get: Getter::Secret(|d| d.secrets.client_secret.as_ref()),
-        set: |d, v| {
-            d.secrets.client_secret = v.map(Secret::new);
-            Ok(())
-        },
-    },
-    Field {
-        path: "Calendar/GraphUrl",
-        get: Getter::Shown(|d| shown(&d.settings.calendar.graph_url)),
-        set: |d, v| {
-            d.settings.calendar.graph_url = v.map(validate::https_url).transpose()?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Calendar/AuthorityUrl",
-        get: Getter::Shown(|d| shown(&d.settings.calendar.authority_url)),
-        set: |d, v| {
-            d.settings.calendar.authority_url = v.map(validate::https_url).transpose()?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Calendar/GraphScope",
-        get: Getter::Shown(|d| d.settings.calendar.graph_scope.clone()),
-        set: |d, v| {
-            d.settings.calendar.graph_scope = v.map(validate::graph_scope).transpose()?;
-            Ok(())
-        },
-    },
+    setting!(required "Calendar/Source", calendar.source, str::parse::<CalendarSource>),
+    setting!(optional "Calendar/EwsUrl", calendar.ews_url, validate::https_url),
+    setting!(optional "Calendar/AutodiscoverUrl", calendar.autodiscover_url, validate::https_url),
+    setting!(required "Calendar/Authentication", calendar.authentication,
+        str::parse::<EwsAuthMethod>),
+    setting!(optional "Calendar/ServiceAccount/Username", calendar.service_account_username,
+        validate::account_name),
+    setting!(secret "Calendar/ServiceAccount/Password", service_account_password),
+    setting!(optional "Calendar/TrustedCaFile", calendar.trusted_ca_file,
+        validate::trusted_ca_file),
+    setting!(required "Calendar/SyncIntervalSeconds", calendar.sync_interval_seconds,
+        validate::sync_interval_seconds),
+    setting!(required "Calendar/PushSyncIntervalSeconds", calendar.push_sync_interval_seconds,
+        validate::push_sync_interval_seconds),
+    setting!(required "Calendar/GraphFastPollSeconds", calendar.graph_fast_poll_seconds,
+        validate::graph_fast_poll_seconds),
+    setting!(required "Calendar/GraphSlowPollSeconds", calendar.graph_slow_poll_seconds,
+        validate::graph_slow_poll_seconds),
+    setting!(optional "Calendar/TenantId", calendar.tenant_id, validate::tenant_id),
+    setting!(optional "Calendar/ClientId", calendar.client_id, validate::client_id),
+    setting!(secret "Calendar/ClientSecret", client_secret),
+    setting!(optional "Calendar/GraphUrl", calendar.graph_url, validate::https_url),
+    setting!(optional "Calendar/AuthorityUrl", calendar.authority_url, validate::https_url),
+    setting!(optional "Calendar/GraphScope", calendar.graph_scope, validate::graph_scope),
 ];
 
 const DEVICE: &[Field] = &[
-    Field {
-        path: "Device/TimeZone",
-        get: Getter::Shown(|d| d.settings.device.time_zone.clone()),
-        set: |d, v| {
-            d.settings.device.time_zone = v.map(validate::time_zone).transpose()?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Device/Language",
-        get: Getter::Shown(|d| Some(d.settings.device.language.clone())),
-        set: |d, v| {
-            d.settings.device.language = validate::language(required(v)?)?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Device/AdminPin",
-        get: Getter::Secret(|d| d.secrets.admin_pin.as_ref()),
-        set: |d, v| {
-            d.secrets.admin_pin = v.map(validate::admin_pin).transpose()?.map(Secret::new);
-            Ok(())
-        },
-    },
-    Field {
-        path: "Device/HidePrivateMeetings",
-        get: Getter::Shown(|d| Some(d.settings.device.hide_private_meetings.to_string())),
-        set: |d, v| {
-            d.settings.device.hide_private_meetings = validate::boolean(required(v)?)?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Device/JoinCommand",
-        get: Getter::Shown(|d| {
-            d.settings
-                .device
-                .join_command
-                .as_ref()
-                .map(|p| p.display().to_string())
-        }),
-        set: |d, v| {
-            d.settings.device.join_command = v.map(validate::absolute_path).transpose()?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Device/ShareCommand",
-        get: Getter::Shown(|d| {
-            d.settings
-                .device
-                .share_command
-                .as_ref()
-                .map(|p| p.display().to_string())
-        }),
-        set: |d, v| {
-            d.settings.device.share_command = v.map(validate::absolute_path).transpose()?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Device/SimpleUrlHosts",
-        get: Getter::Shown(|d| text(&d.settings.device.simple_url_hosts.join(" "))),
-        set: |d, v| {
-            d.settings.device.simple_url_hosts =
-                v.map(validate::host_names).transpose()?.unwrap_or_default();
-            Ok(())
-        },
-    },
-    Field {
-        path: "Device/NightMode/Start",
-        get: Getter::Shown(|d| night_time(d.settings.device.night_mode.start)),
-        set: |d, v| {
-            d.settings.device.night_mode.start = v.map(validate::time_of_day).transpose()?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Device/NightMode/End",
-        get: Getter::Shown(|d| night_time(d.settings.device.night_mode.end)),
-        set: |d, v| {
-            d.settings.device.night_mode.end = v.map(validate::time_of_day).transpose()?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Device/NightMode/DimAfterSeconds",
-        get: Getter::Shown(|d| Some(d.settings.device.night_mode.dim_after_seconds.to_string())),
-        set: |d, v| {
-            d.settings.device.night_mode.dim_after_seconds =
-                validate::dim_after_seconds(required(v)?)?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Device/NightMode/BlankAfterSeconds",
-        get: Getter::Shown(|d| Some(d.settings.device.night_mode.blank_after_seconds.to_string())),
-        set: |d, v| {
-            d.settings.device.night_mode.blank_after_seconds =
-                validate::blank_after_seconds(required(v)?)?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Device/Clock24h",
-        get: Getter::Shown(|d| Some(d.settings.device.clock_24h.to_string())),
-        set: |d, v| {
-            d.settings.device.clock_24h = validate::boolean(required(v)?)?;
-            Ok(())
-        },
-    },
+    setting!(optional "Device/TimeZone", device.time_zone, validate::time_zone),
+    setting!(required "Device/Language", device.language, validate::language),
+    setting!(secret "Device/AdminPin", admin_pin, validate::admin_pin),
+    setting!(required "Device/HidePrivateMeetings", device.hide_private_meetings,
+        validate::boolean),
+    setting!(optional "Device/JoinCommand", device.join_command, validate::absolute_path),
+    setting!(optional "Device/ShareCommand", device.share_command, validate::absolute_path),
+    setting!(text "Device/SimpleUrlHosts", device.simple_url_hosts, validate::host_names),
+    setting!(optional "Device/NightMode/Start", device.night_mode.start, validate::time_of_day),
+    setting!(optional "Device/NightMode/End", device.night_mode.end, validate::time_of_day),
+    setting!(required "Device/NightMode/DimAfterSeconds", device.night_mode.dim_after_seconds,
+        validate::dim_after_seconds),
+    setting!(required "Device/NightMode/BlankAfterSeconds", device.night_mode.blank_after_seconds,
+        validate::blank_after_seconds),
+    setting!(required "Device/Clock24h", device.clock_24h, validate::boolean),
 ];
 
 const CONTENT: &[Field] = &[
-    Field {
-        path: "Content/Input",
-        get: Getter::Shown(|d| Some(d.settings.content.input.clone())),
-        set: |d, v| {
-            d.settings.content.input = validate::content_input(required(v)?)?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Content/AutoShare",
-        get: Getter::Shown(|d| Some(d.settings.content.auto_share.to_string())),
-        set: |d, v| {
-            d.settings.content.auto_share = validate::boolean(required(v)?)?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Content/GraceSeconds",
-        get: Getter::Shown(|d| Some(d.settings.content.grace_seconds.to_string())),
-        set: |d, v| {
-            d.settings.content.grace_seconds = validate::grace_seconds(required(v)?)?;
-            Ok(())
-        },
-    },
+    setting!(required "Content/Input", content.input, validate::content_input),
+    setting!(required "Content/AutoShare", content.auto_share, validate::boolean),
+    setting!(required "Content/GraceSeconds", content.grace_seconds, validate::grace_seconds),
 ];
 
 const UPDATES: &[Field] = &[
-    Field {
-        path: "Updates/Url",
-        get: Getter::Shown(|d| shown(&d.settings.updates.url)),
-        set: |d, v| {
-            d.settings.updates.url = v.map(validate::https_url).transpose()?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Updates/MaintenanceHours",
-        get: Getter::Shown(|d| Some(d.settings.updates.maintenance_hours.to_string())),
-        set: |d, v| {
-            d.settings.updates.maintenance_hours = required(v)?.parse::<MaintenanceHours>()?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Updates/HealthGateMinutes",
-        get: Getter::Shown(|d| Some(d.settings.updates.health_gate_minutes.to_string())),
-        set: |d, v| {
-            let range = crate::settings::HEALTH_GATE_MINUTES;
-            d.settings.updates.health_gate_minutes = required(v)?
-                .trim()
-                .parse::<u32>()
-                .ok()
-                .filter(|n| range.contains(n))
-                .ok_or_else(|| {
-                    format!(
-                        "must be a number of minutes from {} to {}",
-                        range.start(),
-                        range.end()
-                    )
-                })?;
-            Ok(())
-        },
-    },
+    setting!(optional "Updates/Url", updates.url, validate::https_url),
+    setting!(required "Updates/MaintenanceHours", updates.maintenance_hours,
+        str::parse::<MaintenanceHours>),
+    setting!(required "Updates/HealthGateMinutes", updates.health_gate_minutes,
+        health_gate_minutes),
 ];
 
 const BOOKING: &[Field] = &[
-    Field {
-        path: "Booking/Enabled",
-        get: Getter::Shown(|d| Some(d.settings.booking.enabled.to_string())),
-        set: |d, v| {
-            d.settings.booking.enabled = validate::boolean(required(v)?)?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Booking/CheckIn",
-        get: Getter::Shown(|d| Some(d.settings.booking.check_in.to_string())),
-        set: |d, v| {
-            d.settings.booking.check_in = validate::boolean(required(v)?)?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Booking/ReleaseAfterMinutes",
-        get: Getter::Shown(|d| Some(d.settings.booking.release_after_minutes.to_string())),
-        set: |d, v| {
-            d.settings.booking.release_after_minutes = whole_number(
-                required(v)?,
-                &crate::settings::model::RELEASE_AFTER_MINUTES,
-                "minutes",
-            )?;
-            Ok(())
-        },
-    },
-    Field {
-        path: "Booking/ReportSeriesAfterReleases",
-        get: Getter::Shown(|d| Some(d.settings.booking.report_series_after_releases.to_string())),
-        set: |d, v| {
-            d.settings.booking.report_series_after_releases = whole_number(
-                required(v)?,
-                &crate::settings::model::REPORT_SERIES_AFTER_RELEASES,
-                "releases",
-            )?;
-            Ok(())
-        },
-    },
+    setting!(required "Booking/Enabled", booking.enabled, validate::boolean),
+    setting!(required "Booking/CheckIn", booking.check_in, validate::boolean),
+    setting!(required "Booking/ReleaseAfterMinutes", booking.release_after_minutes,
+        release_after_minutes),
+    setting!(required "Booking/ReportSeriesAfterReleases", booking.report_series_after_releases,
+        report_series_after_releases),
 ];
 
+/// Minutes new software has to prove itself, within [`HEALTH_GATE_MINUTES`].
+fn health_gate_minutes(text: &str) -> Result<u32, Problem> {
+    whole_number(text, &HEALTH_GATE_MINUTES, "minutes")
+}
+
+/// Minutes before a meeting nobody checked in to is released.
+fn release_after_minutes(text: &str) -> Result<u32, Problem> {
+    whole_number(text, &RELEASE_AFTER_MINUTES, "minutes")
+}
+
+/// Releases in a row before a series is reported.
+fn report_series_after_releases(text: &str) -> Result<u32, Problem> {
+    whole_number(text, &REPORT_SERIES_AFTER_RELEASES, "releases")
+}
+
 /// A whole number of `unit` within `range`.
-fn whole_number(
-    text: &str,
-    range: &std::ops::RangeInclusive<u32>,
-    unit: &str,
-) -> Result<u32, Problem> {
+fn whole_number(text: &str, range: &RangeInclusive<u32>, unit: &str) -> Result<u32, Problem> {
     text.trim()
         .parse::<u32>()
         .ok()
@@ -480,23 +145,6 @@ fn whole_number(
                 range.end()
             )
         })
-}
-
-/// The value of a setting that cannot be cleared.
-fn required(value: Option<&str>) -> Result<&str, Problem> {
-    value.ok_or_else(|| "cannot be empty: this setting always has a value (leave the element out to keep the current one)".into())
-}
-
-fn night_time(time: Option<chrono::NaiveTime>) -> Option<String> {
-    time.map(|t| t.format("%H:%M").to_string())
-}
-
-fn text(value: &str) -> Option<String> {
-    (!value.is_empty()).then(|| value.to_owned())
-}
-
-fn shown<T: Display>(value: &Option<T>) -> Option<String> {
-    value.as_ref().map(ToString::to_string)
 }
 
 #[cfg(test)]
