@@ -154,24 +154,23 @@ mod tests {
         assert_eq!(ycbcr_to_rgb(255, 128, 128), [255, 255, 255]);
     }
 
+    /// A 2×1 frame of `data`, converted at its own size.
+    fn two_pixels(data: &[u8], format: PixelFormat) -> Vec<u8> {
+        convert(&frame(data, format, 2, 1), 2, 1)
+    }
+
     #[test]
     fn yuyv_and_uyvy_share_chroma_between_two_pixels() {
         // Two pixels: black and white luma, neutral chroma.
         let yuyv = [16, 128, 235, 128];
         let uyvy = [128, 16, 128, 235];
         let expected = vec![0, 0, 0, 255, 255, 255];
-        assert_eq!(
-            convert(&frame(&yuyv, PixelFormat::Yuyv, 2, 1), 2, 1),
-            expected
-        );
-        assert_eq!(
-            convert(&frame(&uyvy, PixelFormat::Uyvy, 2, 1), 2, 1),
-            expected
-        );
+        assert_eq!(two_pixels(&yuyv, PixelFormat::Yuyv), expected);
+        assert_eq!(two_pixels(&uyvy, PixelFormat::Uyvy), expected);
         // Red chroma applies to both pixels of the pair.
         let red = [81, 90, 81, 240];
         assert_eq!(
-            convert(&frame(&red, PixelFormat::Yuyv, 2, 1), 2, 1),
+            two_pixels(&red, PixelFormat::Yuyv),
             vec![255, 0, 0, 255, 0, 0]
         );
     }
@@ -181,14 +180,8 @@ mod tests {
         let rgb = [255, 0, 0, 0, 0, 255];
         let bgr = [0, 0, 255, 255, 0, 0];
         let expected = vec![255, 0, 0, 0, 0, 255];
-        assert_eq!(
-            convert(&frame(&rgb, PixelFormat::Rgb24, 2, 1), 2, 1),
-            expected
-        );
-        assert_eq!(
-            convert(&frame(&bgr, PixelFormat::Bgr24, 2, 1), 2, 1),
-            expected
-        );
+        assert_eq!(two_pixels(&rgb, PixelFormat::Rgb24), expected);
+        assert_eq!(two_pixels(&bgr, PixelFormat::Bgr24), expected);
     }
 
     #[test]

@@ -391,52 +391,52 @@ mod tests {
         Span::Times { start, end }
     }
 
+    /// The test day (23 November 2026, Stockholm) at `h:m`.
+    fn test_day_at(h: u32, m: u32) -> DateTime<Utc> {
+        let tz = stockholm();
+        tz.with_ymd_and_hms(2026, 11, 23, h, m, 0).unwrap().to_utc()
+    }
+
+    /// The demo agenda of the test day.
+    fn demo_meetings() -> Vec<Meeting> {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        demo_agenda(day, 1, &stockholm())
+    }
+
+    /// The inputs of a room showing `meetings` at `h:m` on the test day, on the 24-hour
+    /// clock, with its agenda read.
+    fn inputs_at(meetings: &[Meeting], h: u32, m: u32) -> HomeInputs<'_> {
+        HomeInputs {
+            room_name: "Conference Room 2",
+            meetings,
+            now: test_day_at(h, m),
+            tz: stockholm(),
+            clock_24h: true,
+            banner: None,
+            agenda_known: true,
+        }
+    }
+
     fn view_at(h: u32, m: u32) -> HomeView {
-        view_with_clock(h, m, true)
+        build(&inputs_at(&demo_meetings(), h, m))
     }
 
     fn view_with_clock(h: u32, m: u32, clock_24h: bool) -> HomeView {
-        let tz = stockholm();
-        let day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-        let meetings = demo_agenda(day, 1, &tz);
-        let now = tz.with_ymd_and_hms(2026, 11, 23, h, m, 0).unwrap().to_utc();
         build(&HomeInputs {
-            room_name: "Conference Room 2",
-            meetings: &meetings,
-            now,
-            tz,
             clock_24h,
-            banner: None,
-            agenda_known: true,
+            ..inputs_at(&demo_meetings(), h, m)
         })
     }
 
     #[test]
     fn a_booking_in_flight_is_a_pending_row_in_its_place_and_nothing_else_changes() {
-        let tz = stockholm();
-        let day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-        let meetings = demo_agenda(day, 1, &tz);
-        let now = tz
-            .with_ymd_and_hms(2026, 11, 23, 12, 3, 0)
-            .unwrap()
-            .to_utc();
-        let inputs = HomeInputs {
-            room_name: "Conference Room 2",
-            meetings: &meetings,
-            now,
-            tz,
-            clock_24h: true,
-            banner: None,
-            agenda_known: true,
-        };
+        let meetings = demo_meetings();
+        let inputs = inputs_at(&meetings, 12, 3);
         let built = build(&inputs);
         let mut view = built.clone();
         let slot = Slot {
-            start: now,
-            end: tz
-                .with_ymd_and_hms(2026, 11, 23, 13, 0, 0)
-                .unwrap()
-                .to_utc(),
+            start: inputs.now,
+            end: test_day_at(13, 0),
         };
         add_pending_booking(&mut view, slot, &inputs);
         assert_eq!(view.agenda.len(), built.agenda.len() + 1);
@@ -598,38 +598,18 @@ mod tests {
 
     #[test]
     fn an_agenda_never_read_is_not_an_available_room() {
-        let tz = stockholm();
-        let now = tz
-            .with_ymd_and_hms(2026, 11, 23, 15, 5, 0)
-            .unwrap()
-            .to_utc();
         let view = build(&HomeInputs {
-            room_name: "R",
-            meetings: &[],
-            now,
-            tz,
-            clock_24h: true,
-            banner: None,
             agenda_known: false,
+            ..inputs_at(&[], 15, 5)
         });
         assert_eq!(view.headline, Headline::Unknown);
     }
 
     #[test]
     fn twelve_hour_clock() {
-        let tz = stockholm();
-        let now = tz
-            .with_ymd_and_hms(2026, 11, 23, 15, 5, 0)
-            .unwrap()
-            .to_utc();
         let view = build(&HomeInputs {
-            room_name: "R",
-            meetings: &[],
-            now,
-            tz,
             clock_24h: false,
-            banner: None,
-            agenda_known: true,
+            ..inputs_at(&[], 15, 5)
         });
         assert_eq!(view.clock, at("3:05", DayHalf::AfterNoon));
         assert_eq!(view.headline, Headline::Available);

@@ -8,47 +8,37 @@ use crate::ui::SummaryLabel;
 /// What the Summary lists for `draft`, secrets masked.
 pub fn summary_of(draft: &Draft) -> Vec<SummaryLine> {
     let (settings, secrets) = draft.to_settings();
-    let text = |value: String| SummaryValue::Text(value);
+    let text = |value: &str| SummaryValue::Text(value.to_owned());
+    let none = || SummaryValue::Word(SummaryWord::None);
     let masked = |secret: &Option<crate::settings::Secret>| {
-        secret
-            .as_ref()
-            .map_or(SummaryValue::Word(SummaryWord::None), |s| text(s.masked()))
+        secret.as_ref().map_or_else(none, |s| text(&s.masked()))
     };
-    let or_none = |value: Option<String>| value.map_or(SummaryValue::Word(SummaryWord::None), text);
+    let or_none = |value: Option<&str>| value.map_or_else(none, text);
+    let either = |yes: bool, word_if_yes, word_if_not| {
+        SummaryValue::Word(if yes { word_if_yes } else { word_if_not })
+    };
     let line = |label, value| SummaryLine { label, value };
-    let calendar = &settings.calendar;
+    let (device, room, calendar) = (&settings.device, &settings.room, &settings.calendar);
     let mut lines = vec![
         line(
             SummaryLabel::Language,
-            text(language_name(&settings.device.language).into()),
+            text(language_name(&device.language)),
         ),
-        line(
-            SummaryLabel::TimeZone,
-            or_none(settings.device.time_zone.clone()),
-        ),
+        line(SummaryLabel::TimeZone, or_none(device.time_zone.as_deref())),
         line(
             SummaryLabel::Clock,
-            SummaryValue::Word(if settings.device.clock_24h {
-                SummaryWord::Clock24h
-            } else {
-                SummaryWord::Clock12h
-            }),
+            either(
+                device.clock_24h,
+                SummaryWord::Clock24h,
+                SummaryWord::Clock12h,
+            ),
         ),
-        line(
-            SummaryLabel::DisplayName,
-            text(settings.room.display_name.clone()),
-        ),
-        line(
-            SummaryLabel::SignInAddress,
-            text(settings.room.sign_in_address.clone()),
-        ),
-        line(
-            SummaryLabel::ExchangeAddress,
-            text(settings.room.exchange_address.clone()),
-        ),
+        line(SummaryLabel::DisplayName, text(&room.display_name)),
+        line(SummaryLabel::SignInAddress, text(&room.sign_in_address)),
+        line(SummaryLabel::ExchangeAddress, text(&room.exchange_address)),
         line(
             SummaryLabel::UserName,
-            or_none(settings.room.domain_username.clone()),
+            or_none(room.domain_username.as_deref()),
         ),
         line(SummaryLabel::RoomPassword, masked(&secrets.room_password)),
         line(
@@ -58,54 +48,56 @@ pub fn summary_of(draft: &Draft) -> Vec<SummaryLine> {
     ];
     if calendar.source == CalendarSource::Graph {
         lines.extend([
-            line(SummaryLabel::TenantId, or_none(calendar.tenant_id.clone())),
-            line(SummaryLabel::ClientId, or_none(calendar.client_id.clone())),
+            line(
+                SummaryLabel::TenantId,
+                or_none(calendar.tenant_id.as_deref()),
+            ),
+            line(
+                SummaryLabel::ClientId,
+                or_none(calendar.client_id.as_deref()),
+            ),
             line(SummaryLabel::ClientSecret, masked(&secrets.client_secret)),
         ]);
     } else {
+        let ews_url = calendar
+            .ews_url
+            .as_ref()
+            .map_or(SummaryValue::Word(SummaryWord::Autodiscover), |url| {
+                text(url.as_str())
+            });
         lines.extend([
-            line(
-                SummaryLabel::EwsUrl,
-                calendar
-                    .ews_url
-                    .as_ref()
-                    .map_or(SummaryValue::Word(SummaryWord::Autodiscover), |u| {
-                        text(u.to_string())
-                    }),
-            ),
+            line(SummaryLabel::EwsUrl, ews_url),
             line(
                 SummaryLabel::Authentication,
-                text(calendar.authentication.id().to_uppercase()),
+                text(&calendar.authentication.id().to_uppercase()),
             ),
         ]);
     }
     if calendar.source == CalendarSource::EwsImpersonation {
-        lines.push(line(
-            SummaryLabel::ServiceAccount,
-            or_none(calendar.service_account_username.clone()),
-        ));
-        lines.push(line(
-            SummaryLabel::ServicePassword,
-            masked(&secrets.service_account_password),
-        ));
-    }
-    lines.extend([
-        line(
-            SummaryLabel::TrustedCaFile,
-            or_none(
-                calendar
-                    .trusted_ca_file
-                    .as_ref()
-                    .map(|p| p.display().to_string()),
+        lines.extend([
+            line(
+                SummaryLabel::ServiceAccount,
+                or_none(calendar.service_account_username.as_deref()),
             ),
-        ),
+            line(
+                SummaryLabel::ServicePassword,
+                masked(&secrets.service_account_password),
+            ),
+        ]);
+    }
+    let ca_file = calendar
+        .trusted_ca_file
+        .as_ref()
+        .map(|p| p.display().to_string());
+    lines.extend([
+        line(SummaryLabel::TrustedCaFile, or_none(ca_file.as_deref())),
         line(
             SummaryLabel::AutoShare,
-            SummaryValue::Word(if settings.content.auto_share {
-                SummaryWord::On
-            } else {
-                SummaryWord::Off
-            }),
+            either(
+                settings.content.auto_share,
+                SummaryWord::On,
+                SummaryWord::Off,
+            ),
         ),
         line(SummaryLabel::AdminPin, masked(&secrets.admin_pin)),
     ]);
