@@ -205,13 +205,17 @@ mod tests {
     fn inside_the_hours_it_dims_then_blanks_counting_from_the_start_of_the_night() {
         let mut night = NightMode::new(schedule((19, 0), (7, 0)), local(23, 8, 0));
         let dusk = local(23, 19, 0);
-        assert_eq!(night.tick(dusk, false), ScreenState::Awake);
-        assert_eq!(night.tick(dusk + secs(59), false), ScreenState::Awake);
-        assert_eq!(night.tick(dusk + secs(60), false), ScreenState::Dimmed);
-        assert_eq!(night.tick(dusk + secs(299), false), ScreenState::Dimmed);
-        assert_eq!(night.tick(dusk + secs(300), false), ScreenState::Blank);
-        assert_eq!(night.tick(local(24, 6, 59), false), ScreenState::Blank);
-        assert_eq!(night.tick(local(24, 7, 0), false), ScreenState::Awake);
+        for (at, expected) in [
+            (dusk, ScreenState::Awake),
+            (dusk + secs(59), ScreenState::Awake),
+            (dusk + secs(60), ScreenState::Dimmed),
+            (dusk + secs(299), ScreenState::Dimmed),
+            (dusk + secs(300), ScreenState::Blank),
+            (local(24, 6, 59), ScreenState::Blank),
+            (local(24, 7, 0), ScreenState::Awake),
+        ] {
+            assert_eq!(night.tick(at, false), expected, "at {at}");
+        }
     }
 
     #[test]

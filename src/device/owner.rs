@@ -88,16 +88,21 @@ mod tests {
         line.iter().map(|w| w.to_string()).collect()
     }
 
+    /// What root is told running `line` on `dir`, owned by the user and group `owner`.
+    fn refused_to_root(owner: (u32, u32), dir: &str, line: &[&str]) -> String {
+        let owner = (Uid::from_raw(owner.0), Gid::from_raw(owner.1));
+        check(Uid::from_raw(0), owner, Path::new(dir), &words(line))
+            .unwrap_err()
+            .to_string()
+    }
+
     #[test]
     fn root_on_a_directory_another_user_owns_is_told_to_run_as_that_user() {
-        let err = check(
-            Uid::from_raw(0),
-            (Uid::from_raw(65534), Gid::from_raw(65534)),
-            Path::new("/var/lib/room-console"),
-            &words(&["room-console", "provision", "/root/Room 2.xml"]),
-        )
-        .unwrap_err();
-        let text = err.to_string();
+        let text = refused_to_root(
+            (65534, 65534),
+            "/var/lib/room-console",
+            &["room-console", "provision", "/root/Room 2.xml"],
+        );
         assert!(text.contains("belongs to the user nobody"), "{text}");
         assert!(
             text.ends_with("runuser -u nobody -- room-console provision '/root/Room 2.xml'"),
@@ -121,14 +126,7 @@ mod tests {
 
     #[test]
     fn an_owner_without_a_name_is_shown_by_number() {
-        let err = check(
-            Uid::from_raw(0),
-            (Uid::from_raw(4_000_000_000), Gid::from_raw(77)),
-            Path::new("/d"),
-            &words(&["room-console", "status"]),
-        )
-        .unwrap_err();
-        let text = err.to_string();
+        let text = refused_to_root((4_000_000_000, 77), "/d", &["room-console", "status"]);
         assert!(
             text.contains("belongs to the user with id 4000000000"),
             "{text}"

@@ -5,10 +5,9 @@
 //! `<data-dir>/pin-lockout.json`, so switching the console off and on does not reset them.
 //! The clock is injected: tests never wait.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
-use std::os::unix::fs::OpenOptionsExt;
-use std::path::{Path, PathBuf};
+use std::fs;
+use std::io;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
@@ -17,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::clock::Clock;
 use crate::device::paths::DataDir;
 use crate::settings::Secret;
+use crate::settings::files::{OWNER_ONLY, write_atomically};
 
 /// The lockout state's file name inside the data directory.
 pub const PIN_LOCKOUT_FILE_NAME: &str = "pin-lockout.json";
@@ -129,7 +129,7 @@ impl PinGate {
         } else {
             serde_json::to_vec(&self.state)
                 .map_err(io::Error::other)
-                .and_then(|json| write_atomically(&self.path, &json))
+                .and_then(|json| write_atomically(&self.path, &json, OWNER_ONLY))
         };
         if let Err(e) = result {
             tracing::error!(path = %self.path.display(), "cannot save the PIN lockout: {e}");
@@ -159,25 +159,10 @@ fn same_in_constant_time(a: &[u8], b: &[u8]) -> bool {
     diff == 0
 }
 
-fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
-    let temp = path.with_extension("json.tmp");
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&temp)?;
-    file.write_all(contents)?;
-    file.sync_all()?;
-    fs::rename(&temp, path)?;
-    match path.parent() {
-        Some(dir) => File::open(dir)?.sync_all(),
-        None => Ok(()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
     use crate::clock::FixedClock;
 

@@ -14,11 +14,11 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use crate::device::paths::DataDir;
 use crate::device::pin::PIN_LOCKOUT_FILE_NAME;
+use crate::settings::files::{OWNER_ONLY, write_atomically};
 use crate::settings::provision::DROP_FOLDER_NAME;
 use crate::settings::{SECRETS_FILE_NAME, SETTINGS_FILE_NAME};
 
@@ -142,21 +142,8 @@ fn marker(data_dir: &DataDir) -> PathBuf {
 
 fn write_marker(data_dir: &DataDir) -> Result<(), ResetError> {
     let path = marker(data_dir);
-    let write = || -> io::Result<()> {
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&path)?;
-        file.write_all(b"factory reset started; it is finished at the next start\n")?;
-        file.sync_all()?;
-        sync_dir(data_dir.path())
-    };
-    write().map_err(|source| ResetError {
-        path: path.clone(),
-        source,
-    })
+    let text = b"factory reset started; it is finished at the next start\n";
+    write_atomically(&path, text, OWNER_ONLY).map_err(|source| ResetError { path, source })
 }
 
 fn erase_all(data_dir: &DataDir, after_step: &mut dyn FnMut(ResetStep)) -> Result<(), ResetError> {

@@ -275,35 +275,44 @@ mod tests {
         classify(url, &[])
     }
 
-    #[test]
-    fn teams_links_in_every_cloud() {
-        for url in [
-            "https://teams.microsoft.com/l/meetup-join/19%3ameeting_OGM4%40thread.v2/0?context=%7b%7d",
-            "https://teams.microsoft.com/meet/2902731922?p=CwEBTSxyz",
-            "https://teams.live.com/meet/9381234567890?p=abcdef",
-            "https://gov.teams.microsoft.us/l/meetup-join/19%3ameeting_x%40thread.v2/0",
-            "https://dod.teams.microsoft.us/l/meetup-join/19%3ameeting_x%40thread.v2/0",
-            "https://teams.microsoftonline.cn/l/meetup-join/19%3ameeting_x%40thread.v2/0",
-            "https://teams.microsoft.com/dl/launcher/launcher.html?url=%2F_%23%2Fl%2Fmeetup-join%2F19%3Ameeting_x&type=meetup-join",
-            "https://teams.microsoft.com/v2/?meetingjoin=true#/l/meetup-join/19:meeting_x@thread.v2/0",
-        ] {
-            assert_eq!(provider(url), Some(Provider::Teams), "{url}");
+    /// Each of `urls` is classified as `expected`.
+    fn classified_as(expected: Option<Provider>, urls: &[&str]) {
+        for url in urls {
+            assert_eq!(provider(url), expected, "{url}");
         }
     }
 
     #[test]
+    fn teams_links_in_every_cloud() {
+        classified_as(
+            Some(Provider::Teams),
+            &[
+                "https://teams.microsoft.com/l/meetup-join/19%3ameeting_OGM4%40thread.v2/0?context=%7b%7d",
+                "https://teams.microsoft.com/meet/2902731922?p=CwEBTSxyz",
+                "https://teams.live.com/meet/9381234567890?p=abcdef",
+                "https://gov.teams.microsoft.us/l/meetup-join/19%3ameeting_x%40thread.v2/0",
+                "https://dod.teams.microsoft.us/l/meetup-join/19%3ameeting_x%40thread.v2/0",
+                "https://teams.microsoftonline.cn/l/meetup-join/19%3ameeting_x%40thread.v2/0",
+                "https://teams.microsoft.com/dl/launcher/launcher.html?url=%2F_%23%2Fl%2Fmeetup-join%2F19%3Ameeting_x&type=meetup-join",
+                "https://teams.microsoft.com/v2/?meetingjoin=true#/l/meetup-join/19:meeting_x@thread.v2/0",
+            ],
+        );
+    }
+
+    #[test]
     fn teams_help_and_options_links_are_not_meetings() {
-        for url in [
-            "https://teams.microsoft.com/meetingOptions/?organizerId=7ceb&tenantId=fb8a",
-            "https://aka.ms/JoinTeamsMeeting",
-            "https://go.microsoft.com/fwlink/?linkid=2187327",
-            "https://www.microsoft.com/en-us/microsoft-teams/download-app",
-            "https://www.microsoft.com/microsoft-teams/join-a-meeting",
-            "https://teams.microsoft.com/",
-            "https://dialin.teams.microsoft.com/6b0d-1e44?id=290273192",
-        ] {
-            assert_eq!(provider(url), None, "{url}");
-        }
+        classified_as(
+            None,
+            &[
+                "https://teams.microsoft.com/meetingOptions/?organizerId=7ceb&tenantId=fb8a",
+                "https://aka.ms/JoinTeamsMeeting",
+                "https://go.microsoft.com/fwlink/?linkid=2187327",
+                "https://www.microsoft.com/en-us/microsoft-teams/download-app",
+                "https://www.microsoft.com/microsoft-teams/join-a-meeting",
+                "https://teams.microsoft.com/",
+                "https://dialin.teams.microsoft.com/6b0d-1e44?id=290273192",
+            ],
+        );
     }
 
     #[test]
@@ -332,109 +341,120 @@ mod tests {
 
     #[test]
     fn zoom_meetings_personal_rooms_webinars_and_gov() {
-        for url in [
-            "https://zoom.us/j/98765432101?pwd=aBcD",
-            "https://acme.zoom.us/j/123456789",
-            "https://us02web.zoom.us/j/87654321098",
-            "https://acme.zoomgov.com/j/1601234567",
-            "https://acme.zoom.us/my/jane.doe",
-            "https://acme.zoom.us/w/91234567890?tk=abc",
-            "https://zoom.us/wc/join/98765432101",
-        ] {
-            assert_eq!(provider(url), Some(Provider::Zoom), "{url}");
-        }
-        for url in [
-            "https://acme.zoom.us/u/abcDEF123",
-            "https://support.zoom.us/hc/en-us/articles/201362193",
-            "https://zoom.us/download",
-            "https://zoom.us/s/98765432101",
-        ] {
-            assert_eq!(provider(url), None, "{url}");
-        }
+        classified_as(
+            Some(Provider::Zoom),
+            &[
+                "https://zoom.us/j/98765432101?pwd=aBcD",
+                "https://acme.zoom.us/j/123456789",
+                "https://us02web.zoom.us/j/87654321098",
+                "https://acme.zoomgov.com/j/1601234567",
+                "https://acme.zoom.us/my/jane.doe",
+                "https://acme.zoom.us/w/91234567890?tk=abc",
+                "https://zoom.us/wc/join/98765432101",
+            ],
+        );
+        classified_as(
+            None,
+            &[
+                "https://acme.zoom.us/u/abcDEF123",
+                "https://support.zoom.us/hc/en-us/articles/201362193",
+                "https://zoom.us/download",
+                "https://zoom.us/s/98765432101",
+            ],
+        );
     }
 
     #[test]
     fn webex_link_shapes() {
-        for url in [
-            "https://acme.webex.com/meet/jdoe",
-            "https://acme.webex.com/join/jdoe",
-            "https://acme.webex.com/acme/j.php?MTID=m0123456789abcdef0123456789abcdef",
-            "https://acme.webex.com/wbxmjs/joinservice/sites/acme/meeting/download/0123456789abcdef",
-            "https://acme.webex.com/webappng/sites/acme/meeting/download/0123456789abcdef",
-        ] {
-            assert_eq!(provider(url), Some(Provider::Webex), "{url}");
-        }
-        assert_eq!(
-            provider("https://help.webex.com/en-us/article/nqzpbkgb"),
-            None
+        classified_as(
+            Some(Provider::Webex),
+            &[
+                "https://acme.webex.com/meet/jdoe",
+                "https://acme.webex.com/join/jdoe",
+                "https://acme.webex.com/acme/j.php?MTID=m0123456789abcdef0123456789abcdef",
+                "https://acme.webex.com/wbxmjs/joinservice/sites/acme/meeting/download/0123456789abcdef",
+                "https://acme.webex.com/webappng/sites/acme/meeting/download/0123456789abcdef",
+            ],
         );
-        assert_eq!(provider("https://www.webex.com/downloads.html"), None);
+        classified_as(
+            None,
+            &[
+                "https://help.webex.com/en-us/article/nqzpbkgb",
+                "https://www.webex.com/downloads.html",
+            ],
+        );
     }
 
     #[test]
     fn google_meet_codes_only() {
-        assert_eq!(
-            provider("https://meet.google.com/abc-defg-hij"),
-            Some(Provider::Meet)
+        classified_as(
+            Some(Provider::Meet),
+            &[
+                "https://meet.google.com/abc-defg-hij",
+                "https://meet.google.com/abc-defg-hij?authuser=0&hs=122",
+            ],
         );
-        assert_eq!(
-            provider("https://meet.google.com/abc-defg-hij?authuser=0&hs=122"),
-            Some(Provider::Meet)
+        classified_as(
+            None,
+            &[
+                "https://meet.google.com/",
+                "https://support.google.com/a/users/answer/9282720",
+                "https://tel.meet/abc-defg-hij?pin=123",
+            ],
         );
-        assert_eq!(provider("https://meet.google.com/"), None);
-        assert_eq!(
-            provider("https://support.google.com/a/users/answer/9282720"),
-            None
-        );
-        assert_eq!(provider("https://tel.meet/abc-defg-hij?pin=123"), None);
     }
 
     #[test]
     fn goto_meeting_shapes() {
-        for url in [
-            "https://meet.goto.com/123456789",
-            "https://global.gotomeeting.com/join/123456789",
-            "https://app.goto.com/meeting/123456789",
-            "https://gotomeet.me/JaneDoe",
-        ] {
-            assert_eq!(provider(url), Some(Provider::Goto), "{url}");
-        }
-        assert_eq!(
-            provider("https://global.gotomeeting.com/install/123456789"),
-            None
+        classified_as(
+            Some(Provider::Goto),
+            &[
+                "https://meet.goto.com/123456789",
+                "https://global.gotomeeting.com/join/123456789",
+                "https://app.goto.com/meeting/123456789",
+                "https://gotomeet.me/JaneDoe",
+            ],
         );
-        assert_eq!(provider("https://meet.goto.com/install"), None);
+        classified_as(
+            None,
+            &[
+                "https://global.gotomeeting.com/install/123456789",
+                "https://meet.goto.com/install",
+            ],
+        );
     }
 
     #[test]
     fn other_services_are_provider_other() {
-        for url in [
-            "https://bluejeans.com/123456789/1234",
-            "https://whereby.com/acme-standup",
-            "https://meet.jit.si/AcmeWeeklyPlanning",
-            "https://chime.aws/1234567890",
-            "https://app.chime.aws/meetings/?pin=1234567890",
-            "https://pexip.contoso.com/webapp/m/meet.jane",
-            "https://vc.contoso.com/webapp/#/?conference=meet.jane&role=guest",
-            "https://join.contoso.com/meeting/123456789?secret=AbCdEf",
-            "https://join.skype.com/AbCdEfGhIjKl",
-        ] {
-            assert_eq!(provider(url), Some(Provider::Other), "{url}");
-        }
+        classified_as(
+            Some(Provider::Other),
+            &[
+                "https://bluejeans.com/123456789/1234",
+                "https://whereby.com/acme-standup",
+                "https://meet.jit.si/AcmeWeeklyPlanning",
+                "https://chime.aws/1234567890",
+                "https://app.chime.aws/meetings/?pin=1234567890",
+                "https://pexip.contoso.com/webapp/m/meet.jane",
+                "https://vc.contoso.com/webapp/#/?conference=meet.jane&role=guest",
+                "https://join.contoso.com/meeting/123456789?secret=AbCdEf",
+                "https://join.skype.com/AbCdEfGhIjKl",
+            ],
+        );
     }
 
     #[test]
     fn only_web_links_are_meetings() {
-        for url in [
-            "javascript:alert(1)",
-            "mailto:jane@contoso.com",
-            "tel:+15551234567",
-            "ftp://meet.google.com/abc-defg-hij",
-            "not a url",
-            "",
-        ] {
-            assert_eq!(provider(url), None, "{url}");
-        }
+        classified_as(
+            None,
+            &[
+                "javascript:alert(1)",
+                "mailto:jane@contoso.com",
+                "tel:+15551234567",
+                "ftp://meet.google.com/abc-defg-hij",
+                "not a url",
+                "",
+            ],
+        );
     }
 
     #[test]
