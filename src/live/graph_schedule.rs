@@ -87,72 +87,82 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 12, 7, h, m, s).unwrap()
     }
 
+    const FAST: Duration = Duration::from_secs(2);
+    const SLOW: Duration = Duration::from_secs(15);
+
+    /// At each instant of `waits`, the default schedule waits the delay beside it.
+    fn assert_waits(
+        edges: &[DateTime<Utc>],
+        touch: Option<DateTime<Utc>>,
+        waits: &[(DateTime<Utc>, Duration)],
+    ) {
+        let schedule = PollSchedule::default();
+        for (now, delay) in waits {
+            assert_eq!(schedule.next_delay(*now, edges, touch), *delay, "at {now}");
+        }
+    }
+
+    #[test]
+    fn the_default_is_every_2_s_when_fast_and_15_s_otherwise() {
+        let schedule = PollSchedule::default();
+        assert_eq!((schedule.fast, schedule.slow), (FAST, SLOW));
+    }
+
     #[test]
     fn polls_slowly_far_from_any_meeting() {
-        let schedule = PollSchedule::default();
         let edges = [at(10, 0, 0), at(11, 0, 0)];
-        assert_eq!(
-            schedule.next_delay(at(8, 0, 0), &edges, None),
-            schedule.slow
-        );
-        assert_eq!(
-            schedule.next_delay(at(10, 30, 0), &edges, None),
-            schedule.slow
-        );
-        assert_eq!(
-            schedule.next_delay(at(12, 0, 0), &edges, None),
-            schedule.slow
+        assert_waits(
+            &edges,
+            None,
+            &[
+                (at(8, 0, 0), SLOW),
+                (at(10, 30, 0), SLOW),
+                (at(12, 0, 0), SLOW),
+            ],
         );
     }
 
     #[test]
     fn polls_fast_in_the_two_minutes_around_a_start_or_end() {
-        let schedule = PollSchedule::default();
         let edges = [at(10, 0, 0), at(11, 0, 0)];
-        for now in [
-            at(9, 59, 0),
-            at(10, 0, 0),
-            at(10, 0, 59),
-            at(10, 59, 30),
-            at(11, 0, 30),
-        ] {
-            assert_eq!(
-                schedule.next_delay(now, &edges, None),
-                schedule.fast,
-                "{now}"
-            );
-        }
-        assert_eq!(
-            schedule.next_delay(at(10, 1, 0), &edges, None),
-            schedule.slow
+        assert_waits(
+            &edges,
+            None,
+            &[
+                (at(9, 59, 0), FAST),
+                (at(10, 0, 0), FAST),
+                (at(10, 0, 59), FAST),
+                (at(10, 59, 30), FAST),
+                (at(11, 0, 30), FAST),
+                (at(10, 1, 0), SLOW),
+            ],
         );
     }
 
     #[test]
     fn a_slow_wait_ends_where_the_fast_span_begins() {
-        let schedule = PollSchedule::default();
-        let edges = [at(10, 0, 0)];
-        assert_eq!(
-            schedule.next_delay(at(9, 58, 53), &edges, None),
-            Duration::from_secs(7)
-        );
-        assert_eq!(
-            schedule.next_delay(at(9, 58, 59), &edges, None),
-            schedule.fast
+        assert_waits(
+            &[at(10, 0, 0)],
+            None,
+            &[
+                (at(9, 58, 53), Duration::from_secs(7)),
+                (at(9, 58, 59), FAST),
+            ],
         );
     }
 
     #[test]
     fn polls_fast_for_two_minutes_after_a_touch() {
-        let schedule = PollSchedule::default();
-        let touch = Some(at(15, 0, 0));
-        assert_eq!(
-            schedule.next_delay(at(15, 1, 59), &[], touch),
-            schedule.fast
+        assert_waits(
+            &[],
+            Some(at(15, 0, 0)),
+            &[
+                (at(15, 1, 59), FAST),
+                (at(15, 2, 0), SLOW),
+                // A touch "in the future" (the clock was set back) does not count.
+                (at(14, 0, 0), SLOW),
+            ],
         );
-        assert_eq!(schedule.next_delay(at(15, 2, 0), &[], touch), schedule.slow);
-        // A touch "in the future" (the clock was set back) does not count.
-        assert_eq!(schedule.next_delay(at(14, 0, 0), &[], touch), schedule.slow);
     }
 
     /// Polls in the day of 2026-12-07 (UTC) as the poller makes them: each wait what

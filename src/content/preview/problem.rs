@@ -210,37 +210,28 @@ mod tests {
 
     #[test]
     fn errnos_become_problems_people_can_act_on() {
+        use PreviewProblem::{Busy, DeviceGone, PermissionDenied, StreamRefused};
+        use StreamStep::{Capture, Open, RequestBuffers, Start};
         let path = Path::new("/dev/video0");
-        assert_eq!(
-            problem_of_errno(path, StreamStep::Open, Errno::EACCES),
-            PreviewProblem::PermissionDenied {
-                path: path.to_path_buf()
-            }
-        );
-        assert_eq!(
-            problem_of_errno(path, StreamStep::Start, Errno::EPERM),
-            PreviewProblem::StreamRefused
-        );
-        assert_eq!(
-            problem_of_errno(path, StreamStep::RequestBuffers, Errno::EBUSY),
-            PreviewProblem::Busy {
-                path: path.to_path_buf()
-            }
-        );
-        assert_eq!(
-            problem_of_errno(path, StreamStep::Capture, Errno::ENODEV),
-            PreviewProblem::DeviceGone {
-                path: path.to_path_buf()
-            }
-        );
+        let device = || path.to_path_buf();
+        for (step, errno, problem) in [
+            (Open, Errno::EACCES, PermissionDenied { path: device() }),
+            (Start, Errno::EPERM, StreamRefused),
+            (RequestBuffers, Errno::EBUSY, Busy { path: device() }),
+            (Capture, Errno::ENODEV, DeviceGone { path: device() }),
+        ] {
+            assert_eq!(
+                problem_of_errno(path, step, errno),
+                problem,
+                "{step:?} {errno}"
+            );
+        }
         let text = problem_of_errno(path, StreamStep::SetFormat, Errno::EINVAL).to_string();
         assert!(text.contains("setting the picture format failed"), "{text}");
         assert!(
-            PreviewProblem::Busy {
-                path: path.to_path_buf()
-            }
-            .to_string()
-            .contains("fuser -v /dev/video0")
+            Busy { path: device() }
+                .to_string()
+                .contains("fuser -v /dev/video0")
         );
     }
 

@@ -71,11 +71,16 @@ mod tests {
         }
     }
 
+    /// The banner for `status` in UTC, on the 24-hour clock or not.
+    fn utc_banner(status: SyncStatus, clock_24h: bool, now: DateTime<Utc>) -> Option<Banner> {
+        banner_for(&status, &Tz::UTC, clock_24h, now)
+    }
+
     #[test]
     fn healthy_sync_shows_nothing() {
         let now = Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap();
         assert_eq!(
-            banner_for(&status(SyncState::Ok, Some(now)), &Tz::UTC, true, now),
+            utc_banner(status(SyncState::Ok, Some(now)), true, now),
             None
         );
     }
@@ -84,8 +89,7 @@ mod tests {
     fn offline_says_since_when() {
         let now = Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap();
         let last = Utc.with_ymd_and_hms(2026, 11, 23, 11, 42, 0).unwrap();
-        let banner =
-            banner_for(&status(SyncState::Offline, Some(last)), &Tz::UTC, true, now).unwrap();
+        let banner = utc_banner(status(SyncState::Offline, Some(last)), true, now).unwrap();
         assert_eq!(banner.kind, BannerKind::Warning);
         assert_eq!(
             banner.message,
@@ -94,13 +98,7 @@ mod tests {
             })
         );
         let yesterday = last - chrono::Duration::days(1);
-        let banner = banner_for(
-            &status(SyncState::Offline, Some(yesterday)),
-            &Tz::UTC,
-            true,
-            now,
-        )
-        .unwrap();
+        let banner = utc_banner(status(SyncState::Offline, Some(yesterday)), true, now).unwrap();
         assert_eq!(
             banner.message,
             BannerMessage::Offline(AsOf::Earlier {
@@ -115,13 +113,7 @@ mod tests {
     fn a_twelve_hour_clock_says_the_half_of_the_day_apart() {
         let now = Utc.with_ymd_and_hms(2026, 11, 23, 15, 0, 0).unwrap();
         let last = Utc.with_ymd_and_hms(2026, 11, 23, 13, 5, 0).unwrap();
-        let banner = banner_for(
-            &status(SyncState::Offline, Some(last)),
-            &Tz::UTC,
-            false,
-            now,
-        )
-        .unwrap();
+        let banner = utc_banner(status(SyncState::Offline, Some(last)), false, now).unwrap();
         assert_eq!(
             banner.message,
             BannerMessage::Offline(AsOf::Today {
@@ -136,8 +128,7 @@ mod tests {
     #[test]
     fn refusals_send_visitors_to_nobody_but_the_admin_screen() {
         let now = Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap();
-        let banner =
-            banner_for(&status(SyncState::SignInFailed, None), &Tz::UTC, true, now).unwrap();
+        let banner = utc_banner(status(SyncState::SignInFailed, None), true, now).unwrap();
         assert_eq!(banner.kind, BannerKind::Error);
         assert_eq!(
             banner.message,
