@@ -174,25 +174,37 @@ mod tests {
         assert!(NightSchedule::from_settings(&settings, STOCKHOLM).is_some());
     }
 
+    /// `schedule` counts each of `nights` as night and each of `days` as day.
+    fn assert_nights(schedule: &NightSchedule, nights: &[DateTime<Utc>], days: &[DateTime<Utc>]) {
+        for at in nights {
+            assert!(schedule.is_night(*at), "night at {at}");
+        }
+        for at in days {
+            assert!(!schedule.is_night(*at), "day at {at}");
+        }
+    }
+
     #[test]
     fn hours_within_one_day() {
-        let s = schedule((12, 0), (13, 30));
-        assert!(!s.is_night(local(23, 11, 59)));
-        assert!(s.is_night(local(23, 12, 0)));
-        assert!(s.is_night(local(23, 13, 29)));
-        assert!(!s.is_night(local(23, 13, 30)));
+        assert_nights(
+            &schedule((12, 0), (13, 30)),
+            &[local(23, 12, 0), local(23, 13, 29)],
+            &[local(23, 11, 59), local(23, 13, 30)],
+        );
     }
 
     #[test]
     fn hours_across_midnight() {
-        let s = schedule((19, 0), (7, 0));
-        assert!(!s.is_night(local(23, 18, 59)));
-        assert!(s.is_night(local(23, 19, 0)));
-        assert!(s.is_night(local(23, 23, 59)));
-        assert!(s.is_night(local(24, 0, 0)));
-        assert!(s.is_night(local(24, 6, 59)));
-        assert!(!s.is_night(local(24, 7, 0)));
-        assert!(!s.is_night(local(24, 12, 0)));
+        assert_nights(
+            &schedule((19, 0), (7, 0)),
+            &[
+                local(23, 19, 0),
+                local(23, 23, 59),
+                local(24, 0, 0),
+                local(24, 6, 59),
+            ],
+            &[local(23, 18, 59), local(24, 7, 0), local(24, 12, 0)],
+        );
     }
 
     #[test]

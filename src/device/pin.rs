@@ -174,11 +174,17 @@ mod tests {
         FixedClock::new("2026-11-23T09:00:00Z".parse().expect("instant"))
     }
 
-    #[test]
-    fn right_pin_is_accepted_and_wrong_pins_count_down() {
+    /// A gate on an empty data dir (kept while the test runs) and its clock.
+    fn fresh_gate() -> (tempfile::TempDir, FixedClock, PinGate) {
         let temp = tempfile::tempdir().expect("temp dir");
         let clock = clock();
-        let mut gate = gate(temp.path(), &clock);
+        let gate = gate(temp.path(), &clock);
+        (temp, clock, gate)
+    }
+
+    #[test]
+    fn right_pin_is_accepted_and_wrong_pins_count_down() {
+        let (_temp, _clock, mut gate) = fresh_gate();
         let pin = Secret::new("2468");
         assert_eq!(
             gate.check("1111", Some(&pin)),
@@ -194,10 +200,8 @@ mod tests {
 
     #[test]
     fn five_wrong_pins_lock_with_a_growing_delay_that_survives_a_restart() {
-        let temp = tempfile::tempdir().expect("temp dir");
-        let clock = clock();
+        let (temp, clock, mut gate) = fresh_gate();
         let pin = Secret::new("2468");
-        let mut gate = gate(temp.path(), &clock);
         for left in (0..FREE_ATTEMPTS).rev() {
             assert_eq!(
                 gate.check("0000", Some(&pin)),
@@ -238,9 +242,7 @@ mod tests {
 
     #[test]
     fn malformed_entries_and_missing_pin_are_not_attempts() {
-        let temp = tempfile::tempdir().expect("temp dir");
-        let clock = clock();
-        let mut gate = gate(temp.path(), &clock);
+        let (_temp, _clock, mut gate) = fresh_gate();
         let pin = Secret::new("2468");
         assert_eq!(gate.check("12", Some(&pin)), PinOutcome::NotAPin);
         assert_eq!(gate.check("123456789", Some(&pin)), PinOutcome::NotAPin);

@@ -109,32 +109,21 @@ mod tests {
     }
 
     #[test]
-    fn polls_slowly_far_from_any_meeting() {
+    fn polls_fast_in_the_two_minutes_around_a_start_or_end_and_slowly_elsewhere() {
         let edges = [at(10, 0, 0), at(11, 0, 0)];
         assert_waits(
             &edges,
             None,
             &[
                 (at(8, 0, 0), SLOW),
-                (at(10, 30, 0), SLOW),
-                (at(12, 0, 0), SLOW),
-            ],
-        );
-    }
-
-    #[test]
-    fn polls_fast_in_the_two_minutes_around_a_start_or_end() {
-        let edges = [at(10, 0, 0), at(11, 0, 0)];
-        assert_waits(
-            &edges,
-            None,
-            &[
                 (at(9, 59, 0), FAST),
                 (at(10, 0, 0), FAST),
                 (at(10, 0, 59), FAST),
+                (at(10, 1, 0), SLOW),
+                (at(10, 30, 0), SLOW),
                 (at(10, 59, 30), FAST),
                 (at(11, 0, 30), FAST),
-                (at(10, 1, 0), SLOW),
+                (at(12, 0, 0), SLOW),
             ],
         );
     }

@@ -109,14 +109,19 @@ fn reboot_command(text: &str) -> Result<String, Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::settings::validate::takes_only;
 
     #[test]
     fn brokers_are_mqtt_addresses_without_a_path() {
-        assert!(broker_url("mqtts://fleet.contoso.com:8883").is_ok());
-        assert!(broker_url("mqtt://127.0.0.1:1883").is_ok());
-        assert!(broker_url("https://fleet.contoso.com").is_err());
-        assert!(broker_url("mqtts://fleet.contoso.com/topic").is_err());
-        assert!(broker_url("fleet.contoso.com").is_err());
+        takes_only(
+            broker_url,
+            &["mqtts://fleet.contoso.com:8883", "mqtt://127.0.0.1:1883"],
+            &[
+                "https://fleet.contoso.com",
+                "mqtts://fleet.contoso.com/topic",
+                "fleet.contoso.com",
+            ],
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ pub fn summary_of(draft: &Draft) -> Vec<SummaryLine> {
     let masked = |secret: &Option<crate::settings::Secret>| {
         secret.as_ref().map_or_else(none, |s| text(&s.masked()))
     };
-    let or_none = |value: Option<&str>| value.map_or_else(none, text);
+    let or_none = |value: &Option<String>| value.as_deref().map_or_else(none, text);
     let either = |yes: bool, word_if_yes, word_if_not| {
         SummaryValue::Word(if yes { word_if_yes } else { word_if_not })
     };
@@ -24,7 +24,7 @@ pub fn summary_of(draft: &Draft) -> Vec<SummaryLine> {
             SummaryLabel::Language,
             text(language_name(&device.language)),
         ),
-        line(SummaryLabel::TimeZone, or_none(device.time_zone.as_deref())),
+        line(SummaryLabel::TimeZone, or_none(&device.time_zone)),
         line(
             SummaryLabel::Clock,
             either(
@@ -36,10 +36,7 @@ pub fn summary_of(draft: &Draft) -> Vec<SummaryLine> {
         line(SummaryLabel::DisplayName, text(&room.display_name)),
         line(SummaryLabel::SignInAddress, text(&room.sign_in_address)),
         line(SummaryLabel::ExchangeAddress, text(&room.exchange_address)),
-        line(
-            SummaryLabel::UserName,
-            or_none(room.domain_username.as_deref()),
-        ),
+        line(SummaryLabel::UserName, or_none(&room.domain_username)),
         line(SummaryLabel::RoomPassword, masked(&secrets.room_password)),
         line(
             SummaryLabel::CalendarAccess,
@@ -48,14 +45,8 @@ pub fn summary_of(draft: &Draft) -> Vec<SummaryLine> {
     ];
     if calendar.source == CalendarSource::Graph {
         lines.extend([
-            line(
-                SummaryLabel::TenantId,
-                or_none(calendar.tenant_id.as_deref()),
-            ),
-            line(
-                SummaryLabel::ClientId,
-                or_none(calendar.client_id.as_deref()),
-            ),
+            line(SummaryLabel::TenantId, or_none(&calendar.tenant_id)),
+            line(SummaryLabel::ClientId, or_none(&calendar.client_id)),
             line(SummaryLabel::ClientSecret, masked(&secrets.client_secret)),
         ]);
     } else {
@@ -77,7 +68,7 @@ pub fn summary_of(draft: &Draft) -> Vec<SummaryLine> {
         lines.extend([
             line(
                 SummaryLabel::ServiceAccount,
-                or_none(calendar.service_account_username.as_deref()),
+                or_none(&calendar.service_account_username),
             ),
             line(
                 SummaryLabel::ServicePassword,
@@ -90,7 +81,7 @@ pub fn summary_of(draft: &Draft) -> Vec<SummaryLine> {
         .as_ref()
         .map(|p| p.display().to_string());
     lines.extend([
-        line(SummaryLabel::TrustedCaFile, or_none(ca_file.as_deref())),
+        line(SummaryLabel::TrustedCaFile, or_none(&ca_file)),
         line(
             SummaryLabel::AutoShare,
             either(
