@@ -105,22 +105,34 @@ impl CalendarSource {
     }
 }
 
-impl fmt::Display for CalendarSource {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.id())
-    }
+/// `Display` and `FromStr` of an enum by the id of each variant in files (its `id()`,
+/// the variants listed in its `ALL`): read ignoring case, anything else refused with
+/// `$refusal`.
+macro_rules! written_by_id {
+    ($enum:ty, $refusal:literal) => {
+        impl fmt::Display for $enum {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.id())
+            }
+        }
+
+        impl FromStr for $enum {
+            type Err = String;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Self::ALL
+                    .into_iter()
+                    .find(|variant| variant.id().eq_ignore_ascii_case(s))
+                    .ok_or_else(|| $refusal.into())
+            }
+        }
+    };
 }
 
-impl FromStr for CalendarSource {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        CalendarSource::ALL
-            .into_iter()
-            .find(|source| source.id().eq_ignore_ascii_case(s))
-            .ok_or_else(|| "must be one of ews-impersonation, ews-room-account, graph, demo".into())
-    }
-}
+written_by_id!(
+    CalendarSource,
+    "must be one of ews-impersonation, ews-room-account, graph, demo"
+);
 
 /// How the console authenticates to EWS.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -132,6 +144,8 @@ pub enum EwsAuthMethod {
 }
 
 impl EwsAuthMethod {
+    pub const ALL: [EwsAuthMethod; 2] = [EwsAuthMethod::Ntlm, EwsAuthMethod::Basic];
+
     /// The id used in files: `ntlm` or `basic`.
     pub fn id(self) -> &'static str {
         match self {
@@ -141,22 +155,7 @@ impl EwsAuthMethod {
     }
 }
 
-impl fmt::Display for EwsAuthMethod {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.id())
-    }
-}
-
-impl FromStr for EwsAuthMethod {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        [EwsAuthMethod::Ntlm, EwsAuthMethod::Basic]
-            .into_iter()
-            .find(|method| method.id().eq_ignore_ascii_case(s))
-            .ok_or_else(|| "must be ntlm or basic".into())
-    }
-}
+written_by_id!(EwsAuthMethod, "must be ntlm or basic");
 
 /// Calendar access. EWS fields apply to the `ews-*` sources, Graph fields to `graph`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
