@@ -198,10 +198,7 @@ pub struct CalendarSettings {
 impl CalendarSettings {
     /// The sync interval, kept within bounds even if the file was edited by hand.
     pub fn sync_interval(&self) -> Duration {
-        let seconds = self
-            .sync_interval_seconds
-            .clamp(*SYNC_INTERVAL_SECONDS.start(), *SYNC_INTERVAL_SECONDS.end());
-        Duration::from_secs(u64::from(seconds))
+        within(self.sync_interval_seconds, &SYNC_INTERVAL_SECONDS)
     }
 
     /// The safety-net sync interval while push streams, within bounds and never shorter
