@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::reading::{InputError, InputInfo, InputKind, InputStatus, SignalReading};
+use super::reading::{InputError, InputInfo, InputKind, SignalReading};
 use super::source::{Changed, InputSource, poll_after};
 use super::status_file::read_status_file;
 use super::uevent::UeventListener;
@@ -118,16 +118,12 @@ impl InputSource for DrmConnectorSource {
     }
 
     fn describe(&self) -> InputInfo {
-        InputInfo {
-            id: self.id.clone(),
-            name: self.connector.name.clone(),
-            kind: InputKind::Drm,
-            path: Some(self.connector.status_path.clone()),
-            status: InputStatus::Unknown,
-            mode: None,
-            can_preview: false,
-            error: None,
-        }
+        InputInfo::unread(
+            &self.id,
+            self.connector.name.clone(),
+            InputKind::Drm,
+            Some(self.connector.status_path.clone()),
+        )
     }
 
     fn read(&mut self) -> Result<SignalReading, InputError> {

@@ -211,6 +211,21 @@ pub struct InputInfo {
 }
 
 impl InputInfo {
+    /// An input as it is described before any reading: status unknown, no picture
+    /// measured, no live preview.
+    pub fn unread(id: &str, name: String, kind: InputKind, path: Option<PathBuf>) -> InputInfo {
+        InputInfo {
+            id: id.to_owned(),
+            name,
+            kind,
+            path,
+            status: InputStatus::Unknown,
+            mode: None,
+            can_preview: false,
+            error: None,
+        }
+    }
+
     /// This description with the status, mode and error of `reading` filled in.
     pub fn with_reading(mut self, reading: &Result<SignalReading, InputError>) -> InputInfo {
         self.status = InputStatus::of(reading);

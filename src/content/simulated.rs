@@ -3,7 +3,7 @@
 
 use tokio::sync::watch;
 
-use super::reading::{InputError, InputInfo, InputKind, InputStatus, SignalReading};
+use super::reading::{InputError, InputInfo, InputKind, SignalReading};
 use super::source::{Changed, InputSource};
 
 /// The id of the simulated input in events.
@@ -49,16 +49,12 @@ impl InputSource for SimulatedSource {
     }
 
     fn describe(&self) -> InputInfo {
-        InputInfo {
-            id: SIMULATED_ID.to_string(),
-            name: "Simulated input (room-console content connect)".to_string(),
-            kind: InputKind::Simulated,
-            path: None,
-            status: InputStatus::Unknown,
-            mode: None,
-            can_preview: false,
-            error: None,
-        }
+        InputInfo::unread(
+            SIMULATED_ID,
+            "Simulated input (room-console content connect)".to_string(),
+            InputKind::Simulated,
+            None,
+        )
     }
 
     fn read(&mut self) -> Result<SignalReading, InputError> {

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::reading::{InputError, InputInfo, InputKind, InputStatus, SignalReading};
+use super::reading::{InputError, InputInfo, InputKind, SignalReading};
 use super::source::{Changed, InputSource, poll_after};
 
 /// How often a status file is re-read: files give no events, and half a second keeps
@@ -60,20 +60,17 @@ impl InputSource for StatusFileSource {
     }
 
     fn describe(&self) -> InputInfo {
-        InputInfo {
-            id: self.id.clone(),
-            name: self
-                .path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| self.path.display().to_string()),
-            kind: InputKind::StatusFile,
-            path: Some(self.path.clone()),
-            status: InputStatus::Unknown,
-            mode: None,
-            can_preview: false,
-            error: None,
-        }
+        let name = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| self.path.display().to_string());
+        InputInfo::unread(
+            &self.id,
+            name,
+            InputKind::StatusFile,
+            Some(self.path.clone()),
+        )
     }
 
     fn read(&mut self) -> Result<SignalReading, InputError> {

@@ -14,7 +14,7 @@ use tokio::io::unix::AsyncFd;
 use super::device::V4l2Device;
 use super::probe::{Probe, probe};
 use super::timings::reading_of_query;
-use crate::content::reading::{InputError, InputInfo, InputKind, InputStatus, SignalReading};
+use crate::content::reading::{InputError, InputInfo, InputKind, SignalReading};
 use crate::content::source::{Changed, InputSource, poll_after};
 
 /// Poll period for a receiver that sends no source-change events (or is not open).
@@ -80,14 +80,13 @@ impl InputSource for V4l2Source {
 
     fn describe(&self) -> InputInfo {
         InputInfo {
-            id: self.id.clone(),
-            name: self.name.clone(),
-            kind: InputKind::V4l2,
-            path: Some(self.path.clone()),
-            status: InputStatus::Unknown,
-            mode: None,
             can_preview: self.can_preview,
-            error: None,
+            ..InputInfo::unread(
+                &self.id,
+                self.name.clone(),
+                InputKind::V4l2,
+                Some(self.path.clone()),
+            )
         }
     }
 
