@@ -63,7 +63,7 @@ macro_rules! setting {
         super::field::Field {
             path: $path,
             get: super::field::Getter::Shown(|d| {
-                d.settings.$($place).+.as_ref().map(super::field::Shown::shown)
+                d.settings.$($place).+.as_ref().map(super::field::ShownValue::shown)
             }),
             set: |d, v| {
                 d.settings.$($place).+ = v.map($check).transpose()?;
@@ -75,7 +75,7 @@ macro_rules! setting {
         super::field::Field {
             path: $path,
             get: super::field::Getter::Shown(|d| {
-                let shown = super::field::Shown::shown(&d.settings.$($place).+);
+                let shown = super::field::ShownValue::shown(&d.settings.$($place).+);
                 (!shown.is_empty()).then_some(shown)
             }),
             set: |d, v| {
@@ -128,37 +128,37 @@ pub(super) fn required(value: Option<&str>) -> Result<&str, Problem> {
 }
 
 /// A setting's value as the summary of changes shows it to an admin.
-pub(super) trait Shown {
+pub(super) trait ShownValue {
     fn shown(&self) -> String;
 }
 
-impl Shown for String {
+impl ShownValue for String {
     fn shown(&self) -> String {
         self.clone()
     }
 }
 
-impl Shown for Url {
+impl ShownValue for Url {
     fn shown(&self) -> String {
         self.to_string()
     }
 }
 
-impl Shown for PathBuf {
+impl ShownValue for PathBuf {
     fn shown(&self) -> String {
         self.display().to_string()
     }
 }
 
 /// A time of day as the file writes it: `19:00`.
-impl Shown for NaiveTime {
+impl ShownValue for NaiveTime {
     fn shown(&self) -> String {
         self.format("%H:%M").to_string()
     }
 }
 
 /// Host names as the file writes them: separated by spaces.
-impl Shown for Vec<String> {
+impl ShownValue for Vec<String> {
     fn shown(&self) -> String {
         self.join(" ")
     }
