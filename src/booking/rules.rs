@@ -314,34 +314,8 @@ pub fn release_note(room: &str, minutes: u32) -> String {
 
 #[cfg(test)]
 mod tests {
-    use chrono::TimeZone;
-
     use super::*;
-    use crate::calendar::{FreeBusy, MeetingTime, Occurrence, Person};
-
-    fn at(h: u32, m: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 12, 7, h, m, 0).unwrap()
-    }
-
-    fn meeting(id: &str, start: DateTime<Utc>, end: DateTime<Utc>) -> Meeting {
-        Meeting {
-            id: id.into(),
-            change_key: Some("ck".into()),
-            series_id: None,
-            occurrence: Occurrence::Single,
-            subject: Some(id.into()),
-            organizer: Person::default(),
-            location: None,
-            time: MeetingTime::Timed { start, end },
-            time_zone: None,
-            private: false,
-            cancelled: false,
-            free_busy: FreeBusy::Busy,
-            join: None,
-            no_join_reason: None,
-            booked_here: false,
-        }
-    }
+    use crate::calendar::sample::{at, timed as meeting};
 
     const TZ: Tz = chrono_tz::UTC;
 
