@@ -91,24 +91,17 @@ mod tests {
     fn polls_slowly_far_from_any_meeting() {
         let schedule = PollSchedule::default();
         let edges = [at(10, 0, 0), at(11, 0, 0)];
-        assert_eq!(
-            schedule.next_delay(at(8, 0, 0), &edges, None),
-            schedule.slow
-        );
-        assert_eq!(
-            schedule.next_delay(at(10, 30, 0), &edges, None),
-            schedule.slow
-        );
-        assert_eq!(
-            schedule.next_delay(at(12, 0, 0), &edges, None),
-            schedule.slow
-        );
+        for now in [at(8, 0, 0), at(10, 30, 0), at(12, 0, 0)] {
+            let delay = schedule.next_delay(now, &edges, None);
+            assert_eq!(delay, schedule.slow, "{now}");
+        }
     }
 
     #[test]
     fn polls_fast_in_the_two_minutes_around_a_start_or_end() {
         let schedule = PollSchedule::default();
         let edges = [at(10, 0, 0), at(11, 0, 0)];
+        let delay = |now| schedule.next_delay(now, &edges, None);
         for now in [
             at(9, 59, 0),
             at(10, 0, 0),
@@ -116,43 +109,27 @@ mod tests {
             at(10, 59, 30),
             at(11, 0, 30),
         ] {
-            assert_eq!(
-                schedule.next_delay(now, &edges, None),
-                schedule.fast,
-                "{now}"
-            );
+            assert_eq!(delay(now), schedule.fast, "{now}");
         }
-        assert_eq!(
-            schedule.next_delay(at(10, 1, 0), &edges, None),
-            schedule.slow
-        );
+        assert_eq!(delay(at(10, 1, 0)), schedule.slow);
     }
 
     #[test]
     fn a_slow_wait_ends_where_the_fast_span_begins() {
         let schedule = PollSchedule::default();
-        let edges = [at(10, 0, 0)];
-        assert_eq!(
-            schedule.next_delay(at(9, 58, 53), &edges, None),
-            Duration::from_secs(7)
-        );
-        assert_eq!(
-            schedule.next_delay(at(9, 58, 59), &edges, None),
-            schedule.fast
-        );
+        let delay = |now| schedule.next_delay(now, &[at(10, 0, 0)], None);
+        assert_eq!(delay(at(9, 58, 53)), Duration::from_secs(7));
+        assert_eq!(delay(at(9, 58, 59)), schedule.fast);
     }
 
     #[test]
     fn polls_fast_for_two_minutes_after_a_touch() {
         let schedule = PollSchedule::default();
-        let touch = Some(at(15, 0, 0));
-        assert_eq!(
-            schedule.next_delay(at(15, 1, 59), &[], touch),
-            schedule.fast
-        );
-        assert_eq!(schedule.next_delay(at(15, 2, 0), &[], touch), schedule.slow);
+        let delay = |now| schedule.next_delay(now, &[], Some(at(15, 0, 0)));
+        assert_eq!(delay(at(15, 1, 59)), schedule.fast);
+        assert_eq!(delay(at(15, 2, 0)), schedule.slow);
         // A touch "in the future" (the clock was set back) does not count.
-        assert_eq!(schedule.next_delay(at(14, 0, 0), &[], touch), schedule.slow);
+        assert_eq!(delay(at(14, 0, 0)), schedule.slow);
     }
 
     /// Polls in the day of 2026-12-07 (UTC) as the poller makes them: each wait what
