@@ -220,6 +220,13 @@ fn start(server: &FakeServer) -> (Recorder, tokio::task::JoinHandle<()>) {
     (recorder, tokio::spawn(listener.run()))
 }
 
+/// Starts the listener and lets it run until it waits on something.
+async fn started(server: &FakeServer) -> (Recorder, tokio::task::JoinHandle<()>) {
+    let started = start(server);
+    settle().await;
+    started
+}
+
 /// Lets the listener run until it waits on something (time does not move).
 async fn settle() {
     for _ in 0..20 {
@@ -231,8 +238,7 @@ async fn settle() {
 async fn a_burst_of_events_makes_one_wake_up_300_ms_after_the_first() {
     let server = FakeServer::default();
     let stream = server.next_stream();
-    let (recorder, task) = start(&server);
-    settle().await;
+    let (recorder, task) = started(&server).await;
     assert_eq!(
         recorder.last_mode().unwrap().0,
         PushMode::Polling,
@@ -271,8 +277,7 @@ async fn a_closed_stream_is_opened_again_at_once_on_the_same_subscription() {
     let server = FakeServer::default();
     let first = server.next_stream();
     let second = server.next_stream();
-    let (recorder, task) = start(&server);
-    settle().await;
+    let (recorder, task) = started(&server).await;
     first.send(keep_alive()).unwrap();
     first.send(closed()).unwrap();
     settle().await;
@@ -297,8 +302,7 @@ async fn a_closed_stream_is_opened_again_at_once_on_the_same_subscription() {
 async fn keep_alives_hold_the_stream_and_90_s_of_silence_resubscribes() {
     let server = FakeServer::default();
     let stream = server.next_stream();
-    let (_recorder, task) = start(&server);
-    settle().await;
+    let (_recorder, task) = started(&server).await;
     for _ in 0..5 {
         tokio::time::sleep(Duration::from_secs(60)).await;
         stream.send(keep_alive()).unwrap();
@@ -394,8 +398,7 @@ async fn a_lost_subscription_is_made_again_and_the_window_read_whole() {
         let server = FakeServer::default();
         let first = server.next_stream();
         let _second = server.next_stream();
-        let (recorder, task) = start(&server);
-        settle().await;
+        let (recorder, task) = started(&server).await;
         first.send(Err(exchange_error(code))).unwrap();
         settle().await;
         assert_eq!(
@@ -424,8 +427,7 @@ async fn a_busy_server_is_left_alone_as_long_as_it_asks() {
         });
     let stream = server.next_stream();
     stream.send(keep_alive()).unwrap();
-    let (recorder, task) = start(&server);
-    settle().await;
+    let (recorder, task) = started(&server).await;
     let (mode, reason) = recorder.last_mode().unwrap();
     assert_eq!(mode, PushMode::Polling);
     assert!(reason.unwrap().contains("ErrorServerBusy"));
@@ -451,8 +453,7 @@ async fn other_failures_back_off_doubling_and_polling_carries_on() {
     }
     let stream = server.next_stream();
     stream.send(keep_alive()).unwrap();
-    let (recorder, task) = start(&server);
-    settle().await;
+    let (recorder, task) = started(&server).await;
     let subscribes = |server: &FakeServer| server.calls().len();
     assert_eq!(subscribes(&server), 1);
     for (wait, expected) in [(5, 2), (10, 3), (20, 5)] {
