@@ -319,6 +319,14 @@ mod tests {
 
     const TZ: Tz = chrono_tz::UTC;
 
+    /// The default booking settings with check-in on.
+    fn check_in_on() -> BookingSettings {
+        BookingSettings {
+            check_in: true,
+            ..BookingSettings::default()
+        }
+    }
+
     #[test]
     fn book_now_offers_what_fits_before_the_next_meeting() {
         let day = [meeting("next", at(10, 40), at(11, 0))];
@@ -391,10 +399,7 @@ mod tests {
 
     #[test]
     fn check_in_opens_five_minutes_before_and_warns_for_the_last_minute() {
-        let settings = BookingSettings {
-            check_in: true,
-            ..BookingSettings::default()
-        };
+        let settings = check_in_on();
         let m = meeting("m", at(10, 0), at(11, 0));
         let state = |now| check_in_state(&m, now, &TZ, &settings, false);
         assert_eq!(state(at(9, 54)), CheckIn::NotYet);
@@ -420,10 +425,7 @@ mod tests {
 
     #[test]
     fn no_shows_are_the_meetings_whose_window_ended_unattended() {
-        let settings = BookingSettings {
-            check_in: true,
-            ..BookingSettings::default()
-        };
+        let settings = check_in_on();
         let day = [
             meeting("came", at(9, 0), at(10, 0)),
             meeting("nobody", at(9, 30), at(10, 30)),
@@ -436,10 +438,7 @@ mod tests {
 
     #[test]
     fn the_next_release_deadline_is_the_earliest_window_still_open() {
-        let settings = BookingSettings {
-            check_in: true,
-            ..BookingSettings::default()
-        };
+        let settings = check_in_on();
         let day = [
             meeting("came", at(9, 0), at(10, 0)),
             meeting("due", at(9, 30), at(10, 30)),
