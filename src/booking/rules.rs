@@ -314,36 +314,18 @@ pub fn release_note(room: &str, minutes: u32) -> String {
 
 #[cfg(test)]
 mod tests {
-    use chrono::TimeZone;
-
     use super::*;
-    use crate::calendar::{FreeBusy, MeetingTime, Occurrence, Person};
-
-    fn at(h: u32, m: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 12, 7, h, m, 0).unwrap()
-    }
-
-    fn meeting(id: &str, start: DateTime<Utc>, end: DateTime<Utc>) -> Meeting {
-        Meeting {
-            id: id.into(),
-            change_key: Some("ck".into()),
-            series_id: None,
-            occurrence: Occurrence::Single,
-            subject: Some(id.into()),
-            organizer: Person::default(),
-            location: None,
-            time: MeetingTime::Timed { start, end },
-            time_zone: None,
-            private: false,
-            cancelled: false,
-            free_busy: FreeBusy::Busy,
-            join: None,
-            no_join_reason: None,
-            booked_here: false,
-        }
-    }
+    use crate::calendar::sample::{at, timed as meeting};
 
     const TZ: Tz = chrono_tz::UTC;
+
+    /// The default booking settings with check-in on.
+    fn check_in_on() -> BookingSettings {
+        BookingSettings {
+            check_in: true,
+            ..BookingSettings::default()
+        }
+    }
 
     #[test]
     fn book_now_offers_what_fits_before_the_next_meeting() {
@@ -417,10 +399,7 @@ mod tests {
 
     #[test]
     fn check_in_opens_five_minutes_before_and_warns_for_the_last_minute() {
-        let settings = BookingSettings {
-            check_in: true,
-            ..BookingSettings::default()
-        };
+        let settings = check_in_on();
         let m = meeting("m", at(10, 0), at(11, 0));
         let state = |now| check_in_state(&m, now, &TZ, &settings, false);
         assert_eq!(state(at(9, 54)), CheckIn::NotYet);
@@ -446,10 +425,7 @@ mod tests {
 
     #[test]
     fn no_shows_are_the_meetings_whose_window_ended_unattended() {
-        let settings = BookingSettings {
-            check_in: true,
-            ..BookingSettings::default()
-        };
+        let settings = check_in_on();
         let day = [
             meeting("came", at(9, 0), at(10, 0)),
             meeting("nobody", at(9, 30), at(10, 30)),
@@ -462,10 +438,7 @@ mod tests {
 
     #[test]
     fn the_next_release_deadline_is_the_earliest_window_still_open() {
-        let settings = BookingSettings {
-            check_in: true,
-            ..BookingSettings::default()
-        };
+        let settings = check_in_on();
         let day = [
             meeting("came", at(9, 0), at(10, 0)),
             meeting("due", at(9, 30), at(10, 30)),

@@ -5,141 +5,56 @@
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
+use super::sample::plain_meeting;
 use super::{FreeBusy, Meeting, MeetingTime, Occurrence, Person};
 use crate::join::{JoinLink, NoJoinReason, Provider};
+use Kind::{Cancelled, Plain, Private, Recurring};
+use Link::{Join, NoJoin};
 
-/// One demo meeting, in local time.
-struct DemoEntry {
-    key: &'static str,
-    start: (u32, u32),
-    minutes: i64,
-    subject: &'static str,
-    organizer: (&'static str, &'static str),
-    location: &'static str,
-    join: Option<(Provider, &'static str)>,
-    no_join: Option<NoJoinReason>,
-    private: bool,
-    cancelled: bool,
-    recurring: bool,
+/// How a demo meeting stands out from a plain one.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Plain,
+    Private,
+    Cancelled,
+    Recurring,
 }
 
+/// A demo meeting's online meeting: its join link, or why it has none.
+#[derive(Clone, Copy)]
+enum Link {
+    Join(Provider, &'static str),
+    NoJoin(NoJoinReason),
+}
+
+/// One demo meeting, in local time, in [`ROOM`]: its key, start (hour, minute), length
+/// in minutes, subject, organizer, link and kind. The organizer's address is their name
+/// in lower case, without hyphens, a dot for each space, at contoso.com.
+type DemoEntry = (
+    &'static str,
+    (u32, u32),
+    i64,
+    &'static str,
+    &'static str,
+    Link,
+    Kind,
+);
+
+/// The room the demo meetings are in.
+const ROOM: &str = "Conference Room 2";
+
+/// The demo day, one meeting a row.
+#[rustfmt::skip]
 const DAY: &[DemoEntry] = &[
-    DemoEntry {
-        key: "standup",
-        start: (8, 30),
-        minutes: 15,
-        subject: "Morning stand-up",
-        organizer: ("Ana Lindqvist", "ana.lindqvist@contoso.com"),
-        location: "Conference Room 2",
-        join: Some((
-            Provider::Teams,
-            "https://teams.microsoft.com/l/meetup-join/19%3ameeting_NzQ3ZDU4%40thread.v2/0?context=%7b%22Tid%22%3a%2272f988bf%22%7d",
-        )),
-        no_join: None,
-        private: false,
-        cancelled: false,
-        recurring: true,
-    },
-    DemoEntry {
-        key: "planning",
-        start: (9, 0),
-        minutes: 60,
-        subject: "Quarterly planning",
-        organizer: ("Jonas Berg", "jonas.berg@contoso.com"),
-        location: "Conference Room 2",
-        join: Some((
-            Provider::Zoom,
-            "https://contoso.zoom.us/j/93412345678?pwd=Q2xvdWQ",
-        )),
-        no_join: None,
-        private: false,
-        cancelled: false,
-        recurring: false,
-    },
-    DemoEntry {
-        key: "private",
-        start: (10, 30),
-        minutes: 30,
-        subject: "Salary review",
-        organizer: ("Min-jun Kim", "minjun.kim@contoso.com"),
-        location: "Conference Room 2",
-        join: Some((
-            Provider::Teams,
-            "https://teams.microsoft.com/meet/2345678901234?p=AbCdEfGhIj",
-        )),
-        no_join: None,
-        private: true,
-        cancelled: false,
-        recurring: false,
-    },
-    DemoEntry {
-        key: "vendor",
-        start: (11, 0),
-        minutes: 60,
-        subject: "Vendor demo: Fabrikam displays",
-        organizer: ("Sara Holm", "sara.holm@contoso.com"),
-        location: "Conference Room 2",
-        join: Some((Provider::Webex, "https://fabrikam.webex.com/meet/sales")),
-        no_join: None,
-        private: false,
-        cancelled: true,
-        recurring: false,
-    },
-    DemoEntry {
-        key: "design",
-        start: (13, 0),
-        minutes: 60,
-        subject: "Design review: lobby signage",
-        organizer: ("Erik Nilsson", "erik.nilsson@contoso.com"),
-        location: "Conference Room 2",
-        join: Some((
-            Provider::Sfb,
-            "https://meet.contoso.com/erik.nilsson/K7QX2P4M",
-        )),
-        no_join: None,
-        private: false,
-        cancelled: false,
-        recurring: false,
-    },
-    DemoEntry {
-        key: "customer",
-        start: (14, 0),
-        minutes: 90,
-        subject: "Customer call: Northwind rollout",
-        organizer: ("Ji-woo Park", "jiwoo.park@contoso.com"),
-        location: "Conference Room 2",
-        join: Some((Provider::Meet, "https://meet.google.com/abc-defg-hij")),
-        no_join: None,
-        private: false,
-        cancelled: false,
-        recurring: false,
-    },
-    DemoEntry {
-        key: "one-on-one",
-        start: (16, 0),
-        minutes: 45,
-        subject: "Budget workshop",
-        organizer: ("Lars Ek", "lars.ek@contoso.com"),
-        location: "Conference Room 2",
-        join: None,
-        no_join: Some(NoJoinReason::NoLink),
-        private: false,
-        cancelled: false,
-        recurring: false,
-    },
-    DemoEntry {
-        key: "retro",
-        start: (17, 0),
-        minutes: 30,
-        subject: "Team retrospective",
-        organizer: ("Ana Lindqvist", "ana.lindqvist@contoso.com"),
-        location: "Conference Room 2",
-        join: None,
-        no_join: Some(NoJoinReason::BodyRemoved),
-        private: false,
-        cancelled: false,
-        recurring: true,
-    },
+    // key, local start, minutes, subject, organizer, link, kind
+    ("standup", (8, 30), 15, "Morning stand-up", "Ana Lindqvist", Join(Provider::Teams, "https://teams.microsoft.com/l/meetup-join/19%3ameeting_NzQ3ZDU4%40thread.v2/0?context=%7b%22Tid%22%3a%2272f988bf%22%7d"), Recurring),
+    ("planning", (9, 0), 60, "Quarterly planning", "Jonas Berg", Join(Provider::Zoom, "https://contoso.zoom.us/j/93412345678?pwd=Q2xvdWQ"), Plain),
+    ("private", (10, 30), 30, "Salary review", "Min-jun Kim", Join(Provider::Teams, "https://teams.microsoft.com/meet/2345678901234?p=AbCdEfGhIj"), Private),
+    ("vendor", (11, 0), 60, "Vendor demo: Fabrikam displays", "Sara Holm", Join(Provider::Webex, "https://fabrikam.webex.com/meet/sales"), Cancelled),
+    ("design", (13, 0), 60, "Design review: lobby signage", "Erik Nilsson", Join(Provider::Sfb, "https://meet.contoso.com/erik.nilsson/K7QX2P4M"), Plain),
+    ("customer", (14, 0), 90, "Customer call: Northwind rollout", "Ji-woo Park", Join(Provider::Meet, "https://meet.google.com/abc-defg-hij"), Plain),
+    ("one-on-one", (16, 0), 45, "Budget workshop", "Lars Ek", NoJoin(NoJoinReason::NoLink), Plain),
+    ("retro", (17, 0), 30, "Team retrospective", "Ana Lindqvist", NoJoin(NoJoinReason::BodyRemoved), Recurring),
 ];
 
 /// The demo agenda for `days` local days from `first`, in the time zone `tz`.
@@ -155,64 +70,66 @@ pub fn demo_agenda(first: NaiveDate, days: u32, tz: &Tz) -> Vec<Meeting> {
     meetings
 }
 
+/// A person of the demo company.
+fn contoso_person(name: &str) -> Person {
+    let mailbox = name.to_lowercase().replace('-', "").replace(' ', ".");
+    Person {
+        name: Some(name.into()),
+        email: Some(format!("{mailbox}@contoso.com")),
+    }
+}
+
 fn all_day_meeting(day: NaiveDate) -> Meeting {
+    let time = MeetingTime::AllDay {
+        first: day,
+        last: day,
+    };
     Meeting {
-        id: format!("demo-{day}-facilities"),
         change_key: Some("1".into()),
-        series_id: None,
-        occurrence: Occurrence::Single,
         subject: Some("Facilities: window cleaning this evening".into()),
-        organizer: Person {
-            name: Some("Facilities".into()),
-            email: Some("facilities@contoso.com".into()),
-        },
-        location: None,
-        time: MeetingTime::AllDay {
-            first: day,
-            last: day,
-        },
-        time_zone: None,
-        private: false,
-        cancelled: false,
+        organizer: contoso_person("Facilities"),
         free_busy: FreeBusy::Free,
-        join: None,
         no_join_reason: Some(NoJoinReason::NoLink),
-        booked_here: false,
+        ..plain_meeting(format!("demo-{day}-facilities"), time)
     }
 }
 
 fn timed_meeting(entry: &DemoEntry, day: NaiveDate, tz: &Tz) -> Option<Meeting> {
-    let local = day.and_time(NaiveTime::from_hms_opt(entry.start.0, entry.start.1, 0)?);
+    let &(key, (hour, minute), minutes, subject, organizer, link, kind) = entry;
+    let local = day.and_time(NaiveTime::from_hms_opt(hour, minute, 0)?);
     let start = tz.from_local_datetime(&local).earliest()?.to_utc();
-    let end = start + Duration::minutes(entry.minutes);
+    let end = start + Duration::minutes(minutes);
+    let recurring = kind == Recurring;
+    let (join, no_join_reason) = match link {
+        Join(provider, url) => {
+            let link = JoinLink {
+                provider,
+                url: url.into(),
+            };
+            (Some(link), None)
+        }
+        NoJoin(reason) => (None, Some(reason)),
+    };
     Some(Meeting {
-        id: format!("demo-{day}-{}", entry.key),
         change_key: Some("1".into()),
-        series_id: entry
-            .recurring
-            .then(|| format!("demo-series-{}", entry.key)),
-        occurrence: if entry.recurring {
+        series_id: recurring.then(|| format!("demo-series-{key}")),
+        occurrence: if recurring {
             Occurrence::Occurrence
         } else {
             Occurrence::Single
         },
-        subject: Some(entry.subject.into()),
-        organizer: Person {
-            name: Some(entry.organizer.0.into()),
-            email: Some(entry.organizer.1.into()),
-        },
-        location: Some(entry.location.into()),
-        time: MeetingTime::Timed { start, end },
+        subject: Some(subject.into()),
+        organizer: contoso_person(organizer),
+        location: Some(ROOM.into()),
         time_zone: Some(tz.name().into()),
-        private: entry.private,
-        cancelled: entry.cancelled,
-        free_busy: FreeBusy::Busy,
-        join: entry.join.map(|(provider, url)| JoinLink {
-            provider,
-            url: url.into(),
-        }),
-        no_join_reason: entry.no_join,
-        booked_here: false,
+        private: kind == Private,
+        cancelled: kind == Cancelled,
+        join,
+        no_join_reason,
+        ..plain_meeting(
+            format!("demo-{day}-{key}"),
+            MeetingTime::Timed { start, end },
+        )
     })
 }
 
@@ -245,23 +162,14 @@ pub fn synthetic_agenda(first: DateTime<Utc>, count: i64, days: i64) -> Vec<Meet
 fn synthetic_meeting(id: String, time: MeetingTime) -> Meeting {
     Meeting {
         change_key: Some(format!("ck-{id}")),
-        series_id: None,
-        occurrence: Occurrence::Single,
         subject: Some(format!("Subject of {id}")),
         organizer: Person {
             name: Some("Organizer".to_owned()),
             email: Some("organizer@example.com".to_owned()),
         },
         location: Some("Room 4.12".to_owned()),
-        time,
         time_zone: Some("W. Europe Standard Time".to_owned()),
-        private: false,
-        cancelled: false,
-        free_busy: FreeBusy::Busy,
-        join: None,
-        no_join_reason: None,
-        booked_here: false,
-        id,
+        ..plain_meeting(id, time)
     }
 }
 

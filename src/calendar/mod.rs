@@ -4,6 +4,7 @@
 
 pub mod demo;
 mod meeting;
+pub(crate) mod sample;
 mod status;
 
 pub use meeting::{FreeBusy, Meeting, MeetingTime, Occurrence, Person};

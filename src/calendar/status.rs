@@ -33,14 +33,11 @@ pub fn current_meeting<'a>(
     now: DateTime<Utc>,
     tz: &Tz,
 ) -> Option<&'a Meeting> {
-    meetings
-        .iter()
-        .filter(|m| m.occupies_room())
-        .filter(|m| {
-            let (start, end) = m.time.instants(tz);
-            start <= now && now < end
-        })
-        .max_by_key(|m| (m.time.instants(tz).0, m.id.as_str()))
+    let on_now = |&(_, start, end): &Occupying<'a>| start <= now && now < end;
+    occupying(meetings, tz)
+        .filter(on_now)
+        .max_by_key(|&(m, start, _)| (start, m.id.as_str()))
+        .map(|(m, ..)| m)
 }
 
 /// The next meeting that occupies the room and starts after `now`.
@@ -49,75 +46,53 @@ pub fn next_meeting<'a>(
     now: DateTime<Utc>,
     tz: &Tz,
 ) -> Option<&'a Meeting> {
-    meetings
-        .iter()
-        .filter(|m| m.occupies_room())
-        .filter(|m| m.time.instants(tz).0 > now)
-        .min_by_key(|m| (m.time.instants(tz).0, m.id.as_str()))
+    let later = |&(_, start, _): &Occupying<'a>| start > now;
+    occupying(meetings, tz)
+        .filter(later)
+        .min_by_key(|&(m, start, _)| (start, m.id.as_str()))
+        .map(|(m, ..)| m)
 }
 
 /// The room's status at `now`, from the meetings given (typically the rest of the day).
 pub fn room_status(meetings: &[Meeting], now: DateTime<Utc>, tz: &Tz) -> RoomStatus {
-    if let Some(current) = current_meeting(meetings, now, tz) {
-        let mut until = current.time.instants(tz).1;
-        // Extend across meetings that start before (or right after) the stretch ends.
-        loop {
-            let extended = meetings
-                .iter()
-                .filter(|m| m.occupies_room())
-                .map(|m| m.time.instants(tz))
-                .filter(|(start, end)| *start < until + BACK_TO_BACK_GAP && *end > until)
-                .map(|(_, end)| end)
-                .max();
-            match extended {
-                Some(end) => until = end,
-                None => break,
-            }
-        }
-        return RoomStatus::BusyUntil {
-            until,
-            meeting_id: current.id.clone(),
-            subject: current.visible_subject().map(str::to_owned),
-        };
+    let Some(current) = current_meeting(meetings, now, tz) else {
+        return next_meeting(meetings, now, tz).map_or(RoomStatus::Free, |next| {
+            RoomStatus::FreeUntil(next.time.instants(tz).0)
+        });
+    };
+    let mut until = current.time.instants(tz).1;
+    // Extend across meetings that start before (or right after) the stretch ends.
+    while let Some(end) = occupying(meetings, tz)
+        .filter(|&(_, start, end)| start < until + BACK_TO_BACK_GAP && end > until)
+        .map(|(_, _, end)| end)
+        .max()
+    {
+        until = end;
     }
-    meetings
-        .iter()
-        .filter(|m| m.occupies_room())
-        .map(|m| m.time.instants(tz).0)
-        .filter(|start| *start > now)
-        .min()
-        .map_or(RoomStatus::Free, RoomStatus::FreeUntil)
+    RoomStatus::BusyUntil {
+        until,
+        meeting_id: current.id.clone(),
+        subject: current.visible_subject().map(str::to_owned),
+    }
+}
+
+/// A meeting that occupies the room, with its start and end in the room's time zone.
+type Occupying<'a> = (&'a Meeting, DateTime<Utc>, DateTime<Utc>);
+
+/// The meetings that occupy the room (see [`Meeting::occupies_room`]), with their
+/// instants in `tz`.
+fn occupying<'a>(meetings: &'a [Meeting], tz: &Tz) -> impl Iterator<Item = Occupying<'a>> {
+    meetings.iter().filter(|m| m.occupies_room()).map(|m| {
+        let (start, end) = m.time.instants(tz);
+        (m, start, end)
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::calendar::{FreeBusy, MeetingTime, Occurrence, Person};
-    use chrono::TimeZone;
-
-    fn at(h: u32, m: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 23, h, m, 0).unwrap()
-    }
-
-    fn meeting(id: &str, start: DateTime<Utc>, end: DateTime<Utc>) -> Meeting {
-        Meeting {
-            id: id.into(),
-            change_key: None,
-            series_id: None,
-            occurrence: Occurrence::Single,
-            subject: Some(format!("Subject {id}")),
-            organizer: Person::default(),
-            location: None,
-            time: MeetingTime::Timed { start, end },
-            time_zone: None,
-            private: false,
-            cancelled: false,
-            free_busy: FreeBusy::Busy,
-            join: None,
-            no_join_reason: None,
-            booked_here: false,
-        }
-    }
+    use crate::calendar::FreeBusy;
+    use crate::calendar::sample::{at, timed as meeting};
 
     #[test]
     fn free_all_day_when_nothing_is_booked() {
@@ -146,17 +121,21 @@ mod tests {
             RoomStatus::BusyUntil {
                 until: at(11, 30),
                 meeting_id: "a".into(),
-                subject: Some("Subject a".into())
+                subject: Some("a".into())
             }
         );
     }
 
     #[test]
     fn cancelled_and_free_meetings_leave_the_room_available() {
-        let mut cancelled = meeting("a", at(9, 0), at(10, 0));
-        cancelled.cancelled = true;
-        let mut free = meeting("b", at(9, 0), at(10, 0));
-        free.free_busy = FreeBusy::Free;
+        let cancelled = Meeting {
+            cancelled: true,
+            ..meeting("a", at(9, 0), at(10, 0))
+        };
+        let free = Meeting {
+            free_busy: FreeBusy::Free,
+            ..meeting("b", at(9, 0), at(10, 0))
+        };
         let ms = [cancelled, free];
         assert_eq!(room_status(&ms, at(9, 30), &Tz::UTC), RoomStatus::Free);
         assert!(current_meeting(&ms, at(9, 30), &Tz::UTC).is_none());
@@ -182,8 +161,10 @@ mod tests {
 
     #[test]
     fn next_meeting_skips_cancelled_and_started_ones() {
-        let mut cancelled = meeting("b", at(11, 0), at(12, 0));
-        cancelled.cancelled = true;
+        let cancelled = Meeting {
+            cancelled: true,
+            ..meeting("b", at(11, 0), at(12, 0))
+        };
         let ms = [
             meeting("a", at(9, 0), at(10, 0)),
             cancelled,

@@ -15,7 +15,8 @@ use crate::booking::releaser::NoShowReleaser;
 use crate::clock::{Clock, SystemClock};
 use crate::content::control::{ControlServer, control_socket_path};
 use crate::content::{
-    ContentEvent, ContentWatcher, InputSetting, MachineConfig, Roots, Sources, build_sources,
+    ContentEvent, ContentWatcher, InputSetting, InputSource, MachineConfig, Roots, Sources,
+    build_sources,
 };
 use crate::device::paths::DataDir;
 use crate::live::listener::LiveConfig;
@@ -145,27 +146,14 @@ pub(super) fn start_content(
     settings: &ContentSettings,
     tap: Option<std::sync::mpsc::Sender<ContentEvent>>,
 ) -> Arc<dyn Fn() -> bool + Send + Sync> {
-    let setting = settings
-        .input
-        .parse::<InputSetting>()
-        .unwrap_or_else(|err| {
-            tracing::error!("content input setting refused, using auto: {err}");
-            InputSetting::Auto
-        });
-    let Sources { inputs, simulated } = build_sources(&setting, &Roots::system());
+    let Sources { inputs, simulated } = content_sources(settings);
     let names: HashMap<String, String> = inputs
         .iter()
         .map(|source| (source.id().to_owned(), source.describe().name))
         .collect();
     tracing::info!(inputs = ?names.values().collect::<Vec<_>>(), "content inputs");
     let _entered = runtime.enter();
-
-    let (events_tx, mut events_rx) = mpsc::channel::<ContentEvent>(16);
-    ContentWatcher::new(
-        inputs,
-        MachineConfig::with_grace_seconds(settings.grace_seconds),
-    )
-    .spawn(events_tx);
+    let mut events_rx = watch_content(inputs, settings);
 
     let socket = control_socket_path(|k| std::env::var(k).ok(), data_dir.path());
     match ControlServer::bind(&socket) {
@@ -221,6 +209,18 @@ pub(super) fn start_content(
 /// Watches the content input without a screen (`run --headless`): plug and unplug
 /// events go to the log.
 pub(super) fn start_content_headless(runtime: &Handle, settings: &ContentSettings) {
+    let Sources { inputs, .. } = content_sources(settings);
+    let _entered = runtime.enter();
+    let mut events_rx = watch_content(inputs, settings);
+    runtime.spawn(async move {
+        while let Some(event) = events_rx.recv().await {
+            tracing::info!(?event, "content input");
+        }
+    });
+}
+
+/// The content inputs the setting names (all it can find when the setting is refused).
+fn content_sources(settings: &ContentSettings) -> Sources {
     let setting = settings
         .input
         .parse::<InputSetting>()
@@ -228,19 +228,18 @@ pub(super) fn start_content_headless(runtime: &Handle, settings: &ContentSetting
             tracing::error!("content input setting refused, using auto: {err}");
             InputSetting::Auto
         });
-    let Sources { inputs, .. } = build_sources(&setting, &Roots::system());
-    let _entered = runtime.enter();
-    let (events_tx, mut events_rx) = mpsc::channel::<ContentEvent>(16);
-    ContentWatcher::new(
-        inputs,
-        MachineConfig::with_grace_seconds(settings.grace_seconds),
-    )
-    .spawn(events_tx);
-    runtime.spawn(async move {
-        while let Some(event) = events_rx.recv().await {
-            tracing::info!(?event, "content input");
-        }
-    });
+    build_sources(&setting, &Roots::system())
+}
+
+/// Starts watching `inputs` on the runtime entered; their plug and unplug events.
+fn watch_content(
+    inputs: Vec<Box<dyn InputSource>>,
+    settings: &ContentSettings,
+) -> mpsc::Receiver<ContentEvent> {
+    let (events_tx, events_rx) = mpsc::channel::<ContentEvent>(16);
+    let config = MachineConfig::with_grace_seconds(settings.grace_seconds);
+    ContentWatcher::new(inputs, config).spawn(events_tx);
+    events_rx
 }
 
 /// A button handler that changes the panel and puts it on the window.

@@ -3,7 +3,7 @@
 
 use std::io;
 
-use super::envelope::{SOAP_NS, XmlWriter, document, text_element};
+use super::envelope::{XmlWriter, element, soap_envelope, text_element};
 use super::error::EwsError;
 use super::response::{Response, read_envelope};
 use super::xml::{Read, Tag, XmlReader, document_text};
@@ -43,53 +43,35 @@ impl AutodiscoverOutcome {
 
 /// The GetUserSettings request for `mailbox`, addressed to the Autodiscover service at `to`.
 pub fn request(mailbox: &str, to: &str) -> Vec<u8> {
-    document(|w| {
-        w.create_element("soap:Envelope")
-            .with_attributes([
-                ("xmlns:soap", SOAP_NS),
-                ("xmlns:a", AUTODISCOVER_NS),
-                ("xmlns:wsa", ADDRESSING_NS),
-            ])
-            .write_inner_content(|w| {
-                w.create_element("soap:Header").write_inner_content(|w| {
-                    text_element(w, "a:RequestedServerVersion", "Exchange2010")?;
-                    text_element(w, "wsa:Action", GET_USER_SETTINGS_ACTION)?;
-                    text_element(w, "wsa:To", to)
-                })?;
-                w.create_element("soap:Body")
-                    .write_inner_content(|w| write_get_user_settings(w, mailbox))?;
-                Ok(())
-            })?;
-        Ok(())
+    let namespaces = [("xmlns:a", AUTODISCOVER_NS), ("xmlns:wsa", ADDRESSING_NS)];
+    let write_header = |w: &mut XmlWriter| {
+        text_element(w, "a:RequestedServerVersion", "Exchange2010")?;
+        text_element(w, "wsa:Action", GET_USER_SETTINGS_ACTION)?;
+        text_element(w, "wsa:To", to)
+    };
+    soap_envelope(namespaces, write_header, |w| {
+        write_get_user_settings(w, mailbox)
     })
 }
 
 fn write_get_user_settings(w: &mut XmlWriter, mailbox: &str) -> io::Result<()> {
-    w.create_element("a:GetUserSettingsRequestMessage")
-        .write_inner_content(|w| {
-            w.create_element("a:Request").write_inner_content(|w| {
-                w.create_element("a:Users").write_inner_content(|w| {
-                    w.create_element("a:User")
-                        .write_inner_content(|w| text_element(w, "a:Mailbox", mailbox))?;
-                    Ok(())
-                })?;
-                w.create_element("a:RequestedSettings")
-                    .write_inner_content(|w| {
-                        text_element(w, "a:Setting", "InternalEwsUrl")?;
-                        text_element(w, "a:Setting", "ExternalEwsUrl")
-                    })?;
-                Ok(())
+    element(w, "a:GetUserSettingsRequestMessage", |w| {
+        element(w, "a:Request", |w| {
+            element(w, "a:Users", |w| {
+                element(w, "a:User", |w| text_element(w, "a:Mailbox", mailbox))
             })?;
-            Ok(())
-        })?;
-    Ok(())
+            element(w, "a:RequestedSettings", |w| {
+                text_element(w, "a:Setting", "InternalEwsUrl")?;
+                text_element(w, "a:Setting", "ExternalEwsUrl")
+            })
+        })
+    })
 }
 
 /// The `Response` of a GetUserSettings answer, as read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct AutodiscoverResponse {
-    error_code: Option<String>,
-    error_message: Option<String>,
+    error: ErrorFields,
     /// The first `UserResponses/UserResponse`.
     user: Option<UserResponse>,
 }
@@ -97,11 +79,58 @@ struct AutodiscoverResponse {
 /// One user's answer: an error or redirection, or the settings asked for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct UserResponse {
-    error_code: Option<String>,
-    error_message: Option<String>,
+    error: ErrorFields,
     redirect_target: Option<String>,
     /// `UserSettings/UserSetting` as (Name, Value).
     settings: Vec<(String, String)>,
+}
+
+/// The `ErrorCode` and `ErrorMessage` of a `Response` or a `UserResponse`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct ErrorFields {
+    code: Option<String>,
+    message: Option<String>,
+}
+
+impl ErrorFields {
+    /// Reads `child` when it is one of the two; false for any other element.
+    fn read<'a>(&mut self, reader: &mut XmlReader<'a>, child: &Tag<'a>) -> Read<bool> {
+        match child.name() {
+            "ErrorCode" => self.code = reader.trimmed_string(child)?,
+            "ErrorMessage" => self.message = reader.trimmed_string(child)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// `NoError` (or no code) is fine; any other code is Exchange's error.
+    fn check(self) -> Result<(), EwsError> {
+        match self.code.as_deref() {
+            None | Some("NoError") => Ok(()),
+            Some(code) => Err(EwsError::Exchange {
+                code: code.to_string(),
+                message: self.message.unwrap_or_default(),
+            }),
+        }
+    }
+}
+
+/// Reads the first child of `parent` named `name` with `read`, passing over the others.
+fn read_first<'a, T>(
+    reader: &mut XmlReader<'a>,
+    parent: &Tag<'a>,
+    name: &str,
+    mut read: impl FnMut(&mut XmlReader<'a>, &Tag<'a>) -> Read<T>,
+) -> Read<Option<T>> {
+    let mut first = None;
+    while let Some(child) = reader.next_child(parent)? {
+        if child.name() == name && first.is_none() {
+            first = Some(read(reader, &child)?);
+        } else {
+            reader.skip(&child)?;
+        }
+    }
+    Ok(first)
 }
 
 /// Reads the `Response` element of a GetUserSettings answer.
@@ -109,17 +138,10 @@ fn read<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<AutodiscoverRespo
     let mut response = AutodiscoverResponse::default();
     while let Some(child) = reader.next_child(tag)? {
         match child.name() {
-            "ErrorCode" => response.error_code = reader.trimmed_string(&child)?,
-            "ErrorMessage" => response.error_message = reader.trimmed_string(&child)?,
             "UserResponses" => {
-                while let Some(user) = reader.next_child(&child)? {
-                    if user.name() == "UserResponse" && response.user.is_none() {
-                        response.user = Some(read_user(reader, &user)?);
-                    } else {
-                        reader.skip(&user)?;
-                    }
-                }
+                response.user = read_first(reader, &child, "UserResponse", read_user)?;
             }
+            _ if response.error.read(reader, &child)? => {}
             _ => reader.skip(&child)?,
         }
     }
@@ -130,51 +152,46 @@ fn read_user<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<UserResponse
     let mut user = UserResponse::default();
     while let Some(child) = reader.next_child(tag)? {
         match child.name() {
-            "ErrorCode" => user.error_code = reader.trimmed_string(&child)?,
-            "ErrorMessage" => user.error_message = reader.trimmed_string(&child)?,
             "RedirectTarget" => user.redirect_target = reader.trimmed_string(&child)?,
             "UserSettings" => {
                 while let Some(setting) = reader.next_child(&child)? {
                     if setting.name() != "UserSetting" {
                         reader.skip(&setting)?;
-                        continue;
-                    }
-                    let (mut name, mut value) = (None, None);
-                    while let Some(field) = reader.next_child(&setting)? {
-                        match field.name() {
-                            "Name" => name = reader.trimmed_string(&field)?,
-                            "Value" => value = reader.trimmed_string(&field)?,
-                            _ => reader.skip(&field)?,
-                        }
-                    }
-                    if let (Some(name), Some(value)) = (name, value) {
-                        user.settings.push((name, value));
+                    } else if let Some(pair) = read_setting(reader, &setting)? {
+                        user.settings.push(pair);
                     }
                 }
             }
+            _ if user.error.read(reader, &child)? => {}
             _ => reader.skip(&child)?,
         }
     }
     Ok(user)
 }
 
+/// A `UserSetting`'s (Name, Value); None when it lacks either.
+fn read_setting<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<Option<(String, String)>> {
+    let (mut name, mut value) = (None, None);
+    while let Some(field) = reader.next_child(tag)? {
+        match field.name() {
+            "Name" => name = reader.trimmed_string(&field)?,
+            "Value" => value = reader.trimmed_string(&field)?,
+            _ => reader.skip(&field)?,
+        }
+    }
+    Ok(name.zip(value))
+}
+
 /// Reads a GetUserSettings response.
 pub fn parse(answer: &[u8]) -> Result<Response<AutodiscoverOutcome>, EwsError> {
     let envelope = read_envelope(&document_text(answer), |reader, operation| {
-        let mut response = None;
-        while let Some(child) = reader.next_child(operation)? {
-            if child.name() == "Response" {
-                response = Some(read(reader, &child)?);
-            } else {
-                reader.skip(&child)?;
-            }
-        }
+        let response = read_first(reader, operation, "Response", read)?;
         Ok(response.ok_or_else(|| EwsError::UnexpectedResponse {
             detail: format!("<{}> without a Response", operation.name()),
         }))
     })?;
     let response = envelope.value?;
-    check_code(response.error_code, response.error_message)?;
+    response.error.check()?;
     let user = response.user.ok_or_else(|| EwsError::UnexpectedResponse {
         detail: "Autodiscover answered without a UserResponse".into(),
     })?;
@@ -183,11 +200,11 @@ pub fn parse(answer: &[u8]) -> Result<Response<AutodiscoverOutcome>, EwsError> {
         .ok_or_else(|| EwsError::UnexpectedResponse {
             detail: "an Autodiscover redirection without a target".into(),
         });
-    let outcome = match user.error_code.as_deref().unwrap_or("NoError") {
+    let outcome = match user.error.code.as_deref().unwrap_or("NoError") {
         "RedirectAddress" => AutodiscoverOutcome::RedirectAddress(target?),
         "RedirectUrl" => AutodiscoverOutcome::RedirectUrl(target?),
         _ => {
-            check_code(user.error_code, user.error_message)?;
+            user.error.check()?;
             let setting = |name: &str| {
                 user.settings
                     .iter()
@@ -208,14 +225,4 @@ pub fn parse(answer: &[u8]) -> Result<Response<AutodiscoverOutcome>, EwsError> {
         server_version: envelope.server_version,
         value: outcome,
     })
-}
-
-fn check_code(code: Option<String>, message: Option<String>) -> Result<(), EwsError> {
-    match code.as_deref() {
-        None | Some("NoError") => Ok(()),
-        Some(code) => Err(EwsError::Exchange {
-            code: code.to_string(),
-            message: message.unwrap_or_default(),
-        }),
-    }
 }

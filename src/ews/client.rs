@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::HeaderMap;
 use url::Url;
 use yoke::{Yoke, Yokeable};
 
@@ -16,7 +16,9 @@ use super::get_item::{self, GetItemOptions, ItemResults};
 use super::item::ItemId;
 use super::response::Response;
 use super::sync_folder_items::{self, SyncChanges};
-use super::transport::{DEFAULT_MAX_RESPONSE_BYTES, EwsAuth, Transport, TransportConfig};
+use super::transport::{
+    DEFAULT_MAX_RESPONSE_BYTES, EwsAuth, Transport, TransportConfig, insert_header,
+};
 use super::version::RequestVersion;
 
 /// What an operation read from an answer together with the answer's bytes, which its
@@ -58,7 +60,8 @@ impl EwsConfig {
         }
     }
 
-    fn transport_config(&self) -> TransportConfig {
+    /// The HTTP side of these settings.
+    pub(super) fn transport_config(&self) -> TransportConfig {
         TransportConfig {
             auth: self.auth.clone(),
             trusted_ca_pem: self.trusted_ca_pem.clone(),
@@ -67,6 +70,17 @@ impl EwsConfig {
             max_response_bytes: self.max_response_bytes,
         }
     }
+}
+
+/// Which FindItem CalendarView to ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViewRequest {
+    /// The fields the sync needs (`find_item::request`).
+    Plain,
+    /// With each item's free/busy status, cancellation and booking marker
+    /// (`find_item::request_marked`): the view Book now checks for clashes and for its
+    /// own earlier booking.
+    Marked,
 }
 
 /// A client for one EWS endpoint.
@@ -117,19 +131,26 @@ impl EwsClient {
         end: DateTime<Utc>,
         max_entries: u32,
     ) -> Result<Response<Parsed<CalendarView<'static>>>, EwsError> {
-        let body = find_item::request(&self.header(), mailbox, start, end, max_entries);
-        parse_kept::<CalendarView<'static>>(self.post(body).await?, find_item::parse)
+        let view = ViewRequest::Plain;
+        self.find_view(view, mailbox, start, end, max_entries).await
     }
 
-    /// Like [`EwsClient::find_calendar_view`], with each item's booking marker.
-    pub async fn find_marked_view(
+    /// The meetings of `mailbox` between `start` and `end` as `view` asks for them.
+    pub async fn find_view(
         &self,
+        view: ViewRequest,
         mailbox: &str,
         start: DateTime<Utc>,
         end: DateTime<Utc>,
         max_entries: u32,
     ) -> Result<Response<Parsed<CalendarView<'static>>>, EwsError> {
-        let body = find_item::request_marked(&self.header(), mailbox, start, end, max_entries);
+        let header = self.header();
+        let body = match view {
+            ViewRequest::Plain => find_item::request(&header, mailbox, start, end, max_entries),
+            ViewRequest::Marked => {
+                find_item::request_marked(&header, mailbox, start, end, max_entries)
+            }
+        };
         parse_kept::<CalendarView<'static>>(self.post(body).await?, find_item::parse)
     }
 
@@ -217,12 +238,4 @@ where
         server_version,
         value,
     })
-}
-
-fn insert_header(headers: &mut HeaderMap, name: &'static str, value: &str) -> Result<(), EwsError> {
-    let value = HeaderValue::from_str(value).map_err(|_| EwsError::InvalidConfig {
-        detail: format!("\"{value}\" cannot be sent in an HTTP header"),
-    })?;
-    headers.insert(HeaderName::from_static(name), value);
-    Ok(())
 }

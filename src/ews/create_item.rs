@@ -7,7 +7,10 @@ use std::io;
 use chrono::{DateTime, Utc};
 
 use super::client::EwsClient;
-use super::envelope::{RequestHeader, XmlWriter, ews_envelope, room_calendar_folder, text_element};
+use super::envelope::{
+    RequestHeader, XmlWriter, element, element_with, ews_envelope, room_calendar_folder, text_body,
+    text_element,
+};
 use super::error::EwsError;
 use super::item::{ItemId, format_date_time, read_first_item};
 use super::marker;
@@ -32,33 +35,27 @@ pub fn request(header: &RequestHeader, mailbox: &str, booking: &NewBooking<'_>) 
 }
 
 fn write_create_item(w: &mut XmlWriter, mailbox: &str, booking: &NewBooking<'_>) -> io::Result<()> {
-    w.create_element("m:CreateItem")
-        .with_attribute(("SendMeetingInvitations", "SendToNone"))
-        .write_inner_content(|w| {
-            w.create_element("m:SavedItemFolderId")
-                .write_inner_content(|w| room_calendar_folder(w, mailbox))?;
-            w.create_element("m:Items").write_inner_content(|w| {
-                w.create_element("t:CalendarItem")
-                    .write_inner_content(|w| {
-                        // types.xsd order: ItemType's Subject, Body, ReminderIsSet,
-                        // ExtendedProperty, then CalendarItemType's Start, End,
-                        // LegacyFreeBusyStatus.
-                        text_element(w, "t:Subject", booking.subject)?;
-                        w.create_element("t:Body")
-                            .with_attribute(("BodyType", "Text"))
-                            .write_text_content(quick_xml::events::BytesText::new(booking.body))?;
-                        text_element(w, "t:ReminderIsSet", "false")?;
-                        marker::write_property(w, booking.booking_id)?;
-                        text_element(w, "t:Start", &format_date_time(booking.start))?;
-                        text_element(w, "t:End", &format_date_time(booking.end))?;
-                        text_element(w, "t:LegacyFreeBusyStatus", "Busy")?;
-                        Ok(())
-                    })?;
-                Ok(())
-            })?;
-            Ok(())
+    let attributes = [("SendMeetingInvitations", "SendToNone")];
+    element_with(w, "m:CreateItem", attributes, |w| {
+        element(w, "m:SavedItemFolderId", |w| {
+            room_calendar_folder(w, mailbox)
         })?;
-    Ok(())
+        element(w, "m:Items", |w| {
+            element(w, "t:CalendarItem", |w| write_calendar_item(w, booking))
+        })
+    })
+}
+
+fn write_calendar_item(w: &mut XmlWriter, booking: &NewBooking<'_>) -> io::Result<()> {
+    // types.xsd order: ItemType's Subject, Body, ReminderIsSet, ExtendedProperty, then
+    // CalendarItemType's Start, End, LegacyFreeBusyStatus.
+    text_element(w, "t:Subject", booking.subject)?;
+    text_body(w, booking.body)?;
+    text_element(w, "t:ReminderIsSet", "false")?;
+    marker::write_property(w, booking.booking_id)?;
+    text_element(w, "t:Start", &format_date_time(booking.start))?;
+    text_element(w, "t:End", &format_date_time(booking.end))?;
+    text_element(w, "t:LegacyFreeBusyStatus", "Busy")
 }
 
 /// Reads a CreateItem response: the id of the item created.

@@ -4,14 +4,11 @@
 
 use std::io;
 
-use quick_xml::events::BytesText;
-
 use super::client::EwsClient;
-use super::envelope::{RequestHeader, XmlWriter, ews_envelope};
+use super::envelope::{RequestHeader, XmlWriter, element, element_with, ews_envelope, text_body};
 use super::error::EwsError;
 use super::item::ItemId;
-use super::response::{read_messages, single};
-use super::xml::document_text;
+use super::response::single_status;
 
 /// The request declining `item` with `note` as the message body.
 pub fn request(header: &RequestHeader, item: &ItemId<'_>, note: &str) -> Vec<u8> {
@@ -19,27 +16,20 @@ pub fn request(header: &RequestHeader, item: &ItemId<'_>, note: &str) -> Vec<u8>
 }
 
 fn write_decline(w: &mut XmlWriter, item: &ItemId<'_>, note: &str) -> io::Result<()> {
-    w.create_element("m:CreateItem")
-        .with_attribute(("MessageDisposition", "SendAndSaveCopy"))
-        .write_inner_content(|w| {
-            w.create_element("m:Items").write_inner_content(|w| {
-                w.create_element("t:DeclineItem").write_inner_content(|w| {
-                    w.create_element("t:Body")
-                        .with_attribute(("BodyType", "Text"))
-                        .write_text_content(BytesText::new(note))?;
-                    super::item::item_id_element(w, "t:ReferenceItemId", item)
-                })?;
-                Ok(())
-            })?;
-            Ok(())
-        })?;
-    Ok(())
+    let attributes = [("MessageDisposition", "SendAndSaveCopy")];
+    element_with(w, "m:CreateItem", attributes, |w| {
+        element(w, "m:Items", |w| {
+            element(w, "t:DeclineItem", |w| {
+                text_body(w, note)?;
+                super::item::item_id_element(w, "t:ReferenceItemId", item)
+            })
+        })
+    })
 }
 
 /// Reads the response: success or the typed error.
 pub fn parse(answer: &[u8]) -> Result<(), EwsError> {
-    let messages = read_messages(&document_text(answer), |_, _, _: &mut ()| Ok(false))?;
-    single(messages).map(|_| ())
+    single_status(answer).map(|_| ())
 }
 
 impl EwsClient {

@@ -4,11 +4,10 @@
 use std::io;
 
 use super::client::EwsClient;
-use super::envelope::{RequestHeader, XmlWriter, ews_envelope};
+use super::envelope::{RequestHeader, XmlWriter, element, element_with, ews_envelope};
 use super::error::EwsError;
 use super::item::ItemId;
-use super::response::{read_messages, single};
-use super::xml::document_text;
+use super::response::single_status;
 
 /// The request deleting `item`.
 pub fn request(header: &RequestHeader, item: &ItemId<'_>) -> Vec<u8> {
@@ -16,23 +15,20 @@ pub fn request(header: &RequestHeader, item: &ItemId<'_>) -> Vec<u8> {
 }
 
 fn write_delete(w: &mut XmlWriter, item: &ItemId<'_>) -> io::Result<()> {
-    w.create_element("m:DeleteItem")
-        .with_attributes([
-            ("DeleteType", "MoveToDeletedItems"),
-            ("SendMeetingCancellations", "SendToNone"),
-        ])
-        .write_inner_content(|w| {
-            w.create_element("m:ItemIds")
-                .write_inner_content(|w| super::item::item_id_element(w, "t:ItemId", item))?;
-            Ok(())
-        })?;
-    Ok(())
+    let attributes = [
+        ("DeleteType", "MoveToDeletedItems"),
+        ("SendMeetingCancellations", "SendToNone"),
+    ];
+    element_with(w, "m:DeleteItem", attributes, |w| {
+        element(w, "m:ItemIds", |w| {
+            super::item::item_id_element(w, "t:ItemId", item)
+        })
+    })
 }
 
 /// Reads the response: success or the typed error.
 pub fn parse(answer: &[u8]) -> Result<(), EwsError> {
-    let messages = read_messages(&document_text(answer), |_, _, _: &mut ()| Ok(false))?;
-    single(messages).map(|_| ())
+    single_status(answer).map(|_| ())
 }
 
 impl EwsClient {

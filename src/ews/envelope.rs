@@ -29,34 +29,36 @@ pub fn ews_envelope(
     header: &RequestHeader,
     body: impl FnOnce(&mut XmlWriter) -> io::Result<()>,
 ) -> Vec<u8> {
+    let namespaces = [("xmlns:t", TYPES_NS), ("xmlns:m", MESSAGES_NS)];
+    let write_header = |w: &mut XmlWriter| {
+        w.create_element("t:RequestServerVersion")
+            .with_attribute(("Version", header.version.as_str()))
+            .write_empty()?;
+        match &header.impersonate {
+            Some(mailbox) => element(w, "t:ExchangeImpersonation", |w| {
+                element(w, "t:ConnectingSID", |w| {
+                    text_element(w, "t:SmtpAddress", mailbox)
+                })
+            }),
+            None => Ok(()),
+        }
+    };
+    soap_envelope(namespaces, write_header, body)
+}
+
+/// Writes a whole SOAP 1.1 envelope declaring `soap:` and `namespaces`: `header` writes
+/// the children of `soap:Header`, `body` those of `soap:Body`.
+pub fn soap_envelope<'a>(
+    namespaces: impl IntoIterator<Item = (&'a str, &'a str)>,
+    header: impl FnOnce(&mut XmlWriter) -> io::Result<()>,
+    body: impl FnOnce(&mut XmlWriter) -> io::Result<()>,
+) -> Vec<u8> {
+    let namespaces = std::iter::once(("xmlns:soap", SOAP_NS)).chain(namespaces);
     document(|w| {
-        w.create_element("soap:Envelope")
-            .with_attributes([
-                ("xmlns:soap", SOAP_NS),
-                ("xmlns:t", TYPES_NS),
-                ("xmlns:m", MESSAGES_NS),
-            ])
-            .write_inner_content(|w| {
-                w.create_element("soap:Header").write_inner_content(|w| {
-                    w.create_element("t:RequestServerVersion")
-                        .with_attribute(("Version", header.version.as_str()))
-                        .write_empty()?;
-                    if let Some(mailbox) = &header.impersonate {
-                        w.create_element("t:ExchangeImpersonation")
-                            .write_inner_content(|w| {
-                                w.create_element("t:ConnectingSID")
-                                    .write_inner_content(|w| {
-                                        text_element(w, "t:SmtpAddress", mailbox)
-                                    })?;
-                                Ok(())
-                            })?;
-                    }
-                    Ok(())
-                })?;
-                w.create_element("soap:Body").write_inner_content(body)?;
-                Ok(())
-            })?;
-        Ok(())
+        element_with(w, "soap:Envelope", namespaces, |w| {
+            element(w, "soap:Header", header)?;
+            element(w, "soap:Body", body)
+        })
     })
 }
 
@@ -68,6 +70,37 @@ pub fn document(write: impl FnOnce(&mut XmlWriter) -> io::Result<()>) -> Vec<u8>
         .and_then(|()| write(&mut writer))
         .expect("writing XML into a Vec cannot fail");
     writer.into_inner()
+}
+
+/// Writes `<name>` with what `children` writes inside it.
+pub fn element(
+    w: &mut XmlWriter,
+    name: &str,
+    children: impl FnOnce(&mut XmlWriter) -> io::Result<()>,
+) -> io::Result<()> {
+    w.create_element(name).write_inner_content(children)?;
+    Ok(())
+}
+
+/// Writes `<name a="…" …>` with `attributes` and what `children` writes inside it.
+pub fn element_with<'a>(
+    w: &mut XmlWriter,
+    name: &str,
+    attributes: impl IntoIterator<Item = (&'a str, &'a str)>,
+    children: impl FnOnce(&mut XmlWriter) -> io::Result<()>,
+) -> io::Result<()> {
+    w.create_element(name)
+        .with_attributes(attributes)
+        .write_inner_content(children)?;
+    Ok(())
+}
+
+/// Writes an item's plain-text `<t:Body BodyType="Text">`.
+pub fn text_body(w: &mut XmlWriter, text: &str) -> io::Result<()> {
+    w.create_element("t:Body")
+        .with_attribute(("BodyType", "Text"))
+        .write_text_content(BytesText::new(text))?;
+    Ok(())
 }
 
 /// Writes `<name>text</name>`, escaped and with characters XML forbids left out.
@@ -84,14 +117,11 @@ pub fn text_element(w: &mut XmlWriter, name: &str, text: &str) -> io::Result<()>
 /// Writes `<t:DistinguishedFolderId Id="calendar">` naming the room's mailbox, so the
 /// request works both with impersonation and with delegate access.
 pub fn room_calendar_folder(w: &mut XmlWriter, mailbox: &str) -> io::Result<()> {
-    w.create_element("t:DistinguishedFolderId")
-        .with_attribute(("Id", "calendar"))
-        .write_inner_content(|w| {
-            w.create_element("t:Mailbox")
-                .write_inner_content(|w| text_element(w, "t:EmailAddress", mailbox))?;
-            Ok(())
-        })?;
-    Ok(())
+    element_with(w, "t:DistinguishedFolderId", [("Id", "calendar")], |w| {
+        element(w, "t:Mailbox", |w| {
+            text_element(w, "t:EmailAddress", mailbox)
+        })
+    })
 }
 
 /// Writes `<t:FieldURI FieldURI="…"/>`.

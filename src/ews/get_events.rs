@@ -1,7 +1,7 @@
 //! GetEvents: the events of a pull subscription since a watermark, for networks where
 //! a streaming answer never arrives (a proxy that holds a response until it ends).
 
-use super::envelope::{RequestHeader, ews_envelope, text_element};
+use super::envelope::{RequestHeader, element, ews_envelope, text_element};
 use super::error::EwsError;
 use super::notification::Notification;
 use super::response::{Response, read_messages, single};
@@ -10,11 +10,10 @@ use super::xml::document_text;
 /// The GetEvents request for `subscription_id` after `watermark`.
 pub fn request(header: &RequestHeader, subscription_id: &str, watermark: &str) -> Vec<u8> {
     ews_envelope(header, |w| {
-        w.create_element("m:GetEvents").write_inner_content(|w| {
+        element(w, "m:GetEvents", |w| {
             text_element(w, "m:SubscriptionId", subscription_id)?;
             text_element(w, "m:Watermark", watermark)
-        })?;
-        Ok(())
+        })
     })
 }
 

@@ -3,7 +3,7 @@
 //! (`ConnectionStatus` OK) and at the end `ConnectionStatus` Closed. [`EnvelopeSplitter`]
 //! cuts the byte stream into those envelopes; [`parse`] reads one.
 
-use super::envelope::{RequestHeader, ews_envelope, text_element};
+use super::envelope::{RequestHeader, element, ews_envelope, text_element};
 use super::error::EwsError;
 use super::notification::Notification;
 use super::response::{Response, read_messages, single};
@@ -16,19 +16,16 @@ pub const MAX_ENVELOPE_BYTES: usize = 4 * 1024 * 1024;
 
 /// The GetStreamingEvents request for `subscription_id`, open for `timeout_minutes`.
 pub fn request(header: &RequestHeader, subscription_id: &str, timeout_minutes: u32) -> Vec<u8> {
+    let timeout = timeout_minutes
+        .clamp(1, MAX_CONNECTION_TIMEOUT_MINUTES)
+        .to_string();
     ews_envelope(header, |w| {
-        w.create_element("m:GetStreamingEvents")
-            .write_inner_content(|w| {
-                w.create_element("m:SubscriptionIds")
-                    .write_inner_content(|w| {
-                        text_element(w, "t:SubscriptionId", subscription_id)
-                    })?;
-                let timeout = timeout_minutes
-                    .clamp(1, MAX_CONNECTION_TIMEOUT_MINUTES)
-                    .to_string();
-                text_element(w, "m:ConnectionTimeout", &timeout)
+        element(w, "m:GetStreamingEvents", |w| {
+            element(w, "m:SubscriptionIds", |w| {
+                text_element(w, "t:SubscriptionId", subscription_id)
             })?;
-        Ok(())
+            text_element(w, "m:ConnectionTimeout", &timeout)
+        })
     })
 }
 

@@ -4,7 +4,7 @@
 
 use std::io;
 
-use super::envelope::{XmlWriter, text_element};
+use super::envelope::{XmlWriter, element, text_element};
 
 /// The console's own MAPI property set (a GUID no other product uses).
 pub const PROPERTY_SET: &str = "6a1d5c2e-7b3f-4e8a-9c41-0d2f5b8e7a93";
@@ -25,10 +25,8 @@ pub fn write_field_uri(w: &mut XmlWriter) -> io::Result<()> {
 
 /// Writes the marker with `booking_id` as an item's `<t:ExtendedProperty>`.
 pub fn write_property(w: &mut XmlWriter, booking_id: &str) -> io::Result<()> {
-    w.create_element("t:ExtendedProperty")
-        .write_inner_content(|w| {
-            write_field_uri(w)?;
-            text_element(w, "t:Value", booking_id)
-        })?;
-    Ok(())
+    element(w, "t:ExtendedProperty", |w| {
+        write_field_uri(w)?;
+        text_element(w, "t:Value", booking_id)
+    })
 }

@@ -16,11 +16,21 @@ use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderMap, HeaderValue
 use rustls::pki_types::ServerName;
 use tokio::net::TcpStream;
 use tokio::sync::{Mutex, MutexGuard};
+use tokio::time::error::Elapsed;
 use tokio_rustls::TlsConnector;
 use url::Url;
 
 use super::error::EwsError;
 use crate::http_answer::{Answer, error_chain};
+
+/// One SOAP request: where it goes, its body, and the headers it adds (X-AnchorMailbox,
+/// SOAPAction, an NTLM message).
+#[derive(Debug, Clone, Copy)]
+pub struct SoapPost<'a> {
+    pub url: &'a Url,
+    pub body: &'a [u8],
+    pub headers: &'a HeaderMap,
+}
 
 /// The connection, shared by the requests of one transport.
 pub struct NtlmConnection {
@@ -82,26 +92,11 @@ impl Turn<'_> {
         }
     }
 
-    /// POSTs on the connection, opening it first when there is none to `url`'s server.
-    pub async fn post(
-        &mut self,
-        url: &Url,
-        body: &[u8],
-        headers: &HeaderMap,
-    ) -> Result<Answer, EwsError> {
+    /// POSTs on the connection, opening it first when there is none to the server.
+    pub async fn post(&mut self, post: SoapPost<'_>) -> Result<Answer, EwsError> {
         let timeout = self.connection.timeout;
-        match tokio::time::timeout(timeout, self.post_now(url, body, headers)).await {
-            Ok(Ok(answer)) => Ok(answer),
-            Ok(Err(error)) => {
-                // Its state is unknown now: the next request starts afresh.
-                *self.open = None;
-                Err(error)
-            }
-            Err(_) => {
-                *self.open = None;
-                Err(EwsError::Timeout)
-            }
-        }
+        let outcome = tokio::time::timeout(timeout, self.post_now(post)).await;
+        self.settle(outcome)
     }
 
     /// POSTs on the connection and hands the answer over as soon as its head arrived,
@@ -109,31 +104,25 @@ impl Turn<'_> {
     /// until that body has been read; the time limit covers the head only.
     pub async fn post_streaming(
         &mut self,
-        url: &Url,
-        body: &[u8],
-        headers: &HeaderMap,
+        post: SoapPost<'_>,
     ) -> Result<hyper::Response<hyper::body::Incoming>, EwsError> {
         let timeout = self.connection.timeout;
-        match tokio::time::timeout(timeout, self.start(url, body, headers)).await {
-            Ok(Ok(response)) => Ok(response),
-            Ok(Err(error)) => {
-                *self.open = None;
-                Err(error)
-            }
-            Err(_) => {
-                *self.open = None;
-                Err(EwsError::Timeout)
-            }
-        }
+        let outcome = tokio::time::timeout(timeout, self.start(post)).await;
+        self.settle(outcome)
     }
 
-    async fn post_now(
-        &mut self,
-        url: &Url,
-        body: &[u8],
-        headers: &HeaderMap,
-    ) -> Result<Answer, EwsError> {
-        let response = self.start(url, body, headers).await?;
+    /// The result of a request that had the time limit to finish. After an error or a
+    /// timeout the connection's state is unknown: the next request starts afresh.
+    fn settle<T>(&mut self, outcome: Result<Result<T, EwsError>, Elapsed>) -> Result<T, EwsError> {
+        let result = outcome.unwrap_or(Err(EwsError::Timeout));
+        if result.is_err() {
+            *self.open = None;
+        }
+        result
+    }
+
+    async fn post_now(&mut self, post: SoapPost<'_>) -> Result<Answer, EwsError> {
+        let response = self.start(post).await?;
         let limit = self.connection.max_response_bytes;
         let too_large = response
             .headers()
@@ -143,32 +132,16 @@ impl Turn<'_> {
         if too_large {
             return Err(EwsError::ResponseTooLarge { limit });
         }
-        let (parts, mut incoming) = response.into_parts();
-        let mut body = Vec::new();
-        while let Some(frame) = incoming.frame().await {
-            let frame = frame.map_err(|_| EwsError::TruncatedBody)?;
-            if let Ok(data) = frame.into_data() {
-                if body.len() + data.len() > limit {
-                    return Err(EwsError::ResponseTooLarge { limit });
-                }
-                body.extend_from_slice(&data);
-            }
-        }
-        Ok(Answer {
-            status: parts.status,
-            headers: parts.headers,
-            body,
-        })
+        read_whole(response, limit).await
     }
 
     /// Sends the request (on a new connection when the kept one is gone) and returns
     /// the answer's head with its body still to be read.
     async fn start(
         &mut self,
-        url: &Url,
-        body: &[u8],
-        headers: &HeaderMap,
+        post: SoapPost<'_>,
     ) -> Result<hyper::Response<hyper::body::Incoming>, EwsError> {
+        let url = post.url;
         let reused = self
             .open
             .as_ref()
@@ -177,12 +150,12 @@ impl Turn<'_> {
             Some(open) if reused => open,
             _ => self.connect(url).await?,
         };
-        let response = match send(&mut open, url, body, headers).await {
+        let response = match send(&mut open, post).await {
             Ok(response) => response,
             // The server closed the kept-alive connection meanwhile: once more on a new one.
             Err(e) if reused && (e.is_closed() || e.is_canceled() || e.is_incomplete_message()) => {
                 open = self.connect(url).await?;
-                send(&mut open, url, body, headers)
+                send(&mut open, post)
                     .await
                     .map_err(|e| network(&error_chain(&e)))?
             }
@@ -237,15 +210,36 @@ impl Turn<'_> {
     }
 }
 
+/// A hyper answer read whole, within `limit` bytes.
+pub async fn read_whole(
+    response: hyper::Response<hyper::body::Incoming>,
+    limit: usize,
+) -> Result<Answer, EwsError> {
+    let (parts, mut incoming) = response.into_parts();
+    let mut body = Vec::new();
+    while let Some(frame) = incoming.frame().await {
+        let frame = frame.map_err(|_| EwsError::TruncatedBody)?;
+        if let Ok(data) = frame.into_data() {
+            if body.len() + data.len() > limit {
+                return Err(EwsError::ResponseTooLarge { limit });
+            }
+            body.extend_from_slice(&data);
+        }
+    }
+    Ok(Answer {
+        status: parts.status,
+        headers: parts.headers,
+        body,
+    })
+}
+
 /// Sends one request on the connection.
 async fn send(
     open: &mut Open,
-    url: &Url,
-    body: &[u8],
-    headers: &HeaderMap,
+    post: SoapPost<'_>,
 ) -> Result<hyper::Response<hyper::body::Incoming>, hyper::Error> {
     open.sender.ready().await?;
-    open.sender.send_request(request(url, body, headers)).await
+    open.sender.send_request(request(post)).await
 }
 
 /// `scheme://host:port`: requests to another server need another connection.
@@ -259,7 +253,7 @@ fn network(detail: &str) -> EwsError {
     }
 }
 
-fn request(url: &Url, body: &[u8], headers: &HeaderMap) -> hyper::Request<Full<Bytes>> {
+fn request(SoapPost { url, body, headers }: SoapPost<'_>) -> hyper::Request<Full<Bytes>> {
     let host = match url.port() {
         Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
         None => url.host_str().unwrap_or_default().to_owned(),

@@ -10,7 +10,7 @@
 use super::details::Details;
 use super::error::EwsError;
 use super::version::ServerVersionInfo;
-use super::xml::{Read, Tag, XmlProblem, XmlReader};
+use super::xml::{Read, Tag, XmlProblem, XmlReader, document_text};
 
 /// A successful result together with what the server said it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,6 +133,13 @@ pub fn single<T>(response: Response<Vec<Message<T>>>) -> Result<Response<T>, Ews
         server_version: response.server_version,
         value: message.payload,
     })
+}
+
+/// The answer of an operation on one item or subscription that carries nothing but its
+/// status (DeleteItem, DeclineItem, Unsubscribe): success, or its typed error.
+pub fn single_status(answer: &[u8]) -> Result<Response<()>, EwsError> {
+    let messages = read_messages(&document_text(answer), |_, _, _: &mut ()| Ok(false))?;
+    single(messages)
 }
 
 /// The first element of `soap:Body`: a fault as its error, or the operation's response;

@@ -6,7 +6,9 @@ use std::io;
 
 use quick_xml::events::BytesText;
 
-use super::envelope::{RequestHeader, XmlWriter, ews_envelope, room_calendar_folder, text_element};
+use super::envelope::{
+    RequestHeader, XmlWriter, element, ews_envelope, room_calendar_folder, text_element,
+};
 use super::error::EwsError;
 use super::notification::CALENDAR_EVENT_TYPES;
 use super::response::{Response, read_messages, single};
@@ -40,15 +42,14 @@ pub fn request(header: &RequestHeader, mailbox: &str, kind: &SubscriptionKind) -
 }
 
 fn write_subscribe(w: &mut XmlWriter, mailbox: &str, kind: &SubscriptionKind) -> io::Result<()> {
-    let element = match kind {
+    let request = match kind {
         SubscriptionKind::Streaming => "m:StreamingSubscriptionRequest",
         SubscriptionKind::Pull { .. } => "m:PullSubscriptionRequest",
     };
-    w.create_element("m:Subscribe").write_inner_content(|w| {
-        w.create_element(element).write_inner_content(|w| {
-            w.create_element("t:FolderIds")
-                .write_inner_content(|w| room_calendar_folder(w, mailbox))?;
-            w.create_element("t:EventTypes").write_inner_content(|w| {
+    element(w, "m:Subscribe", |w| {
+        element(w, request, |w| {
+            element(w, "t:FolderIds", |w| room_calendar_folder(w, mailbox))?;
+            element(w, "t:EventTypes", |w| {
                 for event in CALENDAR_EVENT_TYPES {
                     w.create_element("t:EventType")
                         .write_text_content(BytesText::new(event))?;
@@ -67,10 +68,8 @@ fn write_subscribe(w: &mut XmlWriter, mailbox: &str, kind: &SubscriptionKind) ->
                 text_element(w, "t:Timeout", &timeout)?;
             }
             Ok(())
-        })?;
-        Ok(())
-    })?;
-    Ok(())
+        })
+    })
 }
 
 /// Reads a Subscribe response.

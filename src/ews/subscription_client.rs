@@ -8,7 +8,7 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use reqwest::header::{COOKIE, HeaderMap, HeaderName, HeaderValue, SET_COOKIE};
+use reqwest::header::{COOKIE, HeaderMap, HeaderValue, SET_COOKIE};
 
 use super::client::EwsConfig;
 use super::envelope::RequestHeader;
@@ -17,7 +17,7 @@ use super::get_streaming_events::{self, EnvelopeSplitter, StreamingEnvelope};
 use super::notification::Notification;
 use super::soap_stream::SoapStream;
 use super::subscribe::{self, Subscription, SubscriptionKind};
-use super::transport::{Transport, TransportConfig};
+use super::transport::{Transport, insert_header};
 use super::{get_events, unsubscribe};
 
 /// The cookie Exchange sets to pin a subscription's requests to one mailbox server.
@@ -44,13 +44,7 @@ impl std::fmt::Debug for SubscriptionClient {
 impl SubscriptionClient {
     /// A client for `mailbox` with its own HTTPS (and NTLM) connection; sends nothing.
     pub fn new(config: EwsConfig, mailbox: &str) -> Result<SubscriptionClient, EwsError> {
-        let transport = Transport::new(TransportConfig {
-            auth: config.auth.clone(),
-            trusted_ca_pem: config.trusted_ca_pem.clone(),
-            allow_insecure_http: config.allow_insecure_http,
-            timeout: config.timeout,
-            max_response_bytes: config.max_response_bytes,
-        })?;
+        let transport = Transport::new(config.transport_config())?;
         transport.check_url(&config.url)?;
         Ok(SubscriptionClient {
             config,
@@ -131,8 +125,8 @@ impl SubscriptionClient {
 
     fn headers(&self) -> Result<HeaderMap, EwsError> {
         let mut headers = HeaderMap::new();
-        insert(&mut headers, "x-anchormailbox", &self.mailbox)?;
-        insert(&mut headers, "x-preferserveraffinity", "true")?;
+        insert_header(&mut headers, "x-anchormailbox", &self.mailbox)?;
+        insert_header(&mut headers, "x-preferserveraffinity", "true")?;
         if let Some(cookie) = self.backend_cookie() {
             let value =
                 HeaderValue::from_str(&format!("{BACKEND_COOKIE}={cookie}")).map_err(|_| {
@@ -194,14 +188,6 @@ fn backend_cookie_value(set_cookie: &str) -> Option<String> {
     let (name, value) = pair.split_once('=')?;
     (name.trim().eq_ignore_ascii_case(BACKEND_COOKIE) && !value.trim().is_empty())
         .then(|| value.trim().to_owned())
-}
-
-fn insert(headers: &mut HeaderMap, name: &'static str, value: &str) -> Result<(), EwsError> {
-    let value = HeaderValue::from_str(value).map_err(|_| EwsError::InvalidConfig {
-        detail: format!("\"{value}\" cannot be sent in an HTTP header"),
-    })?;
-    headers.insert(HeaderName::from_static(name), value);
-    Ok(())
 }
 
 /// The envelopes of an open GetStreamingEvents answer.

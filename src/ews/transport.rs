@@ -7,12 +7,14 @@ use std::fmt;
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, WWW_AUTHENTICATE};
+use reqwest::header::{
+    AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, WWW_AUTHENTICATE,
+};
 use url::Url;
 
 use super::error::EwsError;
 use super::ntlm;
-use super::ntlm_connection::{NtlmConnection, Turn};
+use super::ntlm_connection::{NtlmConnection, SoapPost, Turn, read_whole};
 use super::soap_stream::SoapStream;
 use crate::http_answer::{self, Answer, SendFailure, error_chain};
 
@@ -151,7 +153,12 @@ impl Transport {
                 self.read(request).await?
             }
             EwsAuth::Ntlm { user, password } => {
-                self.post_ntlm(url, &body, &headers, user, password).await?
+                let post = SoapPost {
+                    url,
+                    body: &body,
+                    headers: &headers,
+                };
+                self.post_ntlm(post, user, password).await?
             }
         };
         classify(answer)
@@ -187,36 +194,40 @@ impl Transport {
                 classify(answer).map(SoapStream::whole)
             }
             EwsAuth::Ntlm { user, password } => {
-                let Some(connection) = &self.ntlm else {
-                    return Err(EwsError::Ntlm {
-                        detail: "no NTLM connection was set up".into(),
-                    });
+                let post = SoapPost {
+                    url,
+                    body: &body,
+                    headers: &headers,
                 };
-                let mut turn = connection.turn().await;
+                let mut turn = self.ntlm_turn().await?;
                 if turn.signed_in(url) {
-                    let response = turn.post_streaming(url, &body, &headers).await?;
+                    let response = turn.post_streaming(post).await?;
                     if response.status() == StatusCode::OK {
                         return Ok(SoapStream::hyper(response));
                     }
                     if response.status() != StatusCode::UNAUTHORIZED {
-                        let answer = read_hyper(response, limit).await?;
+                        let answer = read_whole(response, limit).await?;
                         return classify(answer).map(SoapStream::whole);
                     }
-                    read_hyper(response, limit).await?;
+                    read_whole(response, limit).await?;
                 }
-                let headers =
-                    match ntlm_negotiate(&mut turn, url, &body, &headers, user, password).await? {
-                        Negotiated::Answered(answer) => {
-                            return classify(answer).map(SoapStream::whole);
-                        }
-                        Negotiated::Authenticate(headers) => headers,
-                    };
-                let response = turn.post_streaming(url, &body, &headers).await?;
+                let headers = match ntlm_negotiate(&mut turn, post, user, password).await? {
+                    Negotiated::Answered(answer) => {
+                        return classify(answer).map(SoapStream::whole);
+                    }
+                    Negotiated::Authenticate(headers) => headers,
+                };
+                let response = turn
+                    .post_streaming(SoapPost {
+                        headers: &headers,
+                        ..post
+                    })
+                    .await?;
                 turn.set_signed_in(response.status() != StatusCode::UNAUTHORIZED);
                 if response.status() == StatusCode::OK {
                     return Ok(SoapStream::hyper(response));
                 }
-                let answer = read_hyper(response, limit).await?;
+                let answer = read_whole(response, limit).await?;
                 classify(answer).map(SoapStream::whole)
             }
         }
@@ -257,27 +268,39 @@ impl Transport {
     /// request itself with the authenticate message, all on the one connection.
     async fn post_ntlm(
         &self,
-        url: &Url,
-        body: &[u8],
-        headers: &HeaderMap,
+        post: SoapPost<'_>,
         user: &str,
         password: &Password,
     ) -> Result<Answer, EwsError> {
-        let Some(connection) = &self.ntlm else {
-            return Err(EwsError::Ntlm {
-                detail: "no NTLM connection was set up".into(),
-            });
-        };
-        let mut turn = connection.turn().await;
-        if turn.signed_in(url) {
-            let answer = turn.post(url, body, headers).await?;
+        let mut turn = self.ntlm_turn().await?;
+        if turn.signed_in(post.url) {
+            let answer = turn.post(post).await?;
             if answer.status != StatusCode::UNAUTHORIZED {
                 return Ok(answer);
             }
         }
-        let answer = ntlm_handshake(&mut turn, url, body, headers, user, password).await?;
+        let answer = match ntlm_negotiate(&mut turn, post, user, password).await? {
+            Negotiated::Answered(answer) => answer,
+            Negotiated::Authenticate(headers) => {
+                let post = SoapPost {
+                    headers: &headers,
+                    ..post
+                };
+                turn.post(post).await?
+            }
+        };
         turn.set_signed_in(answer.status != StatusCode::UNAUTHORIZED);
         Ok(answer)
+    }
+
+    /// The NTLM connection, once it is free.
+    async fn ntlm_turn(&self) -> Result<Turn<'_>, EwsError> {
+        match &self.ntlm {
+            Some(connection) => Ok(connection.turn().await),
+            None => Err(EwsError::Ntlm {
+                detail: "no NTLM connection was set up".into(),
+            }),
+        }
     }
 
     /// Sends a request and reads its answer whole, within the size cap.
@@ -286,22 +309,6 @@ impl Transport {
         http_answer::read_capped(request, limit)
             .await
             .map_err(|failure| send_error(failure, limit))
-    }
-}
-
-/// The NTLM handshake on the connection of `turn`: the request with the negotiate
-/// message, and again with the authenticate message answering the challenge.
-async fn ntlm_handshake(
-    turn: &mut Turn<'_>,
-    url: &Url,
-    body: &[u8],
-    headers: &HeaderMap,
-    user: &str,
-    password: &Password,
-) -> Result<Answer, EwsError> {
-    match ntlm_negotiate(turn, url, body, headers, user, password).await? {
-        Negotiated::Answered(answer) => Ok(answer),
-        Negotiated::Authenticate(headers) => turn.post(url, body, &headers).await,
     }
 }
 
@@ -317,18 +324,16 @@ enum Negotiated {
 /// the server's challenge.
 async fn ntlm_negotiate(
     turn: &mut Turn<'_>,
-    url: &Url,
-    body: &[u8],
-    headers: &HeaderMap,
+    post: SoapPost<'_>,
     user: &str,
     password: &Password,
 ) -> Result<Negotiated, EwsError> {
+    let negotiate = with_authorization(post.headers, &ntlm::negotiate_header()?)?;
     let first = turn
-        .post(
-            url,
-            body,
-            &with_authorization(headers, &ntlm::negotiate_header()?)?,
-        )
+        .post(SoapPost {
+            headers: &negotiate,
+            ..post
+        })
         .await?;
     if first.status != StatusCode::UNAUTHORIZED {
         return Ok(Negotiated::Answered(first));
@@ -345,34 +350,8 @@ async fn ntlm_negotiate(
         password.expose(),
         ntlmclient::get_ntlm_time,
     )?;
-    Ok(Negotiated::Authenticate(with_authorization(
-        headers,
-        &authenticate,
-    )?))
-}
-
-/// A hyper answer read whole, within the size cap.
-async fn read_hyper(
-    response: hyper::Response<hyper::body::Incoming>,
-    limit: usize,
-) -> Result<Answer, EwsError> {
-    use http_body_util::BodyExt;
-    let (parts, mut incoming) = response.into_parts();
-    let mut body = Vec::new();
-    while let Some(frame) = incoming.frame().await {
-        let frame = frame.map_err(|_| EwsError::TruncatedBody)?;
-        if let Ok(data) = frame.into_data() {
-            if body.len() + data.len() > limit {
-                return Err(EwsError::ResponseTooLarge { limit });
-            }
-            body.extend_from_slice(&data);
-        }
-    }
-    Ok(Answer {
-        status: parts.status,
-        headers: parts.headers,
-        body,
-    })
+    let headers = with_authorization(post.headers, &authenticate)?;
+    Ok(Negotiated::Authenticate(headers))
 }
 
 /// `headers` plus an Authorization header.
@@ -460,6 +439,19 @@ fn is_html(answer: &Answer) -> bool {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.to_ascii_lowercase().contains("text/html"));
     content_type_html || http_answer::starts_like_html(&answer.body)
+}
+
+/// Adds the header `name: value`; a value HTTP cannot carry is a configuration error.
+pub(super) fn insert_header(
+    headers: &mut HeaderMap,
+    name: &'static str,
+    value: &str,
+) -> Result<(), EwsError> {
+    let value = HeaderValue::from_str(value).map_err(|_| EwsError::InvalidConfig {
+        detail: format!("\"{value}\" cannot be sent in an HTTP header"),
+    })?;
+    headers.insert(HeaderName::from_static(name), value);
+    Ok(())
 }
 
 /// The EWS error for a request that got no whole answer.

@@ -8,7 +8,9 @@ use std::io;
 use chrono::{DateTime, Utc};
 
 use super::client::EwsClient;
-use super::envelope::{RequestHeader, XmlWriter, ews_envelope, field_uri, text_element};
+use super::envelope::{
+    RequestHeader, XmlWriter, element, element_with, ews_envelope, field_uri, text_element,
+};
 use super::error::EwsError;
 use super::item::{ItemId, format_date_time, read_first_item};
 use super::response::{read_messages, single};
@@ -20,34 +22,24 @@ pub fn request(header: &RequestHeader, item: &ItemId<'_>, end: DateTime<Utc>) ->
 }
 
 fn write_update(w: &mut XmlWriter, item: &ItemId<'_>, end: DateTime<Utc>) -> io::Result<()> {
-    w.create_element("m:UpdateItem")
-        .with_attributes([
-            ("ConflictResolution", "NeverOverwrite"),
-            ("SendMeetingInvitationsOrCancellations", "SendToNone"),
-        ])
-        .write_inner_content(|w| {
-            w.create_element("m:ItemChanges").write_inner_content(|w| {
-                w.create_element("t:ItemChange").write_inner_content(|w| {
-                    super::item::item_id_element(w, "t:ItemId", item)?;
-                    w.create_element("t:Updates").write_inner_content(|w| {
-                        w.create_element("t:SetItemField")
-                            .write_inner_content(|w| {
-                                field_uri(w, "calendar:End")?;
-                                w.create_element("t:CalendarItem")
-                                    .write_inner_content(|w| {
-                                        text_element(w, "t:End", &format_date_time(end))
-                                    })?;
-                                Ok(())
-                            })?;
-                        Ok(())
-                    })?;
-                    Ok(())
-                })?;
-                Ok(())
-            })?;
-            Ok(())
-        })?;
-    Ok(())
+    let attributes = [
+        ("ConflictResolution", "NeverOverwrite"),
+        ("SendMeetingInvitationsOrCancellations", "SendToNone"),
+    ];
+    let set_end = |w: &mut XmlWriter| {
+        field_uri(w, "calendar:End")?;
+        element(w, "t:CalendarItem", |w| {
+            text_element(w, "t:End", &format_date_time(end))
+        })
+    };
+    element_with(w, "m:UpdateItem", attributes, |w| {
+        element(w, "m:ItemChanges", |w| {
+            element(w, "t:ItemChange", |w| {
+                super::item::item_id_element(w, "t:ItemId", item)?;
+                element(w, "t:Updates", |w| element(w, "t:SetItemField", set_end))
+            })
+        })
+    })
 }
 
 /// Reads an UpdateItem response: the item's new id and ChangeKey, when Exchange sent it.

@@ -68,7 +68,7 @@ pub struct GraphClient {
     clock: Arc<dyn Clock>,
 }
 
-pub(super) fn instant_param(t: DateTime<Utc>) -> String {
+fn instant_param(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
@@ -138,7 +138,7 @@ impl GraphClient {
     }
 
     /// GETs `url` and reads its JSON.
-    async fn get<T: DeserializeOwned>(
+    pub(super) async fn get<T: DeserializeOwned>(
         &self,
         url: &Url,
         extra_prefer: Option<String>,
@@ -236,23 +236,12 @@ impl GraphClient {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<EventVersion>, GraphError> {
-        let mut url = self.user_url(mailbox, &["calendarView"])?;
-        url.query_pairs_mut()
-            .append_pair("startDateTime", &instant_param(from))
-            .append_pair("endDateTime", &instant_param(to))
-            .append_pair("$select", "id,changeKey")
-            .append_pair("$orderby", "start/dateTime")
-            .append_pair("$top", &LIST_PAGE_SIZE.to_string());
+        let top = LIST_PAGE_SIZE.to_string();
+        let select = [("$select", "id,changeKey"), ("$orderby", "start/dateTime")];
+        let url = self.calendar_view_url(mailbox, from, to, &select, &top)?;
         let mut items = Vec::new();
-        for _ in 0..MAX_PAGES {
-            let page: Page<EventVersion> = self.get(&url, None, true).await?;
-            items.extend(page.value);
-            match page.next_link {
-                Some(next) => url = self.follow(&next)?,
-                None => return Ok(items),
-            }
-        }
-        Err(endless_paging())
+        self.pages(url, |page| items.extend(page)).await?;
+        Ok(items)
     }
 
     /// The events overlapping [from, to) with the properties the console shows (body
@@ -262,18 +251,45 @@ impl GraphClient {
         mailbox: &str,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-        mut on_page: impl FnMut(Vec<Event>),
+        on_page: impl FnMut(Vec<Event>),
     ) -> Result<(), GraphError> {
+        let select = [
+            ("$select", EVENT_SELECT),
+            ("$expand", MARKER_EXPAND),
+            ("$orderby", "start/dateTime"),
+        ];
+        let top = LIST_PAGE_SIZE.to_string();
+        let url = self.calendar_view_url(mailbox, from, to, &select, &top)?;
+        self.pages(url, on_page).await
+    }
+
+    /// The calendarView URL of `mailbox` for [from, to), then `select` and `$top`.
+    pub(super) fn calendar_view_url(
+        &self,
+        mailbox: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        select: &[(&str, &str)],
+        top: &str,
+    ) -> Result<Url, GraphError> {
         let mut url = self.user_url(mailbox, &["calendarView"])?;
         url.query_pairs_mut()
             .append_pair("startDateTime", &instant_param(from))
             .append_pair("endDateTime", &instant_param(to))
-            .append_pair("$select", EVENT_SELECT)
-            .append_pair("$expand", MARKER_EXPAND)
-            .append_pair("$orderby", "start/dateTime")
-            .append_pair("$top", &LIST_PAGE_SIZE.to_string());
+            .extend_pairs(select)
+            .append_pair("$top", top);
+        Ok(url)
+    }
+
+    /// Reads the pages from `url` on, following `@odata.nextLink`, handing each page's
+    /// items to `on_page`.
+    async fn pages<T: DeserializeOwned>(
+        &self,
+        mut url: Url,
+        mut on_page: impl FnMut(Vec<T>),
+    ) -> Result<(), GraphError> {
         for _ in 0..MAX_PAGES {
-            let page: Page<Event> = self.get(&url, None, true).await?;
+            let page: Page<T> = self.get(&url, None, true).await?;
             on_page(page.value);
             match page.next_link {
                 Some(next) => url = self.follow(&next)?,

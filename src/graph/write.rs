@@ -8,7 +8,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
-use super::client::{GraphClient, Request, instant_param, parse};
+use super::client::{GraphClient, Request, parse};
 use super::error::GraphError;
 use super::event::{Event, MARKER_EXPAND, MARKER_ID, Page};
 
@@ -86,24 +86,9 @@ impl GraphClient {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<Event>, GraphError> {
-        let mut url = self.user_url(mailbox, &["calendarView"])?;
-        url.query_pairs_mut()
-            .append_pair("startDateTime", &instant_param(from))
-            .append_pair("endDateTime", &instant_param(to))
-            .append_pair("$select", VIEW_SELECT)
-            .append_pair("$expand", MARKER_EXPAND)
-            .append_pair("$top", &VIEW_TOP.to_string());
-        let answer = self
-            .send(Request {
-                method: reqwest::Method::GET,
-                url: &url,
-                body: None,
-                if_match: None,
-                extra_prefer: None,
-                on_mailbox: true,
-            })
-            .await?;
-        let page: Page<Event> = parse(&url, &answer)?;
+        let select = [("$select", VIEW_SELECT), ("$expand", MARKER_EXPAND)];
+        let url = self.calendar_view_url(mailbox, from, to, &select, &VIEW_TOP.to_string())?;
+        let page: Page<Event> = self.get(&url, None, true).await?;
         Ok(page.value)
     }
 

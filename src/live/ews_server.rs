@@ -9,7 +9,7 @@ use crate::ews::get_streaming_events::StreamingEnvelope;
 use crate::ews::notification::Notification;
 use crate::ews::subscribe::{Subscription, SubscriptionKind};
 use crate::ews::{EventStream, EwsConfig, EwsError, SubscriptionClient};
-use crate::sources::ews_discovery::Discovery;
+use crate::sources::ews_discovery::{Discovery, discover_again};
 
 /// Subscriptions on the room's calendar at the URL in use.
 pub struct EwsPushServer {
@@ -36,15 +36,8 @@ impl EwsPushServer {
 
     /// Asks Autodiscover again; true when it gave another URL, now in use.
     async fn rediscover(&self) -> bool {
-        let Some(discovery) = &self.discovery else {
+        let Some(url) = discover_again(self.discovery.as_ref()).await else {
             return false;
-        };
-        let url = match discovery.discover().await {
-            Ok(url) => url,
-            Err(error) => {
-                tracing::warn!("Autodiscover failed again: {}", error.message);
-                return false;
-            }
         };
         let mut client = self.client.write().await;
         if client.url() == &url {
@@ -84,9 +77,8 @@ impl PushServer for EwsPushServer {
         subscription_id: &str,
         timeout_minutes: u32,
     ) -> Result<EventStream, EwsError> {
-        self.client
-            .read()
-            .await
+        let client = self.client.read().await;
+        client
             .get_streaming_events(subscription_id, timeout_minutes)
             .await
     }
@@ -96,11 +88,8 @@ impl PushServer for EwsPushServer {
         subscription_id: &str,
         watermark: &str,
     ) -> Result<Notification, EwsError> {
-        self.client
-            .read()
-            .await
-            .get_events(subscription_id, watermark)
-            .await
+        let client = self.client.read().await;
+        client.get_events(subscription_id, watermark).await
     }
 
     async fn unsubscribe(&self, subscription_id: &str) {

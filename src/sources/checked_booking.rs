@@ -11,11 +11,58 @@ use chrono::{DateTime, Utc};
 
 use crate::booking::{BookingRequest, WriteError};
 
+/// An item of the calendar view, as the clash check sees it.
+pub(super) struct Listed<Id> {
+    id: Id,
+    /// The booking id of the console's marker, when the item has one.
+    booking_id: Option<String>,
+    start: Option<DateTime<Utc>>,
+    /// Whether it holds the room during the booking's slot.
+    holds_room: bool,
+}
+
+impl<Id> Listed<Id> {
+    pub(super) fn new(
+        id: Id,
+        booking_id: Option<&str>,
+        start: Option<DateTime<Utc>>,
+        holds_room: bool,
+    ) -> Listed<Id> {
+        let booking_id = booking_id.map(str::to_owned);
+        Listed {
+            id,
+            booking_id,
+            start,
+            holds_room,
+        }
+    }
+}
+
+/// The view a calendar lists for the clash check, or why it could not.
+pub(super) type View<Id> = Result<Vec<Listed<Id>>, WriteError>;
+
 /// What the view shows about a booking: the id of the booking with this booking id
 /// when it is there, and the start of the earliest other item holding the room.
-pub(super) struct ViewCheck<Id> {
-    pub(super) ours: Option<Id>,
-    pub(super) clash: Option<DateTime<Utc>>,
+struct ViewCheck<Id> {
+    ours: Option<Id>,
+    clash: Option<DateTime<Utc>>,
+}
+
+impl<Id> ViewCheck<Id> {
+    fn of(view: Vec<Listed<Id>>, booking_id: &str) -> ViewCheck<Id> {
+        let (ours, others): (Vec<_>, Vec<_>) = view
+            .into_iter()
+            .partition(|item| item.booking_id.as_deref() == Some(booking_id));
+        let clash = others
+            .iter()
+            .filter(|item| item.holds_room)
+            .filter_map(|item| item.start)
+            .min();
+        ViewCheck {
+            ours: ours.into_iter().next().map(|item| item.id),
+            clash,
+        }
+    }
 }
 
 /// A calendar the console books in with [`book_checked`].
@@ -25,13 +72,13 @@ pub(super) trait CheckedCalendar: Sync {
     /// Why undoing a booking failed (only logged).
     type UndoError: Display;
 
-    /// The view from `start` to `end` as it concerns the booking `booking_id`.
-    fn check_view(
+    /// The items of the view from `start` to `end`, with whether they hold the room
+    /// then.
+    fn view(
         &self,
         start: DateTime<Utc>,
         end: DateTime<Utc>,
-        booking_id: &str,
-    ) -> impl Future<Output = Result<ViewCheck<Self::Id>, WriteError>> + Send;
+    ) -> impl Future<Output = View<Self::Id>> + Send;
 
     /// Creates the booking `request` asks for; its id.
     fn create(
@@ -50,9 +97,11 @@ pub(super) async fn book_checked<C: CheckedCalendar>(
     request: &BookingRequest,
 ) -> Result<(), WriteError> {
     let slot = request.slot;
-    let before = calendar
-        .check_view(slot.start, slot.end, &request.booking_id)
-        .await?;
+    let check = async || -> Result<ViewCheck<C::Id>, WriteError> {
+        let view = calendar.view(slot.start, slot.end).await?;
+        Ok(ViewCheck::of(view, &request.booking_id))
+    };
+    let before = check().await?;
     if before.ours.is_some() {
         // An earlier attempt (before a crash or a lost answer) booked it already.
         return Ok(());
@@ -61,9 +110,7 @@ pub(super) async fn book_checked<C: CheckedCalendar>(
         return Err(WriteError::Clash { start });
     }
     let created = calendar.create(request).await?;
-    let after = calendar
-        .check_view(slot.start, slot.end, &request.booking_id)
-        .await?;
+    let after = check().await?;
     if let Some(start) = after.clash {
         let ours = after.ours.unwrap_or(created);
         if let Err(err) = calendar.undo(&ours).await {

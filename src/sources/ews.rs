@@ -13,9 +13,10 @@ use futures_util::future::join_all;
 use tokio::sync::{RwLock, Semaphore};
 use url::Url;
 
-use super::ews_discovery::Discovery;
+use super::ews_discovery::{Discovery, discover_again};
 pub use super::ews_error::source_error;
 use super::ews_mapping::{MappingRules, meeting_of};
+use super::trusted_ca::read_trusted_ca;
 use crate::calendar::Meeting;
 use crate::clock::{Clock, SystemClock};
 use crate::ews::{
@@ -124,15 +125,8 @@ pub async fn setup_remembering(
             password,
         },
     };
-    let trusted_ca_pem = match &calendar.trusted_ca_file {
-        Some(path) => Some(std::fs::read(path).map_err(|e| {
-            misconfigured(Wording::phrase(
-                Phrase::TrustedCaUnreadable,
-                [path.display().to_string(), e.to_string()],
-            ))
-        })?),
-        None => None,
-    };
+    let trusted_ca_pem =
+        read_trusted_ca(calendar.trusted_ca_file.as_deref()).map_err(misconfigured)?;
     let impersonate = (calendar.source == SourceKind::EwsImpersonation).then(|| mailbox.clone());
     let placeholder = Url::parse("https://localhost/EWS/Exchange.asmx").expect("valid URL");
     let mut config = EwsConfig::new(calendar.ews_url.clone().unwrap_or(placeholder), auth);
@@ -273,15 +267,8 @@ impl EwsSource {
     /// another URL, which the client uses (and the data dir remembers) from now on. While
     /// Autodiscover fails too, the remembered URL stays.
     async fn rediscover(&self) -> bool {
-        let Some(discovery) = &self.discovery else {
+        let Some(url) = discover_again(self.discovery.as_deref()).await else {
             return false;
-        };
-        let url = match discovery.discover().await {
-            Ok(url) => url,
-            Err(err) => {
-                tracing::warn!("Autodiscover failed again: {}", err.message);
-                return false;
-            }
         };
         let mut client = self.client.write().await;
         if client.config().url == url {

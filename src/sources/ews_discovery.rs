@@ -42,6 +42,18 @@ pub struct Discovery {
     memory: Option<PathBuf>,
 }
 
+/// Asks Autodiscover again after the URL it gave failed: the URL it gives now; None
+/// without `discovery` (a configured URL) or while Autodiscover fails too (logged).
+pub async fn discover_again(discovery: Option<&Discovery>) -> Option<Url> {
+    match discovery?.discover().await {
+        Ok(url) => Some(url),
+        Err(error) => {
+            tracing::warn!("Autodiscover failed again: {}", error.message);
+            None
+        }
+    }
+}
+
 impl Discovery {
     pub fn new(
         config: EwsConfig,

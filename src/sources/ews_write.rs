@@ -9,10 +9,11 @@ use chrono::{DateTime, Utc};
 use super::{EwsSource, WAITS_PER_REQUEST, short_wait};
 use crate::booking::{BookingRequest, CalendarWriter, WriteError};
 use crate::calendar::Meeting;
+use crate::ews::client::ViewRequest;
 use crate::ews::create_item::NewBooking;
 use crate::ews::item::{CalendarItem, LegacyFreeBusy};
 use crate::ews::{EwsError, ItemId};
-use crate::sources::checked_booking::{CheckedCalendar, ViewCheck, book_checked};
+use crate::sources::checked_booking::{CheckedCalendar, Listed, View, book_checked};
 use crate::sync::source::{FailureKind, SourceError};
 
 /// At most this many items in the few minutes a booking covers.
@@ -68,27 +69,22 @@ impl CheckedCalendar for EwsSource {
     type Id = ItemId<'static>;
     type UndoError = EwsError;
 
-    async fn check_view(
-        &self,
-        start: DateTime<Utc>,
-        end: DateTime<Utc>,
-        booking_id: &str,
-    ) -> Result<ViewCheck<Self::Id>, WriteError> {
+    async fn view(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> View<Self::Id> {
         let mailbox = self.mailbox.as_str();
-        let view = call!(self, |c| c.find_marked_view(mailbox, start, end, VIEW_MAX))
-            .map_err(|e| self.write_error(&e))?;
-        let items = &view.value.get().items;
-        let ours = items
-            .iter()
-            .find(|item| item.console_booking_id.as_deref() == Some(booking_id))
-            .map(|item| item.id.clone().into_owned());
-        let clash = items
-            .iter()
-            .filter(|item| item.console_booking_id.as_deref() != Some(booking_id))
-            .filter(|item| holds_room(item, start, end))
-            .filter_map(|item| item.start)
-            .min();
-        Ok(ViewCheck { ours, clash })
+        let view = call!(self, |c| c.find_view(
+            ViewRequest::Marked,
+            mailbox,
+            start,
+            end,
+            VIEW_MAX
+        ))
+        .map_err(|e| self.write_error(&e))?;
+        let listed = view.value.get().items.iter().map(|item| {
+            let id = item.id.clone().into_owned();
+            let holds = holds_room(item, start, end);
+            Listed::new(id, item.console_booking_id.as_deref(), item.start, holds)
+        });
+        Ok(listed.collect())
     }
 
     async fn create(&self, request: &BookingRequest) -> Result<Self::Id, WriteError> {

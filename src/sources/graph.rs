@@ -13,6 +13,7 @@ use futures_util::future::join_all;
 
 use super::ews_mapping::MappingRules;
 use super::graph_mapping::meeting_of;
+use super::trusted_ca::read_trusted_ca;
 use crate::calendar::Meeting;
 use crate::clock::Clock;
 use crate::graph::{
@@ -68,15 +69,8 @@ pub fn setup_from_settings(
         config.authority_url = url.clone();
     }
     config.scope = calendar.graph_scope.clone();
-    config.trusted_ca_pem = match &calendar.trusted_ca_file {
-        Some(path) => Some(std::fs::read(path).map_err(|e| {
-            misconfigured(Wording::phrase(
-                Phrase::TrustedCaUnreadable,
-                [path.display().to_string(), e.to_string()],
-            ))
-        })?),
-        None => None,
-    };
+    config.trusted_ca_pem =
+        read_trusted_ca(calendar.trusted_ca_file.as_deref()).map_err(misconfigured)?;
     config.allow_insecure_http = allow_insecure_http;
     Ok(GraphSetup { config, mailbox })
 }

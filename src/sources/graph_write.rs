@@ -13,7 +13,7 @@ use crate::calendar::Meeting;
 use crate::graph::GraphError;
 use crate::graph::event::{Event, ShowAs};
 use crate::graph::write::NewEvent;
-use crate::sources::checked_booking::{CheckedCalendar, ViewCheck, book_checked};
+use crate::sources::checked_booking::{CheckedCalendar, Listed, View, book_checked};
 
 /// Whether a listed event holds the room during [start, end).
 fn holds_room(event: &Event, start: DateTime<Utc>, end: DateTime<Utc>) -> bool {
@@ -45,26 +45,23 @@ impl CheckedCalendar for GraphSource {
     type Id = String;
     type UndoError = GraphError;
 
-    async fn check_view(
-        &self,
-        start: DateTime<Utc>,
-        end: DateTime<Utc>,
-        booking_id: &str,
-    ) -> Result<ViewCheck<Self::Id>, WriteError> {
+    async fn view(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> View<Self::Id> {
         let events = self
             .client
             .marked_view(&self.mailbox, start, end)
             .await
             .map_err(|e| self.write_error(&e))?;
-        let is_ours = |e: &Event| e.console_booking_id() == Some(booking_id);
-        Ok(ViewCheck {
-            ours: events.iter().find(|e| is_ours(e)).map(|e| e.id.clone()),
-            clash: events
-                .iter()
-                .filter(|e| !is_ours(e) && holds_room(e, start, end))
-                .filter_map(|e| e.start.as_ref().and_then(|t| t.instant()))
-                .min(),
-        })
+        let listed = events.into_iter().map(|event| {
+            let event_start = event.start.as_ref().and_then(|t| t.instant());
+            let holds = holds_room(&event, start, end);
+            Listed::new(
+                event.id.clone(),
+                event.console_booking_id(),
+                event_start,
+                holds,
+            )
+        });
+        Ok(listed.collect())
     }
 
     async fn create(&self, request: &BookingRequest) -> Result<String, WriteError> {

@@ -12,3 +12,4 @@ pub mod ews_mapping;
 pub mod graph;
 pub mod graph_mapping;
 mod graph_write;
+mod trusted_ca;

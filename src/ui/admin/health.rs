@@ -126,32 +126,21 @@ fn looks_online(meeting: &Meeting) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::calendar::{FreeBusy, MeetingTime, Occurrence, Person};
+    use crate::calendar::sample::plain_meeting;
+    use crate::calendar::{MeetingTime, Person};
 
     fn meeting(subject: &str, organizer: &str) -> Meeting {
         let start = "2026-11-23T09:00:00Z".parse().expect("instant");
+        let time = MeetingTime::Timed {
+            start,
+            end: start + chrono::Duration::hours(1),
+        };
         Meeting {
-            id: subject.into(),
-            change_key: None,
-            series_id: None,
-            occurrence: Occurrence::Single,
-            subject: Some(subject.into()),
             organizer: Person {
                 name: Some(organizer.into()),
                 email: None,
             },
-            location: None,
-            time: MeetingTime::Timed {
-                start,
-                end: start + chrono::Duration::hours(1),
-            },
-            time_zone: None,
-            private: false,
-            cancelled: false,
-            free_busy: FreeBusy::Busy,
-            join: None,
-            no_join_reason: None,
-            booked_here: false,
+            ..plain_meeting(subject, time)
         }
     }
 
