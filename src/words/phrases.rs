@@ -194,6 +194,30 @@ phrases! {
     GraphWriteNotPermitted => "app {0} may read the calendar of {1} but not change it: the Calendars.ReadWrite application permission is missing or not consented ({2})",
     GraphMeetingChanged => "the meeting changed on the server while the console acted on it (HTTP 412)",
     GraphWriteFix => "In Entra ID > App registrations > {0} > API permissions, add Microsoft Graph > Application permissions > Calendars.ReadWrite and grant admin consent (then Calendars.Read may be removed). In PowerShell (Microsoft Graph module, as a Privileged Role Administrator): {1}. With RBAC for Applications in Exchange Online instead: {2}.",
+    // ---- Exchange (EWS) writes: booking at the console (`sources/ews_write.rs`) ----
+    EwsWriteDenied => "Exchange denied {0} changing the calendar of {1} (ErrorAccessDenied): reading it is allowed, writing is not.",
+    EwsWriteFix => "Give {0} Editor rights on the room's calendar: `{1}` (`Set-MailboxFolderPermission` when it already has Reviewer), or let a service account with the ApplicationImpersonation role act as the room.",
+    // ---- the demo calendar (`sources/configured.rs`) ----
+    DemoNeedsNoSync => "the demo calendar needs no sync",
+    // ---- software updates (`update/error.rs`, `update/words.rs`) ----
+    UpdateNotAvailable => "updates are not available on this system: the RAUC update service is not on the D-Bus ({0}).",
+    UpdateNotAvailableFix => "On a console, check that rauc-service is installed and running (systemctl status rauc)",
+    UpdateWrongDevice => "the update was not installed: the bundle is made for another kind of device (it is made for '{0}', this console is '{1}').",
+    UpdateWrongDeviceSaying => "the update was not installed: the bundle is made for another kind of device ({0}).",
+    UpdateWrongDeviceFix => "Fix: install the bundle built for this console model (its manifest's `compatible` must equal the one in /etc/rauc/system.conf)",
+    UpdateUntrusted => "the update was not installed: its signature is not trusted by this console ({0}).",
+    UpdateUntrustedFix => "Fix: sign the bundle with your update key whose certificate is in the console's RAUC keyring (the [keyring] path in /etc/rauc/system.conf), and check that the certificate has not expired",
+    UpdateDoesNotFit => "the update was not installed: the image does not fit into the update slot ({0}).",
+    UpdateDoesNotFitFix => "Fix: build a bundle whose image fits the console's partitions, or free space where the bundle is unpacked",
+    UpdateSlotBusy => "the update was not installed: the update slot is busy ({0}).",
+    UpdateSlotBusyFix => "Fix: another installation is running: wait until it has finished (see `room-console status`), then try again",
+    UpdateRaucSaid => "the update was not installed: RAUC said: {0}.",
+    UpdateRaucSaidFix => "Fix: read the console's log (journalctl -u rauc) for details, then try again",
+    UpdateDownloadFailed => "cannot download the update from {0}: {1}",
+    UpdateWrongChecksum => "the update file is not the expected one: its SHA-256 is {0}, not {1}.",
+    UpdateWrongChecksumFix => "Fix: download it again, or check the checksum you were given",
+    UpdateNoSpace => "not enough free space for the update: it needs {0} MB in {1}, {2} MB are free.",
+    UpdateNoSpaceFix => "Fix: free space there, or install from a USB stick with `room-console update /media/…/bundle.raucb`",
 }
 
 impl Phrase {

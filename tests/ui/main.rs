@@ -11,6 +11,7 @@ mod admin;
 mod admin_run_checks;
 mod admin_sync_error_words;
 mod admin_synced_room;
+mod admin_update_words;
 mod booking;
 mod check_language;
 mod clock_language;

@@ -31,7 +31,7 @@ use crate::ui::admin::update::{slot_facts, update_fact};
 use crate::ui::callback::with_window;
 use crate::ui::{
     AdminAction, AdminAdapter, AdminFact, AdminHint, AdminResetItems, AppState, AppWindow,
-    FactLabel, FactWord, HomeAdapter, Screen,
+    FactLabel, FactWord, HomeAdapter, PhraseWording, Screen,
 };
 use crate::update::{UpdateRequest, room_tz};
 
@@ -384,6 +384,7 @@ fn show_facts(app: &AppWindow, state: &State) {
                 word: FactWord::AsIs,
                 value: format!("{err:#}").into(),
                 args: ModelRc::default(),
+                words: PhraseWording::default(),
             }])));
             return;
         }
@@ -408,6 +409,7 @@ fn show_facts(app: &AppWindow, state: &State) {
                 word: fact_word(key, &report),
                 value: fact_value(key, &report, value).into(),
                 args: ModelRc::default(),
+                words: PhraseWording::default(),
             }]
         })
         .collect();
@@ -451,6 +453,7 @@ fn input_facts(inputs: &[InputInfo]) -> Vec<AdminFact> {
                 word,
                 value: value.into(),
                 args: ModelRc::default(),
+                words: PhraseWording::default(),
             }
         })
         .collect()
