@@ -218,6 +218,29 @@ phrases! {
     UpdateWrongChecksumFix => "Fix: download it again, or check the checksum you were given",
     UpdateNoSpace => "not enough free space for the update: it needs {0} MB in {1}, {2} MB are free.",
     UpdateNoSpaceFix => "Fix: free space there, or install from a USB stick with `room-console update /media/…/bundle.raucb`",
+    // ---- the fleet's broker connection (`fleet/connect_error.rs`, `status/fleet_state.rs`) ----
+    FleetClientCertificateWanted => "the broker at {0} asks for a client certificate and none is set: set Fleet/ClientCertificate and Fleet/ClientKey (--cert, --key)",
+    FleetNoAnswer => "no answer from the broker at {0}: check the address and the firewall",
+    FleetClosedAtStart => "the broker at {0} closed the connection (if it just started, this passes; otherwise check that it accepts this console's identity)",
+    FleetConnectionFailed => "the connection to the broker at {0} failed: {1}",
+    FleetPasswordRefused => "the broker at {0} refused the user name or password (Fleet/Username, Fleet/Password)",
+    FleetPasswordWanted => "the broker at {0} asks for a user name and password: set Fleet/Username and Fleet/Password",
+    FleetNotAuthorized => "the broker at {0} does not let this console in: check its certificate's name or user name against the broker's users and ACL",
+    FleetBadClientId => "the broker at {0} refused the device id as a client id",
+    FleetUnavailable => "the broker at {0} is unavailable for now",
+    FleetWrongProtocol => "the broker at {0} does not speak MQTT 3.1.1",
+    FleetAnsweredOddly => "the broker at {0} answered oddly",
+    FleetNothingAnswers => "nothing answers at {0}: is the broker (Mosquitto) running and listening there?",
+    FleetClosedConnection => "the broker at {0} closed the connection: it may have refused this console's certificate",
+    FleetHostUnknown => "cannot find the broker's host name in {0}: check Fleet/Broker and DNS",
+    FleetUnreachable => "cannot reach the broker at {0}: {1}",
+    FleetUnknownIssuer => "the broker at {0} shows a certificate that is not signed by the trusted CA: check Fleet/TrustedCaFile (--ca)",
+    FleetWrongName => "the broker's certificate is not made out to the name in Fleet/Broker ({0})",
+    FleetCertificateExpired => "the broker's certificate at {0} has expired (or this console's clock is wrong)",
+    FleetCertificateUntrusted => "the broker's certificate at {0} is not trusted: {1}",
+    FleetCertificateRefused => "the broker at {0} refused this console's certificate: check Fleet/ClientCertificate and Fleet/ClientKey (--cert, --key) and that the fleet CA signed it",
+    FleetTlsFailed => "TLS with the broker at {0} failed: {1}",
+    FleetConsoleNotRunning => "the console is not running",
 }
 
 impl Phrase {
@@ -318,7 +341,7 @@ fn phrase_words_file() -> String {
 
 /// `text` as a Slint string literal's content.
 #[cfg(test)]
-fn slint_string(text: &str) -> String {
+pub(super) fn slint_string(text: &str) -> String {
     text.replace('\\', "\\\\").replace('"', "\\\"")
 }
 

@@ -8,10 +8,10 @@
 mod common;
 
 mod admin;
+mod admin_message_words;
 mod admin_run_checks;
 mod admin_sync_error_words;
 mod admin_synced_room;
-mod admin_update_words;
 mod booking;
 mod check_language;
 mod clock_language;

@@ -409,7 +409,8 @@ fn show_facts(app: &AppWindow, state: &State) {
                 word: fact_word(key, &report),
                 value: fact_value(key, &report, value).into(),
                 args: ModelRc::default(),
-                words: PhraseWording::default(),
+                // The fleet's reason, for the screen to word in its language.
+                words: phrase_wording(report.fleet.reason().filter(|_| key == FactLabel::Fleet)),
             }]
         })
         .collect();

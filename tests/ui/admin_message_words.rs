@@ -1,21 +1,46 @@
-//! Why an update failed travels as phrases from RAUC's refusal to the admin screen: the
-//! real RAUC (on a private D-Bus) refuses a bundle made for another device, the console
-//! stores the failure as phrases beside its English, `status` prints the English, and
-//! the admin screen's "Software update" fact says it in Swedish and Korean. Skips with a
-//! notice where RAUC cannot run (no root or loop devices).
+//! Messages made outside the sync travel as phrases to the admin screen:
+//! - why an update failed: the real RAUC (on a private D-Bus) refuses a bundle made for
+//!   another device, the console stores the failure as phrases beside its English,
+//!   `status` prints the English, and the "Software update" fact says it in Swedish and
+//!   Korean (skips with a notice where RAUC cannot run: no root or loop devices);
+//! - why the fleet is not connected: the reason recorded as phrases is English in
+//!   `status --json` and in the screen's language on the "Fleet" fact.
 
 use crate::common::{screens, update_rig};
 
 use std::path::Path;
 use std::process::{Command, Output};
 
+use chrono::{DateTime, Utc};
 use room_console::clock::FixedClock;
 use room_console::device::paths::DataDir;
 use room_console::settings::Settings;
+use room_console::status::fleet_state::{self, FleetState};
 use room_console::ui::admin::controller::{AdminController, AdminDeps};
-use room_console::ui::{Screen, language};
+use room_console::ui::headless::Headless;
+use room_console::ui::{AppWindow, Screen, language};
+use room_console::words::{Phrase, Wording};
 use screens::*;
 use update_rig::{COMPATIBLE, RaucRig};
+
+/// The admin screen of `data`, shown without the PIN, at `now`.
+fn admin_screen(data: &DataDir, now: DateTime<Utc>) -> (Headless, AppWindow, AdminController) {
+    let (headless, app) = show_app_at(Screen::Home);
+    let controller = AdminController::start(
+        &app,
+        AdminDeps {
+            data_dir: data.clone(),
+            clock: std::sync::Arc::new(FixedClock::new(now)),
+            sync: None,
+            runtime: None,
+            allow_insecure_http: false,
+            after_reset: Box::new(|| {}),
+        },
+    );
+    controller.show_without_pin(&app, Screen::Admin);
+    headless.render();
+    (headless, app, controller)
+}
 
 fn console(rig: &RaucRig, data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_room-console"))
@@ -29,7 +54,7 @@ fn console(rig: &RaucRig, data: &Path, args: &[&str]) -> Output {
 
 /// When the update failed, as the screen shows it: in the room's time zone.
 fn failed_at(stored: &serde_json::Value) -> String {
-    let at: chrono::DateTime<chrono::Utc> = stored["at"]
+    let at: DateTime<Utc> = stored["at"]
         .as_str()
         .and_then(|at| at.parse().ok())
         .expect("the failure's instant");
@@ -82,20 +107,7 @@ async fn a_refused_update_reaches_the_admin_screen_in_its_language() {
     assert!(status.contains(&english), "{status}");
 
     // The admin screen, in the screen's language.
-    let (headless, app) = show_app_at(Screen::Home);
-    let controller = AdminController::start(
-        &app,
-        AdminDeps {
-            data_dir: data.clone(),
-            clock: std::sync::Arc::new(FixedClock::new(chrono::Utc::now())),
-            sync: None,
-            runtime: None,
-            allow_insecure_http: false,
-            after_reset: Box::new(|| {}),
-        },
-    );
-    controller.show_without_pin(&app, Screen::Admin);
-    headless.render();
+    let (headless, app, _controller) = admin_screen(&data, Utc::now());
     let at = failed_at(&stored);
     let fix_english = "Fix: install the bundle built for this console model (its manifest's \
                        `compatible` must equal the one in /etc/rauc/system.conf)";
@@ -124,4 +136,53 @@ async fn a_refused_update_reaches_the_admin_screen_in_its_language() {
     );
     assert!(shows(&app, &korean), "the screen shows {korean:?}");
     keep_screenshot(&headless, "admin-update-failed-ko");
+}
+
+#[test]
+fn why_the_fleet_is_not_connected_is_worded_in_the_screens_language() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let data = DataDir::at(temp.path().join("data"));
+    let mut settings = Settings::demo();
+    settings.fleet.broker = Some("mqtts://fleet.contoso.com:8883".parse().expect("url"));
+    settings.save(data.path()).expect("settings");
+    fleet_state::record(
+        data.path(),
+        &FleetState::Connecting {
+            reason: Some(Wording::phrase(
+                Phrase::FleetNothingAnswers,
+                ["fleet.contoso.com:8883"],
+            )),
+        },
+    );
+    let english = "nothing answers at fleet.contoso.com:8883: is the broker (Mosquitto) \
+                   running and listening there?";
+
+    // `status --json` keeps the reason in English.
+    let out = Command::new(env!("CARGO_BIN_EXE_room-console"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["status", "--json"])
+        .output()
+        .expect("the console runs");
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(
+        status["fleet"],
+        serde_json::json!({"state": "connecting", "reason": english}),
+        "{status}"
+    );
+
+    let (headless, app, _controller) = admin_screen(&data, Utc::now());
+    assert!(shows(&app, &format!("connecting ({english})")));
+    language::apply(&app, "sv");
+    headless.render();
+    let swedish = "ansluter (inget svarar på fleet.contoso.com:8883: körs mäklaren (Mosquitto) \
+                   och lyssnar den där?)";
+    assert!(shows(&app, swedish), "the screen shows {swedish:?}");
+    keep_screenshot(&headless, "admin-fleet-reason-sv");
+    language::apply(&app, "ko");
+    headless.render();
+    let korean = "연결 중 (fleet.contoso.com:8883에서 아무것도 응답하지 않습니다: \
+                  브로커(Mosquitto)가 실행 중이며 그곳에서 수신 대기하고 있습니까?)";
+    assert!(shows(&app, korean), "the screen shows {korean:?}");
+    keep_screenshot(&headless, "admin-fleet-reason-ko");
 }
