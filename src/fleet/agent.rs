@@ -75,7 +75,7 @@ pub fn start(deps: AgentDeps) {
             state::record(
                 dir,
                 &FleetState::Off {
-                    reason: Some(reason),
+                    reason: Some(reason.into()),
                 },
             );
             return;

@@ -212,10 +212,9 @@ fn private_key(path: &Path) -> Result<PrivateKeyDer<'static>, String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn endpoint(broker: &str) -> Endpoint {
+impl Endpoint {
+    /// `broker` with nothing else set: no CA, no client certificate, no password.
+    pub(super) fn bare(broker: &str) -> Endpoint {
         Endpoint {
             broker: broker.parse().expect("url"),
             trusted_ca_file: None,
@@ -226,10 +225,15 @@ mod tests {
             allow_insecure: false,
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
 
     #[test]
     fn plain_mqtt_is_refused_unless_allowed() {
-        let plain = endpoint("mqtt://127.0.0.1");
+        let plain = Endpoint::bare("mqtt://127.0.0.1");
         let refused = plain
             .mqtt_options("c", Duration::from_secs(30))
             .expect_err("refused");
@@ -246,7 +250,7 @@ mod tests {
 
     #[test]
     fn a_missing_ca_file_is_named() {
-        let mut tls = endpoint("mqtts://fleet.contoso.com");
+        let mut tls = Endpoint::bare("mqtts://fleet.contoso.com");
         tls.trusted_ca_file = Some("/nonexistent/fleet-ca.pem".into());
         let error = tls
             .mqtt_options("c", Duration::from_secs(30))

@@ -3,7 +3,7 @@
 //! Each check takes the text an admin typed and returns the value to store, or what is
 //! expected instead ([`Expected`]): in English the rest of a sentence ("must be 4 to 8
 //! digits") that the provisioning file puts after the setting's name; the setup wizard
-//! words it in the screen's language from its [`Expected::code`].
+//! words it in the screen's language (`ui/wizard/expected.rs`).
 
 use std::fs;
 use std::ops::RangeInclusive;
@@ -50,34 +50,6 @@ pub enum Expected {
     PemCertificate,
     /// Only in the provisioning file: no screen asks for it.
     GraphScope,
-}
-
-impl Expected {
-    /// The number a screen knows it by, and the values its sentence mentions.
-    pub fn code(&self) -> (i32, Vec<String>) {
-        match self {
-            Expected::SingleLine => (1, vec![]),
-            Expected::AtMostChars(n) => (2, vec![n.to_string()]),
-            Expected::EmailAddress => (3, vec![]),
-            Expected::AccountName => (4, vec![]),
-            Expected::HttpsUrl => (5, vec![]),
-            Expected::HttpsNotHttp(url) => (6, vec![url.clone()]),
-            Expected::TimeZone => (7, vec![]),
-            Expected::AdminPin => (8, vec![]),
-            Expected::Language => (9, vec![LANGUAGES.join(", ")]),
-            Expected::SecondsBetween(min, max) => (10, vec![min.to_string(), max.to_string()]),
-            Expected::TimeOfDay => (11, vec![]),
-            Expected::Boolean => (12, vec![]),
-            Expected::AbsolutePath => (13, vec![]),
-            Expected::HostNames => (14, vec![]),
-            Expected::ContentInput => (15, vec![]),
-            Expected::TenantId => (16, vec![]),
-            Expected::ClientId => (17, vec![]),
-            Expected::UnreadableFile(why) => (18, vec![why.clone()]),
-            Expected::PemCertificate => (19, vec![]),
-            Expected::GraphScope => (20, vec![]),
-        }
-    }
 }
 
 impl std::fmt::Display for Expected {

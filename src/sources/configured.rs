@@ -15,6 +15,7 @@ use crate::calendar::Meeting;
 use crate::clock::{Clock, SystemClock, device_time_zone};
 use crate::settings::{CalendarSource as SourceKind, Secrets, Settings};
 use crate::sync::source::{CalendarSource, ChangeCheck, FailureKind, ItemVersion, SourceError};
+use crate::words::Phrase;
 
 /// The configured calendar source, built on first use.
 pub struct ConfiguredSource {
@@ -92,7 +93,7 @@ impl ConfiguredSource {
             }
             SourceKind::Demo => Err(SourceError::new(
                 FailureKind::Misconfigured,
-                "the demo calendar needs no sync",
+                Phrase::DemoNeedsNoSync,
             )),
         }
     }

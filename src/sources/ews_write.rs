@@ -15,6 +15,7 @@ use crate::ews::item::{CalendarItem, LegacyFreeBusy};
 use crate::ews::{EwsError, ItemId};
 use crate::sources::checked_booking::{CheckedCalendar, Listed, View, book_checked};
 use crate::sync::source::{FailureKind, SourceError};
+use crate::words::{Phrase, Wording};
 
 /// At most this many items in the few minutes a booking covers.
 const VIEW_MAX: u32 = 100;
@@ -46,17 +47,17 @@ impl EwsSource {
                 WriteError::Failed(
                     SourceError::new(
                         FailureKind::PermissionDenied,
-                        format!(
-                            "Exchange denied {account} changing the calendar of {room} \
-                             (ErrorAccessDenied): reading it is allowed, writing is not."
-                        ),
+                        Wording::phrase(Phrase::EwsWriteDenied, [account, room]),
                     )
-                    .with_fix(format!(
-                        "Give {account} Editor rights on the room's calendar: \
-                         `Add-MailboxFolderPermission -Identity {room}:\\Calendar -User {account} \
-                         -AccessRights Editor` (`Set-MailboxFolderPermission` when it already has \
-                         Reviewer), or let a service account with the ApplicationImpersonation \
-                         role act as the room."
+                    .with_fix(Wording::phrase(
+                        Phrase::EwsWriteFix,
+                        [
+                            account.clone(),
+                            format!(
+                                "Add-MailboxFolderPermission -Identity {room}:\\Calendar \
+                                 -User {account} -AccessRights Editor"
+                            ),
+                        ],
                     )),
                 )
             }

@@ -12,21 +12,26 @@ use serde::{Deserialize, Serialize};
 
 use crate::settings::Settings;
 use crate::settings::files::{self, OWNER_WRITE_ALL_READ, ParseDetail};
+use crate::words::{Phrase, Wording};
 
 /// The state file's name inside the data directory.
 pub const STATE_FILE_NAME: &str = "fleet-state.json";
 
-/// The fleet connection's state.
+/// The fleet connection's state. Its reason is phrases (the admin screen words it in its
+/// language); as JSON (`status --json`, the fleet's reports) the reason is its English,
+/// and the state file keeps the phrases beside it (`Recorded::reason_words`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum FleetState {
     /// No broker is set, or it cannot be used: why (`None`: not set up).
     Off {
-        reason: Option<String>,
+        #[serde(with = "english")]
+        reason: Option<Wording>,
     },
     /// Trying to reach the broker; the reason the last attempt failed, if one did.
     Connecting {
-        reason: Option<String>,
+        #[serde(with = "english")]
+        reason: Option<Wording>,
     },
     Connected,
 }
@@ -48,11 +53,43 @@ impl FleetState {
     }
 
     /// The reason shown in brackets, if any.
-    pub fn reason(&self) -> Option<&str> {
+    pub fn reason(&self) -> Option<&Wording> {
         match self {
-            FleetState::Off { reason } | FleetState::Connecting { reason } => reason.as_deref(),
+            FleetState::Off { reason } | FleetState::Connecting { reason } => reason.as_ref(),
             FleetState::Connected => None,
         }
+    }
+
+    /// `self` with its reason's phrases put back from `words`, if it says the same in
+    /// English (a reason read from JSON is English only).
+    fn with_reason_words(mut self, words: Option<Wording>) -> FleetState {
+        if let (FleetState::Off { reason } | FleetState::Connecting { reason }, Some(words)) =
+            (&mut self, words)
+            && let Some(english) = reason.as_ref().map(Wording::english)
+        {
+            *reason = Some(words.or_verbatim(&english));
+        }
+        self
+    }
+}
+
+/// A reason as JSON: its English (read back as that English, shown as it is).
+mod english {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::words::Wording;
+
+    pub(super) fn serialize<S: Serializer>(
+        reason: &Option<Wording>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        reason.as_ref().map(Wording::english).serialize(serializer)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Wording>, D::Error> {
+        Ok(Option::<String>::deserialize(deserializer)?.map(Wording::verbatim))
     }
 }
 
@@ -61,6 +98,9 @@ impl FleetState {
 struct Recorded {
     #[serde(flatten)]
     state: FleetState,
+    /// The reason as phrases (`None`: no reason, or a file from before phrases).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reason_words: Option<Wording>,
     pid: u32,
     at: DateTime<Utc>,
 }
@@ -73,6 +113,7 @@ fn path(data_dir: &Path) -> PathBuf {
 pub fn record(data_dir: &Path, state: &FleetState) {
     let recorded = Recorded {
         state: state.clone(),
+        reason_words: state.reason().cloned(),
         pid: std::process::id(),
         at: Utc::now(),
     };
@@ -91,9 +132,11 @@ pub fn read(data_dir: &Path, settings: Option<&Settings>) -> FleetState {
         .ok()
         .flatten();
     match recorded {
-        Some(recorded) if process_runs(recorded.pid) => recorded.state,
+        Some(recorded) if process_runs(recorded.pid) => {
+            recorded.state.with_reason_words(recorded.reason_words)
+        }
         _ => FleetState::Off {
-            reason: Some("the console is not running".into()),
+            reason: Some(Phrase::FleetConsoleNotRunning.into()),
         },
     }
 }
@@ -136,5 +179,32 @@ mod tests {
         );
         record(dir.path(), &FleetState::Connected);
         assert_eq!(read(dir.path(), Some(&settings)), FleetState::Connected);
+        let refused = FleetState::Connecting {
+            reason: Some(Wording::phrase(
+                Phrase::FleetNothingAnswers,
+                ["fleet.contoso.com:8883"],
+            )),
+        };
+        record(dir.path(), &refused);
+        assert_eq!(
+            read(dir.path(), Some(&settings)),
+            refused,
+            "phrases read back"
+        );
+    }
+
+    #[test]
+    fn as_json_the_reason_is_its_english() {
+        let state = FleetState::Off {
+            reason: Some(Wording::phrase(Phrase::FleetNothingAnswers, ["b:8883"])),
+        };
+        assert_eq!(
+            serde_json::to_value(&state).expect("JSON"),
+            serde_json::json!({
+                "state": "off",
+                "reason": "nothing answers at b:8883: is the broker (Mosquitto) running and \
+                           listening there?"
+            })
+        );
     }
 }

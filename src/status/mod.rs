@@ -26,6 +26,10 @@ use crate::update::state::SlotsSnapshot;
 use crate::update::{UpdateState, room_tz};
 use when::{local_with_age, whole_seconds};
 
+/// A line of the status report: `status` prints its [`Fact::label`]; the admin screen
+/// words it by the fact itself (`ui::admin::model::fact_key`), never by the English label.
+pub use crate::words::Fact;
+
 /// The status report.
 #[derive(Debug, Serialize)]
 pub struct StatusReport {
@@ -193,56 +197,6 @@ pub fn gather(data_dir: &DataDir, now: DateTime<Utc>) -> Result<StatusReport> {
         slots: SlotsSnapshot::load(data_dir.path()),
         series_released,
     })
-}
-
-/// A line of the status report. `status` prints its [`Fact::label`]; the admin screen
-/// words it by the fact itself (`ui::admin::model::fact_key`), never by the English label.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fact {
-    Software,
-    DataDirectory,
-    HostName,
-    Network,
-    Fleet,
-    Slots,
-    SoftwareUpdate,
-    Configured,
-    Room,
-    CalendarSource,
-    EwsUrl,
-    Account,
-    Server,
-    Sync,
-    LastGoodSync,
-    MeetingsCached,
-    ContentInputs,
-    Push,
-}
-
-impl Fact {
-    /// The label `status` prints.
-    pub fn label(self) -> &'static str {
-        match self {
-            Fact::Software => "Software",
-            Fact::DataDirectory => "Data directory",
-            Fact::HostName => "Host name",
-            Fact::Network => "Network",
-            Fact::Fleet => "Fleet",
-            Fact::Slots => "Slots",
-            Fact::SoftwareUpdate => "Software update",
-            Fact::Configured => "Configured",
-            Fact::Room => "Room",
-            Fact::CalendarSource => "Calendar source",
-            Fact::EwsUrl => "EWS URL",
-            Fact::Account => "Account",
-            Fact::Server => "Server",
-            Fact::Sync => "Sync",
-            Fact::LastGoodSync => "Last good sync",
-            Fact::MeetingsCached => "Meetings cached",
-            Fact::ContentInputs => "Content inputs",
-            Fact::Push => "Push",
-        }
-    }
 }
 
 /// The report as labelled lines, in the order an admin reads them: what

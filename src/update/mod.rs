@@ -103,6 +103,7 @@ pub async fn start_with(
             let failed = UpdateState::Failed {
                 message: error.to_string(),
                 at: clock.now(),
+                words: Some(error.wording()),
             };
             save(data_dir, &failed, report);
             return Err(error);

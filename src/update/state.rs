@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::plan::RestartPlan;
 use crate::settings::files::{self, OWNER_WRITE_ALL_READ, ParseDetail};
+use crate::words::Wording;
 
 /// The state file's name inside the data directory.
 pub const STATE_FILE_NAME: &str = "update.json";
@@ -54,6 +55,10 @@ pub enum UpdateState {
     Failed {
         message: String,
         at: DateTime<Utc>,
+        /// The same as phrases, for the admin screen to word in its language (`None` in
+        /// a state saved before phrases: its `message` shows as it is).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        words: Option<Wording>,
     },
 }
 
@@ -119,7 +124,7 @@ impl UpdateState {
                 "{version} was rolled back at {}: {reason}. The previous software runs",
                 local(at)
             ),
-            UpdateState::Failed { message, at } => {
+            UpdateState::Failed { message, at, .. } => {
                 format!("the last update failed at {}: {message}", local(at))
             }
         }

@@ -2,38 +2,32 @@
 //! compatible, untrusted signature, no space in the slot, another installation running.
 
 use super::error::UpdateError;
+use crate::words::{Phrase, Wording};
 
 /// The admin-facing error for RAUC's `LastError` text.
 pub fn explain(last_error: &str) -> UpdateError {
     let lower = last_error.to_ascii_lowercase();
     let (what, fix) = if lower.contains("compatible mismatch") {
-        (
-            format!(
-                "the bundle is made for another kind of device ({})",
-                compatible_detail(last_error)
-            ),
-            "install the bundle built for this console model (its manifest's `compatible` must \
-             equal the one in /etc/rauc/system.conf)"
-                .to_owned(),
-        )
+        let what = match compatibles(last_error) {
+            Some((expected, bundle)) => {
+                Wording::phrase(Phrase::UpdateWrongDevice, [bundle, expected])
+            }
+            None => Wording::phrase(Phrase::UpdateWrongDeviceSaying, [last_error]),
+        };
+        (what, Phrase::UpdateWrongDeviceFix)
     } else if lower.contains("signature")
         || lower.contains("verify error")
         || lower.contains("certificate")
         || lower.contains("keyring")
     {
         (
-            format!("its signature is not trusted by this console ({last_error})"),
-            "sign the bundle with your update key whose certificate is in the console's RAUC \
-             keyring (the [keyring] path in /etc/rauc/system.conf), and check that the \
-             certificate has not expired"
-                .to_owned(),
+            Wording::phrase(Phrase::UpdateUntrusted, [last_error]),
+            Phrase::UpdateUntrustedFix,
         )
     } else if lower.contains("no space") || lower.contains("not enough space") {
         (
-            format!("the image does not fit into the update slot ({last_error})"),
-            "build a bundle whose image fits the console's partitions, or free space where \
-             the bundle is unpacked"
-                .to_owned(),
+            Wording::phrase(Phrase::UpdateDoesNotFit, [last_error]),
+            Phrase::UpdateDoesNotFitFix,
         )
     } else if lower.contains("already in progress")
         || lower.contains("already processing")
@@ -41,29 +35,27 @@ pub fn explain(last_error: &str) -> UpdateError {
         || lower.contains("is mounted")
     {
         (
-            format!("the update slot is busy ({last_error})"),
-            "another installation is running: wait until it has finished (see `room-console \
-             status`), then try again"
-                .to_owned(),
+            Wording::phrase(Phrase::UpdateSlotBusy, [last_error]),
+            Phrase::UpdateSlotBusyFix,
         )
     } else {
         (
-            format!("RAUC said: {last_error}"),
-            "read the console's log (journalctl -u rauc) for details, then try again".to_owned(),
+            Wording::phrase(Phrase::UpdateRaucSaid, [last_error]),
+            Phrase::UpdateRaucSaidFix,
         )
     };
-    UpdateError::Refused { what, fix }
+    UpdateError::Refused {
+        words: what.then(fix.into()),
+    }
 }
 
-/// "it is made for 'X', this console is 'Y'" from RAUC's "Expected 'Y' but bundle
+/// The console's compatible and the bundle's, from RAUC's "Expected 'Y' but bundle
 /// manifest has 'X'".
-fn compatible_detail(text: &str) -> String {
+fn compatibles(text: &str) -> Option<(&str, &str)> {
     let quoted: Vec<&str> = text.split('\'').skip(1).step_by(2).collect();
     match quoted.as_slice() {
-        [expected, bundle, ..] => {
-            format!("it is made for '{bundle}', this console is '{expected}'")
-        }
-        _ => text.to_owned(),
+        [expected, bundle, ..] => Some((expected, bundle)),
+        _ => None,
     }
 }
 
@@ -71,11 +63,16 @@ fn compatible_detail(text: &str) -> String {
 mod tests {
     use super::*;
 
+    /// What is wrong and the fix, as the command line prints them.
     fn words(text: &str) -> (String, String) {
-        match explain(text) {
-            UpdateError::Refused { what, fix } => (what, fix),
-            other => panic!("not refused: {other}"),
-        }
+        let error = explain(text);
+        assert!(matches!(error, UpdateError::Refused { .. }), "{error}");
+        let english = error.to_string();
+        let refused = english
+            .strip_prefix("the update was not installed: ")
+            .expect("says the update was not installed");
+        let (what, fix) = refused.split_once(". Fix: ").expect("has a fix");
+        (what.to_owned(), fix.to_owned())
     }
 
     #[test]

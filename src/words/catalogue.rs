@@ -1,4 +1,4 @@
-//! The translations of the phrases, read from `translations/{sv,ko}/LC_MESSAGES/
+//! The translations of the phrases and the fact labels, read from `translations/{sv,ko}/LC_MESSAGES/
 //! room-console.po` as the build bundles them: a phrase without a Swedish or a Korean
 //! text fails the test here, so a new or changed message cannot reach a screen in
 //! English only.
@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::Phrase;
+use super::{Fact, Phrase};
 
 /// The languages besides English every phrase must have.
 const LANGUAGES: [&str; 2] = ["sv", "ko"];
@@ -72,11 +72,12 @@ fn every_phrase_has_its_swedish_and_korean_words() {
         let missing: Vec<&str> = Phrase::ALL
             .iter()
             .map(|phrase| phrase.english())
+            .chain(Fact::ALL.iter().map(|fact| fact.label()))
             .filter(|english| !catalogue.contains_key(*english))
             .collect();
         assert!(
             missing.is_empty(),
-            "{} lacks these phrases (add them to the .pot and both .po files):\n{}",
+            "{} lacks these phrases or fact labels (add them to the .pot and both .po files):\n{}",
             path.display(),
             missing.join("\n")
         );

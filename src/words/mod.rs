@@ -6,13 +6,17 @@
 //!   in their language through `ui/components/phrase_words.slint`, generated from the
 //!   table. The Swedish and Korean texts are the `translations/{sv,ko}` entries whose
 //!   msgid is the English template; `catalogue`'s test fails when one is missing.
+//! - `facts`: the labels of the status facts ([`Fact`]), the same way: English for
+//!   `room-console status`, `ui/admin/fact_labels.slint` generated for the admin screen.
 //! - [`Wording`]: a message of up to four sentences, each a phrase with its arguments (or a
 //!   text shown as it came); stored as data (`sync::status::LastError`), never as English.
 
 #[cfg(test)]
 mod catalogue;
+mod facts;
 mod phrases;
 mod wording;
 
+pub use facts::Fact;
 pub use phrases::Phrase;
 pub use wording::{MAX_SENTENCES, Sentence, Wording};

@@ -194,6 +194,53 @@ phrases! {
     GraphWriteNotPermitted => "app {0} may read the calendar of {1} but not change it: the Calendars.ReadWrite application permission is missing or not consented ({2})",
     GraphMeetingChanged => "the meeting changed on the server while the console acted on it (HTTP 412)",
     GraphWriteFix => "In Entra ID > App registrations > {0} > API permissions, add Microsoft Graph > Application permissions > Calendars.ReadWrite and grant admin consent (then Calendars.Read may be removed). In PowerShell (Microsoft Graph module, as a Privileged Role Administrator): {1}. With RBAC for Applications in Exchange Online instead: {2}.",
+    // ---- Exchange (EWS) writes: booking at the console (`sources/ews_write.rs`) ----
+    EwsWriteDenied => "Exchange denied {0} changing the calendar of {1} (ErrorAccessDenied): reading it is allowed, writing is not.",
+    EwsWriteFix => "Give {0} Editor rights on the room's calendar: `{1}` (`Set-MailboxFolderPermission` when it already has Reviewer), or let a service account with the ApplicationImpersonation role act as the room.",
+    // ---- the demo calendar (`sources/configured.rs`) ----
+    DemoNeedsNoSync => "the demo calendar needs no sync",
+    // ---- software updates (`update/error.rs`, `update/words.rs`) ----
+    UpdateNotAvailable => "updates are not available on this system: the RAUC update service is not on the D-Bus ({0}).",
+    UpdateNotAvailableFix => "On a console, check that rauc-service is installed and running (systemctl status rauc)",
+    UpdateWrongDevice => "the update was not installed: the bundle is made for another kind of device (it is made for '{0}', this console is '{1}').",
+    UpdateWrongDeviceSaying => "the update was not installed: the bundle is made for another kind of device ({0}).",
+    UpdateWrongDeviceFix => "Fix: install the bundle built for this console model (its manifest's `compatible` must equal the one in /etc/rauc/system.conf)",
+    UpdateUntrusted => "the update was not installed: its signature is not trusted by this console ({0}).",
+    UpdateUntrustedFix => "Fix: sign the bundle with your update key whose certificate is in the console's RAUC keyring (the [keyring] path in /etc/rauc/system.conf), and check that the certificate has not expired",
+    UpdateDoesNotFit => "the update was not installed: the image does not fit into the update slot ({0}).",
+    UpdateDoesNotFitFix => "Fix: build a bundle whose image fits the console's partitions, or free space where the bundle is unpacked",
+    UpdateSlotBusy => "the update was not installed: the update slot is busy ({0}).",
+    UpdateSlotBusyFix => "Fix: another installation is running: wait until it has finished (see `room-console status`), then try again",
+    UpdateRaucSaid => "the update was not installed: RAUC said: {0}.",
+    UpdateRaucSaidFix => "Fix: read the console's log (journalctl -u rauc) for details, then try again",
+    UpdateDownloadFailed => "cannot download the update from {0}: {1}",
+    UpdateWrongChecksum => "the update file is not the expected one: its SHA-256 is {0}, not {1}.",
+    UpdateWrongChecksumFix => "Fix: download it again, or check the checksum you were given",
+    UpdateNoSpace => "not enough free space for the update: it needs {0} MB in {1}, {2} MB are free.",
+    UpdateNoSpaceFix => "Fix: free space there, or install from a USB stick with `room-console update /media/…/bundle.raucb`",
+    // ---- the fleet's broker connection (`fleet/connect_error.rs`, `status/fleet_state.rs`) ----
+    FleetClientCertificateWanted => "the broker at {0} asks for a client certificate and none is set: set Fleet/ClientCertificate and Fleet/ClientKey (--cert, --key)",
+    FleetNoAnswer => "no answer from the broker at {0}: check the address and the firewall",
+    FleetClosedAtStart => "the broker at {0} closed the connection (if it just started, this passes; otherwise check that it accepts this console's identity)",
+    FleetConnectionFailed => "the connection to the broker at {0} failed: {1}",
+    FleetPasswordRefused => "the broker at {0} refused the user name or password (Fleet/Username, Fleet/Password)",
+    FleetPasswordWanted => "the broker at {0} asks for a user name and password: set Fleet/Username and Fleet/Password",
+    FleetNotAuthorized => "the broker at {0} does not let this console in: check its certificate's name or user name against the broker's users and ACL",
+    FleetBadClientId => "the broker at {0} refused the device id as a client id",
+    FleetUnavailable => "the broker at {0} is unavailable for now",
+    FleetWrongProtocol => "the broker at {0} does not speak MQTT 3.1.1",
+    FleetAnsweredOddly => "the broker at {0} answered oddly",
+    FleetNothingAnswers => "nothing answers at {0}: is the broker (Mosquitto) running and listening there?",
+    FleetClosedConnection => "the broker at {0} closed the connection: it may have refused this console's certificate",
+    FleetHostUnknown => "cannot find the broker's host name in {0}: check Fleet/Broker and DNS",
+    FleetUnreachable => "cannot reach the broker at {0}: {1}",
+    FleetUnknownIssuer => "the broker at {0} shows a certificate that is not signed by the trusted CA: check Fleet/TrustedCaFile (--ca)",
+    FleetWrongName => "the broker's certificate is not made out to the name in Fleet/Broker ({0})",
+    FleetCertificateExpired => "the broker's certificate at {0} has expired (or this console's clock is wrong)",
+    FleetCertificateUntrusted => "the broker's certificate at {0} is not trusted: {1}",
+    FleetCertificateRefused => "the broker at {0} refused this console's certificate: check Fleet/ClientCertificate and Fleet/ClientKey (--cert, --key) and that the fleet CA signed it",
+    FleetTlsFailed => "TLS with the broker at {0} failed: {1}",
+    FleetConsoleNotRunning => "the console is not running",
 }
 
 impl Phrase {
@@ -294,7 +341,7 @@ fn phrase_words_file() -> String {
 
 /// `text` as a Slint string literal's content.
 #[cfg(test)]
-fn slint_string(text: &str) -> String {
+pub(super) fn slint_string(text: &str) -> String {
     text.replace('\\', "\\\\").replace('"', "\\\"")
 }
 

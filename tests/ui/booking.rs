@@ -165,6 +165,48 @@ fn book_now_offers_its_choices_and_sends_the_one_tapped() {
 }
 
 #[test]
+fn a_servers_failure_is_said_in_the_screens_language() {
+    use room_console::sync::source::{FailureKind, SourceError};
+    use room_console::words::{Phrase, Wording};
+
+    let panel = Panel::at(utc(12, 3, 20), BookingSettings::default());
+    panel.tap("Book now");
+    panel.tap("Until 13:00");
+    panel.reply(
+        BookingCommand::Book(57),
+        Err(ActionError::Failed(SourceError::new(
+            FailureKind::ServerError,
+            Wording::phrase(
+                Phrase::EwsHttpStatus,
+                ["https://mail.contoso.com/EWS/Exchange.asmx", "500"],
+            ),
+        ))),
+    );
+    panel.tick_at(utc(12, 3, 21));
+    assert!(panel.shows(
+        "That did not work: Exchange at https://mail.contoso.com/EWS/Exchange.asmx answered \
+         with HTTP status 500."
+    ));
+    for (lang, words) in [
+        (
+            "sv",
+            "Det gick inte: Exchange på https://mail.contoso.com/EWS/Exchange.asmx svarade med \
+             HTTP-status 500.",
+        ),
+        (
+            "ko",
+            "실패했습니다: https://mail.contoso.com/EWS/Exchange.asmx의 Exchange가 HTTP 상태 \
+             500(으)로 응답했습니다.",
+        ),
+    ] {
+        language::apply(&panel.app, lang);
+        panel.headless.render();
+        assert!(panel.shows(words), "{lang}: {words}");
+    }
+    panel.keep("server-failed");
+}
+
+#[test]
 fn a_confirmed_booking_leaves_the_pending_row_for_the_servers_answer() {
     let panel = Panel::at(utc(12, 3, 20), BookingSettings::default());
     panel.tap("Book now");

@@ -404,6 +404,7 @@ fn the_pin_pad_and_the_admin_screen_speak_swedish_and_korean() {
         word: FactWord::AsIs,
         value: value.into(),
         args: Default::default(),
+        words: Default::default(),
     };
     admin.set_facts(ModelRc::new(VecModel::from(vec![
         fact("Software", FactLabel::Software, "room-console 0.1.0"),

@@ -8,6 +8,7 @@
 mod common;
 
 mod admin;
+mod admin_message_words;
 mod admin_run_checks;
 mod admin_sync_error_words;
 mod admin_synced_room;

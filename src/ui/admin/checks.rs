@@ -10,7 +10,7 @@ use tokio::runtime::Handle;
 
 use crate::diagnose::{CheckId, CheckOptions, CheckResult, CheckStatus, Wording, run_checks};
 use crate::settings::{Secrets, Settings};
-use crate::ui::{AdminCheckRow, CheckState, PhraseSentence, PhraseWording};
+use crate::ui::{AdminCheckRow, CheckKey, CheckState, PhraseSentence, PhraseWording};
 
 /// `wording` in English, empty for None: the rows' `message` and `fix`.
 pub fn english(wording: Option<&Wording>) -> SharedString {
@@ -52,16 +52,16 @@ pub fn check_state(status: CheckStatus) -> CheckState {
 }
 
 /// How the screens know a check, to word its title (`CheckWords.title`).
-pub fn check_key(id: CheckId) -> i32 {
+pub fn check_key(id: CheckId) -> CheckKey {
     match id {
-        CheckId::Server => 0,
-        CheckId::ExchangeVersion => 1,
-        CheckId::SignIn => 2,
-        CheckId::Impersonation => 3,
-        CheckId::Mailbox => 4,
-        CheckId::Calendar => 5,
-        CheckId::Invitations => 6,
-        CheckId::JoinLinks => 7,
+        CheckId::Server => CheckKey::Server,
+        CheckId::ExchangeVersion => CheckKey::ExchangeVersion,
+        CheckId::SignIn => CheckKey::SignIn,
+        CheckId::Impersonation => CheckKey::Impersonation,
+        CheckId::Mailbox => CheckKey::Mailbox,
+        CheckId::Calendar => CheckKey::Calendar,
+        CheckId::Invitations => CheckKey::Invitations,
+        CheckId::JoinLinks => CheckKey::JoinLinks,
     }
 }
 

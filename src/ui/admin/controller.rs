@@ -31,7 +31,7 @@ use crate::ui::admin::update::{slot_facts, update_fact};
 use crate::ui::callback::with_window;
 use crate::ui::{
     AdminAction, AdminAdapter, AdminFact, AdminHint, AdminResetItems, AppState, AppWindow,
-    FactLabel, FactWord, HomeAdapter, Screen,
+    FactLabel, FactWord, HomeAdapter, PhraseWording, Screen,
 };
 use crate::update::{UpdateRequest, room_tz};
 
@@ -384,6 +384,7 @@ fn show_facts(app: &AppWindow, state: &State) {
                 word: FactWord::AsIs,
                 value: format!("{err:#}").into(),
                 args: ModelRc::default(),
+                words: PhraseWording::default(),
             }])));
             return;
         }
@@ -408,6 +409,8 @@ fn show_facts(app: &AppWindow, state: &State) {
                 word: fact_word(key, &report),
                 value: fact_value(key, &report, value).into(),
                 args: ModelRc::default(),
+                // The fleet's reason, for the screen to word in its language.
+                words: phrase_wording(report.fleet.reason().filter(|_| key == FactLabel::Fleet)),
             }]
         })
         .collect();
@@ -451,6 +454,7 @@ fn input_facts(inputs: &[InputInfo]) -> Vec<AdminFact> {
                 word,
                 value: value.into(),
                 args: ModelRc::default(),
+                words: PhraseWording::default(),
             }
         })
         .collect()

@@ -14,6 +14,7 @@ use crate::status::fleet_state::FleetState;
 use crate::status::{Fact, PushReport, StatusReport};
 use crate::sync::status::SyncState;
 use crate::ui::{FactLabel, FactWord, PinMessageKind};
+use crate::words::Wording;
 
 /// "0:30", "1:05", "59:59": minutes and seconds, rounded up so the pad never shows 0:00
 /// while it is still locked.
@@ -83,8 +84,9 @@ pub fn pin_message(outcome: &PinOutcome, locked_for: Option<Duration>) -> Option
     })
 }
 
-/// How the screen knows a fact of `room-console status` (`AdminWords.fact-label`): a new
-/// [`Fact`] does not compile until it has its key here (and its words in the screen).
+/// How the screen knows a fact of `room-console status` (`FactLabels.text`, generated from
+/// the table of `words/facts.rs`): a new [`Fact`] does not compile until it has its key
+/// here.
 pub fn fact_key(fact: Fact) -> FactLabel {
     match fact {
         Fact::Software => FactLabel::Software,
@@ -102,9 +104,10 @@ pub fn fact_key(fact: Fact) -> FactLabel {
         Fact::MeetingsCached => FactLabel::MeetingsCached,
         Fact::ContentInputs => FactLabel::ContentInputs,
         Fact::Push => FactLabel::Push,
-        Fact::Slots => FactLabel::InstalledSoftware,
+        Fact::Slots | Fact::InstalledSoftware => FactLabel::InstalledSoftware,
         Fact::SoftwareUpdate => FactLabel::SoftwareUpdate,
         Fact::Fleet => FactLabel::Fleet,
+        Fact::StatusUnreadable => FactLabel::StatusUnreadable,
     }
 }
 
@@ -180,7 +183,11 @@ fn source_of(report: &StatusReport) -> Option<CalendarSource> {
 /// prints it.
 pub fn fact_value(key: FactLabel, report: &StatusReport, value: String) -> String {
     if key == FactLabel::Fleet {
-        return report.fleet.reason().unwrap_or_default().to_owned();
+        return report
+            .fleet
+            .reason()
+            .map(Wording::english)
+            .unwrap_or_default();
     }
     if let (FactLabel::Push, Some(push)) = (key, &report.push) {
         return match push.status.cause {

@@ -7,7 +7,8 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use slint::{ModelRc, SharedString, VecModel};
 
-use crate::ui::{AdminFact, FactLabel, FactWord};
+use crate::ui::admin::checks::phrase_wording;
+use crate::ui::{AdminFact, FactLabel, FactWord, PhraseWording};
 use crate::update::state::SlotsSnapshot;
 use crate::update::{Slot, UpdateState};
 
@@ -93,13 +94,19 @@ pub fn update_fact(state: &UpdateState, tz: &Tz) -> AdminFact {
             FactWord::RolledBack,
             vec![version.clone(), when(at), reason.clone()],
         ),
-        UpdateState::Failed { message, at } => {
+        UpdateState::Failed { message, at, .. } => {
             (FactWord::UpdateFailed, vec![when(at), message.clone()])
         }
     };
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let mut fact = fact(FactLabel::SoftwareUpdate, "Software update", word, &args);
     fact.value = state.describe(tz).into();
+    if let UpdateState::Failed {
+        words: Some(words), ..
+    } = state
+    {
+        fact.words = phrase_wording(Some(words));
+    }
     fact
 }
 
@@ -111,6 +118,7 @@ fn fact(key: FactLabel, label: &str, word: FactWord, args: &[impl AsRef<str>]) -
         word,
         value: SharedString::default(),
         args: ModelRc::new(VecModel::from(args)),
+        words: PhraseWording::default(),
     }
 }
 

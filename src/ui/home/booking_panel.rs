@@ -15,6 +15,7 @@ use crate::booking::{ActionError, ActionOutcome, BookingCommand, Slot};
 use crate::calendar::Meeting;
 use crate::settings::BookingSettings;
 use crate::sync::source::FailureKind;
+use crate::ui::admin::checks::phrase_wording;
 use crate::ui::home::model::time_of_day;
 use crate::ui::{
     AppWindow, BookChoice as SlintChoice, BookingAdapter, BookingFailure, BookingMode,
@@ -262,5 +263,11 @@ fn show_failure(adapter: &BookingAdapter, err: &ActionError, tz: &Tz, clock_24h:
         adapter.set_failure_time(clock_time(time, tz, clock_24h));
     }
     adapter.set_failure_detail(detail.into());
+    // A server's failure as phrases, for the screen's language.
+    let words = match err {
+        ActionError::Failed(e) if kind == BookingFailure::Other => Some(&e.message),
+        _ => None,
+    };
+    adapter.set_failure_words(phrase_wording(words));
     adapter.set_failure(kind);
 }

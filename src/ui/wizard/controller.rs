@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use slint::{ComponentHandle, ModelRc, SharedString, Timer, TimerMode, VecModel};
 
 use super::draft::{Draft, Field, FieldError, FieldProblem};
+use super::expected::expected_for_screen;
 use super::flow::{Refusal, Step, Wizard};
 use super::keyboard;
 use super::plug::PlugIndicator;
@@ -23,8 +24,8 @@ use crate::settings::{CalendarSource, EwsAuthMethod, Secrets, Settings};
 use crate::ui::admin::checks::{check_key, check_state, english, phrase_wording};
 use crate::ui::callback::with_window;
 use crate::ui::{
-    AppWindow, CheckState, WizardAdapter, WizardCheckRow, WizardFieldError, WizardNotice,
-    WizardSource, WizardSummaryRow,
+    AppWindow, CheckState, FieldExpected, SummaryValueWord, WizardAdapter, WizardCheckRow,
+    WizardFieldError, WizardNotice, WizardSource, WizardSummaryRow,
 };
 
 /// How often the UI looks for check results.
@@ -199,8 +200,8 @@ impl Inner {
                     .into_iter()
                     .map(|line| {
                         let (value, word) = match line.value {
-                            SummaryValue::Text(text) => (text.into(), 0),
-                            SummaryValue::Word(word) => (SharedString::new(), word.code()),
+                            SummaryValue::Text(text) => (text.into(), SummaryValueWord::AsGiven),
+                            SummaryValue::Word(word) => (SharedString::new(), word.for_screen()),
                         };
                         WizardSummaryRow {
                             label: line.label,
@@ -525,8 +526,8 @@ fn show_errors(a: &WizardAdapter, errors: &[FieldError]) {
     // One problem per field is shown: the first found.
     for error in errors.iter().rev() {
         let (expected, values) = match &error.problem {
-            FieldProblem::Invalid(expected) => expected.code(),
-            _ => (0, Vec::new()),
+            FieldProblem::Invalid(expected) => expected_for_screen(expected),
+            _ => (FieldExpected::Nothing, Vec::new()),
         };
         let value = |i: usize| values.get(i).map(SharedString::from).unwrap_or_default();
         shown[error.field.index()] = WizardFieldError {

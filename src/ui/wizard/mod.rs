@@ -6,12 +6,14 @@
 //! - [`controller`]: binds the flow to the `WizardAdapter` global, runs the account checks
 //!   on a tokio runtime off the UI thread and hands the finished settings to the caller.
 //! - [`summary`]: the Summary step's lines, secrets masked.
+//! - `expected`: what a field's check expected, as the screen words it.
 //! - [`save`]: Finish writes secrets, then settings.
 //! - [`keyboard`]: turns the on-screen keyboard's keys into key events of the window.
 //! - [`plug`]: the Content input step's live "laptop connected" indicator.
 
 pub mod controller;
 pub mod draft;
+mod expected;
 pub mod flow;
 pub mod keyboard;
 pub mod plug;

@@ -3,7 +3,7 @@
 
 use super::draft::Draft;
 use crate::settings::CalendarSource;
-use crate::ui::SummaryLabel;
+use crate::ui::{SummaryLabel, SummaryValueWord};
 
 /// What the Summary lists for `draft`, secrets masked.
 pub fn summary_of(draft: &Draft) -> Vec<SummaryLine> {
@@ -126,19 +126,23 @@ pub enum SummaryWord {
 }
 
 impl SummaryWord {
-    /// The number the screen knows the word by (`SummaryWords.value`).
-    pub fn code(self) -> i32 {
+    /// How the screen words it (`SummaryWords.value`).
+    pub fn for_screen(self) -> SummaryValueWord {
         match self {
-            SummaryWord::None => 1,
-            SummaryWord::Clock24h => 2,
-            SummaryWord::Clock12h => 3,
-            SummaryWord::On => 4,
-            SummaryWord::Off => 5,
-            SummaryWord::Autodiscover => 6,
-            SummaryWord::Source(CalendarSource::EwsImpersonation) => 7,
-            SummaryWord::Source(CalendarSource::EwsRoomAccount) => 8,
-            SummaryWord::Source(CalendarSource::Graph) => 9,
-            SummaryWord::Source(CalendarSource::Demo) => 10,
+            SummaryWord::None => SummaryValueWord::None,
+            SummaryWord::Clock24h => SummaryValueWord::Clock24h,
+            SummaryWord::Clock12h => SummaryValueWord::Clock12h,
+            SummaryWord::On => SummaryValueWord::On,
+            SummaryWord::Off => SummaryValueWord::Off,
+            SummaryWord::Autodiscover => SummaryValueWord::Autodiscover,
+            SummaryWord::Source(CalendarSource::EwsImpersonation) => {
+                SummaryValueWord::SourceImpersonation
+            }
+            SummaryWord::Source(CalendarSource::EwsRoomAccount) => {
+                SummaryValueWord::SourceRoomAccount
+            }
+            SummaryWord::Source(CalendarSource::Graph) => SummaryValueWord::SourceGraph,
+            SummaryWord::Source(CalendarSource::Demo) => SummaryValueWord::SourceDemo,
         }
     }
 }
