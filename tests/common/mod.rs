@@ -11,6 +11,8 @@
 // binary, which is all a test crate has (unreachable_pub would flag every one).
 #![allow(dead_code, unused_imports, unreachable_pub)]
 
+/// One room on either in-repo server, for the booking scenarios.
+pub mod booking_rig;
 /// The console binary run as its own process, with a data dir in a temp dir.
 pub mod cli_console;
 /// The real sync engine with the EWS source, in the test's process.
