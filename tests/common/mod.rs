@@ -23,6 +23,8 @@ pub mod ews_server;
 pub mod fifo_command;
 /// A real Mosquitto with a private CA and per-device certificates.
 pub mod fleet_rig;
+/// The room's full day as each server holds it, and what the agenda shows of it.
+pub mod full_day;
 /// The in-repo Microsoft Graph and Entra ID token endpoint.
 pub mod graph_server;
 /// The HTTP/1.1 both in-repo servers speak.

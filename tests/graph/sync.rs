@@ -3,6 +3,7 @@
 //! fault matrix of issue #8 for Graph: every fault keeps the cached agenda, names its
 //! admin-facing fix, waits as asked on the injected clock and recovers by itself.
 
+use crate::common::full_day;
 use crate::common::graph_server;
 
 use std::sync::Arc;
@@ -31,27 +32,6 @@ fn tz() -> Tz {
     "Europe/Stockholm".parse().unwrap()
 }
 
-/// Seven meetings on 23 November (a page size of 2 makes four listing pages).
-fn room_events() -> Vec<TestEvent> {
-    vec![
-        TestEvent::new("AAMk-master", "Weekly sync", at(23, 8, 0), at(23, 8, 30)).series_master(),
-        TestEvent::new("AAMk-occ1", "Weekly sync", at(23, 8, 0), at(23, 8, 30))
-            .occurrence_of("AAMk-master", false)
-            .teams("https://teams.microsoft.com/l/meetup-join/19%3ameeting_Zm9v%40thread.v2/0?context=%7b%7d"),
-        TestEvent::new("AAMk-board", "Board review", at(23, 10, 0), at(23, 11, 0))
-            .organizer("Jonas Berg", "jonas@contoso.com")
-            .location("Conference Room 2")
-            .body("<html><body><a href=\"https://meet.contoso.com/jonas/K7QX2P4M\">Join Lync Meeting</a></body></html>"),
-        TestEvent::new("AAMk-salary", "Salary talk", at(23, 12, 0), at(23, 12, 30)).private(),
-        TestEvent::new("AAMk-vendor", "Vendor demo", at(23, 13, 0), at(23, 14, 0)).cancelled(),
-        TestEvent::new("AAMk-retro", "Retro", at(23, 15, 0), at(23, 15, 30)),
-        TestEvent::new("AAMk-day", "Company day", at(22, 23, 0), at(23, 23, 0))
-            .all_day()
-            .show_as(ShowAs::Free),
-        TestEvent::new("AAMk-far", "Far future", at(23, 8, 0) + chrono::Duration::days(125), at(23, 9, 0) + chrono::Duration::days(125)),
-    ]
-}
-
 struct Rig {
     server: GraphServer,
     clock: FixedClock,
@@ -60,7 +40,7 @@ struct Rig {
 
 async fn rig(secret: &str) -> Rig {
     // The Timeout fault waits as long as the client does: a short limit.
-    rig_with(secret, room_events(), 2, Duration::from_secs(2)).await
+    rig_with(secret, full_day::graph_events(), 2, Duration::from_secs(2)).await
 }
 
 /// A rig whose room holds `events`, `page_size` events a page; requests time out after
