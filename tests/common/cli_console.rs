@@ -122,6 +122,39 @@ impl Console {
         Running { child, lines }
     }
 
+    /// Starts the live sync (`sync --now NOW`, without `--once`) and waits at most
+    /// `timeout` for its first pass, which must succeed: the pass created the cache
+    /// (reading it earlier would race its creation).
+    pub fn start_sync(&self, now: &str, timeout: std::time::Duration) -> Running {
+        let running = self.start(&["sync", "--now", now]);
+        let first = running.next_line(timeout);
+        assert!(first.starts_with("ok;"), "{first}");
+        running
+    }
+
+    /// Waits at most `timeout` until the cached agenda of the local day `date` satisfies
+    /// `done` (`what` names the wait in the failure); the agenda it saw.
+    pub fn wait_for_agenda(
+        &self,
+        date: &str,
+        timeout: std::time::Duration,
+        what: &str,
+        done: impl Fn(&[Value]) -> bool,
+    ) -> Vec<Value> {
+        let started = std::time::Instant::now();
+        loop {
+            let agenda = self.agenda_of(date);
+            if done(&agenda) {
+                return agenda;
+            }
+            assert!(
+                started.elapsed() < timeout,
+                "{what}: not in the cache after {timeout:?}: {agenda:#?}"
+            );
+            std::thread::yield_now();
+        }
+    }
+
     /// Writes `pem` as the private root CA file; its path, for TrustedCaFile.
     pub fn write_ca(&self, pem: &str) -> PathBuf {
         let ca = self.beside("ca.pem");
@@ -326,6 +359,27 @@ pub fn room_account_xml(
          <Authentication>basic</Authentication>{calendar_extra}</Calendar>\
          {device}</RoomConsoleSettings>"
     )
+}
+
+/// Waits at most `timeout` until `done` holds, checking again as fast as the machine
+/// allows; `what` names the wait in the failure.
+pub fn wait_until(timeout: std::time::Duration, what: &str, mut done: impl FnMut() -> bool) {
+    let started = std::time::Instant::now();
+    while !done() {
+        assert!(
+            started.elapsed() < timeout,
+            "{what}: not within {timeout:?}"
+        );
+        std::thread::yield_now();
+    }
+}
+
+/// The subjects of `agenda`, in order (private meetings have none).
+pub fn subjects(agenda: &[Value]) -> Vec<&str> {
+    agenda
+        .iter()
+        .filter_map(|m| m["subject"].as_str())
+        .collect()
 }
 
 /// The meeting called `subject` in `agenda`.

@@ -205,6 +205,16 @@ impl EwsServer {
         lock(&self.state).requests.clone()
     }
 
+    /// How many requests of `operation` were answered since the start or the last
+    /// [`EwsServer::clear_requests`].
+    pub fn count(&self, operation: &str) -> usize {
+        lock(&self.state)
+            .requests
+            .iter()
+            .filter(|r| r.operation == operation)
+            .count()
+    }
+
     /// Open GetStreamingEvents answers end with `ConnectionStatus` Closed.
     pub fn close_streams(&self) {
         let mut state = lock(&self.state);
