@@ -35,6 +35,8 @@ pub mod international;
 pub mod process;
 /// RAUC on a private D-Bus daemon.
 pub mod rauc_bus;
+/// Settings for a room on an in-repo server, handed to the console's parts directly.
+pub mod room_settings;
 /// The screens on the headless platform.
 pub mod screens;
 /// Meetings and instants for the store tests.

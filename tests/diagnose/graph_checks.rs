@@ -5,6 +5,7 @@
 //! bodies, and the `diagnose --json` output of a saved Graph setup.
 
 use crate::common::graph_server;
+use crate::common::room_settings;
 
 use super::checking::check;
 
@@ -14,9 +15,8 @@ use std::process::Command;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use graph_server::*;
 use room_console::diagnose::{CheckId, CheckResult, CheckStatus, all_passed};
-use room_console::settings::{CalendarSource, Secret, Secrets, Settings};
+use room_console::settings::{Secret, Secrets, Settings};
 use serde_json::Value;
-use url::Url;
 
 const ROOM: &str = "confrm2@contoso.com";
 
@@ -77,17 +77,7 @@ fn write_ca(server: &GraphServer, dir: &Path) -> std::path::PathBuf {
 
 /// Settings for the Graph source through `server` for mailbox `room`.
 fn settings(server: &GraphServer, ca_file: &Path, room: &str) -> Settings {
-    let mut settings = Settings::default();
-    settings.room.display_name = "Conference Room 2".into();
-    settings.room.sign_in_address = room.into();
-    settings.room.exchange_address = room.into();
-    settings.calendar.source = CalendarSource::Graph;
-    settings.calendar.tenant_id = Some(TENANT.into());
-    settings.calendar.client_id = Some(CLIENT_ID.into());
-    settings.calendar.graph_url = Some(Url::parse(&server.graph_url()).unwrap());
-    settings.calendar.authority_url = Some(Url::parse(&server.authority_url()).unwrap());
-    settings.calendar.trusted_ca_file = Some(ca_file.to_path_buf());
-    settings
+    room_settings::graph_room(server, ca_file, room)
 }
 
 fn secrets(secret: &str) -> Secrets {
