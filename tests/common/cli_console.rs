@@ -188,7 +188,6 @@ impl Console {
         endpoint: &str,
         ca_pem: &str,
     ) {
-        let ca = self.write_ca(ca_pem);
         let (user, password) = account;
         let service_account = if source == "ews-impersonation" {
             format!(
@@ -202,25 +201,15 @@ impl Console {
         } else {
             String::new()
         };
-        self.provision(&format!(
-            r#"<RoomConsoleSettings>
-  <RoomAccount>
-    <DisplayName>Conference Room 2</DisplayName>
-    <SignInAddress>{room}</SignInAddress>
-    <ExchangeAddress>{room}</ExchangeAddress>
-    {room_password}
-  </RoomAccount>
-  <Calendar>
-    <Source>{source}</Source>
-    {endpoint}
-    <Authentication>{auth}</Authentication>
-    {service_account}
-    <TrustedCaFile>{ca}</TrustedCaFile>
-  </Calendar>
-  <Device><TimeZone>Europe/Stockholm</TimeZone></Device>
-</RoomConsoleSettings>"#,
-            ca = ca.display()
-        ));
+        self.provision_room(
+            room,
+            &room_password,
+            &format!(
+                "<Source>{source}</Source>{endpoint}<Authentication>{auth}</Authentication>\
+                 {service_account}"
+            ),
+            ca_pem,
+        );
     }
 
     /// Provisions the room `room` to read its own calendar on `server` with Basic sign-in
@@ -249,24 +238,36 @@ impl Console {
         calendar_extra: &str,
         ca_pem: &str,
     ) {
-        let ca = self.write_ca(ca_pem);
         let (tenant, client_id, secret) = app;
         let (graph, authority) = urls;
+        self.provision_room(
+            room,
+            "",
+            &format!(
+                "<Source>graph</Source><TenantId>{tenant}</TenantId>\
+                 <ClientId>{client_id}</ClientId><ClientSecret>{secret}</ClientSecret>\
+                 <GraphUrl>{graph}</GraphUrl><AuthorityUrl>{authority}</AuthorityUrl>\
+                 {calendar_extra}"
+            ),
+            ca_pem,
+        );
+    }
+
+    /// Provisions the room `room` ("Conference Room 2", Stockholm time) with
+    /// `room_extra` inside `<RoomAccount>` and `calendar` inside `<Calendar>`, trusting
+    /// the private root CA `ca_pem`.
+    fn provision_room(&self, room: &str, room_extra: &str, calendar: &str, ca_pem: &str) {
+        let ca = self.write_ca(ca_pem);
         self.provision(&format!(
             r#"<RoomConsoleSettings>
   <RoomAccount>
     <DisplayName>Conference Room 2</DisplayName>
     <SignInAddress>{room}</SignInAddress>
     <ExchangeAddress>{room}</ExchangeAddress>
+    {room_extra}
   </RoomAccount>
   <Calendar>
-    <Source>graph</Source>
-    <TenantId>{tenant}</TenantId>
-    <ClientId>{client_id}</ClientId>
-    <ClientSecret>{secret}</ClientSecret>
-    <GraphUrl>{graph}</GraphUrl>
-    <AuthorityUrl>{authority}</AuthorityUrl>
-    {calendar_extra}
+    {calendar}
     <TrustedCaFile>{ca}</TrustedCaFile>
   </Calendar>
   <Device><TimeZone>Europe/Stockholm</TimeZone></Device>
