@@ -226,6 +226,27 @@ impl Console {
         );
     }
 
+    /// Provisions the room `room` to read its calendar on `server` through the service
+    /// account `service` (user, password) impersonating it, signing in with `auth`
+    /// (`basic`, `ntlm` …), trusting the server's private root CA.
+    pub fn provision_impersonating(
+        &self,
+        room: &str,
+        auth: &str,
+        service: (&str, &str),
+        server: &EwsServer,
+    ) {
+        let endpoint = format!("<EwsUrl>{}</EwsUrl>", server.url());
+        self.provision_ews(
+            room,
+            "ews-impersonation",
+            auth,
+            service,
+            &endpoint,
+            &server.ca_pem(),
+        );
+    }
+
     /// Provisions the room `room` ("Conference Room 2", Stockholm time) to read its
     /// calendar from Microsoft 365 as the app `app` (tenant, client id, secret) at
     /// `urls` (Graph, authority), trusting the private root CA `ca_pem`; `calendar_extra`

@@ -44,20 +44,12 @@ async fn server(
     .unwrap()
 }
 
-/// A console provisioned for `server`, reading with `source` (ews-room-account or
-/// ews-impersonation) and signing in with `auth` as `account` (user, password).
-fn provisioned(server: &EwsServer, source: &str, auth: &str, account: (&str, &str)) -> Console {
-    let console = Console::new();
-    let endpoint = format!("<EwsUrl>{}</EwsUrl>", server.url());
-    console.provision_ews(ROOM, source, auth, account, &endpoint, &server.ca_pem());
-    console
-}
-
 /// A `version` server with Basic sign-in holding `mailbox`, and the console reading it
 /// with the room's own account.
 async fn room_reading(version: ExchangeVersion, mailbox: Mailbox) -> (EwsServer, Console) {
     let server = server(version, AuthMode::Basic, room_account(), mailbox).await;
-    let console = provisioned(&server, "ews-room-account", "basic", ROOM_SIGN_IN);
+    let console = Console::new();
+    console.provision_own_mailbox(ROOM, ROOM_SIGN_IN, &server);
     (server, console)
 }
 
@@ -71,7 +63,8 @@ async fn service_reading(mode: AuthMode, auth: &str, mailbox: Mailbox) -> (EwsSe
         mailbox,
     )
     .await;
-    let console = provisioned(&server, "ews-impersonation", auth, SERVICE_SIGN_IN);
+    let console = Console::new();
+    console.provision_impersonating(ROOM, auth, SERVICE_SIGN_IN, &server);
     (server, console)
 }
 
@@ -214,11 +207,12 @@ async fn impersonation_denied_names_the_fix() {
         full_day::ews_mailbox(ROOM),
     )
     .await;
-    let console = provisioned(
-        &server,
-        "ews-impersonation",
+    let console = Console::new();
+    console.provision_impersonating(
+        ROOM,
         "basic",
         ("mailboxservice@contoso.com", "S3rvice!pw"),
+        &server,
     );
     let stderr = console.sync_fails_at(NOW);
     assert!(stderr.contains("New-ManagementRoleAssignment"), "{stderr}");

@@ -33,14 +33,7 @@ async fn console_refused_by_exchange() -> Console {
     .await
     .expect("EWS server");
     let console = Console::new();
-    console.provision_ews(
-        ROOM,
-        "ews-impersonation",
-        "basic",
-        (ACCOUNT, "not-the-password"),
-        &format!("<EwsUrl>{}</EwsUrl>", server.url()),
-        &server.ca_pem(),
-    );
+    console.provision_impersonating(ROOM, "basic", (ACCOUNT, "not-the-password"), &server);
     console.sync_fails_at(NOW);
     console
 }

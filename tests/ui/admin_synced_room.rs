@@ -49,13 +49,11 @@ async fn admin_screen_of_a_synced_room_shows_real_diagnostics() {
     .await
     .expect("EWS server");
     let console = Console::new();
-    console.provision_ews(
+    console.provision_impersonating(
         ROOM,
-        "ews-impersonation",
         "basic",
         ("mailboxservice@contoso.com", "S3rvice!pw"),
-        &format!("<EwsUrl>{}</EwsUrl>", server.url()),
-        &server.ca_pem(),
+        &server,
     );
     console.provision(
         "<RoomConsoleSettings><Device><AdminPin>2468</AdminPin></Device></RoomConsoleSettings>",
