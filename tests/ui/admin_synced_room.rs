@@ -13,6 +13,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use ews_server::*;
 
 const ROOM: &str = "confrm2@contoso.com";
+const SERVICE: (&str, &str) = ("mailboxservice@contoso.com", "S3rvice!pw");
 const NOW: &str = "2026-11-23T09:15:00Z";
 
 fn at(h: u32, m: u32) -> DateTime<Utc> {
@@ -32,29 +33,22 @@ fn run_ok(console: &Console, args: &[&str]) -> Output {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn admin_screen_of_a_synced_room_shows_real_diagnostics() {
-    let server = EwsServer::start(
-        ServerConfig::new(ExchangeVersion::Exchange2019, AuthMode::Basic)
-            .with_account(
-                Account::new("mailboxservice@contoso.com", "S3rvice!pw").impersonating(&[ROOM]),
-            )
-            .with_mailbox(Mailbox::new(ROOM, "Conference Room 2").with_items([
-                CalendarItem::new("Board review", at(10, 0), at(11, 0))
-                    .organizer("Jonas Berg", "jonas@contoso.com")
-                    .html_body("<html><body><a href=\"https://teams.microsoft.com/l/meetup-join/19%3ameeting_Zm9v%40thread.v2/0\">Join</a></body></html>"),
-                CalendarItem::new("Retro", at(15, 0), at(15, 30))
-                    .organizer("Lars Ek", "lars@contoso.com")
-                    .html_body("<html><body></body></html>"),
-            ])),
+    let server = impersonation_server(
+        ExchangeVersion::Exchange2019,
+        AuthMode::Basic,
+        SERVICE,
+        Mailbox::new(ROOM, "Conference Room 2").with_items([
+            CalendarItem::new("Board review", at(10, 0), at(11, 0))
+                .organizer("Jonas Berg", "jonas@contoso.com")
+                .html_body("<html><body><a href=\"https://teams.microsoft.com/l/meetup-join/19%3ameeting_Zm9v%40thread.v2/0\">Join</a></body></html>"),
+            CalendarItem::new("Retro", at(15, 0), at(15, 30))
+                .organizer("Lars Ek", "lars@contoso.com")
+                .html_body("<html><body></body></html>"),
+        ]),
     )
-    .await
-    .expect("EWS server");
+    .await;
     let console = Console::new();
-    console.provision_impersonating(
-        ROOM,
-        "basic",
-        ("mailboxservice@contoso.com", "S3rvice!pw"),
-        &server,
-    );
+    console.provision_impersonating(ROOM, "basic", SERVICE, &server);
     console.provision(
         "<RoomConsoleSettings><Device><AdminPin>2468</AdminPin></Device></RoomConsoleSettings>",
     );

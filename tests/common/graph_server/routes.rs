@@ -374,16 +374,26 @@ fn instant(query: &[(String, String)], name: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.to_utc())
 }
 
-fn calendar_view(s: &mut State, mailbox: &str, query: &[(String, String)]) -> Response {
-    let (Some(from), Some(to)) = (
+/// The time window (startDateTime, endDateTime) a calendarView asks for, or Graph's
+/// answer to a request without one.
+fn window(query: &[(String, String)]) -> Result<(DateTime<Utc>, DateTime<Utc>), Response> {
+    match (
         instant(query, "startDateTime"),
         instant(query, "endDateTime"),
-    ) else {
-        return graph_error(
+    ) {
+        (Some(from), Some(to)) => Ok((from, to)),
+        _ => Err(graph_error(
             400,
             "ErrorInvalidParameter",
             "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.",
-        );
+        )),
+    }
+}
+
+fn calendar_view(s: &mut State, mailbox: &str, query: &[(String, String)]) -> Response {
+    let (from, to) = match window(query) {
+        Ok(window) => window,
+        Err(refused) => return refused,
     };
     let mut events: Vec<_> = s.mailboxes[mailbox]
         .iter()
@@ -475,15 +485,9 @@ fn delta(s: &mut State, mailbox: &str, query: &[(String, String)]) -> Response {
             .collect();
         (DeltaSnapshot { seen, ..prior }, changes)
     } else {
-        let (Some(from), Some(to)) = (
-            instant(query, "startDateTime"),
-            instant(query, "endDateTime"),
-        ) else {
-            return graph_error(
-                400,
-                "ErrorInvalidParameter",
-                "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.",
-            );
+        let (from, to) = match window(query) {
+            Ok(window) => window,
+            Err(refused) => return refused,
         };
         let now: Vec<_> = s.mailboxes[mailbox]
             .iter()
