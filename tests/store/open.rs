@@ -15,6 +15,13 @@ fn pragma_i64(conn: &Connection, name: &str) -> i64 {
         .unwrap()
 }
 
+/// What the refusal of a file that is not the console's cache says.
+const NOT_OURS: &[&str] = &[
+    "is not a room-console database",
+    "move it away",
+    "factory-reset",
+];
+
 /// A temp dir (removed when dropped) and the cache's path in it.
 fn cache_path() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -139,15 +146,7 @@ fn an_sqlite_database_of_another_program_is_refused_untouched() {
         ),
         "{error:?}"
     );
-    assert_says(
-        &error,
-        &path,
-        &[
-            "is not a room-console database",
-            "move it away",
-            "factory-reset",
-        ],
-    );
+    assert_says(&error, &path, NOT_OURS);
 }
 
 #[test]
@@ -180,15 +179,7 @@ fn a_file_that_is_not_sqlite_is_refused_untouched() {
     std::fs::write(&path, b"room=4.12\nname=Aurora\n".repeat(100)).unwrap();
     let error = refused_untouched(&path, "a text file is refused");
     assert!(matches!(error, StoreError::NotSqlite { .. }), "{error:?}");
-    assert_says(
-        &error,
-        &path,
-        &[
-            "is not a room-console database",
-            "move it away",
-            "factory-reset",
-        ],
-    );
+    assert_says(&error, &path, NOT_OURS);
 }
 
 /// A cache of several pages with everything after the first page garbled (the header
