@@ -96,6 +96,14 @@ impl Rig {
         self.engine.pass(self.clock.now()).await.0
     }
 
+    /// A pass `later` from now, with the server's record of requests cleared first, so
+    /// that it holds the pass's requests alone.
+    async fn pass_after(&mut self, later: chrono::Duration) -> PassResult {
+        self.server.clear_requests();
+        self.clock.advance(later);
+        self.pass().await
+    }
+
     fn day(&self) -> Vec<room_console::calendar::Meeting> {
         self.engine
             .store()
@@ -186,9 +194,10 @@ async fn first_pass_reads_the_window_through_every_page() {
 async fn idle_polls_cost_a_delta_round_and_changes_come_with_it() {
     let mut rig = rig(SECRET).await;
     rig.pass().await;
-    rig.server.clear_requests();
-    rig.clock.advance(chrono::Duration::minutes(1));
-    assert_eq!(rig.pass().await, PassResult::Unchanged);
+    assert_eq!(
+        rig.pass_after(chrono::Duration::minutes(1)).await,
+        PassResult::Unchanged
+    );
     let idle = rig.server.requests();
     assert_eq!(idle.len(), 1, "{idle:#?}");
     assert!(idle[0].path.ends_with("/calendarView/delta"));
@@ -198,10 +207,8 @@ async fn idle_polls_cost_a_delta_round_and_changes_come_with_it() {
         e.subject = "Retro (new room)".into()
     });
     rig.server.remove(ROOM, "AAMk-vendor");
-    rig.server.clear_requests();
-    rig.clock.advance(chrono::Duration::minutes(1));
     assert_eq!(
-        rig.pass().await,
+        rig.pass_after(chrono::Duration::minutes(1)).await,
         PassResult::Refreshed {
             fetched: 1,
             stored: 5
@@ -235,9 +242,10 @@ async fn an_expired_delta_token_means_a_full_read() {
 async fn a_new_day_starts_a_new_delta_window() {
     let mut rig = rig(SECRET).await;
     rig.pass().await;
-    rig.server.clear_requests();
-    rig.clock.advance(chrono::Duration::days(1));
-    assert!(matches!(rig.pass().await, PassResult::Refreshed { .. }));
+    assert!(matches!(
+        rig.pass_after(chrono::Duration::days(1)).await,
+        PassResult::Refreshed { .. }
+    ));
     let first = &rig.server.requests()[0];
     assert_eq!(
         first.query_value("startDateTime"),
@@ -442,10 +450,8 @@ async fn the_hourly_full_read_is_its_listing_pages_at_most_three_at_a_time() {
             ),
         );
     }
-    rig.server.clear_requests();
-    rig.clock.advance(chrono::Duration::hours(1));
     assert_eq!(
-        rig.pass().await,
+        rig.pass_after(chrono::Duration::hours(1)).await,
         PassResult::Refreshed {
             fetched: 40,
             stored: 46
@@ -513,9 +519,10 @@ async fn a_5000_meeting_room_costs_its_pages_and_an_idle_pass_one_request() {
     );
     assert!(full.iter().all(|r| r.path.ends_with("/calendarView/delta")));
 
-    rig.server.clear_requests();
-    rig.clock.advance(chrono::Duration::minutes(1));
-    assert_eq!(rig.pass().await, PassResult::Unchanged);
+    assert_eq!(
+        rig.pass_after(chrono::Duration::minutes(1)).await,
+        PassResult::Unchanged
+    );
     assert_eq!(graph_requests(&rig.server).len(), 1, "an idle pass");
 
     rig.server
@@ -523,10 +530,8 @@ async fn a_5000_meeting_room_costs_its_pages_and_an_idle_pass_one_request() {
     rig.server
         .modify(ROOM, "AAMk-m04000", |e| e.subject = "Renamed".into());
     rig.server.remove(ROOM, "AAMk-m00100");
-    rig.server.clear_requests();
-    rig.clock.advance(chrono::Duration::minutes(1));
     assert_eq!(
-        rig.pass().await,
+        rig.pass_after(chrono::Duration::minutes(1)).await,
         PassResult::Refreshed {
             fetched: 2,
             stored: 4999
