@@ -47,16 +47,28 @@ fn start_live_sync(server: &EwsServer, auth: &str, endpoint: &str) -> (Console, 
     (console, running)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_change_on_the_server_reaches_the_cache_by_push() {
-    let server = room_server(ExchangeVersion::Exchange2019, AuthMode::Ntlm).await;
+/// A room server of `version` answering `auth`, and the live sync signing in with
+/// `sign_in` through its EWS URL, once the first sync cached "Standup" and the stream
+/// brought its first envelope (from then on, no change can slip by).
+async fn streaming_room(
+    version: ExchangeVersion,
+    auth: AuthMode,
+    sign_in: &str,
+) -> (EwsServer, Console, Running) {
+    let server = room_server(version, auth).await;
     let endpoint = format!("<EwsUrl>{}</EwsUrl>", server.url());
-    let (console, _running) = start_live_sync(&server, "ntlm", &endpoint);
+    let (console, running) = start_live_sync(&server, sign_in, &endpoint);
     console.wait_for_agenda(DAY, GENEROUS, "the first sync", |a| {
         subjects(a) == ["Standup"]
     });
-    // Once the stream brought its first envelope, no change can slip by.
     wait_for_streaming(&console);
+    (server, console, running)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_on_the_server_reaches_the_cache_by_push() {
+    let (server, console, _running) =
+        streaming_room(ExchangeVersion::Exchange2019, AuthMode::Ntlm, "ntlm").await;
 
     let mailbox = server.mailbox(ROOM).unwrap();
     let id = mailbox.add(CalendarItem::new("Design review", at(10, 0), at(11, 0)));
@@ -92,13 +104,8 @@ async fn a_change_on_the_server_reaches_the_cache_by_push() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_missed_events_it_subscribes_again_and_changes_still_arrive_by_push() {
-    let server = room_server(ExchangeVersion::Exchange2016, AuthMode::Basic).await;
-    let endpoint = format!("<EwsUrl>{}</EwsUrl>", server.url());
-    let (console, _running) = start_live_sync(&server, "basic", &endpoint);
-    console.wait_for_agenda(DAY, GENEROUS, "the first sync", |a| {
-        subjects(a) == ["Standup"]
-    });
-    wait_for_streaming(&console);
+    let (server, console, _running) =
+        streaming_room(ExchangeVersion::Exchange2016, AuthMode::Basic, "basic").await;
     let subscribes = || server.count("Subscribe");
     assert_eq!(subscribes(), 1);
 

@@ -36,6 +36,14 @@ fn console(rig: &RaucRig, data: &std::path::Path, args: &[&str]) -> Output {
         .expect("the console runs")
 }
 
+/// What an update run that must succeed printed: (stdout, stderr).
+fn succeeded(out: &Output) -> (String, String) {
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "update failed: {stdout}{stderr}");
+    (stdout, stderr)
+}
+
 /// What `room-console status` says.
 fn status_text(rig: &RaucRig, data: &DataDir) -> String {
     let out = console(rig, data.path(), &["status"]);
@@ -98,9 +106,7 @@ async fn installed_and_booted(rig: &mut RaucRig, data: &DataDir) -> update::gate
         data.path(),
         &["update", bundle.to_str().expect("utf-8"), "--sha256", &sha],
     );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "update failed: {stdout}{stderr}");
+    let (stdout, stderr) = succeeded(&out);
     assert!(
         stdout.contains("installed: restart for 1.4.0 planned at"),
         "{stdout}"
@@ -266,9 +272,7 @@ async fn an_update_downloaded_over_https_installs_and_its_download_is_removed() 
     let out = tokio::task::spawn_blocking(move || update.output().expect("the console runs"))
         .await
         .expect("joined");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "update failed: {stdout}{stderr}");
+    let (stdout, stderr) = succeeded(&out);
     assert!(
         stderr.contains("downloading: 100%"),
         "progress shown: {stderr}"
