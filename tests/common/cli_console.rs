@@ -4,7 +4,7 @@
 //! through `block_in_place`, so a test server on the test's own (multi-thread) runtime
 //! keeps answering while the console waits for it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
@@ -381,6 +381,29 @@ pub fn room_account_xml(
          <Authentication>basic</Authentication>{calendar_extra}</Calendar>\
          {device}</RoomConsoleSettings>"
     )
+}
+
+/// Writes, in `dir`, `server`'s private root CA and a provisioning file for the room
+/// `room` reading its own calendar there with Basic sign-in as `account` (user, password)
+/// and trusting that CA; `device`, unless empty, goes inside a `<Device>` element. The
+/// provisioning file's path.
+pub fn write_room_account_file(
+    dir: &Path,
+    room: &str,
+    account: (&str, &str),
+    server: &EwsServer,
+    device: &str,
+) -> PathBuf {
+    let ca = dir.join("ca.pem");
+    std::fs::write(&ca, server.ca_pem()).unwrap();
+    let file = dir.join("RoomConsoleSettings.xml");
+    let trusted = format!("<TrustedCaFile>{}</TrustedCaFile>", ca.display());
+    std::fs::write(
+        &file,
+        room_account_xml(room, account, &server.url(), &trusted, device),
+    )
+    .unwrap();
+    file
 }
 
 /// Waits at most `timeout` until `done` holds, checking again as fast as the machine
