@@ -6,6 +6,7 @@
 //!
 //! CI runs a short bounded series; `ROOM_CONSOLE_CRASH_ITERATIONS=200` runs the long one.
 
+use super::crash_rounds::iterations;
 use crate::common::cli_console::write_room_account_file;
 use crate::common::ews_server;
 
@@ -20,13 +21,6 @@ use room_console::store::Store;
 
 const ROOM: &str = "confrm2@contoso.com";
 const NOW: &str = "2026-11-23T07:00:00Z";
-
-fn iterations() -> usize {
-    std::env::var("ROOM_CONSOLE_CRASH_ITERATIONS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(12)
-}
 
 fn mailbox() -> Mailbox {
     let start = Utc.with_ymd_and_hms(2026, 11, 23, 7, 0, 0).unwrap();

@@ -12,6 +12,7 @@
 //! The kill delay is drawn between zero and the length of one uninterrupted run, measured
 //! first. CI runs a short series; `ROOM_CONSOLE_CRASH_ITERATIONS=200` runs the long one.
 
+use super::crash_rounds::iterations;
 use crate::common::process::test_name;
 
 use std::fs;
@@ -28,13 +29,6 @@ const CHILD_DIR: &str = "ROOM_CONSOLE_PROVISION_CRASH_DIR";
 
 const OLD_PASSWORD: &str = "Old-Room-Passw0rd";
 const NEW_PASSWORD: &str = "New-Room-Passw0rd";
-
-fn iterations() -> usize {
-    std::env::var("ROOM_CONSOLE_CRASH_ITERATIONS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(12)
-}
 
 fn provisioning_xml(room: &str, password: &str, pin: &str) -> String {
     format!(
