@@ -103,7 +103,7 @@ impl Meeting {
 
     /// The Graph id the server knows it by: `AAMk-` and the first word of the subject
     /// (`AAMk-standup`, `AAMk-weekly`); an occurrence adds `-{day}`.
-    pub fn graph_id(&self) -> String {
+    fn graph_id(&self) -> String {
         let word = self.subject.split(' ').next().unwrap_or_default();
         format!("AAMk-{}", word.to_lowercase())
     }
