@@ -215,6 +215,15 @@ impl EwsServer {
             .count()
     }
 
+    /// The last request of `operation` answered, if any.
+    pub fn last(&self, operation: &str) -> Option<RecordedRequest> {
+        lock(&self.state)
+            .requests
+            .iter()
+            .rfind(|r| r.operation == operation)
+            .cloned()
+    }
+
     /// Open GetStreamingEvents answers end with `ConnectionStatus` Closed.
     pub fn close_streams(&self) {
         let mut state = lock(&self.state);
