@@ -2,41 +2,21 @@
 //! meetings, updating the Slint models in place and redrawing only what changed. Also
 //! prints how much of the screen a tick redraws.
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use std::time::Duration;
 
-use chrono::{NaiveDate, TimeZone, Utc};
-use chrono_tz::Tz;
+use chrono::{TimeZone, Utc};
+use common::screens::{demo_room, start_home};
 use criterion::{Criterion, criterion_group, criterion_main};
-use room_console::calendar::demo::demo_agenda;
-use room_console::clock::FixedClock;
-use room_console::ui::AppWindow;
-use room_console::ui::headless::Headless;
-use room_console::ui::home::controller::{HomeController, RoomInfo};
-use slint::{ComponentHandle, PhysicalSize};
 
 fn home_tick(c: &mut Criterion) {
-    let headless = Headless::install(PhysicalSize::new(1280, 800)).expect("headless platform");
-    let app = AppWindow::new().expect("window");
     let start = Utc
         .with_ymd_and_hms(2026, 11, 23, 12, 20, 0)
         .single()
         .expect("valid");
-    let clock = FixedClock::new(start);
-    let _home = HomeController::start(
-        &app,
-        RoomInfo {
-            name: "Conference Room 2".into(),
-            tz: Tz::UTC,
-            clock_24h: true,
-            notice: None,
-            join_command: None,
-            share_command: None,
-        },
-        Box::new(clock.clone()),
-        Box::new(|day: NaiveDate| Ok(demo_agenda(day, 1, &Tz::UTC))),
-        None,
-    );
-    app.show().expect("shown");
+    let (headless, _app, _home, clock) = start_home(start, demo_room());
     let full = headless.render_changes();
     clock.advance(chrono::Duration::seconds(1));
     headless.advance(Duration::from_secs(1));

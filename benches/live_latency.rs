@@ -207,19 +207,9 @@ async fn idle_report() {
     let mut rig = rig().await;
     rig.handle.sync_now();
     rig.handle.next_pass().await;
-    let poll = rig
-        .server
-        .requests()
-        .into_iter()
-        .rfind(|r| r.operation == "SyncFolderItems")
-        .unwrap();
+    let poll = rig.server.last("SyncFolderItems").unwrap();
     let poll_bytes = poll.body.len() + poll.response_bytes;
-    let stream = rig
-        .server
-        .requests()
-        .into_iter()
-        .rfind(|r| r.operation == "GetStreamingEvents")
-        .unwrap();
+    let stream = rig.server.last("GetStreamingEvents").unwrap();
     let envelope = |status: &str| {
         ews_server::soap::write::response_envelope(
             ExchangeVersion::Exchange2019,

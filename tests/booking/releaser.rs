@@ -5,6 +5,7 @@
 //! to ("I'm here").
 
 use crate::common::graph_server;
+use crate::common::room_settings;
 
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
@@ -13,17 +14,13 @@ use chrono::{DateTime, TimeZone, Utc};
 use graph_server::*;
 use room_console::booking::releaser::NoShowReleaser;
 use room_console::clock::{Clock, FixedClock};
-use room_console::settings::{CalendarSource, Secret, Secrets, Settings};
+use room_console::settings::{Secret, Secrets, Settings};
 use room_console::sources::configured::ConfiguredSource;
 use room_console::store::Store;
 use room_console::sync::backoff::Backoff;
 use room_console::sync::engine::SyncEngine;
 use room_console::sync::task::{self, SyncHandle};
-use url::Url;
 
-const TENANT: &str = "contoso.onmicrosoft.com";
-const CLIENT_ID: &str = "6731de76-14a6-49ae-97bc-6eba6914391e";
-const SECRET: &str = "Qx8Q~s3cret.value";
 const ROOM: &str = "confrm2@contoso.com";
 /// Far longer than any wait below: a pass that comes sooner was asked for.
 const SYNC_INTERVAL_SECONDS: u32 = 3600;
@@ -33,16 +30,7 @@ fn at(h: u32, m: u32, s: u32) -> DateTime<Utc> {
 }
 
 fn settings(server: &GraphServer, ca_file: &std::path::Path) -> Settings {
-    let mut settings = Settings::default();
-    settings.room.display_name = "Conference Room 2".into();
-    settings.room.sign_in_address = ROOM.into();
-    settings.room.exchange_address = ROOM.into();
-    settings.calendar.source = CalendarSource::Graph;
-    settings.calendar.tenant_id = Some(TENANT.into());
-    settings.calendar.client_id = Some(CLIENT_ID.into());
-    settings.calendar.graph_url = Some(Url::parse(&server.graph_url()).unwrap());
-    settings.calendar.authority_url = Some(Url::parse(&server.authority_url()).unwrap());
-    settings.calendar.trusted_ca_file = Some(ca_file.to_path_buf());
+    let mut settings = room_settings::graph_room(server, ca_file, ROOM);
     settings.calendar.sync_interval_seconds = SYNC_INTERVAL_SECONDS;
     settings.booking.check_in = true;
     settings

@@ -4,7 +4,7 @@
 //! through `block_in_place`, so a test server on the test's own (multi-thread) runtime
 //! keeps answering while the console waits for it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
@@ -122,6 +122,39 @@ impl Console {
         Running { child, lines }
     }
 
+    /// Starts the live sync (`sync --now NOW`, without `--once`) and waits at most
+    /// `timeout` for its first pass, which must succeed: the pass created the cache
+    /// (reading it earlier would race its creation).
+    pub fn start_sync(&self, now: &str, timeout: std::time::Duration) -> Running {
+        let running = self.start(&["sync", "--now", now]);
+        let first = running.next_line(timeout);
+        assert!(first.starts_with("ok;"), "{first}");
+        running
+    }
+
+    /// Waits at most `timeout` until the cached agenda of the local day `date` satisfies
+    /// `done` (`what` names the wait in the failure); the agenda it saw.
+    pub fn wait_for_agenda(
+        &self,
+        date: &str,
+        timeout: std::time::Duration,
+        what: &str,
+        done: impl Fn(&[Value]) -> bool,
+    ) -> Vec<Value> {
+        let started = std::time::Instant::now();
+        loop {
+            let agenda = self.agenda_of(date);
+            if done(&agenda) {
+                return agenda;
+            }
+            assert!(
+                started.elapsed() < timeout,
+                "{what}: not in the cache after {timeout:?}: {agenda:#?}"
+            );
+            std::thread::yield_now();
+        }
+    }
+
     /// Writes `pem` as the private root CA file; its path, for TrustedCaFile.
     pub fn write_ca(&self, pem: &str) -> PathBuf {
         let ca = self.beside("ca.pem");
@@ -155,7 +188,6 @@ impl Console {
         endpoint: &str,
         ca_pem: &str,
     ) {
-        let ca = self.write_ca(ca_pem);
         let (user, password) = account;
         let service_account = if source == "ews-impersonation" {
             format!(
@@ -169,25 +201,15 @@ impl Console {
         } else {
             String::new()
         };
-        self.provision(&format!(
-            r#"<RoomConsoleSettings>
-  <RoomAccount>
-    <DisplayName>Conference Room 2</DisplayName>
-    <SignInAddress>{room}</SignInAddress>
-    <ExchangeAddress>{room}</ExchangeAddress>
-    {room_password}
-  </RoomAccount>
-  <Calendar>
-    <Source>{source}</Source>
-    {endpoint}
-    <Authentication>{auth}</Authentication>
-    {service_account}
-    <TrustedCaFile>{ca}</TrustedCaFile>
-  </Calendar>
-  <Device><TimeZone>Europe/Stockholm</TimeZone></Device>
-</RoomConsoleSettings>"#,
-            ca = ca.display()
-        ));
+        self.provision_room(
+            room,
+            &room_password,
+            &format!(
+                "<Source>{source}</Source>{endpoint}<Authentication>{auth}</Authentication>\
+                 {service_account}"
+            ),
+            ca_pem,
+        );
     }
 
     /// Provisions the room `room` to read its own calendar on `server` with Basic sign-in
@@ -199,6 +221,27 @@ impl Console {
             "ews-room-account",
             "basic",
             account,
+            &endpoint,
+            &server.ca_pem(),
+        );
+    }
+
+    /// Provisions the room `room` to read its calendar on `server` through the service
+    /// account `service` (user, password) impersonating it, signing in with `auth`
+    /// (`basic`, `ntlm` …), trusting the server's private root CA.
+    pub fn provision_impersonating(
+        &self,
+        room: &str,
+        auth: &str,
+        service: (&str, &str),
+        server: &EwsServer,
+    ) {
+        let endpoint = format!("<EwsUrl>{}</EwsUrl>", server.url());
+        self.provision_ews(
+            room,
+            "ews-impersonation",
+            auth,
+            service,
             &endpoint,
             &server.ca_pem(),
         );
@@ -216,24 +259,36 @@ impl Console {
         calendar_extra: &str,
         ca_pem: &str,
     ) {
-        let ca = self.write_ca(ca_pem);
         let (tenant, client_id, secret) = app;
         let (graph, authority) = urls;
+        self.provision_room(
+            room,
+            "",
+            &format!(
+                "<Source>graph</Source><TenantId>{tenant}</TenantId>\
+                 <ClientId>{client_id}</ClientId><ClientSecret>{secret}</ClientSecret>\
+                 <GraphUrl>{graph}</GraphUrl><AuthorityUrl>{authority}</AuthorityUrl>\
+                 {calendar_extra}"
+            ),
+            ca_pem,
+        );
+    }
+
+    /// Provisions the room `room` ("Conference Room 2", Stockholm time) with
+    /// `room_extra` inside `<RoomAccount>` and `calendar` inside `<Calendar>`, trusting
+    /// the private root CA `ca_pem`.
+    fn provision_room(&self, room: &str, room_extra: &str, calendar: &str, ca_pem: &str) {
+        let ca = self.write_ca(ca_pem);
         self.provision(&format!(
             r#"<RoomConsoleSettings>
   <RoomAccount>
     <DisplayName>Conference Room 2</DisplayName>
     <SignInAddress>{room}</SignInAddress>
     <ExchangeAddress>{room}</ExchangeAddress>
+    {room_extra}
   </RoomAccount>
   <Calendar>
-    <Source>graph</Source>
-    <TenantId>{tenant}</TenantId>
-    <ClientId>{client_id}</ClientId>
-    <ClientSecret>{secret}</ClientSecret>
-    <GraphUrl>{graph}</GraphUrl>
-    <AuthorityUrl>{authority}</AuthorityUrl>
-    {calendar_extra}
+    {calendar}
     <TrustedCaFile>{ca}</TrustedCaFile>
   </Calendar>
   <Device><TimeZone>Europe/Stockholm</TimeZone></Device>
@@ -326,6 +381,50 @@ pub fn room_account_xml(
          <Authentication>basic</Authentication>{calendar_extra}</Calendar>\
          {device}</RoomConsoleSettings>"
     )
+}
+
+/// Writes, in `dir`, `server`'s private root CA and a provisioning file for the room
+/// `room` reading its own calendar there with Basic sign-in as `account` (user, password)
+/// and trusting that CA; `device`, unless empty, goes inside a `<Device>` element. The
+/// provisioning file's path.
+pub fn write_room_account_file(
+    dir: &Path,
+    room: &str,
+    account: (&str, &str),
+    server: &EwsServer,
+    device: &str,
+) -> PathBuf {
+    let ca = dir.join("ca.pem");
+    std::fs::write(&ca, server.ca_pem()).unwrap();
+    let file = dir.join("RoomConsoleSettings.xml");
+    let trusted = format!("<TrustedCaFile>{}</TrustedCaFile>", ca.display());
+    std::fs::write(
+        &file,
+        room_account_xml(room, account, &server.url(), &trusted, device),
+    )
+    .unwrap();
+    file
+}
+
+/// Waits at most `timeout` until `done` holds, checking again as fast as the machine
+/// allows; `what` names the wait in the failure.
+pub fn wait_until(timeout: std::time::Duration, what: &str, mut done: impl FnMut() -> bool) {
+    let started = std::time::Instant::now();
+    while !done() {
+        assert!(
+            started.elapsed() < timeout,
+            "{what}: not within {timeout:?}"
+        );
+        std::thread::yield_now();
+    }
+}
+
+/// The subjects of `agenda`, in order (private meetings have none).
+pub fn subjects(agenda: &[Value]) -> Vec<&str> {
+    agenda
+        .iter()
+        .filter_map(|m| m["subject"].as_str())
+        .collect()
 }
 
 /// The meeting called `subject` in `agenda`.

@@ -11,6 +11,8 @@
 // binary, which is all a test crate has (unreachable_pub would flag every one).
 #![allow(dead_code, unused_imports, unreachable_pub)]
 
+/// One room on either in-repo server, for the booking scenarios.
+pub mod booking_rig;
 /// The console binary run as its own process, with a data dir in a temp dir.
 pub mod cli_console;
 /// The real sync engine with the EWS source, in the test's process.
@@ -21,6 +23,8 @@ pub mod ews_server;
 pub mod fifo_command;
 /// A real Mosquitto with a private CA and per-device certificates.
 pub mod fleet_rig;
+/// The room's full day as each server holds it, and what the agenda shows of it.
+pub mod full_day;
 /// The in-repo Microsoft Graph and Entra ID token endpoint.
 pub mod graph_server;
 /// The HTTP/1.1 both in-repo servers speak.
@@ -31,6 +35,8 @@ pub mod international;
 pub mod process;
 /// RAUC on a private D-Bus daemon.
 pub mod rauc_bus;
+/// Settings for a room on an in-repo server, handed to the console's parts directly.
+pub mod room_settings;
 /// The screens on the headless platform.
 pub mod screens;
 /// Meetings and instants for the store tests.

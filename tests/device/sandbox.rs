@@ -117,6 +117,15 @@ fn the_unit_is_rated_ok_by_systemd_analyze_security() {
     );
 }
 
+/// `systemd-analyze verify` of the unit file `unit`.
+fn verify(unit: &std::path::Path) -> std::process::Output {
+    Command::new("systemd-analyze")
+        .args(["verify", "--man=false"])
+        .arg(unit)
+        .output()
+        .expect("systemd-analyze runs")
+}
+
 #[test]
 fn the_unit_passes_systemd_analyze_verify() {
     if !have("the unit check", &["systemd-analyze"]) {
@@ -124,11 +133,7 @@ fn the_unit_passes_systemd_analyze_verify() {
     }
     let dir = tempfile::tempdir().unwrap();
     let unit = unit_with_built_binary(dir.path());
-    let out = Command::new("systemd-analyze")
-        .args(["verify", "--man=false"])
-        .arg(&unit)
-        .output()
-        .expect("systemd-analyze runs");
+    let out = verify(&unit);
     // Unknown keys and unparsable values are only warnings (exit 0): any line about the
     // unit fails the test too.
     let complaints: Vec<&str> = std::str::from_utf8(&out.stderr)
@@ -157,11 +162,7 @@ fn systemd_analyze_verify_catches_a_misspelt_setting() {
         good.replace("ProtectSystem=strict", "ProtectSytem=strict"),
     )
     .unwrap();
-    let out = Command::new("systemd-analyze")
-        .args(["verify", "--man=false"])
-        .arg(&unit)
-        .output()
-        .expect("systemd-analyze runs");
+    let out = verify(&unit);
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("room-console.service:"),
         "{}",

@@ -1,8 +1,9 @@
-//! What the account checks of both sources share: the instant they run at, and running
-//! them as the wizard and `diagnose` do while recording the order they report in.
+//! What the account checks of both sources share: the instant they run at, running them
+//! as the wizard and `diagnose` do while recording the order they report in, and reading
+//! their results.
 
 use chrono::{DateTime, TimeZone, Utc};
-use room_console::diagnose::{CheckId, CheckOptions, CheckResult, run_checks};
+use room_console::diagnose::{CheckId, CheckOptions, CheckResult, CheckStatus, run_checks};
 use room_console::settings::{Secrets, Settings};
 
 /// 07:00 UTC, 23 November 2026: the checks read the calendar from here.
@@ -25,4 +26,14 @@ pub(crate) async fn check(
     })
     .await;
     (results, seen)
+}
+
+/// The result of the check `id`.
+pub(crate) fn result(results: &[CheckResult], id: CheckId) -> &CheckResult {
+    results.iter().find(|r| r.id == id).unwrap()
+}
+
+/// The checks' statuses, in order.
+pub(crate) fn statuses(results: &[CheckResult]) -> Vec<CheckStatus> {
+    results.iter().map(|r| r.status).collect()
 }

@@ -5,7 +5,7 @@
 
 use crate::common::ews_server;
 
-use super::checking::check;
+use super::checking::{check, result, statuses};
 
 use std::path::Path;
 use std::process::Command;
@@ -102,21 +102,31 @@ async fn leaf_certificate(server: &EwsServer) -> Vec<u8> {
     tls.get_ref().1.peer_certificates().unwrap()[0].to_vec()
 }
 
-fn result(results: &[CheckResult], id: CheckId) -> &CheckResult {
-    results.iter().find(|r| r.id == id).unwrap()
-}
-
-fn statuses(results: &[CheckResult]) -> Vec<CheckStatus> {
-    results.iter().map(|r| r.status).collect()
+/// The checks of a room `room` on a `version` server where `account` is the service
+/// account, signing in with `password`, its CA trusted: their results, and the checks
+/// in the order they reported.
+async fn check_room(
+    version: ExchangeVersion,
+    account: Account,
+    room: Mailbox,
+    password: &str,
+) -> (Vec<CheckResult>, Vec<CheckId>) {
+    let server = server(version, account, room).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ca = write_ca(&server, dir.path());
+    check(&settings(&server, Some(&ca)), &secrets(password)).await
 }
 
 #[tokio::test]
 async fn every_check_passes_on_a_well_set_up_room() {
     let account = Account::new(SERVICE, PASSWORD).impersonating(&[ROOM]);
-    let server = server(ExchangeVersion::Exchange2019, account, intact_room()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let ca = write_ca(&server, dir.path());
-    let (results, seen) = check(&settings(&server, Some(&ca)), &secrets(PASSWORD)).await;
+    let (results, seen) = check_room(
+        ExchangeVersion::Exchange2019,
+        account,
+        intact_room(),
+        PASSWORD,
+    )
+    .await;
     assert!(all_passed(&results), "{results:#?}");
     assert_eq!(
         seen,
@@ -144,10 +154,13 @@ async fn every_check_passes_on_a_well_set_up_room() {
 #[tokio::test]
 async fn a_wrong_password_fails_sign_in_with_the_fix() {
     let account = Account::new(SERVICE, PASSWORD).impersonating(&[ROOM]);
-    let server = server(ExchangeVersion::Exchange2019, account, intact_room()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let ca = write_ca(&server, dir.path());
-    let (results, _) = check(&settings(&server, Some(&ca)), &secrets("wrong")).await;
+    let (results, _) = check_room(
+        ExchangeVersion::Exchange2019,
+        account,
+        intact_room(),
+        "wrong",
+    )
+    .await;
     use CheckStatus::*;
     assert_eq!(
         statuses(&results),
@@ -167,10 +180,13 @@ async fn a_wrong_password_fails_sign_in_with_the_fix() {
 #[tokio::test]
 async fn a_service_account_without_the_right_fails_impersonation() {
     let account = Account::new(SERVICE, PASSWORD);
-    let server = server(ExchangeVersion::Exchange2016, account, intact_room()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let ca = write_ca(&server, dir.path());
-    let (results, _) = check(&settings(&server, Some(&ca)), &secrets(PASSWORD)).await;
+    let (results, _) = check_room(
+        ExchangeVersion::Exchange2016,
+        account,
+        intact_room(),
+        PASSWORD,
+    )
+    .await;
     let impersonation = result(&results, CheckId::Impersonation);
     assert_eq!(impersonation.status, CheckStatus::Fail, "{results:#?}");
     assert!(
@@ -232,10 +248,13 @@ async fn an_untrusted_certificate_fails_the_server_check() {
 #[tokio::test]
 async fn stripped_invitations_warn_with_the_set_calendar_processing_fix() {
     let account = Account::new(SERVICE, PASSWORD).impersonating(&[ROOM]);
-    let server = server(ExchangeVersion::Exchange2019, account, stripping_room(ROOM)).await;
-    let dir = tempfile::tempdir().unwrap();
-    let ca = write_ca(&server, dir.path());
-    let (results, _) = check(&settings(&server, Some(&ca)), &secrets(PASSWORD)).await;
+    let (results, _) = check_room(
+        ExchangeVersion::Exchange2019,
+        account,
+        stripping_room(ROOM),
+        PASSWORD,
+    )
+    .await;
     let invitations = result(&results, CheckId::Invitations);
     assert_eq!(invitations.status, CheckStatus::Warn, "{results:#?}");
     assert!(invitations.message.contains("DeleteComments"));
@@ -252,10 +271,13 @@ async fn stripped_invitations_warn_with_the_set_calendar_processing_fix() {
 #[tokio::test]
 async fn exchange_2010_gets_the_2013_note() {
     let account = Account::new(SERVICE, PASSWORD).impersonating(&[ROOM]);
-    let server = server(ExchangeVersion::Exchange2010Sp2, account, intact_room()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let ca = write_ca(&server, dir.path());
-    let (results, _) = check(&settings(&server, Some(&ca)), &secrets(PASSWORD)).await;
+    let (results, _) = check_room(
+        ExchangeVersion::Exchange2010Sp2,
+        account,
+        intact_room(),
+        PASSWORD,
+    )
+    .await;
     let version = result(&results, CheckId::ExchangeVersion);
     assert_eq!(version.status, CheckStatus::Warn, "{results:#?}");
     assert!(

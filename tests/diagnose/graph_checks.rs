@@ -5,8 +5,9 @@
 //! bodies, and the `diagnose --json` output of a saved Graph setup.
 
 use crate::common::graph_server;
+use crate::common::room_settings;
 
-use super::checking::check;
+use super::checking::{check, result, statuses};
 
 use std::path::Path;
 use std::process::Command;
@@ -14,9 +15,8 @@ use std::process::Command;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use graph_server::*;
 use room_console::diagnose::{CheckId, CheckResult, CheckStatus, all_passed};
-use room_console::settings::{CalendarSource, Secret, Secrets, Settings};
+use room_console::settings::{Secret, Secrets, Settings};
 use serde_json::Value;
-use url::Url;
 
 const ROOM: &str = "confrm2@contoso.com";
 
@@ -77,17 +77,7 @@ fn write_ca(server: &GraphServer, dir: &Path) -> std::path::PathBuf {
 
 /// Settings for the Graph source through `server` for mailbox `room`.
 fn settings(server: &GraphServer, ca_file: &Path, room: &str) -> Settings {
-    let mut settings = Settings::default();
-    settings.room.display_name = "Conference Room 2".into();
-    settings.room.sign_in_address = room.into();
-    settings.room.exchange_address = room.into();
-    settings.calendar.source = CalendarSource::Graph;
-    settings.calendar.tenant_id = Some(TENANT.into());
-    settings.calendar.client_id = Some(CLIENT_ID.into());
-    settings.calendar.graph_url = Some(Url::parse(&server.graph_url()).unwrap());
-    settings.calendar.authority_url = Some(Url::parse(&server.authority_url()).unwrap());
-    settings.calendar.trusted_ca_file = Some(ca_file.to_path_buf());
-    settings
+    room_settings::graph_room(server, ca_file, room)
 }
 
 fn secrets(secret: &str) -> Secrets {
@@ -98,15 +88,16 @@ fn secrets(secret: &str) -> Secrets {
     }
 }
 
-fn result(results: &[CheckResult], id: CheckId) -> &CheckResult {
-    results.iter().find(|r| r.id == id).unwrap()
-}
-
-fn statuses(results: &[CheckResult]) -> Vec<CheckStatus> {
-    results.iter().map(|r| r.status).collect()
-}
-
 use CheckStatus::{Fail, Pass, Skipped, Warn};
+
+/// The checks of the room holding `events` on the Graph server, the app signing in with
+/// `secret`, its CA trusted: their results, and the checks in the order they reported.
+async fn check_room(events: Vec<TestEvent>, secret: &str) -> (Vec<CheckResult>, Vec<CheckId>) {
+    let server = server(events).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ca = write_ca(&server, dir.path());
+    check(&settings(&server, &ca, ROOM), &secrets(secret)).await
+}
 
 #[tokio::test]
 async fn every_graph_check_passes_on_a_well_set_up_room() {
@@ -196,10 +187,7 @@ async fn with_booking_on_an_app_without_calendars_read_write_fails_the_calendar_
 
 #[tokio::test]
 async fn a_wrong_secret_fails_sign_in_with_the_new_secret_fix() {
-    let server = server(intact_events()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let ca = write_ca(&server, dir.path());
-    let (results, _) = check(&settings(&server, &ca, ROOM), &secrets("wrong~secret")).await;
+    let (results, _) = check_room(intact_events(), "wrong~secret").await;
     assert_eq!(statuses(&results), [Pass, Fail, Skipped, Skipped, Skipped]);
     let sign_in = result(&results, CheckId::SignIn);
     assert!(sign_in.message.contains("AADSTS7000215"), "{sign_in:?}");
@@ -298,10 +286,7 @@ async fn a_room_that_does_not_exist_fails_the_mailbox_check() {
 
 #[tokio::test]
 async fn stripped_bodies_warn_with_the_calendar_processing_fix() {
-    let server = server(stripped_events()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let ca = write_ca(&server, dir.path());
-    let (results, _) = check(&settings(&server, &ca, ROOM), &secrets(SECRET)).await;
+    let (results, _) = check_room(stripped_events(), SECRET).await;
     assert_eq!(statuses(&results), [Pass, Pass, Pass, Pass, Warn]);
     let join = result(&results, CheckId::JoinLinks);
     assert!(

@@ -4,8 +4,9 @@
 
 use crate::common::cli_console;
 use crate::common::ews_server;
+use crate::common::full_day;
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{TimeZone, Utc};
 use cli_console::{Console, by_subject};
 use ews_server::*;
 use serde_json::Value;
@@ -13,47 +14,6 @@ use serde_json::Value;
 const ROOM: &str = "confrm2@contoso.com";
 const NOW: &str = "2026-11-23T07:00:00Z";
 const DAY: &str = "2026-11-23";
-
-fn at(day: u32, h: u32, m: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, day, h, m, 0).unwrap()
-}
-
-/// The room's calendar: a recurring series (one occurrence moved, one deleted), an
-/// all-day meeting, a private and a cancelled meeting, Teams and Lync links, an
-/// invitation whose body the mailbox stripped, and a meeting across the DST change of
-/// 2027-03-28 in Stockholm (outside the window: must not appear).
-fn room_mailbox() -> Mailbox {
-    Mailbox::new(ROOM, "Conference Room 2").with_items([
-        CalendarItem::new("Weekly sync", at(23, 8, 0), at(23, 8, 30))
-            .organizer("Ana Lindqvist", "ana@contoso.com")
-            .html_body("<html><body><p>Agenda</p><a href=\"https://teams.microsoft.com/l/meetup-join/19%3ameeting_Zm9v%40thread.v2/0?context=%7b%7d\">Click here to join the meeting</a></body></html>")
-            .recurring(Duration::days(1), 4)
-            .modify_occurrence(2, Duration::hours(2), Some("Weekly sync (moved)"))
-            .delete_occurrence(3),
-        CalendarItem::new("Board review", at(23, 10, 0), at(23, 11, 0))
-            .organizer("Jonas Berg", "jonas@contoso.com")
-            .location("Conference Room 2")
-            .join_online_meeting_url("https://meet.contoso.com/jonas/K7QX2P4M")
-            .html_body("<html><body><a href=\"https://meet.contoso.com/jonas/K7QX2P4M\">Join Lync Meeting</a></body></html>"),
-        CalendarItem::new("Salary talk", at(23, 12, 0), at(23, 12, 30))
-            .organizer("Min-jun Kim", "minjun@contoso.com")
-            .sensitivity(Sensitivity::Private)
-            .text_body("Private details"),
-        CalendarItem::new("Vendor demo", at(23, 13, 0), at(23, 14, 0))
-            .organizer("Sara Holm", "sara@contoso.com")
-            .cancelled()
-            .text_body("Cancelled: see you next week"),
-        CalendarItem::new("Retro", at(23, 15, 0), at(23, 15, 30))
-            .organizer("Lars Ek", "lars@contoso.com")
-            .html_body("<html><body></body></html>"),
-        CalendarItem::new("Company day", at(22, 23, 0), at(23, 23, 0))
-            .organizer("Facilities", "facilities@contoso.com")
-            .all_day()
-            .free_busy(FreeBusyStatus::Free)
-            .text_body("No link here"),
-        CalendarItem::new("Far future", at(23, 8, 0) + Duration::days(125), at(23, 9, 0) + Duration::days(125)),
-    ])
-}
 
 const ROOM_SIGN_IN: (&str, &str) = ("CONTOSO\\confrm2", "R00m!pw");
 const SERVICE_SIGN_IN: (&str, &str) = ("CONTOSO\\mailboxservice", "S3rvice!pw");
@@ -84,66 +44,43 @@ async fn server(
     .unwrap()
 }
 
-/// A console provisioned for `server`, reading with `source` (ews-room-account or
-/// ews-impersonation) and signing in with `auth` as `account` (user, password).
-fn provisioned(server: &EwsServer, source: &str, auth: &str, account: (&str, &str)) -> Console {
+/// A `version` server with Basic sign-in holding `mailbox`, and the console reading it
+/// with the room's own account.
+async fn room_reading(version: ExchangeVersion, mailbox: Mailbox) -> (EwsServer, Console) {
+    let server = server(version, AuthMode::Basic, room_account(), mailbox).await;
     let console = Console::new();
-    let endpoint = format!("<EwsUrl>{}</EwsUrl>", server.url());
-    console.provision_ews(ROOM, source, auth, account, &endpoint, &server.ca_pem());
-    console
+    console.provision_own_mailbox(ROOM, ROOM_SIGN_IN, &server);
+    (server, console)
 }
 
-/// The console provisioned for `server` with the room's own sign-in (Basic).
-fn for_room(server: &EwsServer) -> Console {
-    provisioned(server, "ews-room-account", "basic", ROOM_SIGN_IN)
+/// An Exchange 2019 server answering `mode` holding `mailbox`, and the console reading it
+/// as the impersonating service account signing in with `auth`.
+async fn service_reading(mode: AuthMode, auth: &str, mailbox: Mailbox) -> (EwsServer, Console) {
+    let server = server(
+        ExchangeVersion::Exchange2019,
+        mode,
+        service_account(),
+        mailbox,
+    )
+    .await;
+    let console = Console::new();
+    console.provision_impersonating(ROOM, auth, SERVICE_SIGN_IN, &server);
+    (server, console)
 }
 
-/// The console provisioned for `server` with the impersonating service account.
-fn for_service(server: &EwsServer, auth: &str) -> Console {
-    provisioned(server, "ews-impersonation", auth, SERVICE_SIGN_IN)
-}
-
+/// The full day's agenda, with what only the EWS copy of it shows.
 fn assert_full_agenda(agenda: &[Value]) {
-    let weekly = by_subject(agenda, "Weekly sync");
+    full_day::assert_agenda(agenda);
     assert_eq!(
-        weekly["start"], "2026-11-23T09:00:00+01:00",
-        "Stockholm time"
+        by_subject(agenda, "Company day")["no_join_reason"],
+        "no_link"
     );
-    assert_eq!(weekly["join"]["provider"], "teams");
-    let lync = by_subject(agenda, "Board review");
-    assert_eq!(lync["join"]["provider"], "sfb");
-    assert_eq!(
-        lync["join"]["url"],
-        "https://meet.contoso.com/jonas/K7QX2P4M"
-    );
-    assert_eq!(lync["organizer"]["email"], "jonas@contoso.com");
-    let private = agenda
-        .iter()
-        .find(|m| m["private"] == true)
-        .expect("private meeting");
-    assert_eq!(private["subject"], Value::Null);
-    assert_eq!(by_subject(agenda, "Vendor demo")["cancelled"], true);
-    assert_eq!(
-        by_subject(agenda, "Retro")["no_join_reason"],
-        "body_removed"
-    );
-    let all_day = by_subject(agenda, "Company day");
-    assert_eq!(all_day["all_day"], true);
-    assert_eq!(all_day["start"], "2026-11-23T00:00:00+01:00");
-    assert_eq!(all_day["no_join_reason"], "no_link");
-    assert_eq!(agenda.len(), 6, "{agenda:#?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn impersonation_with_ntlm_over_https() {
-    let server = server(
-        ExchangeVersion::Exchange2019,
-        AuthMode::Ntlm,
-        service_account(),
-        room_mailbox(),
-    )
-    .await;
-    let console = for_service(&server, "ntlm");
+    let (server, console) =
+        service_reading(AuthMode::Ntlm, "ntlm", full_day::ews_mailbox(ROOM)).await;
     console.sync_ok_at(NOW);
     assert_full_agenda(&console.agenda_of(DAY));
 
@@ -170,28 +107,16 @@ async fn impersonation_with_ntlm_over_https() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn room_account_with_basic_over_https() {
-    let server = server(
-        ExchangeVersion::Exchange2016,
-        AuthMode::Basic,
-        room_account(),
-        room_mailbox(),
-    )
-    .await;
-    let console = for_room(&server);
+    let (_server, console) =
+        room_reading(ExchangeVersion::Exchange2016, full_day::ews_mailbox(ROOM)).await;
     console.sync_ok_at(NOW);
     assert_full_agenda(&console.agenda_of(DAY));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idle_poll_is_one_small_request_and_changes_are_fetched_alone() {
-    let server = server(
-        ExchangeVersion::Exchange2019,
-        AuthMode::Basic,
-        room_account(),
-        room_mailbox(),
-    )
-    .await;
-    let console = for_room(&server);
+    let (server, console) =
+        room_reading(ExchangeVersion::Exchange2019, full_day::ews_mailbox(ROOM)).await;
     console.sync_ok_at(NOW);
 
     server.clear_requests();
@@ -226,14 +151,8 @@ async fn idle_poll_is_one_small_request_and_changes_are_fetched_alone() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn faults_keep_the_cached_agenda_and_say_what_to_fix() {
-    let server = server(
-        ExchangeVersion::Exchange2019,
-        AuthMode::Basic,
-        service_account(),
-        room_mailbox(),
-    )
-    .await;
-    let console = for_service(&server, "basic");
+    let (server, console) =
+        service_reading(AuthMode::Basic, "basic", full_day::ews_mailbox(ROOM)).await;
     console.sync_ok_at(NOW);
 
     let faults = [
@@ -285,14 +204,15 @@ async fn impersonation_denied_names_the_fix() {
         ExchangeVersion::Exchange2019,
         AuthMode::Basic,
         Account::new("mailboxservice@contoso.com", "S3rvice!pw"),
-        room_mailbox(),
+        full_day::ews_mailbox(ROOM),
     )
     .await;
-    let console = provisioned(
-        &server,
-        "ews-impersonation",
+    let console = Console::new();
+    console.provision_impersonating(
+        ROOM,
         "basic",
         ("mailboxservice@contoso.com", "S3rvice!pw"),
+        &server,
     );
     let stderr = console.sync_fails_at(NOW);
     assert!(stderr.contains("New-ManagementRoleAssignment"), "{stderr}");
@@ -303,14 +223,8 @@ async fn impersonation_denied_names_the_fix() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invalid_character_references_do_not_lose_meetings_and_a_bad_sync_state_starts_over() {
-    let server = server(
-        ExchangeVersion::Exchange2019,
-        AuthMode::Basic,
-        room_account(),
-        room_mailbox(),
-    )
-    .await;
-    let console = for_room(&server);
+    let (server, console) =
+        room_reading(ExchangeVersion::Exchange2019, full_day::ews_mailbox(ROOM)).await;
     server.inject_on("GetItem", Fault::InvalidCharRefs, Times::UntilCleared);
     console.sync_ok_at(NOW);
     let agenda = console.agenda_of(DAY);
@@ -324,14 +238,12 @@ async fn invalid_character_references_do_not_lose_meetings_and_a_bad_sync_state_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_room_mailbox_is_named() {
-    let server = server(
-        ExchangeVersion::Exchange2019,
+    let (_server, console) = service_reading(
         AuthMode::Basic,
-        service_account(),
+        "basic",
         Mailbox::new("other@contoso.com", "Other"),
     )
     .await;
-    let console = for_service(&server, "basic");
     let stderr = console.sync_fails_at(NOW);
     assert!(stderr.contains(ROOM), "{stderr}");
     let status = console.status();
@@ -349,14 +261,7 @@ async fn a_meeting_across_the_dst_change_keeps_its_instants() {
     )
     .organizer("Lars Ek", "lars@contoso.com")
     .text_body("Handover notes")]);
-    let server = server(
-        ExchangeVersion::Exchange2016,
-        AuthMode::Basic,
-        room_account(),
-        night,
-    )
-    .await;
-    let console = for_room(&server);
+    let (_server, console) = room_reading(ExchangeVersion::Exchange2016, night).await;
     console.sync_ok_at("2026-10-24T12:00:00Z");
     let agenda = console.agenda_of("2026-10-25");
     let handover = by_subject(&agenda, "Night shift handover");

@@ -3,40 +3,15 @@
 //! faults keep the cached agenda and say what to fix.
 
 use crate::common::cli_console;
+use crate::common::full_day;
 use crate::common::graph_server;
 
-use chrono::{DateTime, TimeZone, Utc};
 use cli_console::{Console, by_subject};
 use graph_server::*;
-use serde_json::Value;
 
 const ROOM: &str = "confrm2@contoso.com";
 const NOW: &str = "2026-11-23T07:00:00Z";
 const DAY: &str = "2026-11-23";
-
-fn at(day: u32, h: u32, m: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, day, h, m, 0).unwrap()
-}
-
-fn room_events() -> Vec<TestEvent> {
-    vec![
-        TestEvent::new("AAMk-master", "Weekly sync", at(23, 8, 0), at(23, 8, 30)).series_master(),
-        TestEvent::new("AAMk-occ1", "Weekly sync", at(23, 8, 0), at(23, 8, 30))
-            .occurrence_of("AAMk-master", false)
-            .organizer("Ana Lindqvist", "ana@contoso.com")
-            .teams("https://teams.microsoft.com/l/meetup-join/19%3ameeting_Zm9v%40thread.v2/0?context=%7b%7d"),
-        TestEvent::new("AAMk-board", "Board review", at(23, 10, 0), at(23, 11, 0))
-            .organizer("Jonas Berg", "jonas@contoso.com")
-            .location("Conference Room 2")
-            .body("<html><body><a href=\"https://meet.contoso.com/jonas/K7QX2P4M\">Join Lync Meeting</a></body></html>"),
-        TestEvent::new("AAMk-salary", "Salary talk", at(23, 12, 0), at(23, 12, 30)).private(),
-        TestEvent::new("AAMk-vendor", "Vendor demo", at(23, 13, 0), at(23, 14, 0)).cancelled(),
-        TestEvent::new("AAMk-retro", "Retro", at(23, 15, 0), at(23, 15, 30)),
-        TestEvent::new("AAMk-day", "Company day", at(22, 23, 0), at(23, 23, 0))
-            .all_day()
-            .show_as(ShowAs::Free),
-    ]
-}
 
 /// A console provisioned for the Graph app registration on `server`.
 fn provisioned(server: &GraphServer) -> Console {
@@ -51,36 +26,10 @@ fn provisioned(server: &GraphServer) -> Console {
     console
 }
 
-fn assert_full_agenda(agenda: &[Value]) {
-    let weekly = by_subject(agenda, "Weekly sync");
-    assert_eq!(
-        weekly["start"], "2026-11-23T09:00:00+01:00",
-        "Stockholm time"
-    );
-    assert_eq!(weekly["join"]["provider"], "teams");
-    let lync = by_subject(agenda, "Board review");
-    assert_eq!(lync["join"]["provider"], "sfb");
-    assert_eq!(lync["organizer"]["email"], "jonas@contoso.com");
-    let private = agenda
-        .iter()
-        .find(|m| m["private"] == true)
-        .expect("private meeting");
-    assert_eq!(private["subject"], Value::Null);
-    assert_eq!(by_subject(agenda, "Vendor demo")["cancelled"], true);
-    assert_eq!(
-        by_subject(agenda, "Retro")["no_join_reason"],
-        "body_removed"
-    );
-    let all_day = by_subject(agenda, "Company day");
-    assert_eq!(all_day["all_day"], true);
-    assert_eq!(all_day["start"], "2026-11-23T00:00:00+01:00");
-    assert_eq!(agenda.len(), 6, "{agenda:#?}");
-}
-
 async fn start() -> GraphServer {
     GraphServer::start(
         App::new(TENANT, CLIENT_ID, SECRET),
-        [(ROOM, room_events())],
+        [(ROOM, full_day::graph_events())],
         2,
     )
     .await
@@ -92,7 +41,7 @@ async fn provision_sync_and_agenda_over_https_with_a_private_ca() {
     let server = start().await;
     let console = provisioned(&server);
     console.sync_ok_at(NOW);
-    assert_full_agenda(&console.agenda_of(DAY));
+    full_day::assert_agenda(&console.agenda_of(DAY));
     let status = console.status();
     assert_eq!(status["sync"]["state"], "ok", "{status}");
     assert!(
@@ -179,7 +128,7 @@ async fn faults_keep_the_cached_agenda_and_say_what_to_fix() {
         assert!(!out.status.success(), "{fault:?} must fail the sync");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains(words), "{fault:?}: {stderr}");
-        assert_full_agenda(&console.agenda_of(DAY));
+        full_day::assert_agenda(&console.agenda_of(DAY));
         let status = console.status();
         assert_eq!(status["sync"]["state"], state, "{fault:?}: {status}");
         server.clear_faults();

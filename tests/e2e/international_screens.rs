@@ -67,6 +67,19 @@ fn screenshot_args<'a>(language: &'a str, png: &'a Path) -> [&'a str; 9] {
     ]
 }
 
+/// The desktop build's screenshot of the home screen on `language`'s screen, which must
+/// succeed; the PNG's path.
+fn desktop_screenshot(console: &Console, language: &str) -> PathBuf {
+    let png = screenshots_dir().join(format!("home-international-{language}.png"));
+    let out = console.run(&screenshot_args(language, &png));
+    assert!(
+        out.status.success(),
+        "screenshot --language {language}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    png
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn meetings_in_every_script_reach_the_screen_on_every_language() {
     let (_server, console) = synced_console().await;
@@ -80,15 +93,8 @@ async fn meetings_in_every_script_reach_the_screen_on_every_language() {
         );
     }
 
-    let shots = screenshots_dir();
     for language in ["en", "sv", "ko"] {
-        let png = shots.join(format!("home-international-{language}.png"));
-        let out = console.run(&screenshot_args(language, &png));
-        assert!(
-            out.status.success(),
-            "screenshot --language {language}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let png = desktop_screenshot(&console, language);
         assert!(std::fs::metadata(&png).unwrap().len() > 10_000);
     }
 }
@@ -107,13 +113,7 @@ async fn the_device_build_draws_them_the_same_under_qemu() {
     let (_server, console) = synced_console().await;
     let shots = screenshots_dir();
     for language in ["en", "sv", "ko"] {
-        let desktop_png = shots.join(format!("home-international-{language}.png"));
-        let out = console.run(&screenshot_args(language, &desktop_png));
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let desktop_png = desktop_screenshot(&console, language);
 
         let device_png = shots.join(format!("device-home-international-{language}.png"));
         let out = tokio::task::block_in_place(|| {

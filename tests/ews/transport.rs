@@ -205,6 +205,14 @@ fn config(server: &Server, auth: EwsAuth) -> EwsConfig {
     config
 }
 
+/// `find` against a server whose every answer is `handler`'s, with Basic sign-in.
+async fn find_answered_by(
+    handler: impl Fn(&Seen) -> Reply + Send + Sync + 'static,
+) -> Result<usize, EwsError> {
+    let server = Server::start(handler).await;
+    find(config(&server, basic())).await
+}
+
 async fn find(config: EwsConfig) -> Result<usize, EwsError> {
     let client = EwsClient::new(config)?;
     let start = Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).unwrap();
@@ -244,15 +252,14 @@ async fn soap_answer_with_impersonation_and_basic_sign_in() {
 
 #[tokio::test]
 async fn http_500_with_a_soap_fault_is_the_fault() {
-    let server = Server::start(|_| {
-        Reply::soap(
-            "500 Internal Server Error",
-            fixture("fault-impersonateuserdenied.xml"),
-        )
-    })
-    .await;
     assert_eq!(
-        find(config(&server, basic())).await,
+        find_answered_by(|_| {
+            Reply::soap(
+                "500 Internal Server Error",
+                fixture("fault-impersonateuserdenied.xml"),
+            )
+        })
+        .await,
         Err(EwsError::ImpersonateUserDenied)
     );
 }
@@ -460,12 +467,12 @@ async fn ntlm_refused_when_the_server_offers_no_ntlm() {
 
 #[tokio::test]
 async fn unavailable_carries_retry_after() {
-    let server = Server::start(|_| {
+    let error = find_answered_by(|_| {
         Reply::new("503 Service Unavailable", "text/html", "<html>busy</html>")
             .header("Retry-After", "120")
     })
-    .await;
-    let error = find(config(&server, basic())).await.unwrap_err();
+    .await
+    .unwrap_err();
     assert_eq!(
         error,
         EwsError::ServiceUnavailable {
@@ -480,10 +487,8 @@ async fn unavailable_carries_retry_after() {
 #[tokio::test]
 async fn iis_error_page_is_recognised() {
     let page = "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Strict//EN\">\r\n<html><head><title>IIS 10.0 Detailed Error - 500.19 - Internal Server Error</title></head><body></body></html>";
-    let server =
-        Server::start(move |_| Reply::new("500 Internal Server Error", "text/html", page)).await;
     assert_eq!(
-        find(config(&server, basic())).await,
+        find_answered_by(move |_| Reply::new("500 Internal Server Error", "text/html", page)).await,
         Err(EwsError::HtmlPage {
             status: 500,
             title: Some("IIS 10.0 Detailed Error - 500.19 - Internal Server Error".into())
@@ -493,37 +498,34 @@ async fn iis_error_page_is_recognised() {
 
 #[tokio::test]
 async fn empty_body_is_its_own_error() {
-    let server = Server::start(|_| Reply::soap("200 OK", "")).await;
     assert_eq!(
-        find(config(&server, basic())).await,
+        find_answered_by(|_| Reply::soap("200 OK", "")).await,
         Err(EwsError::EmptyBody { status: 200 })
     );
 }
 
 #[tokio::test]
 async fn cut_off_body_is_truncated() {
-    let server = Server::start(|_| {
-        let whole = fixture("finditem-calendarview-partial.xml");
-        let mut reply = Reply::soap("200 OK", whole[..200].to_vec());
-        reply.declared_length = Some(whole.len());
-        reply
-    })
-    .await;
     assert_eq!(
-        find(config(&server, basic())).await,
+        find_answered_by(|_| {
+            let whole = fixture("finditem-calendarview-partial.xml");
+            let mut reply = Reply::soap("200 OK", whole[..200].to_vec());
+            reply.declared_length = Some(whole.len());
+            reply
+        })
+        .await,
         Err(EwsError::TruncatedBody)
     );
 }
 
 #[tokio::test]
 async fn complete_but_unfinished_xml_is_malformed() {
-    let server = Server::start(|_| {
-        let whole = fixture("finditem-calendarview-partial.xml");
-        Reply::soap("200 OK", whole[..whole.len() - 40].to_vec())
-    })
-    .await;
     assert!(matches!(
-        find(config(&server, basic())).await,
+        find_answered_by(|_| {
+            let whole = fixture("finditem-calendarview-partial.xml");
+            Reply::soap("200 OK", whole[..whole.len() - 40].to_vec())
+        })
+        .await,
         Err(EwsError::MalformedXml { .. })
     ));
 }

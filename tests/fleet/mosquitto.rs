@@ -80,10 +80,7 @@ async fn saturn_with_fake_reboot(
     );
     let mut admin = broker.admin_session(&["room-console/saturn-01/#"]).await;
     let running = RunningConsole::start(&console.data());
-    expect(&mut admin, "room-console/saturn-01/online", |v| {
-        v["online"] == true
-    })
-    .await;
+    expect_online(&mut admin, "saturn-01", true).await;
     (marker, console, admin, running)
 }
 
@@ -131,10 +128,7 @@ async fn a_console_reports_online_and_health_and_its_last_will_when_killed() {
     let mut admin = broker.admin_session(&["room-console/saturn-01/#"]).await;
     let mut running = RunningConsole::start(&console.data());
 
-    let online = expect(&mut admin, "room-console/saturn-01/online", |v| {
-        v["online"] == true
-    })
-    .await;
+    let online = expect_online(&mut admin, "saturn-01", true).await;
     assert_eq!(online["version"], env!("CARGO_PKG_VERSION"));
     assert!(online["since"].is_string());
     let health = expect(&mut admin, "room-console/saturn-01/health", |_| true).await;
@@ -201,10 +195,7 @@ async fn a_console_reports_online_and_health_and_its_last_will_when_killed() {
     while next_line() != json!({"device_id": "saturn-01", "kind": "online", "message": online}) {}
 
     running.kill();
-    let will = expect(&mut admin, "room-console/saturn-01/online", |v| {
-        v["online"] == false
-    })
-    .await;
+    let will = expect_online(&mut admin, "saturn-01", false).await;
     assert_eq!(will, json!({"online": false}));
     while next_line()["message"] != json!({"online": false}) {}
     let _ = watch.kill();
@@ -212,6 +203,14 @@ async fn a_console_reports_online_and_health_and_its_last_will_when_killed() {
 }
 
 /// The answer of saturn-01 to `body` on its reply topic.
+/// The next message of `device`'s online topic that says it is `online` (or not).
+async fn expect_online(session: &mut AdminSession, device: &str, online: bool) -> Value {
+    expect(session, &format!("room-console/{device}/online"), |v| {
+        v["online"] == online
+    })
+    .await
+}
+
 async fn ask(admin: &mut AdminSession, body: Value) -> Value {
     request(admin, "saturn-01", body).await
 }
@@ -320,14 +319,8 @@ async fn every_command_answers_on_its_reply_topic_and_a_replayed_id_runs_once() 
         "RoomAccount/DisplayName"
     );
     assert_eq!(applied["result"]["restarting"], true);
-    expect(&mut admin, "room-console/saturn-01/online", |v| {
-        v["online"] == false
-    })
-    .await;
-    expect(&mut admin, "room-console/saturn-01/online", |v| {
-        v["online"] == true
-    })
-    .await;
+    expect_online(&mut admin, "saturn-01", false).await;
+    expect_online(&mut admin, "saturn-01", true).await;
     expect(&mut admin, "room-console/saturn-01/health", |v| {
         v["room"] == "Saturn North"
     })
@@ -336,14 +329,8 @@ async fn every_command_answers_on_its_reply_topic_and_a_replayed_id_runs_once() 
     // restart: offline, then online with a new start time.
     let restarted = ask(&mut admin, json!({"id": "x1", "command": "restart"})).await;
     assert_eq!(restarted["ok"], true);
-    expect(&mut admin, "room-console/saturn-01/online", |v| {
-        v["online"] == false
-    })
-    .await;
-    expect(&mut admin, "room-console/saturn-01/online", |v| {
-        v["online"] == true
-    })
-    .await;
+    expect_online(&mut admin, "saturn-01", false).await;
+    expect_online(&mut admin, "saturn-01", true).await;
 
     let reset = ask(
         &mut admin,
@@ -447,10 +434,7 @@ async fn the_console_comes_back_when_the_broker_restarts() {
     let _running = RunningConsole::start(&console.data());
     {
         let mut admin = broker.admin_session(&["room-console/saturn-01/#"]).await;
-        expect(&mut admin, "room-console/saturn-01/online", |v| {
-            v["online"] == true
-        })
-        .await;
+        expect_online(&mut admin, "saturn-01", true).await;
     }
     broker.stop();
     let fleet = status_fleet_until(&console, |f| f["state"] == "connecting");
@@ -465,10 +449,7 @@ async fn the_console_comes_back_when_the_broker_restarts() {
     broker.start_again();
     // The broker forgot everything: the console says it is online again by itself.
     let mut admin = broker.admin_session(&["room-console/saturn-01/#"]).await;
-    expect(&mut admin, "room-console/saturn-01/online", |v| {
-        v["online"] == true
-    })
-    .await;
+    expect_online(&mut admin, "saturn-01", true).await;
     expect(&mut admin, "room-console/saturn-01/health", |_| true).await;
     let logs = request(
         &mut admin,

@@ -3,6 +3,7 @@
 //! fault matrix of issue #8 for Graph: every fault keeps the cached agenda, names its
 //! admin-facing fix, waits as asked on the injected clock and recovers by itself.
 
+use crate::common::full_day;
 use crate::common::graph_server;
 
 use std::sync::Arc;
@@ -31,27 +32,6 @@ fn tz() -> Tz {
     "Europe/Stockholm".parse().unwrap()
 }
 
-/// Seven meetings on 23 November (a page size of 2 makes four listing pages).
-fn room_events() -> Vec<TestEvent> {
-    vec![
-        TestEvent::new("AAMk-master", "Weekly sync", at(23, 8, 0), at(23, 8, 30)).series_master(),
-        TestEvent::new("AAMk-occ1", "Weekly sync", at(23, 8, 0), at(23, 8, 30))
-            .occurrence_of("AAMk-master", false)
-            .teams("https://teams.microsoft.com/l/meetup-join/19%3ameeting_Zm9v%40thread.v2/0?context=%7b%7d"),
-        TestEvent::new("AAMk-board", "Board review", at(23, 10, 0), at(23, 11, 0))
-            .organizer("Jonas Berg", "jonas@contoso.com")
-            .location("Conference Room 2")
-            .body("<html><body><a href=\"https://meet.contoso.com/jonas/K7QX2P4M\">Join Lync Meeting</a></body></html>"),
-        TestEvent::new("AAMk-salary", "Salary talk", at(23, 12, 0), at(23, 12, 30)).private(),
-        TestEvent::new("AAMk-vendor", "Vendor demo", at(23, 13, 0), at(23, 14, 0)).cancelled(),
-        TestEvent::new("AAMk-retro", "Retro", at(23, 15, 0), at(23, 15, 30)),
-        TestEvent::new("AAMk-day", "Company day", at(22, 23, 0), at(23, 23, 0))
-            .all_day()
-            .show_as(ShowAs::Free),
-        TestEvent::new("AAMk-far", "Far future", at(23, 8, 0) + chrono::Duration::days(125), at(23, 9, 0) + chrono::Duration::days(125)),
-    ]
-}
-
 struct Rig {
     server: GraphServer,
     clock: FixedClock,
@@ -60,7 +40,7 @@ struct Rig {
 
 async fn rig(secret: &str) -> Rig {
     // The Timeout fault waits as long as the client does: a short limit.
-    rig_with(secret, room_events(), 2, Duration::from_secs(2)).await
+    rig_with(secret, full_day::graph_events(), 2, Duration::from_secs(2)).await
 }
 
 /// A rig whose room holds `events`, `page_size` events a page; requests time out after
@@ -114,6 +94,14 @@ async fn rig_with(
 impl Rig {
     async fn pass(&mut self) -> PassResult {
         self.engine.pass(self.clock.now()).await.0
+    }
+
+    /// A pass `later` from now, with the server's record of requests cleared first, so
+    /// that it holds the pass's requests alone.
+    async fn pass_after(&mut self, later: chrono::Duration) -> PassResult {
+        self.server.clear_requests();
+        self.clock.advance(later);
+        self.pass().await
     }
 
     fn day(&self) -> Vec<room_console::calendar::Meeting> {
@@ -206,9 +194,10 @@ async fn first_pass_reads_the_window_through_every_page() {
 async fn idle_polls_cost_a_delta_round_and_changes_come_with_it() {
     let mut rig = rig(SECRET).await;
     rig.pass().await;
-    rig.server.clear_requests();
-    rig.clock.advance(chrono::Duration::minutes(1));
-    assert_eq!(rig.pass().await, PassResult::Unchanged);
+    assert_eq!(
+        rig.pass_after(chrono::Duration::minutes(1)).await,
+        PassResult::Unchanged
+    );
     let idle = rig.server.requests();
     assert_eq!(idle.len(), 1, "{idle:#?}");
     assert!(idle[0].path.ends_with("/calendarView/delta"));
@@ -218,10 +207,8 @@ async fn idle_polls_cost_a_delta_round_and_changes_come_with_it() {
         e.subject = "Retro (new room)".into()
     });
     rig.server.remove(ROOM, "AAMk-vendor");
-    rig.server.clear_requests();
-    rig.clock.advance(chrono::Duration::minutes(1));
     assert_eq!(
-        rig.pass().await,
+        rig.pass_after(chrono::Duration::minutes(1)).await,
         PassResult::Refreshed {
             fetched: 1,
             stored: 5
@@ -255,9 +242,10 @@ async fn an_expired_delta_token_means_a_full_read() {
 async fn a_new_day_starts_a_new_delta_window() {
     let mut rig = rig(SECRET).await;
     rig.pass().await;
-    rig.server.clear_requests();
-    rig.clock.advance(chrono::Duration::days(1));
-    assert!(matches!(rig.pass().await, PassResult::Refreshed { .. }));
+    assert!(matches!(
+        rig.pass_after(chrono::Duration::days(1)).await,
+        PassResult::Refreshed { .. }
+    ));
     let first = &rig.server.requests()[0];
     assert_eq!(
         first.query_value("startDateTime"),
@@ -462,10 +450,8 @@ async fn the_hourly_full_read_is_its_listing_pages_at_most_three_at_a_time() {
             ),
         );
     }
-    rig.server.clear_requests();
-    rig.clock.advance(chrono::Duration::hours(1));
     assert_eq!(
-        rig.pass().await,
+        rig.pass_after(chrono::Duration::hours(1)).await,
         PassResult::Refreshed {
             fetched: 40,
             stored: 46
@@ -533,9 +519,10 @@ async fn a_5000_meeting_room_costs_its_pages_and_an_idle_pass_one_request() {
     );
     assert!(full.iter().all(|r| r.path.ends_with("/calendarView/delta")));
 
-    rig.server.clear_requests();
-    rig.clock.advance(chrono::Duration::minutes(1));
-    assert_eq!(rig.pass().await, PassResult::Unchanged);
+    assert_eq!(
+        rig.pass_after(chrono::Duration::minutes(1)).await,
+        PassResult::Unchanged
+    );
     assert_eq!(graph_requests(&rig.server).len(), 1, "an idle pass");
 
     rig.server
@@ -543,10 +530,8 @@ async fn a_5000_meeting_room_costs_its_pages_and_an_idle_pass_one_request() {
     rig.server
         .modify(ROOM, "AAMk-m04000", |e| e.subject = "Renamed".into());
     rig.server.remove(ROOM, "AAMk-m00100");
-    rig.server.clear_requests();
-    rig.clock.advance(chrono::Duration::minutes(1));
     assert_eq!(
-        rig.pass().await,
+        rig.pass_after(chrono::Duration::minutes(1)).await,
         PassResult::Refreshed {
             fetched: 2,
             stored: 4999

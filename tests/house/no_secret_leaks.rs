@@ -3,7 +3,7 @@
 //! a screenshot's output never contain the passwords or the admin PIN; the secrets file
 //! is owner-only.
 
-use crate::common::cli_console::{room_account_xml, run_logging_everything};
+use crate::common::cli_console::{run_logging_everything, write_room_account_file};
 use crate::common::ews_server;
 
 use std::os::unix::fs::PermissionsExt;
@@ -36,20 +36,13 @@ async fn secrets_stay_secret_at_every_log_level() {
     .await;
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let ca = dir.path().join("ca.pem");
-    std::fs::write(&ca, server.ca_pem()).unwrap();
-    let file = dir.path().join("RoomConsoleSettings.xml");
-    std::fs::write(
-        &file,
-        room_account_xml(
-            ROOM,
-            ("CONTOSO\\confrm2", ROOM_PASSWORD),
-            &server.url(),
-            &format!("<TrustedCaFile>{}</TrustedCaFile>", ca.display()),
-            &format!("<AdminPin>{PIN}</AdminPin>"),
-        ),
-    )
-    .unwrap();
+    let file = write_room_account_file(
+        dir.path(),
+        ROOM,
+        ("CONTOSO\\confrm2", ROOM_PASSWORD),
+        &server,
+        &format!("<AdminPin>{PIN}</AdminPin>"),
+    );
 
     let run = |args: &[&str]| tokio::task::block_in_place(|| run_logging_everything(&data, args));
     let provision = run(&["provision", file.to_str().unwrap()]);

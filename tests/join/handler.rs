@@ -13,12 +13,27 @@ use room_console::join::{JoinLink, Provider, launch};
 /// fail with "text file busy"; the tests that write and run scripts take turns.
 static SCRIPTS: Mutex<()> = Mutex::new(());
 
+/// This test's turn to write and run scripts (see [`SCRIPTS`]).
+fn take_turn() -> std::sync::MutexGuard<'static, ()> {
+    SCRIPTS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Writes `contents` as `folder/name` with the permission bits `mode`; its path.
+fn script(folder: &Path, name: &str, contents: impl AsRef<[u8]>, mode: u32) -> PathBuf {
+    let script = folder.join(name);
+    fs::write(&script, contents).expect("write script");
+    fs::set_permissions(&script, fs::Permissions::from_mode(mode)).expect("chmod script");
+    script
+}
+
 /// A script that records its arguments, its standard input and the join variables.
 fn recording_script(folder: &Path) -> PathBuf {
-    let script = folder.join("join-meeting");
     let out = folder.display();
-    fs::write(
-        &script,
+    script(
+        folder,
+        "join-meeting",
         format!(
             "#!/bin/sh\n\
              printf '%s\\n' \"$#\" > '{out}/argc'\n\
@@ -27,10 +42,8 @@ fn recording_script(folder: &Path) -> PathBuf {
              printf '%s' \"${URL_ENV}\" > '{out}/url'\n\
              cat > '{out}/stdin'\n"
         ),
+        0o755,
     )
-    .expect("write script");
-    fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).expect("chmod script");
-    script
 }
 
 fn read(folder: &Path, name: &str) -> String {
@@ -46,9 +59,7 @@ fn failure_reason(outcome: JoinOutcome) -> String {
 
 #[test]
 fn the_command_gets_the_link_as_its_only_argument() {
-    let _turn = SCRIPTS
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _turn = take_turn();
     let folder = tempfile::tempdir().expect("temp dir");
     let script = recording_script(folder.path());
     let link = JoinLink {
@@ -74,9 +85,7 @@ fn the_command_gets_the_link_as_its_only_argument() {
 
 #[test]
 fn links_are_never_interpreted_by_a_shell() {
-    let _turn = SCRIPTS
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _turn = take_turn();
     let folder = tempfile::tempdir().expect("temp dir");
     let script = recording_script(folder.path());
     let marker = folder.path().join("pwned");
@@ -101,13 +110,9 @@ fn links_are_never_interpreted_by_a_shell() {
 
 #[test]
 fn a_failing_command_reports_its_exit_status() {
-    let _turn = SCRIPTS
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _turn = take_turn();
     let folder = tempfile::tempdir().expect("temp dir");
-    let script = folder.path().join("join-fails");
-    fs::write(&script, "#!/bin/sh\nexit 3\n").expect("write script");
-    fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).expect("chmod script");
+    let script = script(folder.path(), "join-fails", "#!/bin/sh\nexit 3\n", 0o755);
     let link = JoinLink {
         provider: Provider::Meet,
         url: "https://meet.google.com/abc-defg-hij".into(),
@@ -124,13 +129,9 @@ fn a_failing_command_reports_its_exit_status() {
 
 #[test]
 fn a_script_that_is_not_executable_is_reported_with_the_fix() {
-    let _turn = SCRIPTS
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _turn = take_turn();
     let folder = tempfile::tempdir().expect("temp dir");
-    let script = folder.path().join("join-meeting");
-    fs::write(&script, "#!/bin/sh\nexit 0\n").expect("write script");
-    fs::set_permissions(&script, fs::Permissions::from_mode(0o644)).expect("chmod script");
+    let script = script(folder.path(), "join-meeting", "#!/bin/sh\nexit 0\n", 0o644);
     let link = JoinLink {
         provider: Provider::Webex,
         url: "https://acme.webex.com/meet/jdoe".into(),
@@ -143,13 +144,14 @@ fn a_script_that_is_not_executable_is_reported_with_the_fix() {
 
 #[test]
 fn a_script_without_an_interpreter_line_is_reported() {
-    let _turn = SCRIPTS
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _turn = take_turn();
     let folder = tempfile::tempdir().expect("temp dir");
-    let script = folder.path().join("join-meeting");
-    fs::write(&script, [0x7f, b'E', b'L', b'F', 0, 0, 0, 0]).expect("write file");
-    fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).expect("chmod file");
+    let script = script(
+        folder.path(),
+        "join-meeting",
+        [0x7f, b'E', b'L', b'F', 0, 0, 0, 0],
+        0o755,
+    );
     let link = JoinLink {
         provider: Provider::Goto,
         url: "https://meet.goto.com/123456789".into(),

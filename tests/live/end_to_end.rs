@@ -7,10 +7,10 @@
 use crate::common::cli_console;
 use crate::common::ews_server;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
-use cli_console::{Console, Running};
+use cli_console::{Console, Running, subjects, wait_until};
 use ews_server::*;
 use serde_json::Value;
 
@@ -21,41 +21,13 @@ const DAY: &str = "2026-12-07";
 /// Less than the 60 s polling interval: a change seen within it came by push.
 const GENEROUS: Duration = Duration::from_secs(30);
 
-/// Waits until `agenda` of the day satisfies `done`; the agenda it saw.
-fn wait_for(console: &Console, what: &str, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
-    let started = Instant::now();
-    loop {
-        let agenda = console.agenda_of(DAY);
-        if done(&agenda) {
-            return agenda;
-        }
-        assert!(
-            started.elapsed() < GENEROUS,
-            "{what}: not in the cache after {GENEROUS:?}: {agenda:#?}"
-        );
-        std::thread::yield_now();
-    }
-}
-
 fn at(h: u32, m: u32) -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 12, 7, h, m, 0).unwrap()
 }
 
 /// A server whose room has one meeting, "Standup", signed in to with `auth`.
 async fn room_server(version: ExchangeVersion, auth: AuthMode) -> EwsServer {
-    EwsServer::start(
-        ServerConfig::new(version, auth)
-            .with_account(Account::new(SERVICE.0, SERVICE.1).impersonating(&[ROOM]))
-            .with_mailbox(
-                Mailbox::new(ROOM, "Conference Room 2").with_items([CalendarItem::new(
-                    "Standup",
-                    at(8, 0),
-                    at(8, 15),
-                )]),
-            ),
-    )
-    .await
-    .unwrap()
+    impersonation_server(version, auth, SERVICE, standup_room(ROOM)).await
 }
 
 /// `room-console sync` (the live task) against `server`, reached through `endpoint`
@@ -71,31 +43,36 @@ fn start_live_sync(server: &EwsServer, auth: &str, endpoint: &str) -> (Console, 
         endpoint,
         &server.ca_pem(),
     );
-    let running = console.start(&["sync", "--now", NOW]);
-    let first = running.next_line(GENEROUS);
-    assert!(first.starts_with("ok;"), "{first}");
+    let running = console.start_sync(NOW, GENEROUS);
     (console, running)
 }
 
-fn subjects(agenda: &[Value]) -> Vec<&str> {
-    agenda
-        .iter()
-        .filter_map(|m| m["subject"].as_str())
-        .collect()
+/// A room server of `version` answering `auth`, and the live sync signing in with
+/// `sign_in` through its EWS URL, once the first sync cached "Standup" and the stream
+/// brought its first envelope (from then on, no change can slip by).
+async fn streaming_room(
+    version: ExchangeVersion,
+    auth: AuthMode,
+    sign_in: &str,
+) -> (EwsServer, Console, Running) {
+    let server = room_server(version, auth).await;
+    let endpoint = format!("<EwsUrl>{}</EwsUrl>", server.url());
+    let (console, running) = start_live_sync(&server, sign_in, &endpoint);
+    console.wait_for_agenda(DAY, GENEROUS, "the first sync", |a| {
+        subjects(a) == ["Standup"]
+    });
+    wait_for_streaming(&console);
+    (server, console, running)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_on_the_server_reaches_the_cache_by_push() {
-    let server = room_server(ExchangeVersion::Exchange2019, AuthMode::Ntlm).await;
-    let endpoint = format!("<EwsUrl>{}</EwsUrl>", server.url());
-    let (console, _running) = start_live_sync(&server, "ntlm", &endpoint);
-    wait_for(&console, "the first sync", |a| subjects(a) == ["Standup"]);
-    // Once the stream brought its first envelope, no change can slip by.
-    wait_for_streaming(&console);
+    let (server, console, _running) =
+        streaming_room(ExchangeVersion::Exchange2019, AuthMode::Ntlm, "ntlm").await;
 
     let mailbox = server.mailbox(ROOM).unwrap();
     let id = mailbox.add(CalendarItem::new("Design review", at(10, 0), at(11, 0)));
-    wait_for(&console, "the added meeting", |a| {
+    console.wait_for_agenda(DAY, GENEROUS, "the added meeting", |a| {
         subjects(a) == ["Standup", "Design review"]
     });
 
@@ -103,54 +80,44 @@ async fn a_change_on_the_server_reaches_the_cache_by_push() {
         item.start = at(13, 0);
         item.end = at(14, 0);
     });
-    let agenda = wait_for(&console, "the moved meeting", |a| {
+    let agenda = console.wait_for_agenda(DAY, GENEROUS, "the moved meeting", |a| {
         a.iter()
             .any(|m| m["subject"] == "Design review" && m["start"] == "2026-12-07T14:00:00+01:00")
     });
     assert_eq!(agenda.len(), 2);
 
     mailbox.delete(&id);
-    wait_for(&console, "the deletion", |a| subjects(a) == ["Standup"]);
+    console.wait_for_agenda(DAY, GENEROUS, "the deletion", |a| {
+        subjects(a) == ["Standup"]
+    });
 
     let status = console.status();
     assert_eq!(status["push"]["mode"], "streaming", "{status}");
     assert_eq!(status["push"]["reason"], Value::Null);
     assert!(status["push"]["last_confirmed"].is_string(), "{status}");
-    let requests = server.requests();
-    let streams = requests
-        .iter()
-        .filter(|r| r.operation == "GetStreamingEvents")
-        .count();
-    assert_eq!(streams, 1, "one stream held open all along");
+    assert_eq!(
+        server.count("GetStreamingEvents"),
+        1,
+        "one stream held open all along"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_missed_events_it_subscribes_again_and_changes_still_arrive_by_push() {
-    let server = room_server(ExchangeVersion::Exchange2016, AuthMode::Basic).await;
-    let endpoint = format!("<EwsUrl>{}</EwsUrl>", server.url());
-    let (console, _running) = start_live_sync(&server, "basic", &endpoint);
-    wait_for(&console, "the first sync", |a| subjects(a) == ["Standup"]);
-    wait_for_streaming(&console);
-    let subscribes = || {
-        server
-            .requests()
-            .iter()
-            .filter(|r| r.operation == "Subscribe")
-            .count()
-    };
+    let (server, console, _running) =
+        streaming_room(ExchangeVersion::Exchange2016, AuthMode::Basic, "basic").await;
+    let subscribes = || server.count("Subscribe");
     assert_eq!(subscribes(), 1);
 
     // Exchange lost events: the next change comes by a new subscription's stream.
     server.lose_subscriptions("ErrorMissedNotificationEvents");
-    let started = Instant::now();
-    while subscribes() < 2 || server.subscription_count() != 1 {
-        assert!(started.elapsed() < GENEROUS, "no new subscription");
-        std::thread::yield_now();
-    }
+    wait_until(GENEROUS, "a new subscription", || {
+        subscribes() >= 2 && server.subscription_count() == 1
+    });
     wait_for_streaming(&console);
     let mailbox = server.mailbox(ROOM).unwrap();
     mailbox.add(CalendarItem::new("After the loss", at(16, 0), at(17, 0)));
-    wait_for(&console, "the meeting added after the loss", |a| {
+    console.wait_for_agenda(DAY, GENEROUS, "the meeting added after the loss", |a| {
         subjects(a) == ["Standup", "After the loss"]
     });
     assert_eq!(console.status()["sync"]["state"], "ok");
@@ -158,15 +125,10 @@ async fn after_missed_events_it_subscribes_again_and_changes_still_arrive_by_pus
 
 /// Waits until the stream has brought its first envelope.
 fn wait_for_streaming(console: &Console) {
-    let started = Instant::now();
-    loop {
+    wait_until(GENEROUS, "the stream's first envelope", || {
         let status = console.status();
-        if status["push"]["mode"] == "streaming" && status["push"]["last_confirmed"].is_string() {
-            return;
-        }
-        assert!(started.elapsed() < GENEROUS, "{status}");
-        std::thread::yield_now();
-    }
+        status["push"]["mode"] == "streaming" && status["push"]["last_confirmed"].is_string()
+    });
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -182,18 +144,15 @@ async fn when_the_mailbox_moves_push_follows_autodiscover() {
     // The mailbox moves: the old URL answers 404 once the open stream ends.
     server.move_ews("/EWS2/Exchange.asmx");
     server.close_streams();
-    let started = Instant::now();
-    while !server
-        .requests()
-        .iter()
-        .any(|r| r.operation == "GetStreamingEvents" && r.path.starts_with("/EWS2/"))
-    {
-        assert!(started.elapsed() < GENEROUS, "push did not follow the move");
-        std::thread::yield_now();
-    }
+    wait_until(GENEROUS, "push following the move", || {
+        server
+            .requests()
+            .iter()
+            .any(|r| r.operation == "GetStreamingEvents" && r.path.starts_with("/EWS2/"))
+    });
     let mailbox = server.mailbox(ROOM).unwrap();
     mailbox.add(CalendarItem::new("After the move", at(16, 0), at(17, 0)));
-    wait_for(&console, "the meeting added after the move", |a| {
+    console.wait_for_agenda(DAY, GENEROUS, "the meeting added after the move", |a| {
         subjects(a) == ["Standup", "After the move"]
     });
 }
@@ -214,14 +173,10 @@ async fn push_recovers_by_itself_from_a_failed_subscribe_and_a_reset_stream() {
     wait_for_streaming(&console);
     let mailbox = server.mailbox(ROOM).unwrap();
     mailbox.add(CalendarItem::new("After the faults", at(16, 0), at(17, 0)));
-    wait_for(&console, "the meeting added after the faults", |a| {
+    console.wait_for_agenda(DAY, GENEROUS, "the meeting added after the faults", |a| {
         subjects(a) == ["Standup", "After the faults"]
     });
-    let subscribes = server
-        .requests()
-        .iter()
-        .filter(|r| r.operation == "Subscribe")
-        .count();
+    let subscribes = server.count("Subscribe");
     assert_eq!(
         subscribes, 3,
         "the 503, the reset stream's, the one that works"

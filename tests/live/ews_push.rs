@@ -126,11 +126,7 @@ async fn streams_a_change_as_it_happens(ntlm: bool) {
     let event = next_change(&mut stream).await.notifications[0].events[0].clone();
     assert_eq!(event.kind, "DeletedEvent");
 
-    let requests = server.requests();
-    let stream_request = requests
-        .iter()
-        .rfind(|r| r.operation == "GetStreamingEvents")
-        .unwrap();
+    let stream_request = server.last("GetStreamingEvents").unwrap();
     assert_eq!(stream_request.impersonated.as_deref(), Some(ROOM));
     assert_eq!(stream_request.anchor_mailbox.as_deref(), Some(ROOM));
     assert_eq!(
@@ -143,10 +139,7 @@ async fn streams_a_change_as_it_happens(ntlm: bool) {
         "{cookie}"
     );
     if ntlm {
-        let subscribe = requests
-            .iter()
-            .rfind(|r| r.operation == "Subscribe")
-            .unwrap();
+        let subscribe = server.last("Subscribe").unwrap();
         assert_eq!(
             subscribe.connection, stream_request.connection,
             "the subscription's own signed-in connection"

@@ -13,13 +13,9 @@ use crate::common::graph_server;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeZone, Utc};
-use cli_console::{Console, Running};
+use cli_console::{Console, Running, subjects};
 use graph_server::*;
-use serde_json::Value;
 
-const TENANT: &str = "contoso.onmicrosoft.com";
-const CLIENT_ID: &str = "6731de76-14a6-49ae-97bc-6eba6914391e";
-const SECRET: &str = "Qx8Q~s3cret.value";
 /// Its "Standup" starts at 08:00, 30 s after `NOW`: in the fast span.
 const BUSY_ROOM: &str = "confrm2@contoso.com";
 /// Its only meeting is at 15:00: far from `NOW`.
@@ -94,10 +90,7 @@ fn provisioned(server: &GraphServer, room: &str) -> Console {
 
 /// `room-console sync` for `console`, once its first pass is done.
 fn start_live_sync(console: &Console) -> Running {
-    let running = console.start(&["sync", "--now", NOW]);
-    let first = running.next_line(GENEROUS);
-    assert!(first.starts_with("ok;"), "{first}");
-    running
+    console.start_sync(NOW, GENEROUS)
 }
 
 /// The delta requests the server answered for `room`.
@@ -109,41 +102,20 @@ fn delta_polls(server: &GraphServer, room: &str) -> usize {
         .count()
 }
 
-/// Waits until the agenda of the day satisfies `done`; the agenda it saw.
-fn wait_for(console: &Console, what: &str, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
-    let started = Instant::now();
-    loop {
-        let agenda = console.agenda_of(DAY);
-        if done(&agenda) {
-            return agenda;
-        }
-        assert!(
-            started.elapsed() < GENEROUS,
-            "{what}: not in the cache after {GENEROUS:?}: {agenda:#?}"
-        );
-        std::thread::yield_now();
-    }
-}
-
-fn subjects(agenda: &[Value]) -> Vec<&str> {
-    agenda
-        .iter()
-        .filter_map(|m| m["subject"].as_str())
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn near_a_meeting_s_start_changes_reach_the_cache_by_fast_polling() {
     let server = server().await;
     let console = provisioned(&server, BUSY_ROOM);
     let _running = start_live_sync(&console);
-    wait_for(&console, "the first sync", |a| subjects(a) == ["Standup"]);
+    console.wait_for_agenda(DAY, GENEROUS, "the first sync", |a| {
+        subjects(a) == ["Standup"]
+    });
 
     server.add(
         BUSY_ROOM,
         TestEvent::new("AAMk-design", "Design review", at(10, 0), at(11, 0)),
     );
-    wait_for(&console, "the added meeting", |a| {
+    console.wait_for_agenda(DAY, GENEROUS, "the added meeting", |a| {
         subjects(a) == ["Standup", "Design review"]
     });
 
@@ -151,14 +123,16 @@ async fn near_a_meeting_s_start_changes_reach_the_cache_by_fast_polling() {
         event.start = at(13, 0);
         event.end = at(14, 0);
     });
-    let agenda = wait_for(&console, "the moved meeting", |a| {
+    let agenda = console.wait_for_agenda(DAY, GENEROUS, "the moved meeting", |a| {
         a.iter()
             .any(|m| m["subject"] == "Design review" && m["start"] == "2026-12-07T14:00:00+01:00")
     });
     assert_eq!(agenda.len(), 2, "{agenda:#?}");
 
     server.remove(BUSY_ROOM, "AAMk-design");
-    wait_for(&console, "the deletion", |a| subjects(a) == ["Standup"]);
+    console.wait_for_agenda(DAY, GENEROUS, "the deletion", |a| {
+        subjects(a) == ["Standup"]
+    });
 
     let status = console.status();
     assert_eq!(status["push"]["mode"], "polling", "{status}");

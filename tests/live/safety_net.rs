@@ -15,10 +15,10 @@ use crate::common::cli_console;
 use crate::common::ews_server;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
-use cli_console::Console;
+use cli_console::{Console, wait_until};
 use ews_server::*;
 use room_console::clock::{Clock, FixedClock};
 use room_console::device::paths::DataDir;
@@ -40,30 +40,15 @@ fn at(h: u32, m: u32) -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 12, 7, h, m, 0).unwrap()
 }
 
-/// Waits until `done` holds, re-checking as fast as the machine allows.
-fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
-    let started = Instant::now();
-    while !done() {
-        assert!(started.elapsed() < GENEROUS, "{what} within {GENEROUS:?}");
-        std::thread::yield_now();
-    }
-}
-
 /// A room server with one meeting ("Standup").
 async fn room_server() -> EwsServer {
-    EwsServer::start(
-        ServerConfig::new(ExchangeVersion::Exchange2019, AuthMode::Basic)
-            .with_account(Account::new(SERVICE.0, SERVICE.1).impersonating(&[ROOM]))
-            .with_mailbox(
-                Mailbox::new(ROOM, "Conference Room 2").with_items([CalendarItem::new(
-                    "Standup",
-                    at(8, 0),
-                    at(8, 15),
-                )]),
-            ),
+    impersonation_server(
+        ExchangeVersion::Exchange2019,
+        AuthMode::Basic,
+        SERVICE,
+        standup_room(ROOM),
     )
     .await
-    .unwrap()
 }
 
 /// A console provisioned for `server` (the safety net stretched to an hour while push
@@ -122,39 +107,31 @@ fn start_console(server: &EwsServer) -> (Console, DataDir, tokio::task::JoinHand
     (console, data_dir, live)
 }
 
-fn count(server: &EwsServer, operation: &str) -> usize {
-    server
-        .requests()
-        .iter()
-        .filter(|r| r.operation == operation)
-        .count()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_healthy_stream_stretches_the_safety_net_and_it_comes_back_when_push_stops() {
     let server = room_server().await;
     // Keep-alives every 100 ms (Exchange: about every 30 s) mark time on the stream.
     server.set_stream_keep_alive(Duration::from_millis(100));
     let (console, _data_dir, live) = start_console(&server);
-    wait_until("the stream confirmed", || {
+    wait_until(GENEROUS, "the stream confirmed", || {
         let status = console.status();
         status["push"]["mode"] == "streaming" && status["push"]["last_confirmed"].is_string()
     });
     // Let the pass the new subscription asked for finish.
     let bytes = server.stream_bytes();
-    wait_until("five keep-alives", || {
+    wait_until(GENEROUS, "five keep-alives", || {
         server.stream_bytes() >= bytes + 5_000
     });
 
     // About two seconds of keep-alives: a sync polling every second would have
     // polled; with the stream healthy it waits its hour.
-    let polls = count(&server, "SyncFolderItems");
+    let polls = server.count("SyncFolderItems");
     let bytes = server.stream_bytes();
-    wait_until("twenty keep-alives", || {
+    wait_until(GENEROUS, "twenty keep-alives", || {
         server.stream_bytes() >= bytes + 20_000
     });
     assert_eq!(
-        count(&server, "SyncFolderItems"),
+        server.count("SyncFolderItems"),
         polls,
         "the sync polled beside a healthy stream"
     );
@@ -167,8 +144,8 @@ async fn a_healthy_stream_stretches_the_safety_net_and_it_comes_back_when_push_s
         Times::UntilCleared,
     );
     server.close_streams();
-    wait_until("three polls once push stopped", || {
-        count(&server, "SyncFolderItems") >= polls + 3
+    wait_until(GENEROUS, "three polls once push stopped", || {
+        server.count("SyncFolderItems") >= polls + 3
     });
     assert_eq!(console.status()["push"]["mode"], "polling");
     live.abort();
@@ -181,7 +158,7 @@ async fn behind_a_buffering_proxy_it_says_so_falls_back_to_pull_and_keeps_pollin
     let (console, data_dir, live) = start_console(&server);
 
     // Two silent streams, then pull, and the admin is told why.
-    wait_until("push falls back to pull", || {
+    wait_until(GENEROUS, "push falls back to pull", || {
         console.status()["push"]["mode"] == "pull"
     });
     let status = console.status();
@@ -192,7 +169,7 @@ async fn behind_a_buffering_proxy_it_says_so_falls_back_to_pull_and_keeps_pollin
         "{reason}"
     );
     assert_eq!(
-        count(&server, "GetStreamingEvents"),
+        server.count("GetStreamingEvents"),
         2,
         "no stream after the fallback"
     );
@@ -204,16 +181,16 @@ async fn behind_a_buffering_proxy_it_says_so_falls_back_to_pull_and_keeps_pollin
     );
 
     // The sync keeps polling at its own interval (not the hour of a healthy stream).
-    let before = count(&server, "SyncFolderItems");
-    wait_until("three more safety-net polls", || {
-        count(&server, "SyncFolderItems") >= before + 3
+    let before = server.count("SyncFolderItems");
+    wait_until(GENEROUS, "three more safety-net polls", || {
+        server.count("SyncFolderItems") >= before + 3
     });
 
     // And a change still reaches the cache.
     let mailbox = server.mailbox(ROOM).unwrap();
     let id = mailbox.add(CalendarItem::new("Behind the proxy", at(10, 0), at(11, 0)));
     let cache = Store::open(&data_dir.agenda_db()).unwrap();
-    wait_until("the added meeting in the cache", || {
+    wait_until(GENEROUS, "the added meeting in the cache", || {
         cache.change_keys().unwrap().contains_key(&id)
     });
     assert!(

@@ -6,7 +6,8 @@
 //!
 //! CI runs a short bounded series; `ROOM_CONSOLE_CRASH_ITERATIONS=200` runs the long one.
 
-use crate::common::cli_console::room_account_xml;
+use super::crash_rounds::iterations;
+use crate::common::cli_console::write_room_account_file;
 use crate::common::ews_server;
 
 use std::collections::BTreeMap;
@@ -20,13 +21,6 @@ use room_console::store::Store;
 
 const ROOM: &str = "confrm2@contoso.com";
 const NOW: &str = "2026-11-23T07:00:00Z";
-
-fn iterations() -> usize {
-    std::env::var("ROOM_CONSOLE_CRASH_ITERATIONS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(12)
-}
 
 fn mailbox() -> Mailbox {
     let start = Utc.with_ymd_and_hms(2026, 11, 23, 7, 0, 0).unwrap();
@@ -59,20 +53,13 @@ async fn sync_killed_at_any_point_leaves_old_or_new_agenda() {
     let server = own_mailbox_server(("CONTOSO\\confrm2", "R00m!pw"), mailbox()).await;
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let ca = dir.path().join("ca.pem");
-    std::fs::write(&ca, server.ca_pem()).unwrap();
-    let provisioning = dir.path().join("p.xml");
-    std::fs::write(
-        &provisioning,
-        room_account_xml(
-            ROOM,
-            ("CONTOSO\\confrm2", "R00m!pw"),
-            &server.url(),
-            &format!("<TrustedCaFile>{}</TrustedCaFile>", ca.display()),
-            "",
-        ),
-    )
-    .unwrap();
+    let provisioning = write_room_account_file(
+        dir.path(),
+        ROOM,
+        ("CONTOSO\\confrm2", "R00m!pw"),
+        &server,
+        "",
+    );
     let provisioned = tokio::task::block_in_place(|| {
         console(&data, &["provision", provisioning.to_str().unwrap()])
             .output()

@@ -7,6 +7,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod crash_rounds;
 mod crash_sync;
 mod full_disk;
 mod fuzz_regressions;

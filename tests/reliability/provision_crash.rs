@@ -12,6 +12,7 @@
 //! The kill delay is drawn between zero and the length of one uninterrupted run, measured
 //! first. CI runs a short series; `ROOM_CONSOLE_CRASH_ITERATIONS=200` runs the long one.
 
+use super::crash_rounds::iterations;
 use crate::common::process::test_name;
 
 use std::fs;
@@ -28,13 +29,6 @@ const CHILD_DIR: &str = "ROOM_CONSOLE_PROVISION_CRASH_DIR";
 
 const OLD_PASSWORD: &str = "Old-Room-Passw0rd";
 const NEW_PASSWORD: &str = "New-Room-Passw0rd";
-
-fn iterations() -> usize {
-    std::env::var("ROOM_CONSOLE_CRASH_ITERATIONS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(12)
-}
 
 fn provisioning_xml(room: &str, password: &str, pin: &str) -> String {
     format!(
@@ -165,6 +159,56 @@ fn another_round(round: usize, kills_mid_run: usize) -> bool {
     round < iterations() || (kills_mid_run == 0 && round < 4 * iterations())
 }
 
+/// The kill rounds (see [`another_round`]): in each, a console holding the old pair
+/// begins the change to the new one with `start` (data dir, new file) and is killed
+/// after a delay drawn (seeded with `seed`) below `length` µs. After the kill the pair
+/// is never new settings with old secrets, `after_kill` checks the rest (round, data
+/// dir, the pair), and password files are owner-only; then `finish` completes the
+/// change, which must leave the new pair, its files owner-only. At least one kill must
+/// land inside a run.
+fn kill_rounds(
+    seed: u64,
+    length: u64,
+    start: impl Fn(&Path, &Path) -> Child,
+    after_kill: impl Fn(usize, &Path, (Which, Which)),
+    finish: impl Fn(usize, &Path, &Path),
+) {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let mut kills_mid_run = 0;
+    let mut seen = std::collections::BTreeMap::new();
+    let mut round = 0;
+    while another_round(round, kills_mid_run) {
+        round += 1;
+        let temp = tempfile::tempdir().expect("temp dir");
+        let (data, new) = old_console(temp.path());
+        if kill_after(
+            start(&data, &new),
+            Duration::from_micros(rng.u64(0..=length)),
+        ) {
+            kills_mid_run += 1;
+        }
+
+        let after = configuration(&data);
+        *seen.entry(format!("{after:?}")).or_insert(0) += 1;
+        assert_ne!(
+            after,
+            (Which::New, Which::Old),
+            "round {round}: new settings with the old secrets"
+        );
+        after_kill(round, &data, after);
+        assert_password_files_owner_only(&data);
+
+        finish(round, &data, &new);
+        assert_eq!(configuration(&data), (Which::New, Which::New));
+        assert_password_files_owner_only(&data);
+    }
+    eprintln!("{kills_mid_run} kills mid-run; (settings, secrets) after the kills: {seen:?}");
+    assert!(
+        kills_mid_run > 0,
+        "no kill landed inside a run: the test proved nothing"
+    );
+}
+
 #[test]
 fn provision_killed_at_any_point_leaves_a_consistent_pair() {
     let calibration = tempfile::tempdir().expect("temp dir");
@@ -177,45 +221,25 @@ fn provision_killed_at_any_point_leaves_a_consistent_pair() {
             .expect("spawn")
     });
 
-    let mut rng = fastrand::Rng::with_seed(11);
-    let mut kills_mid_run = 0;
-    let mut seen = std::collections::BTreeMap::new();
-    let mut round = 0;
-    while another_round(round, kills_mid_run) {
-        round += 1;
-        let temp = tempfile::tempdir().expect("temp dir");
-        let (data, new) = old_console(temp.path());
-        let child = console(&data)
-            .arg("provision")
-            .arg(&new)
-            .spawn()
-            .expect("spawn provision");
-        if kill_after(child, Duration::from_micros(rng.u64(0..=length))) {
-            kills_mid_run += 1;
-        }
-
-        let after_kill = configuration(&data);
-        *seen.entry(format!("{after_kill:?}")).or_insert(0) += 1;
-        assert_ne!(
-            after_kill,
-            (Which::New, Which::Old),
-            "round {round}: new settings with the old secrets"
-        );
-        assert_password_files_owner_only(&data);
-
-        let again = console(&data)
-            .arg("provision")
-            .arg(&new)
-            .status()
-            .expect("provision again");
-        assert!(again.success(), "round {round}: the second run failed");
-        assert_eq!(configuration(&data), (Which::New, Which::New));
-        assert_password_files_owner_only(&data);
-    }
-    eprintln!("{kills_mid_run} kills mid-run; (settings, secrets) after the kills: {seen:?}");
-    assert!(
-        kills_mid_run > 0,
-        "no kill landed inside a run: the test proved nothing"
+    kill_rounds(
+        11,
+        length,
+        |data, new| {
+            console(data)
+                .arg("provision")
+                .arg(new)
+                .spawn()
+                .expect("spawn provision")
+        },
+        |_, _, _| {},
+        |round, data, new| {
+            let again = console(data)
+                .arg("provision")
+                .arg(new)
+                .status()
+                .expect("provision again");
+            assert!(again.success(), "round {round}: the second run failed");
+        },
     );
 }
 
@@ -266,54 +290,35 @@ fn a_dropped_file_killed_at_any_point_is_applied_or_left_for_later() {
     assert!(!dropped.exists(), "the calibration runs applied the file");
     assert_eq!(configuration(&data), (Which::New, Which::New));
 
-    let mut rng = fastrand::Rng::with_seed(13);
-    let mut kills_mid_run = 0;
-    let mut seen = std::collections::BTreeMap::new();
-    let mut round = 0;
-    while another_round(round, kills_mid_run) {
-        round += 1;
-        let temp = tempfile::tempdir().expect("temp dir");
-        let (data, new) = old_console(temp.path());
-        let dropped = drop_new_file(&data, &new);
-        if kill_after(
-            drop_folder_child(&data),
-            Duration::from_micros(rng.u64(0..=length)),
-        ) {
-            kills_mid_run += 1;
-        }
-
-        let after_kill = configuration(&data);
-        *seen.entry(format!("{after_kill:?}")).or_insert(0) += 1;
-        assert_ne!(
-            after_kill,
-            (Which::New, Which::Old),
-            "round {round}: new settings with the old secrets"
-        );
-        assert!(
-            dropped.exists() || after_kill == (Which::New, Which::New),
-            "round {round}: the dropped file is gone but {after_kill:?} is on disk"
-        );
-        assert!(
-            !data
-                .join(DROP_FOLDER_NAME)
-                .join(format!("{DROP_FILE_NAME}.rejected"))
-                .exists(),
-            "round {round}: a good file was set aside as rejected"
-        );
-        assert_password_files_owner_only(&data);
-
-        // The next start applies it (again) or finds nothing left to do.
-        if dropped.exists() {
-            let status = drop_folder_child(&data).wait().expect("second start");
-            assert!(status.success(), "round {round}: the second start failed");
-        }
-        assert!(!dropped.exists(), "round {round}: the file was not applied");
-        assert_eq!(configuration(&data), (Which::New, Which::New));
-        assert_password_files_owner_only(&data);
-    }
-    eprintln!("{kills_mid_run} kills mid-run; (settings, secrets) after the kills: {seen:?}");
-    assert!(
-        kills_mid_run > 0,
-        "no kill landed inside a run: the test proved nothing"
+    kill_rounds(
+        13,
+        length,
+        |data, new| {
+            drop_new_file(data, new);
+            drop_folder_child(data)
+        },
+        |round, data, after_kill| {
+            let dropped = data.join(DROP_FOLDER_NAME).join(DROP_FILE_NAME);
+            assert!(
+                dropped.exists() || after_kill == (Which::New, Which::New),
+                "round {round}: the dropped file is gone but {after_kill:?} is on disk"
+            );
+            assert!(
+                !data
+                    .join(DROP_FOLDER_NAME)
+                    .join(format!("{DROP_FILE_NAME}.rejected"))
+                    .exists(),
+                "round {round}: a good file was set aside as rejected"
+            );
+        },
+        |round, data, _| {
+            // The next start applies it (again) or finds nothing left to do.
+            let dropped = data.join(DROP_FOLDER_NAME).join(DROP_FILE_NAME);
+            if dropped.exists() {
+                let status = drop_folder_child(data).wait().expect("second start");
+                assert!(status.success(), "round {round}: the second start failed");
+            }
+            assert!(!dropped.exists(), "round {round}: the file was not applied");
+        },
     );
 }

@@ -4,7 +4,7 @@
 
 use crate::common::store_rig;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use room_console::store::{APPLICATION_ID, SCHEMA_VERSION, Store, StoreError};
 use rusqlite::Connection;
@@ -15,10 +15,51 @@ fn pragma_i64(conn: &Connection, name: &str) -> i64 {
         .unwrap()
 }
 
-#[test]
-fn a_new_file_gets_wal_our_application_id_and_the_current_schema() {
+/// What the refusal of a file that is not the console's cache says.
+const NOT_OURS: &[&str] = &[
+    "is not a room-console database",
+    "move it away",
+    "factory-reset",
+];
+
+/// A temp dir (removed when dropped) and the cache's path in it.
+fn cache_path() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("agenda.sqlite3");
+    (dir, path)
+}
+
+/// A cache made by this version, then given the schema version `version`.
+fn cache_with_user_version(version: i64) -> (tempfile::TempDir, PathBuf) {
+    let (dir, path) = cache_path();
+    drop(Store::open(&path).unwrap());
+    Connection::open(&path)
+        .unwrap()
+        .pragma_update(None, "user_version", version)
+        .unwrap();
+    (dir, path)
+}
+
+/// Opens the file at `path`, which must be refused (`why`) and left as it was; the error.
+fn refused_untouched(path: &Path, why: &str) -> StoreError {
+    let before = std::fs::read(path).unwrap();
+    let error = Store::open(path).err().expect(why);
+    assert_eq!(std::fs::read(path).unwrap(), before, "the file was changed");
+    error
+}
+
+/// The message of `error` names the file at `path` and says each of `words`.
+fn assert_says(error: &StoreError, path: &Path, words: &[&str]) {
+    let message = error.to_string();
+    assert!(message.contains(&path.display().to_string()), "{message}");
+    for words in words {
+        assert!(message.contains(words), "{words:?} not in {message}");
+    }
+}
+
+#[test]
+fn a_new_file_gets_wal_our_application_id_and_the_current_schema() {
+    let (_dir, path) = cache_path();
     drop(Store::open(&path).unwrap());
 
     let conn = Connection::open(&path).unwrap();
@@ -35,8 +76,7 @@ fn a_new_file_gets_wal_our_application_id_and_the_current_schema() {
 
 #[test]
 fn an_empty_file_is_taken_as_a_new_database() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("agenda.sqlite3");
+    let (_dir, path) = cache_path();
     std::fs::write(&path, b"").unwrap();
     let store = Store::open(&path).unwrap();
     assert_eq!(store.meeting_count().unwrap(), 0);
@@ -44,8 +84,7 @@ fn an_empty_file_is_taken_as_a_new_database() {
 
 #[test]
 fn meetings_and_state_survive_reopening() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("agenda.sqlite3");
+    let (_dir, path) = cache_path();
     let meeting = timed("m1", "2026-11-23T09:00:00Z", "2026-11-23T10:00:00Z");
     {
         let mut store = Store::open(&path).unwrap();
@@ -69,54 +108,34 @@ fn meetings_and_state_survive_reopening() {
 
 #[test]
 fn a_database_from_a_newer_version_is_refused_untouched() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("agenda.sqlite3");
-    drop(Store::open(&path).unwrap());
-    Connection::open(&path)
-        .unwrap()
-        .pragma_update(None, "user_version", 7)
-        .unwrap();
-    let before = std::fs::read(&path).unwrap();
-
-    let error = Store::open(&path).err().expect("a newer schema is refused");
+    let (_dir, path) = cache_with_user_version(7);
+    let error = refused_untouched(&path, "a newer schema is refused");
     assert!(
         matches!(error, StoreError::NewerSchema { found: 7, known, .. } if known == SCHEMA_VERSION),
         "{error:?}"
     );
-    let message = error.to_string();
-    assert!(message.contains(&path.display().to_string()), "{message}");
-    assert!(
-        message.contains(&format!(
-            "was written by a newer room-console (schema 7, this version knows {SCHEMA_VERSION})"
-        )),
-        "{message}"
-    );
-    assert!(message.contains("update the software"), "{message}");
-    assert!(
-        message.contains("room-console factory-reset --yes"),
-        "{message}"
-    );
-    assert_eq!(
-        std::fs::read(&path).unwrap(),
-        before,
-        "the file was changed"
+    assert_says(
+        &error,
+        &path,
+        &[
+            &format!(
+                "was written by a newer room-console (schema 7, this version knows {SCHEMA_VERSION})"
+            ),
+            "update the software",
+            "room-console factory-reset --yes",
+        ],
     );
 }
 
 #[test]
 fn an_sqlite_database_of_another_program_is_refused_untouched() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("agenda.sqlite3");
+    let (_dir, path) = cache_path();
     {
         let conn = Connection::open(&path).unwrap();
         conn.execute_batch("CREATE TABLE photos (name TEXT); INSERT INTO photos VALUES ('cat');")
             .unwrap();
     }
-    let before = std::fs::read(&path).unwrap();
-
-    let error = Store::open(&path)
-        .err()
-        .expect("a foreign database is refused");
+    let error = refused_untouched(&path, "a foreign database is refused");
     assert!(
         matches!(
             error,
@@ -127,25 +146,12 @@ fn an_sqlite_database_of_another_program_is_refused_untouched() {
         ),
         "{error:?}"
     );
-    let message = error.to_string();
-    assert!(message.contains(&path.display().to_string()), "{message}");
-    assert!(
-        message.contains("is not a room-console database"),
-        "{message}"
-    );
-    assert!(message.contains("move it away"), "{message}");
-    assert!(message.contains("factory-reset"), "{message}");
-    assert_eq!(
-        std::fs::read(&path).unwrap(),
-        before,
-        "the file was changed"
-    );
+    assert_says(&error, &path, NOT_OURS);
 }
 
 #[test]
 fn an_sqlite_database_with_another_application_id_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("agenda.sqlite3");
+    let (_dir, path) = cache_path();
     Connection::open(&path)
         .unwrap()
         .pragma_update(None, "application_id", 0x4750_4b47)
@@ -169,22 +175,24 @@ fn an_sqlite_database_with_another_application_id_is_refused() {
 
 #[test]
 fn a_file_that_is_not_sqlite_is_refused_untouched() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("agenda.sqlite3");
-    let text = b"room=4.12\nname=Aurora\n".repeat(100);
-    std::fs::write(&path, &text).unwrap();
-
-    let error = Store::open(&path).err().expect("a text file is refused");
+    let (_dir, path) = cache_path();
+    std::fs::write(&path, b"room=4.12\nname=Aurora\n".repeat(100)).unwrap();
+    let error = refused_untouched(&path, "a text file is refused");
     assert!(matches!(error, StoreError::NotSqlite { .. }), "{error:?}");
-    let message = error.to_string();
-    assert!(message.contains(&path.display().to_string()), "{message}");
-    assert!(
-        message.contains("is not a room-console database"),
-        "{message}"
-    );
-    assert!(message.contains("move it away"), "{message}");
-    assert!(message.contains("factory-reset"), "{message}");
-    assert_eq!(std::fs::read(&path).unwrap(), text, "the file was changed");
+    assert_says(&error, &path, NOT_OURS);
+}
+
+/// A cache of several pages with everything after the first page garbled (the header
+/// and the catalogue stay readable).
+fn cache_with_damaged_pages() -> (tempfile::TempDir, PathBuf) {
+    let (dir, path) = cache_path();
+    write_cache(&path);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let page_size = usize::from(u16::from_be_bytes([bytes[16], bytes[17]]));
+    assert!(bytes.len() > 4 * page_size, "the test needs a few pages");
+    bytes[page_size..].fill(0x5A);
+    std::fs::write(&path, &bytes).unwrap();
+    (dir, path)
 }
 
 /// Writes a cache with enough meetings to span several pages, then closes it (which
@@ -205,8 +213,7 @@ fn write_cache(path: &Path) {
 
 #[test]
 fn a_file_with_a_damaged_header_is_reported_as_corrupt() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("agenda.sqlite3");
+    let (_dir, path) = cache_path();
     write_cache(&path);
     let mut bytes = std::fs::read(&path).unwrap();
     // Keep the magic string; garble the rest of the 100-byte header (page size …).
@@ -215,23 +222,12 @@ fn a_file_with_a_damaged_header_is_reported_as_corrupt() {
 
     let error = Store::open(&path).err().expect("a damaged file is refused");
     assert!(matches!(error, StoreError::Corrupt { .. }), "{error:?}");
-    let message = error.to_string();
-    assert!(message.contains(&path.display().to_string()), "{message}");
-    assert!(message.contains("is damaged"), "{message}");
-    assert!(message.contains("factory-reset"), "{message}");
+    assert_says(&error, &path, &["is damaged", "factory-reset"]);
 }
 
 #[test]
 fn a_file_with_damaged_pages_fails_the_integrity_check() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("agenda.sqlite3");
-    write_cache(&path);
-    let mut bytes = std::fs::read(&path).unwrap();
-    let page_size = usize::from(u16::from_be_bytes([bytes[16], bytes[17]]));
-    assert!(bytes.len() > 4 * page_size, "the test needs a few pages");
-    // Garble everything after the first page (the header and catalogue stay readable).
-    bytes[page_size..].fill(0x5A);
-    std::fs::write(&path, &bytes).unwrap();
+    let (_dir, path) = cache_with_damaged_pages();
 
     let error = Store::open(&path).err().expect("a damaged file is refused");
     assert!(matches!(error, StoreError::Corrupt { .. }), "{error:?}");
@@ -240,13 +236,7 @@ fn a_file_with_damaged_pages_fails_the_integrity_check() {
 
 #[test]
 fn the_screen_opens_without_the_damage_check_and_its_query_reports_the_damage() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("agenda.sqlite3");
-    write_cache(&path);
-    let mut bytes = std::fs::read(&path).unwrap();
-    let page_size = usize::from(u16::from_be_bytes([bytes[16], bytes[17]]));
-    bytes[page_size..].fill(0x5A);
-    std::fs::write(&path, &bytes).unwrap();
+    let (_dir, path) = cache_with_damaged_pages();
 
     // Opening may already notice (the catalogue is read to check the schema); if it
     // does not, the day's query must.
@@ -265,13 +255,7 @@ fn the_screen_opens_without_the_damage_check_and_its_query_reports_the_damage() 
 
 #[test]
 fn an_impossible_schema_version_is_reported_as_damage() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("agenda.sqlite3");
-    drop(Store::open(&path).unwrap());
-    Connection::open(&path)
-        .unwrap()
-        .pragma_update(None, "user_version", -3)
-        .unwrap();
+    let (_dir, path) = cache_with_user_version(-3);
 
     let error = Store::open(&path).err().expect("the file is refused");
     assert!(matches!(error, StoreError::Corrupt { .. }), "{error:?}");

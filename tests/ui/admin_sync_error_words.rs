@@ -4,11 +4,9 @@
 //! admin screen shows the same failure and its fix in Swedish and Korean — read back from
 //! the stored phrases, not recognised from English.
 
+use crate::common::cli_console::Console;
 use crate::common::ews_server;
 use crate::common::screens;
-
-use std::path::Path;
-use std::process::{Command, Output};
 
 use chrono::{DateTime, Utc};
 use ews_server::*;
@@ -25,18 +23,8 @@ const ROOM: &str = "confrm2@contoso.com";
 const ACCOUNT: &str = "mailboxservice@contoso.com";
 const NOW: &str = "2026-11-23T09:15:00Z";
 
-fn room_console(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_room-console"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run room-console")
-}
-
 /// A console provisioned with a password the server refuses, after one failed pass.
-async fn console_refused_by_exchange(data: &Path, temp: &Path) {
+async fn console_refused_by_exchange() -> Console {
     let server = EwsServer::start(
         ServerConfig::new(ExchangeVersion::Exchange2019, AuthMode::Basic)
             .with_account(Account::new(ACCOUNT, "S3rvice!pw").impersonating(&[ROOM]))
@@ -44,48 +32,18 @@ async fn console_refused_by_exchange(data: &Path, temp: &Path) {
     )
     .await
     .expect("EWS server");
-    let ca = temp.join("ca.pem");
-    std::fs::write(&ca, server.ca_pem()).expect("CA");
-    let settings = temp.join("RoomConsoleSettings.xml");
-    std::fs::write(
-        &settings,
-        format!(
-            r#"<RoomConsoleSettings>
-  <RoomAccount>
-    <DisplayName>Conference Room 2</DisplayName>
-    <SignInAddress>{ROOM}</SignInAddress>
-    <ExchangeAddress>{ROOM}</ExchangeAddress>
-  </RoomAccount>
-  <Calendar>
-    <Source>ews-impersonation</Source>
-    <EwsUrl>{url}</EwsUrl>
-    <Authentication>basic</Authentication>
-    <ServiceAccount><Username>{ACCOUNT}</Username><Password>not-the-password</Password></ServiceAccount>
-    <TrustedCaFile>{ca}</TrustedCaFile>
-  </Calendar>
-  <Device><TimeZone>Europe/Stockholm</TimeZone></Device>
-</RoomConsoleSettings>"#,
-            url = server.url(),
-            ca = ca.display()
-        ),
-    )
-    .expect("settings file");
-    tokio::task::block_in_place(|| {
-        let provisioned = room_console(data, &["provision", settings.to_str().expect("path")]);
-        assert!(provisioned.status.success(), "{provisioned:?}");
-        let sync = room_console(data, &["sync", "--once", "--now", NOW]);
-        assert!(!sync.status.success(), "the pass must fail: {sync:?}");
-    });
+    let console = Console::new();
+    console.provision_impersonating(ROOM, "basic", (ACCOUNT, "not-the-password"), &server);
+    console.sync_fails_at(NOW);
+    console
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_sign_in_reaches_the_admin_screen_as_phrases_in_every_language() {
-    let temp = tempfile::tempdir().expect("temp dir");
-    let data = temp.path().join("data");
-    console_refused_by_exchange(&data, temp.path()).await;
+    let console = console_refused_by_exchange().await;
 
     // Stored as phrases with their arguments.
-    let data_dir = DataDir::at(&data);
+    let data_dir = DataDir::at(console.data());
     let stored = Store::open(&data_dir.agenda_db())
         .and_then(|store| store.get_state(STATUS_KEY))
         .expect("reads the status")
@@ -98,7 +56,7 @@ async fn a_refused_sign_in_reaches_the_admin_screen_as_phrases_in_every_language
     );
 
     // The command line says it in English.
-    let status = room_console(&data, &["status", "--now", NOW]);
+    let status = console.run(&["status", "--now", NOW]);
     let status = String::from_utf8_lossy(&status.stdout);
     let english = format!(
         "Sign-in to Exchange as {ACCOUNT} failed (HTTP 401): a wrong password, an expired \

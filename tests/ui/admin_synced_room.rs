@@ -3,29 +3,26 @@
 //! for an invitation whose body the mailbox stripped. Set ROOM_CONSOLE_KEEP_SCREENSHOTS
 //! to a folder to keep the rendered PNG for a look.
 
+use crate::common::cli_console::Console;
 use crate::common::ews_server;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use chrono::{DateTime, TimeZone, Utc};
 use ews_server::*;
 
 const ROOM: &str = "confrm2@contoso.com";
+const SERVICE: (&str, &str) = ("mailboxservice@contoso.com", "S3rvice!pw");
 const NOW: &str = "2026-11-23T09:15:00Z";
 
 fn at(h: u32, m: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, h, m, 0).unwrap()
 }
 
-fn room_console(data: &Path, args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_room-console"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run room-console");
+/// Runs `console` with `args`, which must succeed.
+fn run_ok(console: &Console, args: &[&str]) -> Output {
+    let out = console.run(args);
     assert!(
         out.status.success(),
         "room-console {args:?}: {}",
@@ -36,72 +33,41 @@ fn room_console(data: &Path, args: &[&str]) -> Output {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn admin_screen_of_a_synced_room_shows_real_diagnostics() {
-    let server = EwsServer::start(
-        ServerConfig::new(ExchangeVersion::Exchange2019, AuthMode::Basic)
-            .with_account(
-                Account::new("mailboxservice@contoso.com", "S3rvice!pw").impersonating(&[ROOM]),
-            )
-            .with_mailbox(Mailbox::new(ROOM, "Conference Room 2").with_items([
-                CalendarItem::new("Board review", at(10, 0), at(11, 0))
-                    .organizer("Jonas Berg", "jonas@contoso.com")
-                    .html_body("<html><body><a href=\"https://teams.microsoft.com/l/meetup-join/19%3ameeting_Zm9v%40thread.v2/0\">Join</a></body></html>"),
-                CalendarItem::new("Retro", at(15, 0), at(15, 30))
-                    .organizer("Lars Ek", "lars@contoso.com")
-                    .html_body("<html><body></body></html>"),
-            ])),
+    let server = impersonation_server(
+        ExchangeVersion::Exchange2019,
+        AuthMode::Basic,
+        SERVICE,
+        Mailbox::new(ROOM, "Conference Room 2").with_items([
+            CalendarItem::new("Board review", at(10, 0), at(11, 0))
+                .organizer("Jonas Berg", "jonas@contoso.com")
+                .html_body("<html><body><a href=\"https://teams.microsoft.com/l/meetup-join/19%3ameeting_Zm9v%40thread.v2/0\">Join</a></body></html>"),
+            CalendarItem::new("Retro", at(15, 0), at(15, 30))
+                .organizer("Lars Ek", "lars@contoso.com")
+                .html_body("<html><body></body></html>"),
+        ]),
     )
-    .await
-    .expect("EWS server");
-    let temp = tempfile::tempdir().expect("temp dir");
-    let data = temp.path().join("data");
-    let ca = temp.path().join("ca.pem");
-    std::fs::write(&ca, server.ca_pem()).expect("CA");
-    let settings = temp.path().join("RoomConsoleSettings.xml");
-    std::fs::write(
-        &settings,
-        format!(
-            r#"<RoomConsoleSettings>
-  <RoomAccount>
-    <DisplayName>Conference Room 2</DisplayName>
-    <SignInAddress>{ROOM}</SignInAddress>
-    <ExchangeAddress>{ROOM}</ExchangeAddress>
-  </RoomAccount>
-  <Calendar>
-    <Source>ews-impersonation</Source>
-    <EwsUrl>{url}</EwsUrl>
-    <Authentication>basic</Authentication>
-    <ServiceAccount><Username>mailboxservice@contoso.com</Username><Password>S3rvice!pw</Password></ServiceAccount>
-    <TrustedCaFile>{ca}</TrustedCaFile>
-  </Calendar>
-  <Device><TimeZone>Europe/Stockholm</TimeZone><AdminPin>2468</AdminPin></Device>
-</RoomConsoleSettings>"#,
-            url = server.url(),
-            ca = ca.display()
-        ),
-    )
-    .expect("settings file");
-    let png = temp.path().join("admin.png");
-    let status = tokio::task::block_in_place(|| {
-        room_console(&data, &["provision", settings.to_str().expect("path")]);
-        room_console(&data, &["sync", "--once", "--now", NOW]);
-        room_console(
-            &data,
-            &[
-                "screenshot",
-                "--screen",
-                "admin",
-                "--now",
-                NOW,
-                "--out",
-                png.to_str().expect("path"),
-            ],
-        );
-        (
-            room_console(&data, &["status"]),
-            room_console(&data, &["status", "--json"]),
-        )
-    });
-    let (status, json) = status;
+    .await;
+    let console = Console::new();
+    console.provision_impersonating(ROOM, "basic", SERVICE, &server);
+    console.provision(
+        "<RoomConsoleSettings><Device><AdminPin>2468</AdminPin></Device></RoomConsoleSettings>",
+    );
+    console.sync_ok_at(NOW);
+    let png = console.beside("admin.png");
+    run_ok(
+        &console,
+        &[
+            "screenshot",
+            "--screen",
+            "admin",
+            "--now",
+            NOW,
+            "--out",
+            png.to_str().expect("path"),
+        ],
+    );
+    let status = run_ok(&console, &["status"]);
+    let json = run_ok(&console, &["status", "--json"]);
     let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("status --json");
     let network = json["network"].as_array().expect("network is a list");
     assert!(

@@ -292,12 +292,8 @@ fn booking_turned_off_shows_no_buttons() {
 
 #[test]
 fn check_in_then_the_release_countdown_then_the_release() {
-    let settings = BookingSettings {
-        check_in: true,
-        ..BookingSettings::default()
-    };
     // 12:56: the 13:00 design review can be checked in to.
-    let panel = Panel::at(utc(12, 56, 0), settings);
+    let panel = Panel::at(utc(12, 56, 0), with_check_in());
     assert!(panel.shows("Check in"));
     panel.keep("check-in");
 
@@ -316,11 +312,7 @@ fn check_in_then_the_release_countdown_then_the_release() {
 
 #[test]
 fn im_here_stops_the_countdown() {
-    let settings = BookingSettings {
-        check_in: true,
-        ..BookingSettings::default()
-    };
-    let panel = Panel::at(utc(13, 9, 10), settings);
+    let panel = Panel::at(utc(13, 9, 10), with_check_in());
     assert!(panel.shows("Releasing this room in 0:50"));
     panel.tap("I'm here");
     assert_eq!(*panel.sent.borrow(), [BookingCommand::CheckIn]);
@@ -329,6 +321,14 @@ fn im_here_stops_the_countdown() {
     assert!(!panel.shows("Releasing this room in 0:49"));
     panel.tick_at(utc(13, 10, 5) + Duration::seconds(1));
     assert_eq!(panel.sent.borrow().len(), 1, "nothing released");
+}
+
+/// Booking on, with check-in.
+fn with_check_in() -> BookingSettings {
+    BookingSettings {
+        check_in: true,
+        ..BookingSettings::default()
+    }
 }
 
 /// The id of the demo's 13:00 design review (the meeting on at 13:09).
@@ -344,11 +344,7 @@ fn design_review_id(panel: &Panel) -> String {
 
 #[test]
 fn pressing_join_counts_as_a_check_in() {
-    let settings = BookingSettings {
-        check_in: true,
-        ..BookingSettings::default()
-    };
-    let panel = Panel::at(utc(13, 2, 0), settings);
+    let panel = Panel::at(utc(13, 2, 0), with_check_in());
     assert!(panel.shows("Check in"));
     panel.tap("Join");
     assert_eq!(*panel.sent.borrow(), [BookingCommand::CheckIn]);

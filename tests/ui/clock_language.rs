@@ -44,42 +44,46 @@ fn the_twelve_hour_clock_speaks_each_language() {
     let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 10, 0).unwrap();
     let (headless, app, _controller) = home_12h(now);
     let home = app.global::<HomeAdapter>();
-    headless.render();
-    assert_eq!(home.get_clock_text(), "9:10 AM");
-    assert_eq!(home.get_status_headline(), "In use until 10:00 AM");
-    let times = agenda_times(&app);
-    for span in ["9:00 – 10:00 AM", "11:00 AM – 12:00 PM", "1:00 – 2:00 PM"] {
-        assert!(times.iter().any(|t| t == span), "{span:?} in {times:?}");
+    // Per language: the clock, the status headline, and three of the agenda's spans.
+    let expected = [
+        (
+            "en",
+            "9:10 AM",
+            "In use until 10:00 AM",
+            ["9:00 – 10:00 AM", "11:00 AM – 12:00 PM", "1:00 – 2:00 PM"],
+        ),
+        (
+            "sv",
+            "9:10\u{a0}fm",
+            "Upptaget till 10:00\u{a0}fm",
+            [
+                "9:00 – 10:00\u{a0}fm",
+                "11:00\u{a0}fm – 12:00\u{a0}em",
+                "1:00 – 2:00\u{a0}em",
+            ],
+        ),
+        (
+            "ko",
+            "오전\u{a0}9:10",
+            "오전\u{a0}10:00까지 사용 중",
+            [
+                "오전\u{a0}9:00 – 10:00",
+                "오전\u{a0}11:00 – 오후\u{a0}12:00",
+                "오후\u{a0}1:00 – 2:00",
+            ],
+        ),
+    ];
+    for (code, clock, headline, spans) in expected {
+        language::apply(&app, code);
+        headless.render();
+        assert_eq!(home.get_clock_text(), clock, "{code}");
+        assert_eq!(home.get_status_headline(), headline, "{code}");
+        let times = agenda_times(&app);
+        for span in spans {
+            assert!(times.iter().any(|t| t == span), "{span:?} in {times:?}");
+        }
+        keep_screenshot(&headless, &format!("home-12h-{code}"));
     }
-    keep_screenshot(&headless, "home-12h-en");
-
-    language::apply(&app, "sv");
-    headless.render();
-    assert_eq!(home.get_clock_text(), "9:10\u{a0}fm");
-    assert_eq!(home.get_status_headline(), "Upptaget till 10:00\u{a0}fm");
-    let times = agenda_times(&app);
-    for span in [
-        "9:00 – 10:00\u{a0}fm",
-        "11:00\u{a0}fm – 12:00\u{a0}em",
-        "1:00 – 2:00\u{a0}em",
-    ] {
-        assert!(times.iter().any(|t| t == span), "{span:?} in {times:?}");
-    }
-    keep_screenshot(&headless, "home-12h-sv");
-
-    language::apply(&app, "ko");
-    headless.render();
-    assert_eq!(home.get_clock_text(), "오전\u{a0}9:10");
-    assert_eq!(home.get_status_headline(), "오전\u{a0}10:00까지 사용 중");
-    let times = agenda_times(&app);
-    for span in [
-        "오전\u{a0}9:00 – 10:00",
-        "오전\u{a0}11:00 – 오후\u{a0}12:00",
-        "오후\u{a0}1:00 – 2:00",
-    ] {
-        assert!(times.iter().any(|t| t == span), "{span:?} in {times:?}");
-    }
-    keep_screenshot(&headless, "home-12h-ko");
 }
 
 #[test]

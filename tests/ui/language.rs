@@ -91,16 +91,31 @@ fn the_date_is_written_in_each_language_s_order() {
 fn the_demo_notice_is_translated() {
     let (_headless, app, _controller) =
         home_with_notice(utc(10, 40), Some(BannerMessage::DemoCalendar));
-    let home = app.global::<HomeAdapter>();
-    assert_eq!(
-        home.get_banner_text(),
-        "Demo calendar: this console has no room account yet. Set it up in the admin settings."
+    assert_banner_in(
+        &app,
+        &[
+            (
+                "en",
+                "Demo calendar: this console has no room account yet. Set it up in the admin settings.",
+            ),
+            (
+                "sv",
+                "Demokalender: konsolen har inget rumskonto än. Konfigurera det i administratörsinställningarna.",
+            ),
+        ],
     );
-    language::apply(&app, "sv");
-    assert_eq!(
-        home.get_banner_text(),
-        "Demokalender: konsolen har inget rumskonto än. Konfigurera det i administratörsinställningarna."
-    );
+}
+
+/// The home banner says each text in its language (language code, text), in order.
+fn assert_banner_in(app: &AppWindow, texts: &[(&str, &str)]) {
+    for (code, text) in texts {
+        language::apply(app, code);
+        assert_eq!(
+            app.global::<HomeAdapter>().get_banner_text(),
+            *text,
+            "{code}"
+        );
+    }
 }
 
 /// The home screen with the banner of a sync in `state` that last succeeded at
@@ -130,21 +145,26 @@ fn home_with_sync(state: SyncState, last_success: Option<DateTime<Utc>>) -> AppW
 fn the_offline_banner_says_since_when_in_each_language() {
     let _headless = Headless::install(PhysicalSize::new(1280, 800)).unwrap();
     let app = home_with_sync(SyncState::Offline, Some(utc(11, 42)));
-    let home = app.global::<HomeAdapter>();
-    assert_eq!(home.get_banner_kind(), BannerKind::Warning);
     assert_eq!(
-        home.get_banner_text(),
-        "Offline: cannot reach the calendar server. Showing the calendar as of 11:42."
+        app.global::<HomeAdapter>().get_banner_kind(),
+        BannerKind::Warning
     );
-    language::apply(&app, "sv");
-    assert_eq!(
-        home.get_banner_text(),
-        "Offline: når inte kalenderservern. Visar kalendern från kl. 11:42."
-    );
-    language::apply(&app, "ko");
-    assert_eq!(
-        home.get_banner_text(),
-        "오프라인: 캘린더 서버에 연결할 수 없습니다. 11:42 기준 캘린더를 표시 중입니다."
+    assert_banner_in(
+        &app,
+        &[
+            (
+                "en",
+                "Offline: cannot reach the calendar server. Showing the calendar as of 11:42.",
+            ),
+            (
+                "sv",
+                "Offline: når inte kalenderservern. Visar kalendern från kl. 11:42.",
+            ),
+            (
+                "ko",
+                "오프라인: 캘린더 서버에 연결할 수 없습니다. 11:42 기준 캘린더를 표시 중입니다.",
+            ),
+        ],
     );
 
     // Last read yesterday: the day is part of it.
@@ -152,21 +172,22 @@ fn the_offline_banner_says_since_when_in_each_language() {
         SyncState::Offline,
         Some(utc(11, 42) - chrono::Duration::days(1)),
     );
-    let home = app.global::<HomeAdapter>();
-    language::apply(&app, "en");
-    assert_eq!(
-        home.get_banner_text(),
-        "Offline: cannot reach the calendar server. Showing the calendar as of 22 Nov 11:42."
-    );
-    language::apply(&app, "sv");
-    assert_eq!(
-        home.get_banner_text(),
-        "Offline: når inte kalenderservern. Visar kalendern från 22 nov kl. 11:42."
-    );
-    language::apply(&app, "ko");
-    assert_eq!(
-        home.get_banner_text(),
-        "오프라인: 캘린더 서버에 연결할 수 없습니다. 11월 22일 11:42 기준 캘린더를 표시 중입니다."
+    assert_banner_in(
+        &app,
+        &[
+            (
+                "en",
+                "Offline: cannot reach the calendar server. Showing the calendar as of 22 Nov 11:42.",
+            ),
+            (
+                "sv",
+                "Offline: når inte kalenderservern. Visar kalendern från 22 nov kl. 11:42.",
+            ),
+            (
+                "ko",
+                "오프라인: 캘린더 서버에 연결할 수 없습니다. 11월 22일 11:42 기준 캘린더를 표시 중입니다.",
+            ),
+        ],
     );
 }
 
@@ -174,19 +195,24 @@ fn the_offline_banner_says_since_when_in_each_language() {
 fn refusals_send_visitors_to_the_admin_screen_in_each_language() {
     let _headless = Headless::install(PhysicalSize::new(1280, 800)).unwrap();
     let app = home_with_sync(SyncState::SignInFailed, None);
-    let home = app.global::<HomeAdapter>();
-    language::apply(&app, "en");
-    assert_eq!(home.get_banner_kind(), BannerKind::Error);
     assert_eq!(
-        home.get_banner_text(),
-        "Calendar access needs an administrator. The calendar has not been loaded yet. \
-         Details in admin settings."
+        app.global::<HomeAdapter>().get_banner_kind(),
+        BannerKind::Error
     );
-    language::apply(&app, "ko");
-    assert_eq!(
-        home.get_banner_text(),
-        "캘린더 접근에 관리자가 필요합니다. 캘린더를 아직 불러오지 못했습니다. \
-         자세한 내용은 관리자 설정에 있습니다."
+    assert_banner_in(
+        &app,
+        &[
+            (
+                "en",
+                "Calendar access needs an administrator. The calendar has not been loaded yet. \
+                 Details in admin settings.",
+            ),
+            (
+                "ko",
+                "캘린더 접근에 관리자가 필요합니다. 캘린더를 아직 불러오지 못했습니다. \
+                 자세한 내용은 관리자 설정에 있습니다.",
+            ),
+        ],
     );
 }
 

@@ -18,15 +18,72 @@ use room_console::sync::status::{SyncState, SyncStatus};
 use room_console::update::{self, AfterBoot, GateInputs, Rauc, UpdateState};
 use update_rig::{COMPATIBLE, RaucRig};
 
-/// `room-console --data-dir DATA ARGS` with the system bus pointed at the rig's bus.
-fn console(rig: &RaucRig, data: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_room-console"))
+/// `room-console --data-dir DATA ARGS` with the system bus at `bus` (a D-Bus address).
+fn console_command(bus: &str, data: &std::path::Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_room-console"));
+    command
         .arg("--data-dir")
         .arg(data)
         .args(args)
-        .env("DBUS_SYSTEM_BUS_ADDRESS", &rig.address)
+        .env("DBUS_SYSTEM_BUS_ADDRESS", bus);
+    command
+}
+
+/// The console run with the system bus pointed at the rig's bus.
+fn console(rig: &RaucRig, data: &std::path::Path, args: &[&str]) -> Output {
+    console_command(&rig.address, data, args)
         .output()
         .expect("the console runs")
+}
+
+/// What an update run that must succeed printed: (stdout, stderr).
+fn succeeded(out: &Output) -> (String, String) {
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "update failed: {stdout}{stderr}");
+    (stdout, stderr)
+}
+
+/// What `room-console status` says.
+fn status_text(rig: &RaucRig, data: &DataDir) -> String {
+    let out = console(rig, data.path(), &["status"]);
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `room-console update BUNDLE`, which must fail; what it said.
+fn update_refused(rig: &RaucRig, data: &DataDir, bundle: &std::path::Path) -> String {
+    let out = console(
+        rig,
+        data.path(),
+        &["update", bundle.to_str().expect("utf-8")],
+    );
+    assert!(!out.status.success());
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The RAUC service on the rig's bus.
+async fn rauc(rig: &RaucRig) -> Rauc {
+    Rauc::on(&rig.connection().await)
+        .await
+        .expect("RAUC answers")
+}
+
+/// Runs the health gate at `clock`'s time, the first frame drawn and the sync reporting
+/// `sync_status`; how it ended.
+async fn prove(
+    rig: &RaucRig,
+    data: &DataDir,
+    gate: update::gate::HealthGate,
+    clock: &FixedClock,
+    sync_status: SyncStatus,
+) -> UpdateState {
+    let inputs = GateInputs {
+        frame_drawn: Arc::new(AtomicBool::new(true)),
+        sync_status: Some(Box::new(move || sync_status.clone())),
+    };
+    update::prove(&rauc(rig).await, data, gate, inputs, clock)
+        .await
+        .expect("the gate decides")
 }
 
 /// A configured room whose reboot command leaves a marker beside the data dir.
@@ -49,9 +106,7 @@ async fn installed_and_booted(rig: &mut RaucRig, data: &DataDir) -> update::gate
         data.path(),
         &["update", bundle.to_str().expect("utf-8"), "--sha256", &sha],
     );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "update failed: {stdout}{stderr}");
+    let (stdout, stderr) = succeeded(&out);
     assert!(
         stdout.contains("installed: restart for 1.4.0 planned at"),
         "{stdout}"
@@ -72,10 +127,7 @@ async fn installed_and_booted(rig: &mut RaucRig, data: &DataDir) -> update::gate
     // GRUB tries B once, and the device comes up in it.
     rig.set_grubenv("B_TRY=1");
     rig.boot("B").await;
-    let rauc = Rauc::on(&rig.connection().await)
-        .await
-        .expect("RAUC answers");
-    match update::after_boot(&rauc, data, Utc::now(), true)
+    match update::after_boot(&rauc(rig).await, data, Utc::now(), true)
         .await
         .expect("reads RAUC")
     {
@@ -91,22 +143,10 @@ async fn an_update_installs_and_is_kept_after_the_health_gate() {
     };
     let (data, marker) = room(&rig);
     let gate = installed_and_booted(&mut rig, &data).await;
-    let rauc = Rauc::on(&rig.connection().await)
-        .await
-        .expect("RAUC answers");
     let clock = FixedClock::new(Utc::now());
-    let at = clock.now();
-    let inputs = GateInputs {
-        frame_drawn: Arc::new(AtomicBool::new(true)),
-        sync_status: Some(Box::new(move || {
-            let mut status = SyncStatus::default();
-            status.succeeded(at, None);
-            status
-        })),
-    };
-    let end = update::prove(&rauc, &data, gate, inputs, &clock)
-        .await
-        .expect("proved");
+    let mut synced = SyncStatus::default();
+    synced.succeeded(clock.now(), None);
+    let end = prove(&rig, &data, gate, &clock, synced).await;
     assert!(
         matches!(end, UpdateState::Kept { ref version, .. } if version == "1.4.0"),
         "{end:?}"
@@ -119,8 +159,7 @@ async fn an_update_installs_and_is_kept_after_the_health_gate() {
     );
     assert!(!marker.exists(), "no restart after a passed gate");
 
-    let out = console(&rig, data.path(), &["status"]);
-    let status = String::from_utf8_lossy(&out.stdout);
+    let status = status_text(&rig, &data);
     assert!(
         status.contains("rootfs.1 (B): 1.4.0, booted, good"),
         "{status}"
@@ -138,38 +177,25 @@ async fn a_failed_health_gate_marks_the_slot_bad_and_restarts() {
     };
     let (data, marker) = room(&rig);
     let gate = installed_and_booted(&mut rig, &data).await;
-    let rauc = Rauc::on(&rig.connection().await)
-        .await
-        .expect("RAUC answers");
     let clock = FixedClock::new(Utc::now() + Duration::minutes(11));
-    let at = clock.now();
-    let inputs = GateInputs {
-        frame_drawn: Arc::new(AtomicBool::new(true)),
-        sync_status: Some(Box::new(move || SyncStatus {
-            state: SyncState::Offline,
-            last_attempt: Some(at),
-            ..SyncStatus::default()
-        })),
+    let offline = SyncStatus {
+        state: SyncState::Offline,
+        last_attempt: Some(clock.now()),
+        ..SyncStatus::default()
     };
-    let end = update::prove(&rauc, &data, gate, inputs, &clock)
-        .await
-        .expect("decided");
+    let end = prove(&rig, &data, gate, &clock, offline).await;
     assert!(matches!(end, UpdateState::RolledBack { .. }), "{end:?}");
     assert_eq!(rig.grubenv("B_OK").as_deref(), Some("0"), "B marked bad");
     assert!(marker.exists(), "the reboot command ran");
     // The bootloader returns to A: the console reports the rollback.
     rig.boot("A").await;
-    let rauc = Rauc::on(&rig.connection().await)
-        .await
-        .expect("RAUC answers");
     assert_eq!(
-        update::after_boot(&rauc, &data, Utc::now(), true)
+        update::after_boot(&rauc(&rig).await, &data, Utc::now(), true)
             .await
             .expect("reads"),
         AfterBoot::Nothing
     );
-    let out = console(&rig, data.path(), &["status"]);
-    let status = String::from_utf8_lossy(&out.stdout);
+    let status = status_text(&rig, &data);
     assert!(status.contains("1.4.0 was rolled back"), "{status}");
 }
 
@@ -180,26 +206,14 @@ async fn an_untrusted_signature_and_another_device_are_refused_in_their_words() 
     };
     let (data, _marker) = room(&rig);
     let stranger = rig.bundle("stranger", COMPATIBLE, "1.4.0", &rig.stranger());
-    let out = console(
-        &rig,
-        data.path(),
-        &["update", stranger.to_str().expect("utf-8")],
-    );
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success());
+    let stderr = update_refused(&rig, &data, &stranger);
     assert!(
         stderr.contains("its signature is not trusted by this console")
             && stderr.contains("keyring"),
         "{stderr}"
     );
     let other = rig.bundle("other", "other device", "1.4.0", &rig.trusted());
-    let out = console(
-        &rig,
-        data.path(),
-        &["update", other.to_str().expect("utf-8")],
-    );
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success());
+    let stderr = update_refused(&rig, &data, &other);
     assert!(
         stderr.contains("it is made for 'other device', this console is 'room-console test'"),
         "{stderr}"
@@ -214,16 +228,13 @@ async fn an_untrusted_signature_and_another_device_are_refused_in_their_words() 
 #[test]
 fn without_rauc_on_the_bus_updates_are_not_available() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let out = Command::new(env!("CARGO_BIN_EXE_room-console"))
-        .arg("--data-dir")
-        .arg(dir.path().join("data"))
-        .args(["update", "/nonexistent.raucb"])
-        .env(
-            "DBUS_SYSTEM_BUS_ADDRESS",
-            format!("unix:path={}/no-bus", dir.path().display()),
-        )
-        .output()
-        .expect("runs");
+    let out = console_command(
+        &format!("unix:path={}/no-bus", dir.path().display()),
+        &dir.path().join("data"),
+        &["update", "/nonexistent.raucb"],
+    )
+    .output()
+    .expect("runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(
@@ -253,22 +264,15 @@ async fn an_update_downloaded_over_https_installs_and_its_download_is_removed() 
     settings.calendar.trusted_ca_file = Some(ca_file);
     settings.save(data.path()).expect("saved");
 
-    let (address, data_path, url_text) =
-        (rig.address.clone(), data.path().to_owned(), url.to_string());
-    let out = tokio::task::spawn_blocking(move || {
-        Command::new(env!("CARGO_BIN_EXE_room-console"))
-            .arg("--data-dir")
-            .arg(&data_path)
-            .args(["update", &url_text, "--sha256", &sha])
-            .env("DBUS_SYSTEM_BUS_ADDRESS", address)
-            .output()
-            .expect("the console runs")
-    })
-    .await
-    .expect("joined");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "update failed: {stdout}{stderr}");
+    let mut update = console_command(
+        &rig.address,
+        data.path(),
+        &["update", url.as_str(), "--sha256", &sha],
+    );
+    let out = tokio::task::spawn_blocking(move || update.output().expect("the console runs"))
+        .await
+        .expect("joined");
+    let (stdout, stderr) = succeeded(&out);
     assert!(
         stderr.contains("downloading: 100%"),
         "progress shown: {stderr}"

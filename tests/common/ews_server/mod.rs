@@ -69,5 +69,5 @@ pub use faults::{Fault, Times};
 pub use item::{BodyKind, CalendarItem, FreeBusyStatus, Occurrence, Sensitivity};
 pub use mailbox::{MailboxHandle, SentMessage};
 pub use record::{RecordedRequest, SchemaCheck};
-pub use rooms::{own_mailbox_server, stripping_room};
+pub use rooms::{impersonation_server, own_mailbox_server, standup_room, stripping_room};
 pub use server::{EwsServer, StartError};

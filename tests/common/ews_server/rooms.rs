@@ -24,6 +24,35 @@ pub fn stripping_room(address: &str) -> Mailbox {
     ])
 }
 
+/// The room `address` ("Conference Room 2") with one meeting, "Standup", 08:00–08:15 UTC
+/// on 7 December 2026.
+pub fn standup_room(address: &str) -> Mailbox {
+    let start = Utc.with_ymd_and_hms(2026, 12, 7, 8, 0, 0).unwrap();
+    Mailbox::new(address, "Conference Room 2").with_items([CalendarItem::new(
+        "Standup",
+        start,
+        start + chrono::Duration::minutes(15),
+    )])
+}
+
+/// A server of `version` answering `auth` where the service account `service` (user,
+/// password) may impersonate the room `room`.
+pub async fn impersonation_server(
+    version: ExchangeVersion,
+    auth: AuthMode,
+    service: (&str, &str),
+    room: Mailbox,
+) -> EwsServer {
+    let (user, password) = service;
+    EwsServer::start(
+        ServerConfig::new(version, auth)
+            .with_account(Account::new(user, password).impersonating(&[&room.smtp]))
+            .with_mailbox(room),
+    )
+    .await
+    .unwrap()
+}
+
 /// An Exchange 2019 server with Basic sign-in where the room signs in as `account` (user,
 /// password) to its own mailbox `room`.
 pub async fn own_mailbox_server(account: (&str, &str), room: Mailbox) -> EwsServer {

@@ -205,6 +205,25 @@ impl EwsServer {
         lock(&self.state).requests.clone()
     }
 
+    /// How many requests of `operation` were answered since the start or the last
+    /// [`EwsServer::clear_requests`].
+    pub fn count(&self, operation: &str) -> usize {
+        lock(&self.state)
+            .requests
+            .iter()
+            .filter(|r| r.operation == operation)
+            .count()
+    }
+
+    /// The last request of `operation` answered, if any.
+    pub fn last(&self, operation: &str) -> Option<RecordedRequest> {
+        lock(&self.state)
+            .requests
+            .iter()
+            .rfind(|r| r.operation == operation)
+            .cloned()
+    }
+
     /// Open GetStreamingEvents answers end with `ConnectionStatus` Closed.
     pub fn close_streams(&self) {
         let mut state = lock(&self.state);

@@ -94,6 +94,32 @@ fn param<'a>(query: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
+/// The mailbox `mailbox` (lowercased) a request under `/v1.0/users/{mailbox}` may go
+/// on with, or the answer that refuses it: a bad bearer token, an injected fault (a
+/// delta-link fault only on a request with `$deltatoken`), an unknown user.
+fn open_mailbox(
+    s: &mut State,
+    request: &Request,
+    mailbox: &str,
+    delta_link: bool,
+) -> Result<String, Response> {
+    if let Some(failure) = check_bearer(s, request) {
+        return Err(failure);
+    }
+    if let Some(fault) = s.take_fault(false, delta_link) {
+        return Err(graph_fault(s, fault));
+    }
+    let mailbox = mailbox.to_ascii_lowercase();
+    if !s.mailboxes.contains_key(&mailbox) {
+        return Err(graph_error(
+            404,
+            "ErrorInvalidUser",
+            &format!("The requested user '{mailbox}' is invalid."),
+        ));
+    }
+    Ok(mailbox)
+}
+
 fn route(
     s: &mut State,
     request: &Request,
@@ -104,21 +130,11 @@ fn route(
     match (request.method.as_str(), parts.as_slice()) {
         ("POST", [tenant, "oauth2", "v2.0", "token"]) => token(s, tenant, &request.body),
         ("GET", ["v1.0", "users", mailbox, rest @ ..]) => {
-            if let Some(failure) = check_bearer(s, request) {
-                return failure;
-            }
             let delta_link = param(query, "$deltatoken").is_some();
-            if let Some(fault) = s.take_fault(false, delta_link) {
-                return graph_fault(s, fault);
-            }
-            let mailbox = mailbox.to_ascii_lowercase();
-            if !s.mailboxes.contains_key(&mailbox) {
-                return graph_error(
-                    404,
-                    "ErrorInvalidUser",
-                    &format!("The requested user '{mailbox}' is invalid."),
-                );
-            }
+            let mailbox = match open_mailbox(s, request, mailbox, delta_link) {
+                Ok(mailbox) => mailbox,
+                Err(refused) => return refused,
+            };
             match rest {
                 ["calendarView"] => calendar_view(s, &mailbox, query),
                 ["calendarView", "delta"] => delta(s, &mailbox, query),
@@ -127,20 +143,10 @@ fn route(
             }
         }
         (method @ ("POST" | "PATCH" | "DELETE"), ["v1.0", "users", mailbox, rest @ ..]) => {
-            if let Some(failure) = check_bearer(s, request) {
-                return failure;
-            }
-            if let Some(fault) = s.take_fault(false, false) {
-                return graph_fault(s, fault);
-            }
-            let mailbox = mailbox.to_ascii_lowercase();
-            if !s.mailboxes.contains_key(&mailbox) {
-                return graph_error(
-                    404,
-                    "ErrorInvalidUser",
-                    &format!("The requested user '{mailbox}' is invalid."),
-                );
-            }
+            let mailbox = match open_mailbox(s, request, mailbox, false) {
+                Ok(mailbox) => mailbox,
+                Err(refused) => return refused,
+            };
             if !s.app.may_write {
                 return graph_error(
                     403,
@@ -368,16 +374,26 @@ fn instant(query: &[(String, String)], name: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.to_utc())
 }
 
-fn calendar_view(s: &mut State, mailbox: &str, query: &[(String, String)]) -> Response {
-    let (Some(from), Some(to)) = (
+/// The time window (startDateTime, endDateTime) a calendarView asks for, or Graph's
+/// answer to a request without one.
+fn window(query: &[(String, String)]) -> Result<(DateTime<Utc>, DateTime<Utc>), Response> {
+    match (
         instant(query, "startDateTime"),
         instant(query, "endDateTime"),
-    ) else {
-        return graph_error(
+    ) {
+        (Some(from), Some(to)) => Ok((from, to)),
+        _ => Err(graph_error(
             400,
             "ErrorInvalidParameter",
             "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.",
-        );
+        )),
+    }
+}
+
+fn calendar_view(s: &mut State, mailbox: &str, query: &[(String, String)]) -> Response {
+    let (from, to) = match window(query) {
+        Ok(window) => window,
+        Err(refused) => return refused,
     };
     let mut events: Vec<_> = s.mailboxes[mailbox]
         .iter()
@@ -469,15 +485,9 @@ fn delta(s: &mut State, mailbox: &str, query: &[(String, String)]) -> Response {
             .collect();
         (DeltaSnapshot { seen, ..prior }, changes)
     } else {
-        let (Some(from), Some(to)) = (
-            instant(query, "startDateTime"),
-            instant(query, "endDateTime"),
-        ) else {
-            return graph_error(
-                400,
-                "ErrorInvalidParameter",
-                "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.",
-            );
+        let (from, to) = match window(query) {
+            Ok(window) => window,
+            Err(refused) => return refused,
         };
         let now: Vec<_> = s.mailboxes[mailbox]
             .iter()

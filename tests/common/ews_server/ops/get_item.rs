@@ -59,14 +59,9 @@ pub fn requested_ids(request: &Element) -> usize {
 }
 
 pub fn answer(context: &OpContext<'_>, state: &ServerState, request: &Element) -> OpAnswer {
-    let shape = match Shape::parse(request.child("ItemShape"), context.version) {
+    let shape = match Shape::requested(request, context.version) {
         Ok(shape) => shape,
-        Err(unknown) => {
-            return OpAnswer::Fault(schema_validation_fault(&format!(
-                "The 'FieldURI' attribute is invalid - The value '{}' is invalid according to its datatype.",
-                unknown.0
-            )));
-        }
+        Err(fault) => return fault,
     };
     let Some(ids) = request
         .child("ItemIds")

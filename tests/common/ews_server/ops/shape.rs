@@ -5,7 +5,9 @@ use crate::common::ews_server::config::ExchangeVersion;
 use crate::common::ews_server::item::BodyKind;
 use crate::common::ews_server::mailbox::{ItemKind, ResolvedItem};
 use crate::common::ews_server::soap::read::Element;
-use crate::common::ews_server::soap::write::{date_time, text};
+use crate::common::ews_server::soap::write::{date_time, schema_validation_fault, text};
+
+use super::OpAnswer;
 
 /// The properties of a calendar item this server knows how to report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -159,6 +161,17 @@ impl Shape {
             body_type: BodyTypeWanted::Best,
             extended: Vec::new(),
         }
+    }
+
+    /// The shape `request` asks for in its `ItemShape`, or the schema-validation fault
+    /// Exchange answers for a FieldURI it does not know.
+    pub fn requested(request: &Element, version: ExchangeVersion) -> Result<Self, OpAnswer> {
+        Shape::parse(request.child("ItemShape"), version).map_err(|unknown| {
+            OpAnswer::Fault(schema_validation_fault(&format!(
+                "The 'FieldURI' attribute is invalid - The value '{}' is invalid according to its datatype.",
+                unknown.0
+            )))
+        })
     }
 
     /// Reads `ItemShape` (absent: IdOnly).

@@ -20,14 +20,9 @@ pub const ERROR_TRAILER: &str =
     "<m:SyncState/><m:IncludesLastItemInRange>true</m:IncludesLastItemInRange>";
 
 pub fn answer(context: &OpContext<'_>, state: &ServerState, request: &Element) -> OpAnswer {
-    let shape = match Shape::parse(request.child("ItemShape"), context.version) {
+    let shape = match Shape::requested(request, context.version) {
         Ok(shape) => shape,
-        Err(unknown) => {
-            return OpAnswer::Fault(schema_validation_fault(&format!(
-                "The 'FieldURI' attribute is invalid - The value '{}' is invalid according to its datatype.",
-                unknown.0
-            )));
-        }
+        Err(fault) => return fault,
     };
     let max_changes = match request
         .child("MaxChangesReturned")
