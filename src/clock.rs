@@ -22,7 +22,7 @@ pub trait Clock: Send + Sync {
 
 /// The wall clock.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
+pub(crate) struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
@@ -66,7 +66,7 @@ impl Clock for FixedClock {
 
 /// The start of the local day `date` in `tz`, as an instant. On a day whose midnight is
 /// skipped by a DST change, the first instant of the day that exists.
-pub fn local_midnight<Tz2: TimeZone>(tz: &Tz2, date: NaiveDate) -> DateTime<Utc> {
+pub(crate) fn local_midnight<Tz2: TimeZone>(tz: &Tz2, date: NaiveDate) -> DateTime<Utc> {
     let mut t = date.and_hms_opt(0, 0, 0).expect("midnight exists");
     // A DST gap at midnight lasts at most a few hours; step forward until a local time exists.
     for _ in 0..24 * 4 {

@@ -33,7 +33,7 @@ impl Answer {
 
 /// Sends `request` and reads the answer whole; more than `limit` bytes is refused as
 /// soon as it is known, without reading the rest.
-pub async fn read_capped(
+pub(crate) async fn read_capped(
     request: reqwest::RequestBuilder,
     limit: usize,
 ) -> Result<Answer, SendFailure> {
@@ -70,7 +70,7 @@ pub async fn read_capped(
 /// A client builder with what every protocol client shares: TLS always verified (plus
 /// the private root CAs of `trusted_ca_pem`), no redirects, `timeout` for connecting and
 /// for the whole request. The error says what is wrong with the CA file.
-pub fn client_builder(
+pub(crate) fn client_builder(
     timeout: Duration,
     trusted_ca_pem: Option<&[u8]>,
 ) -> Result<reqwest::ClientBuilder, String> {
@@ -120,7 +120,7 @@ pub fn classify(error: &reqwest::Error) -> SendFailure {
 }
 
 /// An error and its causes, innermost last, as one line.
-pub fn error_chain(error: &dyn std::error::Error) -> String {
+pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
     let mut parts = vec![error.to_string()];
     let mut source = error.source();
     while let Some(cause) = source {
@@ -134,7 +134,7 @@ pub fn error_chain(error: &dyn std::error::Error) -> String {
 }
 
 /// Whether a body starts like an HTML page.
-pub fn starts_like_html(body: &[u8]) -> bool {
+pub(crate) fn starts_like_html(body: &[u8]) -> bool {
     let start = String::from_utf8_lossy(&body[..body.len().min(256)])
         .trim_start()
         .to_ascii_lowercase();
@@ -142,7 +142,7 @@ pub fn starts_like_html(body: &[u8]) -> bool {
 }
 
 /// The `<title>` of an HTML page, shortened.
-pub fn html_title(body: &[u8]) -> Option<String> {
+pub(crate) fn html_title(body: &[u8]) -> Option<String> {
     let text = String::from_utf8_lossy(&body[..body.len().min(64 * 1024)]);
     let lower = text.to_ascii_lowercase();
     let start = lower.find("<title")?;

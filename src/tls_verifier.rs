@@ -34,7 +34,7 @@ pub fn platform_roots_read() -> bool {
 /// A rustls client configuration that trusts the certificates of `trusted_ca_pem` and
 /// the platform's roots, with `alpn` protocols. The error says what is wrong with the CA
 /// file.
-pub fn client_config(
+pub(crate) fn client_config(
     trusted_ca_pem: Option<&[u8]>,
     alpn: &[&[u8]],
 ) -> Result<rustls::ClientConfig, String> {

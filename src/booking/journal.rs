@@ -24,7 +24,7 @@ pub struct PendingBooking {
 
 /// The booking id for `slot`: the pending one when it overlaps (a retry), else a new
 /// one, noted before anything is sent.
-pub fn booking_id_for(store: &mut Store, slot: Slot) -> Result<String, StoreError> {
+pub(crate) fn booking_id_for(store: &mut Store, slot: Slot) -> Result<String, StoreError> {
     if let Some(pending) = pending(store)?
         && pending.start < slot.end
         && slot.start < pending.end
@@ -50,7 +50,7 @@ pub fn pending(store: &Store) -> Result<Option<PendingBooking>, StoreError> {
 }
 
 /// Forgets the booking in flight (confirmed, or refused for good).
-pub fn settle(store: &mut Store) -> Result<(), StoreError> {
+pub(crate) fn settle(store: &mut Store) -> Result<(), StoreError> {
     store.set_state(PENDING_KEY, None)
 }
 
@@ -67,7 +67,7 @@ fn save_streaks(store: &mut Store, streaks: &BTreeMap<String, u32>) -> Result<()
 }
 
 /// Counts a release of an occurrence of `series`; the releases in a row now.
-pub fn count_release(store: &mut Store, series: &str) -> Result<u32, StoreError> {
+pub(crate) fn count_release(store: &mut Store, series: &str) -> Result<u32, StoreError> {
     let mut all = streaks(store)?;
     let count = all.entry(series.to_string()).or_insert(0);
     *count += 1;
@@ -77,7 +77,7 @@ pub fn count_release(store: &mut Store, series: &str) -> Result<u32, StoreError>
 }
 
 /// Someone came to an occurrence of `series`: its streak ends.
-pub fn count_attended(store: &mut Store, series: &str) -> Result<(), StoreError> {
+pub(crate) fn count_attended(store: &mut Store, series: &str) -> Result<(), StoreError> {
     let mut all = streaks(store)?;
     if all.remove(series).is_some() {
         save_streaks(store, &all)?;
@@ -86,7 +86,10 @@ pub fn count_attended(store: &mut Store, series: &str) -> Result<(), StoreError>
 }
 
 /// The series released at least `threshold` times in a row, with their counts.
-pub fn series_to_report(store: &Store, threshold: u32) -> Result<Vec<(String, u32)>, StoreError> {
+pub(crate) fn series_to_report(
+    store: &Store,
+    threshold: u32,
+) -> Result<Vec<(String, u32)>, StoreError> {
     Ok(streaks(store)?
         .into_iter()
         .filter(|(_, count)| *count >= threshold)

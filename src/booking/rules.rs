@@ -12,15 +12,15 @@ use crate::calendar::Meeting;
 use crate::settings::BookingSettings;
 
 /// The lengths Book now offers, in minutes.
-pub const BOOK_MINUTES: [i64; 3] = [15, 30, 60];
+pub(crate) const BOOK_MINUTES: [i64; 3] = [15, 30, 60];
 /// The lengths Extend offers, in minutes.
-pub const EXTEND_MINUTES: [i64; 2] = [15, 30];
+pub(crate) const EXTEND_MINUTES: [i64; 2] = [15, 30];
 /// No booking is shorter.
-pub const SHORTEST_BOOKING_MINUTES: i64 = 10;
+pub(crate) const SHORTEST_BOOKING_MINUTES: i64 = 10;
 /// Check-in opens this long before the start.
-pub const CHECK_IN_OPENS_MINUTES: i64 = 5;
+pub(crate) const CHECK_IN_OPENS_MINUTES: i64 = 5;
 /// The warning before a release lasts this long.
-pub const RELEASE_WARNING_SECONDS: i64 = 60;
+pub(crate) const RELEASE_WARNING_SECONDS: i64 = 60;
 
 /// Why an action cannot be done now.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,7 +48,7 @@ pub struct BookChoice {
 }
 
 /// `t` rounded down to the minute.
-pub fn floor_minute(t: DateTime<Utc>) -> DateTime<Utc> {
+pub(crate) fn floor_minute(t: DateTime<Utc>) -> DateTime<Utc> {
     t.duration_trunc(Duration::minutes(1)).unwrap_or(t)
 }
 
@@ -64,7 +64,7 @@ fn occupying(
 }
 
 /// The meeting on at `now` (the one that started last, if several overlap).
-pub fn meeting_now<'a>(
+pub(crate) fn meeting_now<'a>(
     meetings: &'a [Meeting],
     now: DateTime<Utc>,
     tz: &Tz,
@@ -100,7 +100,7 @@ fn free_again(meetings: &[Meeting], now: DateTime<Utc>, tz: &Tz) -> DateTime<Utc
 }
 
 /// What Book now offers at `now`: nothing while a meeting is on.
-pub fn book_choices(meetings: &[Meeting], now: DateTime<Utc>, tz: &Tz) -> Vec<BookChoice> {
+pub(crate) fn book_choices(meetings: &[Meeting], now: DateTime<Utc>, tz: &Tz) -> Vec<BookChoice> {
     if meeting_now(meetings, now, tz).is_some() {
         return Vec::new();
     }
@@ -129,7 +129,7 @@ pub fn book_choices(meetings: &[Meeting], now: DateTime<Utc>, tz: &Tz) -> Vec<Bo
 }
 
 /// A booking of `minutes` from `now` (rounded down to the minute), or why not.
-pub fn book_for(
+pub(crate) fn book_for(
     meetings: &[Meeting],
     now: DateTime<Utc>,
     tz: &Tz,
@@ -156,7 +156,7 @@ pub fn book_for(
 }
 
 /// The extensions offered for the meeting on at `now`: those the room is free for.
-pub fn extend_choices(meetings: &[Meeting], now: DateTime<Utc>, tz: &Tz) -> Vec<i64> {
+pub(crate) fn extend_choices(meetings: &[Meeting], now: DateTime<Utc>, tz: &Tz) -> Vec<i64> {
     EXTEND_MINUTES
         .into_iter()
         .filter(|minutes| extend_by(meetings, now, tz, *minutes).is_ok())
@@ -164,7 +164,7 @@ pub fn extend_choices(meetings: &[Meeting], now: DateTime<Utc>, tz: &Tz) -> Vec<
 }
 
 /// The meeting on at `now` and its end moved `minutes` later, or why not.
-pub fn extend_by<'a>(
+pub(crate) fn extend_by<'a>(
     meetings: &'a [Meeting],
     now: DateTime<Utc>,
     tz: &Tz,
@@ -189,7 +189,7 @@ pub fn extend_by<'a>(
 
 /// The meeting on at `now` and where End now ends it: now, rounded down to the minute,
 /// never before its start.
-pub fn end_now<'a>(
+pub(crate) fn end_now<'a>(
     meetings: &'a [Meeting],
     now: DateTime<Utc>,
     tz: &Tz,
@@ -218,7 +218,7 @@ pub enum CheckIn {
 }
 
 /// The check-in state of `meeting` at `now`.
-pub fn check_in_state(
+pub(crate) fn check_in_state(
     meeting: &Meeting,
     now: DateTime<Utc>,
     tz: &Tz,
@@ -251,7 +251,7 @@ pub fn check_in_state(
 
 /// The meeting a check-in at `now` is for: the one on, else one starting within five
 /// minutes.
-pub fn check_in_target<'a>(
+pub(crate) fn check_in_target<'a>(
     meetings: &'a [Meeting],
     now: DateTime<Utc>,
     tz: &Tz,
@@ -269,7 +269,7 @@ pub fn check_in_target<'a>(
 }
 
 /// The meetings nobody checked in to whose window has ended by `now`.
-pub fn no_shows<'a>(
+pub(crate) fn no_shows<'a>(
     meetings: &'a [Meeting],
     now: DateTime<Utc>,
     tz: &Tz,
@@ -284,7 +284,7 @@ pub fn no_shows<'a>(
 
 /// When the next meeting not checked in to becomes due for release (its check-in
 /// window ends), after `now`: the instant the sync task must act by.
-pub fn next_release_deadline(
+pub(crate) fn next_release_deadline(
     meetings: &[Meeting],
     now: DateTime<Utc>,
     tz: &Tz,
@@ -305,7 +305,7 @@ pub fn next_release_deadline(
 }
 
 /// The note the organizer of a released meeting receives.
-pub fn release_note(room: &str, minutes: u32) -> String {
+pub(crate) fn release_note(room: &str, minutes: u32) -> String {
     format!(
         "Nobody checked in at {room} within {minutes} minutes of the start, so the room was \
          released. Book again from Outlook or at the console."

@@ -125,7 +125,7 @@ pub struct Runner<'a, S> {
 
 impl<'a, S> Runner<'a, S> {
     /// The runner for the room `settings` describe, in its time zone and language.
-    pub fn for_room(
+    pub(crate) fn for_room(
         engine: &'a mut SyncEngine<S>,
         journal: &'a mut Store,
         settings: &'a crate::settings::Settings,
@@ -285,7 +285,7 @@ impl<S: CalendarSource + CalendarWriter> Runner<'_, S> {
 
     /// Releases the meetings nobody checked in to whose window ended by `now`, each
     /// occurrence on its own; then syncs once.
-    pub async fn release_no_shows(
+    pub(crate) async fn release_no_shows(
         &mut self,
         now: DateTime<Utc>,
     ) -> Result<ReleaseReport, ActionError> {
@@ -326,7 +326,10 @@ impl<S: CalendarSource + CalendarWriter> Runner<'_, S> {
 impl<S: CalendarSource> Runner<'_, S> {
     /// When the next meeting nobody checked in to becomes due for release; None when
     /// check-in is off or nothing is waiting.
-    pub fn next_release(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, ActionError> {
+    pub(crate) fn next_release(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, ActionError> {
         if !self.settings.check_in {
             return Ok(None);
         }

@@ -41,12 +41,12 @@ impl FreeBusy {
     }
 
     /// Parses a stable id back into a status.
-    pub fn from_id(id: &str) -> Option<FreeBusy> {
+    pub(crate) fn from_id(id: &str) -> Option<FreeBusy> {
         FreeBusy::ALL.into_iter().find(|f| f.as_str() == id)
     }
 
     /// Whether a meeting with this status makes the room "in use".
-    pub fn occupies_room(self) -> bool {
+    pub(crate) fn occupies_room(self) -> bool {
         !matches!(self, FreeBusy::Free | FreeBusy::WorkingElsewhere)
     }
 }
@@ -81,7 +81,7 @@ impl Occurrence {
     }
 
     /// Parses a stable id back into an occurrence kind.
-    pub fn from_id(id: &str) -> Option<Occurrence> {
+    pub(crate) fn from_id(id: &str) -> Option<Occurrence> {
         [
             Occurrence::Single,
             Occurrence::Occurrence,
@@ -161,7 +161,7 @@ impl Meeting {
     /// does only when it is firmly busy or out of office: Outlook marks all-day items free
     /// by default, and holidays or tentative all-day holds would otherwise show the room
     /// as taken all day to people at the door, while a room closed for works is busy.
-    pub fn occupies_room(&self) -> bool {
+    pub(crate) fn occupies_room(&self) -> bool {
         if self.cancelled {
             return false;
         }
@@ -174,7 +174,7 @@ impl Meeting {
     }
 
     /// The subject a person may see on the console: private meetings never show theirs.
-    pub fn visible_subject(&self) -> Option<&str> {
+    pub(crate) fn visible_subject(&self) -> Option<&str> {
         if self.private {
             None
         } else {

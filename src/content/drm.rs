@@ -14,9 +14,9 @@ use super::status_file::read_status_file;
 use super::uevent::UeventListener;
 
 /// Poll period when no hot-plug events can be had (and always for VGA).
-pub const DRM_POLL: Duration = Duration::from_secs(2);
+pub(crate) const DRM_POLL: Duration = Duration::from_secs(2);
 /// With hot-plug events, a slow re-read all the same, in case one was missed.
-pub const DRM_SAFETY_POLL: Duration = Duration::from_secs(10);
+pub(crate) const DRM_SAFETY_POLL: Duration = Duration::from_secs(10);
 
 const SYSFS_PERMISSION_HINT: &str = "give the service user read access to /sys/class/drm";
 
@@ -41,13 +41,13 @@ impl DrmConnector {
     }
 
     /// VGA (and analogue DVI) has no hot-plug detect pin: no uevent when it changes.
-    pub fn needs_polling(&self) -> bool {
+    pub(crate) fn needs_polling(&self) -> bool {
         matches!(self.connector_type.as_str(), "VGA" | "DVI-A")
     }
 }
 
 /// `card0-HDMI-A-1` → `HDMI-A`; `None` when the name is not `card<N>-<TYPE>-<M>`.
-pub fn connector_type_of(name: &str) -> Option<&str> {
+pub(crate) fn connector_type_of(name: &str) -> Option<&str> {
     let rest = name.strip_prefix("card")?;
     let (card, rest) = rest.split_once('-')?;
     let (connector_type, index) = rest.rsplit_once('-')?;
@@ -74,7 +74,7 @@ pub fn list_connectors(sysfs_root: &Path) -> Vec<DrmConnector> {
 
 /// Parses a DRM `status` file. `unknown` (what drivers say when they cannot detect,
 /// typically VGA without load detection) reads as nothing plugged in.
-pub fn parse_drm_status(content: &str) -> Option<SignalReading> {
+pub(crate) fn parse_drm_status(content: &str) -> Option<SignalReading> {
     match content.trim() {
         "connected" => Some(SignalReading::CONNECTED),
         "disconnected" | "unknown" => Some(SignalReading::Absent),

@@ -23,7 +23,7 @@ pub struct MachineConfig {
 }
 
 /// The default `GraceSeconds`.
-pub const DEFAULT_GRACE_SECONDS: u32 = 3;
+pub(crate) const DEFAULT_GRACE_SECONDS: u32 = 3;
 
 impl Default for MachineConfig {
     fn default() -> Self {

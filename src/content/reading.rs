@@ -16,7 +16,7 @@ pub struct VideoMode {
 
 impl VideoMode {
     /// Frames per second as a float, for display.
-    pub fn fps(&self) -> f64 {
+    pub(crate) fn fps(&self) -> f64 {
         f64::from(self.refresh_millihertz) / 1000.0
     }
 
@@ -62,11 +62,6 @@ pub enum SignalReading {
 impl SignalReading {
     /// A locked picture with no measured mode: what simple on/off sources report.
     pub const CONNECTED: SignalReading = SignalReading::Locked { mode: None };
-
-    /// Whether something seems to be plugged in, showable or not.
-    pub fn something_plugged_in(&self) -> bool {
-        !matches!(self, SignalReading::Absent)
-    }
 }
 
 /// Why a source could not be read. The messages are for an IT admin and say the fix
@@ -90,7 +85,11 @@ pub enum InputError {
 impl InputError {
     /// Maps an I/O error on `path` to the error an admin can act on. `permission_hint`
     /// says how to grant access (e.g. "add the service user to the video group").
-    pub fn from_io(path: PathBuf, error: &std::io::Error, permission_hint: &'static str) -> Self {
+    pub(crate) fn from_io(
+        path: PathBuf,
+        error: &std::io::Error,
+        permission_hint: &'static str,
+    ) -> Self {
         Self::from_errno(
             path,
             error.raw_os_error(),
@@ -100,7 +99,7 @@ impl InputError {
     }
 
     /// Like [`InputError::from_io`] from a raw errno (ioctl results).
-    pub fn from_errno(
+    pub(crate) fn from_errno(
         path: PathBuf,
         errno: Option<i32>,
         message: &str,
@@ -227,7 +226,7 @@ impl InputInfo {
     }
 
     /// This description with the status, mode and error of `reading` filled in.
-    pub fn with_reading(mut self, reading: &Result<SignalReading, InputError>) -> InputInfo {
+    pub(crate) fn with_reading(mut self, reading: &Result<SignalReading, InputError>) -> InputInfo {
         self.status = InputStatus::of(reading);
         self.mode = match reading {
             Ok(SignalReading::Locked { mode } | SignalReading::OutOfRange { mode }) => *mode,

@@ -26,7 +26,7 @@ pub enum InputSetting {
 }
 
 /// What the setting accepts, for error messages and help text.
-pub const ACCEPTED_SETTINGS: &str = "auto, none, simulated, v4l2:/dev/videoN, \
+pub(crate) const ACCEPTED_SETTINGS: &str = "auto, none, simulated, v4l2:/dev/videoN, \
 drm:cardN-HDMI-A-M (a connector under /sys/class/drm) or file:/absolute/path";
 
 /// A setting string that is none of the accepted forms.

@@ -7,7 +7,7 @@ use super::reading::{InputError, InputInfo, InputKind, SignalReading};
 use super::source::{Changed, InputSource};
 
 /// The id of the simulated input in events.
-pub const SIMULATED_ID: &str = "simulated";
+pub(crate) const SIMULATED_ID: &str = "simulated";
 
 /// The input side: read by the watcher.
 pub struct SimulatedSource {

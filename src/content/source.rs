@@ -29,6 +29,6 @@ pub trait InputSource: Send {
 }
 
 /// A `changed()` for sources without events: wait one poll period.
-pub fn poll_after(period: Duration) -> Changed<'static> {
+pub(crate) fn poll_after(period: Duration) -> Changed<'static> {
     Box::pin(tokio::time::sleep(period))
 }

@@ -10,7 +10,7 @@ use super::source::{Changed, InputSource, poll_after};
 
 /// How often a status file is re-read: files give no events, and half a second keeps
 /// the pop-up prompt next to the one-second debounce.
-pub const STATUS_FILE_POLL: Duration = Duration::from_millis(500);
+pub(crate) const STATUS_FILE_POLL: Duration = Duration::from_millis(500);
 
 const FILE_PERMISSION_HINT: &str = "give the service user read access to it";
 
@@ -41,7 +41,7 @@ impl StatusFileSource {
 /// Parses a status file's content: `connected`/`1` → plugged in, `disconnected`/`0` →
 /// not; surrounding whitespace (a trailing newline) and letter case do not matter.
 /// `None` for anything else.
-pub fn parse_status(content: &str) -> Option<bool> {
+pub(crate) fn parse_status(content: &str) -> Option<bool> {
     match content.trim().to_ascii_lowercase().as_str() {
         "connected" | "1" => Some(true),
         "disconnected" | "0" => Some(false),

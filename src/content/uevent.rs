@@ -14,14 +14,14 @@ const KERNEL_UEVENT_GROUP: u32 = 1;
 const UEVENT_BUFFER: usize = 8192;
 
 /// A subscription to the kernel's uevents. Must be opened inside a tokio runtime.
-pub struct UeventListener {
+pub(crate) struct UeventListener {
     socket: AsyncFd<OwnedFd>,
 }
 
 impl UeventListener {
     /// Opens the netlink socket. Fails in containers and sandboxes that forbid it; the
     /// caller then polls.
-    pub fn open() -> std::io::Result<UeventListener> {
+    pub(crate) fn open() -> std::io::Result<UeventListener> {
         let fd = socket(
             AddressFamily::Netlink,
             SockType::Datagram,
@@ -37,7 +37,7 @@ impl UeventListener {
 
     /// Waits for the next DRM hot-plug uevent; other uevents are skipped. On a socket
     /// error it never resolves, leaving the caller's safety poll in charge.
-    pub async fn next_drm_hotplug(&mut self) {
+    pub(crate) async fn next_drm_hotplug(&mut self) {
         let mut buffer = vec![0u8; UEVENT_BUFFER];
         loop {
             let Ok(mut guard) = self.socket.readable().await else {
@@ -62,7 +62,7 @@ impl UeventListener {
 
 /// Whether a raw uevent message (`change@/devices/…\0ACTION=change\0SUBSYSTEM=drm\0
 /// HOTPLUG=1\0…`) is a DRM hot-plug event.
-pub fn is_drm_hotplug(message: &[u8]) -> bool {
+pub(crate) fn is_drm_hotplug(message: &[u8]) -> bool {
     let mut fields = message.split(|&b| b == 0);
     // The first field is the `action@devpath` header, not a KEY=VALUE pair.
     fields.next();

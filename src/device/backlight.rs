@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use super::night::ScreenState;
 
 /// The real sysfs root.
-pub const SYSFS: &str = "/sys";
+pub(crate) const SYSFS: &str = "/sys";
 
 /// The dimmed brightness, as a share of the maximum.
 const DIMMED_SHARE: u32 = 10;

@@ -28,7 +28,7 @@ pub fn host_name() -> Option<String> {
 }
 
 /// The interfaces with at least one address, loopback left out, sorted by name.
-pub fn interfaces() -> Vec<Interface> {
+pub(crate) fn interfaces() -> Vec<Interface> {
     let entries = match nix::ifaddrs::getifaddrs() {
         Ok(entries) => entries,
         Err(err) => {

@@ -54,7 +54,7 @@ impl NightSchedule {
     }
 
     /// Whether `now` falls in the night hours, read on the room's wall clock.
-    pub fn is_night(&self, now: DateTime<Utc>) -> bool {
+    pub(crate) fn is_night(&self, now: DateTime<Utc>) -> bool {
         let time = now.with_timezone(&self.tz).time();
         if self.start < self.end {
             self.start <= time && time < self.end

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 /// The environment variable that names the data directory.
-pub const DATA_DIR_ENV: &str = "ROOM_CONSOLE_DATA_DIR";
+pub(crate) const DATA_DIR_ENV: &str = "ROOM_CONSOLE_DATA_DIR";
 
 /// The console's data directory and the files in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,7 +44,7 @@ impl DataDir {
     }
 
     /// Creates the directory (owner-only) if it does not exist yet.
-    pub fn ensure_exists(&self) -> Result<()> {
+    pub(crate) fn ensure_exists(&self) -> Result<()> {
         use std::os::unix::fs::DirBuilderExt;
         std::fs::DirBuilder::new()
             .recursive(true)

@@ -21,13 +21,13 @@ use crate::settings::files::{OWNER_ONLY, write_atomically};
 /// The lockout state's file name inside the data directory.
 pub const PIN_LOCKOUT_FILE_NAME: &str = "pin-lockout.json";
 /// Wrong PINs allowed before the pad locks.
-pub const FREE_ATTEMPTS: u32 = 5;
+pub(crate) const FREE_ATTEMPTS: u32 = 5;
 /// The first lockout; each further wrong PIN doubles it.
-pub const FIRST_LOCKOUT: Duration = Duration::seconds(30);
+pub(crate) const FIRST_LOCKOUT: Duration = Duration::seconds(30);
 /// The longest lockout.
-pub const LONGEST_LOCKOUT: Duration = Duration::hours(1);
+pub(crate) const LONGEST_LOCKOUT: Duration = Duration::hours(1);
 /// The shortest and longest PIN.
-pub const PIN_LENGTH: std::ops::RangeInclusive<usize> = 4..=8;
+pub(crate) const PIN_LENGTH: std::ops::RangeInclusive<usize> = 4..=8;
 
 /// What the persisted file holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,7 +40,7 @@ struct LockoutState {
 
 /// The answer to one PIN entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PinOutcome {
+pub(crate) enum PinOutcome {
     /// The right PIN: the admin settings open.
     Accepted,
     /// A wrong PIN; `attempts_left` more before the pad locks (0: it just locked).
@@ -54,7 +54,7 @@ pub enum PinOutcome {
 }
 
 /// Checks PINs and keeps the lockout.
-pub struct PinGate {
+pub(crate) struct PinGate {
     path: PathBuf,
     clock: Arc<dyn Clock>,
     state: LockoutState,
@@ -63,7 +63,7 @@ pub struct PinGate {
 impl PinGate {
     /// The gate of `data_dir`, with the lockout saved there (a damaged lockout file is
     /// read as "locked for the first delay", so damaging it gains nothing).
-    pub fn open(data_dir: &DataDir, clock: Arc<dyn Clock>) -> PinGate {
+    pub(crate) fn open(data_dir: &DataDir, clock: Arc<dyn Clock>) -> PinGate {
         let path = data_dir.path().join(PIN_LOCKOUT_FILE_NAME);
         let state = match fs::read(&path) {
             Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|e| {
@@ -79,14 +79,14 @@ impl PinGate {
     }
 
     /// How long the pad stays locked from now; `None` when it is not locked.
-    pub fn locked_for(&self) -> Option<Duration> {
+    pub(crate) fn locked_for(&self) -> Option<Duration> {
         let until = self.state.locked_until?;
         let remaining = until - self.clock.now();
         (remaining > Duration::zero()).then_some(remaining)
     }
 
     /// Checks `entered` against `expected` (the admin PIN from the secrets file).
-    pub fn check(&mut self, entered: &str, expected: Option<&Secret>) -> PinOutcome {
+    pub(crate) fn check(&mut self, entered: &str, expected: Option<&Secret>) -> PinOutcome {
         if let Some(remaining) = self.locked_for() {
             return PinOutcome::LockedOut { remaining };
         }
@@ -138,14 +138,14 @@ impl PinGate {
 }
 
 /// The lockout after the `failures`-th wrong PIN in a row (at least [`FREE_ATTEMPTS`]).
-pub fn lockout_after(failures: u32) -> Duration {
+pub(crate) fn lockout_after(failures: u32) -> Duration {
     let doublings = failures.saturating_sub(FREE_ATTEMPTS).min(16);
     let delay = FIRST_LOCKOUT * 2_i32.pow(doublings);
     delay.min(LONGEST_LOCKOUT)
 }
 
 /// 4 to 8 ASCII digits.
-pub fn is_pin_shaped(text: &str) -> bool {
+pub(crate) fn is_pin_shaped(text: &str) -> bool {
     PIN_LENGTH.contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit())
 }
 

@@ -77,7 +77,7 @@ pub struct ResetError {
 
 /// One thing a reset erases, for the confirmation an admin reads first.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Erasable {
+pub(crate) struct Erasable {
     /// What it is, in an admin's words.
     pub what: &'static str,
     /// Where it is.
@@ -87,7 +87,7 @@ pub struct Erasable {
 }
 
 /// What a reset of `data_dir` erases, present or not.
-pub fn what_is_erased(data_dir: &DataDir) -> Vec<Erasable> {
+pub(crate) fn what_is_erased(data_dir: &DataDir) -> Vec<Erasable> {
     let dir = data_dir.path();
     let item = |what, path: PathBuf| Erasable {
         what,
@@ -110,7 +110,7 @@ pub fn what_is_erased(data_dir: &DataDir) -> Vec<Erasable> {
 }
 
 /// Whether a reset was started and not finished.
-pub fn is_pending(data_dir: &DataDir) -> bool {
+pub(crate) fn is_pending(data_dir: &DataDir) -> bool {
     marker(data_dir).exists()
 }
 
@@ -127,7 +127,7 @@ pub fn factory_reset(
 
 /// Finishes a reset an earlier run started (a power cut, a crash): call it at every
 /// start, before anything else reads the data dir. Returns whether there was one.
-pub fn finish_interrupted(data_dir: &DataDir) -> Result<bool, ResetError> {
+pub(crate) fn finish_interrupted(data_dir: &DataDir) -> Result<bool, ResetError> {
     if !is_pending(data_dir) {
         return Ok(false);
     }

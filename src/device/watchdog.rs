@@ -7,14 +7,14 @@ use std::time::Duration;
 use sd_notify::NotifyState;
 
 /// Tells systemd the console is up. Not under systemd: nothing happens.
-pub fn notify_ready() {
+pub(crate) fn notify_ready() {
     if let Err(e) = sd_notify::notify(&[NotifyState::Ready]) {
         tracing::warn!("cannot tell systemd the console is ready: {e}");
     }
 }
 
 /// How often to ping: half the watchdog timeout systemd set, `None` without a watchdog.
-pub fn ping_interval() -> Option<Duration> {
+pub(crate) fn ping_interval() -> Option<Duration> {
     sd_notify::watchdog_enabled().map(|timeout| timeout / 2)
 }
 
@@ -29,7 +29,7 @@ pub fn ping() {
 
 /// Pings the watchdog from a task on `runtime`, for `run --headless` (no UI loop): the
 /// ping stops when the background runtime hangs.
-pub fn start_on_runtime(runtime: &tokio::runtime::Handle) {
+pub(crate) fn start_on_runtime(runtime: &tokio::runtime::Handle) {
     let Some(interval) = ping_interval() else {
         return;
     };

@@ -26,7 +26,7 @@ pub enum InvitationFinding {
 
 impl InvitationFinding {
     /// The `Set-CalendarProcessing` parameter that causes it.
-    pub fn parameter(self) -> &'static str {
+    pub(crate) fn parameter(self) -> &'static str {
         match self {
             InvitationFinding::BodiesDeleted { .. } => "-DeleteComments $false",
             InvitationFinding::SubjectsDeleted { .. } => "-DeleteSubject $false",

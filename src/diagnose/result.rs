@@ -53,7 +53,7 @@ impl CheckId {
     ];
 
     /// The checks run for `source`, in order.
-    pub fn for_source(source: CalendarSource) -> &'static [CheckId] {
+    pub(crate) fn for_source(source: CalendarSource) -> &'static [CheckId] {
         match source {
             CalendarSource::Graph => &CheckId::GRAPH,
             CalendarSource::EwsImpersonation
@@ -170,12 +170,12 @@ impl CheckResult {
     }
 
     /// `self` with another message of the same status.
-    pub fn with_message(self, message: Wording) -> CheckResult {
+    pub(crate) fn with_message(self, message: Wording) -> CheckResult {
         CheckResult::new(self.id, self.status, message, self.fix_wording)
     }
 
     /// `self` with another message and fix of the same status.
-    pub fn with_message_and_fix(self, message: Wording, fix: Wording) -> CheckResult {
+    pub(crate) fn with_message_and_fix(self, message: Wording, fix: Wording) -> CheckResult {
         CheckResult::new(self.id, self.status, message, Some(fix))
     }
 }

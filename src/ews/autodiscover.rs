@@ -11,7 +11,7 @@ use super::xml::{Read, Tag, XmlReader, document_text};
 pub const AUTODISCOVER_NS: &str = "http://schemas.microsoft.com/exchange/2010/Autodiscover";
 const ADDRESSING_NS: &str = "http://www.w3.org/2005/08/addressing";
 /// The SOAP action of GetUserSettings (also sent as the `SOAPAction` HTTP header).
-pub const GET_USER_SETTINGS_ACTION: &str =
+pub(crate) const GET_USER_SETTINGS_ACTION: &str =
     "http://schemas.microsoft.com/exchange/2010/Autodiscover/Autodiscover/GetUserSettings";
 
 /// What Autodiscover answered for a mailbox.

@@ -27,7 +27,7 @@ use super::version::RequestVersion;
 pub type Parsed<T> = Yoke<T, Vec<u8>>;
 
 /// The default time limit of one request.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Everything needed to talk to one Exchange server.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,7 +74,7 @@ impl EwsConfig {
 
 /// Which FindItem CalendarView to ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ViewRequest {
+pub(crate) enum ViewRequest {
     /// The fields the sync needs (`find_item::request`).
     Plain,
     /// With each item's free/busy status, cancellation and booking marker
@@ -103,19 +103,19 @@ impl EwsClient {
     }
 
     /// Talks to `url` from now on (after Autodiscover found EWS moved).
-    pub fn set_url(&mut self, url: Url) -> Result<(), EwsError> {
+    pub(crate) fn set_url(&mut self, url: Url) -> Result<(), EwsError> {
         self.transport.check_url(&url)?;
         self.config.url = url;
         Ok(())
     }
 
     /// Asks for an older schema from now on (after ErrorInvalidServerVersion).
-    pub fn set_server_version(&mut self, version: RequestVersion) {
+    pub(crate) fn set_server_version(&mut self, version: RequestVersion) {
         self.config.server_version = version;
     }
 
     /// Who and what errors of this client are about, for `EwsError::explanation`.
-    pub fn error_context(&self, mailbox: &str) -> ErrorContext {
+    pub(crate) fn error_context(&self, mailbox: &str) -> ErrorContext {
         ErrorContext {
             service_account: self.config.auth.user().to_string(),
             mailbox: mailbox.to_string(),
@@ -136,7 +136,7 @@ impl EwsClient {
     }
 
     /// The meetings of `mailbox` between `start` and `end` as `view` asks for them.
-    pub async fn find_view(
+    pub(crate) async fn find_view(
         &self,
         view: ViewRequest,
         mailbox: &str,

@@ -72,7 +72,7 @@ pub fn parse(answer: &[u8]) -> Result<ItemId<'static>, EwsError> {
 
 impl EwsClient {
     /// Creates `booking` in `mailbox`'s calendar; the new item's id.
-    pub async fn create_booking(
+    pub(crate) async fn create_booking(
         &self,
         mailbox: &str,
         booking: &NewBooking<'_>,

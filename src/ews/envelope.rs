@@ -14,7 +14,7 @@ pub const TYPES_NS: &str = "http://schemas.microsoft.com/exchange/services/2006/
 pub const MESSAGES_NS: &str = "http://schemas.microsoft.com/exchange/services/2006/messages";
 
 /// The XML writer operations write their bodies with.
-pub type XmlWriter = Writer<Vec<u8>>;
+pub(crate) type XmlWriter = Writer<Vec<u8>>;
 
 /// What goes into the SOAP header of every EWS request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +25,7 @@ pub struct RequestHeader {
 }
 
 /// Writes a whole EWS envelope; `body` writes the operation element inside `soap:Body`.
-pub fn ews_envelope(
+pub(crate) fn ews_envelope(
     header: &RequestHeader,
     body: impl FnOnce(&mut XmlWriter) -> io::Result<()>,
 ) -> Vec<u8> {
@@ -48,7 +48,7 @@ pub fn ews_envelope(
 
 /// Writes a whole SOAP 1.1 envelope declaring `soap:` and `namespaces`: `header` writes
 /// the children of `soap:Header`, `body` those of `soap:Body`.
-pub fn soap_envelope<'a>(
+pub(crate) fn soap_envelope<'a>(
     namespaces: impl IntoIterator<Item = (&'a str, &'a str)>,
     header: impl FnOnce(&mut XmlWriter) -> io::Result<()>,
     body: impl FnOnce(&mut XmlWriter) -> io::Result<()>,
@@ -83,7 +83,7 @@ pub fn element(
 }
 
 /// Writes `<name a="…" …>` with `attributes` and what `children` writes inside it.
-pub fn element_with<'a>(
+pub(crate) fn element_with<'a>(
     w: &mut XmlWriter,
     name: &str,
     attributes: impl IntoIterator<Item = (&'a str, &'a str)>,
@@ -104,7 +104,7 @@ pub fn text_body(w: &mut XmlWriter, text: &str) -> io::Result<()> {
 }
 
 /// Writes `<name>text</name>`, escaped and with characters XML forbids left out.
-pub fn text_element(w: &mut XmlWriter, name: &str, text: &str) -> io::Result<()> {
+pub(crate) fn text_element(w: &mut XmlWriter, name: &str, text: &str) -> io::Result<()> {
     let clean: String = text
         .chars()
         .filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
@@ -116,7 +116,7 @@ pub fn text_element(w: &mut XmlWriter, name: &str, text: &str) -> io::Result<()>
 
 /// Writes `<t:DistinguishedFolderId Id="calendar">` naming the room's mailbox, so the
 /// request works both with impersonation and with delegate access.
-pub fn room_calendar_folder(w: &mut XmlWriter, mailbox: &str) -> io::Result<()> {
+pub(crate) fn room_calendar_folder(w: &mut XmlWriter, mailbox: &str) -> io::Result<()> {
     element_with(w, "t:DistinguishedFolderId", [("Id", "calendar")], |w| {
         element(w, "t:Mailbox", |w| {
             text_element(w, "t:EmailAddress", mailbox)
@@ -125,7 +125,7 @@ pub fn room_calendar_folder(w: &mut XmlWriter, mailbox: &str) -> io::Result<()> 
 }
 
 /// Writes `<t:FieldURI FieldURI="…"/>`.
-pub fn field_uri(w: &mut XmlWriter, uri: &str) -> io::Result<()> {
+pub(crate) fn field_uri(w: &mut XmlWriter, uri: &str) -> io::Result<()> {
     w.create_element("t:FieldURI")
         .with_attribute(("FieldURI", uri))
         .write_empty()?;

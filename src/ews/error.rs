@@ -114,7 +114,7 @@ impl EwsError {
     /// Classifies an EWS `ResponseCode` or fault code. `details` is the `MessageXml` of a
     /// response message or the `detail` of a fault: it carries the back-off time and the
     /// schema violation. `message` is kept only for codes without a variant of their own.
-    pub fn from_code(code: &str, message: &str, details: &Details) -> EwsError {
+    pub(crate) fn from_code(code: &str, message: &str, details: &Details) -> EwsError {
         let value = |name: &str| details.get(name).map(str::to_string);
         match code.trim() {
             "ErrorImpersonateUserDenied" => EwsError::ImpersonateUserDenied,
@@ -185,7 +185,7 @@ impl EwsError {
 
     /// Whether the URL itself looks wrong or gone (404, no connection): a URL found by
     /// Autodiscover is then worth discovering again.
-    pub fn endpoint_gone(&self) -> bool {
+    pub(crate) fn endpoint_gone(&self) -> bool {
         matches!(
             self,
             EwsError::Connect { .. }
@@ -334,7 +334,7 @@ impl EwsError {
 
     /// What the admin can do about it; None when there is nothing to do but wait, or the
     /// console handles it by itself.
-    pub fn fix_wording(&self, ctx: &ErrorContext) -> Option<Wording> {
+    pub(crate) fn fix_wording(&self, ctx: &ErrorContext) -> Option<Wording> {
         let account = ctx.service_account.as_str();
         let room = ctx.mailbox.as_str();
         let grant = format!(

@@ -10,9 +10,9 @@ use super::response::{Response, read_messages, single};
 use super::xml::document_text;
 
 /// The longest ConnectionTimeout Exchange accepts, in minutes.
-pub const MAX_CONNECTION_TIMEOUT_MINUTES: u32 = 30;
+pub(crate) const MAX_CONNECTION_TIMEOUT_MINUTES: u32 = 30;
 /// An envelope larger than this without its end is refused (a notification is a few KB).
-pub const MAX_ENVELOPE_BYTES: usize = 4 * 1024 * 1024;
+pub(crate) const MAX_ENVELOPE_BYTES: usize = 4 * 1024 * 1024;
 
 /// The GetStreamingEvents request for `subscription_id`, open for `timeout_minutes`.
 pub fn request(header: &RequestHeader, subscription_id: &str, timeout_minutes: u32) -> Vec<u8> {
@@ -85,7 +85,7 @@ pub fn parse(envelope: &[u8]) -> Result<Response<StreamingEnvelope>, EwsError> {
 /// tag (any prefix); what comes between envelopes (white space, XML declarations) goes
 /// with the next one.
 #[derive(Debug, Default)]
-pub struct EnvelopeSplitter {
+pub(crate) struct EnvelopeSplitter {
     buffer: Vec<u8>,
     /// Where the search for an end tag resumes.
     searched: usize,
@@ -93,13 +93,13 @@ pub struct EnvelopeSplitter {
 
 impl EnvelopeSplitter {
     /// Adds bytes read from the stream.
-    pub fn push(&mut self, bytes: &[u8]) {
+    pub(crate) fn push(&mut self, bytes: &[u8]) {
         self.buffer.extend_from_slice(bytes);
     }
 
     /// The next whole envelope, if one has arrived; an error when one grows past
     /// [`MAX_ENVELOPE_BYTES`] without its end.
-    pub fn next_envelope(&mut self) -> Result<Option<Vec<u8>>, EwsError> {
+    pub(crate) fn next_envelope(&mut self) -> Result<Option<Vec<u8>>, EwsError> {
         while let Some(offset) = memchr::memmem::find(&self.buffer[self.searched..], b"</") {
             let start = self.searched + offset;
             let Some(close) = memchr::memchr(b'>', &self.buffer[start..]) else {
@@ -123,7 +123,7 @@ impl EnvelopeSplitter {
     }
 
     /// Whether bytes of an unfinished envelope are waiting (other than white space).
-    pub fn has_partial(&self) -> bool {
+    pub(crate) fn has_partial(&self) -> bool {
         !self.buffer.iter().all(u8::is_ascii_whitespace)
     }
 

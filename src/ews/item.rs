@@ -17,13 +17,13 @@ use super::marker;
 use super::xml::{Read, Tag, XmlReader, parse_bool, trim, trimmed};
 
 /// The MAPI property set of Lync/Skype online meeting properties (PSETID_Meeting).
-pub const LYNC_PROPERTY_SET: &str = "00020329-0000-0000-C000-000000000046";
+pub(crate) const LYNC_PROPERTY_SET: &str = "00020329-0000-0000-C000-000000000046";
 /// The Lync property holding the meeting's join URL.
-pub const ONLINE_MEETING_EXTERNAL_LINK: &str = "OnlineMeetingExternalLink";
+pub(crate) const ONLINE_MEETING_EXTERNAL_LINK: &str = "OnlineMeetingExternalLink";
 
 /// Writes `<name Id="…" ChangeKey="…"/>` (`t:ItemId`, `t:ReferenceItemId`), the
 /// ChangeKey only when the item has one.
-pub fn item_id_element(w: &mut XmlWriter, name: &str, item: &ItemId<'_>) -> io::Result<()> {
+pub(crate) fn item_id_element(w: &mut XmlWriter, name: &str, item: &ItemId<'_>) -> io::Result<()> {
     let mut element = w.create_element(name).with_attribute(("Id", &*item.id));
     if let Some(key) = &item.change_key {
         element = element.with_attribute(("ChangeKey", &**key));
@@ -49,7 +49,7 @@ impl<'a> ItemId<'a> {
     }
 
     /// Reads a `t:ItemId` tag; Exchange samples carry stray spaces around ids.
-    pub fn from_tag(tag: &Tag<'a>) -> Option<ItemId<'a>> {
+    pub(crate) fn from_tag(tag: &Tag<'a>) -> Option<ItemId<'a>> {
         let [id, change_key] = tag.attrs(["Id", "ChangeKey"]);
         let id = trimmed(id?);
         if id.is_empty() {
@@ -223,7 +223,7 @@ const MIN_ITEM_BYTES: usize = 48;
 /// `expected` is how many the server announced (a CalendarView's `TotalItemsInView`):
 /// room is made for that many at once, but never for more than the rest of the
 /// response could hold.
-pub fn read_items<'a>(
+pub(crate) fn read_items<'a>(
     reader: &mut XmlReader<'a>,
     tag: &Tag<'a>,
     expected: usize,
@@ -240,7 +240,7 @@ pub fn read_items<'a>(
 /// (GetItem, CreateItem, UpdateItem answer one item per message), the first item is
 /// read into `first` and any further one checked and passed over; None when it holds
 /// none. False for any other child.
-pub fn read_first_item<'a>(
+pub(crate) fn read_first_item<'a>(
     reader: &mut XmlReader<'a>,
     tag: &Tag<'a>,
     first: &mut Option<Result<CalendarItem<'a>, EwsError>>,
@@ -513,7 +513,7 @@ fn parse_plain_utc(text: &str) -> Option<DateTime<Utc>> {
 }
 
 /// Writes an instant as `xs:dateTime` in UTC.
-pub fn format_date_time(t: DateTime<Utc>) -> String {
+pub(crate) fn format_date_time(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 

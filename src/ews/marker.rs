@@ -7,12 +7,12 @@ use std::io;
 use super::envelope::{XmlWriter, element, text_element};
 
 /// The console's own MAPI property set (a GUID no other product uses).
-pub const PROPERTY_SET: &str = "6a1d5c2e-7b3f-4e8a-9c41-0d2f5b8e7a93";
+pub(crate) const PROPERTY_SET: &str = "6a1d5c2e-7b3f-4e8a-9c41-0d2f5b8e7a93";
 /// The named string property holding the booking id.
-pub const BOOKING_ID: &str = "RoomConsoleBookingId";
+pub(crate) const BOOKING_ID: &str = "RoomConsoleBookingId";
 
 /// Writes `<t:ExtendedFieldURI …/>` naming the marker.
-pub fn write_field_uri(w: &mut XmlWriter) -> io::Result<()> {
+pub(crate) fn write_field_uri(w: &mut XmlWriter) -> io::Result<()> {
     w.create_element("t:ExtendedFieldURI")
         .with_attributes([
             ("PropertySetId", PROPERTY_SET),
@@ -24,7 +24,7 @@ pub fn write_field_uri(w: &mut XmlWriter) -> io::Result<()> {
 }
 
 /// Writes the marker with `booking_id` as an item's `<t:ExtendedProperty>`.
-pub fn write_property(w: &mut XmlWriter, booking_id: &str) -> io::Result<()> {
+pub(crate) fn write_property(w: &mut XmlWriter, booking_id: &str) -> io::Result<()> {
     element(w, "t:ExtendedProperty", |w| {
         write_field_uri(w)?;
         text_element(w, "t:Value", booking_id)

@@ -7,7 +7,7 @@ use super::error::EwsError;
 use super::xml::{Read, Tag, XmlReader};
 
 /// The kinds of events the console subscribes to on the room's calendar.
-pub const CALENDAR_EVENT_TYPES: [&str; 6] = [
+pub(crate) const CALENDAR_EVENT_TYPES: [&str; 6] = [
     "CreatedEvent",
     "ModifiedEvent",
     "DeletedEvent",
@@ -30,7 +30,7 @@ pub struct Event {
 
 impl Event {
     /// Whether the event says something changed (a status event does not).
-    pub fn is_change(&self) -> bool {
+    pub(crate) fn is_change(&self) -> bool {
         self.kind != "StatusEvent"
     }
 }

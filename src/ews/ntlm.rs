@@ -12,7 +12,7 @@ const WORKSTATION: &str = "ROOM-CONSOLE";
 
 /// Splits `DOMAIN\user` into domain and user; a UPN (`user@domain`) or a bare name is
 /// sent whole with an empty domain, which Windows accepts.
-pub fn split_account(account: &str) -> (String, String) {
+pub(crate) fn split_account(account: &str) -> (String, String) {
     match account.split_once('\\') {
         Some((domain, user)) => (domain.to_string(), user.to_string()),
         None => (String::new(), account.to_string()),
@@ -20,7 +20,7 @@ pub fn split_account(account: &str) -> (String, String) {
 }
 
 /// The `Authorization` value of the first leg (NTLM type 1).
-pub fn negotiate_header() -> Result<String, EwsError> {
+pub(crate) fn negotiate_header() -> Result<String, EwsError> {
     let message = Message::Negotiate(NegotiateMessage {
         flags: Flags::NEGOTIATE_UNICODE
             | Flags::REQUEST_TARGET
@@ -41,7 +41,9 @@ pub fn negotiate_header() -> Result<String, EwsError> {
 
 /// Finds the server's challenge (NTLM type 2) among the `WWW-Authenticate` values of a
 /// 401 answer. None when the server offers no NTLM challenge at all.
-pub fn find_challenge(www_authenticate: &[String]) -> Result<Option<ChallengeMessage>, EwsError> {
+pub(crate) fn find_challenge(
+    www_authenticate: &[String],
+) -> Result<Option<ChallengeMessage>, EwsError> {
     for value in www_authenticate {
         let Some((scheme, token)) = value.trim().split_once(' ') else {
             continue;
@@ -74,7 +76,7 @@ pub fn find_challenge(www_authenticate: &[String]) -> Result<Option<ChallengeMes
 
 /// The `Authorization` value of the last leg (NTLM type 3, NTLMv2 response).
 /// `now_ntlm_time` is used only when the server's challenge carries no timestamp.
-pub fn authenticate_header(
+pub(crate) fn authenticate_header(
     challenge: &ChallengeMessage,
     account: &str,
     password: &str,

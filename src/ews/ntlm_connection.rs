@@ -26,14 +26,14 @@ use crate::http_answer::{Answer, error_chain};
 /// One SOAP request: where it goes, its body, and the headers it adds (X-AnchorMailbox,
 /// SOAPAction, an NTLM message).
 #[derive(Debug, Clone, Copy)]
-pub struct SoapPost<'a> {
+pub(crate) struct SoapPost<'a> {
     pub url: &'a Url,
     pub body: &'a [u8],
     pub headers: &'a HeaderMap,
 }
 
 /// The connection, shared by the requests of one transport.
-pub struct NtlmConnection {
+pub(crate) struct NtlmConnection {
     tls: Arc<rustls::ClientConfig>,
     timeout: Duration,
     max_response_bytes: usize,
@@ -48,14 +48,14 @@ struct Open {
 }
 
 /// The connection held by one request (with its handshake legs) at a time.
-pub struct Turn<'a> {
+pub(crate) struct Turn<'a> {
     connection: &'a NtlmConnection,
     open: MutexGuard<'a, Option<Open>>,
 }
 
 impl NtlmConnection {
     /// TLS verified against the platform's roots plus `trusted_ca_pem`.
-    pub fn new(
+    pub(crate) fn new(
         trusted_ca_pem: Option<&[u8]>,
         timeout: Duration,
         max_response_bytes: usize,
@@ -69,7 +69,7 @@ impl NtlmConnection {
     }
 
     /// Waits for the connection to be free.
-    pub async fn turn(&self) -> Turn<'_> {
+    pub(crate) async fn turn(&self) -> Turn<'_> {
         Turn {
             connection: self,
             open: self.open.lock().await,
@@ -79,21 +79,21 @@ impl NtlmConnection {
 
 impl Turn<'_> {
     /// Whether the open connection to `url`'s server is signed in.
-    pub fn signed_in(&self, url: &Url) -> bool {
+    pub(crate) fn signed_in(&self, url: &Url) -> bool {
         self.open
             .as_ref()
             .is_some_and(|o| o.signed_in && !o.sender.is_closed() && o.origin == origin(url))
     }
 
     /// Marks the open connection signed in (after a successful handshake) or not.
-    pub fn set_signed_in(&mut self, signed_in: bool) {
+    pub(crate) fn set_signed_in(&mut self, signed_in: bool) {
         if let Some(open) = self.open.as_mut() {
             open.signed_in = signed_in;
         }
     }
 
     /// POSTs on the connection, opening it first when there is none to the server.
-    pub async fn post(&mut self, post: SoapPost<'_>) -> Result<Answer, EwsError> {
+    pub(crate) async fn post(&mut self, post: SoapPost<'_>) -> Result<Answer, EwsError> {
         let timeout = self.connection.timeout;
         let outcome = tokio::time::timeout(timeout, self.post_now(post)).await;
         self.settle(outcome)
@@ -102,7 +102,7 @@ impl Turn<'_> {
     /// POSTs on the connection and hands the answer over as soon as its head arrived,
     /// the body to be read as it comes (GetStreamingEvents). The connection stays busy
     /// until that body has been read; the time limit covers the head only.
-    pub async fn post_streaming(
+    pub(crate) async fn post_streaming(
         &mut self,
         post: SoapPost<'_>,
     ) -> Result<hyper::Response<hyper::body::Incoming>, EwsError> {
@@ -211,7 +211,7 @@ impl Turn<'_> {
 }
 
 /// A hyper answer read whole, within `limit` bytes.
-pub async fn read_whole(
+pub(crate) async fn read_whole(
     response: hyper::Response<hyper::body::Incoming>,
     limit: usize,
 ) -> Result<Answer, EwsError> {

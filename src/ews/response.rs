@@ -137,7 +137,7 @@ pub fn single<T>(response: Response<Vec<Message<T>>>) -> Result<Response<T>, Ews
 
 /// The answer of an operation on one item or subscription that carries nothing but its
 /// status (DeleteItem, DeclineItem, Unsubscribe): success, or its typed error.
-pub fn single_status(answer: &[u8]) -> Result<Response<()>, EwsError> {
+pub(crate) fn single_status(answer: &[u8]) -> Result<Response<()>, EwsError> {
     let messages = read_messages(&document_text(answer), |_, _, _: &mut ()| Ok(false))?;
     single(messages)
 }

@@ -9,7 +9,7 @@ use reqwest::header::HeaderMap;
 use super::error::EwsError;
 
 /// The body of an answer, as it arrives.
-pub struct SoapStream {
+pub(crate) struct SoapStream {
     headers: HeaderMap,
     body: Body,
 }
@@ -45,13 +45,13 @@ impl SoapStream {
     }
 
     /// The answer's headers.
-    pub fn headers(&self) -> &HeaderMap {
+    pub(crate) fn headers(&self) -> &HeaderMap {
         &self.headers
     }
 
     /// The next piece of the body; None at its end. A connection that breaks off is
     /// `TruncatedBody` (or `Timeout` when the time limit ended it).
-    pub async fn chunk(&mut self) -> Result<Option<Bytes>, EwsError> {
+    pub(crate) async fn chunk(&mut self) -> Result<Option<Bytes>, EwsError> {
         match &mut self.body {
             Body::Reqwest(response) => response.chunk().await.map_err(|e| match e.is_timeout() {
                 true => EwsError::Timeout,

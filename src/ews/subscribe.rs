@@ -15,7 +15,7 @@ use super::response::{Response, read_messages, single};
 use super::xml::document_text;
 
 /// Minutes a pull subscription lives without a GetEvents (Exchange allows 1 to 1440).
-pub const PULL_TIMEOUT_MINUTES: u32 = 30;
+pub(crate) const PULL_TIMEOUT_MINUTES: u32 = 30;
 
 /// Which kind of subscription to make.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -12,7 +12,7 @@ use super::response::{Response, read_messages, single};
 use super::xml::{Read, Tag, XmlReader, document_text, parse_bool, trim};
 
 /// Exchange's bounds for MaxChangesReturned.
-pub const MAX_CHANGES_LIMIT: u32 = 512;
+pub(crate) const MAX_CHANGES_LIMIT: u32 = 512;
 
 /// The changes since the previous sync state.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

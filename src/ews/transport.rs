@@ -73,7 +73,7 @@ pub struct TransportConfig {
 }
 
 /// The default size cap for one answer.
-pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 
 /// Sends SOAP requests and reads the answers.
 pub struct Transport {
@@ -121,7 +121,7 @@ impl Transport {
     }
 
     /// Refuses URLs the transport must not talk to.
-    pub fn check_url(&self, url: &Url) -> Result<(), EwsError> {
+    pub(crate) fn check_url(&self, url: &Url) -> Result<(), EwsError> {
         match url.scheme() {
             "https" => Ok(()),
             "http" if self.config.allow_insecure_http => Ok(()),
@@ -138,7 +138,7 @@ impl Transport {
     /// the operation's `parse` (which turns a SOAP fault into its error); an HTTP answer that
     /// carries no SOAP envelope is its error here. `headers` are added to the request
     /// (X-AnchorMailbox, SOAPAction).
-    pub async fn post_soap(
+    pub(crate) async fn post_soap(
         &self,
         url: &Url,
         body: Vec<u8>,
@@ -168,7 +168,7 @@ impl Transport {
     /// an HTTP 200 comes back as a stream open for up to `lifetime`; a SOAP fault as a
     /// stream of that one envelope; any other answer is its error. With NTLM the stream
     /// holds this transport's connection until it ends: give it a transport of its own.
-    pub async fn open_soap_stream(
+    pub(crate) async fn open_soap_stream(
         &self,
         url: &Url,
         body: Vec<u8>,

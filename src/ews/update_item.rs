@@ -53,7 +53,7 @@ pub fn parse(answer: &[u8]) -> Result<Option<ItemId<'static>>, EwsError> {
 
 impl EwsClient {
     /// Moves the end of `item` (with its current ChangeKey) to `end`.
-    pub async fn update_end(
+    pub(crate) async fn update_end(
         &self,
         item: &ItemId<'_>,
         end: DateTime<Utc>,

@@ -42,18 +42,18 @@ impl RequestVersion {
     }
 
     /// The next older version to try after ErrorInvalidServerVersion; None at the oldest.
-    pub fn step_down(self) -> Option<RequestVersion> {
+    pub(crate) fn step_down(self) -> Option<RequestVersion> {
         let position = Self::NEWEST_FIRST.iter().position(|v| *v == self)?;
         Self::NEWEST_FIRST.get(position + 1).copied()
     }
 
     /// Whether `calendar:JoinOnlineMeetingUrl` and `calendar:StartTimeZoneId` exist.
-    pub fn has_online_meeting_fields(self) -> bool {
+    pub(crate) fn has_online_meeting_fields(self) -> bool {
         self >= RequestVersion::Exchange2013
     }
 
     /// Whether `calendar:StartTimeZone` exists (Exchange 2010 on); 2007 has `calendar:TimeZone`.
-    pub fn has_start_time_zone(self) -> bool {
+    pub(crate) fn has_start_time_zone(self) -> bool {
         self >= RequestVersion::Exchange2010
     }
 }

@@ -26,7 +26,7 @@ use quick_xml::events::{BytesStart, Event};
 use super::xml_text::{Fix, fixed, needs_no_fix, push_fixed};
 
 /// How deep elements may nest. Real EWS responses stay below 20 levels.
-pub const MAX_DEPTH: usize = 128;
+pub(crate) const MAX_DEPTH: usize = 128;
 
 /// Why a document could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,14 +67,14 @@ impl<'a> Tag<'a> {
 
     /// The value of an attribute by local name, unescaped; namespace declarations are not
     /// attributes here.
-    pub fn attr(&self, name: &str) -> Option<Cow<'a, str>> {
+    pub(crate) fn attr(&self, name: &str) -> Option<Cow<'a, str>> {
         let [value] = self.attrs([name]);
         value
     }
 
     /// The values of several attributes (the first of each name), in one pass over the
     /// tag; borrowed from the document unless unescaping changed them.
-    pub fn attrs<const N: usize>(&self, names: [&str; N]) -> [Option<Cow<'a, str>>; N] {
+    pub(crate) fn attrs<const N: usize>(&self, names: [&str; N]) -> [Option<Cow<'a, str>>; N] {
         let name_len = self.start.name().as_ref().len();
         match self.in_document {
             Some(text) => attribute_values(Attributes::new(text, name_len), names, self.fix()),
@@ -113,7 +113,7 @@ fn attribute_values<'t, const N: usize>(
 }
 
 /// What an element contains, piece by piece.
-pub enum Node<'a> {
+pub(crate) enum Node<'a> {
     Element(Tag<'a>),
     Text(Cow<'a, str>),
 }
@@ -154,7 +154,7 @@ impl<'a> XmlReader<'a> {
     }
 
     /// The next child element of `parent`, None at its end; text between is passed over.
-    pub fn next_child(&mut self, parent: &Tag<'a>) -> Read<Option<Tag<'a>>> {
+    pub(crate) fn next_child(&mut self, parent: &Tag<'a>) -> Read<Option<Tag<'a>>> {
         if parent.empty {
             return Ok(None);
         }
@@ -174,7 +174,7 @@ impl<'a> XmlReader<'a> {
 
     /// The next piece of `parent`'s content, None at its end. Text comes with references
     /// resolved and characters XML forbids left out.
-    pub fn next_node(&mut self, parent: &Tag<'a>) -> Read<Option<Node<'a>>> {
+    pub(crate) fn next_node(&mut self, parent: &Tag<'a>) -> Read<Option<Node<'a>>> {
         if parent.empty {
             return Ok(None);
         }
@@ -319,7 +319,7 @@ impl<'a> XmlReader<'a> {
     }
 
     /// The element's text trimmed and owned, None when nothing is left.
-    pub fn trimmed_string(&mut self, tag: &Tag<'a>) -> Read<Option<String>> {
+    pub(crate) fn trimmed_string(&mut self, tag: &Tag<'a>) -> Read<Option<String>> {
         Ok(self.trimmed_text(tag)?.map(Cow::into_owned))
     }
 
@@ -347,7 +347,7 @@ impl<'a> XmlReader<'a> {
     }
 
     /// How many bytes of the document are still to be read.
-    pub fn bytes_left(&self) -> usize {
+    pub(crate) fn bytes_left(&self) -> usize {
         self.reader.get_ref().len()
     }
 
@@ -433,7 +433,7 @@ pub fn trimmed(text: Cow<'_, str>) -> Cow<'_, str> {
 }
 
 /// Parses an `xs:boolean`.
-pub fn parse_bool(text: &str) -> Option<bool> {
+pub(crate) fn parse_bool(text: &str) -> Option<bool> {
     match trim(text) {
         "true" | "1" => Some(true),
         "false" | "0" => Some(false),
@@ -452,7 +452,7 @@ fn local(qname: &str) -> &str {
 /// A response's bytes as text: borrowed when they are UTF-8 (checked in one pass over
 /// the whole document, which is much faster than the replacing check), else with each
 /// invalid sequence replaced by U+FFFD rather than refusing the answer.
-pub fn document_text(bytes: &[u8]) -> Cow<'_, str> {
+pub(crate) fn document_text(bytes: &[u8]) -> Cow<'_, str> {
     match std::str::from_utf8(bytes) {
         Ok(text) => Cow::Borrowed(text),
         Err(_) => String::from_utf8_lossy(bytes),

@@ -90,7 +90,7 @@ pub struct Command {
 }
 
 /// Every command a console takes.
-pub const COMMANDS: &[Command] = &[
+pub(crate) const COMMANDS: &[Command] = &[
     Command {
         name: "sync-now",
         summary: "sync the calendar now; the result is the sync status after the pass",

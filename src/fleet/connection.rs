@@ -20,7 +20,7 @@ const MQTTS_PORT: u16 = 8883;
 const MQTT_PORT: u16 = 1883;
 /// The largest message sent or received: an `apply-settings` request carries a whole
 /// provisioning file (at most 1 MiB) and a `logs` reply up to a few thousand lines.
-pub const MAX_PACKET_BYTES: usize = 4 * 1024 * 1024;
+pub(crate) const MAX_PACKET_BYTES: usize = 4 * 1024 * 1024;
 /// How long a connection attempt may take before it counts as failed.
 const CONNECT_TIMEOUT_SECONDS: u64 = 10;
 
@@ -39,7 +39,7 @@ pub struct Endpoint {
 
 impl Endpoint {
     /// The console's endpoint from its settings; `None` while no broker is set.
-    pub fn of_console(
+    pub(crate) fn of_console(
         fleet: &FleetSettings,
         secrets: &Secrets,
         allow_insecure: bool,
@@ -124,7 +124,7 @@ impl Endpoint {
     }
 
     /// The network options: how long a connection attempt may take.
-    pub fn network_options() -> rumqttc::NetworkOptions {
+    pub(crate) fn network_options() -> rumqttc::NetworkOptions {
         let mut network = rumqttc::NetworkOptions::new();
         network.set_connection_timeout(CONNECT_TIMEOUT_SECONDS);
         network

@@ -85,7 +85,7 @@ pub struct Running {
 
 impl Health {
     /// The report now; the error says what could not be read.
-    pub fn gather(
+    pub(crate) fn gather(
         data_dir: &DataDir,
         running: &Running,
         now: DateTime<Utc>,
@@ -134,7 +134,7 @@ impl Health {
 
     /// Whether `other` says something different, not counting what changes by itself
     /// with time (uptime, memory, free space, the report's instant, push's confirmations).
-    pub fn differs_from(&self, other: &Health) -> bool {
+    pub(crate) fn differs_from(&self, other: &Health) -> bool {
         let steady = |h: &Health| Health {
             uptime_seconds: 0,
             data_free_bytes: None,

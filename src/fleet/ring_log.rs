@@ -12,7 +12,7 @@ use tracing::{Event, Subscriber};
 use tracing_subscriber::layer::{Context, Layer};
 
 /// The most lines kept.
-pub const CAPACITY: usize = 2000;
+pub(crate) const CAPACITY: usize = 2000;
 /// The longest line kept, in characters; longer ones are cut with "…".
 const MAX_LINE_CHARS: usize = 2000;
 
@@ -48,7 +48,7 @@ pub fn layer() -> RingLayer {
 }
 
 /// The last `count` lines of the log, oldest first.
-pub fn last_lines(count: usize) -> Vec<String> {
+pub(crate) fn last_lines(count: usize) -> Vec<String> {
     ring().lock().unwrap_or_else(|e| e.into_inner()).last(count)
 }
 

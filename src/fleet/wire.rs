@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// The longest request id accepted (it becomes a topic level).
-pub const MAX_REQUEST_ID_CHARS: usize = 128;
+pub(crate) const MAX_REQUEST_ID_CHARS: usize = 128;
 /// Where the reply to a request without a usable id goes: `reply/<this>`.
-pub const MALFORMED_REPLY_ID: &str = "malformed";
+pub(crate) const MALFORMED_REPLY_ID: &str = "malformed";
 
 /// A request to the console.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

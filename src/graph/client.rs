@@ -24,7 +24,7 @@ use crate::clock::{Clock, SystemClock};
 
 /// At most this many requests to one mailbox at once: one under Graph's
 /// MailboxConcurrency limit of four, since a request just answered can still count.
-pub const MAX_CONCURRENT_REQUESTS: usize = 3;
+pub(crate) const MAX_CONCURRENT_REQUESTS: usize = 3;
 /// The longest wait Graph may ask for (Retry-After) that a request waits out and is made
 /// again; a longer one fails the call, and the sync task waits between passes instead.
 pub const LONGEST_WAIT_IN_A_CALL: Duration = Duration::from_secs(30);
@@ -104,7 +104,7 @@ impl GraphClient {
 
     /// The application permissions the app's token carries (signing in if needed); None
     /// when the token does not list them.
-    pub async fn granted_roles(&self) -> Result<Option<Vec<String>>, GraphError> {
+    pub(crate) async fn granted_roles(&self) -> Result<Option<Vec<String>>, GraphError> {
         let token = self.token.get(&self.http, &self.config).await?;
         Ok(super::token::roles_of(token.value()))
     }
@@ -230,7 +230,7 @@ impl GraphClient {
 
     /// The ids and change keys of the events overlapping [from, to), occurrences of
     /// series included, all pages.
-    pub async fn list_calendar_view(
+    pub(crate) async fn list_calendar_view(
         &self,
         mailbox: &str,
         from: DateTime<Utc>,
@@ -246,7 +246,7 @@ impl GraphClient {
 
     /// The events overlapping [from, to) with the properties the console shows (body
     /// included), occurrences of series included, handed to `on_page` page by page.
-    pub async fn calendar_view_events(
+    pub(crate) async fn calendar_view_events(
         &self,
         mailbox: &str,
         from: DateTime<Utc>,

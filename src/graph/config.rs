@@ -9,9 +9,9 @@ use url::Url;
 use super::error::GraphError;
 
 /// The global cloud's Graph endpoint.
-pub const GLOBAL_GRAPH_URL: &str = "https://graph.microsoft.com";
+pub(crate) const GLOBAL_GRAPH_URL: &str = "https://graph.microsoft.com";
 /// The global cloud's sign-in authority.
-pub const GLOBAL_AUTHORITY_URL: &str = "https://login.microsoftonline.com";
+pub(crate) const GLOBAL_AUTHORITY_URL: &str = "https://login.microsoftonline.com";
 
 /// The Graph hosts of Microsoft's clouds (global, US Government L4 and L5 (DoD), China
 /// operated by 21Vianet). Each one's resource, whose `.default` scope an app-only token
@@ -92,7 +92,7 @@ impl GraphConfig {
     }
 
     /// The API root with its version, ending in `/`: `https://graph.microsoft.com/v1.0/`.
-    pub fn api_base(&self) -> Url {
+    pub(crate) fn api_base(&self) -> Url {
         let mut base = self.graph_url.clone();
         let path = base.path().trim_end_matches('/').to_owned();
         let versioned = path.ends_with("/v1.0") || path.ends_with("/beta");
@@ -107,7 +107,7 @@ impl GraphConfig {
     }
 
     /// `{authority}/{tenant}/oauth2/v2.0/token`.
-    pub fn token_url(&self) -> Result<Url, GraphError> {
+    pub(crate) fn token_url(&self) -> Result<Url, GraphError> {
         let mut url = self.authority_url.clone();
         url.set_query(None);
         url.path_segments_mut()
@@ -137,7 +137,7 @@ impl GraphConfig {
     }
 
     /// Refuses URLs the client must not talk to.
-    pub fn check_url(&self, url: &Url) -> Result<(), GraphError> {
+    pub(crate) fn check_url(&self, url: &Url) -> Result<(), GraphError> {
         match url.scheme() {
             "https" => Ok(()),
             "http" if self.allow_insecure_http => Ok(()),

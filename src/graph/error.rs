@@ -267,7 +267,7 @@ fn snippet(body: &[u8]) -> String {
 
 /// The Microsoft Graph PowerShell that grants app `app` the `Calendars.ReadWrite`
 /// application permission (with admin consent).
-pub fn grant_read_write_command(app: &str) -> String {
+pub(crate) fn grant_read_write_command(app: &str) -> String {
     format!(
         "$graph = Get-MgServicePrincipal -Filter \"appId eq '00000003-0000-0000-c000-000000000000'\"; $app = Get-MgServicePrincipal -Filter \"appId eq '{app}'\"; New-MgServicePrincipalAppRoleAssignment -ServicePrincipalId $app.Id -PrincipalId $app.Id -ResourceId $graph.Id -AppRoleId ($graph.AppRoles | Where-Object {{ $_.Value -eq 'Calendars.ReadWrite' -and $_.AllowedMemberTypes -contains 'Application' }}).Id"
     )
@@ -275,7 +275,7 @@ pub fn grant_read_write_command(app: &str) -> String {
 
 /// The Exchange Online PowerShell that lets app `app` write calendars in a scope, with
 /// RBAC for Applications.
-pub fn rbac_read_write_command(app: &str) -> String {
+pub(crate) fn rbac_read_write_command(app: &str) -> String {
     format!(
         "New-ManagementRoleAssignment -App {app} -Role \"Application Calendars.ReadWrite\" -CustomResourceScope <scope>"
     )
@@ -366,7 +366,7 @@ impl GraphError {
     }
 
     /// How the admin fixes it, when there is a known fix.
-    pub fn fix_wording(&self, ctx: &ErrorContext) -> Option<Wording> {
+    pub(crate) fn fix_wording(&self, ctx: &ErrorContext) -> Option<Wording> {
         let app = ctx.client_id.as_str();
         let room = ctx.mailbox.as_str();
         Some(match self {

@@ -183,16 +183,16 @@ pub const MARKER_ID: &str =
 
 /// The `$expand` that brings the marker with an event (Graph returns extended
 /// properties only when asked; `calendarView/delta` cannot be asked).
-pub const MARKER_EXPAND: &str = "singleValueExtendedProperties($filter=id eq 'String {6a1d5c2e-7b3f-4e8a-9c41-0d2f5b8e7a93} Name RoomConsoleBookingId')";
+pub(crate) const MARKER_EXPAND: &str = "singleValueExtendedProperties($filter=id eq 'String {6a1d5c2e-7b3f-4e8a-9c41-0d2f5b8e7a93} Name RoomConsoleBookingId')";
 
 impl Event {
     /// Whether the request that read the event asked for the marker.
-    pub fn marker_read(&self) -> bool {
+    pub(crate) fn marker_read(&self) -> bool {
         self.single_value_extended_properties.is_some()
     }
 
     /// The booking id of the console's marker, on an event the console booked.
-    pub fn console_booking_id(&self) -> Option<&str> {
+    pub(crate) fn console_booking_id(&self) -> Option<&str> {
         self.single_value_extended_properties
             .as_deref()?
             .iter()
@@ -209,7 +209,7 @@ pub struct Removed {
 }
 
 /// The `$select` for a full event.
-pub const EVENT_SELECT: &str = "id,changeKey,subject,body,organizer,location,start,end,originalStartTimeZone,isAllDay,sensitivity,isCancelled,showAs,type,seriesMasterId,iCalUId,onlineMeeting,onlineMeetingUrl";
+pub(crate) const EVENT_SELECT: &str = "id,changeKey,subject,body,organizer,location,start,end,originalStartTimeZone,isAllDay,sensitivity,isCancelled,showAs,type,seriesMasterId,iCalUId,onlineMeeting,onlineMeetingUrl";
 
 #[cfg(test)]
 mod tests {

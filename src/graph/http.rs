@@ -7,7 +7,7 @@ pub use crate::http_answer::Answer;
 use crate::http_answer::{self, SendFailure, error_chain};
 
 /// Builds the HTTP client the configuration asks for.
-pub fn build_client(config: &GraphConfig) -> Result<reqwest::Client, GraphError> {
+pub(crate) fn build_client(config: &GraphConfig) -> Result<reqwest::Client, GraphError> {
     let builder = http_answer::client_builder(config.timeout, config.trusted_ca_pem.as_deref())
         .map_err(|detail| GraphError::InvalidConfig { detail })?;
     builder.build().map_err(|e| GraphError::InvalidConfig {

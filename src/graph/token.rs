@@ -12,11 +12,11 @@ use super::error::{GraphError, token_error};
 use super::http::read;
 
 /// Tokens are renewed this long before they expire.
-pub const RENEW_BEFORE_EXPIRY: Duration = Duration::from_secs(5 * 60);
+pub(crate) const RENEW_BEFORE_EXPIRY: Duration = Duration::from_secs(5 * 60);
 
 /// An access token and when it stops being used.
 #[derive(Clone, PartialEq, Eq)]
-pub struct AccessToken {
+pub(crate) struct AccessToken {
     value: String,
     /// The instant after which the token is renewed (expiry minus the margin).
     renew_at: Instant,
@@ -34,7 +34,7 @@ impl std::fmt::Debug for AccessToken {
 /// `roles` claim (e.g. `["Calendars.Read"]`); None when the token is not a JWT with that
 /// claim (an app scoped by RBAC for Applications in Exchange Online carries none).
 /// The token is only read, never verified: Graph verifies it.
-pub fn roles_of(token: &str) -> Option<Vec<String>> {
+pub(crate) fn roles_of(token: &str) -> Option<Vec<String>> {
     use base64::Engine as _;
     #[derive(Deserialize)]
     struct Claims {
@@ -49,7 +49,7 @@ pub fn roles_of(token: &str) -> Option<Vec<String>> {
 
 impl AccessToken {
     /// A token issued at `issued` that expires `expires_in` later.
-    pub fn new(value: String, issued: Instant, expires_in: Duration) -> AccessToken {
+    pub(crate) fn new(value: String, issued: Instant, expires_in: Duration) -> AccessToken {
         AccessToken {
             value,
             renew_at: issued + expires_in.saturating_sub(RENEW_BEFORE_EXPIRY),
@@ -57,12 +57,12 @@ impl AccessToken {
     }
 
     /// Whether the token may still be used at `now`.
-    pub fn usable_at(&self, now: Instant) -> bool {
+    pub(crate) fn usable_at(&self, now: Instant) -> bool {
         now < self.renew_at
     }
 
     /// The bearer value.
-    pub fn value(&self) -> &str {
+    pub(crate) fn value(&self) -> &str {
         &self.value
     }
 }
@@ -90,13 +90,13 @@ impl TokenAnswer {
 
 /// The cached token.
 #[derive(Debug, Default)]
-pub struct TokenCache {
+pub(crate) struct TokenCache {
     current: Mutex<Option<AccessToken>>,
 }
 
 impl TokenCache {
     /// The cached token when still usable, else a new one from the token endpoint.
-    pub async fn get(
+    pub(crate) async fn get(
         &self,
         http: &reqwest::Client,
         config: &GraphConfig,
@@ -111,7 +111,7 @@ impl TokenCache {
     }
 
     /// Forgets `token` (Graph refused it), so the next request asks for a new one.
-    pub async fn forget(&self, token: &AccessToken) {
+    pub(crate) async fn forget(&self, token: &AccessToken) {
         let mut current = self.current.lock().await;
         if current.as_ref() == Some(token) {
             *current = None;

@@ -19,7 +19,7 @@ const VIEW_SELECT: &str = "id,changeKey,start,end,isAllDay,isCancelled,showAs";
 
 /// A booking to create in the room's calendar.
 #[derive(Debug, Clone, Copy)]
-pub struct NewEvent<'a> {
+pub(crate) struct NewEvent<'a> {
     pub subject: &'a str,
     /// Plain text for the event's body.
     pub body: &'a str,
@@ -49,7 +49,7 @@ pub fn transaction_id(booking_id: &str) -> String {
 }
 
 /// The `@odata.etag` Graph gives an event of this change key (`W/"<changeKey>"`).
-pub fn etag_of(change_key: &str) -> String {
+pub(crate) fn etag_of(change_key: &str) -> String {
     format!("W/\"{change_key}\"")
 }
 
@@ -80,7 +80,7 @@ impl GraphClient {
     }
 
     /// The events overlapping [from, to) with what a clash check needs and the marker.
-    pub async fn marked_view(
+    pub(crate) async fn marked_view(
         &self,
         mailbox: &str,
         from: DateTime<Utc>,
@@ -94,7 +94,7 @@ impl GraphClient {
 
     /// Creates `event` in the room's calendar, organized by the room, with no attendees
     /// (so no invitation is sent); the event as created.
-    pub async fn create_event(
+    pub(crate) async fn create_event(
         &self,
         mailbox: &str,
         event: &NewEvent<'_>,
@@ -143,7 +143,7 @@ impl GraphClient {
     }
 
     /// Deletes event `id` (the console's own booking).
-    pub async fn delete_event(&self, mailbox: &str, id: &str) -> Result<(), GraphError> {
+    pub(crate) async fn delete_event(&self, mailbox: &str, id: &str) -> Result<(), GraphError> {
         let url = self.user_url(mailbox, &["events", id])?;
         self.write(reqwest::Method::DELETE, &url, None, None)
             .await

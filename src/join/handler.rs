@@ -21,7 +21,7 @@ pub const PROVIDER_ENV: &str = "ROOM_CONSOLE_JOIN_PROVIDER";
 pub const URL_ENV: &str = "ROOM_CONSOLE_JOIN_URL";
 /// Environment variable holding the content input for the share command
 /// (`v4l2:/dev/video0`, `drm:card0-HDMI-A-1` …), the same as its second argument.
-pub const SOURCE_ENV: &str = "ROOM_CONSOLE_CONTENT_SOURCE";
+pub(crate) const SOURCE_ENV: &str = "ROOM_CONSOLE_CONTENT_SOURCE";
 
 /// Which of the admin's commands is run: the setting that names it and what it does.
 #[derive(Debug, Clone, Copy)]

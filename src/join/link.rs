@@ -43,7 +43,7 @@ impl Provider {
     }
 
     /// Parses a stable id back into a provider.
-    pub fn from_id(id: &str) -> Option<Provider> {
+    pub(crate) fn from_id(id: &str) -> Option<Provider> {
         Provider::ALL.into_iter().find(|p| p.as_str() == id)
     }
 
@@ -89,7 +89,7 @@ impl NoJoinReason {
     }
 
     /// Parses a stable id back into a reason.
-    pub fn from_id(id: &str) -> Option<NoJoinReason> {
+    pub(crate) fn from_id(id: &str) -> Option<NoJoinReason> {
         match id {
             "body_removed" => Some(NoJoinReason::BodyRemoved),
             "no_link" => Some(NoJoinReason::NoLink),

@@ -16,7 +16,7 @@ use crate::settings::CalendarSettings;
 
 /// The polling rhythm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PollSchedule {
+pub(crate) struct PollSchedule {
     /// The interval near a meeting's edge and after a touch.
     pub fast: Duration,
     /// The interval otherwise.
@@ -40,7 +40,7 @@ impl Default for PollSchedule {
 
 impl PollSchedule {
     /// The schedule the settings ask for (the spans are fixed at two minutes).
-    pub fn from_settings(calendar: &CalendarSettings) -> PollSchedule {
+    pub(crate) fn from_settings(calendar: &CalendarSettings) -> PollSchedule {
         PollSchedule {
             fast: calendar.graph_fast_poll(),
             slow: calendar.graph_slow_poll(),
@@ -51,7 +51,7 @@ impl PollSchedule {
     /// How long to wait at `now` before the next poll. `edges` are the starts and ends
     /// of the meetings around now (any order); `last_touch` the last touch on the
     /// screen. A slow wait never runs past the start of the next fast span.
-    pub fn next_delay(
+    pub(crate) fn next_delay(
         &self,
         now: DateTime<Utc>,
         edges: &[DateTime<Utc>],

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// The store key of the persisted [`PushStatus`] (JSON).
-pub const PUSH_STATUS_KEY: &str = "live.push";
+pub(crate) const PUSH_STATUS_KEY: &str = "live.push";
 
 /// How changes reach the console.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,7 +72,7 @@ impl Default for PushStatus {
 
 impl PushStatus {
     /// Whole seconds since the last confirmation at `now`.
-    pub fn confirmed_seconds_ago(&self, now: DateTime<Utc>) -> Option<i64> {
+    pub(crate) fn confirmed_seconds_ago(&self, now: DateTime<Utc>) -> Option<i64> {
         self.last_confirmed
             .map(|at| (now - at).num_seconds().max(0))
     }

@@ -9,22 +9,22 @@ use chrono::{DateTime, Utc};
 use tokio::sync::Notify;
 
 /// The touches of this process's screen.
-pub static TOUCHES: Touches = Touches::new();
+pub(crate) static TOUCHES: Touches = Touches::new();
 
 /// Records a touch at `now` (the UI calls this).
-pub fn touched(now: DateTime<Utc>) {
+pub(crate) fn touched(now: DateTime<Utc>) {
     TOUCHES.touched(now);
 }
 
 /// Touches on one screen: the latest instant, and a wake-up for whoever waits for one.
-pub struct Touches {
+pub(crate) struct Touches {
     /// Milliseconds since the epoch of the last touch; `i64::MIN` before the first.
     last_ms: AtomicI64,
     wake: Notify,
 }
 
 impl Touches {
-    pub const fn new() -> Touches {
+    pub(crate) const fn new() -> Touches {
         Touches {
             last_ms: AtomicI64::new(i64::MIN),
             wake: Notify::const_new(),
@@ -32,14 +32,14 @@ impl Touches {
     }
 
     /// Records a touch at `now` and wakes the waiter.
-    pub fn touched(&self, now: DateTime<Utc>) {
+    pub(crate) fn touched(&self, now: DateTime<Utc>) {
         self.last_ms
             .fetch_max(now.timestamp_millis(), Ordering::Relaxed);
         self.wake.notify_one();
     }
 
     /// The last touch, if there was one.
-    pub fn last(&self) -> Option<DateTime<Utc>> {
+    pub(crate) fn last(&self) -> Option<DateTime<Utc>> {
         match self.last_ms.load(Ordering::Relaxed) {
             i64::MIN => None,
             ms => DateTime::from_timestamp_millis(ms),
@@ -47,7 +47,7 @@ impl Touches {
     }
 
     /// Waits for the next touch (one made since the last wait ended counts too).
-    pub async fn next(&self) {
+    pub(crate) async fn next(&self) {
         self.wake.notified().await;
     }
 }

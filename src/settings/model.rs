@@ -209,13 +209,13 @@ impl CalendarSettings {
     }
 
     /// Microsoft 365's fast delta-poll interval, within bounds.
-    pub fn graph_fast_poll(&self) -> Duration {
+    pub(crate) fn graph_fast_poll(&self) -> Duration {
         within(self.graph_fast_poll_seconds, &GRAPH_FAST_POLL_SECONDS)
     }
 
     /// Microsoft 365's slow delta-poll interval, within bounds and never faster than the
     /// fast one.
-    pub fn graph_slow_poll(&self) -> Duration {
+    pub(crate) fn graph_slow_poll(&self) -> Duration {
         within(self.graph_slow_poll_seconds, &GRAPH_SLOW_POLL_SECONDS).max(self.graph_fast_poll())
     }
 }
@@ -301,7 +301,7 @@ impl Default for UpdateSettings {
 
 impl UpdateSettings {
     /// The health gate's limit, kept within bounds even if the file was edited by hand.
-    pub fn health_gate(&self) -> chrono::Duration {
+    pub(crate) fn health_gate(&self) -> chrono::Duration {
         let minutes = self
             .health_gate_minutes
             .clamp(*HEALTH_GATE_MINUTES.start(), *HEALTH_GATE_MINUTES.end());

@@ -37,7 +37,7 @@ impl Secret {
 
     /// A form safe to show: `"••••••rd"` for a secret of eight characters or more ending
     /// in "rd", `"••••••"` otherwise. The number of dots is fixed, so the length stays hidden.
-    pub fn masked(&self) -> String {
+    pub(crate) fn masked(&self) -> String {
         let chars: Vec<char> = self.0.chars().collect();
         if chars.len() < MIN_LEN_TO_SHOW_TAIL {
             return MASK_DOTS.to_owned();

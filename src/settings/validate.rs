@@ -21,7 +21,7 @@ use super::model::{
 use super::model::{GRAPH_FAST_POLL_SECONDS, GRAPH_SLOW_POLL_SECONDS, PUSH_SYNC_INTERVAL_SECONDS};
 
 /// A problem with a value: the end of a sentence that starts with the setting's name.
-pub type Problem = String;
+pub(crate) type Problem = String;
 
 /// What a value should have been. `Display` gives the English end of a sentence that
 /// starts with the setting's name, as the provisioning file reports it.
@@ -131,7 +131,7 @@ pub fn display_name(text: &str) -> Result<String, Expected> {
 }
 
 /// An e-mail address such as `room@contoso.com`.
-pub fn email_address(text: &str) -> Result<String, Expected> {
+pub(crate) fn email_address(text: &str) -> Result<String, Expected> {
     let Some((local, domain)) = text.split_once('@') else {
         return Err(Expected::EmailAddress);
     };
@@ -147,7 +147,7 @@ pub fn email_address(text: &str) -> Result<String, Expected> {
 }
 
 /// A sign-in name: `DOMAIN\user` or an e-mail address (user principal name).
-pub fn account_name(text: &str) -> Result<String, Expected> {
+pub(crate) fn account_name(text: &str) -> Result<String, Expected> {
     if let Some((domain, user)) = text.split_once('\\') {
         let part_ok = |part: &str| {
             !part.is_empty()
@@ -165,7 +165,7 @@ pub fn account_name(text: &str) -> Result<String, Expected> {
 }
 
 /// An `https://` address. Plain http is refused: it would carry passwords in the clear.
-pub fn https_url(text: &str) -> Result<Url, Expected> {
+pub(crate) fn https_url(text: &str) -> Result<Url, Expected> {
     let url = Url::parse(text).map_err(|_| Expected::HttpsUrl)?;
     match url.scheme() {
         "https" if url.host().is_some() => Ok(url),
@@ -215,12 +215,12 @@ pub fn push_sync_interval_seconds(text: &str) -> Result<u32, Expected> {
 }
 
 /// Seconds between fast Microsoft 365 delta polls, within [`GRAPH_FAST_POLL_SECONDS`].
-pub fn graph_fast_poll_seconds(text: &str) -> Result<u32, Expected> {
+pub(crate) fn graph_fast_poll_seconds(text: &str) -> Result<u32, Expected> {
     seconds_within(text, &GRAPH_FAST_POLL_SECONDS)
 }
 
 /// Seconds between slow Microsoft 365 delta polls, within [`GRAPH_SLOW_POLL_SECONDS`].
-pub fn graph_slow_poll_seconds(text: &str) -> Result<u32, Expected> {
+pub(crate) fn graph_slow_poll_seconds(text: &str) -> Result<u32, Expected> {
     seconds_within(text, &GRAPH_SLOW_POLL_SECONDS)
 }
 
@@ -241,12 +241,12 @@ pub fn blank_after_seconds(text: &str) -> Result<u32, Expected> {
 }
 
 /// A local wall-clock time written `HH:MM` on the 24-hour clock, e.g. `19:00`.
-pub fn time_of_day(text: &str) -> Result<NaiveTime, Expected> {
+pub(crate) fn time_of_day(text: &str) -> Result<NaiveTime, Expected> {
     NaiveTime::parse_from_str(text, "%H:%M").map_err(|_| Expected::TimeOfDay)
 }
 
 /// Seconds between a fleet health report and the next, within [`HEALTH_INTERVAL_SECONDS`].
-pub fn health_interval_seconds(text: &str) -> Result<u32, Expected> {
+pub(crate) fn health_interval_seconds(text: &str) -> Result<u32, Expected> {
     seconds_within(text, &HEALTH_INTERVAL_SECONDS)
 }
 
@@ -258,7 +258,7 @@ fn seconds_within(text: &str, range: &RangeInclusive<u32>) -> Result<u32, Expect
 }
 
 /// `true` or `false` (also `1` or `0`, as in XML Schema).
-pub fn boolean(text: &str) -> Result<bool, Expected> {
+pub(crate) fn boolean(text: &str) -> Result<bool, Expected> {
     match text.to_ascii_lowercase().as_str() {
         "true" | "1" => Ok(true),
         "false" | "0" => Ok(false),
@@ -267,7 +267,7 @@ pub fn boolean(text: &str) -> Result<bool, Expected> {
 }
 
 /// An absolute file path.
-pub fn absolute_path(text: &str) -> Result<PathBuf, Expected> {
+pub(crate) fn absolute_path(text: &str) -> Result<PathBuf, Expected> {
     let path = PathBuf::from(text);
     if path.is_absolute() {
         Ok(path)
@@ -277,7 +277,7 @@ pub fn absolute_path(text: &str) -> Result<PathBuf, Expected> {
 }
 
 /// Host names separated by spaces or commas, such as `meet.contoso.com dialin.contoso.com`.
-pub fn host_names(text: &str) -> Result<Vec<String>, Expected> {
+pub(crate) fn host_names(text: &str) -> Result<Vec<String>, Expected> {
     text.split(|c: char| c.is_whitespace() || c == ',')
         .filter(|name| !name.is_empty())
         .map(|name| {
@@ -291,7 +291,7 @@ pub fn host_names(text: &str) -> Result<Vec<String>, Expected> {
 }
 
 /// The content input: `auto`, `none`, `v4l2:/dev/videoN`, `drm:<connector>` or `file:/path`.
-pub fn content_input(text: &str) -> Result<String, Expected> {
+pub(crate) fn content_input(text: &str) -> Result<String, Expected> {
     let ok = match text.split_once(':') {
         None => text == "auto" || text == "none",
         Some(("v4l2", device)) => device.starts_with("/dev/") && device.len() > "/dev/".len(),

@@ -48,7 +48,7 @@ impl ConfiguredSource {
 
     /// Remembers a URL found by Autodiscover in `data_dir`, so that later starts skip
     /// Autodiscover while the URL works.
-    pub fn remembering_in(mut self, data_dir: &std::path::Path) -> Self {
+    pub(crate) fn remembering_in(mut self, data_dir: &std::path::Path) -> Self {
         self.discovery_memory = Some(data_dir.join(MEMORY_FILE));
         self
     }

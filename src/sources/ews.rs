@@ -66,7 +66,7 @@ pub struct EwsSetup {
 
 /// Builds the EWS configuration from the settings, finding the URL by Autodiscover when
 /// none is set. Errors name the missing setting.
-pub async fn setup_from_settings(
+pub(crate) async fn setup_from_settings(
     settings: &Settings,
     secrets: &Secrets,
     allow_insecure_http: bool,
@@ -76,7 +76,7 @@ pub async fn setup_from_settings(
 
 /// Like `setup_from_settings`, with a URL found by Autodiscover remembered in the file
 /// `memory` and taken from there while it works.
-pub async fn setup_remembering(
+pub(crate) async fn setup_remembering(
     settings: &Settings,
     secrets: &Secrets,
     allow_insecure_http: bool,
@@ -163,7 +163,7 @@ fn misconfigured(message: Wording) -> SourceError {
 }
 
 /// "Exchange Server 2019 (15.2.1544.4)" from the version the server reports.
-pub fn describe_server(info: &ServerVersionInfo) -> Option<String> {
+pub(crate) fn describe_server(info: &ServerVersionInfo) -> Option<String> {
     let build = info.build()?;
     let product = match (info.major_version?, info.minor_version?) {
         (15, 2) if info.major_build_number.unwrap_or(0) >= 2562 => {

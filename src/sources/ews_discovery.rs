@@ -16,9 +16,9 @@ use crate::sync::source::{FailureKind, SourceError};
 use crate::words::{Phrase, Wording};
 
 /// Redirections followed before giving up (Microsoft's own clients stop at 10).
-pub const MAX_REDIRECTIONS: usize = 10;
+pub(crate) const MAX_REDIRECTIONS: usize = 10;
 /// The file in the data dir that remembers the discovered URL.
-pub const MEMORY_FILE: &str = "ews-autodiscover.json";
+pub(crate) const MEMORY_FILE: &str = "ews-autodiscover.json";
 
 /// What was discovered, for which mailbox and Autodiscover endpoint: a change of either
 /// in the settings makes it void.
@@ -44,7 +44,7 @@ pub struct Discovery {
 
 /// Asks Autodiscover again after the URL it gave failed: the URL it gives now; None
 /// without `discovery` (a configured URL) or while Autodiscover fails too (logged).
-pub async fn discover_again(discovery: Option<&Discovery>) -> Option<Url> {
+pub(crate) async fn discover_again(discovery: Option<&Discovery>) -> Option<Url> {
     match discovery?.discover().await {
         Ok(url) => Some(url),
         Err(error) => {

@@ -37,7 +37,7 @@ fn misconfigured(message: Wording) -> SourceError {
 }
 
 /// Builds the Graph configuration from the settings. Errors name the missing setting.
-pub fn setup_from_settings(
+pub(crate) fn setup_from_settings(
     settings: &Settings,
     secrets: &Secrets,
     allow_insecure_http: bool,

@@ -15,7 +15,7 @@ use crate::settings::files::{self, OWNER_WRITE_ALL_READ, ParseDetail};
 use crate::words::{Phrase, Wording};
 
 /// The state file's name inside the data directory.
-pub const STATE_FILE_NAME: &str = "fleet-state.json";
+pub(crate) const STATE_FILE_NAME: &str = "fleet-state.json";
 
 /// The fleet connection's state. Its reason is phrases (the admin screen words it in its
 /// language); as JSON (`status --json`, the fleet's reports) the reason is its English,

@@ -113,7 +113,7 @@ fn to_whole_seconds(mut sync: SyncStatus) -> SyncStatus {
 }
 
 /// Gathers the report from the data dir at the instant `now`.
-pub fn gather(data_dir: &DataDir, now: DateTime<Utc>) -> Result<StatusReport> {
+pub(crate) fn gather(data_dir: &DataDir, now: DateTime<Utc>) -> Result<StatusReport> {
     let settings = Settings::load(data_dir.path())?;
     let secrets = Secrets::load(data_dir.path())?.unwrap_or_default();
     let report_after = settings
@@ -268,7 +268,7 @@ pub fn facts(r: &StatusReport) -> Vec<(Fact, String)> {
 }
 
 /// "streaming, confirmed 12 s ago" or "pull (why), confirmed …".
-pub fn describe_push(push: &PushReport) -> String {
+pub(crate) fn describe_push(push: &PushReport) -> String {
     let mut text = push.status.mode.as_str().to_owned();
     if let Some(reason) = &push.status.reason {
         text.push_str(&format!(" ({reason})"));
@@ -281,7 +281,7 @@ pub fn describe_push(push: &PushReport) -> String {
 }
 
 /// "room-console 0.1.0 (x86_64-linux)": what `--version` prints and the first fact.
-pub fn version_line() -> String {
+pub(crate) fn version_line() -> String {
     format!(
         "room-console {} ({}-{})",
         env!("CARGO_PKG_VERSION"),

@@ -202,12 +202,15 @@ impl Store {
     }
 
     /// The ids of the meetings someone checked in to.
-    pub fn checked_in_ids(&self) -> Result<std::collections::HashSet<String>, StoreError> {
+    pub(crate) fn checked_in_ids(&self) -> Result<std::collections::HashSet<String>, StoreError> {
         self.naming_damage(check_ins::checked_in(&self.conn))
     }
 
     /// Forgets check-ins made before `before`.
-    pub fn forget_check_ins_before(&mut self, before: DateTime<Utc>) -> Result<(), StoreError> {
+    pub(crate) fn forget_check_ins_before(
+        &mut self,
+        before: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         check_ins::forget_before(&self.conn, before)
     }
 

@@ -21,7 +21,7 @@ use crate::store::Store;
 use crate::words::{Phrase, Wording};
 
 /// The store key of the change-check state (EWS SyncState, kept whole).
-pub const CHECK_STATE_KEY: &str = "sync.check_state";
+pub(crate) const CHECK_STATE_KEY: &str = "sync.check_state";
 /// The store key of the persisted [`SyncStatus`] (JSON).
 pub const STATUS_KEY: &str = "sync.status";
 /// The store key of the instant of the last full window read.
@@ -343,7 +343,7 @@ impl<S: CalendarSource> SyncEngine<S> {
 
 /// Makes the next pass read the whole window, whatever the change check says (the live
 /// listener asks for it when notifications may have been missed).
-pub fn request_full_read(store: &mut Store) -> Result<(), crate::store::StoreError> {
+pub(crate) fn request_full_read(store: &mut Store) -> Result<(), crate::store::StoreError> {
     store.set_state(LAST_FULL_READ_KEY, None)
 }
 

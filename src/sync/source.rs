@@ -49,7 +49,7 @@ impl SourceError {
         }
     }
 
-    pub fn with_fix(mut self, fix: impl Into<Wording>) -> Self {
+    pub(crate) fn with_fix(mut self, fix: impl Into<Wording>) -> Self {
         self.fix = Some(fix.into());
         self
     }

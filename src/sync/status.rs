@@ -28,7 +28,7 @@ pub enum SyncState {
 
 impl SyncState {
     /// The state for a failure of `kind` at `now`, retried after `retry_in`.
-    pub fn of_failure(
+    pub(crate) fn of_failure(
         kind: &FailureKind,
         now: DateTime<Utc>,
         retry_in: std::time::Duration,
@@ -187,7 +187,7 @@ impl SyncStatus {
     }
 
     /// Whether the home screen should tell visitors the agenda may be out of date.
-    pub fn is_degraded(&self) -> bool {
+    pub(crate) fn is_degraded(&self) -> bool {
         !matches!(self.state, SyncState::Ok | SyncState::FirstSync)
     }
 }

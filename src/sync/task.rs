@@ -36,7 +36,7 @@ impl SyncHandle {
 
     /// The status as it changes, for whoever waits for a pass to finish (the fleet's
     /// `sync-now`).
-    pub fn status_changes(&self) -> watch::Receiver<SyncStatus> {
+    pub(crate) fn status_changes(&self) -> watch::Receiver<SyncStatus> {
         self.status.clone()
     }
 
@@ -48,7 +48,7 @@ impl SyncHandle {
 
     /// The same counter as it moves, for whoever plans by the agenda (Microsoft 365's
     /// poller, whose rhythm follows the meetings' starts and ends).
-    pub fn agenda_changes(&self) -> watch::Receiver<u64> {
+    pub(crate) fn agenda_changes(&self) -> watch::Receiver<u64> {
         self.stored.clone()
     }
 

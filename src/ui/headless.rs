@@ -13,12 +13,12 @@ use slint::platform::{Platform, PointerEventButton, WindowAdapter, WindowEvent};
 use slint::{LogicalPosition, PhysicalSize, PlatformError, Rgb8Pixel, SharedPixelBuffer};
 
 /// The logical size the screens are designed for; larger panels are scaled up.
-pub const DESIGN_WIDTH: f32 = 1280.0;
+pub(crate) const DESIGN_WIDTH: f32 = 1280.0;
 /// See [`DESIGN_WIDTH`].
-pub const DESIGN_HEIGHT: f32 = 800.0;
+pub(crate) const DESIGN_HEIGHT: f32 = 800.0;
 
 /// The scale factor that makes a `width`x`height` panel show the design at its size.
-pub fn scale_for(size: PhysicalSize) -> f32 {
+pub(crate) fn scale_for(size: PhysicalSize) -> f32 {
     let by_width = size.width as f32 / DESIGN_WIDTH;
     let by_height = size.height as f32 / DESIGN_HEIGHT;
     by_width.min(by_height).max(1.0)

@@ -8,7 +8,7 @@ const QUIET_ZONE: usize = 4;
 
 /// Renders `text` as a QR code image with one pixel per module (the UI scales it up
 /// with pixelated rendering). None when the text is too long for any QR code.
-pub fn qr_image(text: &str) -> Option<Image> {
+pub(crate) fn qr_image(text: &str) -> Option<Image> {
     let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).ok()?;
     let modules = code.width();
     let side = modules + 2 * QUIET_ZONE;

@@ -24,14 +24,14 @@ const SPARE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Where the bundle comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BundleSource {
+pub(crate) enum BundleSource {
     File(PathBuf),
     Https(Url),
 }
 
 impl BundleSource {
     /// An `https://` address or a file path; `http://` is refused (a bundle is software).
-    pub fn parse(text: &str) -> Result<BundleSource, UpdateError> {
+    pub(crate) fn parse(text: &str) -> Result<BundleSource, UpdateError> {
         match Url::parse(text) {
             Ok(url) if url.scheme() == "https" => Ok(BundleSource::Https(url)),
             Ok(url) if url.scheme() == "file" => url
@@ -156,7 +156,7 @@ fn ensure_space(dir: &Path, bytes: u64) -> Result<(), UpdateError> {
 }
 
 /// Checks the file's SHA-256 against `expected` (hex, any case).
-pub fn check_sha256(path: &Path, expected: &str) -> Result<(), UpdateError> {
+pub(crate) fn check_sha256(path: &Path, expected: &str) -> Result<(), UpdateError> {
     let expected = expected.trim().to_ascii_lowercase();
     if expected.len() != 64 || !expected.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(UpdateError::Local(format!(

@@ -12,7 +12,7 @@ use crate::sync::status::SyncState;
 
 /// What one sync pass says about the software.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PassVerdict {
+pub(crate) enum PassVerdict {
     /// The pass reached the server (or the server answered with an error of its own).
     Proves,
     /// The network or server was out of reach: says nothing either way.
@@ -23,7 +23,7 @@ pub enum PassVerdict {
 
 impl PassVerdict {
     /// The verdict of the pass that left the sync in `state`.
-    pub fn of(state: &SyncState) -> Option<PassVerdict> {
+    pub(crate) fn of(state: &SyncState) -> Option<PassVerdict> {
         Some(match state {
             SyncState::FirstSync => return None,
             SyncState::Ok
@@ -41,7 +41,7 @@ impl PassVerdict {
 
 /// What to do now.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum GateDecision {
+pub(crate) enum GateDecision {
     Wait,
     MarkGood,
     /// Mark bad and restart, for this reason (shown in status).
@@ -90,7 +90,7 @@ impl HealthGate {
     }
 
     /// The decision at `now`.
-    pub fn decide(&self, now: DateTime<Utc>) -> GateDecision {
+    pub(crate) fn decide(&self, now: DateTime<Utc>) -> GateDecision {
         if let Some(fault) = &self.fault {
             return GateDecision::MarkBad(fault.clone());
         }

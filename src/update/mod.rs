@@ -45,7 +45,7 @@ use crate::store::Store;
 use crate::sync::status::SyncStatus;
 
 /// The slots as RAUC on the system bus reports them now; no RAUC is "not available".
-pub async fn read_slots() -> state::SlotsSnapshot {
+pub(crate) async fn read_slots() -> state::SlotsSnapshot {
     let slots = match Rauc::system().await {
         Ok(rauc) => rauc.slots().await.ok(),
         Err(_) => None,
@@ -54,7 +54,7 @@ pub async fn read_slots() -> state::SlotsSnapshot {
 }
 
 /// Reads the slots and keeps them for the admin screen ([`state::SlotsSnapshot`]).
-pub async fn refresh_slots(data_dir: &DataDir) -> state::SlotsSnapshot {
+pub(crate) async fn refresh_slots(data_dir: &DataDir) -> state::SlotsSnapshot {
     let snapshot = read_slots().await;
     snapshot.save(data_dir.path());
     snapshot
@@ -240,12 +240,12 @@ fn save(data_dir: &DataDir, state: &UpdateState, report: &mut (dyn FnMut(&Update
 }
 
 /// The room's time zone from the settings (the system's when unset).
-pub fn room_tz(settings: Option<&Settings>) -> Tz {
+pub(crate) fn room_tz(settings: Option<&Settings>) -> Tz {
     crate::clock::device_time_zone(settings.and_then(|s| s.device.time_zone.as_deref()))
 }
 
 /// The restart plan from the cached agenda at `now`.
-pub fn plan_for(
+pub(crate) fn plan_for(
     data_dir: &DataDir,
     settings: Option<&Settings>,
     now: DateTime<Utc>,
@@ -281,7 +281,7 @@ const RESTART_CHECK_EVERY: Duration = Duration::from_secs(30);
 
 /// In the running console: restarts when the planned time has come and the room is still
 /// free (a meeting booked since, or content being shown, moves the plan). Runs forever.
-pub async fn restart_when_due(
+pub(crate) async fn restart_when_due(
     data_dir: DataDir,
     clock: Arc<dyn Clock>,
     content_shown: Arc<dyn Fn() -> bool + Send + Sync>,

@@ -13,9 +13,9 @@ use crate::clock::local_midnight;
 use crate::settings::MaintenanceHours;
 
 /// The shortest free period a restart is planned into.
-pub const MIN_FREE: Duration = Duration::minutes(15);
+pub(crate) const MIN_FREE: Duration = Duration::minutes(15);
 /// How far ahead a free period is looked for: the agenda the cache holds.
-pub const HORIZON: Duration = Duration::days(7);
+pub(crate) const HORIZON: Duration = Duration::days(7);
 
 /// A planned restart: when, and until when the room is free then.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,7 +41,7 @@ impl RestartPlan {
 }
 
 /// The instants during which the room is taken, from the cached meetings.
-pub fn busy_periods(meetings: &[Meeting], tz: &Tz) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+pub(crate) fn busy_periods(meetings: &[Meeting], tz: &Tz) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
     meetings
         .iter()
         .filter(|m| m.occupies_room())
@@ -52,7 +52,7 @@ pub fn busy_periods(meetings: &[Meeting], tz: &Tz) -> Vec<(DateTime<Utc>, DateTi
 /// Plans the restart. `busy` are the periods the room is taken (any order, may overlap);
 /// `content_shown` means someone is presenting now, so the restart cannot be now.
 /// `None` when the room has no free period of [`MIN_FREE`] within [`HORIZON`].
-pub fn plan_restart(
+pub(crate) fn plan_restart(
     now: DateTime<Utc>,
     tz: &Tz,
     busy: &[(DateTime<Utc>, DateTime<Utc>)],

@@ -208,12 +208,12 @@ impl Rauc {
     }
 
     /// The bootname of the slot running now, e.g. `A`.
-    pub async fn boot_slot(&self) -> Result<String, UpdateError> {
+    pub(crate) async fn boot_slot(&self) -> Result<String, UpdateError> {
         self.installer.boot_slot().await.map_err(dbus_error)
     }
 
     /// Marks the booted slot `good` (keep it) or `bad` (the bootloader falls back).
-    pub async fn mark_booted(&self, good: bool) -> Result<String, UpdateError> {
+    pub(crate) async fn mark_booted(&self, good: bool) -> Result<String, UpdateError> {
         let state = if good { "good" } else { "bad" };
         match self.installer.mark(state, "booted").await {
             Ok((_, message)) => Ok(message),

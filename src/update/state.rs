@@ -14,7 +14,7 @@ use crate::settings::files::{self, OWNER_WRITE_ALL_READ, ParseDetail};
 use crate::words::Wording;
 
 /// The state file's name inside the data directory.
-pub const STATE_FILE_NAME: &str = "update.json";
+pub(crate) const STATE_FILE_NAME: &str = "update.json";
 
 /// The update's state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -133,7 +133,7 @@ impl UpdateState {
 
 /// The slots file's name inside the data directory: the slots as RAUC last reported
 /// them, so the admin screen shows them without waiting on the D-Bus.
-pub const SLOTS_FILE_NAME: &str = "update-slots.json";
+pub(crate) const SLOTS_FILE_NAME: &str = "update-slots.json";
 
 /// What RAUC last said about the slots; `None` in the file means RAUC is not on this
 /// system.

@@ -5,7 +5,7 @@ use super::error::UpdateError;
 use crate::words::{Phrase, Wording};
 
 /// The admin-facing error for RAUC's `LastError` text.
-pub fn explain(last_error: &str) -> UpdateError {
+pub(crate) fn explain(last_error: &str) -> UpdateError {
     let lower = last_error.to_ascii_lowercase();
     let (what, fix) = if lower.contains("compatible mismatch") {
         let what = match compatibles(last_error) {

@@ -254,7 +254,8 @@ impl Phrase {
     }
 
     /// How many arguments the template takes: one more than its highest place.
-    pub fn arity(self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn arity(self) -> usize {
         places(self.english())
             .filter_map(|place| place.ok())
             .map(|n| n + 1)

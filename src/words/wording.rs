@@ -28,7 +28,7 @@ impl Sentence {
     }
 
     /// `text` as it is, in every language.
-    pub fn verbatim(text: impl Into<String>) -> Sentence {
+    pub(crate) fn verbatim(text: impl Into<String>) -> Sentence {
         Sentence {
             phrase: None,
             args: vec![text.into()],
@@ -66,7 +66,7 @@ impl Wording {
     }
 
     /// `text` as it is, in every language.
-    pub fn verbatim(text: impl Into<String>) -> Wording {
+    pub(crate) fn verbatim(text: impl Into<String>) -> Wording {
         Wording {
             sentences: vec![Sentence::verbatim(text)],
         }
@@ -86,7 +86,7 @@ impl Wording {
 
     /// `self`, or `expected` verbatim when `self` does not say exactly `expected` in
     /// English: the screens never show a sentence the command line does not print.
-    pub fn or_verbatim(self, expected: &str) -> Wording {
+    pub(crate) fn or_verbatim(self, expected: &str) -> Wording {
         if self.english() == expected {
             self
         } else {
@@ -100,7 +100,7 @@ impl Wording {
     }
 
     /// The sentences, in order.
-    pub fn sentences(&self) -> &[Sentence] {
+    pub(crate) fn sentences(&self) -> &[Sentence] {
         &self.sentences
     }
 

@@ -5,7 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// The longest line the server reads; longer lines are refused.
-pub const MAX_LINE_BYTES: usize = 256;
+pub(crate) const MAX_LINE_BYTES: usize = 256;
 
 /// The commands the console takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,7 +19,7 @@ pub enum ControlCommand {
 }
 
 /// The commands, for error messages.
-pub const KNOWN_COMMANDS: &str = "content connect, content disconnect, ping";
+pub(crate) const KNOWN_COMMANDS: &str = "content connect, content disconnect, ping";
 
 impl FromStr for ControlCommand {
     type Err = String;
@@ -65,9 +65,9 @@ impl fmt::Display for ControlCommand {
 }
 
 /// The reply line for success.
-pub const OK_REPLY: &str = "ok";
+pub(crate) const OK_REPLY: &str = "ok";
 
 /// The reply line for a refusal (no newline inside: the line protocol depends on it).
-pub fn error_reply(message: &str) -> String {
+pub(crate) fn error_reply(message: &str) -> String {
     format!("error {}", message.replace(['\n', '\r'], " "))
 }

@@ -16,9 +16,9 @@ use super::stream::{FrameStream, StreamWait};
 /// How long one wait for a frame lasts, so a stop is noticed quickly.
 const WAIT_STEP: Duration = Duration::from_millis(200);
 /// A stream that delivers nothing for this long is restarted.
-pub const NO_FRAMES_AFTER: Duration = Duration::from_secs(3);
+pub(crate) const NO_FRAMES_AFTER: Duration = Duration::from_secs(3);
 /// The pause before trying again after a problem.
-pub const RETRY_AFTER: Duration = Duration::from_secs(2);
+pub(crate) const RETRY_AFTER: Duration = Duration::from_secs(2);
 
 /// A converted frame, RGB (3 bytes a pixel), ready for the window.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,7 +62,7 @@ impl Stopper {
         self.wake.notify_all();
     }
 
-    pub fn is_stopped(&self) -> bool {
+    pub(crate) fn is_stopped(&self) -> bool {
         *self.stopped.lock().unwrap_or_else(|e| e.into_inner())
     }
 

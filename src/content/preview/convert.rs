@@ -20,7 +20,7 @@ pub struct SourceFrame<'a> {
 
 /// Why a frame could not be converted (the frame is skipped, the preview goes on).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ConvertError {
+pub(crate) enum ConvertError {
     #[error("the frame holds {got} bytes; {width}×{height} needs {needed}")]
     ShortFrame {
         got: usize,
@@ -38,7 +38,7 @@ pub enum ConvertError {
 }
 
 /// One YCbCr pixel (BT.601, limited range) as RGB, in integer arithmetic.
-pub fn ycbcr_to_rgb(y: u8, cb: u8, cr: u8) -> [u8; 3] {
+pub(crate) fn ycbcr_to_rgb(y: u8, cb: u8, cr: u8) -> [u8; 3] {
     let c = i32::from(y) - 16;
     let d = i32::from(cb) - 128;
     let e = i32::from(cr) - 128;
@@ -58,7 +58,7 @@ fn nearest(index: u32, out_len: u32, src_len: u32) -> usize {
 
 /// Converts `source` into `out` (RGB, 3 bytes a pixel, `out_width × out_height`),
 /// nearest-neighbour scaled.
-pub fn convert_scaled(
+pub(crate) fn convert_scaled(
     source: &SourceFrame<'_>,
     out_width: u32,
     out_height: u32,

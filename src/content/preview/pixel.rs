@@ -17,14 +17,14 @@ pub enum PixelFormat {
 }
 
 /// `v4l2_fourcc(a, b, c, d)`.
-pub const fn fourcc(code: &[u8; 4]) -> u32 {
+pub(crate) const fn fourcc(code: &[u8; 4]) -> u32 {
     u32::from_le_bytes(*code)
 }
 
 impl PixelFormat {
     /// The order the preview asks for them in when the receiver's current format is not
     /// one of them: the 2-byte formats first (less to copy).
-    pub const PREFERENCE: [PixelFormat; 4] = [
+    pub(crate) const PREFERENCE: [PixelFormat; 4] = [
         PixelFormat::Uyvy,
         PixelFormat::Yuyv,
         PixelFormat::Rgb24,
@@ -32,7 +32,7 @@ impl PixelFormat {
     ];
 
     /// The V4L2 code.
-    pub fn fourcc(self) -> u32 {
+    pub(crate) fn fourcc(self) -> u32 {
         fourcc(match self {
             PixelFormat::Yuyv => b"YUYV",
             PixelFormat::Uyvy => b"UYVY",
@@ -42,12 +42,12 @@ impl PixelFormat {
     }
 
     /// The format with this V4L2 code, if the preview converts it.
-    pub fn from_fourcc(code: u32) -> Option<PixelFormat> {
+    pub(crate) fn from_fourcc(code: u32) -> Option<PixelFormat> {
         Self::PREFERENCE.into_iter().find(|f| f.fourcc() == code)
     }
 
     /// Bytes per pixel (4:2:2 formats: two pixels share four bytes).
-    pub fn bytes_per_pixel(self) -> usize {
+    pub(crate) fn bytes_per_pixel(self) -> usize {
         match self {
             PixelFormat::Yuyv | PixelFormat::Uyvy => 2,
             PixelFormat::Rgb24 | PixelFormat::Bgr24 => 3,
@@ -67,7 +67,7 @@ impl fmt::Display for PixelFormat {
 }
 
 /// A four-character code as text (`MJPG`, `NV12`), for messages; unprintable bytes as `?`.
-pub fn fourcc_name(code: u32) -> String {
+pub(crate) fn fourcc_name(code: u32) -> String {
     code.to_le_bytes()
         .iter()
         .map(|&b| {
@@ -85,7 +85,7 @@ pub fn fourcc_name(code: u32) -> String {
 /// Which format to stream: the receiver's current one if the preview converts it (no
 /// format change needed), else the first of [`PixelFormat::PREFERENCE`] it offers.
 /// `Err` lists the codes offered when none is convertible.
-pub fn choose_format(current: u32, offered: &[u32]) -> Result<PixelFormat, Vec<String>> {
+pub(crate) fn choose_format(current: u32, offered: &[u32]) -> Result<PixelFormat, Vec<String>> {
     if let Some(format) = PixelFormat::from_fourcc(current) {
         return Ok(format);
     }

@@ -17,14 +17,14 @@ use nix::errno::Errno;
 use crate::content::reading::VideoMode;
 
 /// How long locked black frames must last before the preview calls them protected.
-pub const BLACK_FOR_PROTECTED: Duration = Duration::from_secs(3);
+pub(crate) const BLACK_FOR_PROTECTED: Duration = Duration::from_secs(3);
 /// The brightest channel value still counted as black (limited-range black is 16 and a
 /// converted picture of it is 0; noise stays below this).
 const BLACK_LEVEL: u8 = 24;
 
 /// What the receiver says it can take (`VIDIOC_DV_TIMINGS_CAP`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ReceiverLimits {
+pub(crate) struct ReceiverLimits {
     pub max_width: u32,
     pub max_height: u32,
     /// Hz; zero when the driver does not say.
@@ -101,7 +101,11 @@ pub enum PreviewProblem {
 }
 
 /// The problem an errno at `step` of streaming from `path` means.
-pub fn problem_of_errno(path: &std::path::Path, step: StreamStep, errno: Errno) -> PreviewProblem {
+pub(crate) fn problem_of_errno(
+    path: &std::path::Path,
+    step: StreamStep,
+    errno: Errno,
+) -> PreviewProblem {
     let path = path.to_path_buf();
     match (step, errno) {
         (StreamStep::Open, Errno::EACCES | Errno::EPERM) => {
@@ -118,7 +122,7 @@ pub fn problem_of_errno(path: &std::path::Path, step: StreamStep, errno: Errno) 
 /// Whether the receiver takes `mode` and `pixelclock` (Hz, zero when unknown); `limits`
 /// are `None` when the driver does not say, and then everything the receiver locked
 /// onto is taken.
-pub fn check_resolution(
+pub(crate) fn check_resolution(
     mode: VideoMode,
     pixelclock: u64,
     limits: Option<ReceiverLimits>,
@@ -142,7 +146,7 @@ pub fn check_resolution(
 }
 
 /// Whether a converted RGB picture is black.
-pub fn is_black(rgb: &[u8]) -> bool {
+pub(crate) fn is_black(rgb: &[u8]) -> bool {
     rgb.iter().all(|&channel| channel <= BLACK_LEVEL)
 }
 
@@ -150,14 +154,14 @@ pub fn is_black(rgb: &[u8]) -> bool {
 /// content on a receiver without HDCP (or of a laptop showing a black screen, which the
 /// message cannot tell apart).
 #[derive(Debug, Clone, Default)]
-pub struct BlackWatch {
+pub(crate) struct BlackWatch {
     black_since: Option<Instant>,
 }
 
 impl BlackWatch {
     /// Takes one frame seen at `now`; `true` while the picture has been black for
     /// [`BLACK_FOR_PROTECTED`] or longer. A single non-black frame starts over.
-    pub fn observe(&mut self, now: Instant, black: bool) -> bool {
+    pub(crate) fn observe(&mut self, now: Instant, black: bool) -> bool {
         if !black {
             self.black_since = None;
             return false;

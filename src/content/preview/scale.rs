@@ -3,7 +3,7 @@
 
 /// The largest size within `max` with the aspect ratio of `source`, never upscaled.
 /// Each side is at least one pixel.
-pub fn fit_within(source: (u32, u32), max: (u32, u32)) -> (u32, u32) {
+pub(crate) fn fit_within(source: (u32, u32), max: (u32, u32)) -> (u32, u32) {
     let (width, height) = (u64::from(source.0.max(1)), u64::from(source.1.max(1)));
     let (max_width, max_height) = (u64::from(max.0.max(1)), u64::from(max.1.max(1)));
     if width <= max_width && height <= max_height {

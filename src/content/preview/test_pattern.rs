@@ -19,7 +19,7 @@ const BARS: [(u8, u8, u8); 8] = [
 ];
 
 /// Colour bars of `width × height` (width rounded down to even) in UYVY.
-pub fn colour_bars_uyvy(width: u32, height: u32) -> Vec<u8> {
+pub(crate) fn colour_bars_uyvy(width: u32, height: u32) -> Vec<u8> {
     let width = (width & !1).max(2) as usize;
     let mut line = Vec::with_capacity(width * 2);
     for pair in 0..width / 2 {
@@ -30,7 +30,7 @@ pub fn colour_bars_uyvy(width: u32, height: u32) -> Vec<u8> {
 }
 
 /// The bars as a frame to convert.
-pub fn colour_bars_frame(data: &[u8], width: u32, height: u32) -> SourceFrame<'_> {
+pub(crate) fn colour_bars_frame(data: &[u8], width: u32, height: u32) -> SourceFrame<'_> {
     SourceFrame {
         data,
         format: PixelFormat::Uyvy,

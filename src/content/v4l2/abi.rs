@@ -8,24 +8,24 @@ use nix::libc::c_int;
 /// `'V'`, the V4L2 ioctl type.
 const V4L2_IOCTL_TYPE: u8 = b'V';
 
-pub const V4L2_CAP_VIDEO_CAPTURE: u32 = 0x0000_0001;
-pub const V4L2_CAP_STREAMING: u32 = 0x0400_0000;
-pub const V4L2_CAP_DEVICE_CAPS: u32 = 0x8000_0000;
+pub(crate) const V4L2_CAP_VIDEO_CAPTURE: u32 = 0x0000_0001;
+pub(crate) const V4L2_CAP_STREAMING: u32 = 0x0400_0000;
+pub(crate) const V4L2_CAP_DEVICE_CAPS: u32 = 0x8000_0000;
 
 /// `v4l2_input.capabilities`: the input is set up with DV timings (HDMI, DVI, DP …).
-pub const V4L2_IN_CAP_DV_TIMINGS: u32 = 0x0000_0002;
+pub(crate) const V4L2_IN_CAP_DV_TIMINGS: u32 = 0x0000_0002;
 
 /// `v4l2_dv_timings.type`: BT.656/1120 timings, the only kind defined.
-pub const V4L2_DV_BT_656_1120: u32 = 0;
+pub(crate) const V4L2_DV_BT_656_1120: u32 = 0;
 
-pub const V4L2_EVENT_SOURCE_CHANGE: u32 = 5;
+pub(crate) const V4L2_EVENT_SOURCE_CHANGE: u32 = 5;
 /// Send the current state as an event right after subscribing.
-pub const V4L2_EVENT_SUB_FL_SEND_INITIAL: u32 = 1 << 0;
+pub(crate) const V4L2_EVENT_SUB_FL_SEND_INITIAL: u32 = 1 << 0;
 
 /// `V4L2_CTRL_CLASS_DV | 0x900`.
 const V4L2_CID_DV_CLASS_BASE: u32 = 0x00a0_0900;
 /// Bitmask, one bit per receiver port: the source supplies +5 V.
-pub const V4L2_CID_DV_RX_POWER_PRESENT: u32 = V4L2_CID_DV_CLASS_BASE + 100;
+pub(crate) const V4L2_CID_DV_RX_POWER_PRESENT: u32 = V4L2_CID_DV_CLASS_BASE + 100;
 
 /// `struct v4l2_fract`.
 #[repr(C)]
@@ -74,7 +74,7 @@ pub struct v4l2_dv_timings {
 /// `struct v4l2_event_subscription` (32 bytes).
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default)]
-pub struct v4l2_event_subscription {
+pub(crate) struct v4l2_event_subscription {
     pub type_: u32,
     pub id: u32,
     pub flags: u32,
@@ -85,7 +85,7 @@ pub struct v4l2_event_subscription {
 /// 8-aligned, and `timestamp` is a 16-byte `struct timespec`).
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
-pub struct v4l2_event {
+pub(crate) struct v4l2_event {
     pub type_: u32,
     pub u: [u64; 8],
     pub pending: u32,
@@ -98,7 +98,7 @@ pub struct v4l2_event {
 /// `struct v4l2_control` (8 bytes).
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default)]
-pub struct v4l2_control {
+pub(crate) struct v4l2_control {
     pub id: u32,
     pub value: i32,
 }
@@ -106,7 +106,7 @@ pub struct v4l2_control {
 /// `struct v4l2_capability` (104 bytes).
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
-pub struct v4l2_capability {
+pub(crate) struct v4l2_capability {
     pub driver: [u8; 16],
     pub card: [u8; 32],
     pub bus_info: [u8; 32],
@@ -119,7 +119,7 @@ pub struct v4l2_capability {
 /// `struct v4l2_input` (80 bytes: `std` is a 64-bit field).
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
-pub struct v4l2_input {
+pub(crate) struct v4l2_input {
     pub index: u32,
     pub name: [u8; 32],
     pub type_: u32,
@@ -178,7 +178,7 @@ nix::ioctl_read!(
 );
 
 /// Turns a NUL-padded kernel string into text.
-pub fn kernel_string(bytes: &[u8]) -> String {
+pub(crate) fn kernel_string(bytes: &[u8]) -> String {
     let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
     String::from_utf8_lossy(&bytes[..end]).trim().to_string()
 }

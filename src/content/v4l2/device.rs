@@ -4,7 +4,7 @@
 use std::fs::OpenOptions;
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::fs::OpenOptionsExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use nix::errno::Errno;
@@ -16,7 +16,7 @@ use crate::content::reading::InputError;
 
 /// What `VIDIOC_QUERYCAP` says about a video node.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Capability {
+pub(crate) struct Capability {
     pub driver: String,
     pub card: String,
     /// The node's own capabilities (`device_caps` when the driver fills it).
@@ -25,7 +25,7 @@ pub struct Capability {
 
 impl Capability {
     /// A capture node that can stream: the share window could show its picture.
-    pub fn can_capture(&self) -> bool {
+    pub(crate) fn can_capture(&self) -> bool {
         let wanted = abi::V4L2_CAP_VIDEO_CAPTURE | abi::V4L2_CAP_STREAMING;
         self.device_caps & wanted == wanted
     }
@@ -34,14 +34,13 @@ impl Capability {
 /// An open V4L2 node. The descriptor is shared so the event wait can register it with
 /// the runtime while the reader keeps using it.
 #[derive(Debug, Clone)]
-pub struct V4l2Device {
-    path: PathBuf,
+pub(crate) struct V4l2Device {
     fd: Arc<OwnedFd>,
 }
 
 impl V4l2Device {
     /// Opens the node non-blocking (so `VIDIOC_DQEVENT` never waits).
-    pub fn open(path: &Path) -> Result<V4l2Device, InputError> {
+    pub(crate) fn open(path: &Path) -> Result<V4l2Device, InputError> {
         let file = OpenOptions::new()
             .read(true)
             .write(true)
@@ -49,17 +48,12 @@ impl V4l2Device {
             .open(path)
             .map_err(|e| InputError::from_io(path.to_path_buf(), &e, VIDEO_GROUP_HINT))?;
         Ok(V4l2Device {
-            path: path.to_path_buf(),
             fd: Arc::new(OwnedFd::from(file)),
         })
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// The descriptor, to wait for events on.
-    pub fn shared_fd(&self) -> Arc<OwnedFd> {
+    pub(crate) fn shared_fd(&self) -> Arc<OwnedFd> {
         Arc::clone(&self.fd)
     }
 
@@ -68,7 +62,7 @@ impl V4l2Device {
     }
 
     /// `VIDIOC_QUERYCAP`; sub-device nodes do not answer it.
-    pub fn capability(&self) -> Result<Capability, Errno> {
+    pub(crate) fn capability(&self) -> Result<Capability, Errno> {
         let mut cap = abi::zeroed::<abi::v4l2_capability>();
         // SAFETY: `cap` is a valid, writable v4l2_capability for the ioctl to fill.
         unsafe { abi::vidioc_querycap(self.raw(), &mut cap) }?;
@@ -86,7 +80,7 @@ impl V4l2Device {
 
     /// Name and capabilities of the selected input (`VIDIOC_G_INPUT`, then
     /// `VIDIOC_ENUMINPUT`; input 0 when the driver has no selection).
-    pub fn current_input(&self) -> Result<(String, u32), Errno> {
+    pub(crate) fn current_input(&self) -> Result<(String, u32), Errno> {
         let mut index: libc::c_int = 0;
         // SAFETY: `index` is a valid, writable int for the ioctl to fill.
         if unsafe { abi::vidioc_g_input(self.raw(), &mut index) }.is_err() {
@@ -100,7 +94,7 @@ impl V4l2Device {
     }
 
     /// `VIDIOC_QUERY_DV_TIMINGS`: what the receiver detects on its input now.
-    pub fn query_dv_timings(&self) -> Result<v4l2_dv_timings, Errno> {
+    pub(crate) fn query_dv_timings(&self) -> Result<v4l2_dv_timings, Errno> {
         let mut timings = abi::zeroed::<v4l2_dv_timings>();
         // SAFETY: `timings` is a valid, writable v4l2_dv_timings for the ioctl to fill.
         unsafe { abi::vidioc_query_dv_timings(self.raw(), &mut timings) }?;
@@ -109,7 +103,7 @@ impl V4l2Device {
 
     /// `V4L2_CID_DV_RX_POWER_PRESENT`: whether any port sees +5 V. `None` when the driver
     /// does not have the control.
-    pub fn rx_power_present(&self) -> Option<bool> {
+    pub(crate) fn rx_power_present(&self) -> Option<bool> {
         let mut control = v4l2_control {
             id: abi::V4L2_CID_DV_RX_POWER_PRESENT,
             value: 0,
@@ -121,7 +115,7 @@ impl V4l2Device {
 
     /// Subscribes to `V4L2_EVENT_SOURCE_CHANGE` (and asks for the current state right
     /// away). `false` when the driver does not send it.
-    pub fn subscribe_source_change(&self) -> bool {
+    pub(crate) fn subscribe_source_change(&self) -> bool {
         let subscription = v4l2_event_subscription {
             type_: abi::V4L2_EVENT_SOURCE_CHANGE,
             flags: abi::V4L2_EVENT_SUB_FL_SEND_INITIAL,
@@ -133,7 +127,7 @@ impl V4l2Device {
 
     /// Takes every queued event off the node (`VIDIOC_DQEVENT` until none is left); the
     /// caller re-reads the timings, which say more than the event.
-    pub fn drain_events(&self) {
+    pub(crate) fn drain_events(&self) {
         // The kernel queues a bounded number of events per subscription; this bound
         // only guards against a driver that never says "none left".
         for _ in 0..64 {

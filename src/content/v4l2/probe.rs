@@ -70,7 +70,7 @@ pub fn answers_dv_timings(error: Option<Errno>) -> bool {
 }
 
 /// The V4L2 nodes under `dev_root` (`videoN` and `v4l-subdevN`), in numeric order.
-pub fn v4l2_nodes(dev_root: &Path) -> Vec<PathBuf> {
+pub(crate) fn v4l2_nodes(dev_root: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dev_root) else {
         return Vec::new();
     };

@@ -18,9 +18,9 @@ use crate::content::reading::{InputError, InputInfo, InputKind, SignalReading};
 use crate::content::source::{Changed, InputSource, poll_after};
 
 /// Poll period for a receiver that sends no source-change events (or is not open).
-pub const V4L2_POLL: Duration = Duration::from_secs(1);
+pub(crate) const V4L2_POLL: Duration = Duration::from_secs(1);
 /// With events, a slow re-read all the same.
-pub const V4L2_SAFETY_POLL: Duration = Duration::from_secs(5);
+pub(crate) const V4L2_SAFETY_POLL: Duration = Duration::from_secs(5);
 
 /// Watches one HDMI receiver node.
 pub struct V4l2Source {

@@ -42,7 +42,7 @@ struct Mapped {
 }
 
 /// A running capture stream on one receiver node.
-pub struct V4l2Stream {
+pub(crate) struct V4l2Stream {
     path: PathBuf,
     device: V4l2Device,
     fd: Arc<OwnedFd>,
@@ -60,7 +60,7 @@ unsafe impl Send for V4l2Stream {}
 
 impl V4l2Stream {
     /// Starts streaming from the receiver at `path`.
-    pub fn start(path: &Path) -> Result<V4l2Stream, PreviewProblem> {
+    pub(crate) fn start(path: &Path) -> Result<V4l2Stream, PreviewProblem> {
         let device = V4l2Device::open(path).map_err(|error| problem_of_open(path, &error))?;
         let fd = device.shared_fd();
         let raw = fd.as_raw_fd();

@@ -11,19 +11,17 @@ use super::abi::{PlainKernelStruct, v4l2_dv_timings};
 /// `'V'`, the V4L2 ioctl type.
 const V4L2_IOCTL_TYPE: u8 = b'V';
 
-pub const V4L2_BUF_TYPE_VIDEO_CAPTURE: u32 = 1;
-pub const V4L2_MEMORY_MMAP: u32 = 1;
-/// `v4l2_pix_format.field`: progressive frames.
-pub const V4L2_FIELD_NONE: u32 = 1;
+pub(crate) const V4L2_BUF_TYPE_VIDEO_CAPTURE: u32 = 1;
+pub(crate) const V4L2_MEMORY_MMAP: u32 = 1;
 /// `v4l2_buffer.flags`: the driver marks a frame it knows is damaged.
-pub const V4L2_BUF_FLAG_ERROR: u32 = 0x0000_0040;
+pub(crate) const V4L2_BUF_FLAG_ERROR: u32 = 0x0000_0040;
 /// A capture node with multi-planar buffers (the preview takes single-planar ones).
-pub const V4L2_CAP_VIDEO_CAPTURE_MPLANE: u32 = 0x0000_1000;
+pub(crate) const V4L2_CAP_VIDEO_CAPTURE_MPLANE: u32 = 0x0000_1000;
 
 /// `struct v4l2_pix_format` (48 bytes).
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default)]
-pub struct v4l2_pix_format {
+pub(crate) struct v4l2_pix_format {
     pub width: u32,
     pub height: u32,
     pub pixelformat: u32,
@@ -42,7 +40,7 @@ pub struct v4l2_pix_format {
 /// pointers).
 #[repr(C)]
 #[derive(Clone, Copy)]
-pub union v4l2_format_fmt {
+pub(crate) union v4l2_format_fmt {
     pub pix: v4l2_pix_format,
     pub raw_data: [u8; 200],
     _align: [c_ulong; 0],
@@ -51,7 +49,7 @@ pub union v4l2_format_fmt {
 /// `struct v4l2_format` (208 bytes).
 #[repr(C)]
 #[derive(Clone, Copy)]
-pub struct v4l2_format {
+pub(crate) struct v4l2_format {
     pub type_: u32,
     pub fmt: v4l2_format_fmt,
 }
@@ -59,7 +57,7 @@ pub struct v4l2_format {
 /// `struct v4l2_fmtdesc` (64 bytes).
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
-pub struct v4l2_fmtdesc {
+pub(crate) struct v4l2_fmtdesc {
     pub index: u32,
     pub type_: u32,
     pub flags: u32,
@@ -72,7 +70,7 @@ pub struct v4l2_fmtdesc {
 /// `struct v4l2_requestbuffers` (20 bytes).
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default)]
-pub struct v4l2_requestbuffers {
+pub(crate) struct v4l2_requestbuffers {
     pub count: u32,
     pub type_: u32,
     pub memory: u32,
@@ -84,7 +82,7 @@ pub struct v4l2_requestbuffers {
 /// `struct v4l2_timecode` (16 bytes).
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default)]
-pub struct v4l2_timecode {
+pub(crate) struct v4l2_timecode {
     pub type_: u32,
     pub flags: u32,
     pub frames: u8,
@@ -97,7 +95,7 @@ pub struct v4l2_timecode {
 /// The union `m` in `struct v4l2_buffer`: where the buffer is, by memory type.
 #[repr(C)]
 #[derive(Clone, Copy)]
-pub union v4l2_buffer_m {
+pub(crate) union v4l2_buffer_m {
     /// For `V4L2_MEMORY_MMAP`: the offset to give `mmap`.
     pub offset: u32,
     pub userptr: c_ulong,
@@ -107,7 +105,7 @@ pub union v4l2_buffer_m {
 /// `struct v4l2_buffer` (88 bytes).
 #[repr(C)]
 #[derive(Clone, Copy)]
-pub struct v4l2_buffer {
+pub(crate) struct v4l2_buffer {
     pub index: u32,
     pub type_: u32,
     pub bytesused: u32,
@@ -126,7 +124,7 @@ pub struct v4l2_buffer {
 /// `struct v4l2_bt_timings_cap` (packed, 104 bytes): what a receiver can take.
 #[repr(C, packed)]
 #[derive(Debug, Clone, Copy)]
-pub struct v4l2_bt_timings_cap {
+pub(crate) struct v4l2_bt_timings_cap {
     pub min_width: u32,
     pub max_width: u32,
     pub min_height: u32,
@@ -141,7 +139,7 @@ pub struct v4l2_bt_timings_cap {
 /// `struct v4l2_dv_timings_cap` (144 bytes): `bt` plus the rest of its 128-byte union.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
-pub struct v4l2_dv_timings_cap {
+pub(crate) struct v4l2_dv_timings_cap {
     pub type_: u32,
     pub pad: u32,
     pub reserved: [u32; 2],

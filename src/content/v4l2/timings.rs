@@ -9,7 +9,7 @@ use super::abi::{V4L2_DV_BT_656_1120, v4l2_bt_timings, v4l2_dv_timings};
 use crate::content::reading::{InputError, SignalReading, VideoMode};
 
 /// What to tell an admin when a V4L2 node may not be opened.
-pub const VIDEO_GROUP_HINT: &str = "add the service user to the video group";
+pub(crate) const VIDEO_GROUP_HINT: &str = "add the service user to the video group";
 
 /// The video mode of detected timings. The refresh rate is the pixel clock over the
 /// total (blanking included) frame size; for interlaced signals it is the field rate.
@@ -78,7 +78,7 @@ pub fn reading_of_query(
 }
 
 /// The error an ioctl's errno means for an HDMI receiver at `path`.
-pub fn error_of_errno(path: &Path, errno: Errno) -> InputError {
+pub(crate) fn error_of_errno(path: &Path, errno: Errno) -> InputError {
     let path = path.to_path_buf();
     match errno {
         Errno::ENOTTY | Errno::ENODATA | Errno::EINVAL => InputError::NotAReceiver { path },

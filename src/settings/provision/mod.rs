@@ -40,7 +40,7 @@ use field::Draft;
 use reader::Reading;
 
 /// The largest provisioning file accepted, in bytes.
-pub const MAX_FILE_SIZE: u64 = 1024 * 1024;
+pub(crate) const MAX_FILE_SIZE: u64 = 1024 * 1024;
 
 /// Applies the provisioning file at `path` on top of the settings in `data_dir` (or the
 /// defaults on a console not yet configured) and says what changed. On error nothing
@@ -53,7 +53,7 @@ pub fn apply_file(data_dir: &Path, path: &Path) -> Result<ApplySummary, Provisio
 
 /// Applies a provisioning file received as `bytes` (the fleet's `apply-settings`), named
 /// `name` in messages, exactly as [`apply_file`] applies one read from disk.
-pub fn apply_bytes(
+pub(crate) fn apply_bytes(
     data_dir: &Path,
     name: &str,
     bytes: &[u8],

@@ -42,7 +42,7 @@ pub fn phrase_wording(wording: Option<&Wording>) -> PhraseWording {
 
 /// The state of a check line once its check has run, as `AdminCheckRow.status` and the
 /// wizard's `WizardCheckRow.status` carry it.
-pub fn check_state(status: CheckStatus) -> CheckState {
+pub(crate) fn check_state(status: CheckStatus) -> CheckState {
     match status {
         CheckStatus::Pass => CheckState::Passed,
         CheckStatus::Warn => CheckState::Warning,
@@ -52,7 +52,7 @@ pub fn check_state(status: CheckStatus) -> CheckState {
 }
 
 /// How the screens know a check, to word its title (`CheckWords.title`).
-pub fn check_key(id: CheckId) -> CheckKey {
+pub(crate) fn check_key(id: CheckId) -> CheckKey {
     match id {
         CheckId::Server => CheckKey::Server,
         CheckId::ExchangeVersion => CheckKey::ExchangeVersion,
@@ -68,7 +68,7 @@ pub fn check_key(id: CheckId) -> CheckKey {
 /// One check line: title, status, what was found, the fix (None
 /// while the check has not reported).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CheckLine {
+pub(crate) struct CheckLine {
     pub id: CheckId,
     pub title: &'static str,
     pub status: CheckState,
@@ -98,7 +98,11 @@ pub fn admin_check_rows(
 
 /// The lines for every check of `order`: those that arrived with their outcome, the next
 /// one "checking" while the run goes on, the rest waiting.
-pub fn check_lines(order: &[CheckId], results: &[CheckResult], running: bool) -> Vec<CheckLine> {
+pub(crate) fn check_lines(
+    order: &[CheckId],
+    results: &[CheckResult],
+    running: bool,
+) -> Vec<CheckLine> {
     let mut next_is_running = running;
     order
         .iter()
@@ -132,7 +136,7 @@ enum Event {
 }
 
 /// One run of the checks, started on the background runtime.
-pub struct CheckRun {
+pub(crate) struct CheckRun {
     order: &'static [CheckId],
     events: Receiver<Event>,
     results: Vec<CheckResult>,
@@ -141,7 +145,7 @@ pub struct CheckRun {
 
 impl CheckRun {
     /// Starts the checks of `settings` and `secrets` on `runtime`.
-    pub fn start(
+    pub(crate) fn start(
         runtime: &Handle,
         settings: Settings,
         secrets: Secrets,
@@ -167,22 +171,22 @@ impl CheckRun {
     }
 
     /// The checks this run goes through, in order.
-    pub fn order(&self) -> &'static [CheckId] {
+    pub(crate) fn order(&self) -> &'static [CheckId] {
         self.order
     }
 
     /// The results so far.
-    pub fn results(&self) -> &[CheckResult] {
+    pub(crate) fn results(&self) -> &[CheckResult] {
         &self.results
     }
 
     /// Whether every check has reported.
-    pub fn finished(&self) -> bool {
+    pub(crate) fn finished(&self) -> bool {
         self.finished
     }
 
     /// Takes in what arrived since the last call, without waiting.
-    pub fn receive(&mut self) {
+    pub(crate) fn receive(&mut self) {
         while !self.finished {
             match self.events.try_recv() {
                 Ok(event) => self.take(event),
@@ -193,7 +197,7 @@ impl CheckRun {
     }
 
     /// Waits up to `timeout` for the run to finish; whether it did.
-    pub fn wait(&mut self, timeout: Duration) -> bool {
+    pub(crate) fn wait(&mut self, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
         while !self.finished {
             match self

@@ -223,7 +223,7 @@ fn wire_admin_screen(app: &AppWindow, state: &Rc<RefCell<State>>) {
 
 /// "Change setup": re-runs the wizard. The wizard pre-fills today's settings and keeps
 /// them (and the cache) in force until Finish; this hook only switches the screen.
-pub fn open_wizard_for_change(app: &AppWindow) {
+pub(crate) fn open_wizard_for_change(app: &AppWindow) {
     app.global::<AppState>().set_screen(Screen::Wizard);
 }
 

@@ -26,7 +26,7 @@ pub fn countdown(remaining: Duration) -> String {
 /// The message under the PIN dots; the screen words it in its language
 /// (`AdminWords.pin-message`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PinMessage {
+pub(crate) enum PinMessage {
     /// A wrong PIN: tries left of the free ones before the pad locks.
     Wrong { attempts_left: u32 },
     /// Locked: the countdown ("0:30").
@@ -41,7 +41,7 @@ pub enum PinMessage {
 
 impl PinMessage {
     /// The kind the screen words, and the values it mentions.
-    pub fn for_screen(&self) -> (PinMessageKind, [String; 2]) {
+    pub(crate) fn for_screen(&self) -> (PinMessageKind, [String; 2]) {
         match self {
             PinMessage::Wrong { attempts_left } => (
                 PinMessageKind::WrongPin,
@@ -63,13 +63,16 @@ impl PinMessage {
 }
 
 /// The message while the pad is locked for `remaining`.
-pub fn locked_message(remaining: Duration) -> PinMessage {
+pub(crate) fn locked_message(remaining: Duration) -> PinMessage {
     PinMessage::Locked(countdown(remaining))
 }
 
 /// The message after an entry that did not open the admin settings (`None` for
 /// [`PinOutcome::Accepted`]).
-pub fn pin_message(outcome: &PinOutcome, locked_for: Option<Duration>) -> Option<PinMessage> {
+pub(crate) fn pin_message(
+    outcome: &PinOutcome,
+    locked_for: Option<Duration>,
+) -> Option<PinMessage> {
     if let Some(remaining) = locked_for {
         return Some(locked_message(remaining));
     }
@@ -87,7 +90,7 @@ pub fn pin_message(outcome: &PinOutcome, locked_for: Option<Duration>) -> Option
 /// How the screen knows a fact of `room-console status` (`FactLabels.text`, generated from
 /// the table of `words/facts.rs`): a new [`Fact`] does not compile until it has its key
 /// here.
-pub fn fact_key(fact: Fact) -> FactLabel {
+pub(crate) fn fact_key(fact: Fact) -> FactLabel {
     match fact {
         Fact::Software => FactLabel::Software,
         Fact::DataDirectory => FactLabel::DataDirectory,
@@ -117,7 +120,7 @@ pub fn fact_key(fact: Fact) -> FactLabel {
 /// push state (see [`push_word`]); [`FactWord::AsIs`] shows the value as `status` prints
 /// it. Content inputs are worded by [`input_word`], the slots and the software update in
 /// `admin/update.rs`.
-pub fn fact_word(key: FactLabel, report: &StatusReport) -> FactWord {
+pub(crate) fn fact_word(key: FactLabel, report: &StatusReport) -> FactWord {
     match key {
         FactLabel::Fleet => match (&report.fleet, report.fleet.reason()) {
             (FleetState::Connected, _) => FactWord::FleetConnected,
@@ -160,7 +163,7 @@ pub fn fact_word(key: FactLabel, report: &StatusReport) -> FactWord {
 }
 
 /// How the screen words a content input's state after its name (`AdminWords.fact-value`).
-pub fn input_word(status: InputStatus) -> FactWord {
+pub(crate) fn input_word(status: InputStatus) -> FactWord {
     match status {
         InputStatus::Unknown => FactWord::InputUnknown,
         InputStatus::Disconnected => FactWord::InputDisconnected,
@@ -181,7 +184,7 @@ fn source_of(report: &StatusReport) -> Option<CalendarSource> {
 /// last good sync's local time, the account without `status`'s English about its
 /// password; otherwise `value` as `status`
 /// prints it.
-pub fn fact_value(key: FactLabel, report: &StatusReport, value: String) -> String {
+pub(crate) fn fact_value(key: FactLabel, report: &StatusReport, value: String) -> String {
     if key == FactLabel::Fleet {
         return report
             .fleet
@@ -230,7 +233,7 @@ fn push_word(push: &PushReport) -> FactWord {
 /// What the factory-reset confirmation lists as erased: the items present (the screen
 /// words them, `AdminWords.reset-erases`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ResetList {
+pub(crate) struct ResetList {
     pub settings: bool,
     pub secrets: bool,
     pub agenda: bool,
@@ -241,7 +244,7 @@ pub struct ResetList {
 }
 
 /// The confirmation's list: what a reset erases, only what is there.
-pub fn reset_list(items: &[Erasable]) -> ResetList {
+pub(crate) fn reset_list(items: &[Erasable]) -> ResetList {
     let mut list = ResetList::default();
     for item in items.iter().filter(|item| item.present) {
         let known = match item.what {

@@ -14,7 +14,7 @@ use crate::update::{Slot, UpdateState};
 
 /// One line per slot, the first under the "Installed software" label; no RAUC is one
 /// line saying updates are not available.
-pub fn slot_facts(snapshot: &SlotsSnapshot) -> Vec<AdminFact> {
+pub(crate) fn slot_facts(snapshot: &SlotsSnapshot) -> Vec<AdminFact> {
     let Some(slots) = &snapshot.slots else {
         return vec![fact(
             FactLabel::InstalledSoftware,
@@ -49,7 +49,7 @@ fn slot_args(slot: &Slot) -> [String; 5] {
 }
 
 /// The update's state as a `FactWord` and its values, times in the room's time zone.
-pub fn update_fact(state: &UpdateState, tz: &Tz) -> AdminFact {
+pub(crate) fn update_fact(state: &UpdateState, tz: &Tz) -> AdminFact {
     let time = |t: &DateTime<Utc>| t.with_timezone(tz).format("%H:%M").to_string();
     let when = |t: &DateTime<Utc>| t.with_timezone(tz).format("%Y-%m-%d %H:%M").to_string();
     let (word, args): (FactWord, Vec<String>) = match state {

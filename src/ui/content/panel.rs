@@ -84,13 +84,13 @@ impl ContentPanel {
     }
 
     /// The id of the input the window is open for (`v4l2:/dev/video0` …).
-    pub fn input_id(&self) -> Option<&str> {
+    pub(crate) fn input_id(&self) -> Option<&str> {
         self.input.as_deref()
     }
 
     /// The receiver node to show live while the window is up: only V4L2 capture nodes
     /// deliver a picture; other inputs keep the "Content connected" panel.
-    pub fn preview_device(&self) -> Option<PathBuf> {
+    pub(crate) fn preview_device(&self) -> Option<PathBuf> {
         let input = self
             .input
             .as_deref()

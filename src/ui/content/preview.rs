@@ -23,14 +23,14 @@ const FRAME_MARGIN: (u32, u32) = (64, 150);
 
 /// The content window's panel and its live preview, changed together on the UI thread.
 #[derive(Default)]
-pub struct ContentScreen {
+pub(crate) struct ContentScreen {
     pub panel: ContentPanel,
     preview: PreviewRunner,
 }
 
 impl ContentScreen {
     /// Puts the panel on the window and starts or stops the preview to match it.
-    pub fn apply(&mut self, app: &AppWindow) {
+    pub(crate) fn apply(&mut self, app: &AppWindow) {
         self.panel.apply(app);
         self.preview.follow(app, self.panel.preview_device());
     }
@@ -38,7 +38,7 @@ impl ContentScreen {
 
 /// The capture thread of the input on screen, if any.
 #[derive(Default)]
-pub struct PreviewRunner {
+pub(crate) struct PreviewRunner {
     running: Option<Running>,
 }
 
@@ -52,7 +52,7 @@ impl PreviewRunner {
     /// Makes the preview follow `device`: starts capturing it, or stops when `None`.
     /// Never waits for the capture thread: a new one waits for the old one to let go
     /// of the receiver.
-    pub fn follow(&mut self, app: &AppWindow, device: Option<PathBuf>) {
+    pub(crate) fn follow(&mut self, app: &AppWindow, device: Option<PathBuf>) {
         if self.running.as_ref().map(|r| &r.device) == device.as_ref() {
             return;
         }
@@ -182,7 +182,7 @@ impl PreviewSink for WindowSink {
 }
 
 /// A converted frame as a Slint image.
-pub fn image_of(frame: &RgbFrame) -> Image {
+pub(crate) fn image_of(frame: &RgbFrame) -> Image {
     Image::from_rgb8(SharedPixelBuffer::<Rgb8Pixel>::clone_from_slice(
         &frame.pixels,
         frame.width,

@@ -15,7 +15,7 @@ use slint::fontique_011::fontique::{self, GenericFamily};
 /// glyphs. A family that is not installed is skipped. Simplified Chinese comes first
 /// among the CJK faces: they all cover the same characters and differ only in the
 /// regional shapes of some ideographs.
-pub const CHAIN: &[&str] = &[
+pub(crate) const CHAIN: &[&str] = &[
     "Inter",
     "Console Hangul",
     "Noto Sans CJK SC",

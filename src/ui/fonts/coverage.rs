@@ -48,7 +48,7 @@ pub fn drawing_family(ch: char) -> Option<String> {
 /// first window has registered the embedded fonts). [`has_glyph`] does it by itself for
 /// the first character Inter lacks, so a Latin-only day keeps Slint's short font list:
 /// every text Slint shapes sets up a query over the whole list.
-pub fn install_chain() {
+pub(crate) fn install_chain() {
     with_lookup(Lookup::install_chain);
 }
 

@@ -33,7 +33,7 @@ pub fn for_screen(text: &str) -> Cow<'_, str> {
 /// `part` of a left-to-right line (an organizer's name, a location) isolated when it
 /// holds right-to-left letters: it is shaped and ordered right to left within itself,
 /// while the line around it keeps its left-to-right order ("דנה כהן · Microsoft Teams").
-pub fn isolated(part: &str) -> Cow<'_, str> {
+pub(crate) fn isolated(part: &str) -> Cow<'_, str> {
     let bidi = CodePointMapData::<BidiClass>::new();
     if part.chars().any(|ch| {
         matches!(

@@ -23,11 +23,11 @@ use crate::ui::{
 };
 
 /// Hands a command to whoever runs it (the background runtime, or a test).
-pub type CommandSink = Box<dyn Fn(BookingCommand)>;
+pub(crate) type CommandSink = Box<dyn Fn(BookingCommand)>;
 
 /// What the panel offers at an instant.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PanelView {
+pub(crate) struct PanelView {
     pub mode: BookingMode,
     pub choices: Vec<rules::BookChoice>,
     pub extend: Vec<i64>,
@@ -39,7 +39,7 @@ pub struct PanelView {
 }
 
 /// The panel's view of `meetings` at `now`.
-pub fn panel_view(
+pub(crate) fn panel_view(
     meetings: &[Meeting],
     now: DateTime<Utc>,
     tz: &Tz,
@@ -157,13 +157,13 @@ impl BookingScreen {
     }
 
     /// The booking asked for and not yet answered, for the agenda's "booking…" row.
-    pub fn pending_booking(&self) -> Option<Slot> {
+    pub(crate) fn pending_booking(&self) -> Option<Slot> {
         self.pending_slot
     }
 
     /// Someone is evidently in the room (Join pressed, a laptop plugged in): counts as a
     /// check-in while one is asked for.
-    pub fn presence(&mut self, app: &AppWindow) {
+    pub(crate) fn presence(&mut self, app: &AppWindow) {
         if app.global::<BookingAdapter>().get_check_in() != CheckInOffer::None {
             self.ask(app, BookingCommand::CheckIn);
         }

@@ -30,7 +30,7 @@ use crate::ui::{
 };
 
 /// Reads a local day's meetings (from the cache or the demo).
-pub type DayLoader = Box<dyn Fn(NaiveDate) -> anyhow::Result<Vec<Meeting>>>;
+pub(crate) type DayLoader = Box<dyn Fn(NaiveDate) -> anyhow::Result<Vec<Meeting>>>;
 
 /// What the controller needs to know about the room.
 pub struct RoomInfo {

@@ -14,7 +14,7 @@ pub fn show(app: &AppWindow, meeting: &Meeting) {
 }
 
 /// Shows the overlay after the join command could not start the meeting: it says so.
-pub fn show_not_started(app: &AppWindow, meeting: &Meeting) {
+pub(crate) fn show_not_started(app: &AppWindow, meeting: &Meeting) {
     show_link(app, meeting, true);
 }
 

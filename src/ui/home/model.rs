@@ -147,9 +147,9 @@ pub struct HomeView {
 }
 
 /// The words shown for a private meeting instead of its subject.
-pub const PRIVATE_TITLE: &str = "Private meeting";
+pub(crate) const PRIVATE_TITLE: &str = "Private meeting";
 /// The words shown for a meeting without a subject.
-pub const UNTITLED: &str = "(No subject)";
+pub(crate) const UNTITLED: &str = "(No subject)";
 
 /// The screen's name for `day`.
 fn day_of_week(day: chrono::Weekday) -> DayOfWeek {
@@ -165,7 +165,7 @@ fn day_of_week(day: chrono::Weekday) -> DayOfWeek {
 }
 
 /// `t` on the wall clock of `tz`, in 24-hour or 12-hour form.
-pub fn time_of_day(t: DateTime<Utc>, tz: &Tz, clock_24h: bool) -> ClockTime {
+pub(crate) fn time_of_day(t: DateTime<Utc>, tz: &Tz, clock_24h: bool) -> ClockTime {
     let local = t.with_timezone(tz);
     if clock_24h {
         return ClockTime {
@@ -334,7 +334,7 @@ pub fn build(inputs: &HomeInputs) -> HomeView {
 /// Shows the booking `slot` asked for at the console, not yet answered by the server, as
 /// a "booking…" row in the agenda of `view` (built from `inputs`). Only the view
 /// changes: the agenda cache changes from the server's answer alone.
-pub fn add_pending_booking(view: &mut HomeView, slot: Slot, inputs: &HomeInputs) {
+pub(crate) fn add_pending_booking(view: &mut HomeView, slot: Slot, inputs: &HomeInputs) {
     let at = |t: DateTime<Utc>| time_of_day(t, &inputs.tz, inputs.clock_24h);
     let phase = if slot.start <= inputs.now {
         AgendaPhase::Now

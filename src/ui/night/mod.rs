@@ -51,7 +51,7 @@ impl NightScreen {
 
     /// A touch on the awake screen: restarts the wait. (A touch while asleep lands on
     /// the cover, which wakes the screen itself.)
-    pub fn activity(&mut self, now: DateTime<Utc>) {
+    pub(crate) fn activity(&mut self, now: DateTime<Utc>) {
         if self.mode.state() == ScreenState::Awake {
             self.mode.touch(now);
         }
@@ -74,7 +74,7 @@ impl NightScreen {
 
 /// Puts the cover for `state` on the screen; `backlight_dims` when a backlight does the
 /// dimming, so the cover stays clear then.
-pub fn show_cover(app: &AppWindow, state: ScreenState, backlight_dims: bool) {
+pub(crate) fn show_cover(app: &AppWindow, state: ScreenState, backlight_dims: bool) {
     let adapter = app.global::<NightAdapter>();
     adapter.set_asleep(state != ScreenState::Awake);
     adapter.set_shade(match (state, backlight_dims) {

@@ -53,7 +53,7 @@ pub struct WizardOptions {
 }
 
 /// Saves the finished settings and moves on (to the home screen); an error is shown.
-pub type OnFinish = Box<dyn FnMut(Settings, Secrets) -> Result<(), String>>;
+pub(crate) type OnFinish = Box<dyn FnMut(Settings, Secrets) -> Result<(), String>>;
 
 enum CheckEvent {
     Progress(String, CheckResult),

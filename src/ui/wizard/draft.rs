@@ -68,7 +68,7 @@ impl Draft {
     }
 
     /// The Exchange address, or the sign-in address while none was typed.
-    pub fn effective_exchange_address(&self) -> &str {
+    pub(crate) fn effective_exchange_address(&self) -> &str {
         let typed = self.exchange_address.trim();
         if typed.is_empty() {
             self.sign_in_address.trim()
@@ -79,7 +79,7 @@ impl Draft {
 
     /// The part of the draft the account checks depend on: a change here means checking
     /// again.
-    pub fn account_key(&self) -> String {
+    pub(crate) fn account_key(&self) -> String {
         format!(
             "{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}",
             self.effective_exchange_address(),
@@ -100,7 +100,7 @@ impl Draft {
 
     /// The settings and secrets this draft stands for. Call after validation; a value that
     /// does not pass its check is left out rather than stored.
-    pub fn to_settings(&self) -> (Settings, Secrets) {
+    pub(crate) fn to_settings(&self) -> (Settings, Secrets) {
         let mut settings = Settings::default();
         let text = |value: &str| Some(value.trim().to_owned()).filter(|v| !v.is_empty());
         settings.device.language = validate::language(&self.language).unwrap_or("en".into());

@@ -123,7 +123,7 @@ impl Wizard {
     }
 
     /// On the Check step after a failure: goes on anyway, unless sign-in failed.
-    pub fn continue_anyway(&mut self) -> Result<Step, Refusal> {
+    pub(crate) fn continue_anyway(&mut self) -> Result<Step, Refusal> {
         if self.step != Step::Check {
             return self.advance();
         }
@@ -159,7 +159,7 @@ impl Wizard {
 
     /// Starts a run of the checks: the settings and secrets to check. `None` when a run
     /// for the same account is already going.
-    pub fn start_checks(&mut self) -> Option<(Settings, Secrets)> {
+    pub(crate) fn start_checks(&mut self) -> Option<(Settings, Secrets)> {
         let account = self.draft.account_key();
         if matches!(&self.checks, Checks::Running { account: running } if *running == account) {
             return None;
@@ -170,7 +170,7 @@ impl Wizard {
 
     /// Records the results of the run started for `draft`'s account; results of a run
     /// for an account since edited are dropped.
-    pub fn checks_finished(&mut self, account: &str, results: Vec<CheckResult>) -> bool {
+    pub(crate) fn checks_finished(&mut self, account: &str, results: Vec<CheckResult>) -> bool {
         match &self.checks {
             Checks::Running { account: running } if running == account => {
                 self.checks = Checks::Done {
@@ -184,7 +184,7 @@ impl Wizard {
     }
 
     /// Whether "Continue anyway" is offered: a check failed, but not sign-in.
-    pub fn may_continue_anyway(&self) -> bool {
+    pub(crate) fn may_continue_anyway(&self) -> bool {
         self.check_gate(true).is_ok() && self.check_gate(false).is_err()
     }
 
@@ -211,7 +211,7 @@ impl Wizard {
 }
 
 /// The problems of the fields on `step`.
-pub fn problems_of(step: Step, draft: &Draft) -> Vec<FieldError> {
+pub(crate) fn problems_of(step: Step, draft: &Draft) -> Vec<FieldError> {
     let mut p = Problems::default();
     match step {
         Step::Welcome => p.check(Field::TimeZone, validate::time_zone(draft.time_zone.trim())),

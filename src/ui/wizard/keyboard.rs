@@ -6,7 +6,7 @@ use slint::platform::WindowEvent;
 
 /// Presses and releases `key` (a character, or one of Slint's `Key` codes such as
 /// Backspace or Tab) in `window`.
-pub fn press(window: &slint::Window, key: &str) {
+pub(crate) fn press(window: &slint::Window, key: &str) {
     let text = SharedString::from(key);
     window.dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
     window.dispatch_event(WindowEvent::KeyReleased { text });

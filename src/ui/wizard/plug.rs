@@ -9,14 +9,14 @@ use crate::content::ContentEvent;
 
 /// What the Content input step shows live.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct PlugIndicator {
+pub(crate) struct PlugIndicator {
     connected: BTreeSet<String>,
     problems: BTreeMap<String, String>,
 }
 
 impl PlugIndicator {
     /// Takes one event of the content watcher.
-    pub fn on_event(&mut self, event: &ContentEvent) {
+    pub(crate) fn on_event(&mut self, event: &ContentEvent) {
         match event {
             ContentEvent::ShowContent { input, .. } => {
                 self.connected.insert(input.clone());
@@ -34,12 +34,12 @@ impl PlugIndicator {
     }
 
     /// Whether a laptop is plugged into some input now.
-    pub fn laptop_connected(&self) -> bool {
+    pub(crate) fn laptop_connected(&self) -> bool {
         !self.connected.is_empty()
     }
 
     /// The inputs' problems, one per line; empty when there are none.
-    pub fn problems(&self) -> String {
+    pub(crate) fn problems(&self) -> String {
         self.problems
             .values()
             .cloned()

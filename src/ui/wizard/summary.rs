@@ -6,7 +6,7 @@ use crate::settings::CalendarSource;
 use crate::ui::{SummaryLabel, SummaryValueWord};
 
 /// What the Summary lists for `draft`, secrets masked.
-pub fn summary_of(draft: &Draft) -> Vec<SummaryLine> {
+pub(crate) fn summary_of(draft: &Draft) -> Vec<SummaryLine> {
     let (settings, secrets) = draft.to_settings();
     let text = |value: &str| SummaryValue::Text(value.to_owned());
     let none = || SummaryValue::Word(SummaryWord::None);
