@@ -423,7 +423,10 @@ mod tests {
 
     #[test]
     fn ascii_word_characters_are_regular_expressions_word_characters() {
-        for c in (0..=0x7f_u8).map(char::from).chain(['é', '\u{300}', '\u{a0}', '한']) {
+        for c in (0..=0x7f_u8)
+            .map(char::from)
+            .chain(['é', '\u{300}', '\u{a0}', '한'])
+        {
             assert_eq!(
                 is_word_character(c),
                 regex_syntax::is_word_character(c),

@@ -49,7 +49,11 @@ async fn a_full_window_is_read_on_from_its_last_item() {
         5,
         "four full answers of 250, each read on from its last meeting, and the rest"
     );
-    assert_eq!(count(&rig.server, "GetItem"), 20, "each meeting fetched once");
+    assert_eq!(
+        count(&rig.server, "GetItem"),
+        20,
+        "each meeting fetched once"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -59,8 +63,8 @@ async fn meetings_every_answer_lists_again_are_fetched_once() {
         CalendarItem::new(&format!("Fair {n}"), at(22, 0, 0), at(30, 0, 0))
             .organizer("Ana", "ana@contoso.com")
     });
-    let room = Mailbox::new(ROOM, "Conference Room 2")
-        .with_items(long.chain(one_minute_meetings(600)));
+    let room =
+        Mailbox::new(ROOM, "Conference Room 2").with_items(long.chain(one_minute_meetings(600)));
     let mut rig = rig(room, Duration::from_secs(30)).await;
     let (result, _) = rig.pass().await;
     assert_eq!(
@@ -70,7 +74,11 @@ async fn meetings_every_answer_lists_again_are_fetched_once() {
             stored: 602
         }
     );
-    assert_eq!(count(&rig.server, "GetItem"), 13, "602 meetings, 50 a batch");
+    assert_eq!(
+        count(&rig.server, "GetItem"),
+        13,
+        "602 meetings, 50 a batch"
+    );
     assert!(
         count(&rig.server, "FindItem") <= 4,
         "{} FindItem requests",
