@@ -51,6 +51,15 @@ fn busy_week() -> Mailbox {
     }))
 }
 
+/// A tokio runtime with `workers` worker threads.
+fn runtime(workers: usize) -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime starts")
+}
+
 async fn start_server() -> EwsServer {
     EwsServer::start(
         ServerConfig::new(ExchangeVersion::Exchange2019, AuthMode::Both)
@@ -98,11 +107,7 @@ fn engine(server: &EwsServer) -> SyncEngine<EwsSource> {
 }
 
 fn whole_pass(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = runtime(2);
     let server = runtime.block_on(start_server());
     let mut group = c.benchmark_group("sync_pass");
     group.sample_size(10);
@@ -122,11 +127,7 @@ fn whole_pass(c: &mut Criterion) {
 
 /// Serves the room until killed, with a provisioning file and the CA in `dir`.
 fn serve(dir: &Path) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = runtime(1);
     let server = runtime.block_on(start_server());
     std::fs::create_dir_all(dir).unwrap();
     let ca = dir.join("ca.pem");

@@ -200,7 +200,17 @@ fn word_ends_at(html: &str, at: usize) -> bool {
     html[at..]
         .chars()
         .next()
-        .is_none_or(|c| !regex_syntax::is_word_character(c))
+        .is_none_or(|c| !is_word_character(c))
+}
+
+/// A word character as regular expressions' Unicode `\b` sees it, answered without the
+/// Unicode table for ASCII (nearly every character of an invitation's markup).
+fn is_word_character(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric() || c == '_'
+    } else {
+        regex_syntax::is_word_character(c)
+    }
 }
 
 /// HTML text: entities decoded and white space collapsed, as a browser shows it.
@@ -301,7 +311,7 @@ fn href_value(attributes: &str) -> Option<&str> {
         let word_starts = attributes[..start]
             .chars()
             .next_back()
-            .is_none_or(|c| !regex_syntax::is_word_character(c));
+            .is_none_or(|c| !is_word_character(c));
         if !word_starts {
             continue;
         }
@@ -408,6 +418,20 @@ mod tests {
                 text.push_str(&href);
                 text.push('>');
             }
+        }
+    }
+
+    #[test]
+    fn ascii_word_characters_are_regular_expressions_word_characters() {
+        for c in (0..=0x7f_u8)
+            .map(char::from)
+            .chain(['é', '\u{300}', '\u{a0}', '한'])
+        {
+            assert_eq!(
+                is_word_character(c),
+                regex_syntax::is_word_character(c),
+                "{c:?}"
+            );
         }
     }
 

@@ -5,6 +5,7 @@
 //! A short wait Exchange asks for (ErrorServerBusy with BackOffMilliseconds, 503 with
 //! Retry-After, up to 30 s) is waited out and the request made again, within the pass.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -29,7 +30,7 @@ use crate::words::{Phrase, Wording};
 
 /// Items per GetItem request.
 const GET_ITEM_BATCH: usize = 50;
-/// Items per CalendarView request; a fuller window is split in halves.
+/// Items per CalendarView request; a fuller window is read on from its last item.
 const CALENDAR_VIEW_MAX: u32 = 250;
 /// Changes per SyncFolderItems request.
 const SYNC_MAX_CHANGES: u32 = 512;
@@ -322,13 +323,19 @@ impl EwsSource {
         Ok(meetings)
     }
 
-    /// Lists [from, to), splitting the window while Exchange says it left items out.
+    /// Lists [from, to). A CalendarView answer holds at most [`CALENDAR_VIEW_MAX`] items,
+    /// earliest start first, and says when it left items out: the listing then goes on
+    /// from the start of the latest item it got (every item starting earlier is in that
+    /// answer; items listed twice are taken once), as Microsoft advises for paging a
+    /// calendar view. Only when that does not move on (a whole answer of items at one
+    /// instant) is the window split in halves.
     async fn list_range(
         &self,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
         out: &mut Vec<ItemVersion>,
     ) -> Result<(), SourceError> {
+        let mut listed = HashSet::new();
         let mut pending = vec![(from, to)];
         while let Some((start, end)) = pending.pop() {
             let mailbox = self.mailbox.as_str();
@@ -340,18 +347,29 @@ impl EwsSource {
             ))
             .map_err(|e| self.error(&e))?;
             self.remember_server(view.server_version.as_ref());
-            let span = end - start;
             let view = view.value.get();
-            if !view.includes_last_item_in_range && span > chrono::Duration::minutes(30) {
-                let middle = start + span / 2;
-                pending.push((middle, end));
-                pending.push((start, middle));
+            for item in &view.items {
+                if !listed.contains(&*item.id.id) {
+                    listed.insert(item.id.id.to_string());
+                    out.push(ItemVersion {
+                        id: item.id.id.to_string(),
+                        change_key: item.id.change_key.as_deref().map(str::to_owned),
+                    });
+                }
+            }
+            if view.includes_last_item_in_range {
                 continue;
             }
-            out.extend(view.items.iter().map(|item| ItemVersion {
-                id: item.id.id.to_string(),
-                change_key: item.id.change_key.as_deref().map(str::to_owned),
-            }));
+            let latest_start = view.items.iter().filter_map(|item| item.start).max();
+            match latest_start {
+                Some(next) if next > start && next < end => pending.push((next, end)),
+                _ if end - start > chrono::Duration::minutes(30) => {
+                    let middle = start + (end - start) / 2;
+                    pending.push((middle, end));
+                    pending.push((start, middle));
+                }
+                _ => {}
+            }
         }
         Ok(())
     }

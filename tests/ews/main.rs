@@ -7,6 +7,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod calendar_view_paging;
 mod conformance;
 mod errors;
 mod fault_matrix;

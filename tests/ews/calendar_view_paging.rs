@@ -1,0 +1,87 @@
+//! Listing a window fuller than one CalendarView answer (250 items), against the in-repo
+//! EWS server: the listing reads on from the start of the last item it got instead of
+//! splitting the window in halves and throwing each full answer away, and every meeting
+//! is fetched and stored once, also the long ones every answer lists again.
+
+use crate::common::engine_rig;
+use crate::common::ews_server;
+
+use std::time::Duration;
+
+use engine_rig::*;
+use ews_server::*;
+use room_console::sync::engine::PassResult;
+
+/// The requests for `operation` the server answered.
+fn count(server: &EwsServer, operation: &str) -> usize {
+    server
+        .requests()
+        .iter()
+        .filter(|r| r.operation == operation)
+        .count()
+}
+
+/// `count` one-minute meetings two minutes apart from 23 November 00:00 UTC.
+fn one_minute_meetings(count: i64) -> impl Iterator<Item = CalendarItem> {
+    let start = at(23, 0, 0);
+    (0..count).map(move |n| {
+        let s = start + chrono::Duration::minutes(2 * n);
+        CalendarItem::new(&format!("Meeting {n}"), s, s + chrono::Duration::minutes(1))
+            .organizer("Ana", "ana@contoso.com")
+            .text_body("Agenda")
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_window_is_read_on_from_its_last_item() {
+    let room = Mailbox::new(ROOM, "Conference Room 2").with_items(one_minute_meetings(1000));
+    let mut rig = rig(room, Duration::from_secs(30)).await;
+    let (result, _) = rig.pass().await;
+    assert_eq!(
+        result,
+        PassResult::Refreshed {
+            fetched: 1000,
+            stored: 1000
+        }
+    );
+    assert_eq!(
+        count(&rig.server, "FindItem"),
+        5,
+        "four full answers of 250, each read on from its last meeting, and the rest"
+    );
+    assert_eq!(
+        count(&rig.server, "GetItem"),
+        20,
+        "each meeting fetched once"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn meetings_every_answer_lists_again_are_fetched_once() {
+    // Two all-week meetings overlap every part of the window: each answer lists them.
+    let long = (0..2).map(|n| {
+        CalendarItem::new(&format!("Fair {n}"), at(22, 0, 0), at(30, 0, 0))
+            .organizer("Ana", "ana@contoso.com")
+    });
+    let room =
+        Mailbox::new(ROOM, "Conference Room 2").with_items(long.chain(one_minute_meetings(600)));
+    let mut rig = rig(room, Duration::from_secs(30)).await;
+    let (result, _) = rig.pass().await;
+    assert_eq!(
+        result,
+        PassResult::Refreshed {
+            fetched: 602,
+            stored: 602
+        }
+    );
+    assert_eq!(
+        count(&rig.server, "GetItem"),
+        13,
+        "602 meetings, 50 a batch"
+    );
+    assert!(
+        count(&rig.server, "FindItem") <= 4,
+        "{} FindItem requests",
+        count(&rig.server, "FindItem")
+    );
+}
