@@ -101,11 +101,7 @@ pub fn source_error(err: &GraphError, context: &ErrorContext) -> SourceError {
         }
         _ => FailureKind::ServerError,
     };
-    let error = SourceError::new(kind, err.wording(context));
-    match err.fix_wording(context) {
-        Some(fix) => error.with_fix(fix),
-        None => error,
-    }
+    SourceError::explained(kind, err, context)
 }
 
 /// The change-check state: the window the delta round covers and its deltaLink.

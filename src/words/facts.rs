@@ -100,7 +100,7 @@ fn fact_labels_file() -> String {
         file.push_str(&format!(
             "key == FactLabel.{} ? @tr(\"{}\")\n            : ",
             fact.slint_name(),
-            super::phrases::slint_string(fact.label())
+            super::generated::slint_string(fact.label())
         ));
     }
     file.push_str("label;\n    }\n}\n");
@@ -111,20 +111,12 @@ fn fact_labels_file() -> String {
 mod tests {
     use super::*;
 
-    const SLINT_FILE: &str = "ui/admin/fact_labels.slint";
-
     #[test]
     fn fact_labels_file_is_current() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(SLINT_FILE);
-        let expected = fact_labels_file();
-        if std::env::var_os("UPDATE_PHRASE_WORDS").is_some() {
-            std::fs::write(&path, &expected).expect("writes the Slint file");
-        }
-        let current = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            current == expected,
-            "{SLINT_FILE} differs from the fact table: run this test with \
-             UPDATE_PHRASE_WORDS=1, then add the new labels to the translations"
+        crate::words::generated::assert_file_is_current(
+            "ui/admin/fact_labels.slint",
+            &fact_labels_file(),
+            "add the new labels to the translations",
         );
     }
 

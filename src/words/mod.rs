@@ -8,15 +8,21 @@
 //!   msgid is the English template; `catalogue`'s test fails when one is missing.
 //! - `facts`: the labels of the status facts ([`Fact`]), the same way: English for
 //!   `room-console status`, `ui/admin/fact_labels.slint` generated for the admin screen.
+//! - [`Explained`]: an error worded for the admin (what happened, the fix), which the EWS
+//!   and Graph errors implement.
 //! - [`Wording`]: a message of up to four sentences, each a phrase with its arguments (or a
 //!   text shown as it came); stored as data (`sync::status::LastError`), never as English.
 
 #[cfg(test)]
 mod catalogue;
+mod explained;
 mod facts;
+#[cfg(test)]
+mod generated;
 mod phrases;
 mod wording;
 
+pub use explained::{Explained, say};
 pub use facts::Fact;
 pub use phrases::Phrase;
 pub use wording::{MAX_SENTENCES, Sentence, Wording};

@@ -323,7 +323,7 @@ fn phrase_words_file() -> String {
             .collect();
         file.push_str(&format!(
             "            @tr(\"{}\"{args}),\n",
-            slint_string(phrase.english())
+            super::generated::slint_string(phrase.english())
         ));
     }
     file.push_str(
@@ -339,30 +339,17 @@ fn phrase_words_file() -> String {
     file
 }
 
-/// `text` as a Slint string literal's content.
-#[cfg(test)]
-pub(super) fn slint_string(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('"', "\\\"")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const SLINT_FILE: &str = "ui/components/phrase_words.slint";
+    use crate::words::generated::assert_file_is_current;
 
     #[test]
     fn phrase_words_file_is_current() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(SLINT_FILE);
-        let expected = phrase_words_file();
-        if std::env::var_os("UPDATE_PHRASE_WORDS").is_some() {
-            std::fs::write(&path, &expected).expect("writes the Slint file");
-        }
-        let current = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            current == expected,
-            "{SLINT_FILE} differs from the phrase table: run this test with \
-             UPDATE_PHRASE_WORDS=1, then regenerate the translation template"
+        assert_file_is_current(
+            "ui/components/phrase_words.slint",
+            &phrase_words_file(),
+            "regenerate the translation template",
         );
     }
 
