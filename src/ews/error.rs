@@ -234,8 +234,6 @@ impl EwsError {
 impl Explained for EwsError {
     type Context = ErrorContext;
 
-    /// What happened, in words for the admin: phrases with their arguments, which the
-    /// screens show in their language ([`Wording::english`] for the command line).
     fn wording(&self, ctx: &ErrorContext) -> Wording {
         let account = ctx.service_account.as_str();
         let room = ctx.mailbox.as_str();
@@ -336,8 +334,6 @@ impl Explained for EwsError {
         }
     }
 
-    /// What the admin can do about it; None when there is nothing to do but wait, or the
-    /// console handles it by itself.
     fn fix_wording(&self, ctx: &ErrorContext) -> Option<Wording> {
         let account = ctx.service_account.as_str();
         let room = ctx.mailbox.as_str();

@@ -294,8 +294,6 @@ impl GraphError {
 impl Explained for GraphError {
     type Context = ErrorContext;
 
-    /// What happened, in an admin's words: phrases with their arguments, which the
-    /// screens show in their language ([`Wording::english`] for the command line).
     fn wording(&self, ctx: &ErrorContext) -> Wording {
         let app = ctx.client_id.as_str();
         let tenant = ctx.tenant_id.as_str();
@@ -369,7 +367,6 @@ impl Explained for GraphError {
         }
     }
 
-    /// How the admin fixes it, when there is a known fix.
     fn fix_wording(&self, ctx: &ErrorContext) -> Option<Wording> {
         let app = ctx.client_id.as_str();
         let room = ctx.mailbox.as_str();

@@ -4,38 +4,12 @@
 //! `ui/admin/fact_labels.slint`, which is generated from this table (`fact_labels_file`)
 //! and kept equal to it by a test. Its `@tr` strings are the msgids of `translations/`.
 
-/// Declares [`Fact`], its English labels and the list of all facts, in one table.
-macro_rules! facts {
-    ($($name:ident => $english:literal,)+) => {
-        /// A line of the status report, by what it is about (never by its English).
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum Fact {
-            $($name,)+
-        }
-
-        impl Fact {
-            /// Every fact, in the order of the table.
-            pub const ALL: &'static [Fact] = &[$(Fact::$name,)+];
-
-            /// The label `status` prints.
-            pub fn label(self) -> &'static str {
-                match self {
-                    $(Fact::$name => $english,)+
-                }
-            }
-
-            /// The name of its `FactLabel` variant in Slint (kebab-case).
-            #[cfg(test)]
-            fn slint_name(self) -> String {
-                kebab(match self {
-                    $(Fact::$name => stringify!($name),)+
-                })
-            }
-        }
-    };
-}
-
-facts! {
+word_table! {
+    /// A line of the status report, by what it is about (never by its English).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Fact;
+    /// The label `status` prints.
+    fn label;
     Software => "Software",
     DataDirectory => "Data directory",
     HostName => "Host name",
@@ -58,6 +32,14 @@ facts! {
     Push => "Push",
     // The screen's one line when the status cannot be read at all.
     StatusUnreadable => "Status",
+}
+
+impl Fact {
+    /// The name of its `FactLabel` variant in Slint: its own name in kebab-case.
+    #[cfg(test)]
+    fn slint_name(self) -> String {
+        kebab(&format!("{self:?}"))
+    }
 }
 
 /// `CamelCase` as `kebab-case`.

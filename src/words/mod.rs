@@ -13,6 +13,36 @@
 //! - [`Wording`]: a message of up to four sentences, each a phrase with its arguments (or a
 //!   text shown as it came); stored as data (`sync::status::LastError`), never as English.
 
+/// Declares a table of words in one place: the enum of its entries (with the attributes
+/// given), `ALL` (every entry in the order of the table) and the method giving each
+/// entry's English. `phrases` and `facts` are such tables.
+macro_rules! word_table {
+    (
+        $(#[$enum_meta:meta])*
+        pub enum $table:ident;
+        $(#[$english_meta:meta])*
+        fn $english:ident;
+        $($name:ident => $text:literal,)+
+    ) => {
+        $(#[$enum_meta])*
+        pub enum $table {
+            $($name,)+
+        }
+
+        impl $table {
+            /// Every entry, in the order of the table.
+            pub const ALL: &'static [$table] = &[$($table::$name,)+];
+
+            $(#[$english_meta])*
+            pub fn $english(self) -> &'static str {
+                match self {
+                    $($table::$name => $text,)+
+                }
+            }
+        }
+    };
+}
+
 #[cfg(test)]
 mod catalogue;
 mod explained;

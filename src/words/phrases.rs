@@ -9,31 +9,13 @@
 //! sentence cannot change in one place only. Its `@tr` strings are the msgids of the
 //! translations in `translations/`.
 
-/// Declares [`Phrase`], its English templates and the list of all phrases, in one table.
-macro_rules! phrases {
-    ($($name:ident => $english:literal,)+) => {
-        /// One sentence with numbered places for its arguments. Stored by its name (the
-        /// sync's last error), so renaming a phrase needs a thought for stored ones.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-        pub enum Phrase {
-            $($name,)+
-        }
-
-        impl Phrase {
-            /// Every phrase, in the order of their keys.
-            pub const ALL: &'static [Phrase] = &[$(Phrase::$name,)+];
-
-            /// The English template, with `{0}`, `{1}`, … where the arguments go.
-            pub fn english(self) -> &'static str {
-                match self {
-                    $(Phrase::$name => $english,)+
-                }
-            }
-        }
-    };
-}
-
-phrases! {
+word_table! {
+    /// One sentence with numbered places for its arguments. Stored by its name (the
+    /// sync's last error), so renaming a phrase needs a thought for stored ones.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    pub enum Phrase;
+    /// The English template, with `{0}`, `{1}`, … where the arguments go.
+    fn english;
     // ---- the checks' own findings ----
     DemoNeedsNoServer => "Not needed: the demo calendar has no server.",
     ServerAnswered => "{0} answered; its certificate is trusted.",
