@@ -15,6 +15,7 @@ use room_console::settings::provision::check_file;
 use room_console::sources::ews_mapping;
 use room_console::sources::ews_mapping::MappingRules;
 use room_console::sources::graph_mapping::meeting_of;
+use room_console::words::Explained;
 
 fn rules() -> MappingRules {
     MappingRules {

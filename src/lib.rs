@@ -18,6 +18,7 @@ pub mod http_answer;
 pub mod join;
 pub mod live;
 pub mod logging;
+pub mod secret;
 pub mod settings;
 pub mod sources;
 pub mod status;

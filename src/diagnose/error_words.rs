@@ -1,22 +1,12 @@
 //! The Exchange (EWS) and Microsoft 365 (Graph) failures as failed checks: the words are
-//! the errors' own (`EwsError::wording`, `GraphError::wording`), the same the sync stores
+//! the errors' own (`words::Explained`, which `EwsError` and `GraphError` implement), the same the sync stores
 //! and the command line prints, so the screens show them in their language.
 
 use super::result::{CheckId, CheckResult};
-use crate::ews::{ErrorContext as EwsContext, EwsError};
-use crate::graph::{ErrorContext as GraphContext, GraphError};
+use crate::words::Explained;
 
 /// A failed check with what `error` means and its fix.
-pub(super) fn ews_failure(id: CheckId, error: &EwsError, context: &EwsContext) -> CheckResult {
-    CheckResult::fail(id, error.wording(context), error.fix_wording(context))
-}
-
-/// A failed check with what `error` means and its fix.
-pub(super) fn graph_failure(
-    id: CheckId,
-    error: &GraphError,
-    context: &GraphContext,
-) -> CheckResult {
+pub(super) fn failure<E: Explained>(id: CheckId, error: &E, context: &E::Context) -> CheckResult {
     CheckResult::fail(id, error.wording(context), error.fix_wording(context))
 }
 
@@ -25,6 +15,8 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
+    use crate::ews::{ErrorContext as EwsContext, EwsError};
+    use crate::graph::{ErrorContext as GraphContext, GraphError};
     use crate::words::{Phrase, Wording};
 
     fn ews_context() -> EwsContext {
@@ -221,52 +213,36 @@ mod tests {
         wording.sentences().iter().all(|s| s.phrase.is_some())
     }
 
-    /// That the check `failure` makes of `error` says exactly its `explanation` and `fix`,
-    /// in phrases throughout.
-    fn assert_worded_like_the_sync(
-        error: &dyn std::fmt::Debug,
-        failure: &CheckResult,
-        explanation: String,
-        fix: Option<String>,
+    /// That the failed check `id` made of each of `errors` says exactly its `explanation`
+    /// and `fix`, in phrases throughout.
+    fn assert_worded_like_the_sync<E: Explained + std::fmt::Debug>(
+        id: CheckId,
+        errors: Vec<E>,
+        context: &E::Context,
     ) {
-        assert_eq!(failure.message, explanation, "{error:?}");
-        assert_eq!(failure.fix, fix, "{error:?}");
-        assert!(
-            all_phrased(&failure.wording),
-            "{error:?}: {}",
-            failure.message
-        );
-        if let Some(fix) = &failure.fix_wording {
-            assert!(all_phrased(fix), "{error:?}: {fix:?}");
+        for error in errors {
+            let failure = failure(id, &error, context);
+            assert_eq!(failure.message, error.explanation(context), "{error:?}");
+            assert_eq!(failure.fix, error.fix(context), "{error:?}");
+            assert!(
+                all_phrased(&failure.wording),
+                "{error:?}: {}",
+                failure.message
+            );
+            if let Some(fix) = &failure.fix_wording {
+                assert!(all_phrased(fix), "{error:?}: {fix:?}");
+            }
         }
     }
 
     #[test]
     fn worded_ews_failures_say_exactly_what_the_sync_says() {
-        let context = ews_context();
-        for error in ews_errors() {
-            let check = ews_failure(CheckId::Calendar, &error, &context);
-            assert_worded_like_the_sync(
-                &error,
-                &check,
-                error.explanation(&context),
-                error.fix(&context),
-            );
-        }
+        assert_worded_like_the_sync(CheckId::Calendar, ews_errors(), &ews_context());
     }
 
     #[test]
     fn worded_graph_failures_say_exactly_what_the_sync_says() {
-        let context = graph_context();
-        for error in graph_errors() {
-            let check = graph_failure(CheckId::SignIn, &error, &context);
-            assert_worded_like_the_sync(
-                &error,
-                &check,
-                error.explanation(&context),
-                error.fix(&context),
-            );
-        }
+        assert_worded_like_the_sync(CheckId::SignIn, graph_errors(), &graph_context());
     }
 
     #[test]
@@ -277,7 +253,7 @@ mod tests {
             line: Some(3),
             position: None,
         };
-        let check = ews_failure(CheckId::Calendar, &error, &context);
+        let check = failure(CheckId::Calendar, &error, &context);
         assert_eq!(
             check.message,
             "Exchange rejected a request of the console as invalid (ErrorSchemaValidation): \

@@ -7,7 +7,7 @@ use chrono::Duration;
 use futures_util::future::join_all;
 
 use super::certificate::with_certificate;
-use super::error_words::graph_failure;
+use super::error_words;
 use super::join_links::join_links_check;
 use super::report::{CheckOptions, Report, SAMPLE_SIZE, WINDOW_DAYS, calendar_readable};
 use super::result::{CheckId, CheckResult};
@@ -158,7 +158,7 @@ async fn failure(
     context: &ErrorContext,
     url: Option<&url::Url>,
 ) -> CheckResult {
-    let result = graph_failure(id, error, context);
+    let result = error_words::failure(id, error, context);
     match (error, url) {
         (GraphError::Tls { .. }, Some(url)) => with_certificate(result, url).await,
         _ => result,

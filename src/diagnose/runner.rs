@@ -6,7 +6,7 @@
 use chrono::Duration;
 
 use super::certificate::with_certificate;
-use super::error_words::ews_failure;
+use super::error_words::failure;
 use super::graph::check_graph;
 use super::invitations::invitations_check;
 use super::report::{CheckOptions, Report, SAMPLE_SIZE, WINDOW_DAYS, calendar_readable};
@@ -79,7 +79,7 @@ async fn check_exchange(
                 mailbox: subject.mailbox.clone(),
                 url: subject.url.clone(),
             };
-            return report.fail_then_skip(ews_failure(CheckId::Server, &error, &context));
+            return report.fail_then_skip(failure(CheckId::Server, &error, &context));
         }
     };
     let context = client.error_context(&subject.mailbox);
@@ -113,7 +113,7 @@ async fn check_exchange(
                     passed_before_failure(*id, &subject)
                 });
             }
-            let mut result = ews_failure(failed, &error, &context);
+            let mut result = failure(failed, &error, &context);
             if matches!(error, EwsError::Tls { .. }) {
                 result = with_certificate(result, &client.config().url).await;
             }
@@ -135,7 +135,7 @@ async fn check_exchange(
         .collect();
     let sample = match fetch_sample(&client, &ids).await {
         Ok(sample) => sample,
-        Err(error) => return report.push(ews_failure(CheckId::Invitations, &error, &context)),
+        Err(error) => return report.push(failure(CheckId::Invitations, &error, &context)),
     };
     report.push(invitations_check(&subject.mailbox, &sample));
 }

@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use super::details::Details;
-use crate::words::{Phrase, Wording};
+use crate::words::{Explained, Phrase, Wording, say};
 
 /// Who and what a request was about, to name them in explanations and fixes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -229,10 +229,12 @@ impl EwsError {
             _ => None,
         }
     }
+}
 
-    /// What happened, in words for the admin: phrases with their arguments, which the
-    /// screens show in their language ([`Wording::english`] for the command line).
-    pub fn wording(&self, ctx: &ErrorContext) -> Wording {
+impl Explained for EwsError {
+    type Context = ErrorContext;
+
+    fn wording(&self, ctx: &ErrorContext) -> Wording {
         let account = ctx.service_account.as_str();
         let room = ctx.mailbox.as_str();
         let url = ctx.url.as_str();
@@ -332,9 +334,7 @@ impl EwsError {
         }
     }
 
-    /// What the admin can do about it; None when there is nothing to do but wait, or the
-    /// console handles it by itself.
-    pub(crate) fn fix_wording(&self, ctx: &ErrorContext) -> Option<Wording> {
+    fn fix_wording(&self, ctx: &ErrorContext) -> Option<Wording> {
         let account = ctx.service_account.as_str();
         let room = ctx.mailbox.as_str();
         let grant = format!(
@@ -407,21 +407,6 @@ impl EwsError {
             _ => return None,
         })
     }
-
-    /// What happened, in English (the command line, the logs).
-    pub fn explanation(&self, ctx: &ErrorContext) -> String {
-        self.wording(ctx).english()
-    }
-
-    /// The fix, in English (the command line, the logs).
-    pub fn fix(&self, ctx: &ErrorContext) -> Option<String> {
-        self.fix_wording(ctx).as_ref().map(Wording::english)
-    }
-}
-
-/// A phrase with its arguments.
-fn say<const N: usize>(phrase: Phrase, args: [&str; N]) -> Wording {
-    Wording::phrase(phrase, args)
 }
 
 /// A text taken from Exchange, ending with a full stop.

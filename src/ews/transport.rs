@@ -19,25 +19,7 @@ use super::soap_stream::SoapStream;
 use crate::http_answer::{self, Answer, SendFailure, error_chain};
 
 /// A password that never shows in Debug output or logs.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Password(String);
-
-impl Password {
-    pub fn new(password: impl Into<String>) -> Password {
-        Password(password.into())
-    }
-
-    /// The password itself, for the sign-in only.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Password {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Password(***)")
-    }
-}
+pub type Password = crate::secret::Secret;
 
 /// How the console signs in to Exchange.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,7 +1,6 @@
 //! Where and as whom the console talks to Graph: the endpoint (global or a national
 //! cloud), the Entra ID authority, the app registration, and how TLS is verified.
 
-use std::fmt;
 use std::time::Duration;
 
 use url::Url;
@@ -24,25 +23,7 @@ const MICROSOFT_GRAPH_HOSTS: [&str; 4] = [
 ];
 
 /// An app registration's client secret that never shows in Debug output or logs.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ClientSecret(String);
-
-impl ClientSecret {
-    pub fn new(secret: impl Into<String>) -> ClientSecret {
-        ClientSecret(secret.into())
-    }
-
-    /// The secret itself, for the token request only.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for ClientSecret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ClientSecret(***)")
-    }
-}
+pub type ClientSecret = crate::secret::Secret;
 
 /// How to reach Graph for one tenant and app registration.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::words::{Phrase, Wording};
+use crate::words::{Explained, Phrase, Wording, say};
 
 /// Who and what an error is about, for explanations.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -289,10 +289,12 @@ impl GraphError {
             _ => None,
         }
     }
+}
 
-    /// What happened, in an admin's words: phrases with their arguments, which the
-    /// screens show in their language ([`Wording::english`] for the command line).
-    pub fn wording(&self, ctx: &ErrorContext) -> Wording {
+impl Explained for GraphError {
+    type Context = ErrorContext;
+
+    fn wording(&self, ctx: &ErrorContext) -> Wording {
         let app = ctx.client_id.as_str();
         let tenant = ctx.tenant_id.as_str();
         let room = ctx.mailbox.as_str();
@@ -365,8 +367,7 @@ impl GraphError {
         }
     }
 
-    /// How the admin fixes it, when there is a known fix.
-    pub(crate) fn fix_wording(&self, ctx: &ErrorContext) -> Option<Wording> {
+    fn fix_wording(&self, ctx: &ErrorContext) -> Option<Wording> {
         let app = ctx.client_id.as_str();
         let room = ctx.mailbox.as_str();
         Some(match self {
@@ -410,21 +411,6 @@ impl GraphError {
             _ => return None,
         })
     }
-
-    /// What happened, in English (the command line, the logs).
-    pub fn explanation(&self, ctx: &ErrorContext) -> String {
-        self.wording(ctx).english()
-    }
-
-    /// The fix, in English (the command line, the logs).
-    pub fn fix(&self, ctx: &ErrorContext) -> Option<String> {
-        self.fix_wording(ctx).as_ref().map(Wording::english)
-    }
-}
-
-/// A phrase with its arguments.
-fn say<const N: usize>(phrase: Phrase, args: [&str; N]) -> Wording {
-    Wording::phrase(phrase, args)
 }
 
 #[cfg(test)]
@@ -499,34 +485,40 @@ mod tests {
             client_id: "6731de76-14a6-49ae-97bc-6eba6914391e".into(),
             mailbox: "confrm2@contoso.com".into(),
         };
-        let fix = GraphError::SecretExpired.fix(&ctx).unwrap();
-        assert!(fix.contains("Certificates & secrets"), "{fix}");
-        assert!(fix.contains("ClientSecret"), "{fix}");
-        let scope = GraphError::MailboxOutOfScope {
-            detail: String::new(),
+        let cases: [(GraphError, &[&str]); 4] = [
+            (
+                GraphError::SecretExpired,
+                &["Certificates & secrets", "ClientSecret"],
+            ),
+            (
+                GraphError::MailboxOutOfScope {
+                    detail: String::new(),
+                },
+                &["New-ApplicationAccessPolicy", "confrm2@contoso.com"],
+            ),
+            (
+                GraphError::ConsentMissing {
+                    detail: String::new(),
+                },
+                &["admin consent"],
+            ),
+            (
+                GraphError::WriteNotPermitted {
+                    detail: String::new(),
+                },
+                &[
+                    "Application permissions > Calendars.ReadWrite",
+                    "appId eq '6731de76-14a6-49ae-97bc-6eba6914391e'",
+                ],
+            ),
+        ];
+        for (error, named) in cases {
+            let fix = error
+                .fix(&ctx)
+                .unwrap_or_else(|| panic!("{error:?}: no fix"));
+            for place in named {
+                assert!(fix.contains(place), "{error:?}: {fix}");
+            }
         }
-        .fix(&ctx)
-        .unwrap();
-        assert!(scope.contains("New-ApplicationAccessPolicy"), "{scope}");
-        assert!(scope.contains("confrm2@contoso.com"), "{scope}");
-        let consent = GraphError::ConsentMissing {
-            detail: String::new(),
-        }
-        .fix(&ctx)
-        .unwrap();
-        assert!(consent.contains("admin consent"), "{consent}");
-        let write = GraphError::WriteNotPermitted {
-            detail: String::new(),
-        }
-        .fix(&ctx)
-        .unwrap();
-        assert!(
-            write.contains("Application permissions > Calendars.ReadWrite"),
-            "{write}"
-        );
-        assert!(
-            write.contains("appId eq '6731de76-14a6-49ae-97bc-6eba6914391e'"),
-            "{write}"
-        );
     }
 }

@@ -12,10 +12,10 @@ pub(crate) mod files;
 mod maintenance_hours;
 mod model;
 pub mod provision;
-mod secret;
 mod secrets;
 pub mod validate;
 
+pub use crate::secret::Secret;
 pub use files::SettingsError;
 pub use maintenance_hours::MaintenanceHours;
 pub use model::BookingSettings;
@@ -26,5 +26,4 @@ pub use model::{
     SYNC_INTERVAL_SECONDS, Settings,
 };
 pub use model::{HEALTH_GATE_MINUTES, UpdateSettings};
-pub use secret::Secret;
 pub use secrets::{SECRETS_FILE_NAME, Secrets};

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::files::{self, OWNER_ONLY, ParseDetail, SettingsError};
-use super::secret::Secret;
+use crate::secret::Secret;
 
 /// The secrets file's name inside the data directory.
 pub const SECRETS_FILE_NAME: &str = "secrets.json";

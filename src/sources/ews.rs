@@ -22,7 +22,7 @@ use crate::calendar::Meeting;
 use crate::clock::{Clock, SystemClock};
 use crate::ews::{
     ErrorContext, EwsAuth, EwsClient, EwsConfig, EwsError, GetItemOptions, ItemId, ItemResults,
-    Parsed, Password, Response, ServerVersionInfo,
+    Parsed, Response, ServerVersionInfo,
 };
 use crate::settings::{CalendarSource as SourceKind, EwsAuthMethod, Secrets, Settings};
 use crate::sync::source::{CalendarSource, ChangeCheck, FailureKind, ItemVersion, SourceError};
@@ -115,7 +115,7 @@ pub(crate) async fn setup_remembering(
             [&account],
         )));
     };
-    let password = Password::new(password.expose());
+    let password = password.clone();
     let auth = match calendar.authentication {
         EwsAuthMethod::Ntlm => EwsAuth::Ntlm {
             user: account.clone(),

@@ -25,9 +25,5 @@ pub fn source_error(err: &EwsError, context: &ErrorContext) -> SourceError {
         EwsError::InsecureUrl { .. } | EwsError::InvalidConfig { .. } => FailureKind::Misconfigured,
         _ => FailureKind::ServerError,
     };
-    let error = SourceError::new(kind, err.wording(context));
-    match err.fix_wording(context) {
-        Some(fix) => error.with_fix(fix),
-        None => error,
-    }
+    SourceError::explained(kind, err, context)
 }

@@ -16,9 +16,7 @@ use super::graph_mapping::meeting_of;
 use super::trusted_ca::read_trusted_ca;
 use crate::calendar::Meeting;
 use crate::clock::Clock;
-use crate::graph::{
-    ClientSecret, DeltaStart, ErrorContext, Event, GraphClient, GraphConfig, GraphError,
-};
+use crate::graph::{DeltaStart, ErrorContext, Event, GraphClient, GraphConfig, GraphError};
 use crate::settings::{Secrets, Settings};
 use crate::sync::engine::Window;
 use crate::sync::source::{
@@ -61,7 +59,7 @@ pub(crate) fn setup_from_settings(
         .client_secret
         .as_ref()
         .ok_or_else(|| misconfigured(Wording::phrase(Phrase::GraphNoSecretStored, [&client_id])))?;
-    let mut config = GraphConfig::new(tenant, client_id, ClientSecret::new(secret.expose()));
+    let mut config = GraphConfig::new(tenant, client_id, secret.clone());
     if let Some(url) = &calendar.graph_url {
         config.graph_url = url.clone();
     }
@@ -101,11 +99,7 @@ pub fn source_error(err: &GraphError, context: &ErrorContext) -> SourceError {
         }
         _ => FailureKind::ServerError,
     };
-    let error = SourceError::new(kind, err.wording(context));
-    match err.fix_wording(context) {
-        Some(fix) => error.with_fix(fix),
-        None => error,
-    }
+    SourceError::explained(kind, err, context)
 }
 
 /// The change-check state: the window the delta round covers and its deltaLink.

@@ -7,7 +7,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use crate::calendar::Meeting;
-use crate::words::Wording;
+use crate::words::{Explained, Wording};
 
 /// What kind of failure a source met: decides the status shown and the retry policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,7 +49,16 @@ impl SourceError {
         }
     }
 
-    pub(crate) fn with_fix(mut self, fix: impl Into<Wording>) -> Self {
+    /// A failure of `kind` in the words of `err` itself: what happened and its fix.
+    pub fn explained<E: Explained>(kind: FailureKind, err: &E, context: &E::Context) -> Self {
+        SourceError {
+            kind,
+            message: err.wording(context),
+            fix: err.fix_wording(context),
+        }
+    }
+
+    pub fn with_fix(mut self, fix: impl Into<Wording>) -> Self {
         self.fix = Some(fix.into());
         self
     }

@@ -4,6 +4,32 @@
 use super::error::UpdateError;
 use crate::words::{Phrase, Wording};
 
+/// The refusals RAUC words in ways the console knows: any of these (lower case) in its
+/// text, what the console says (with RAUC's text) and the fix. Checked in order, after a
+/// compatible mismatch.
+const KNOWN_REFUSALS: [(&[&str], Phrase, Phrase); 3] = [
+    (
+        &["signature", "verify error", "certificate", "keyring"],
+        Phrase::UpdateUntrusted,
+        Phrase::UpdateUntrustedFix,
+    ),
+    (
+        &["no space", "not enough space"],
+        Phrase::UpdateDoesNotFit,
+        Phrase::UpdateDoesNotFitFix,
+    ),
+    (
+        &[
+            "already in progress",
+            "already processing",
+            "busy",
+            "is mounted",
+        ],
+        Phrase::UpdateSlotBusy,
+        Phrase::UpdateSlotBusyFix,
+    ),
+];
+
 /// The admin-facing error for RAUC's `LastError` text.
 pub(crate) fn explain(last_error: &str) -> UpdateError {
     let lower = last_error.to_ascii_lowercase();
@@ -15,34 +41,15 @@ pub(crate) fn explain(last_error: &str) -> UpdateError {
             None => Wording::phrase(Phrase::UpdateWrongDeviceSaying, [last_error]),
         };
         (what, Phrase::UpdateWrongDeviceFix)
-    } else if lower.contains("signature")
-        || lower.contains("verify error")
-        || lower.contains("certificate")
-        || lower.contains("keyring")
-    {
-        (
-            Wording::phrase(Phrase::UpdateUntrusted, [last_error]),
-            Phrase::UpdateUntrustedFix,
-        )
-    } else if lower.contains("no space") || lower.contains("not enough space") {
-        (
-            Wording::phrase(Phrase::UpdateDoesNotFit, [last_error]),
-            Phrase::UpdateDoesNotFitFix,
-        )
-    } else if lower.contains("already in progress")
-        || lower.contains("already processing")
-        || lower.contains("busy")
-        || lower.contains("is mounted")
-    {
-        (
-            Wording::phrase(Phrase::UpdateSlotBusy, [last_error]),
-            Phrase::UpdateSlotBusyFix,
-        )
     } else {
-        (
-            Wording::phrase(Phrase::UpdateRaucSaid, [last_error]),
-            Phrase::UpdateRaucSaidFix,
-        )
+        let (what, fix) = KNOWN_REFUSALS
+            .iter()
+            .find(|(words, _, _)| words.iter().any(|word| lower.contains(word)))
+            .map_or(
+                (Phrase::UpdateRaucSaid, Phrase::UpdateRaucSaidFix),
+                |&(_, what, fix)| (what, fix),
+            );
+        (Wording::phrase(what, [last_error]), fix)
     };
     UpdateError::Refused {
         words: what.then(fix.into()),

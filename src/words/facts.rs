@@ -4,38 +4,12 @@
 //! `ui/admin/fact_labels.slint`, which is generated from this table (`fact_labels_file`)
 //! and kept equal to it by a test. Its `@tr` strings are the msgids of `translations/`.
 
-/// Declares [`Fact`], its English labels and the list of all facts, in one table.
-macro_rules! facts {
-    ($($name:ident => $english:literal,)+) => {
-        /// A line of the status report, by what it is about (never by its English).
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum Fact {
-            $($name,)+
-        }
-
-        impl Fact {
-            /// Every fact, in the order of the table.
-            pub const ALL: &'static [Fact] = &[$(Fact::$name,)+];
-
-            /// The label `status` prints.
-            pub fn label(self) -> &'static str {
-                match self {
-                    $(Fact::$name => $english,)+
-                }
-            }
-
-            /// The name of its `FactLabel` variant in Slint (kebab-case).
-            #[cfg(test)]
-            fn slint_name(self) -> String {
-                kebab(match self {
-                    $(Fact::$name => stringify!($name),)+
-                })
-            }
-        }
-    };
-}
-
-facts! {
+word_table! {
+    /// A line of the status report, by what it is about (never by its English).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Fact;
+    /// The label `status` prints.
+    fn label;
     Software => "Software",
     DataDirectory => "Data directory",
     HostName => "Host name",
@@ -58,6 +32,14 @@ facts! {
     Push => "Push",
     // The screen's one line when the status cannot be read at all.
     StatusUnreadable => "Status",
+}
+
+impl Fact {
+    /// The name of its `FactLabel` variant in Slint: its own name in kebab-case.
+    #[cfg(test)]
+    fn slint_name(self) -> String {
+        kebab(&format!("{self:?}"))
+    }
 }
 
 /// `CamelCase` as `kebab-case`.
@@ -100,7 +82,7 @@ fn fact_labels_file() -> String {
         file.push_str(&format!(
             "key == FactLabel.{} ? @tr(\"{}\")\n            : ",
             fact.slint_name(),
-            super::phrases::slint_string(fact.label())
+            super::generated::slint_string(fact.label())
         ));
     }
     file.push_str("label;\n    }\n}\n");
@@ -111,20 +93,12 @@ fn fact_labels_file() -> String {
 mod tests {
     use super::*;
 
-    const SLINT_FILE: &str = "ui/admin/fact_labels.slint";
-
     #[test]
     fn fact_labels_file_is_current() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(SLINT_FILE);
-        let expected = fact_labels_file();
-        if std::env::var_os("UPDATE_PHRASE_WORDS").is_some() {
-            std::fs::write(&path, &expected).expect("writes the Slint file");
-        }
-        let current = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            current == expected,
-            "{SLINT_FILE} differs from the fact table: run this test with \
-             UPDATE_PHRASE_WORDS=1, then add the new labels to the translations"
+        crate::words::generated::assert_file_is_current(
+            "ui/admin/fact_labels.slint",
+            &fact_labels_file(),
+            "add the new labels to the translations",
         );
     }
 

@@ -9,31 +9,13 @@
 //! sentence cannot change in one place only. Its `@tr` strings are the msgids of the
 //! translations in `translations/`.
 
-/// Declares [`Phrase`], its English templates and the list of all phrases, in one table.
-macro_rules! phrases {
-    ($($name:ident => $english:literal,)+) => {
-        /// One sentence with numbered places for its arguments. Stored by its name (the
-        /// sync's last error), so renaming a phrase needs a thought for stored ones.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-        pub enum Phrase {
-            $($name,)+
-        }
-
-        impl Phrase {
-            /// Every phrase, in the order of their keys.
-            pub const ALL: &'static [Phrase] = &[$(Phrase::$name,)+];
-
-            /// The English template, with `{0}`, `{1}`, … where the arguments go.
-            pub fn english(self) -> &'static str {
-                match self {
-                    $(Phrase::$name => $english,)+
-                }
-            }
-        }
-    };
-}
-
-phrases! {
+word_table! {
+    /// One sentence with numbered places for its arguments. Stored by its name (the
+    /// sync's last error), so renaming a phrase needs a thought for stored ones.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    pub enum Phrase;
+    /// The English template, with `{0}`, `{1}`, … where the arguments go.
+    fn english;
     // ---- the checks' own findings ----
     DemoNeedsNoServer => "Not needed: the demo calendar has no server.",
     ServerAnswered => "{0} answered; its certificate is trusted.",
@@ -324,7 +306,7 @@ fn phrase_words_file() -> String {
             .collect();
         file.push_str(&format!(
             "            @tr(\"{}\"{args}),\n",
-            slint_string(phrase.english())
+            super::generated::slint_string(phrase.english())
         ));
     }
     file.push_str(
@@ -340,30 +322,17 @@ fn phrase_words_file() -> String {
     file
 }
 
-/// `text` as a Slint string literal's content.
-#[cfg(test)]
-pub(super) fn slint_string(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('"', "\\\"")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const SLINT_FILE: &str = "ui/components/phrase_words.slint";
+    use crate::words::generated::assert_file_is_current;
 
     #[test]
     fn phrase_words_file_is_current() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(SLINT_FILE);
-        let expected = phrase_words_file();
-        if std::env::var_os("UPDATE_PHRASE_WORDS").is_some() {
-            std::fs::write(&path, &expected).expect("writes the Slint file");
-        }
-        let current = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            current == expected,
-            "{SLINT_FILE} differs from the phrase table: run this test with \
-             UPDATE_PHRASE_WORDS=1, then regenerate the translation template"
+        assert_file_is_current(
+            "ui/components/phrase_words.slint",
+            &phrase_words_file(),
+            "regenerate the translation template",
         );
     }
 

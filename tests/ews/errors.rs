@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use room_console::ews::{ErrorContext, EwsError, find_item};
+use room_console::words::Explained;
 
 fn fault(code: &str, localized_text: &str) -> Vec<u8> {
     format!(

@@ -5,8 +5,8 @@
 
 use nix::libc::c_int;
 
-/// `'V'`, the V4L2 ioctl type.
-const V4L2_IOCTL_TYPE: u8 = b'V';
+/// `'V'`, the V4L2 ioctl type (of `stream_abi`'s ioctls too).
+pub(super) const V4L2_IOCTL_TYPE: u8 = b'V';
 
 pub(crate) const V4L2_CAP_VIDEO_CAPTURE: u32 = 0x0000_0001;
 pub(crate) const V4L2_CAP_STREAMING: u32 = 0x0400_0000;

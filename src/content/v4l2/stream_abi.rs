@@ -6,10 +6,7 @@
 
 use nix::libc::{c_int, c_ulong, timeval};
 
-use super::abi::{PlainKernelStruct, v4l2_dv_timings};
-
-/// `'V'`, the V4L2 ioctl type.
-const V4L2_IOCTL_TYPE: u8 = b'V';
+use super::abi::{PlainKernelStruct, V4L2_IOCTL_TYPE, v4l2_dv_timings};
 
 pub(crate) const V4L2_BUF_TYPE_VIDEO_CAPTURE: u32 = 1;
 pub(crate) const V4L2_MEMORY_MMAP: u32 = 1;

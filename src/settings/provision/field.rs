@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use chrono::NaiveTime;
 use url::Url;
 
+use crate::secret::Secret;
 use crate::settings::model::Settings;
-use crate::settings::secret::Secret;
 use crate::settings::secrets::Secrets;
 use crate::settings::validate::Problem;
 
@@ -101,7 +101,7 @@ macro_rules! setting {
             path: $path,
             get: super::field::Getter::Secret(|d| d.secrets.$($place).+.as_ref()),
             set: |d, v| {
-                d.secrets.$($place).+ = v.map($crate::settings::secret::Secret::new);
+                d.secrets.$($place).+ = v.map($crate::secret::Secret::new);
                 Ok(())
             },
         }
@@ -114,7 +114,7 @@ macro_rules! setting {
                 d.secrets.$($place).+ = v
                     .map($check)
                     .transpose()?
-                    .map($crate::settings::secret::Secret::new);
+                    .map($crate::secret::Secret::new);
                 Ok(())
             },
         }

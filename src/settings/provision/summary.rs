@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::settings::secret::Secret;
+use crate::secret::Secret;
 
 use super::field::{Draft, Getter};
 use super::schema::{self, ROOT};

@@ -45,42 +45,31 @@ pub fn mailbox_hints(
     account: &str,
 ) -> Vec<HealthHint> {
     let invitations: Vec<&Meeting> = meetings.iter().filter(|m| !m.cancelled).collect();
+    let count =
+        |matches: &dyn Fn(&Meeting) -> bool| invitations.iter().filter(|m| matches(m)).count();
     let mut hints = Vec::new();
-    let stripped = invitations
-        .iter()
-        .filter(|m| m.no_join_reason == Some(NoJoinReason::BodyRemoved))
-        .count();
+    let stripped = count(&|m| m.no_join_reason == Some(NoJoinReason::BodyRemoved));
     if stripped > 0 {
-        hints.push(HealthHint {
-            problem: Wording::phrase(
-                Phrase::HintBodiesRemoved,
-                [stripped.to_string(), invitations.len().to_string()],
-            ),
-            fix: Wording::verbatim(format!(
-                "Set-CalendarProcessing -Identity {room} -DeleteComments $false"
-            )),
-        });
+        hints.push(share_hint(
+            Phrase::HintBodiesRemoved,
+            stripped,
+            invitations.len(),
+            format!("Set-CalendarProcessing -Identity {room} -DeleteComments $false"),
+        ));
     }
-    let renamed = invitations
-        .iter()
-        .filter(|m| subject_is_organizer_name(m))
-        .count();
+    let renamed = count(&subject_is_organizer_name);
     if renamed > 0 {
-        hints.push(HealthHint {
-            problem: Wording::phrase(
-                Phrase::HintOrganizerAsSubject,
-                [renamed.to_string(), invitations.len().to_string()],
-            ),
-            fix: Wording::verbatim(format!(
+        hints.push(share_hint(
+            Phrase::HintOrganizerAsSubject,
+            renamed,
+            invitations.len(),
+            format!(
                 "Set-CalendarProcessing -Identity {room} -AddOrganizerToSubject $false \
                  -DeleteSubject $false"
-            )),
-        });
+            ),
+        ));
     }
-    let looks_online_without_join = invitations
-        .iter()
-        .filter(|m| m.join.is_none() && looks_online(m))
-        .count();
+    let looks_online_without_join = count(&|m| m.join.is_none() && looks_online(m));
     if looks_online_without_join > 0 && stripped == 0 {
         hints.push(HealthHint {
             problem: Wording::phrase(
@@ -105,6 +94,15 @@ pub fn mailbox_hints(
         });
     }
     hints
+}
+
+/// The hint that `count` of `total` invitations show `problem`, with the Exchange
+/// `command` that fixes it.
+fn share_hint(problem: Phrase, count: usize, total: usize, command: String) -> HealthHint {
+    HealthHint {
+        problem: Wording::phrase(problem, [count.to_string(), total.to_string()]),
+        fix: Wording::verbatim(command),
+    }
 }
 
 fn subject_is_organizer_name(meeting: &Meeting) -> bool {

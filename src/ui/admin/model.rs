@@ -306,15 +306,21 @@ mod tests {
         );
     }
 
-    #[test]
-    fn every_fact_of_the_status_has_its_words_on_the_screen() {
-        use crate::status::{facts, gather};
+    /// The status of a console with nothing set up yet (and the folder it reads).
+    fn status_of_an_empty_dir() -> (tempfile::TempDir, StatusReport) {
         let dir = tempfile::tempdir().expect("temp dir");
         let data_dir = crate::device::paths::DataDir::at(dir.path());
-        let mut report = gather(&data_dir, chrono::Utc::now()).expect("status of an empty dir");
+        let report =
+            crate::status::gather(&data_dir, chrono::Utc::now()).expect("status of an empty dir");
+        (dir, report)
+    }
+
+    #[test]
+    fn every_fact_of_the_status_has_its_words_on_the_screen() {
+        let (_dir, mut report) = status_of_an_empty_dir();
         for configured in [false, true] {
             report.configured = configured;
-            for (fact, _) in facts(&report) {
+            for (fact, _) in crate::status::facts(&report) {
                 assert_ne!(
                     fact_key(fact),
                     FactLabel::AsGiven,
@@ -376,10 +382,7 @@ mod tests {
 
     #[test]
     fn the_calendar_source_and_the_account_are_worded_on_the_screen() {
-        use crate::status::gather;
-        let dir = tempfile::tempdir().expect("temp dir");
-        let data_dir = crate::device::paths::DataDir::at(dir.path());
-        let mut report = gather(&data_dir, chrono::Utc::now()).expect("status of an empty dir");
+        let (_dir, mut report) = status_of_an_empty_dir();
         assert_eq!(fact_key(Fact::CalendarSource), FactLabel::CalendarSource);
         assert_eq!(fact_key(Fact::Account), FactLabel::Account);
         for (source, word) in [

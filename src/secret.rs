@@ -1,4 +1,6 @@
-//! `Secret`: a password, client secret or PIN that is never shown back in full.
+//! `Secret`: a password, client secret or PIN that is never shown back in full: the
+//! settings' secrets, the EWS password (`ews::Password`) and the Graph client secret
+//! (`graph::ClientSecret`) alike.
 //!
 //! `Debug` and `Display` print `••••`, so a secret that slips into a log line or an error
 //! reveals nothing. [`Secret::masked`] is what a settings screen may show: it never reveals
