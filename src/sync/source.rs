@@ -50,7 +50,11 @@ impl SourceError {
     }
 
     /// A failure of `kind` in the words of `err` itself: what happened and its fix.
-    pub fn explained<E: Explained>(kind: FailureKind, err: &E, context: &E::Context) -> Self {
+    pub(crate) fn explained<E: Explained>(
+        kind: FailureKind,
+        err: &E,
+        context: &E::Context,
+    ) -> Self {
         SourceError {
             kind,
             message: err.wording(context),
@@ -58,7 +62,7 @@ impl SourceError {
         }
     }
 
-    pub fn with_fix(mut self, fix: impl Into<Wording>) -> Self {
+    pub(crate) fn with_fix(mut self, fix: impl Into<Wording>) -> Self {
         self.fix = Some(fix.into());
         self
     }
