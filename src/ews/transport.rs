@@ -460,7 +460,7 @@ mod tests {
         };
         let shown = format!("{auth:?}");
         assert!(!shown.contains("hunter2"), "{shown}");
-        assert!(shown.contains("***"));
+        assert!(shown.contains("••••"), "{shown}");
     }
 
     #[test]
