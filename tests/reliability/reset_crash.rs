@@ -2,7 +2,9 @@
 //! finished by the next command that starts, before it does anything else: the console
 //! ends unconfigured with no secret left anywhere in its data dir.
 
+use crate::common::cli_console::console_on;
 use crate::common::process::test_name;
+use crate::common::succeeded::succeeded;
 
 use std::fs;
 use std::path::Path;
@@ -118,19 +120,13 @@ fn a_reset_killed_at_every_step_is_finished_by_the_next_start() {
         );
 
         // Any command: the reset is finished before it looks at the data dir.
-        let status = Command::new(env!("CARGO_BIN_EXE_room-console"))
-            .arg("--data-dir")
-            .arg(dir)
-            .arg("status")
-            .output()
-            .expect("run room-console status");
-        let stdout = String::from_utf8_lossy(&status.stdout);
-        assert!(
-            status.status.success(),
-            "status failed after {:?}: {}",
-            ResetStep::ALL[step],
-            String::from_utf8_lossy(&status.stderr)
+        let status = succeeded(
+            format!("status after {:?}", ResetStep::ALL[step]),
+            console_on(dir, &["status"])
+                .output()
+                .expect("run room-console status"),
         );
+        let stdout = String::from_utf8_lossy(&status.stdout);
         assert!(
             stdout.contains("Configured:      no"),
             "after {:?} the console is still configured:\n{stdout}",
@@ -159,10 +155,7 @@ fn a_reset_killed_at_every_step_is_finished_by_the_next_start() {
 fn the_command_refuses_without_yes_and_says_what_it_would_erase() {
     let temp = tempfile::tempdir().expect("temp dir");
     configured_console(temp.path());
-    let refused = Command::new(env!("CARGO_BIN_EXE_room-console"))
-        .arg("--data-dir")
-        .arg(temp.path())
-        .arg("factory-reset")
+    let refused = console_on(temp.path(), &["factory-reset"])
         .output()
         .expect("run factory-reset");
     assert!(!refused.status.success());
@@ -178,16 +171,11 @@ fn the_command_refuses_without_yes_and_says_what_it_would_erase() {
     }
     assert!(temp.path().join("secrets.json").exists(), "nothing erased");
 
-    let done = Command::new(env!("CARGO_BIN_EXE_room-console"))
-        .arg("--data-dir")
-        .arg(temp.path())
-        .args(["factory-reset", "--yes"])
-        .output()
-        .expect("run factory-reset --yes");
-    assert!(
-        done.status.success(),
-        "{}",
-        String::from_utf8_lossy(&done.stderr)
+    succeeded(
+        "factory-reset --yes",
+        console_on(temp.path(), &["factory-reset", "--yes"])
+            .output()
+            .expect("run factory-reset --yes"),
     );
     assert!(files_holding_the_password(temp.path()).is_empty());
     assert_eq!(fs::read_dir(temp.path()).expect("list").count(), 0);
