@@ -54,8 +54,7 @@ fn home_screen_speaks_korean_with_a_hangul_font() {
     let home = app.global::<HomeAdapter>();
     assert_eq!(home.get_status_headline(), "In use until 11:00");
 
-    language::apply(&app, "ko");
-    headless.render();
+    speak(&headless, &app, "ko");
     assert_eq!(home.get_status_headline(), "11:00까지 사용 중");
     assert!(home.get_status_private());
     let words = app.global::<AgendaWords>();
@@ -82,8 +81,7 @@ fn the_date_is_written_in_each_language_s_order() {
     assert_eq!(home.get_date(), "Monday 23 November");
     language::apply(&app, "sv");
     assert_eq!(home.get_date(), "måndag 23 november");
-    language::apply(&app, "ko");
-    headless.render();
+    speak(&headless, &app, "ko");
     assert_eq!(home.get_date(), "11월 23일 월요일");
 }
 
@@ -302,8 +300,7 @@ fn a_field_error_is_shown_in_swedish() {
         "Correct the fields marked in red, then tap Next."
     );
 
-    language::apply(&app, "sv");
-    headless.render();
+    speak(&headless, &app, "sv");
     assert_eq!(adapter.get_error_display_name(), "Visningsnamnet behövs.");
     assert_eq!(
         adapter.get_notice(),
@@ -314,8 +311,7 @@ fn a_field_error_is_shown_in_swedish() {
         "Inloggningsadressen måste vara en e-postadress, till exempel room@contoso.com."
     );
     assert_eq!(adapter.get_error_exchange_address(), "");
-    language::apply(&app, "ko");
-    headless.render();
+    speak(&headless, &app, "ko");
     assert_eq!(
         adapter.get_error_sign_in_address(),
         "로그인 주소: room@contoso.com 같은 이메일 주소여야 합니다."
@@ -336,12 +332,10 @@ fn wizard_at_admin_pin() -> (Headless, AppWindow, WizardController) {
 fn the_check_titles_speak_swedish_and_korean() {
     let (headless, app, _controller) = wizard_after_failed_checks();
     assert!(shows(&app, "Server reachable, certificate trusted"));
-    language::apply(&app, "sv");
-    headless.render();
+    speak(&headless, &app, "sv");
     assert!(shows(&app, "Servern nås, certifikatet är betrott"));
     keep_screenshot(&headless, "wizard-4-check-sv");
-    language::apply(&app, "ko");
-    headless.render();
+    speak(&headless, &app, "ko");
     assert!(shows(&app, "서버 연결 및 인증서 신뢰"));
     assert!(shows(&app, "회의실 사서함 가장(impersonation)"));
     keep_screenshot(&headless, "wizard-4-check-ko");
@@ -369,8 +363,7 @@ fn the_pin_step_and_the_summary_speak_swedish_and_korean() {
     adapter.set_pin_again("2468".into());
     adapter.invoke_next();
     assert_eq!(controller.step(), Step::Summary);
-    language::apply(&app, "sv");
-    headless.render();
+    speak(&headless, &app, "sv");
     for words in [
         "Tidszon",
         "Tjänstekonto",
@@ -382,8 +375,7 @@ fn the_pin_step_and_the_summary_speak_swedish_and_korean() {
     assert!(shows(&app, "Tjänstekonto med impersonation (Exchange)"));
     assert!(!shows(&app, "Time zone"));
     keep_screenshot(&headless, "wizard-7-summary-sv");
-    language::apply(&app, "ko");
-    headless.render();
+    speak(&headless, &app, "ko");
     for words in ["시간대", "서비스 계정", "(없음)", "24시간제"] {
         assert!(shows(&app, words), "the Summary shows {words:?}");
     }
@@ -466,8 +458,7 @@ fn the_pin_pad_and_the_admin_screen_speak_swedish_and_korean() {
         "동기화를 요청했습니다. 완료되면 아래 정보가 갱신됩니다."
     );
     keep_screenshot(&headless, "admin-ko");
-    language::apply(&app, "sv");
-    headless.render();
+    speak(&headless, &app, "sv");
     assert!(shows(&app, "Senaste lyckade synkronisering"));
     assert!(shows(&app, "frånkopplad"));
     keep_screenshot(&headless, "admin-sv");
