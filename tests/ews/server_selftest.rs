@@ -184,6 +184,12 @@ fn text_of<'a>(element: &'a Element, path: &[&str]) -> &'a str {
         .unwrap_or_else(|| panic!("missing {path:?}"))
 }
 
+/// Asserts that the response message `message` is an error with the ResponseCode `code`.
+fn assert_error(message: &Element, code: &str) {
+    assert_eq!(message.attribute("ResponseClass"), Some("Error"));
+    assert_eq!(text_of(message, &["ResponseCode"]), code);
+}
+
 fn calendar_items(message: &Element) -> Vec<Element> {
     message
         .path(&["RootFolder", "Items"])
@@ -295,18 +301,11 @@ async fn get_item_answers_each_id_with_the_requested_properties_or_item_not_foun
     );
     assert!(!text_of(item, &["UID"]).is_empty());
 
-    assert_eq!(messages[1].attribute("ResponseClass"), Some("Error"));
-    assert_eq!(
-        text_of(&messages[1], &["ResponseCode"]),
-        "ErrorItemNotFound"
-    );
+    assert_error(&messages[1], "ErrorItemNotFound");
     assert!(messages[1].child("Items").is_some());
 
     let garbage = as_service(&server, &client, &get_item(&["not-an-id"])).await;
-    assert_eq!(
-        text_of(&garbage.messages()[0], &["ResponseCode"]),
-        "ErrorInvalidIdMalformed"
-    );
+    assert_error(&garbage.messages()[0], "ErrorInvalidIdMalformed");
 }
 
 #[tokio::test]
@@ -332,12 +331,7 @@ async fn calendar_view_truncates_at_max_entries_and_refuses_more_than_two_years(
     )
     .await;
     assert_eq!(too_big.status, 200);
-    let message = &too_big.messages()[0];
-    assert_eq!(message.attribute("ResponseClass"), Some("Error"));
-    assert_eq!(
-        text_of(message, &["ResponseCode"]),
-        "ErrorCalendarViewRangeTooBig"
-    );
+    assert_error(&too_big.messages()[0], "ErrorCalendarViewRangeTooBig");
 }
 
 #[tokio::test]
@@ -392,11 +386,7 @@ async fn sync_folder_items_pages_then_reports_churn_with_new_change_keys() {
     assert_eq!(item_id.attribute("ChangeKey"), Some(new_key.as_str()));
 
     let bad = as_service(&server, &client, &sync(Some("bm90IGEgc3RhdGU="), 10)).await;
-    let message = &bad.messages()[0];
-    assert_eq!(
-        text_of(message, &["ResponseCode"]),
-        "ErrorInvalidSyncStateData"
-    );
+    assert_error(&bad.messages()[0], "ErrorInvalidSyncStateData");
 }
 
 #[tokio::test]
@@ -433,10 +423,7 @@ async fn impersonation_is_checked_against_rights_and_mailboxes() {
         envelope("Exchange2013", None, &query),
     )
     .await;
-    assert_eq!(
-        text_of(&without.messages()[0], &["ResponseCode"]),
-        "ErrorMissingEmailAddress"
-    );
+    assert_error(&without.messages()[0], "ErrorMissingEmailAddress");
 
     let own = basic::header_value("CONTOSO\\room1", "RoomPass1");
     let room_itself = post(
@@ -642,8 +629,7 @@ async fn faults_answer_like_a_failing_exchange() {
         assert_eq!(answer.status, 200);
         let message = &answer.messages()[0];
         assert_eq!(message.name, "FindItemResponseMessage");
-        assert_eq!(message.attribute("ResponseClass"), Some("Error"));
-        assert_eq!(text_of(message, &["ResponseCode"]), code);
+        assert_error(message, code);
     }
 
     let soap_faults = [
