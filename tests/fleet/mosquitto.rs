@@ -110,6 +110,14 @@ fn status_fleet_until(console: &Console, accept: impl Fn(&Value) -> bool) -> Val
     }
 }
 
+/// Waits until `console`'s status says the fleet is connecting, with a reason; the reason.
+fn connecting_reason(console: &Console) -> String {
+    let fleet = status_fleet_until(console, |f| {
+        f["state"] == "connecting" && f["reason"].is_string()
+    });
+    fleet["reason"].as_str().unwrap().to_owned()
+}
+
 fn room_console(args: &[String]) -> std::process::Output {
     tokio::task::block_in_place(|| {
         std::process::Command::new(env!("CARGO_BIN_EXE_room-console"))
@@ -395,14 +403,8 @@ async fn a_wrong_ca_or_a_missing_certificate_shows_why_in_status() {
         &fleet_section(&broker.url(), "saturn-01", &other_ca.ca, Some(&identity)),
     ));
     let _first = RunningConsole::start(&wrong_ca.data());
-    let fleet = status_fleet_until(&wrong_ca, |f| {
-        f["state"] == "connecting" && f["reason"].is_string()
-    });
-    assert_eq!(fleet["state"], "connecting");
-    assert!(
-        fleet["reason"].as_str().unwrap().contains("TrustedCaFile"),
-        "{fleet}"
-    );
+    let reason = connecting_reason(&wrong_ca);
+    assert!(reason.contains("TrustedCaFile"), "{reason}");
 
     let no_cert = Console::new();
     no_cert.provision(&settings_xml(
@@ -410,14 +412,8 @@ async fn a_wrong_ca_or_a_missing_certificate_shows_why_in_status() {
         &fleet_section(&broker.url(), "venus-02", &broker.pki.ca, None),
     ));
     let _second = RunningConsole::start(&no_cert.data());
-    let fleet = status_fleet_until(&no_cert, |f| {
-        f["state"] == "connecting" && f["reason"].is_string()
-    });
-    assert_eq!(fleet["state"], "connecting");
-    assert!(
-        fleet["reason"].as_str().unwrap().contains("certificate"),
-        "{fleet}"
-    );
+    let reason = connecting_reason(&no_cert);
+    assert!(reason.contains("certificate"), "{reason}");
     let out = no_cert.run(&["status"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -643,16 +639,8 @@ async fn a_console_can_sign_in_with_a_password_and_plain_mqtt_is_refused() {
     let venus = Console::new();
     venus.provision(&settings_xml("Venus", &fleet("venus-02", "wrong")));
     let _venus = RunningConsole::start(&venus.data());
-    let refused = status_fleet_until(&venus, |f| {
-        f["state"] == "connecting" && f["reason"].is_string()
-    });
-    assert!(
-        refused["reason"]
-            .as_str()
-            .unwrap()
-            .contains("Fleet/Password"),
-        "{refused}"
-    );
+    let reason = connecting_reason(&venus);
+    assert!(reason.contains("Fleet/Password"), "{reason}");
 
     let plain = Console::new();
     plain.provision(&settings_xml(
