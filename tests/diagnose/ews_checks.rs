@@ -5,6 +5,7 @@
 
 use crate::common::cli_console::console_on;
 use crate::common::ews_server;
+use crate::common::room_settings::service_account_secrets;
 use crate::common::succeeded::succeeded;
 
 use super::checking::{check, result, statuses};
@@ -14,7 +15,7 @@ use std::path::Path;
 use chrono::{DateTime, TimeZone, Utc};
 use ews_server::*;
 use room_console::diagnose::{CheckId, CheckResult, CheckStatus, all_passed, fingerprint};
-use room_console::settings::{CalendarSource, EwsAuthMethod, Secret, Secrets, Settings};
+use room_console::settings::{CalendarSource, EwsAuthMethod, Settings};
 use serde_json::Value;
 use url::Url;
 
@@ -63,14 +64,6 @@ fn settings(server: &EwsServer, ca_file: Option<&Path>) -> Settings {
     settings
 }
 
-fn secrets(password: &str) -> Secrets {
-    Secrets {
-        service_account_password: Some(Secret::new(password)),
-        admin_pin: Some(Secret::new("2468")),
-        ..Secrets::default()
-    }
-}
-
 fn write_ca(server: &EwsServer, dir: &Path) -> std::path::PathBuf {
     let path = dir.join("ca.pem");
     std::fs::write(&path, server.ca_pem()).unwrap();
@@ -115,7 +108,11 @@ async fn check_room(
     let server = server(version, account, room).await;
     let dir = tempfile::tempdir().unwrap();
     let ca = write_ca(&server, dir.path());
-    check(&settings(&server, Some(&ca)), &secrets(password)).await
+    check(
+        &settings(&server, Some(&ca)),
+        &service_account_secrets(password),
+    )
+    .await
 }
 
 /// [`check_room`] with a service account that has the right to impersonate the room.
@@ -217,7 +214,7 @@ async fn an_untrusted_certificate_fails_the_server_check() {
     let account = Account::new(SERVICE, PASSWORD).impersonating(&[ROOM]);
     let server = server(ExchangeVersion::Exchange2019, account, intact_room()).await;
     // No CA file: the server's private CA is not trusted.
-    let (results, _) = check(&settings(&server, None), &secrets(PASSWORD)).await;
+    let (results, _) = check(&settings(&server, None), &service_account_secrets(PASSWORD)).await;
     let server_check = result(&results, CheckId::Server);
     assert_eq!(server_check.status, CheckStatus::Fail, "{results:#?}");
     assert!(
@@ -297,7 +294,7 @@ async fn the_command_prints_json_and_exits_by_the_result() {
     let ca = write_ca(&server, dir.path());
     let data = dir.path().join("data");
     settings(&server, Some(&ca)).save(&data).unwrap();
-    secrets(PASSWORD).save(&data).unwrap();
+    service_account_secrets(PASSWORD).save(&data).unwrap();
     let diagnose = || {
         console_on(
             &data,
@@ -318,7 +315,7 @@ async fn the_command_prints_json_and_exits_by_the_result() {
             .all(|c| c["status"] == "pass" && c["fix"].is_null())
     );
 
-    secrets("wrong").save(&data).unwrap();
+    service_account_secrets("wrong").save(&data).unwrap();
     let out = tokio::task::block_in_place(diagnose);
     assert!(!out.status.success());
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -4,6 +4,7 @@
 
 use crate::common::cli_console::console_on;
 use crate::common::process::test_name;
+use crate::common::room_settings::service_account_secrets;
 use crate::common::succeeded::succeeded;
 
 use std::fs;
@@ -13,8 +14,8 @@ use std::process::Command;
 use room_console::device::paths::DataDir;
 use room_console::device::pin::PIN_LOCKOUT_FILE_NAME;
 use room_console::device::reset::{RESET_MARKER_NAME, ResetStep, factory_reset};
+use room_console::settings::Settings;
 use room_console::settings::provision::{DROP_FILE_NAME, DROP_FOLDER_NAME};
-use room_console::settings::{Secret, Secrets, Settings};
 use room_console::store::Store;
 
 /// A password that must not survive a reset in any file.
@@ -27,13 +28,9 @@ const CHILD_STEP: &str = "ROOM_CONSOLE_RESET_CRASH_STEP";
 /// provisioning file waiting to be applied.
 fn configured_console(dir: &Path) {
     Settings::demo().save(dir).expect("settings");
-    Secrets {
-        service_account_password: Some(Secret::new(PASSWORD)),
-        admin_pin: Some(Secret::new("2468")),
-        ..Secrets::default()
-    }
-    .save(dir)
-    .expect("secrets");
+    service_account_secrets(PASSWORD)
+        .save(dir)
+        .expect("secrets");
     let mut store = Store::open(&DataDir::at(dir).agenda_db()).expect("store");
     store
         .set_state("sync.status", Some("{}"))
