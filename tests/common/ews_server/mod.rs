@@ -70,7 +70,7 @@ pub use item::{BodyKind, CalendarItem, FreeBusyStatus, Occurrence, Sensitivity};
 pub use mailbox::{MailboxHandle, SentMessage};
 pub use record::{RecordedRequest, SchemaCheck};
 pub use rooms::{
-    board_review, impersonation_server, own_mailbox_server, standup_room, stripping_room,
-    weekly_sync,
+    board_review, empty_room, impersonation_server, own_mailbox_server, standup_room,
+    stripping_room, weekly_sync,
 };
 pub use server::{EwsServer, StartError};

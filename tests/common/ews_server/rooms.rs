@@ -12,9 +12,13 @@ fn at(day: u32, hour: u32) -> DateTime<Utc> {
 /// "Weekly sync", 08:00–08:30 UTC on 23 November 2026, organised by Ana Lindqvist, with
 /// the text body "Agenda": the first meeting of the room most end-to-end tests sync.
 pub fn weekly_sync() -> CalendarItem {
-    CalendarItem::new("Weekly sync", at(23, 8), at(23, 8) + chrono::Duration::minutes(30))
-        .organizer("Ana Lindqvist", "ana@contoso.com")
-        .text_body("Agenda")
+    CalendarItem::new(
+        "Weekly sync",
+        at(23, 8),
+        at(23, 8) + chrono::Duration::minutes(30),
+    )
+    .organizer("Ana Lindqvist", "ana@contoso.com")
+    .text_body("Agenda")
 }
 
 /// "Board review", 10:00–11:00 UTC on 23 November 2026, organised by Jonas Berg, without a
@@ -37,6 +41,11 @@ pub fn stripping_room(address: &str) -> Mailbox {
             .organizer("Jonas Berg", "jonas@contoso.com")
             .text_body(" "),
     ])
+}
+
+/// The room `address` ("Conference Room 2") with nothing in its calendar.
+pub fn empty_room(address: &str) -> Mailbox {
+    Mailbox::new(address, "Conference Room 2")
 }
 
 /// The room `address` ("Conference Room 2") with one meeting, "Standup", 08:00–08:15 UTC
