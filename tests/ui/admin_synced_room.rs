@@ -42,15 +42,14 @@ async fn admin_screen_of_a_synced_room_shows_real_diagnostics() {
     console.sync_ok_at(NOW);
     let png = console.beside("admin.png");
     console.run_ok(&[
-            "screenshot",
-            "--screen",
-            "admin",
-            "--now",
-            NOW,
-            "--out",
-            png.to_str().expect("path"),
-        ],
-    );
+        "screenshot",
+        "--screen",
+        "admin",
+        "--now",
+        NOW,
+        "--out",
+        png.to_str().expect("path"),
+    ]);
     let status = console.run_ok(&["status"]);
     let json = console.run_ok(&["status", "--json"]);
     let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("status --json");
