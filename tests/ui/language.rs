@@ -234,42 +234,38 @@ fn wizard() -> (Headless, AppWindow, WizardController) {
     (headless, app, controller)
 }
 
-/// Taps a language on the Welcome step as its button does, then Next.
-fn choose_language_and_go_on(adapter: &WizardAdapter, code: &str) {
+/// Taps a language on the Welcome step of `app` as its button does, then Next: the wizard
+/// goes on to Room account; that step's title as drawn.
+fn choose_language_and_go_on(
+    (headless, app, controller): &(Headless, AppWindow, WizardController),
+    code: &str,
+) -> String {
+    let adapter = app.global::<WizardAdapter>();
     adapter.set_language(code.into());
     adapter.invoke_language_chosen(code.into());
     adapter.invoke_next();
+    headless.render();
+    assert_eq!(controller.step(), Step::RoomAccount);
+    let titles = adapter.get_step_titles();
+    titles.row_data(adapter.get_step() as usize).unwrap().into()
 }
 
 #[test]
 fn choosing_swedish_on_welcome_puts_the_next_step_in_swedish() {
-    let (headless, app, controller) = wizard();
-    let adapter = app.global::<WizardAdapter>();
+    let rig = wizard();
+    let adapter = rig.1.global::<WizardAdapter>();
     assert_eq!(
         adapter.get_step_titles().row_data(1).unwrap(),
         "Room account"
     );
 
-    choose_language_and_go_on(&adapter, "sv");
-    headless.render();
-    assert_eq!(controller.step(), Step::RoomAccount);
-    let title = adapter
-        .get_step_titles()
-        .row_data(adapter.get_step() as usize);
-    assert_eq!(title.unwrap(), "Rumskonto");
+    assert_eq!(choose_language_and_go_on(&rig, "sv"), "Rumskonto");
 }
 
 #[test]
 fn choosing_korean_on_welcome_puts_the_next_step_in_korean() {
-    let (headless, app, controller) = wizard();
-    let adapter = app.global::<WizardAdapter>();
-    choose_language_and_go_on(&adapter, "ko");
-    headless.render();
-    assert_eq!(controller.step(), Step::RoomAccount);
-    let title = adapter
-        .get_step_titles()
-        .row_data(adapter.get_step() as usize);
-    assert_eq!(title.unwrap(), "회의실 계정");
+    let rig = wizard();
+    assert_eq!(choose_language_and_go_on(&rig, "ko"), "회의실 계정");
     // The step's Hangul is drawn: the font chain is in place on the wizard too.
     assert_eq!(
         room_console::ui::fonts::coverage::drawing_family('계').as_deref(),
