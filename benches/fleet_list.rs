@@ -12,6 +12,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::fleet_rig::{self, Broker};
+use common::succeeded::succeeded;
 use criterion::Criterion;
 use room_console::fleet::connection::Endpoint;
 use room_console::fleet::topics::Topics;
@@ -149,14 +150,12 @@ fn main() {
     args.extend(broker.admin_args());
     args.extend(["list".to_string(), "--json".to_string()]);
     let list = || {
-        let out = Command::new(env!("CARGO_BIN_EXE_room-console"))
-            .args(&args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        let out = succeeded(
+            "fleet list --json",
+            Command::new(env!("CARGO_BIN_EXE_room-console"))
+                .args(&args)
+                .output()
+                .unwrap(),
         );
         let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(rows.as_array().unwrap().len(), CONSOLES);

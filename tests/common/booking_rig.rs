@@ -62,6 +62,15 @@ pub fn extend(console: &Console, minutes: u32, now: &str) -> (bool, String, Stri
     )
 }
 
+/// Asserts that the action `done` (success, stdout, stderr) was refused with an error
+/// that says `why`; what it said.
+pub fn assert_refused(done: (bool, String, String), why: &str) -> String {
+    let (ok, _, err) = done;
+    assert!(!ok, "the action must be refused ({why})");
+    assert!(err.contains(why), "{err}");
+    err
+}
+
 /// One `sync --once` at `now`; (success, stdout, stderr).
 pub fn sync_once(console: &Console, now: &str) -> (bool, String, String) {
     run(console, &["sync", "--once", "--now", now])

@@ -10,6 +10,7 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 use super::ews_server::EwsServer;
+use super::succeeded::succeeded;
 
 pub struct Console {
     dir: tempfile::TempDir,
@@ -302,14 +303,14 @@ impl Console {
         self.run(&["sync", "--once", "--now", now])
     }
 
+    /// `run` with `args`, which must succeed.
+    pub fn run_ok(&self, args: &[&str]) -> Output {
+        succeeded(format!("room-console {args:?}"), self.run(args))
+    }
+
     /// One sync at `now` that must succeed.
     pub fn sync_ok_at(&self, now: &str) {
-        let out = self.sync_at(now);
-        assert!(
-            out.status.success(),
-            "sync failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        succeeded("sync", self.sync_at(now));
     }
 
     /// One sync at `now` that must fail; what it said.
@@ -321,12 +322,7 @@ impl Console {
 
     /// The cached meetings of the local day `date` (YYYY-MM-DD).
     pub fn agenda_of(&self, date: &str) -> Vec<Value> {
-        let out = self.run(&["agenda", "--json", "--date", date]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let out = self.run_ok(&["agenda", "--json", "--date", date]);
         match serde_json::from_slice::<Value>(&out.stdout).unwrap() {
             Value::Array(meetings) => meetings,
             other => panic!("agenda --json is not an array: {other}"),
@@ -334,23 +330,23 @@ impl Console {
     }
 
     pub fn status(&self) -> Value {
-        let out = self.run(&["status", "--json"]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let out = self.run_ok(&["status", "--json"]);
         serde_json::from_slice(&out.stdout).unwrap()
     }
 }
 
+/// The console binary on the data dir `data` with `args`, for a test that keeps its own
+/// data dir (no [`Console`]).
+pub fn console_on(data: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_room-console"));
+    command.arg("--data-dir").arg(data).args(args);
+    command
+}
+
 /// The console run once on the data dir `data` with `args`, logging everything
 /// (`RUST_LOG=trace`), for the tests that read all it says.
-pub fn run_logging_everything(data: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_room-console"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
+pub fn run_logging_everything(data: &Path, args: &[&str]) -> Output {
+    console_on(data, args)
         .env("RUST_LOG", "trace")
         .output()
         .unwrap()

@@ -17,12 +17,17 @@ pub struct Request {
     pub body: Vec<u8>,
 }
 
+/// The value of the header `name` (in any case) among `headers`.
+pub fn header_in<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(key, _)| key.eq_ignore_ascii_case(name))
+        .map(|(_, value)| value.as_str())
+}
+
 impl Request {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_str())
+        header_in(&self.headers, name)
     }
 
     /// Every value of a header that may repeat (Prefer).

@@ -41,6 +41,8 @@ pub mod room_settings;
 pub mod screens;
 /// Meetings and instants for the store tests.
 pub mod store_rig;
+/// A command's output, which must have succeeded.
+pub mod succeeded;
 /// System calls a program makes, against a unit's filter.
 pub mod syscall_trace;
 /// A private certificate authority made at start.

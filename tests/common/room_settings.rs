@@ -1,9 +1,10 @@
 //! Settings a test hands to the console's parts directly (not through a provisioning
-//! file): the room "Conference Room 2" reading its calendar from an in-repo server.
+//! file): the room "Conference Room 2" reading its calendar from an in-repo server, and
+//! the secrets it signs in with.
 
 use std::path::Path;
 
-use room_console::settings::{CalendarSource, Settings};
+use room_console::settings::{CalendarSource, Secret, Secrets, Settings};
 use url::Url;
 
 use super::graph_server::{CLIENT_ID, GraphServer, TENANT};
@@ -23,4 +24,14 @@ pub fn graph_room(server: &GraphServer, ca_file: &Path, room: &str) -> Settings 
     settings.calendar.authority_url = Some(Url::parse(&server.authority_url()).unwrap());
     settings.calendar.trusted_ca_file = Some(ca_file.to_path_buf());
     settings
+}
+
+/// The secrets of a console whose service account signs in with `password`, with the
+/// admin PIN 2468.
+pub fn service_account_secrets(password: &str) -> Secrets {
+    Secrets {
+        service_account_password: Some(Secret::new(password)),
+        admin_pin: Some(Secret::new("2468")),
+        ..Secrets::default()
+    }
 }

@@ -26,6 +26,12 @@ pub fn show_app_at(screen: Screen) -> (Headless, AppWindow) {
     (headless, app)
 }
 
+/// Switches the screens to the language `code` and draws them again.
+pub fn speak(headless: &Headless, app: &AppWindow, code: &str) {
+    room_console::ui::language::apply(app, code);
+    headless.render();
+}
+
 /// The demo room: Conference Room 2 on UTC, a 24-hour clock, no banner, no join or share
 /// command. Tests change what they need with `..`.
 pub fn demo_room() -> RoomInfo {

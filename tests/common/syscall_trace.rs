@@ -6,6 +6,8 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Command, Output};
 
+use super::succeeded::succeeded;
+
 /// The tools this needs, for a skip notice when one is missing.
 pub const TOOLS: [&str; 2] = ["strace", "systemd-analyze"];
 
@@ -95,14 +97,12 @@ fn expand(name: &str) -> BTreeSet<String> {
     if !name.starts_with('@') {
         return BTreeSet::from([name.to_owned()]);
     }
-    let out = Command::new("systemd-analyze")
-        .args(["syscall-filter", "--no-pager", name])
-        .output()
-        .expect("systemd-analyze runs");
-    assert!(
-        out.status.success(),
-        "{name}: {}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeeded(
+        format!("systemd-analyze syscall-filter {name}"),
+        Command::new("systemd-analyze")
+            .args(["syscall-filter", "--no-pager", name])
+            .output()
+            .expect("systemd-analyze runs"),
     );
     String::from_utf8_lossy(&out.stdout)
         .lines()

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use room_console::content::drm::{DrmConnector, DrmConnectorSource, list_connectors};
 use room_console::content::status_file::StatusFileSource;
 use room_console::content::{
-    InputError, InputKind, InputSetting, InputSource, InputStatus, Roots, SignalReading,
+    InputError, InputInfo, InputKind, InputSetting, InputSource, InputStatus, Roots, SignalReading,
     build_sources, discover,
 };
 
@@ -27,6 +27,15 @@ fn add_connector(roots: &Roots, name: &str, status: &str) -> PathBuf {
     let path = dir.join("status");
     fs::write(&path, status).unwrap();
     path
+}
+
+/// Asserts that the input `found` has the error "`path` `said`" (the path first, as the
+/// admin reads it).
+fn assert_error_about(found: &InputInfo, path: &Path, said: &str) {
+    assert_eq!(
+        found.error.as_deref(),
+        Some(format!("{} {said}", path.display()).as_str())
+    );
 }
 
 #[test]
@@ -120,15 +129,10 @@ fn discover_reports_the_named_inputs_with_their_status() {
     let missing = dir.path().join("no-such-file");
     let found = discover(&InputSetting::File(missing.clone()), &roots);
     assert_eq!(found[0].status, InputStatus::Error);
-    assert_eq!(
-        found[0].error.as_deref(),
-        Some(
-            format!(
-                "{} does not exist (unplugged, or its driver is not loaded)",
-                missing.display()
-            )
-            .as_str()
-        )
+    assert_error_about(
+        &found[0],
+        &missing,
+        "does not exist (unplugged, or its driver is not loaded)",
     );
 
     assert!(discover(&InputSetting::None, &roots).is_empty());
@@ -150,15 +154,10 @@ fn v4l2_nodes_that_are_not_receivers_are_skipped() {
     let node = roots.dev.join("video0");
     let found = discover(&InputSetting::V4l2(node.clone()), &roots);
     assert_eq!(found[0].kind, InputKind::V4l2);
-    assert_eq!(
-        found[0].error.as_deref(),
-        Some(
-            format!(
-                "{} is not an HDMI receiver: it has no digital-video timings input",
-                node.display()
-            )
-            .as_str()
-        )
+    assert_error_about(
+        &found[0],
+        &node,
+        "is not an HDMI receiver: it has no digital-video timings input",
     );
 }
 

@@ -3,17 +3,19 @@
 //! account without the impersonation right, an untrusted certificate, stripped
 //! invitations and an Exchange 2010 server.
 
+use crate::common::cli_console::console_on;
 use crate::common::ews_server;
+use crate::common::room_settings::service_account_secrets;
+use crate::common::succeeded::succeeded;
 
 use super::checking::{check, result, statuses};
 
 use std::path::Path;
-use std::process::Command;
 
 use chrono::{DateTime, TimeZone, Utc};
 use ews_server::*;
 use room_console::diagnose::{CheckId, CheckResult, CheckStatus, all_passed, fingerprint};
-use room_console::settings::{CalendarSource, EwsAuthMethod, Secret, Secrets, Settings};
+use room_console::settings::{CalendarSource, EwsAuthMethod, Settings};
 use serde_json::Value;
 use url::Url;
 
@@ -62,14 +64,6 @@ fn settings(server: &EwsServer, ca_file: Option<&Path>) -> Settings {
     settings
 }
 
-fn secrets(password: &str) -> Secrets {
-    Secrets {
-        service_account_password: Some(Secret::new(password)),
-        admin_pin: Some(Secret::new("2468")),
-        ..Secrets::default()
-    }
-}
-
 fn write_ca(server: &EwsServer, dir: &Path) -> std::path::PathBuf {
     let path = dir.join("ca.pem");
     std::fs::write(&path, server.ca_pem()).unwrap();
@@ -114,19 +108,27 @@ async fn check_room(
     let server = server(version, account, room).await;
     let dir = tempfile::tempdir().unwrap();
     let ca = write_ca(&server, dir.path());
-    check(&settings(&server, Some(&ca)), &secrets(password)).await
+    check(
+        &settings(&server, Some(&ca)),
+        &service_account_secrets(password),
+    )
+    .await
+}
+
+/// [`check_room`] with a service account that has the right to impersonate the room.
+async fn check_with_the_right(
+    version: ExchangeVersion,
+    room: Mailbox,
+    password: &str,
+) -> (Vec<CheckResult>, Vec<CheckId>) {
+    let account = Account::new(SERVICE, PASSWORD).impersonating(&[ROOM]);
+    check_room(version, account, room, password).await
 }
 
 #[tokio::test]
 async fn every_check_passes_on_a_well_set_up_room() {
-    let account = Account::new(SERVICE, PASSWORD).impersonating(&[ROOM]);
-    let (results, seen) = check_room(
-        ExchangeVersion::Exchange2019,
-        account,
-        intact_room(),
-        PASSWORD,
-    )
-    .await;
+    let (results, seen) =
+        check_with_the_right(ExchangeVersion::Exchange2019, intact_room(), PASSWORD).await;
     assert!(all_passed(&results), "{results:#?}");
     assert_eq!(
         seen,
@@ -153,14 +155,8 @@ async fn every_check_passes_on_a_well_set_up_room() {
 
 #[tokio::test]
 async fn a_wrong_password_fails_sign_in_with_the_fix() {
-    let account = Account::new(SERVICE, PASSWORD).impersonating(&[ROOM]);
-    let (results, _) = check_room(
-        ExchangeVersion::Exchange2019,
-        account,
-        intact_room(),
-        "wrong",
-    )
-    .await;
+    let (results, _) =
+        check_with_the_right(ExchangeVersion::Exchange2019, intact_room(), "wrong").await;
     use CheckStatus::*;
     assert_eq!(
         statuses(&results),
@@ -218,7 +214,7 @@ async fn an_untrusted_certificate_fails_the_server_check() {
     let account = Account::new(SERVICE, PASSWORD).impersonating(&[ROOM]);
     let server = server(ExchangeVersion::Exchange2019, account, intact_room()).await;
     // No CA file: the server's private CA is not trusted.
-    let (results, _) = check(&settings(&server, None), &secrets(PASSWORD)).await;
+    let (results, _) = check(&settings(&server, None), &service_account_secrets(PASSWORD)).await;
     let server_check = result(&results, CheckId::Server);
     assert_eq!(server_check.status, CheckStatus::Fail, "{results:#?}");
     assert!(
@@ -247,10 +243,8 @@ async fn an_untrusted_certificate_fails_the_server_check() {
 
 #[tokio::test]
 async fn stripped_invitations_warn_with_the_set_calendar_processing_fix() {
-    let account = Account::new(SERVICE, PASSWORD).impersonating(&[ROOM]);
-    let (results, _) = check_room(
+    let (results, _) = check_with_the_right(
         ExchangeVersion::Exchange2019,
-        account,
         stripping_room(ROOM),
         PASSWORD,
     )
@@ -270,14 +264,8 @@ async fn stripped_invitations_warn_with_the_set_calendar_processing_fix() {
 
 #[tokio::test]
 async fn exchange_2010_gets_the_2013_note() {
-    let account = Account::new(SERVICE, PASSWORD).impersonating(&[ROOM]);
-    let (results, _) = check_room(
-        ExchangeVersion::Exchange2010Sp2,
-        account,
-        intact_room(),
-        PASSWORD,
-    )
-    .await;
+    let (results, _) =
+        check_with_the_right(ExchangeVersion::Exchange2010Sp2, intact_room(), PASSWORD).await;
     let version = result(&results, CheckId::ExchangeVersion);
     assert_eq!(version.status, CheckStatus::Warn, "{results:#?}");
     assert!(
@@ -306,22 +294,17 @@ async fn the_command_prints_json_and_exits_by_the_result() {
     let ca = write_ca(&server, dir.path());
     let data = dir.path().join("data");
     settings(&server, Some(&ca)).save(&data).unwrap();
-    secrets(PASSWORD).save(&data).unwrap();
+    service_account_secrets(PASSWORD).save(&data).unwrap();
     let diagnose = || {
-        Command::new(env!("CARGO_BIN_EXE_room-console"))
-            .arg("--data-dir")
-            .arg(&data)
-            .args(["diagnose", "--json", "--now", "2026-11-23T07:00:00Z"])
-            .env("RUST_LOG", "warn")
-            .output()
-            .unwrap()
+        console_on(
+            &data,
+            &["diagnose", "--json", "--now", "2026-11-23T07:00:00Z"],
+        )
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap()
     };
-    let out = tokio::task::block_in_place(diagnose);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = succeeded("diagnose --json", tokio::task::block_in_place(diagnose));
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     let checks = json.as_array().unwrap();
     assert_eq!(checks.len(), 7);
@@ -332,7 +315,7 @@ async fn the_command_prints_json_and_exits_by_the_result() {
             .all(|c| c["status"] == "pass" && c["fix"].is_null())
     );
 
-    secrets("wrong").save(&data).unwrap();
+    service_account_secrets("wrong").save(&data).unwrap();
     let out = tokio::task::block_in_place(diagnose);
     assert!(!out.status.success());
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();

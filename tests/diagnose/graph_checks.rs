@@ -4,13 +4,14 @@
 //! mailbox outside the app's scope, a room that does not exist, stripped invitation
 //! bodies, and the `diagnose --json` output of a saved Graph setup.
 
+use crate::common::cli_console::console_on;
 use crate::common::graph_server;
 use crate::common::room_settings;
+use crate::common::succeeded::succeeded;
 
 use super::checking::{check, result, statuses};
 
 use std::path::Path;
-use std::process::Command;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use graph_server::*;
@@ -69,6 +70,15 @@ async fn server(events: Vec<TestEvent>) -> GraphServer {
         .unwrap()
 }
 
+/// The Graph server holding `events` for the room, and the path of its CA, written to a
+/// temp dir that lives as long as the returned guard.
+async fn served(events: Vec<TestEvent>) -> (GraphServer, tempfile::TempDir, std::path::PathBuf) {
+    let server = server(events).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ca = write_ca(&server, dir.path());
+    (server, dir, ca)
+}
+
 fn write_ca(server: &GraphServer, dir: &Path) -> std::path::PathBuf {
     let path = dir.join("ca.pem");
     std::fs::write(&path, server.ca_pem()).unwrap();
@@ -90,20 +100,21 @@ fn secrets(secret: &str) -> Secrets {
 
 use CheckStatus::{Fail, Pass, Skipped, Warn};
 
+/// Asserts that `text` (a check's message or fix) says `part`, showing all of it when not.
+fn assert_says(text: &str, part: &str) {
+    assert!(text.contains(part), "{text}");
+}
+
 /// The checks of the room holding `events` on the Graph server, the app signing in with
 /// `secret`, its CA trusted: their results, and the checks in the order they reported.
 async fn check_room(events: Vec<TestEvent>, secret: &str) -> (Vec<CheckResult>, Vec<CheckId>) {
-    let server = server(events).await;
-    let dir = tempfile::tempdir().unwrap();
-    let ca = write_ca(&server, dir.path());
+    let (server, _dir, ca) = served(events).await;
     check(&settings(&server, &ca, ROOM), &secrets(secret)).await
 }
 
 #[tokio::test]
 async fn every_graph_check_passes_on_a_well_set_up_room() {
-    let server = server(intact_events()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let ca = write_ca(&server, dir.path());
+    let (server, _dir, ca) = served(intact_events()).await;
     let (results, seen) = check(&settings(&server, &ca, ROOM), &secrets(SECRET)).await;
     assert!(all_passed(&results), "{results:#?}");
     assert_eq!(seen, CheckId::GRAPH, "each check reported once, in order");
@@ -152,27 +163,14 @@ async fn with_booking_on_an_app_without_calendars_read_write_fails_the_calendar_
     let (results, _) = check(&settings, &secrets(SECRET)).await;
     let calendar = result(&results, CheckId::Calendar);
     assert_eq!(calendar.status, Fail, "{results:#?}");
-    assert!(
-        calendar
-            .message
-            .contains("the Calendars.ReadWrite application permission is missing"),
-        "{}",
-        calendar.message
+    assert_says(
+        &calendar.message,
+        "the Calendars.ReadWrite application permission is missing",
     );
-    assert!(
-        calendar.message.contains("grants Calendars.Read;"),
-        "{}",
-        calendar.message
-    );
+    assert_says(&calendar.message, "grants Calendars.Read;");
     let fix = calendar.fix.as_deref().unwrap();
-    assert!(
-        fix.contains("Application permissions > Calendars.ReadWrite"),
-        "{fix}"
-    );
-    assert!(
-        fix.contains("New-MgServicePrincipalAppRoleAssignment"),
-        "{fix}"
-    );
+    assert_says(fix, "Application permissions > Calendars.ReadWrite");
+    assert_says(fix, "New-MgServicePrincipalAppRoleAssignment");
     assert_eq!(
         result(&results, CheckId::JoinLinks).status,
         Pass,
@@ -203,9 +201,7 @@ async fn a_wrong_secret_fails_sign_in_with_the_new_secret_fix() {
 
 #[tokio::test]
 async fn missing_consent_fails_sign_in_at_the_token_endpoint_and_at_graph() {
-    let server = server(intact_events()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let ca = write_ca(&server, dir.path());
+    let (server, _dir, ca) = served(intact_events()).await;
     let settings = settings(&server, &ca, ROOM);
     let consent_fix = "In Entra ID > App registrations > 6731de76-14a6-49ae-97bc-6eba6914391e \
                        > API permissions, add Microsoft Graph > Application permissions > \
@@ -232,9 +228,7 @@ async fn missing_consent_fails_sign_in_at_the_token_endpoint_and_at_graph() {
 
 #[tokio::test]
 async fn a_mailbox_outside_the_apps_scope_fails_the_mailbox_check() {
-    let server = server(intact_events()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let ca = write_ca(&server, dir.path());
+    let (server, _dir, ca) = served(intact_events()).await;
     server.inject(Fault::AccessToODataDisabled, Times::UntilCleared);
     let (results, _) = check(&settings(&server, &ca, ROOM), &secrets(SECRET)).await;
     assert_eq!(statuses(&results), [Pass, Pass, Fail, Skipped, Skipped]);
@@ -248,17 +242,15 @@ async fn a_mailbox_outside_the_apps_scope_fails_the_mailbox_check() {
         fix.starts_with("Add confrm2@contoso.com to the app's scope in Exchange Online"),
         "{fix}"
     );
-    assert!(
-        fix.contains("Test-ApplicationAccessPolicy -Identity confrm2@contoso.com -AppId 6731de76-14a6-49ae-97bc-6eba6914391e"),
-        "{fix}"
+    assert_says(
+        fix,
+        "Test-ApplicationAccessPolicy -Identity confrm2@contoso.com -AppId 6731de76-14a6-49ae-97bc-6eba6914391e",
     );
 }
 
 #[tokio::test]
 async fn a_room_that_does_not_exist_fails_the_mailbox_check() {
-    let server = server(intact_events()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let ca = write_ca(&server, dir.path());
+    let (server, _dir, ca) = served(intact_events()).await;
     let missing = "confrm9@contoso.com";
     let (results, _) = check(&settings(&server, &ca, missing), &secrets(SECRET)).await;
     assert_eq!(statuses(&results), [Pass, Pass, Fail, Skipped, Skipped]);
@@ -335,27 +327,21 @@ async fn without_the_private_ca_the_server_check_names_the_certificate() {
 /// `diagnose --json` on a saved Graph setup: the same checks, the JSON shape, exit 0.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn diagnose_json_runs_the_graph_checks_on_saved_settings() {
-    let server = server(intact_events()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let ca = write_ca(&server, dir.path());
+    let (server, dir, ca) = served(intact_events()).await;
     let data = dir.path().join("data");
     secrets(SECRET).save(&data).unwrap();
     settings(&server, &ca, ROOM).save(&data).unwrap();
     let output = tokio::task::spawn_blocking(move || {
-        Command::new(env!("CARGO_BIN_EXE_room-console"))
-            .arg("--data-dir")
-            .arg(&data)
-            .args(["diagnose", "--json", "--now", "2026-11-23T07:00:00Z"])
-            .output()
-            .unwrap()
+        console_on(
+            &data,
+            &["diagnose", "--json", "--now", "2026-11-23T07:00:00Z"],
+        )
+        .output()
+        .unwrap()
     })
     .await
     .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = succeeded("diagnose --json", output);
     let json: Value = serde_json::from_slice(&output.stdout).unwrap();
     let ids: Vec<&str> = json
         .as_array()

@@ -31,12 +31,8 @@ fn at(h: u32, m: u32) -> DateTime<Utc> {
 
 fn room_mailbox() -> Mailbox {
     Mailbox::new(ROOM, "Conference Room 2").with_items([
-        CalendarItem::new("Weekly sync", at(8, 0), at(8, 30))
-            .organizer("Ana Lindqvist", "ana@contoso.com")
-            .text_body("Agenda"),
-        CalendarItem::new("Board review", at(10, 0), at(11, 0))
-            .organizer("Jonas Berg", "jonas@contoso.com")
-            .join_online_meeting_url("https://meet.contoso.com/jonas/K7QX2P4M"),
+        weekly_sync(),
+        board_review().join_online_meeting_url("https://meet.contoso.com/jonas/K7QX2P4M"),
     ])
 }
 

@@ -71,12 +71,7 @@ fn screenshot_args<'a>(language: &'a str, png: &'a Path) -> [&'a str; 9] {
 /// succeed; the PNG's path.
 fn desktop_screenshot(console: &Console, language: &str) -> PathBuf {
     let png = screenshots_dir().join(format!("home-international-{language}.png"));
-    let out = console.run(&screenshot_args(language, &png));
-    assert!(
-        out.status.success(),
-        "screenshot --language {language}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    console.run_ok(&screenshot_args(language, &png));
     png
 }
 

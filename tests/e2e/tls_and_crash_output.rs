@@ -59,11 +59,7 @@ fn a_provisioning_file_cannot_turn_off_certificate_checks_or_use_http() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_untrusted_certificate_fails_the_sync() {
-    let server = own_mailbox_server(
-        ("CONTOSO\\confrm2", PASSWORD),
-        Mailbox::new(ROOM, "Conference Room 2"),
-    )
-    .await;
+    let server = own_mailbox_server(("CONTOSO\\confrm2", PASSWORD), empty_room(ROOM)).await;
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let file = dir.path().join("RoomConsoleSettings.xml");

@@ -177,11 +177,47 @@ async fn as_service(server: &EwsServer, client: &reqwest::Client, body: &str) ->
     .await
 }
 
+/// A client of the server that signs every request in with Basic.
+struct SignedIn<'a> {
+    server: &'a EwsServer,
+    client: reqwest::Client,
+    authorization: String,
+}
+
+impl<'a> SignedIn<'a> {
+    /// A client of `server` signing in as `user` with `password`.
+    fn new(server: &'a EwsServer, user: &str, password: &str) -> SignedIn<'a> {
+        SignedIn {
+            server,
+            client: client(server),
+            authorization: basic::header_value(user, password),
+        }
+    }
+
+    /// Posts `body` in an envelope of `version`, impersonating `room` (None: nobody).
+    async fn post(&self, version: &str, room: Option<&str>, body: &str) -> Answer {
+        let envelope = envelope(version, room, body);
+        post(
+            &self.client,
+            &self.server.url(),
+            Some(&self.authorization),
+            envelope,
+        )
+        .await
+    }
+}
+
 fn text_of<'a>(element: &'a Element, path: &[&str]) -> &'a str {
     element
         .path(path)
         .map(Element::trimmed_text)
         .unwrap_or_else(|| panic!("missing {path:?}"))
+}
+
+/// Asserts that the response message `message` is an error with the ResponseCode `code`.
+fn assert_error(message: &Element, code: &str) {
+    assert_eq!(message.attribute("ResponseClass"), Some("Error"));
+    assert_eq!(text_of(message, &["ResponseCode"]), code);
 }
 
 fn calendar_items(message: &Element) -> Vec<Element> {
@@ -295,18 +331,11 @@ async fn get_item_answers_each_id_with_the_requested_properties_or_item_not_foun
     );
     assert!(!text_of(item, &["UID"]).is_empty());
 
-    assert_eq!(messages[1].attribute("ResponseClass"), Some("Error"));
-    assert_eq!(
-        text_of(&messages[1], &["ResponseCode"]),
-        "ErrorItemNotFound"
-    );
+    assert_error(&messages[1], "ErrorItemNotFound");
     assert!(messages[1].child("Items").is_some());
 
     let garbage = as_service(&server, &client, &get_item(&["not-an-id"])).await;
-    assert_eq!(
-        text_of(&garbage.messages()[0], &["ResponseCode"]),
-        "ErrorInvalidIdMalformed"
-    );
+    assert_error(&garbage.messages()[0], "ErrorInvalidIdMalformed");
 }
 
 #[tokio::test]
@@ -332,12 +361,7 @@ async fn calendar_view_truncates_at_max_entries_and_refuses_more_than_two_years(
     )
     .await;
     assert_eq!(too_big.status, 200);
-    let message = &too_big.messages()[0];
-    assert_eq!(message.attribute("ResponseClass"), Some("Error"));
-    assert_eq!(
-        text_of(message, &["ResponseCode"]),
-        "ErrorCalendarViewRangeTooBig"
-    );
+    assert_error(&too_big.messages()[0], "ErrorCalendarViewRangeTooBig");
 }
 
 #[tokio::test]
@@ -392,60 +416,30 @@ async fn sync_folder_items_pages_then_reports_churn_with_new_change_keys() {
     assert_eq!(item_id.attribute("ChangeKey"), Some(new_key.as_str()));
 
     let bad = as_service(&server, &client, &sync(Some("bm90IGEgc3RhdGU="), 10)).await;
-    let message = &bad.messages()[0];
-    assert_eq!(
-        text_of(message, &["ResponseCode"]),
-        "ErrorInvalidSyncStateData"
-    );
+    assert_error(&bad.messages()[0], "ErrorInvalidSyncStateData");
 }
 
 #[tokio::test]
 async fn impersonation_is_checked_against_rights_and_mailboxes() {
     let server = start(ExchangeVersion::Exchange2016, AuthMode::Basic).await;
-    let client = client(&server);
-    let service = basic::header_value(SERVICE, PASSWORD);
+    let service = SignedIn::new(&server, SERVICE, PASSWORD);
     let query = find_item("2024-06-03T00:00:00Z", "2024-06-04T00:00:00Z", None);
 
-    let denied = post(
-        &client,
-        &server.url(),
-        Some(&service),
-        envelope("Exchange2013", Some(OTHER_ROOM), &query),
-    )
-    .await;
+    let denied = service.post("Exchange2013", Some(OTHER_ROOM), &query).await;
     assert_eq!(denied.status, 500);
     assert_eq!(denied.fault_code(), "a:ErrorImpersonateUserDenied");
     assert!(denied.text.contains("<e:ResponseCode xmlns:e=\"http://schemas.microsoft.com/exchange/services/2006/errors\">ErrorImpersonateUserDenied</e:ResponseCode>"));
 
-    let missing = post(
-        &client,
-        &server.url(),
-        Some(&service),
-        envelope("Exchange2013", Some("nobody@contoso.com"), &query),
-    )
-    .await;
+    let missing = service
+        .post("Exchange2013", Some("nobody@contoso.com"), &query)
+        .await;
     assert_eq!(missing.fault_code(), "a:ErrorNonExistentMailbox");
 
-    let without = post(
-        &client,
-        &server.url(),
-        Some(&service),
-        envelope("Exchange2013", None, &query),
-    )
-    .await;
-    assert_eq!(
-        text_of(&without.messages()[0], &["ResponseCode"]),
-        "ErrorMissingEmailAddress"
-    );
+    let without = service.post("Exchange2013", None, &query).await;
+    assert_error(&without.messages()[0], "ErrorMissingEmailAddress");
 
-    let own = basic::header_value("CONTOSO\\room1", "RoomPass1");
-    let room_itself = post(
-        &client,
-        &server.url(),
-        Some(&own),
-        envelope("Exchange2013", None, &query),
-    )
-    .await;
+    let own = SignedIn::new(&server, "CONTOSO\\room1", "RoomPass1");
+    let room_itself = own.post("Exchange2013", None, &query).await;
     assert_eq!(calendar_items(&room_itself.messages()[0]).len(), 2);
 
     let requests = server.requests();
@@ -464,15 +458,10 @@ async fn impersonation_is_checked_against_rights_and_mailboxes() {
 #[tokio::test]
 async fn wrong_password_and_request_version_are_refused() {
     let server = start(ExchangeVersion::Exchange2010Sp2, AuthMode::Basic).await;
-    let client = client(&server);
     let query = find_item("2024-06-03T00:00:00Z", "2024-06-04T00:00:00Z", None);
-    let wrong = post(
-        &client,
-        &server.url(),
-        Some(&basic::header_value(SERVICE, "nope")),
-        envelope("Exchange2010_SP2", Some(ROOM), &query),
-    )
-    .await;
+    let wrong = SignedIn::new(&server, SERVICE, "nope")
+        .post("Exchange2010_SP2", Some(ROOM), &query)
+        .await;
     assert_eq!(wrong.status, 401);
     assert!(
         wrong
@@ -482,24 +471,12 @@ async fn wrong_password_and_request_version_are_refused() {
             .any(|v| v == "Basic realm=\"127.0.0.1\"")
     );
 
-    let service = basic::header_value(SERVICE, PASSWORD);
-    let too_new = post(
-        &client,
-        &server.url(),
-        Some(&service),
-        envelope("Exchange2013", Some(ROOM), &query),
-    )
-    .await;
+    let service = SignedIn::new(&server, SERVICE, PASSWORD);
+    let too_new = service.post("Exchange2013", Some(ROOM), &query).await;
     assert_eq!(too_new.status, 500);
     assert_eq!(too_new.fault_code(), "a:ErrorInvalidServerVersion");
 
-    let ok = post(
-        &client,
-        &server.url(),
-        Some(&service),
-        envelope("Exchange2010_SP2", Some(ROOM), &query),
-    )
-    .await;
+    let ok = service.post("Exchange2010_SP2", Some(ROOM), &query).await;
     assert_eq!(ok.status, 200);
     let version = ok.xml();
     let info = version
@@ -508,13 +485,7 @@ async fn wrong_password_and_request_version_are_refused() {
     assert_eq!(info.attribute("Version"), Some("Exchange2010_SP2"));
 
     assert!(server.set_password(SERVICE, "Spring2025!"));
-    let changed = post(
-        &client,
-        &server.url(),
-        Some(&service),
-        envelope("Exchange2010_SP2", Some(ROOM), &query),
-    )
-    .await;
+    let changed = service.post("Exchange2010_SP2", Some(ROOM), &query).await;
     assert_eq!(changed.status, 401);
 }
 
@@ -642,8 +613,7 @@ async fn faults_answer_like_a_failing_exchange() {
         assert_eq!(answer.status, 200);
         let message = &answer.messages()[0];
         assert_eq!(message.name, "FindItemResponseMessage");
-        assert_eq!(message.attribute("ResponseClass"), Some("Error"));
-        assert_eq!(text_of(message, &["ResponseCode"]), code);
+        assert_error(message, code);
     }
 
     let soap_faults = [

@@ -12,6 +12,8 @@ use base64::Engine;
 use base64::prelude::BASE64_STANDARD;
 use chrono::{TimeZone, Utc};
 use ntlmclient::{ChallengeMessage, Flags, Message, TargetInfoEntry, TargetInfoType};
+use room_console::ews::response::Response;
+use room_console::ews::sync_folder_items::SyncChanges;
 use room_console::ews::{
     AutodiscoverOutcome, EwsAuth, EwsClient, EwsConfig, EwsError, GetItemOptions, ItemId, Password,
     autodiscover_ews_url,
@@ -372,19 +374,33 @@ fn ntlm() -> EwsAuth {
     }
 }
 
+/// The room the NTLM tests sync.
+const NTLM_ROOM: &str = "confrm2@contoso.com";
+
+/// A client of `server` that signs in with NTLM as the service account.
+fn ntlm_client(server: &Server) -> EwsClient {
+    EwsClient::new(config(server, ntlm())).unwrap()
+}
+
+/// One SyncFolderItems of the room through `client`, from `state` (None: the start), of at
+/// most `max` changes.
+async fn sync_room(
+    client: &EwsClient,
+    state: Option<&str>,
+    max: u32,
+) -> Result<Response<SyncChanges>, EwsError> {
+    client.sync_folder_items(NTLM_ROOM, state, max).await
+}
+
 #[tokio::test]
 async fn ntlm_handshake_stays_on_one_connection() {
     let server = Server::start(ntlm_server(true)).await;
-    let client = EwsClient::new(config(&server, ntlm())).unwrap();
-    let changes = client
-        .sync_folder_items("confrm2@contoso.com", None, 512)
-        .await
-        .unwrap();
+    let client = ntlm_client(&server);
+    let changes = sync_room(&client, None, 512).await.unwrap();
     assert_eq!(changes.value.created.len(), 2);
     // Twice more: the kept-alive connection is signed in, so no handshake again.
     for _ in 0..2 {
-        client
-            .sync_folder_items("confrm2@contoso.com", Some(&changes.value.sync_state), 512)
+        sync_room(&client, Some(&changes.value.sync_state), 512)
             .await
             .unwrap();
     }
@@ -416,15 +432,11 @@ async fn ntlm_handshake_stays_on_one_connection() {
 #[tokio::test]
 async fn ntlm_signs_in_again_when_the_server_answers_401() {
     let server = Server::start(ntlm_server_keeping_sign_in(true, false)).await;
-    let client = EwsClient::new(config(&server, ntlm())).unwrap();
-    client
-        .sync_folder_items("confrm2@contoso.com", None, 512)
-        .await
-        .unwrap();
-    client
-        .sync_folder_items("confrm2@contoso.com", None, 512)
-        .await
-        .unwrap();
+    let client = ntlm_client(&server);
+    // The second sync's plain request is refused: the server forgot the sign-in.
+    for _ in 0..2 {
+        sync_room(&client, None, 512).await.unwrap();
+    }
     let schemes: Vec<bool> = server
         .seen()
         .iter()
@@ -437,11 +449,8 @@ async fn ntlm_signs_in_again_when_the_server_answers_401() {
 #[tokio::test]
 async fn ntlm_with_a_wrong_password_is_unauthorized() {
     let server = Server::start(ntlm_server(false)).await;
-    let client = EwsClient::new(config(&server, ntlm())).unwrap();
-    let error = client
-        .sync_folder_items("confrm2@contoso.com", None, 10)
-        .await
-        .unwrap_err();
+    let client = ntlm_client(&server);
+    let error = sync_room(&client, None, 10).await.unwrap_err();
     assert_eq!(
         error,
         EwsError::Unauthorized {

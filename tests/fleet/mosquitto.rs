@@ -110,6 +110,16 @@ fn status_fleet_until(console: &Console, accept: impl Fn(&Value) -> bool) -> Val
     }
 }
 
+/// Starts `console` and waits until its status says the fleet is connecting, with a
+/// reason: the running console (stopped when dropped) and the reason.
+fn start_until_connecting(console: &Console) -> (RunningConsole, String) {
+    let running = RunningConsole::start(&console.data());
+    let fleet = status_fleet_until(console, |f| {
+        f["state"] == "connecting" && f["reason"].is_string()
+    });
+    (running, fleet["reason"].as_str().unwrap().to_owned())
+}
+
 fn room_console(args: &[String]) -> std::process::Output {
     tokio::task::block_in_place(|| {
         std::process::Command::new(env!("CARGO_BIN_EXE_room-console"))
@@ -394,30 +404,16 @@ async fn a_wrong_ca_or_a_missing_certificate_shows_why_in_status() {
         "Saturn",
         &fleet_section(&broker.url(), "saturn-01", &other_ca.ca, Some(&identity)),
     ));
-    let _first = RunningConsole::start(&wrong_ca.data());
-    let fleet = status_fleet_until(&wrong_ca, |f| {
-        f["state"] == "connecting" && f["reason"].is_string()
-    });
-    assert_eq!(fleet["state"], "connecting");
-    assert!(
-        fleet["reason"].as_str().unwrap().contains("TrustedCaFile"),
-        "{fleet}"
-    );
+    let (_first, reason) = start_until_connecting(&wrong_ca);
+    assert!(reason.contains("TrustedCaFile"), "{reason}");
 
     let no_cert = Console::new();
     no_cert.provision(&settings_xml(
         "Venus",
         &fleet_section(&broker.url(), "venus-02", &broker.pki.ca, None),
     ));
-    let _second = RunningConsole::start(&no_cert.data());
-    let fleet = status_fleet_until(&no_cert, |f| {
-        f["state"] == "connecting" && f["reason"].is_string()
-    });
-    assert_eq!(fleet["state"], "connecting");
-    assert!(
-        fleet["reason"].as_str().unwrap().contains("certificate"),
-        "{fleet}"
-    );
+    let (_second, reason) = start_until_connecting(&no_cert);
+    assert!(reason.contains("certificate"), "{reason}");
     let out = no_cert.run(&["status"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -642,17 +638,8 @@ async fn a_console_can_sign_in_with_a_password_and_plain_mqtt_is_refused() {
 
     let venus = Console::new();
     venus.provision(&settings_xml("Venus", &fleet("venus-02", "wrong")));
-    let _venus = RunningConsole::start(&venus.data());
-    let refused = status_fleet_until(&venus, |f| {
-        f["state"] == "connecting" && f["reason"].is_string()
-    });
-    assert!(
-        refused["reason"]
-            .as_str()
-            .unwrap()
-            .contains("Fleet/Password"),
-        "{refused}"
-    );
+    let (_venus, reason) = start_until_connecting(&venus);
+    assert!(reason.contains("Fleet/Password"), "{reason}");
 
     let plain = Console::new();
     plain.provision(&settings_xml(

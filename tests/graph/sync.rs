@@ -121,17 +121,16 @@ fn subjects(meetings: &[room_console::calendar::Meeting]) -> Vec<String> {
         .collect()
 }
 
+/// The result of a pass that fetched `fetched` events and then stored `stored` meetings.
+fn refreshed(fetched: usize, stored: usize) -> PassResult {
+    PassResult::Refreshed { fetched, stored }
+}
+
 #[tokio::test]
 async fn first_pass_reads_the_window_through_every_page() {
     let mut rig = rig(SECRET).await;
     let result = rig.pass().await;
-    assert_eq!(
-        result,
-        PassResult::Refreshed {
-            fetched: 6,
-            stored: 6
-        }
-    );
+    assert_eq!(result, refreshed(6, 6));
     let day = rig.day();
     assert_eq!(day.len(), 6, "{:#?}", subjects(&day));
     let weekly = day.iter().find(|m| m.id == "AAMk-occ1").unwrap();
@@ -209,10 +208,7 @@ async fn idle_polls_cost_a_delta_round_and_changes_come_with_it() {
     rig.server.remove(ROOM, "AAMk-vendor");
     assert_eq!(
         rig.pass_after(chrono::Duration::minutes(1)).await,
-        PassResult::Refreshed {
-            fetched: 1,
-            stored: 5
-        }
+        refreshed(1, 5)
     );
     // The delta page carried the changed event whole and the removal: nothing else read.
     let changes = rig.server.requests();
@@ -452,10 +448,7 @@ async fn the_hourly_full_read_is_its_listing_pages_at_most_three_at_a_time() {
     }
     assert_eq!(
         rig.pass_after(chrono::Duration::hours(1)).await,
-        PassResult::Refreshed {
-            fetched: 40,
-            stored: 46
-        }
+        refreshed(40, 46)
     );
     let requests = rig.server.requests();
     let listings: Vec<_> = requests
@@ -504,13 +497,7 @@ fn graph_requests(server: &GraphServer) -> Vec<Recorded> {
 #[tokio::test]
 async fn a_5000_meeting_room_costs_its_pages_and_an_idle_pass_one_request() {
     let mut rig = rig_with(SECRET, busy_room(5000), 100, Duration::from_secs(60)).await;
-    assert_eq!(
-        rig.pass().await,
-        PassResult::Refreshed {
-            fetched: 5000,
-            stored: 5000
-        }
-    );
+    assert_eq!(rig.pass().await, refreshed(5000, 5000));
     let full = graph_requests(&rig.server);
     assert_eq!(
         full.len(),
@@ -532,10 +519,7 @@ async fn a_5000_meeting_room_costs_its_pages_and_an_idle_pass_one_request() {
     rig.server.remove(ROOM, "AAMk-m00100");
     assert_eq!(
         rig.pass_after(chrono::Duration::minutes(1)).await,
-        PassResult::Refreshed {
-            fetched: 2,
-            stored: 4999
-        }
+        refreshed(2, 4999)
     );
     assert_eq!(
         graph_requests(&rig.server).len(),
@@ -556,13 +540,7 @@ async fn a_short_throttle_mid_pass_is_waited_out_and_the_pass_goes_on() {
         .inject(Fault::Throttled { retry_after: 1 }, Times::OnceAfter(20));
     let before = rig.clock.now();
     let (result, _) = rig.engine.pass(before).await;
-    assert_eq!(
-        result,
-        PassResult::Refreshed {
-            fetched: 5000,
-            stored: 5000
-        }
-    );
+    assert_eq!(result, refreshed(5000, 5000));
     let requests = graph_requests(&rig.server);
     assert_eq!(requests.iter().filter(|r| r.status == 429).count(), 1);
     assert_eq!(requests.len(), 51, "the throttled page asked again, once");

@@ -29,11 +29,7 @@ fn assert_clean(what: &str, output: &Output) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn secrets_stay_secret_at_every_log_level() {
-    let server = own_mailbox_server(
-        ("CONTOSO\\confrm2", ROOM_PASSWORD),
-        Mailbox::new(ROOM, "Conference Room 2"),
-    )
-    .await;
+    let server = own_mailbox_server(("CONTOSO\\confrm2", ROOM_PASSWORD), empty_room(ROOM)).await;
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let file = write_room_account_file(

@@ -9,6 +9,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use crate::common::succeeded::succeeded;
+
 /// A machine with a made-up package database and logged package and cargo commands.
 struct Machine {
     dir: tempfile::TempDir,
@@ -98,16 +100,14 @@ fn lines(items: &[impl AsRef<str>]) -> String {
 
 /// The package list every script installs from.
 fn packages() -> Vec<String> {
-    let out = Command::new("bash")
-        .arg("-c")
-        .arg(r#"source scripts/packages && printf '%s\n' "${PACKAGES[@]}""#)
-        .current_dir(repo())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeeded(
+        "source scripts/packages",
+        Command::new("bash")
+            .arg("-c")
+            .arg(r#"source scripts/packages && printf '%s\n' "${PACKAGES[@]}""#)
+            .current_dir(repo())
+            .output()
+            .unwrap(),
     );
     let list: Vec<String> = String::from_utf8(out.stdout)
         .unwrap()
@@ -128,12 +128,7 @@ fn install_line(packages: &[String]) -> String {
 #[test]
 fn on_a_fresh_machine_the_test_command_installs_what_is_missing_then_tests() {
     let machine = Machine::with(&[]);
-    let out = machine.run("scripts/test", false);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = succeeded("scripts/test", machine.run("scripts/test", false));
     let all = packages();
     assert_eq!(
         machine.calls(),

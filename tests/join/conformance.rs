@@ -17,6 +17,16 @@ fn samples() -> Option<PathBuf> {
     }
 }
 
+/// The text of the sample `name`, or None (with a notice) when it or the folder is absent.
+fn sample(name: &str) -> Option<String> {
+    let path = samples()?.join(name);
+    if !path.exists() {
+        println!("skipped: {} is absent", path.display());
+        return None;
+    }
+    Some(read(&path))
+}
+
 fn read(path: &Path) -> String {
     fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
 }
@@ -55,13 +65,10 @@ fn teams_html_bodies_join_the_teams_meeting() {
 
 #[test]
 fn graph_event_message_join_url_matches_its_body() {
-    let Some(folder) = samples() else { return };
-    let path = folder.join("graph-eventmessage-with-teams-event-corso.json");
-    if !path.exists() {
-        println!("skipped: {} is absent", path.display());
+    let Some(text) = sample("graph-eventmessage-with-teams-event-corso.json") else {
         return;
-    }
-    let message: serde_json::Value = serde_json::from_str(&read(&path)).expect("valid JSON");
+    };
+    let message: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
     let event = &message["event"];
     let join_url = event["onlineMeeting"]["joinUrl"]
         .as_str()
@@ -90,13 +97,9 @@ fn graph_event_message_join_url_matches_its_body() {
 
 #[test]
 fn an_ews_html_body_with_nothing_in_it_counts_as_removed() {
-    let Some(folder) = samples() else { return };
-    let path = folder.join("getitem-meetingresponse-htmlbody-exchange2016.xml");
-    if !path.exists() {
-        println!("skipped: {} is absent", path.display());
+    let Some(document) = sample("getitem-meetingresponse-htmlbody-exchange2016.xml") else {
         return;
-    }
-    let document = read(&path);
+    };
     let start = document.find("<t:Body").expect("a t:Body element");
     let content_start = start + document[start..].find('>').expect("end of t:Body tag") + 1;
     let content_end = content_start

@@ -6,7 +6,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use room_console::join::handler::{JoinOutcome, PROVIDER_ENV, URL_ENV};
+use room_console::join::handler::{JoinLaunch, JoinOutcome, PROVIDER_ENV, URL_ENV};
 use room_console::join::{JoinLink, Provider, launch};
 
 /// Writing an executable while another thread of this process forks can make the exec
@@ -50,6 +50,22 @@ fn read(folder: &Path, name: &str) -> String {
     fs::read_to_string(folder.join(name)).unwrap_or_else(|error| panic!("{name}: {error}"))
 }
 
+/// The link `url` of `provider`.
+fn join_link(provider: Provider, url: impl Into<String>) -> JoinLink {
+    JoinLink {
+        provider,
+        url: url.into(),
+    }
+}
+
+/// The running command of `outcome`, which must have started.
+fn started(outcome: JoinOutcome) -> JoinLaunch {
+    match outcome {
+        JoinOutcome::Launched(launched) => launched,
+        other => panic!("the join command did not start: {other:?}"),
+    }
+}
+
 fn failure_reason(outcome: JoinOutcome) -> String {
     match outcome {
         JoinOutcome::Failed { reason } => reason,
@@ -62,16 +78,12 @@ fn the_command_gets_the_link_as_its_only_argument() {
     let _turn = take_turn();
     let folder = tempfile::tempdir().expect("temp dir");
     let script = recording_script(folder.path());
-    let link = JoinLink {
-        provider: Provider::Teams,
-        url:
-            "https://teams.microsoft.com/l/meetup-join/19%3ameeting_a%40thread.v2/0?context=%7b%7d"
-                .into(),
-    };
+    let link = join_link(
+        Provider::Teams,
+        "https://teams.microsoft.com/l/meetup-join/19%3ameeting_a%40thread.v2/0?context=%7b%7d",
+    );
 
-    let JoinOutcome::Launched(launched) = launch(Some(&script), &link) else {
-        panic!("the join command did not start");
-    };
+    let launched = started(launch(Some(&script), &link));
     assert!(launched.pid() > 0);
     let status = launched.wait().expect("the join command ends");
 
@@ -93,14 +105,9 @@ fn links_are_never_interpreted_by_a_shell() {
         "https://acme.zoom.us/j/1?pwd=$(touch {m});x=`touch {m}`&y=1 2;touch {m}",
         m = marker.display()
     );
-    let link = JoinLink {
-        provider: Provider::Zoom,
-        url: url.clone(),
-    };
+    let link = join_link(Provider::Zoom, url.clone());
 
-    let JoinOutcome::Launched(launched) = launch(Some(&script), &link) else {
-        panic!("the join command did not start");
-    };
+    let launched = started(launch(Some(&script), &link));
     launched.wait().expect("the join command ends");
 
     assert_eq!(read(folder.path(), "argc"), "1\n");
@@ -113,14 +120,9 @@ fn a_failing_command_reports_its_exit_status() {
     let _turn = take_turn();
     let folder = tempfile::tempdir().expect("temp dir");
     let script = script(folder.path(), "join-fails", "#!/bin/sh\nexit 3\n", 0o755);
-    let link = JoinLink {
-        provider: Provider::Meet,
-        url: "https://meet.google.com/abc-defg-hij".into(),
-    };
+    let link = join_link(Provider::Meet, "https://meet.google.com/abc-defg-hij");
 
-    let JoinOutcome::Launched(launched) = launch(Some(&script), &link) else {
-        panic!("the join command did not start");
-    };
+    let launched = started(launch(Some(&script), &link));
     assert_eq!(
         launched.wait().expect("the join command ends").code(),
         Some(3)
@@ -132,10 +134,7 @@ fn a_script_that_is_not_executable_is_reported_with_the_fix() {
     let _turn = take_turn();
     let folder = tempfile::tempdir().expect("temp dir");
     let script = script(folder.path(), "join-meeting", "#!/bin/sh\nexit 0\n", 0o644);
-    let link = JoinLink {
-        provider: Provider::Webex,
-        url: "https://acme.webex.com/meet/jdoe".into(),
-    };
+    let link = join_link(Provider::Webex, "https://acme.webex.com/meet/jdoe");
 
     let reason = failure_reason(launch(Some(&script), &link));
     assert!(reason.contains("is not executable"), "{reason}");
@@ -152,10 +151,7 @@ fn a_script_without_an_interpreter_line_is_reported() {
         [0x7f, b'E', b'L', b'F', 0, 0, 0, 0],
         0o755,
     );
-    let link = JoinLink {
-        provider: Provider::Goto,
-        url: "https://meet.goto.com/123456789".into(),
-    };
+    let link = join_link(Provider::Goto, "https://meet.goto.com/123456789");
 
     let reason = failure_reason(launch(Some(&script), &link));
     assert!(
@@ -166,10 +162,10 @@ fn a_script_without_an_interpreter_line_is_reported() {
 
 #[test]
 fn no_configured_command_shows_the_link_instead() {
-    let link = JoinLink {
-        provider: Provider::Teams,
-        url: "https://teams.microsoft.com/meet/123?p=abc".into(),
-    };
+    let link = join_link(
+        Provider::Teams,
+        "https://teams.microsoft.com/meet/123?p=abc",
+    );
     assert!(matches!(
         launch(None, &link),
         JoinOutcome::NoCommandConfigured

@@ -56,11 +56,29 @@ async fn streaming(client: &SubscriptionClient, minutes: u32) -> (Subscription, 
         .subscribe(&SubscriptionKind::Streaming)
         .await
         .unwrap();
-    let stream = client
+    let stream = events(client, &subscription, minutes).await;
+    (subscription, stream)
+}
+
+/// The events of `subscription`, asked for `minutes`.
+async fn events(
+    client: &SubscriptionClient,
+    subscription: &Subscription,
+    minutes: u32,
+) -> EventStream {
+    client
         .get_streaming_events(&subscription.id, minutes)
         .await
-        .unwrap();
-    (subscription, stream)
+        .unwrap()
+}
+
+/// Asserts that `stream` opens with a keep-alive.
+async fn assert_opens(stream: &mut EventStream) {
+    assert_eq!(
+        next(stream).await.connection_status,
+        Some(ConnectionStatus::Open),
+        "a keep-alive first"
+    );
 }
 
 async fn next(stream: &mut EventStream) -> StreamingEnvelope {
@@ -97,15 +115,8 @@ async fn streams_a_change_as_it_happens(ntlm: bool) {
         client.backend_cookie().is_some(),
         "Subscribe set the cookie"
     );
-    let mut stream = client
-        .get_streaming_events(&subscription.id, 30)
-        .await
-        .unwrap();
-    assert_eq!(
-        next(&mut stream).await.connection_status,
-        Some(ConnectionStatus::Open),
-        "a keep-alive first"
-    );
+    let mut stream = events(&client, &subscription, 30).await;
+    assert_opens(&mut stream).await;
     let mailbox = server.mailbox(ROOM).unwrap();
     let start = Utc.with_ymd_and_hms(2026, 12, 7, 11, 0, 0).unwrap();
     let id = mailbox.add(CalendarItem::new(
@@ -172,14 +183,8 @@ async fn a_closed_stream_ends_and_opens_again_on_the_same_subscription() {
             .unwrap()
             .is_none()
     );
-    let mut again = client
-        .get_streaming_events(&subscription.id, 1)
-        .await
-        .unwrap();
-    assert_eq!(
-        next(&mut again).await.connection_status,
-        Some(ConnectionStatus::Open)
-    );
+    let mut again = events(&client, &subscription, 1).await;
+    assert_opens(&mut again).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -60,14 +60,8 @@ fn sync_with_file_size_limit(console: &Console, limit: u64) -> Output {
 /// A console whose cache holds "Weekly sync" and "Board review", and a calendar that has
 /// since gained thirty drop-in meetings.
 async fn changed_while_full() -> (EwsServer, Console) {
-    let room = Mailbox::new(ROOM, "Conference Room 2").with_items([
-        CalendarItem::new("Weekly sync", at(8, 0), at(8, 30))
-            .organizer("Ana Lindqvist", "ana@contoso.com")
-            .text_body("Agenda"),
-        CalendarItem::new("Board review", at(10, 0), at(11, 0))
-            .organizer("Jonas Berg", "jonas@contoso.com")
-            .text_body("Figures"),
-    ]);
+    let room = Mailbox::new(ROOM, "Conference Room 2")
+        .with_items([weekly_sync(), board_review().text_body("Figures")]);
     let server = own_mailbox_server(("CONTOSO\\confrm2", "R00m!pw"), room).await;
     let console = Console::new();
     console.provision_own_mailbox(ROOM, ("CONTOSO\\confrm2", "R00m!pw"), &server);

@@ -2,7 +2,10 @@
 //! finished by the next command that starts, before it does anything else: the console
 //! ends unconfigured with no secret left anywhere in its data dir.
 
+use crate::common::cli_console::console_on;
 use crate::common::process::test_name;
+use crate::common::room_settings::service_account_secrets;
+use crate::common::succeeded::succeeded;
 
 use std::fs;
 use std::path::Path;
@@ -11,8 +14,8 @@ use std::process::Command;
 use room_console::device::paths::DataDir;
 use room_console::device::pin::PIN_LOCKOUT_FILE_NAME;
 use room_console::device::reset::{RESET_MARKER_NAME, ResetStep, factory_reset};
+use room_console::settings::Settings;
 use room_console::settings::provision::{DROP_FILE_NAME, DROP_FOLDER_NAME};
-use room_console::settings::{Secret, Secrets, Settings};
 use room_console::store::Store;
 
 /// A password that must not survive a reset in any file.
@@ -25,13 +28,9 @@ const CHILD_STEP: &str = "ROOM_CONSOLE_RESET_CRASH_STEP";
 /// provisioning file waiting to be applied.
 fn configured_console(dir: &Path) {
     Settings::demo().save(dir).expect("settings");
-    Secrets {
-        service_account_password: Some(Secret::new(PASSWORD)),
-        admin_pin: Some(Secret::new("2468")),
-        ..Secrets::default()
-    }
-    .save(dir)
-    .expect("secrets");
+    service_account_secrets(PASSWORD)
+        .save(dir)
+        .expect("secrets");
     let mut store = Store::open(&DataDir::at(dir).agenda_db()).expect("store");
     store
         .set_state("sync.status", Some("{}"))
@@ -118,19 +117,13 @@ fn a_reset_killed_at_every_step_is_finished_by_the_next_start() {
         );
 
         // Any command: the reset is finished before it looks at the data dir.
-        let status = Command::new(env!("CARGO_BIN_EXE_room-console"))
-            .arg("--data-dir")
-            .arg(dir)
-            .arg("status")
-            .output()
-            .expect("run room-console status");
-        let stdout = String::from_utf8_lossy(&status.stdout);
-        assert!(
-            status.status.success(),
-            "status failed after {:?}: {}",
-            ResetStep::ALL[step],
-            String::from_utf8_lossy(&status.stderr)
+        let status = succeeded(
+            format!("status after {:?}", ResetStep::ALL[step]),
+            console_on(dir, &["status"])
+                .output()
+                .expect("run room-console status"),
         );
+        let stdout = String::from_utf8_lossy(&status.stdout);
         assert!(
             stdout.contains("Configured:      no"),
             "after {:?} the console is still configured:\n{stdout}",
@@ -159,10 +152,7 @@ fn a_reset_killed_at_every_step_is_finished_by_the_next_start() {
 fn the_command_refuses_without_yes_and_says_what_it_would_erase() {
     let temp = tempfile::tempdir().expect("temp dir");
     configured_console(temp.path());
-    let refused = Command::new(env!("CARGO_BIN_EXE_room-console"))
-        .arg("--data-dir")
-        .arg(temp.path())
-        .arg("factory-reset")
+    let refused = console_on(temp.path(), &["factory-reset"])
         .output()
         .expect("run factory-reset");
     assert!(!refused.status.success());
@@ -178,16 +168,11 @@ fn the_command_refuses_without_yes_and_says_what_it_would_erase() {
     }
     assert!(temp.path().join("secrets.json").exists(), "nothing erased");
 
-    let done = Command::new(env!("CARGO_BIN_EXE_room-console"))
-        .arg("--data-dir")
-        .arg(temp.path())
-        .args(["factory-reset", "--yes"])
-        .output()
-        .expect("run factory-reset --yes");
-    assert!(
-        done.status.success(),
-        "{}",
-        String::from_utf8_lossy(&done.stderr)
+    succeeded(
+        "factory-reset --yes",
+        console_on(temp.path(), &["factory-reset", "--yes"])
+            .output()
+            .expect("run factory-reset --yes"),
     );
     assert!(files_holding_the_password(temp.path()).is_empty());
     assert_eq!(fs::read_dir(temp.path()).expect("list").count(), 0);

@@ -6,7 +6,7 @@ use crate::common::process::test_name;
 use crate::common::store_rig;
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use chrono::{DateTime, Duration, Utc};
@@ -61,6 +61,24 @@ fn stored_agenda(store: &Store) -> Vec<Meeting> {
     store.meetings_between(from, to).unwrap()
 }
 
+/// Replaces the window of `store` with `meetings` (Stockholm time); it must succeed.
+fn write(store: &mut Store, meetings: &[Meeting]) {
+    let (from, to) = window();
+    store
+        .replace_window(from, to, meetings, &stockholm())
+        .unwrap();
+}
+
+/// A database in a temp dir (kept while the guard lives) holding agenda A: its path and a
+/// store open on it.
+fn file_with_agenda_a() -> (tempfile::TempDir, PathBuf, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("agenda.sqlite3");
+    let mut store = Store::open(&path).unwrap();
+    write(&mut store, &agenda_a());
+    (dir, path, store)
+}
+
 fn assert_whole_agenda(found: &[Meeting], a: &[Meeting], b: &[Meeting]) {
     assert!(
         found == a || found == b,
@@ -101,12 +119,7 @@ fn a_batch_that_fails_half_way_leaves_the_old_agenda() {
 
 #[test]
 fn a_reader_inside_a_read_transaction_keeps_its_snapshot() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("agenda.sqlite3");
-    let tz = stockholm();
-    let (from, to) = window();
-    let mut writer = Store::open(&path).unwrap();
-    writer.replace_window(from, to, &agenda_a(), &tz).unwrap();
+    let (_dir, path, mut writer) = file_with_agenda_a();
 
     let reader = rusqlite::Connection::open(&path).unwrap();
     let count = |conn: &rusqlite::Connection| -> (i64, i64) {
@@ -121,7 +134,7 @@ fn a_reader_inside_a_read_transaction_keeps_its_snapshot() {
     assert_eq!(count(&reader), (201, 201));
 
     // The writer is not blocked by the open reader, and the reader does not see it.
-    writer.replace_window(from, to, &agenda_b(), &tz).unwrap();
+    write(&mut writer, &agenda_b());
     assert_eq!(count(&reader), (201, 201));
     reader.execute_batch("COMMIT").unwrap();
     assert_eq!(count(&reader), (151, 0));
@@ -129,13 +142,8 @@ fn a_reader_inside_a_read_transaction_keeps_its_snapshot() {
 
 #[test]
 fn readers_during_writes_see_one_agenda_or_the_other() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("agenda.sqlite3");
-    let tz = stockholm();
-    let (from, to) = window();
+    let (_dir, path, mut writer) = file_with_agenda_a();
     let (a, b) = (agenda_a(), agenda_b());
-    let mut writer = Store::open(&path).unwrap();
-    writer.replace_window(from, to, &a, &tz).unwrap();
     let reader = Store::open(&path).unwrap();
 
     let writes = {
@@ -143,7 +151,7 @@ fn readers_during_writes_see_one_agenda_or_the_other() {
         std::thread::spawn(move || {
             for round in 0..60 {
                 let next = if round % 2 == 0 { &b } else { &a };
-                writer.replace_window(from, to, next, &tz).unwrap();
+                write(&mut writer, next);
             }
         })
     };
@@ -170,27 +178,20 @@ fn kill_mid_write_child() {
     let Some(path) = std::env::var_os(CHILD_DB) else {
         return;
     };
-    let tz = stockholm();
-    let (from, to) = window();
     let (a, b) = (agenda_a(), agenda_b());
     let mut store = Store::open(Path::new(&path)).unwrap();
     for batch in 0u64.. {
         let next = if batch % 2 == 0 { &b } else { &a };
-        store.replace_window(from, to, next, &tz).unwrap();
+        write(&mut store, next);
         println!("{COMMITTED}{batch}");
     }
 }
 
 #[test]
 fn a_kill_mid_write_leaves_one_whole_agenda() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("agenda.sqlite3");
+    let (_dir, path, store) = file_with_agenda_a();
+    drop(store);
     let (a, b) = (agenda_a(), agenda_b());
-    let (from, to) = window();
-    Store::open(&path)
-        .unwrap()
-        .replace_window(from, to, &a, &stockholm())
-        .unwrap();
     let test_binary = std::env::current_exe().unwrap();
 
     for round in 0..20 {

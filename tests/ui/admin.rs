@@ -47,14 +47,17 @@ fn now() -> DateTime<Utc> {
     "2026-11-23T09:00:00Z".parse().expect("instant")
 }
 
-fn configured(dir: &Path) {
-    Settings::demo().save(dir).expect("settings");
+/// A temp data dir of a configured console: the demo settings and the admin PIN 2468.
+fn configured() -> tempfile::TempDir {
+    let temp = tempfile::tempdir().expect("temp dir");
+    Settings::demo().save(temp.path()).expect("settings");
     Secrets {
         admin_pin: Some(Secret::new("2468")),
         ..Secrets::default()
     }
-    .save(dir)
+    .save(temp.path())
     .expect("secrets");
+    temp
 }
 
 struct Ui {
@@ -69,8 +72,7 @@ impl Ui {
     /// The console of `dir` on a fresh headless panel, in `language` (or English), at the
     /// admin screen: the gear tapped and the PIN entered.
     fn admin_of(dir: &Path, language: Option<&str>) -> Ui {
-        let headless = Headless::install(PhysicalSize::new(1280, 800)).expect("headless");
-        let ui = Ui::start(dir, headless);
+        let ui = Ui::on_a_new_panel(dir);
         if let Some(code) = language {
             language::apply(&ui.app, code);
         }
@@ -78,6 +80,12 @@ impl Ui {
         ui.enter("2468");
         assert_eq!(ui.screen(), Screen::Admin);
         ui
+    }
+
+    /// The console of `dir` on a fresh 1280x800 headless panel.
+    fn on_a_new_panel(dir: &Path) -> Ui {
+        let headless = Headless::install(PhysicalSize::new(1280, 800)).expect("headless");
+        Ui::start(dir, headless)
     }
 
     fn start(dir: &Path, headless: Headless) -> Ui {
@@ -136,10 +144,8 @@ impl Ui {
 
 #[test]
 fn five_wrong_pins_lock_the_pad_with_a_countdown_then_the_right_pin_opens_admin() {
-    let temp = tempfile::tempdir().expect("temp dir");
-    configured(temp.path());
-    let headless = Headless::install(PhysicalSize::new(1280, 800)).expect("headless");
-    let ui = Ui::start(temp.path(), headless);
+    let temp = configured();
+    let ui = Ui::on_a_new_panel(temp.path());
 
     ui.tap(GEAR);
     assert_eq!(ui.screen(), Screen::PinPad);
@@ -195,10 +201,8 @@ fn five_wrong_pins_lock_the_pad_with_a_countdown_then_the_right_pin_opens_admin(
 
 #[test]
 fn the_lockout_survives_a_restart() {
-    let temp = tempfile::tempdir().expect("temp dir");
-    configured(temp.path());
-    let headless = Headless::install(PhysicalSize::new(1280, 800)).expect("headless");
-    let first = Ui::start(temp.path(), headless);
+    let temp = configured();
+    let first = Ui::on_a_new_panel(temp.path());
     first.tap(GEAR);
     for _ in 0..5 {
         first.enter("9999");
@@ -218,8 +222,7 @@ fn the_lockout_survives_a_restart() {
 
 #[test]
 fn admin_actions_work_by_touch_and_the_reset_erases_after_confirmation() {
-    let temp = tempfile::tempdir().expect("temp dir");
-    configured(temp.path());
+    let temp = configured();
     let ui = Ui::admin_of(temp.path(), None);
 
     ui.tap(SYNC_NOW);
@@ -257,8 +260,7 @@ fn admin_actions_work_by_touch_and_the_reset_erases_after_confirmation() {
 
 #[test]
 fn the_admin_facts_word_the_calendar_source_and_the_content_inputs_in_swedish() {
-    let temp = tempfile::tempdir().expect("temp dir");
-    configured(temp.path());
+    let temp = configured();
     let ui = Ui::admin_of(temp.path(), Some("sv"));
     ui.headless.render();
     assert!(
@@ -293,8 +295,7 @@ fn the_admin_facts_word_the_calendar_source_and_the_content_inputs_in_swedish() 
 
 #[test]
 fn the_fleet_connection_is_worded_in_swedish_and_korean() {
-    let temp = tempfile::tempdir().expect("temp dir");
-    configured(temp.path());
+    let temp = configured();
     let mut settings = Settings::load(temp.path())
         .expect("load")
         .expect("settings");

@@ -6,10 +6,11 @@
 //! - why the fleet is not connected: the reason recorded as phrases is English in
 //!   `status --json` and in the screen's language on the "Fleet" fact.
 
+use crate::common::cli_console::console_on;
 use crate::common::{screens, update_rig};
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use chrono::{DateTime, Utc};
 use room_console::clock::FixedClock;
@@ -18,7 +19,7 @@ use room_console::settings::Settings;
 use room_console::status::fleet_state::{self, FleetState};
 use room_console::ui::admin::controller::{AdminController, AdminDeps};
 use room_console::ui::headless::Headless;
-use room_console::ui::{AppWindow, Screen, language};
+use room_console::ui::{AppWindow, Screen};
 use room_console::words::{Phrase, Wording};
 use screens::*;
 use update_rig::{COMPATIBLE, RaucRig};
@@ -43,10 +44,7 @@ fn admin_screen(data: &DataDir, now: DateTime<Utc>) -> (Headless, AppWindow, Adm
 }
 
 fn console(rig: &RaucRig, data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_room-console"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
+    console_on(data, args)
         .env("DBUS_SYSTEM_BUS_ADDRESS", &rig.address)
         .output()
         .expect("the console runs")
@@ -114,8 +112,7 @@ async fn a_refused_update_reaches_the_admin_screen_in_its_language() {
     let shown = format!("the last update failed at {at}: {english} {fix_english}");
     assert!(shows(&app, &shown), "the screen shows {shown:?}");
 
-    language::apply(&app, "sv");
-    headless.render();
+    speak(&headless, &app, "sv");
     let swedish = format!(
         "den senaste uppdateringen misslyckades {at}: uppdateringen installerades inte: \
          paketet är gjort för en annan sorts enhet (det är gjort för 'other device', den här \
@@ -126,8 +123,7 @@ async fn a_refused_update_reaches_the_admin_screen_in_its_language() {
     assert!(shows(&app, &swedish), "the screen shows {swedish:?}");
     keep_screenshot(&headless, "admin-update-failed-sv");
 
-    language::apply(&app, "ko");
-    headless.render();
+    speak(&headless, &app, "ko");
     let korean = format!(
         "마지막 업데이트 실패 ({at}): 업데이트가 설치되지 않았습니다: 번들이 다른 종류의 \
          장치용입니다('other device'용이며, 이 콘솔은 '{COMPATIBLE}'입니다). 해결: 이 콘솔 \
@@ -158,10 +154,7 @@ fn why_the_fleet_is_not_connected_is_worded_in_the_screens_language() {
                    running and listening there?";
 
     // `status --json` keeps the reason in English.
-    let out = Command::new(env!("CARGO_BIN_EXE_room-console"))
-        .arg("--data-dir")
-        .arg(data.path())
-        .args(["status", "--json"])
+    let out = console_on(data.path(), &["status", "--json"])
         .output()
         .expect("the console runs");
     let status: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
@@ -173,14 +166,12 @@ fn why_the_fleet_is_not_connected_is_worded_in_the_screens_language() {
 
     let (headless, app, _controller) = admin_screen(&data, Utc::now());
     assert!(shows(&app, &format!("connecting ({english})")));
-    language::apply(&app, "sv");
-    headless.render();
+    speak(&headless, &app, "sv");
     let swedish = "ansluter (inget svarar på fleet.contoso.com:8883: körs mäklaren (Mosquitto) \
                    och lyssnar den där?)";
     assert!(shows(&app, swedish), "the screen shows {swedish:?}");
     keep_screenshot(&headless, "admin-fleet-reason-sv");
-    language::apply(&app, "ko");
-    headless.render();
+    speak(&headless, &app, "ko");
     let korean = "연결 중 (fleet.contoso.com:8883에서 아무것도 응답하지 않습니다: \
                   브로커(Mosquitto)가 실행 중이며 그곳에서 수신 대기하고 있습니까?)";
     assert!(shows(&app, korean), "the screen shows {korean:?}");

@@ -5,6 +5,7 @@
 //! ROOM_CONSOLE_KEEP_SCREENSHOTS to a folder to keep the rendered results for a look.
 
 use crate::common::ews_server;
+use crate::common::room_settings::service_account_secrets;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -15,7 +16,7 @@ use ews_server::*;
 use room_console::clock::FixedClock;
 use room_console::device::paths::DataDir;
 use room_console::diagnose::CheckId;
-use room_console::settings::{CalendarSource, EwsAuthMethod, Secret, Secrets, Settings};
+use room_console::settings::{CalendarSource, EwsAuthMethod, Settings};
 use room_console::ui::admin::controller::{AdminController, AdminDeps};
 use room_console::ui::headless::{Headless, write_png};
 use room_console::ui::{AdminAdapter, AdminCheckRow, AppWindow, CheckState, Screen};
@@ -47,13 +48,9 @@ fn configure(dir: &Path, server: &EwsServer, password: &str) {
     settings.calendar.service_account_username = Some(SERVICE.into());
     settings.calendar.trusted_ca_file = Some(ca);
     settings.save(dir).expect("settings");
-    Secrets {
-        service_account_password: Some(Secret::new(password)),
-        admin_pin: Some(Secret::new("2468")),
-        ..Secrets::default()
-    }
-    .save(dir)
-    .expect("secrets");
+    service_account_secrets(password)
+        .save(dir)
+        .expect("secrets");
 }
 
 fn rows(app: &AppWindow) -> Vec<AdminCheckRow> {

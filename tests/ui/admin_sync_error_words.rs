@@ -14,7 +14,6 @@ use room_console::device::paths::DataDir;
 use room_console::store::Store;
 use room_console::sync::engine::STATUS_KEY;
 use room_console::ui::admin::controller::{AdminController, AdminDeps};
-use room_console::ui::language;
 use room_console::ui::{AppState, Screen};
 use screens::*;
 use slint::ComponentHandle;
@@ -86,8 +85,7 @@ async fn a_refused_sign_in_reaches_the_admin_screen_as_phrases_in_every_language
     headless.render();
     assert!(shows(&app, &format!("Last error: {english}")));
 
-    language::apply(&app, "sv");
-    headless.render();
+    speak(&headless, &app, "sv");
     assert!(shows(
         &app,
         &format!(
@@ -98,8 +96,7 @@ async fn a_refused_sign_in_reaches_the_admin_screen_as_phrases_in_every_language
     ));
     keep_screenshot(&headless, "admin-sync-error-sv");
 
-    language::apply(&app, "ko");
-    headless.render();
+    speak(&headless, &app, "ko");
     let korean = app.global::<room_console::ui::PhraseWords>().invoke_text(
         app.global::<room_console::ui::AdminAdapter>()
             .get_last_error_words(),

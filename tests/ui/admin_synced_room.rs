@@ -7,7 +7,6 @@ use crate::common::cli_console::Console;
 use crate::common::ews_server;
 
 use std::path::Path;
-use std::process::Output;
 
 use chrono::{DateTime, TimeZone, Utc};
 use ews_server::*;
@@ -20,17 +19,6 @@ fn at(h: u32, m: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, h, m, 0).unwrap()
 }
 
-/// Runs `console` with `args`, which must succeed.
-fn run_ok(console: &Console, args: &[&str]) -> Output {
-    let out = console.run(args);
-    assert!(
-        out.status.success(),
-        "room-console {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn admin_screen_of_a_synced_room_shows_real_diagnostics() {
     let server = impersonation_server(
@@ -38,8 +26,7 @@ async fn admin_screen_of_a_synced_room_shows_real_diagnostics() {
         AuthMode::Basic,
         SERVICE,
         Mailbox::new(ROOM, "Conference Room 2").with_items([
-            CalendarItem::new("Board review", at(10, 0), at(11, 0))
-                .organizer("Jonas Berg", "jonas@contoso.com")
+            board_review()
                 .html_body("<html><body><a href=\"https://teams.microsoft.com/l/meetup-join/19%3ameeting_Zm9v%40thread.v2/0\">Join</a></body></html>"),
             CalendarItem::new("Retro", at(15, 0), at(15, 30))
                 .organizer("Lars Ek", "lars@contoso.com")
@@ -54,20 +41,17 @@ async fn admin_screen_of_a_synced_room_shows_real_diagnostics() {
     );
     console.sync_ok_at(NOW);
     let png = console.beside("admin.png");
-    run_ok(
-        &console,
-        &[
-            "screenshot",
-            "--screen",
-            "admin",
-            "--now",
-            NOW,
-            "--out",
-            png.to_str().expect("path"),
-        ],
-    );
-    let status = run_ok(&console, &["status"]);
-    let json = run_ok(&console, &["status", "--json"]);
+    console.run_ok(&[
+        "screenshot",
+        "--screen",
+        "admin",
+        "--now",
+        NOW,
+        "--out",
+        png.to_str().expect("path"),
+    ]);
+    let status = console.run_ok(&["status"]);
+    let json = console.run_ok(&["status", "--json"]);
     let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("status --json");
     let network = json["network"].as_array().expect("network is a list");
     assert!(

@@ -87,6 +87,12 @@ impl Panel {
         self.headless.render();
     }
 
+    /// Taps `label`; the commands sent so far must then be `sent`.
+    fn tap_and_expect(&self, label: &str, sent: &[BookingCommand]) {
+        self.tap(label);
+        assert_eq!(*self.sent.borrow(), sent, "after tapping {label:?}");
+    }
+
     /// Lets the one-second tick run at `now`.
     fn tick_at(&self, now: DateTime<Utc>) {
         self.clock.set(now);
@@ -127,8 +133,7 @@ fn book_now_offers_its_choices_and_sends_the_one_tapped() {
     assert!(!panel.shows("60 min"), "60 minutes would run into 13:00");
     assert!(panel.shows("Until 13:00"));
     panel.keep("choices");
-    panel.tap("Until 13:00");
-    assert_eq!(*panel.sent.borrow(), [BookingCommand::Book(57)]);
+    panel.tap_and_expect("Until 13:00", &[BookingCommand::Book(57)]);
     assert!(panel.shows("Booking…"));
     // The booking is on the agenda at once, marked as not yet confirmed.
     assert_eq!(
@@ -210,8 +215,7 @@ fn a_servers_failure_is_said_in_the_screens_language() {
 fn a_confirmed_booking_leaves_the_pending_row_for_the_servers_answer() {
     let panel = Panel::at(utc(12, 3, 20), BookingSettings::default());
     panel.tap("Book now");
-    panel.tap("15 min");
-    assert_eq!(*panel.sent.borrow(), [BookingCommand::Book(15)]);
+    panel.tap_and_expect("15 min", &[BookingCommand::Book(15)]);
     assert_eq!(
         pending_rows(&panel),
         ["12:03 – 12:18 Booked at the console · Booking…"]
@@ -314,8 +318,7 @@ fn check_in_then_the_release_countdown_then_the_release() {
 fn im_here_stops_the_countdown() {
     let panel = Panel::at(utc(13, 9, 10), with_check_in());
     assert!(panel.shows("Releasing this room in 0:50"));
-    panel.tap("I'm here");
-    assert_eq!(*panel.sent.borrow(), [BookingCommand::CheckIn]);
+    panel.tap_and_expect("I'm here", &[BookingCommand::CheckIn]);
     panel.reply(BookingCommand::CheckIn, Ok(Some(design_review_id(&panel))));
     panel.tick_at(utc(13, 9, 11));
     assert!(!panel.shows("Releasing this room in 0:49"));
@@ -346,6 +349,5 @@ fn design_review_id(panel: &Panel) -> String {
 fn pressing_join_counts_as_a_check_in() {
     let panel = Panel::at(utc(13, 2, 0), with_check_in());
     assert!(panel.shows("Check in"));
-    panel.tap("Join");
-    assert_eq!(*panel.sent.borrow(), [BookingCommand::CheckIn]);
+    panel.tap_and_expect("Join", &[BookingCommand::CheckIn]);
 }

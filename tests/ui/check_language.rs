@@ -16,7 +16,6 @@ use room_console::join::NoJoinReason;
 use room_console::sync::status::{SyncState, SyncStatus};
 use room_console::ui::admin::checks::{admin_check_rows, phrase_wording};
 use room_console::ui::admin::health::{admin_hint, mailbox_hints};
-use room_console::ui::language;
 use room_console::ui::{
     AdminAdapter, AppWindow, CheckState, PhraseWords, Screen, WizardAdapter, WizardCheckRow,
 };
@@ -60,8 +59,7 @@ fn a_failed_check_says_what_it_found_and_its_fix_in_swedish_and_korean() {
          console and Exchange (HTTPS, port 443)."
     );
 
-    language::apply(&app, "sv");
-    headless.render();
+    speak(&headless, &app, "sv");
     let (message, fix) = shown(&app, &server);
     assert_eq!(message, format!("Kan inte ansluta till {URL}: {reason}."));
     assert_eq!(
@@ -81,8 +79,7 @@ fn a_failed_check_says_what_it_found_and_its_fix_in_swedish_and_korean() {
     );
     keep_screenshot(&headless, "wizard-4-check-failed-sv");
 
-    language::apply(&app, "ko");
-    headless.render();
+    speak(&headless, &app, "ko");
     let (message, fix) = shown(&app, &server);
     assert_eq!(message, format!("{URL}에 연결할 수 없습니다: {reason}."));
     assert_eq!(
@@ -161,8 +158,7 @@ fn the_health_hints_and_the_last_error_speak_swedish_and_korean() {
         )
     );
 
-    language::apply(&app, "sv");
-    headless.render();
+    speak(&headless, &app, "sv");
     let swedish = format!(
         "{removed} av {of} inbjudningar kommer fram utan sin text, så deras anslutningslänkar går förlorade."
     );
@@ -191,8 +187,7 @@ fn the_health_hints_and_the_last_error_speak_swedish_and_korean() {
     );
     keep_screenshot(&headless, "admin-hints-sv");
 
-    language::apply(&app, "ko");
-    headless.render();
+    speak(&headless, &app, "ko");
     let korean =
         format!("초대 {of}개 중 {removed}개가 본문이 지워진 채 도착하여 참가 링크가 사라집니다.");
     assert_eq!(text(stripped).0, korean);
@@ -245,8 +240,7 @@ fn the_admin_check_list_says_a_failed_sign_in_in_swedish_and_korean() {
          an expired password, a locked account, or the wrong sign-in method."
     ));
 
-    language::apply(&app, "sv");
-    headless.render();
+    speak(&headless, &app, "sv");
     assert!(shows(
         &app,
         "Inloggningen i Exchange som CONTOSO\\mailboxservice misslyckades (HTTP 401): fel \
@@ -258,8 +252,7 @@ fn the_admin_check_list_says_a_failed_sign_in_in_swedish_and_korean() {
     ));
     keep_screenshot(&headless, "admin-checks-failed-sv");
 
-    language::apply(&app, "ko");
-    headless.render();
+    speak(&headless, &app, "ko");
     assert!(shows(
         &app,
         "CONTOSO\\mailboxservice(으)로 Exchange에 로그인하지 못했습니다(HTTP 401). 잘못된 \

@@ -74,8 +74,7 @@ fn the_twelve_hour_clock_speaks_each_language() {
         ),
     ];
     for (code, clock, headline, spans) in expected {
-        language::apply(&app, code);
-        headless.render();
+        speak(&headless, &app, code);
         assert_eq!(home.get_clock_text(), clock, "{code}");
         assert_eq!(home.get_status_headline(), headline, "{code}");
         let times = agenda_times(&app);

@@ -54,8 +54,7 @@ fn home_screen_speaks_korean_with_a_hangul_font() {
     let home = app.global::<HomeAdapter>();
     assert_eq!(home.get_status_headline(), "In use until 11:00");
 
-    language::apply(&app, "ko");
-    headless.render();
+    speak(&headless, &app, "ko");
     assert_eq!(home.get_status_headline(), "11:00까지 사용 중");
     assert!(home.get_status_private());
     let words = app.global::<AgendaWords>();
@@ -82,8 +81,7 @@ fn the_date_is_written_in_each_language_s_order() {
     assert_eq!(home.get_date(), "Monday 23 November");
     language::apply(&app, "sv");
     assert_eq!(home.get_date(), "måndag 23 november");
-    language::apply(&app, "ko");
-    headless.render();
+    speak(&headless, &app, "ko");
     assert_eq!(home.get_date(), "11월 23일 월요일");
 }
 
@@ -236,42 +234,38 @@ fn wizard() -> (Headless, AppWindow, WizardController) {
     (headless, app, controller)
 }
 
-/// Taps a language on the Welcome step as its button does, then Next.
-fn choose_language_and_go_on(adapter: &WizardAdapter, code: &str) {
+/// Taps a language on the Welcome step of `app` as its button does, then Next: the wizard
+/// goes on to Room account; that step's title as drawn.
+fn choose_language_and_go_on(
+    (headless, app, controller): &(Headless, AppWindow, WizardController),
+    code: &str,
+) -> String {
+    let adapter = app.global::<WizardAdapter>();
     adapter.set_language(code.into());
     adapter.invoke_language_chosen(code.into());
     adapter.invoke_next();
+    headless.render();
+    assert_eq!(controller.step(), Step::RoomAccount);
+    let titles = adapter.get_step_titles();
+    titles.row_data(adapter.get_step() as usize).unwrap().into()
 }
 
 #[test]
 fn choosing_swedish_on_welcome_puts_the_next_step_in_swedish() {
-    let (headless, app, controller) = wizard();
-    let adapter = app.global::<WizardAdapter>();
+    let rig = wizard();
+    let adapter = rig.1.global::<WizardAdapter>();
     assert_eq!(
         adapter.get_step_titles().row_data(1).unwrap(),
         "Room account"
     );
 
-    choose_language_and_go_on(&adapter, "sv");
-    headless.render();
-    assert_eq!(controller.step(), Step::RoomAccount);
-    let title = adapter
-        .get_step_titles()
-        .row_data(adapter.get_step() as usize);
-    assert_eq!(title.unwrap(), "Rumskonto");
+    assert_eq!(choose_language_and_go_on(&rig, "sv"), "Rumskonto");
 }
 
 #[test]
 fn choosing_korean_on_welcome_puts_the_next_step_in_korean() {
-    let (headless, app, controller) = wizard();
-    let adapter = app.global::<WizardAdapter>();
-    choose_language_and_go_on(&adapter, "ko");
-    headless.render();
-    assert_eq!(controller.step(), Step::RoomAccount);
-    let title = adapter
-        .get_step_titles()
-        .row_data(adapter.get_step() as usize);
-    assert_eq!(title.unwrap(), "회의실 계정");
+    let rig = wizard();
+    assert_eq!(choose_language_and_go_on(&rig, "ko"), "회의실 계정");
     // The step's Hangul is drawn: the font chain is in place on the wizard too.
     assert_eq!(
         room_console::ui::fonts::coverage::drawing_family('계').as_deref(),
@@ -302,8 +296,7 @@ fn a_field_error_is_shown_in_swedish() {
         "Correct the fields marked in red, then tap Next."
     );
 
-    language::apply(&app, "sv");
-    headless.render();
+    speak(&headless, &app, "sv");
     assert_eq!(adapter.get_error_display_name(), "Visningsnamnet behövs.");
     assert_eq!(
         adapter.get_notice(),
@@ -314,8 +307,7 @@ fn a_field_error_is_shown_in_swedish() {
         "Inloggningsadressen måste vara en e-postadress, till exempel room@contoso.com."
     );
     assert_eq!(adapter.get_error_exchange_address(), "");
-    language::apply(&app, "ko");
-    headless.render();
+    speak(&headless, &app, "ko");
     assert_eq!(
         adapter.get_error_sign_in_address(),
         "로그인 주소: room@contoso.com 같은 이메일 주소여야 합니다."
@@ -336,12 +328,10 @@ fn wizard_at_admin_pin() -> (Headless, AppWindow, WizardController) {
 fn the_check_titles_speak_swedish_and_korean() {
     let (headless, app, _controller) = wizard_after_failed_checks();
     assert!(shows(&app, "Server reachable, certificate trusted"));
-    language::apply(&app, "sv");
-    headless.render();
+    speak(&headless, &app, "sv");
     assert!(shows(&app, "Servern nås, certifikatet är betrott"));
     keep_screenshot(&headless, "wizard-4-check-sv");
-    language::apply(&app, "ko");
-    headless.render();
+    speak(&headless, &app, "ko");
     assert!(shows(&app, "서버 연결 및 인증서 신뢰"));
     assert!(shows(&app, "회의실 사서함 가장(impersonation)"));
     keep_screenshot(&headless, "wizard-4-check-ko");
@@ -369,8 +359,7 @@ fn the_pin_step_and_the_summary_speak_swedish_and_korean() {
     adapter.set_pin_again("2468".into());
     adapter.invoke_next();
     assert_eq!(controller.step(), Step::Summary);
-    language::apply(&app, "sv");
-    headless.render();
+    speak(&headless, &app, "sv");
     for words in [
         "Tidszon",
         "Tjänstekonto",
@@ -382,8 +371,7 @@ fn the_pin_step_and_the_summary_speak_swedish_and_korean() {
     assert!(shows(&app, "Tjänstekonto med impersonation (Exchange)"));
     assert!(!shows(&app, "Time zone"));
     keep_screenshot(&headless, "wizard-7-summary-sv");
-    language::apply(&app, "ko");
-    headless.render();
+    speak(&headless, &app, "ko");
     for words in ["시간대", "서비스 계정", "(없음)", "24시간제"] {
         assert!(shows(&app, words), "the Summary shows {words:?}");
     }
@@ -466,8 +454,7 @@ fn the_pin_pad_and_the_admin_screen_speak_swedish_and_korean() {
         "동기화를 요청했습니다. 완료되면 아래 정보가 갱신됩니다."
     );
     keep_screenshot(&headless, "admin-ko");
-    language::apply(&app, "sv");
-    headless.render();
+    speak(&headless, &app, "sv");
     assert!(shows(&app, "Senaste lyckade synkronisering"));
     assert!(shows(&app, "frånkopplad"));
     keep_screenshot(&headless, "admin-sv");

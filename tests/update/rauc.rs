@@ -6,6 +6,7 @@
 
 use crate::common::update_rig;
 
+use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -87,7 +88,7 @@ async fn prove(
 }
 
 /// A configured room whose reboot command leaves a marker beside the data dir.
-fn room(rig: &RaucRig) -> (DataDir, std::path::PathBuf) {
+fn room(rig: &RaucRig) -> (DataDir, PathBuf) {
     let data = DataDir::at(rig.dir.path().join("data"));
     let marker = rig.dir.path().join("rebooted");
     let mut settings = Settings::demo();
@@ -136,13 +137,20 @@ async fn installed_and_booted(rig: &mut RaucRig, data: &DataDir) -> update::gate
     }
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn an_update_installs_and_is_kept_after_the_health_gate() {
-    let Some(mut rig) = RaucRig::start().await else {
-        return;
-    };
+/// A console that installed 1.4.0 and booted into it, at the health gate: the rig, the data
+/// dir, the restart marker and the gate; None (the test skips) without RAUC.
+async fn at_the_health_gate() -> Option<(RaucRig, DataDir, PathBuf, update::gate::HealthGate)> {
+    let mut rig = RaucRig::start().await?;
     let (data, marker) = room(&rig);
     let gate = installed_and_booted(&mut rig, &data).await;
+    Some((rig, data, marker, gate))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_update_installs_and_is_kept_after_the_health_gate() {
+    let Some((rig, data, marker, gate)) = at_the_health_gate().await else {
+        return;
+    };
     let clock = FixedClock::new(Utc::now());
     let mut synced = SyncStatus::default();
     synced.succeeded(clock.now(), None);
@@ -172,11 +180,9 @@ async fn an_update_installs_and_is_kept_after_the_health_gate() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_failed_health_gate_marks_the_slot_bad_and_restarts() {
-    let Some(mut rig) = RaucRig::start().await else {
+    let Some((mut rig, data, marker, gate)) = at_the_health_gate().await else {
         return;
     };
-    let (data, marker) = room(&rig);
-    let gate = installed_and_booted(&mut rig, &data).await;
     let clock = FixedClock::new(Utc::now() + Duration::minutes(11));
     let offline = SyncStatus {
         state: SyncState::Offline,

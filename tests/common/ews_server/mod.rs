@@ -69,5 +69,8 @@ pub use faults::{Fault, Times};
 pub use item::{BodyKind, CalendarItem, FreeBusyStatus, Occurrence, Sensitivity};
 pub use mailbox::{MailboxHandle, SentMessage};
 pub use record::{RecordedRequest, SchemaCheck};
-pub use rooms::{impersonation_server, own_mailbox_server, standup_room, stripping_room};
+pub use rooms::{
+    board_review, empty_room, impersonation_server, own_mailbox_server, standup_room,
+    stripping_room, weekly_sync,
+};
 pub use server::{EwsServer, StartError};

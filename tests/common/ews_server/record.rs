@@ -42,10 +42,7 @@ pub struct RecordedRequest {
 
 impl RecordedRequest {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_str())
+        super::http_wire::header_in(&self.headers, name)
     }
 
     pub fn body_text(&self) -> String {

@@ -9,6 +9,25 @@ fn at(day: u32, hour: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, day, hour, 0, 0).unwrap()
 }
 
+/// "Weekly sync", 08:00–08:30 UTC on 23 November 2026, organised by Ana Lindqvist, with
+/// the text body "Agenda": the first meeting of the room most end-to-end tests sync.
+pub fn weekly_sync() -> CalendarItem {
+    CalendarItem::new(
+        "Weekly sync",
+        at(23, 8),
+        at(23, 8) + chrono::Duration::minutes(30),
+    )
+    .organizer("Ana Lindqvist", "ana@contoso.com")
+    .text_body("Agenda")
+}
+
+/// "Board review", 10:00–11:00 UTC on 23 November 2026, organised by Jonas Berg, without a
+/// body (each test gives the one it is about: a join link, figures, HTML).
+pub fn board_review() -> CalendarItem {
+    CalendarItem::new("Board review", at(23, 10), at(23, 11))
+        .organizer("Jonas Berg", "jonas@contoso.com")
+}
+
 /// The room `address` ("Conference Room 2") as a mailbox with the Exchange defaults
 /// (DeleteComments, DeleteSubject, AddOrganizerToSubject all on) leaves it: two
 /// invitations, on 23 and 24 November 2026, whose bodies were deleted and whose subjects
@@ -22,6 +41,11 @@ pub fn stripping_room(address: &str) -> Mailbox {
             .organizer("Jonas Berg", "jonas@contoso.com")
             .text_body(" "),
     ])
+}
+
+/// The room `address` ("Conference Room 2") with nothing in its calendar.
+pub fn empty_room(address: &str) -> Mailbox {
+    Mailbox::new(address, "Conference Room 2")
 }
 
 /// The room `address` ("Conference Room 2") with one meeting, "Standup", 08:00–08:15 UTC
