@@ -12,15 +12,6 @@ use engine_rig::*;
 use ews_server::*;
 use room_console::sync::engine::PassResult;
 
-/// The requests for `operation` the server answered.
-fn count(server: &EwsServer, operation: &str) -> usize {
-    server
-        .requests()
-        .iter()
-        .filter(|r| r.operation == operation)
-        .count()
-}
-
 /// `count` one-minute meetings two minutes apart from 23 November 00:00 UTC.
 fn one_minute_meetings(count: i64) -> impl Iterator<Item = CalendarItem> {
     let start = at(23, 0, 0);
@@ -45,15 +36,11 @@ async fn a_full_window_is_read_on_from_its_last_item() {
         }
     );
     assert_eq!(
-        count(&rig.server, "FindItem"),
+        rig.server.count("FindItem"),
         5,
         "four full answers of 250, each read on from its last meeting, and the rest"
     );
-    assert_eq!(
-        count(&rig.server, "GetItem"),
-        20,
-        "each meeting fetched once"
-    );
+    assert_eq!(rig.server.count("GetItem"), 20, "each meeting fetched once");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -74,14 +61,10 @@ async fn meetings_every_answer_lists_again_are_fetched_once() {
             stored: 602
         }
     );
-    assert_eq!(
-        count(&rig.server, "GetItem"),
-        13,
-        "602 meetings, 50 a batch"
-    );
+    assert_eq!(rig.server.count("GetItem"), 13, "602 meetings, 50 a batch");
     assert!(
-        count(&rig.server, "FindItem") <= 4,
+        rig.server.count("FindItem") <= 4,
         "{} FindItem requests",
-        count(&rig.server, "FindItem")
+        rig.server.count("FindItem")
     );
 }
