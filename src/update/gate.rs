@@ -9,6 +9,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::sync::status::SyncState;
+use crate::words::{Phrase, Wording};
 
 /// What one sync pass says about the software.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,8 +45,8 @@ impl PassVerdict {
 pub(crate) enum GateDecision {
     Wait,
     MarkGood,
-    /// Mark bad and restart, for this reason (shown in status).
-    MarkBad(String),
+    /// Mark bad and restart, for this reason (shown in status and on the admin screen).
+    MarkBad(Wording),
 }
 
 /// The gate's state.
@@ -55,7 +56,7 @@ pub struct HealthGate {
     frame_drawn: bool,
     /// `true` when there is no sync to wait for (the wizard, the demo).
     sync_proven: bool,
-    fault: Option<String>,
+    fault: Option<Wording>,
 }
 
 impl HealthGate {
@@ -80,9 +81,9 @@ impl HealthGate {
         match PassVerdict::of(state) {
             Some(PassVerdict::Proves) => self.sync_proven = true,
             Some(PassVerdict::ConsoleFault) if !self.sync_proven => {
-                self.fault = Some(format!(
-                    "the new software failed its first calendar sync: {}",
-                    message.unwrap_or(&state.label())
+                self.fault = Some(Wording::phrase(
+                    Phrase::UpdateGateSyncFailed,
+                    [message.map_or_else(|| state.label(), str::to_owned)],
                 ));
             }
             _ => {}
@@ -100,12 +101,11 @@ impl HealthGate {
         if now < self.deadline {
             return GateDecision::Wait;
         }
-        GateDecision::MarkBad(match (self.frame_drawn, self.sync_proven) {
-            (false, _) => "the new software did not draw its screen in time".to_owned(),
-            _ => {
-                "the new software made no calendar sync that reached the server in time".to_owned()
-            }
-        })
+        GateDecision::MarkBad(Wording::from(if self.frame_drawn {
+            Phrase::UpdateGateNoSync
+        } else {
+            Phrase::UpdateGateNoFrame
+        }))
     }
 
     /// When the gate gives up.
@@ -149,7 +149,7 @@ mod tests {
         assert_eq!(gate.decide(t0() + Duration::minutes(9)), GateDecision::Wait);
         assert!(matches!(
             gate.decide(t0() + Duration::minutes(10)),
-            GateDecision::MarkBad(reason) if reason.contains("no calendar sync")
+            GateDecision::MarkBad(reason) if reason.english().contains("no calendar sync")
         ));
     }
 
@@ -160,12 +160,12 @@ mod tests {
         gate.sync_pass(&SyncState::StorageError, Some("disk I/O error"));
         assert!(matches!(
             gate.decide(t0()),
-            GateDecision::MarkBad(reason) if reason.contains("disk I/O error")
+            GateDecision::MarkBad(reason) if reason.english().contains("disk I/O error")
         ));
         let wizard = HealthGate::new(t0(), Duration::minutes(10), false);
         assert!(matches!(
             wizard.decide(t0() + Duration::minutes(10)),
-            GateDecision::MarkBad(reason) if reason.contains("did not draw")
+            GateDecision::MarkBad(reason) if reason.english().contains("did not draw")
         ));
         let mut wizard = wizard;
         wizard.frame_drawn();

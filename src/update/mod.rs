@@ -43,6 +43,7 @@ use crate::device::paths::DataDir;
 use crate::settings::Settings;
 use crate::store::Store;
 use crate::sync::status::SyncStatus;
+use crate::words::{Phrase, Wording};
 
 /// The slots as RAUC on the system bus reports them now; no RAUC is "not available".
 pub(crate) async fn read_slots() -> state::SlotsSnapshot {
@@ -348,12 +349,12 @@ pub async fn after_boot(
             deadline,
         }) => {
             if slot != booted {
+                let reason = Wording::phrase(Phrase::UpdateCameBackInPrevious, [booted]);
                 let rolled = UpdateState::RolledBack {
                     version,
-                    reason: format!(
-                        "the console came back up in the previous software (slot {booted})"
-                    ),
+                    reason: reason.english(),
                     at: now,
+                    words: Some(reason),
                 };
                 save(data_dir, &rolled, &mut |_| {});
                 return Ok(AfterBoot::Nothing);
@@ -427,12 +428,13 @@ pub async fn prove(
     let settings = Settings::load(data_dir.path()).ok().flatten();
     let state = match decision {
         GateDecision::MarkBad(reason) => {
-            tracing::error!(%reason, "the new software failed its health gate; rolling back");
+            tracing::error!(reason = %reason.english(), "the new software failed its health gate; rolling back");
             rauc.mark_booted(false).await?;
             let state = UpdateState::RolledBack {
                 version,
-                reason,
+                reason: reason.english(),
                 at: clock.now(),
+                words: Some(reason),
             };
             save(data_dir, &state, &mut |_| {});
             reboot::reboot(&reboot::reboot_command(settings.as_ref()))

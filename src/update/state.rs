@@ -51,6 +51,10 @@ pub enum UpdateState {
         version: String,
         reason: String,
         at: DateTime<Utc>,
+        /// The reason as phrases, for the admin screen to word in its language (`None` in
+        /// a state saved before phrases: its `reason` shows as it is).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        words: Option<Wording>,
     },
     Failed {
         message: String,
@@ -120,6 +124,7 @@ impl UpdateState {
                 version,
                 reason,
                 at,
+                ..
             } => format!(
                 "{version} was rolled back at {}: {reason}. The previous software runs",
                 local(at)

@@ -200,6 +200,10 @@ word_table! {
     UpdateWrongChecksumFix => "Fix: download it again, or check the checksum you were given",
     UpdateNoSpace => "not enough free space for the update: it needs {0} MB in {1}, {2} MB are free.",
     UpdateNoSpaceFix => "Fix: free space there, or install from a USB stick with `room-console update /media/…/bundle.raucb`",
+    UpdateGateSyncFailed => "the new software failed its first calendar sync: {0}",
+    UpdateGateNoFrame => "the new software did not draw its screen in time",
+    UpdateGateNoSync => "the new software made no calendar sync that reached the server in time",
+    UpdateCameBackInPrevious => "the console came back up in the previous software (slot {0})",
     // ---- the fleet's broker connection (`fleet/connect_error.rs`, `status/fleet_state.rs`) ----
     FleetClientCertificateWanted => "the broker at {0} asks for a client certificate and none is set: set Fleet/ClientCertificate and Fleet/ClientKey (--cert, --key)",
     FleetNoAnswer => "no answer from the broker at {0}: check the address and the firewall",

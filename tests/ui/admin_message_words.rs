@@ -4,7 +4,9 @@
 //!   `status` prints the English, and the "Software update" fact says it in Swedish and
 //!   Korean (skips with a notice where RAUC cannot run: no root or loop devices);
 //! - why the fleet is not connected: the reason recorded as phrases is English in
-//!   `status --json` and in the screen's language on the "Fleet" fact.
+//!   `status --json` and in the screen's language on the "Fleet" fact;
+//! - why an update was rolled back: the reason stored as phrases is English in `status`
+//!   and in the screen's language on the "Software update" fact.
 
 use crate::common::cli_console::console_on;
 use crate::common::{screens, update_rig};
@@ -20,6 +22,7 @@ use room_console::status::fleet_state::{self, FleetState};
 use room_console::ui::admin::controller::{AdminController, AdminDeps};
 use room_console::ui::headless::Headless;
 use room_console::ui::{AppWindow, Screen};
+use room_console::update::UpdateState;
 use room_console::words::{Phrase, Wording};
 use screens::*;
 use update_rig::{COMPATIBLE, RaucRig};
@@ -176,4 +179,40 @@ fn why_the_fleet_is_not_connected_is_worded_in_the_screens_language() {
                   브로커(Mosquitto)가 실행 중이며 그곳에서 수신 대기하고 있습니까?)";
     assert!(shows(&app, korean), "the screen shows {korean:?}");
     keep_screenshot(&headless, "admin-fleet-reason-ko");
+}
+
+#[test]
+fn why_an_update_was_rolled_back_is_worded_in_the_screens_language() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let data = DataDir::at(temp.path().join("data"));
+    Settings::demo().save(data.path()).expect("settings");
+    let now: DateTime<Utc> = "2026-12-07T03:00:00Z".parse().expect("instant");
+    let reason = Wording::phrase(Phrase::UpdateCameBackInPrevious, ["A"]);
+    UpdateState::RolledBack {
+        version: "1.4.0".into(),
+        reason: reason.english(),
+        at: now,
+        words: Some(reason),
+    }
+    .save(data.path())
+    .expect("the update state is saved");
+
+    let status = console_on(data.path(), &["status"]).output().expect("runs");
+    let status = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        status.contains("the console came back up in the previous software (slot A)"),
+        "{status}"
+    );
+
+    let (headless, app, _controller) = admin_screen(&data, now);
+    speak(&headless, &app, "sv");
+    let swedish = "1.4.0 återställdes 2026-12-07 03:00: konsolen startade igen med den \
+                   tidigare programvaran (plats A)";
+    keep_screenshot(&headless, "admin-update-rolled-back-sv");
+    assert!(shows(&app, swedish), "the screen shows {swedish:?}");
+    speak(&headless, &app, "ko");
+    let korean = "1.4.0이(가) 2026-12-07 03:00에 되돌려졌습니다: 콘솔이 이전 소프트웨어로 \
+                  다시 시작되었습니다(슬롯 A)";
+    assert!(shows(&app, korean), "the screen shows {korean:?}");
+    keep_screenshot(&headless, "admin-update-rolled-back-ko");
 }

@@ -90,6 +90,7 @@ pub(crate) fn update_fact(state: &UpdateState, tz: &Tz) -> AdminFact {
             version,
             reason,
             at,
+            ..
         } => (
             FactWord::RolledBack,
             vec![version.clone(), when(at), reason.clone()],
@@ -102,6 +103,9 @@ pub(crate) fn update_fact(state: &UpdateState, tz: &Tz) -> AdminFact {
     let mut fact = fact(FactLabel::SoftwareUpdate, "Software update", word, &args);
     fact.value = state.describe(tz).into();
     if let UpdateState::Failed {
+        words: Some(words), ..
+    }
+    | UpdateState::RolledBack {
         words: Some(words), ..
     } = state
     {
