@@ -123,16 +123,7 @@ impl Turn<'_> {
 
     async fn post_now(&mut self, post: SoapPost<'_>) -> Result<Answer, EwsError> {
         let response = self.start(post).await?;
-        let limit = self.connection.max_response_bytes;
-        let too_large = response
-            .headers()
-            .get(CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
-            .is_some_and(|length| length > limit as u64);
-        if too_large {
-            return Err(EwsError::ResponseTooLarge { limit });
-        }
-        read_whole(response, limit).await
+        read_whole(response, self.connection.max_response_bytes).await
     }
 
     /// Sends the request (on a new connection when the kept one is gone) and returns
@@ -210,19 +201,22 @@ impl Turn<'_> {
     }
 }
 
-/// A hyper answer read whole, within `limit` bytes.
+/// A hyper answer read whole, within `limit` bytes: one that declares a larger length is
+/// refused before its body is read.
 pub(crate) async fn read_whole(
     response: hyper::Response<hyper::body::Incoming>,
     limit: usize,
 ) -> Result<Answer, EwsError> {
-    // Room for the whole answer at once (as far as the limit allows): growing the buffer
-    // frame by frame copied every GetItem answer several times (a tenth of a full sync's
-    // page faults).
-    let capacity = response
+    let declared = response
         .headers()
         .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
-        .map_or(0, |length| length.min(limit));
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return Err(EwsError::ResponseTooLarge { limit });
+    }
+    // Room for the whole answer at once: growing the buffer frame by frame copied every
+    // GetItem answer several times (a tenth of a full sync's page faults).
+    let capacity = declared.map_or(0, |length| length as usize);
     let (parts, mut incoming) = response.into_parts();
     let mut body = Vec::with_capacity(capacity);
     while let Some(frame) = incoming.frame().await {
