@@ -14,6 +14,7 @@ pub mod diagnose;
 pub mod ews;
 pub mod fleet;
 pub mod graph;
+pub mod heap;
 pub mod http_answer;
 pub mod join;
 pub mod live;

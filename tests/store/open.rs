@@ -75,6 +75,35 @@ fn a_new_file_gets_wal_our_application_id_and_the_current_schema() {
 }
 
 #[test]
+fn a_new_file_gets_16_kib_pages() {
+    let (_dir, path) = cache_path();
+    drop(Store::open(&path).unwrap());
+    let conn = Connection::open(&path).unwrap();
+    assert_eq!(pragma_i64(&conn, "page_size"), 16 * 1024);
+}
+
+#[test]
+fn a_cache_made_with_4_kib_pages_keeps_them_and_its_meetings() {
+    let (_dir, path) = cache_path();
+    {
+        // A cache as versions before 16 KiB pages made it.
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "page_size", 4096).unwrap();
+        conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    }
+    let meeting = timed("m1", "2026-11-23T09:00:00Z", "2026-11-23T10:00:00Z");
+    Store::open(&path)
+        .unwrap()
+        .upsert(std::slice::from_ref(&meeting), &stockholm())
+        .unwrap();
+
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.meeting_count().unwrap(), 1);
+    let conn = Connection::open(&path).unwrap();
+    assert_eq!(pragma_i64(&conn, "page_size"), 4096);
+}
+
+#[test]
 fn an_empty_file_is_taken_as_a_new_database() {
     let (_dir, path) = cache_path();
     std::fs::write(&path, b"").unwrap();
