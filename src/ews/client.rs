@@ -75,7 +75,9 @@ impl EwsConfig {
 /// Which FindItem CalendarView to ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ViewRequest {
-    /// The fields the sync needs (`find_item::request`).
+    /// Ids, change keys and starts (`find_item::request_listing`): the sync's listing.
+    Listing,
+    /// Subjects, times and kinds too (`find_item::request`).
     Plain,
     /// With each item's free/busy status, cancellation and booking marker
     /// (`find_item::request_marked`): the view Book now checks for clashes and for its
@@ -146,6 +148,9 @@ impl EwsClient {
     ) -> Result<Response<Parsed<CalendarView<'static>>>, EwsError> {
         let header = self.header();
         let body = match view {
+            ViewRequest::Listing => {
+                find_item::request_listing(&header, mailbox, start, end, max_entries)
+            }
             ViewRequest::Plain => find_item::request(&header, mailbox, start, end, max_entries),
             ViewRequest::Marked => {
                 find_item::request_marked(&header, mailbox, start, end, max_entries)

@@ -13,8 +13,13 @@ use super::item::{CalendarItem, format_date_time, read_items};
 use super::response::{Response, read_messages, single};
 use super::xml::{Read, Tag, XmlReader, document_text, parse_bool};
 
-/// The properties FindItem returns for each meeting: enough to know what changed and to
-/// split a window, the rest comes from GetItem.
+/// The properties the sync's listing of a window asks for besides the id and change key:
+/// the start, to read on from the last item of a full answer. The rest comes from GetItem,
+/// and each property left out is about 50 bytes less per meeting to send and read.
+const LISTING_FIELDS: [&str; 1] = ["calendar:Start"];
+
+/// The properties of a view a person reads (the diagnosis lists the next meetings), and
+/// of the view Book now checks for clashes.
 const VIEW_FIELDS: [&str; 5] = [
     "item:Subject",
     "calendar:Start",
@@ -42,7 +47,21 @@ pub fn request(
     max_entries: u32,
 ) -> Vec<u8> {
     ews_envelope(header, |w| {
-        write_find_item(w, mailbox, start, end, max_entries, false)
+        write_find_item(w, &VIEW_FIELDS, mailbox, start, end, max_entries, false)
+    })
+}
+
+/// Like [`request`], with the start as the only property besides the ids: the sync's
+/// listing of its window.
+pub fn request_listing(
+    header: &RequestHeader,
+    mailbox: &str,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    max_entries: u32,
+) -> Vec<u8> {
+    ews_envelope(header, |w| {
+        write_find_item(w, &LISTING_FIELDS, mailbox, start, end, max_entries, false)
     })
 }
 
@@ -57,12 +76,13 @@ pub fn request_marked(
     max_entries: u32,
 ) -> Vec<u8> {
     ews_envelope(header, |w| {
-        write_find_item(w, mailbox, start, end, max_entries, true)
+        write_find_item(w, &VIEW_FIELDS, mailbox, start, end, max_entries, true)
     })
 }
 
 fn write_find_item(
     w: &mut XmlWriter,
+    fields: &[&str],
     mailbox: &str,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
@@ -77,7 +97,7 @@ fn write_find_item(
                     .write_text_content(quick_xml::events::BytesText::new("IdOnly"))?;
                 w.create_element("t:AdditionalProperties")
                     .write_inner_content(|w| {
-                        VIEW_FIELDS.iter().try_for_each(|f| field_uri(w, f))?;
+                        fields.iter().try_for_each(|f| field_uri(w, f))?;
                         if marked {
                             field_uri(w, "calendar:LegacyFreeBusyStatus")?;
                             field_uri(w, "calendar:IsCancelled")?;

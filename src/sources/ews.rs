@@ -20,6 +20,7 @@ use super::ews_mapping::{MappingRules, meeting_of};
 use super::trusted_ca::read_trusted_ca;
 use crate::calendar::Meeting;
 use crate::clock::{Clock, SystemClock};
+use crate::ews::client::ViewRequest;
 use crate::ews::{
     ErrorContext, EwsAuth, EwsClient, EwsConfig, EwsError, GetItemOptions, ItemId, ItemResults,
     Parsed, Response, ServerVersionInfo,
@@ -339,7 +340,8 @@ impl EwsSource {
         let mut pending = vec![(from, to)];
         while let Some((start, end)) = pending.pop() {
             let mailbox = self.mailbox.as_str();
-            let view = call!(self, |c| c.find_calendar_view(
+            let view = call!(self, |c| c.find_view(
+                ViewRequest::Listing,
                 mailbox,
                 start,
                 end,

@@ -1,7 +1,8 @@
 //! Listing a window fuller than one CalendarView answer (250 items), against the in-repo
 //! EWS server: the listing reads on from the start of the last item it got instead of
 //! splitting the window in halves and throwing each full answer away, and every meeting
-//! is fetched and stored once, also the long ones every answer lists again.
+//! is fetched and stored once, also the long ones every answer lists again. The listing
+//! asks for nothing GetItem brings anyway.
 
 use crate::common::engine_rig;
 use crate::common::ews_server;
@@ -67,4 +68,31 @@ async fn meetings_every_answer_lists_again_are_fetched_once() {
         "{} FindItem requests",
         rig.server.count("FindItem")
     );
+}
+
+#[tokio::test]
+async fn the_listing_asks_only_for_the_ids_and_starts() {
+    let room = Mailbox::new(ROOM, "Conference Room 2").with_items(one_minute_meetings(3));
+    let mut rig = rig(room, Duration::from_secs(30)).await;
+    let (result, _) = rig.pass().await;
+    assert!(
+        matches!(result, PassResult::Refreshed { stored: 3, .. }),
+        "{result:?}"
+    );
+
+    let listings: Vec<String> = rig
+        .server
+        .requests()
+        .into_iter()
+        .filter(|r| r.operation == "FindItem")
+        .map(|r| String::from_utf8_lossy(&r.body).into_owned())
+        .collect();
+    assert_eq!(listings.len(), 1);
+    let asked: Vec<&str> = listings[0]
+        .split("FieldURI=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    // Subjects, ends and kinds come with GetItem; each one listed too was sent twice.
+    assert_eq!(asked, ["calendar:Start"]);
 }

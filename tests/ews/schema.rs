@@ -163,6 +163,10 @@ fn requests(header: &RequestHeader) -> Vec<(String, Vec<u8>)> {
             find_item::request(header, room, start, end, 200),
         ),
         (
+            "finditem-listing".to_string(),
+            find_item::request_listing(header, room, start, end, 250),
+        ),
+        (
             "finditem-marked".to_string(),
             find_item::request_marked(header, room, start, end, 50),
         ),
@@ -286,7 +290,7 @@ fn every_request_validates_against_the_schema_of_its_version() {
             }
         }
     }
-    assert_eq!(for_2013.len() + for_2010_sp2.len(), 4 * 2 * 19);
+    assert_eq!(for_2013.len() + for_2010_sp2.len(), 4 * 2 * 20);
     validator
         .validate_all(&validator.schema_2013, &for_2013)
         .unwrap_or_else(|e| panic!("{e}"));
