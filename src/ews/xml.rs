@@ -61,7 +61,8 @@ impl<'a> Tag<'a> {
     /// The local name (the prefix up to the first `:` removed, as quick-xml has it).
     pub fn name(&self) -> &'a str {
         let name = self.text.get(..self.name_len).unwrap_or_default();
-        match name.find(':') {
+        // Names are short: a plain loop, not a search.
+        match name.bytes().position(|b| b == b':') {
             Some(colon) => name.get(colon + 1..).unwrap_or_default(),
             None => name,
         }
@@ -77,7 +78,9 @@ impl<'a> Tag<'a> {
     /// The values of several attributes (the first of each name), in one pass over the
     /// tag; borrowed from the document unless unescaping changed them.
     pub(crate) fn attrs<const N: usize>(&self, names: [&str; N]) -> [Option<Cow<'a, str>>; N] {
-        attribute_values(Attributes::new(self.text, self.name_len), names, self.fix())
+        plain_attribute_values(self.text, self.name_len, names, self.fix()).unwrap_or_else(|| {
+            attribute_values(Attributes::new(self.text, self.name_len), names, self.fix())
+        })
     }
 }
 
@@ -91,22 +94,85 @@ fn attribute_values<'t, const N: usize>(
 ) -> [Option<Cow<'t, str>>; N] {
     let mut values = [const { None }; N];
     for attr in attributes.with_checks(false).flatten() {
-        let key: &str = attr.key.as_ref();
-        if key == "xmlns" || key.starts_with("xmlns:") {
-            continue;
-        }
-        let key = local(key);
-        let Some(slot) = names.iter().position(|name| *name == key) else {
-            continue;
-        };
-        if let Some(value @ None) = values.get_mut(slot) {
-            *value = Some(match attr.value {
-                Cow::Borrowed(raw) => unescape(raw, fix),
-                Cow::Owned(raw) => Cow::Owned(unescape(&raw, fix).into_owned()),
-            });
+        match attr.value {
+            Cow::Borrowed(raw) => keep_value(&mut values, names, attr.key.as_ref(), raw, fix),
+            Cow::Owned(raw) => {
+                let mut owned = [const { None }; N];
+                keep_value(&mut owned, names, attr.key.as_ref(), &raw, fix);
+                for (value, found) in values.iter_mut().zip(owned) {
+                    if value.is_none() {
+                        *value = found.map(|v| Cow::Owned(v.into_owned()));
+                    }
+                }
+            }
         }
     }
     values
+}
+
+/// `attribute_values` read straight from the tag's text (after its name) where it is
+/// plainly written — each attribute `key="value"` after white space, keys without
+/// quotes — as EWS writes its tags; None for anything else, which quick-xml's attribute
+/// reader then reads with its recovery from mistakes.
+fn plain_attribute_values<'t, const N: usize>(
+    text: &'t str,
+    name_len: usize,
+    names: [&str; N],
+    fix: Option<Fix>,
+) -> Option<[Option<Cow<'t, str>>; N]> {
+    let bytes = text.as_bytes();
+    let mut values = [const { None }; N];
+    let mut at = name_len;
+    loop {
+        let space = bytes.get(at..)?.iter().position(|&b| !is_space(b));
+        let Some(space) = space else {
+            return Some(values);
+        };
+        if space == 0 && at > name_len {
+            // `a="1"b="2"`: left to quick-xml.
+            return None;
+        }
+        let key_start = at + space;
+        let key_len = bytes.get(key_start..)?.iter().position(|&b| b == b'=')?;
+        let key = text.get(key_start..key_start + key_len)?;
+        let value_start = key_start + key_len + 2;
+        let plain_key =
+            !key.is_empty() && !key.bytes().any(|b| is_space(b) || b == b'"' || b == b'\'');
+        if !plain_key || bytes.get(value_start - 1) != Some(&b'"') {
+            return None;
+        }
+        let value_len = memchr::memchr(b'"', bytes.get(value_start..)?)?;
+        let raw = text.get(value_start..value_start + value_len)?;
+        keep_value(&mut values, names, key, raw, fix);
+        at = value_start + value_len + 1;
+    }
+}
+
+/// White space as XML has it.
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// Keeps the value of the attribute `key` (written `raw`) in its slot if it is one of
+/// `names` (by local name) and the first of that name; namespace declarations are not
+/// attributes here.
+fn keep_value<'t, const N: usize>(
+    values: &mut [Option<Cow<'t, str>>; N],
+    names: [&str; N],
+    key: &str,
+    raw: &'t str,
+    fix: Option<Fix>,
+) {
+    if key == "xmlns" || key.starts_with("xmlns:") {
+        return;
+    }
+    let key = local(key);
+    let Some(slot) = names.iter().position(|name| *name == key) else {
+        return;
+    };
+    if let Some(value @ None) = values.get_mut(slot) {
+        *value = Some(unescape(raw, fix));
+    }
 }
 
 /// What an element contains, piece by piece.
@@ -197,6 +263,9 @@ impl<'a> XmlReader<'a> {
     pub fn text(&mut self, tag: &Tag<'a>) -> Read<Cow<'a, str>> {
         if tag.empty {
             return Ok(Cow::Borrowed(""));
+        }
+        if let Some(text) = self.scanner.simple_text() {
+            return Ok(self.fixed(Cow::Borrowed(text)));
         }
         let mut text = Cow::Borrowed("");
         loop {
@@ -499,17 +568,21 @@ fn resolve_clean(run: &str, first: usize) -> Result<String, usize> {
     let mut at = first;
     loop {
         // `at` is at a `&`.
-        let (reference, next) = reference_at(run, at)?;
-        match reference {
-            Reference::Char(c) => {
+        let after = bytes.get(at + 1..).unwrap_or_default();
+        match predefined_entity(after) {
+            Some((c, len)) => {
                 if let Some(slot) = out.get_mut(written) {
                     *slot = c;
                 }
                 written += 1;
+                at += 1 + len;
             }
-            Reference::Text(text) => written = copy_to(&mut out, written, text.as_bytes()),
+            None => {
+                let (text, next) = other_reference(run, at)?;
+                written = copy_to(&mut out, written, text.as_bytes());
+                at = next;
+            }
         }
-        at = next;
         loop {
             let word = bytes.get(at..).and_then(<[u8]>::first_chunk::<8>);
             let slot = out
@@ -590,21 +663,35 @@ enum Reference {
 /// error is `amp` when the reference has no `;` before the next `&` or the run's end.
 fn reference_at(run: &str, amp: usize) -> Result<(Reference, usize), usize> {
     let after = run.as_bytes().get(amp + 1..).unwrap_or_default();
-    let (c, written) = match after {
-        [b'l', b't', b';', ..] => (b'<', 3),
-        [b'g', b't', b';', ..] => (b'>', 3),
-        [b'q', b'u', b'o', b't', b';', ..] => (b'"', 5),
-        [b'a', b'm', b'p', b';', ..] => (b'&', 4),
-        [b'a', b'p', b'o', b's', b';', ..] => (b'\'', 5),
-        _ => match memchr::memchr2(b';', b'&', after) {
-            Some(end) if after.get(end) == Some(&b';') => {
-                let name = run.get(amp + 1..amp + 1 + end).unwrap_or_default();
-                return Ok((Reference::Text(resolve_reference(name)), amp + 1 + end + 1));
-            }
-            _ => return Err(amp),
-        },
-    };
-    Ok((Reference::Char(c), amp + 1 + written))
+    match predefined_entity(after) {
+        Some((c, len)) => Ok((Reference::Char(c), amp + 1 + len)),
+        None => other_reference(run, amp).map(|(text, next)| (Reference::Text(text), next)),
+    }
+}
+
+/// The character of the predefined entity `after` (what follows a `&`) starts with and
+/// how long the entity is written, `;` included.
+fn predefined_entity(after: &[u8]) -> Option<(u8, usize)> {
+    match after {
+        [b'l', b't', b';', ..] => Some((b'<', 3)),
+        [b'g', b't', b';', ..] => Some((b'>', 3)),
+        [b'q', b'u', b'o', b't', b';', ..] => Some((b'"', 5)),
+        [b'a', b'm', b'p', b';', ..] => Some((b'&', 4)),
+        [b'a', b'p', b'o', b's', b';', ..] => Some((b'\'', 5)),
+        _ => None,
+    }
+}
+
+/// `reference_at` for a reference other than a predefined entity.
+fn other_reference(run: &str, amp: usize) -> Result<(Cow<'static, str>, usize), usize> {
+    let after = run.as_bytes().get(amp + 1..).unwrap_or_default();
+    match memchr::memchr2(b';', b'&', after) {
+        Some(end) if after.get(end) == Some(&b';') => {
+            let name = run.get(amp + 1..amp + 1 + end).unwrap_or_default();
+            Ok((resolve_reference(name), amp + 1 + end + 1))
+        }
+        _ => Err(amp),
+    }
 }
 
 /// The high bit of each byte of `word` that is the first `&` in it, and maybe of some
@@ -877,6 +964,38 @@ mod tests {
         trace
     }
 
+    /// The own text of each child of the root, read with `text` or piece by piece with
+    /// `next_node` (which `text`'s shortcut for plain text must agree with), then how the
+    /// document ends.
+    fn root_children_texts(doc: &str, with_text: bool) -> Vec<String> {
+        fn own_text<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<String> {
+            let mut text = String::new();
+            while let Some(node) = reader.next_node(tag)? {
+                match node {
+                    Node::Text(piece) => text.push_str(&piece),
+                    Node::Element(child) => reader.skip(&child)?,
+                }
+            }
+            Ok(text)
+        }
+        let mut reader = XmlReader::new(doc);
+        let mut texts = Vec::new();
+        let mut read = || -> Read<()> {
+            let root = reader.root()?;
+            while let Some(child) = reader.next_child(&root)? {
+                texts.push(if with_text {
+                    reader.text(&child)?.into_owned()
+                } else {
+                    own_text(&mut reader, &child)?
+                });
+            }
+            reader.finish()
+        };
+        let end = format!("{:?}", read());
+        texts.push(end);
+        texts
+    }
+
     #[test]
     fn the_scanner_reads_generated_documents_as_quick_xml_does() {
         let markup = [
@@ -917,6 +1036,10 @@ mod tests {
             "</ >",
             "<>",
             "\u{1}",
+            "<q\"x>",
+            "</q\"x>",
+            "</a\t>",
+            "</r>",
         ];
         let mut rng = fastrand::Rng::with_seed(4);
         let mut compared = 0;
@@ -961,10 +1084,60 @@ mod tests {
             }
             let expected = quick_xml_trace(&doc);
             assert_eq!(reader_trace(&doc), expected, "{doc:?}");
+            assert_eq!(
+                root_children_texts(&doc, true),
+                root_children_texts(&doc, false),
+                "{doc:?}"
+            );
             compared += usize::from(expected.last().is_some_and(|end| end == "eof"));
         }
         // Both well-formed documents and broken ones were compared.
         assert!(compared > 2_000 && compared < 28_000, "{compared}");
+    }
+
+    #[test]
+    fn plain_attributes_read_as_quick_xml_reads_them() {
+        let pieces = [
+            " Id=\"AAMk=\"",
+            " ChangeKey=\"k&amp;\"",
+            "Id=\"x\"",
+            " xmlns:t=\"urn\"",
+            " t:Id=\"p\"",
+            " Id='single'",
+            " Id = \"spaced\"",
+            " Id",
+            "\"",
+            "=",
+            " ",
+            "\t\r\n",
+            " Other=\"a>b\"",
+            " Id=\"&#x1;z\"",
+            " ChangeKey=\"\u{1}\"",
+            " Id=\"\"",
+            " =\"v\"",
+            " xmlns=\"urn\"",
+            " Id=\"é\"",
+        ];
+        let mut rng = fastrand::Rng::with_seed(9);
+        let mut plain = 0;
+        for _ in 0..20_000 {
+            let mut text = String::from(["t:ItemId", "Body", "a"][rng.usize(0..3)]);
+            let name_len = text.len();
+            for _ in 0..rng.usize(0..5) {
+                text.push_str(pieces[rng.usize(..pieces.len())]);
+            }
+            for fix in [None, Some(Fix::ForbiddenOnly)] {
+                let names = ["Id", "ChangeKey", "Other"];
+                let Some(read) = plain_attribute_values(&text, name_len, names, fix) else {
+                    continue;
+                };
+                plain += 1;
+                let expected = attribute_values(Attributes::new(&text, name_len), names, fix);
+                assert_eq!(read, expected, "{text:?} {fix:?}");
+            }
+        }
+        // Most tags were plain enough to be read without quick-xml.
+        assert!(plain > 10_000, "{plain}");
     }
 
     /// The text of the first child of the root.

@@ -59,7 +59,9 @@ pub(super) struct Scanner<'a> {
     at: usize,
     /// Where offsets in errors count from: after a byte-order mark, which is skipped.
     origin: usize,
-    open: Vec<&'a str>,
+    /// The names of the open elements, each with whether it holds a quote (which an end
+    /// tag's quick comparison cannot take).
+    open: Vec<(&'a str, bool)>,
 }
 
 impl<'a> Scanner<'a> {
@@ -103,6 +105,29 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// The text of the element open last when it is all there is to it up to its end
+    /// tag, as most element text is: written without references and ended by
+    /// `</name>` as the name was written. Both are read then; None leaves everything
+    /// where it was, for `next` to read piece by piece.
+    pub(super) fn simple_text(&mut self) -> Option<&'a str> {
+        let &(expected, false) = self.open.last()? else {
+            return None;
+        };
+        let rest = self.rest();
+        let lt = memchr::memchr2(b'<', b'&', rest)?;
+        let end = lt + 2 + expected.len();
+        let ends = rest.get(lt..lt + 2) == Some(b"</")
+            && rest.get(lt + 2..end) == Some(expected.as_bytes())
+            && rest.get(end) == Some(&b'>');
+        if !ends {
+            return None;
+        }
+        let text = self.document.get(self.at..self.at + lt)?;
+        self.open.pop();
+        self.at += end + 1;
+        Some(text)
+    }
+
     /// Text up to the next `<`: one search finds both its end and its first `&` when
     /// it has none, as most runs do.
     fn text(&mut self) -> TextRun<'a> {
@@ -139,9 +164,20 @@ impl<'a> Scanner<'a> {
             Some(text) => (text, true),
             None => (text, false),
         };
-        let name_len = text.bytes().position(is_whitespace).unwrap_or(text.len());
+        let (mut name_len, mut quoted) = (text.len(), false);
+        for (at, b) in text.bytes().enumerate() {
+            match b {
+                b' ' | b'\r' | b'\n' | b'\t' => {
+                    name_len = at;
+                    break;
+                }
+                b'"' | b'\'' => quoted = true,
+                _ => {}
+            }
+        }
         if !empty {
-            self.open.push(text.get(..name_len).unwrap_or_default());
+            self.open
+                .push((text.get(..name_len).unwrap_or_default(), quoted));
         }
         Ok(Markup::Start {
             text,
@@ -151,6 +187,18 @@ impl<'a> Scanner<'a> {
     }
 
     fn end_tag(&mut self) -> Result<Markup<'a>, ScanError> {
+        // Nearly always `</name>` of the element open last, as it was written: that is
+        // one comparison, where a name without quotes cannot end the tag elsewhere.
+        if let Some(&(expected, false)) = self.open.last() {
+            let rest = self.rest();
+            let len = expected.len();
+            if rest.get(2..2 + len) == Some(expected.as_bytes()) && rest.get(2 + len) == Some(&b'>')
+            {
+                self.open.pop();
+                self.at += len + 3;
+                return Ok(Markup::End);
+            }
+        }
         let at = self.position();
         let end = self.tag_end()?;
         let content = self
@@ -164,8 +212,8 @@ impl<'a> Scanner<'a> {
             name => name,
         };
         let error = match self.open.pop() {
-            Some(expected) if expected == name => return Ok(Markup::End),
-            Some(expected) => IllFormedError::MismatchedEndTag {
+            Some((expected, _)) if expected == name => return Ok(Markup::End),
+            Some((expected, _)) => IllFormedError::MismatchedEndTag {
                 expected: expected.to_string(),
                 found: name.to_string(),
             },
@@ -219,9 +267,4 @@ impl<'a> Scanner<'a> {
         self.at = self.at.saturating_add(read).min(self.document.len());
         Ok(markup)
     }
-}
-
-/// White space as XML has it.
-fn is_whitespace(b: u8) -> bool {
-    matches!(b, b' ' | b'\r' | b'\n' | b'\t')
 }
