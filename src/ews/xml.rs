@@ -1,9 +1,10 @@
 //! A streaming reader of EWS responses: the operation readers walk the document element
-//! by element and fill their typed structs straight from quick-xml's events, borrowing
-//! text from the input wherever it needs no change. An element's text is read straight
-//! from the document, a run between two pieces of markup at a time, rather than as
-//! quick-xml's one event per reference. Tolerant where Exchange is sloppy and strict
-//! where a document could be hostile.
+//! by element and fill their typed structs straight from the markup the scanner
+//! (`xml_markup`, which reads tags as quick-xml does) finds in the text, borrowing text
+//! from the input wherever it needs no change. An element's text is read straight from
+//! the document, a run between two pieces of markup at a time, its references resolved
+//! in one pass. Tolerant where Exchange is sloppy and strict where a document could be
+//! hostile.
 //!
 //! - Elements and attributes are matched by local name only, so the `https://` namespace
 //!   typos of Microsoft's published samples read like the real `http://` namespaces.
@@ -149,6 +150,7 @@ fn plain_attribute_values<'t, const N: usize>(
 }
 
 /// White space as XML has it.
+#[inline]
 fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
@@ -618,6 +620,7 @@ fn resolve_clean(run: &str, first: usize) -> Result<String, usize> {
 }
 
 /// Copies `piece` into `out` at `at`; where the copy ends.
+#[inline]
 fn copy_to(out: &mut [u8], at: usize, piece: &[u8]) -> usize {
     let end = at + piece.len();
     if let Some(slot) = out.get_mut(at..end) {
@@ -671,6 +674,7 @@ fn reference_at(run: &str, amp: usize) -> Result<(Reference, usize), usize> {
 
 /// The character of the predefined entity `after` (what follows a `&`) starts with and
 /// how long the entity is written, `;` included.
+#[inline]
 fn predefined_entity(after: &[u8]) -> Option<(u8, usize)> {
     match after {
         [b'l', b't', b';', ..] => Some((b'<', 3)),
@@ -696,6 +700,7 @@ fn other_reference(run: &str, amp: usize) -> Result<(Cow<'static, str>, usize), 
 
 /// The high bit of each byte of `word` that is the first `&` in it, and maybe of some
 /// after it: the lowest one set is exactly the first `&` (a borrow only flags above it).
+#[inline]
 fn amp_flags(word: &[u8; 8]) -> u64 {
     const ONES: u64 = u64::from_le_bytes([1; 8]);
     let xor = u64::from_le_bytes(*word) ^ (ONES * u64::from(b'&'));
