@@ -417,7 +417,8 @@ impl<'a> XmlReader<'a> {
                 XmlProblem::Refused(format!("elements nest more than {MAX_DEPTH} levels deep")),
             ),
             Ok(markup) => Ok(markup),
-            Err(ScanError { error, at }) => {
+            Err(problem) => {
+                let ScanError { error, at } = *problem;
                 Err(XmlProblem::Malformed(format!("{error} (at byte {at})")))
             }
         }

@@ -46,7 +46,8 @@ pub(super) struct TextRun<'a> {
 }
 
 /// Why the document cannot be read, and where: a byte offset counted as quick-xml counts
-/// them (from after a byte-order mark).
+/// them (from after a byte-order mark). Boxed where it is returned, so that the results
+/// of the pieces read without a problem stay small.
 pub(super) struct ScanError {
     pub(super) error: Error,
     pub(super) at: u64,
@@ -95,7 +96,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// The next piece of the document.
-    pub(super) fn next(&mut self) -> Result<Markup<'a>, ScanError> {
+    pub(super) fn next(&mut self) -> Result<Markup<'a>, Box<ScanError>> {
         match self.rest() {
             [] => Ok(Markup::Eof),
             [b'<', b'/', ..] => self.end_tag(),
@@ -153,7 +154,7 @@ impl<'a> Scanner<'a> {
         run
     }
 
-    fn start_tag(&mut self) -> Result<Markup<'a>, ScanError> {
+    fn start_tag(&mut self) -> Result<Markup<'a>, Box<ScanError>> {
         let end = self.tag_end()?;
         let text = self
             .document
@@ -186,7 +187,7 @@ impl<'a> Scanner<'a> {
         })
     }
 
-    fn end_tag(&mut self) -> Result<Markup<'a>, ScanError> {
+    fn end_tag(&mut self) -> Result<Markup<'a>, Box<ScanError>> {
         // Nearly always `</name>` of the element open last, as it was written: that is
         // one comparison, where a name without quotes cannot end the tag elsewhere.
         if let Some(&(expected, false)) = self.open.last() {
@@ -219,14 +220,14 @@ impl<'a> Scanner<'a> {
             },
             None => IllFormedError::UnmatchedEndTag(name.to_string()),
         };
-        Err(ScanError {
+        Err(Box::new(ScanError {
             error: Error::IllFormed(error),
             at,
-        })
+        }))
     }
 
     /// Where the `>` that ends the tag starting here is: the first one outside quotes.
-    fn tag_end(&self) -> Result<usize, ScanError> {
+    fn tag_end(&self) -> Result<usize, Box<ScanError>> {
         let rest = self.rest();
         let mut quote = None;
         for at in memchr::memchr3_iter(b'>', b'\'', b'"', rest) {
@@ -242,14 +243,14 @@ impl<'a> Scanner<'a> {
             Some(b'\'') => SyntaxError::UnclosedSingleQuotedAttributeValue,
             Some(_) => SyntaxError::UnclosedDoubleQuotedAttributeValue,
         };
-        Err(ScanError {
+        Err(Box::new(ScanError {
             error: Error::Syntax(error),
             at: self.position(),
-        })
+        }))
     }
 
     /// `<!…>` or `<?…?>`, read by quick-xml from here.
-    fn other_markup(&mut self) -> Result<Markup<'a>, ScanError> {
+    fn other_markup(&mut self) -> Result<Markup<'a>, Box<ScanError>> {
         let at = self.position();
         let mut reader = Reader::from_str(self.document.get(self.at..).unwrap_or_default());
         let markup = match reader.read_event() {
@@ -257,10 +258,10 @@ impl<'a> Scanner<'a> {
             Ok(Event::DocType(_)) => Markup::DocType,
             Ok(_) => Markup::Ignorable,
             Err(error) => {
-                return Err(ScanError {
+                return Err(Box::new(ScanError {
                     error,
                     at: at + reader.error_position(),
-                });
+                }));
             }
         };
         let read = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
