@@ -22,14 +22,28 @@ pub(crate) const LYNC_PROPERTY_SET: &str = "00020329-0000-0000-C000-000000000046
 pub(crate) const ONLINE_MEETING_EXTERNAL_LINK: &str = "OnlineMeetingExternalLink";
 
 /// Writes `<name Id="…" ChangeKey="…"/>` (`t:ItemId`, `t:ReferenceItemId`), the
-/// ChangeKey only when the item has one.
+/// ChangeKey only when the item has one: straight into the request, as quick-xml's element
+/// writer writes it (values escaped, nothing between elements), for a GetItem batch
+/// names hundreds.
 pub(crate) fn item_id_element(w: &mut XmlWriter, name: &str, item: &ItemId<'_>) -> io::Result<()> {
-    let mut element = w.create_element(name).with_attribute(("Id", &*item.id));
+    let out = w.get_mut();
+    out.push(b'<');
+    out.extend_from_slice(name.as_bytes());
+    push_attribute(out, "Id", &item.id);
     if let Some(key) = &item.change_key {
-        element = element.with_attribute(("ChangeKey", &**key));
+        push_attribute(out, "ChangeKey", key);
     }
-    element.write_empty()?;
+    out.extend_from_slice(b"/>");
     Ok(())
+}
+
+/// Appends ` key="value"`, the value escaped.
+fn push_attribute(out: &mut Vec<u8>, key: &str, value: &str) {
+    out.push(b' ');
+    out.extend_from_slice(key.as_bytes());
+    out.extend_from_slice(b"=\"");
+    out.extend_from_slice(quick_xml::escape::escape(value).as_bytes());
+    out.push(b'"');
 }
 
 /// An EWS item id with the change key that identifies its version.
@@ -520,6 +534,35 @@ pub(crate) fn format_date_time(t: DateTime<Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `item_id_element` as it was, through quick-xml's element writer: the reference.
+    fn item_id_element_before(w: &mut XmlWriter, name: &str, item: &ItemId<'_>) {
+        let mut element = w.create_element(name).with_attribute(("Id", &*item.id));
+        if let Some(key) = &item.change_key {
+            element = element.with_attribute(("ChangeKey", &**key));
+        }
+        element.write_empty().unwrap();
+    }
+
+    #[test]
+    fn item_ids_are_written_as_the_element_writer_wrote_them() {
+        let ids = ["AAMk=", "a&b<c>\"d'e", " spaced ", "", "é会"];
+        for id in ids {
+            for key in [None, Some("CK=="), Some("k&\"")] {
+                let item = ItemId::new(id, key.map(str::to_string));
+                for name in ["t:ItemId", "t:ReferenceItemId"] {
+                    let mut before = quick_xml::Writer::new(Vec::new());
+                    item_id_element_before(&mut before, name, &item);
+                    let mut now = quick_xml::Writer::new(Vec::new());
+                    item_id_element(&mut now, name, &item).unwrap();
+                    // Twice in a row too: nothing carries over between elements.
+                    item_id_element_before(&mut before, name, &item);
+                    item_id_element(&mut now, name, &item).unwrap();
+                    assert_eq!(now.into_inner(), before.into_inner(), "{id:?} {key:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn the_plain_form_reads_as_the_general_parser_reads_it() {

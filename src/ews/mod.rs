@@ -40,6 +40,7 @@ pub mod unsubscribe;
 pub mod update_item;
 pub mod version;
 pub mod xml;
+mod xml_markup;
 mod xml_text;
 
 pub use autodiscover::AutodiscoverOutcome;

@@ -1,9 +1,10 @@
 //! A streaming reader of EWS responses: the operation readers walk the document element
-//! by element and fill their typed structs straight from quick-xml's events, borrowing
-//! text from the input wherever it needs no change. An element's text is read straight
-//! from the document, a run between two pieces of markup at a time, rather than as
-//! quick-xml's one event per reference. Tolerant where Exchange is sloppy and strict
-//! where a document could be hostile.
+//! by element and fill their typed structs straight from the markup the scanner
+//! (`xml_markup`, which reads tags as quick-xml does) finds in the text, borrowing text
+//! from the input wherever it needs no change. An element's text is read straight from
+//! the document, a run between two pieces of markup at a time, its references resolved
+//! in one pass. Tolerant where Exchange is sloppy and strict where a document could be
+//! hostile.
 //!
 //! - Elements and attributes are matched by local name only, so the `https://` namespace
 //!   typos of Microsoft's published samples read like the real `http://` namespaces.
@@ -16,13 +17,11 @@
 //! - Every element is read to its end, so a document cut off anywhere is an error.
 
 use std::borrow::Cow;
-use std::io::BufRead;
 
-use quick_xml::Reader;
 use quick_xml::errors::IllFormedError;
 use quick_xml::events::attributes::Attributes;
-use quick_xml::events::{BytesStart, Event};
 
+use super::xml_markup::{Markup, ScanError, Scanner, TextRun};
 use super::xml_text::{Fix, fixed, needs_no_fix, push_fixed};
 
 /// How deep elements may nest. Real EWS responses stay below 20 levels.
@@ -45,10 +44,10 @@ pub type Read<T> = Result<T, XmlProblem>;
 /// An element's start tag: its name and attributes, and whether it is empty (`<x/>`).
 #[derive(Debug)]
 pub struct Tag<'a> {
-    start: BytesStart<'a>,
-    /// The tag's text as a part of the document (always, when reading a document held in
-    /// memory), so that attribute values can borrow from the document.
-    in_document: Option<&'a str>,
+    /// The tag's text between `<` and `>` (less the `/` of an empty tag), a part of the
+    /// document, so that attribute values can borrow from it: the name, then attributes.
+    text: &'a str,
+    name_len: usize,
     /// The document needs no fix (`XmlReader::clean`).
     clean: bool,
     empty: bool,
@@ -60,9 +59,14 @@ impl<'a> Tag<'a> {
         (!self.clean).then_some(Fix::ForbiddenOnly)
     }
 
-    /// The local name (prefix removed).
-    pub fn name(&self) -> &str {
-        self.start.local_name().into_inner()
+    /// The local name (the prefix up to the first `:` removed, as quick-xml has it).
+    pub fn name(&self) -> &'a str {
+        let name = self.text.get(..self.name_len).unwrap_or_default();
+        // Names are short: a plain loop, not a search.
+        match name.bytes().position(|b| b == b':') {
+            Some(colon) => name.get(colon + 1..).unwrap_or_default(),
+            None => name,
+        }
     }
 
     /// The value of an attribute by local name, unescaped; namespace declarations are not
@@ -75,12 +79,9 @@ impl<'a> Tag<'a> {
     /// The values of several attributes (the first of each name), in one pass over the
     /// tag; borrowed from the document unless unescaping changed them.
     pub(crate) fn attrs<const N: usize>(&self, names: [&str; N]) -> [Option<Cow<'a, str>>; N] {
-        let name_len = self.start.name().as_ref().len();
-        match self.in_document {
-            Some(text) => attribute_values(Attributes::new(text, name_len), names, self.fix()),
-            None => attribute_values(self.start.attributes(), names, self.fix())
-                .map(|value| value.map(|v| Cow::Owned(v.into_owned()))),
-        }
+        plain_attribute_values(self.text, self.name_len, names, self.fix()).unwrap_or_else(|| {
+            attribute_values(Attributes::new(self.text, self.name_len), names, self.fix())
+        })
     }
 }
 
@@ -94,22 +95,86 @@ fn attribute_values<'t, const N: usize>(
 ) -> [Option<Cow<'t, str>>; N] {
     let mut values = [const { None }; N];
     for attr in attributes.with_checks(false).flatten() {
-        let key: &str = attr.key.as_ref();
-        if key == "xmlns" || key.starts_with("xmlns:") {
-            continue;
-        }
-        let key = local(key);
-        let Some(slot) = names.iter().position(|name| *name == key) else {
-            continue;
-        };
-        if let Some(value @ None) = values.get_mut(slot) {
-            *value = Some(match attr.value {
-                Cow::Borrowed(raw) => unescape(raw, fix),
-                Cow::Owned(raw) => Cow::Owned(unescape(&raw, fix).into_owned()),
-            });
+        match attr.value {
+            Cow::Borrowed(raw) => keep_value(&mut values, names, attr.key.as_ref(), raw, fix),
+            Cow::Owned(raw) => {
+                let mut owned = [const { None }; N];
+                keep_value(&mut owned, names, attr.key.as_ref(), &raw, fix);
+                for (value, found) in values.iter_mut().zip(owned) {
+                    if value.is_none() {
+                        *value = found.map(|v| Cow::Owned(v.into_owned()));
+                    }
+                }
+            }
         }
     }
     values
+}
+
+/// `attribute_values` read straight from the tag's text (after its name) where it is
+/// plainly written — each attribute `key="value"` after white space, keys without
+/// quotes — as EWS writes its tags; None for anything else, which quick-xml's attribute
+/// reader then reads with its recovery from mistakes.
+fn plain_attribute_values<'t, const N: usize>(
+    text: &'t str,
+    name_len: usize,
+    names: [&str; N],
+    fix: Option<Fix>,
+) -> Option<[Option<Cow<'t, str>>; N]> {
+    let bytes = text.as_bytes();
+    let mut values = [const { None }; N];
+    let mut at = name_len;
+    loop {
+        let space = bytes.get(at..)?.iter().position(|&b| !is_space(b));
+        let Some(space) = space else {
+            return Some(values);
+        };
+        if space == 0 && at > name_len {
+            // `a="1"b="2"`: left to quick-xml.
+            return None;
+        }
+        let key_start = at + space;
+        let key_len = bytes.get(key_start..)?.iter().position(|&b| b == b'=')?;
+        let key = text.get(key_start..key_start + key_len)?;
+        let value_start = key_start + key_len + 2;
+        let plain_key =
+            !key.is_empty() && !key.bytes().any(|b| is_space(b) || b == b'"' || b == b'\'');
+        if !plain_key || bytes.get(value_start - 1) != Some(&b'"') {
+            return None;
+        }
+        let value_len = memchr::memchr(b'"', bytes.get(value_start..)?)?;
+        let raw = text.get(value_start..value_start + value_len)?;
+        keep_value(&mut values, names, key, raw, fix);
+        at = value_start + value_len + 1;
+    }
+}
+
+/// White space as XML has it.
+#[inline]
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// Keeps the value of the attribute `key` (written `raw`) in its slot if it is one of
+/// `names` (by local name) and the first of that name; namespace declarations are not
+/// attributes here.
+fn keep_value<'t, const N: usize>(
+    values: &mut [Option<Cow<'t, str>>; N],
+    names: [&str; N],
+    key: &str,
+    raw: &'t str,
+    fix: Option<Fix>,
+) {
+    if key == "xmlns" || key.starts_with("xmlns:") {
+        return;
+    }
+    let key = local(key);
+    let Some(slot) = names.iter().position(|name| *name == key) else {
+        return;
+    };
+    if let Some(value @ None) = values.get_mut(slot) {
+        *value = Some(unescape(raw, fix));
+    }
 }
 
 /// What an element contains, piece by piece.
@@ -121,23 +186,17 @@ pub(crate) enum Node<'a> {
 /// Walks a document. Each element a caller is handed must be read to its end (by
 /// `next_child`/`next_node` until None, `text` or `skip`) before reading on in its parent.
 pub struct XmlReader<'a> {
-    reader: Reader<&'a [u8]>,
-    document: &'a str,
+    scanner: Scanner<'a>,
     /// No character of the document needs a fix (no carriage return, no character XML
     /// forbids), so its pieces of text are taken as they are.
     clean: bool,
-    depth: usize,
 }
 
 impl<'a> XmlReader<'a> {
     pub fn new(text: &'a str) -> XmlReader<'a> {
-        let mut reader = Reader::from_str(text);
-        reader.config_mut().check_end_names = true;
         XmlReader {
-            reader,
-            document: text,
+            scanner: Scanner::new(text),
             clean: needs_no_fix(text.as_bytes()),
-            depth: 0,
         }
     }
 
@@ -145,10 +204,14 @@ impl<'a> XmlReader<'a> {
     pub fn root(&mut self) -> Read<Tag<'a>> {
         loop {
             match self.event()? {
-                Event::Start(start) => return self.open(start),
-                Event::Empty(start) => return Ok(self.tag(start, true)),
-                Event::Eof => return Err(XmlProblem::NoRoot),
-                _ => {}
+                Markup::Start {
+                    text,
+                    name_len,
+                    empty,
+                } => return Ok(self.tag(text, name_len, empty)),
+                Markup::Text(run) => self.check(&run)?,
+                Markup::Eof => return Err(XmlProblem::NoRoot),
+                Markup::End | Markup::CData(_) | Markup::Ignorable | Markup::DocType => {}
             }
         }
     }
@@ -160,14 +223,15 @@ impl<'a> XmlReader<'a> {
         }
         loop {
             match self.event()? {
-                Event::Start(start) => return self.open(start).map(Some),
-                Event::Empty(start) => return Ok(Some(self.tag(start, true))),
-                Event::End(_) => {
-                    self.depth -= 1;
-                    return Ok(None);
-                }
-                Event::Eof => return Err(cut_off(parent)),
-                _ => {}
+                Markup::Start {
+                    text,
+                    name_len,
+                    empty,
+                } => return Ok(Some(self.tag(text, name_len, empty))),
+                Markup::End => return Ok(None),
+                Markup::Text(run) => self.check(&run)?,
+                Markup::Eof => return Err(cut_off(parent)),
+                Markup::CData(_) | Markup::Ignorable | Markup::DocType => {}
             }
         }
     }
@@ -180,17 +244,16 @@ impl<'a> XmlReader<'a> {
         }
         loop {
             let node = match self.event()? {
-                Event::Start(start) => Node::Element(self.open(start)?),
-                Event::Empty(start) => Node::Element(self.tag(start, true)),
-                Event::End(_) => {
-                    self.depth -= 1;
-                    return Ok(None);
-                }
-                Event::Text(text) => Node::Text(self.fixed(text.into_inner())),
-                Event::CData(data) => Node::Text(self.fixed(data.into_inner())),
-                Event::GeneralRef(reference) => Node::Text(resolve_reference(&reference)),
-                Event::Eof => return Err(cut_off(parent)),
-                Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_) => continue,
+                Markup::Start {
+                    text,
+                    name_len,
+                    empty,
+                } => Node::Element(self.tag(text, name_len, empty)),
+                Markup::End => return Ok(None),
+                Markup::Text(run) => Node::Text(self.resolve(&run)?),
+                Markup::CData(data) => Node::Text(self.fixed(data)),
+                Markup::Eof => return Err(cut_off(parent)),
+                Markup::Ignorable | Markup::DocType => continue,
             };
             return Ok(Some(node));
         }
@@ -203,75 +266,44 @@ impl<'a> XmlReader<'a> {
         if tag.empty {
             return Ok(Cow::Borrowed(""));
         }
-        let mut text = self.text_run()?;
+        if let Some(text) = self.scanner.simple_text() {
+            return Ok(self.fixed(Cow::Borrowed(text)));
+        }
+        let mut text = Cow::Borrowed("");
         loop {
             match self.event()? {
-                // quick-xml hands text over itself only where `text_run` did not read it.
-                Event::Text(piece) => self.append(&mut text, piece.into_inner(), self.text_fix()),
-                Event::GeneralRef(reference) => {
-                    self.append(&mut text, resolve_reference(&reference), None);
+                Markup::Text(run) => {
+                    let piece = self.resolve(&run)?;
+                    self.append(&mut text, piece, None);
                 }
-                Event::CData(piece) => {
-                    self.append(&mut text, piece.into_inner(), self.text_fix());
-                    self.append_run(&mut text)?;
-                }
-                Event::Start(start) => {
-                    let child = self.open(start)?;
+                Markup::CData(piece) => self.append(&mut text, piece, self.text_fix()),
+                Markup::Start {
+                    text: child,
+                    name_len,
+                    empty,
+                } => {
+                    let child = self.tag(child, name_len, empty);
                     self.skip(&child)?;
-                    self.append_run(&mut text)?;
                 }
-                Event::End(_) => {
-                    self.depth -= 1;
-                    return Ok(text);
-                }
-                Event::Eof => return Err(cut_off(tag)),
-                Event::Empty(_)
-                | Event::Decl(_)
-                | Event::PI(_)
-                | Event::Comment(_)
-                | Event::DocType(_) => self.append_run(&mut text)?,
+                Markup::End => return Ok(text),
+                Markup::Eof => return Err(cut_off(tag)),
+                Markup::Ignorable | Markup::DocType => {}
             }
         }
     }
 
-    /// The text from here to the next markup (or the end of the document), references
-    /// resolved and fixed as needed, read straight from the document in one pass, where
-    /// quick-xml would hand it over as one event per reference and per stretch between
-    /// them (an escaped HTML body is dozens). Called only right after markup, where
-    /// quick-xml is about to read text; its position moves past the run, so positions
-    /// in its errors stay right.
-    fn text_run(&mut self) -> Read<Cow<'a, str>> {
-        let rest: &'a [u8] = self.reader.get_ref();
-        let start = self.document.len().saturating_sub(rest.len());
-        let rest = self.document.get(start..).unwrap_or_default();
-        // Most runs hold no reference: one search finds both their end and that.
-        let first = memchr::memchr2(b'<', b'&', rest.as_bytes());
-        let first_amp = first.filter(|&at| rest.as_bytes().get(at) == Some(&b'&'));
-        let end = match first_amp {
-            Some(amp) => rest
-                .as_bytes()
-                .get(amp..)
-                .and_then(|after| memchr::memchr(b'<', after))
-                .map_or(rest.len(), |lt| amp + lt),
-            None => first.unwrap_or(rest.len()),
-        };
-        let run = rest.get(..end).unwrap_or_default();
-        let text = resolve_text(run, first_amp, self.text_fix()).map_err(|at| {
-            let position = self.reader.buffer_position() + at as u64;
-            let problem = quick_xml::Error::IllFormed(IllFormedError::UnclosedReference);
-            XmlProblem::Malformed(format!("{problem} (at byte {position})"))
-        })?;
-        self.reader.stream().consume(run.len());
-        Ok(text)
+    /// A run of element text with its references resolved and fixed as needed, read
+    /// straight from the document in one pass, where quick-xml would hand it over as one
+    /// event per reference and per stretch between them (an escaped HTML body is dozens).
+    fn resolve(&self, run: &TextRun<'a>) -> Read<Cow<'a, str>> {
+        resolve_text(run.run, run.first_amp, self.text_fix())
+            .map_err(|amp| unclosed_reference(run.at + amp as u64))
     }
 
-    /// Adds the text run that follows a piece of markup inside an element's text.
-    fn append_run(&mut self, text: &mut Cow<'a, str>) -> Read<()> {
-        let run = self.text_run()?;
-        if !run.is_empty() {
-            self.append(text, run, None);
-        }
-        Ok(())
+    /// Checks the references of a run of text that is passed over.
+    fn check(&self, run: &TextRun<'a>) -> Read<()> {
+        check_references(run.run, run.first_amp)
+            .map_err(|amp| unclosed_reference(run.at + amp as u64))
     }
 
     /// How a piece of element text is fixed: not at all in a clean document.
@@ -287,11 +319,14 @@ impl<'a> XmlReader<'a> {
         }
     }
 
-    /// Adds a piece of text, with `fix` applied (a resolved reference needs none): the
-    /// first one is kept as it is (borrowed, most often), the second makes room for all
-    /// that can still come before the next markup, which is never shorter than the text
-    /// it reads as.
+    /// Adds a piece of text, with `fix` applied (a resolved run needs none): the first
+    /// one is kept as it is (borrowed, most often), the second makes room for all that
+    /// can still come before the next markup, which is never shorter than the text it
+    /// reads as.
     fn append(&self, text: &mut Cow<'a, str>, piece: Cow<'a, str>, fix: Option<Fix>) {
+        if piece.is_empty() {
+            return;
+        }
         if text.is_empty() {
             *text = match fix {
                 Some(fix) => fixed(piece, fix),
@@ -300,7 +335,7 @@ impl<'a> XmlReader<'a> {
             return;
         }
         if let Cow::Borrowed(first) = *text {
-            let rest: &[u8] = self.reader.get_ref();
+            let rest = self.scanner.rest();
             let still_to_come = memchr::memchr(b'<', rest).unwrap_or(rest.len());
             let mut owned = String::with_capacity(first.len() + piece.len() + still_to_come);
             owned.push_str(first);
@@ -328,80 +363,72 @@ impl<'a> XmlReader<'a> {
         if tag.empty {
             return Ok(());
         }
-        let outside = self.depth - 1;
+        let outside = self.scanner.depth().saturating_sub(1);
         loop {
             match self.event()? {
-                Event::Start(start) => {
-                    self.open(start)?;
-                }
-                Event::End(_) => {
-                    self.depth -= 1;
-                    if self.depth == outside {
-                        return Ok(());
-                    }
-                }
-                Event::Eof => return Err(cut_off(tag)),
-                _ => {}
+                Markup::End if self.scanner.depth() == outside => return Ok(()),
+                Markup::Text(run) => self.check(&run)?,
+                Markup::Eof => return Err(cut_off(tag)),
+                Markup::Start { .. }
+                | Markup::End
+                | Markup::CData(_)
+                | Markup::Ignorable
+                | Markup::DocType => {}
             }
         }
     }
 
     /// How many bytes of the document are still to be read.
     pub(crate) fn bytes_left(&self) -> usize {
-        self.reader.get_ref().len()
+        self.scanner.rest().len()
     }
 
     /// Reads what follows the root element: nothing but comments and white space.
     pub fn finish(&mut self) -> Read<()> {
         loop {
             match self.event()? {
-                Event::Eof => return Ok(()),
-                Event::Start(_) | Event::Empty(_) => {
+                Markup::Eof => return Ok(()),
+                Markup::Start { .. } => {
                     return Err(XmlProblem::Malformed("more than one root element".into()));
                 }
-                _ => {}
+                Markup::Text(run) => self.check(&run)?,
+                Markup::End | Markup::CData(_) | Markup::Ignorable | Markup::DocType => {}
             }
         }
     }
 
-    fn open(&mut self, start: BytesStart<'a>) -> Read<Tag<'a>> {
-        if self.depth >= MAX_DEPTH {
-            return Err(XmlProblem::Refused(format!(
-                "elements nest more than {MAX_DEPTH} levels deep"
-            )));
-        }
-        self.depth += 1;
-        Ok(self.tag(start, false))
-    }
-
-    fn tag(&self, start: BytesStart<'a>, empty: bool) -> Tag<'a> {
+    fn tag(&self, text: &'a str, name_len: usize, empty: bool) -> Tag<'a> {
         Tag {
-            in_document: self.in_document(&start),
+            text,
+            name_len,
             clean: self.clean,
-            start,
             empty,
         }
     }
 
-    /// `part` as the part of the document it is, None when it is not one (quick-xml
-    /// hands out borrowed parts of a document held in memory, so that does not happen).
-    fn in_document(&self, part: &str) -> Option<&'a str> {
-        let offset = (part.as_ptr() as usize).checked_sub(self.document.as_ptr() as usize)?;
-        self.document.get(offset..offset.checked_add(part.len())?)
-    }
-
-    fn event(&mut self) -> Read<Event<'a>> {
-        match self.reader.read_event() {
-            Ok(Event::DocType(_)) => Err(XmlProblem::Refused(
+    /// The next piece of the document; a DOCTYPE and nesting deeper than `MAX_DEPTH` are
+    /// refused.
+    fn event(&mut self) -> Read<Markup<'a>> {
+        match self.scanner.next() {
+            Ok(Markup::DocType) => Err(XmlProblem::Refused(
                 "the response declares a DOCTYPE, which EWS never sends".into(),
             )),
-            Ok(event) => Ok(event),
-            Err(e) => Err(XmlProblem::Malformed(format!(
-                "{e} (at byte {})",
-                self.reader.error_position()
-            ))),
+            Ok(Markup::Start { empty: false, .. }) if self.scanner.depth() > MAX_DEPTH => Err(
+                XmlProblem::Refused(format!("elements nest more than {MAX_DEPTH} levels deep")),
+            ),
+            Ok(markup) => Ok(markup),
+            Err(problem) => {
+                let ScanError { error, at } = *problem;
+                Err(XmlProblem::Malformed(format!("{error} (at byte {at})")))
+            }
         }
     }
+}
+
+/// A `&` at `at` without its `;`.
+fn unclosed_reference(at: u64) -> XmlProblem {
+    let problem = quick_xml::Error::IllFormed(IllFormedError::UnclosedReference);
+    XmlProblem::Malformed(format!("{problem} (at byte {at})"))
 }
 
 fn cut_off(tag: &Tag<'_>) -> XmlProblem {
@@ -512,30 +539,173 @@ fn resolve_text(
             None => Cow::Borrowed(run),
         });
     };
-    // A reference never reads longer than it is written.
+    match fix {
+        None => resolve_clean(run, first).map(Cow::Owned),
+        Some(fix) => resolve_fixing(run, first, fix).map(Cow::Owned),
+    }
+}
+
+/// Checks that each reference of a run of text, whose first `&` is at `first_amp`, has
+/// its `;` (before the next `&`); the error is where one without is.
+fn check_references(run: &str, first_amp: Option<usize>) -> Result<(), usize> {
+    let mut next = first_amp;
+    while let Some(amp) = next {
+        let (_, done) = reference_at(run, amp)?;
+        let rest = run.as_bytes().get(done..).unwrap_or_default();
+        next = memchr::memchr(b'&', rest).map(|at| done + at);
+    }
+    Ok(())
+}
+
+/// `resolve_text` in a clean document, in one pass into a buffer sized once: an escaped
+/// HTML body is mostly short stretches between `&lt;`, `&gt;` and `&quot;`, so the
+/// stretches are copied eight bytes at a time (a whole word, the part past the next `&`
+/// then written over) and the predefined entities recognised on the spot, with no call
+/// per stretch or reference.
+fn resolve_clean(run: &str, first: usize) -> Result<String, usize> {
+    let bytes = run.as_bytes();
+    // A reference never reads longer than it is written, so the output never overtakes
+    // the input: a word read whole always fits where it is written.
+    let mut out = vec![0; run.len()];
+    let mut written = copy_to(&mut out, 0, bytes.get(..first).unwrap_or_default());
+    let mut at = first;
+    loop {
+        // `at` is at a `&`.
+        let after = bytes.get(at + 1..).unwrap_or_default();
+        match predefined_entity(after) {
+            Some((c, len)) => {
+                if let Some(slot) = out.get_mut(written) {
+                    *slot = c;
+                }
+                written += 1;
+                at += 1 + len;
+            }
+            None => {
+                let (text, next) = other_reference(run, at)?;
+                written = copy_to(&mut out, written, text.as_bytes());
+                at = next;
+            }
+        }
+        loop {
+            let word = bytes.get(at..).and_then(<[u8]>::first_chunk::<8>);
+            let slot = out
+                .get_mut(written..)
+                .and_then(<[u8]>::first_chunk_mut::<8>);
+            let (Some(word), Some(slot)) = (word, slot) else {
+                let tail = bytes.get(at..).unwrap_or_default();
+                let stretch = tail.iter().position(|&b| b == b'&').unwrap_or(tail.len());
+                written = copy_to(&mut out, written, tail.get(..stretch).unwrap_or_default());
+                at += stretch;
+                break;
+            };
+            *slot = *word;
+            let flags = amp_flags(word);
+            let stretch = if flags == 0 {
+                8
+            } else {
+                flags.trailing_zeros() as usize / 8
+            };
+            written += stretch;
+            at += stretch;
+            if stretch < 8 {
+                break;
+            }
+        }
+        if at >= bytes.len() {
+            out.truncate(written);
+            // Cut only before a `&` or at the end, never inside a character: this is UTF-8.
+            return Ok(String::from_utf8(out)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()));
+        }
+    }
+}
+
+/// Copies `piece` into `out` at `at`; where the copy ends.
+#[inline]
+fn copy_to(out: &mut [u8], at: usize, piece: &[u8]) -> usize {
+    let end = at + piece.len();
+    if let Some(slot) = out.get_mut(at..end) {
+        slot.copy_from_slice(piece);
+    }
+    end
+}
+
+/// `resolve_text` where the literal text needs `fix` (a resolved reference never does).
+fn resolve_fixing(run: &str, first: usize, fix: Fix) -> Result<String, usize> {
     let mut out = String::with_capacity(run.len());
     let (mut done, mut amp) = (0, first);
     loop {
-        push_text(&mut out, run.get(done..amp).unwrap_or_default(), fix);
-        let after = run.get(amp + 1..).unwrap_or_default();
-        match memchr::memchr2(b';', b'&', after.as_bytes()) {
-            Some(end) if after.as_bytes().get(end) == Some(&b';') => {
-                out.push_str(&resolve_reference(after.get(..end).unwrap_or_default()));
-                done = amp + 1 + end + 1;
+        push_fixed(&mut out, run.get(done..amp).unwrap_or_default(), fix);
+        done = match reference_at(run, amp)? {
+            (Reference::Char(c), next) => {
+                out.push(char::from(c));
+                next
             }
-            _ => return Err(amp),
-        }
-        match run
-            .get(done..)
-            .and_then(|rest| memchr::memchr(b'&', rest.as_bytes()))
-        {
+            (Reference::Text(text), next) => {
+                out.push_str(&text);
+                next
+            }
+        };
+        match memchr::memchr(b'&', run.as_bytes().get(done..).unwrap_or_default()) {
             Some(next) => amp = done + next,
             None => {
-                push_text(&mut out, run.get(done..).unwrap_or_default(), fix);
-                return Ok(Cow::Owned(out));
+                push_fixed(&mut out, run.get(done..).unwrap_or_default(), fix);
+                return Ok(out);
             }
         }
     }
+}
+
+/// What a reference stands for: one of the predefined entities (an ASCII character) or
+/// any other text.
+enum Reference {
+    Char(u8),
+    Text(Cow<'static, str>),
+}
+
+/// The reference whose `&` is at `amp` in `run` and the index just past its `;`; the
+/// error is `amp` when the reference has no `;` before the next `&` or the run's end.
+fn reference_at(run: &str, amp: usize) -> Result<(Reference, usize), usize> {
+    let after = run.as_bytes().get(amp + 1..).unwrap_or_default();
+    match predefined_entity(after) {
+        Some((c, len)) => Ok((Reference::Char(c), amp + 1 + len)),
+        None => other_reference(run, amp).map(|(text, next)| (Reference::Text(text), next)),
+    }
+}
+
+/// The character of the predefined entity `after` (what follows a `&`) starts with and
+/// how long the entity is written, `;` included.
+#[inline]
+fn predefined_entity(after: &[u8]) -> Option<(u8, usize)> {
+    match after {
+        [b'l', b't', b';', ..] => Some((b'<', 3)),
+        [b'g', b't', b';', ..] => Some((b'>', 3)),
+        [b'q', b'u', b'o', b't', b';', ..] => Some((b'"', 5)),
+        [b'a', b'm', b'p', b';', ..] => Some((b'&', 4)),
+        [b'a', b'p', b'o', b's', b';', ..] => Some((b'\'', 5)),
+        _ => None,
+    }
+}
+
+/// `reference_at` for a reference other than a predefined entity.
+fn other_reference(run: &str, amp: usize) -> Result<(Cow<'static, str>, usize), usize> {
+    let after = run.as_bytes().get(amp + 1..).unwrap_or_default();
+    match memchr::memchr2(b';', b'&', after) {
+        Some(end) if after.get(end) == Some(&b';') => {
+            let name = run.get(amp + 1..amp + 1 + end).unwrap_or_default();
+            Ok((resolve_reference(name), amp + 1 + end + 1))
+        }
+        _ => Err(amp),
+    }
+}
+
+/// The high bit of each byte of `word` that is the first `&` in it, and maybe of some
+/// after it: the lowest one set is exactly the first `&` (a borrow only flags above it).
+#[inline]
+fn amp_flags(word: &[u8; 8]) -> u64 {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    let xor = u64::from_le_bytes(*word) ^ (ONES * u64::from(b'&'));
+    xor.wrapping_sub(ONES) & !xor & (ONES * 0x80)
 }
 
 /// The text a reference (`amp`, `#x1A`, `#233` …, without `&` and `;`) stands for.
@@ -571,7 +741,410 @@ fn is_xml_char(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use quick_xml::Reader;
+    use quick_xml::events::Event;
+
     use super::*;
+
+    /// `resolve_text` as it was before the one-pass version (a search and a call per
+    /// reference and per stretch): the reference the one-pass version is held to.
+    fn resolve_text_before(
+        run: &str,
+        first_amp: Option<usize>,
+        fix: Option<Fix>,
+    ) -> Result<Cow<'_, str>, usize> {
+        let Some(first) = first_amp else {
+            return Ok(match fix {
+                Some(fix) => fixed(Cow::Borrowed(run), fix),
+                None => Cow::Borrowed(run),
+            });
+        };
+        // A reference never reads longer than it is written.
+        let mut out = String::with_capacity(run.len());
+        let (mut done, mut amp) = (0, first);
+        loop {
+            push_text(&mut out, run.get(done..amp).unwrap_or_default(), fix);
+            let after = run.get(amp + 1..).unwrap_or_default();
+            match memchr::memchr2(b';', b'&', after.as_bytes()) {
+                Some(end) if after.as_bytes().get(end) == Some(&b';') => {
+                    out.push_str(&resolve_reference(after.get(..end).unwrap_or_default()));
+                    done = amp + 1 + end + 1;
+                }
+                _ => return Err(amp),
+            }
+            match run
+                .get(done..)
+                .and_then(|rest| memchr::memchr(b'&', rest.as_bytes()))
+            {
+                Some(next) => amp = done + next,
+                None => {
+                    push_text(&mut out, run.get(done..).unwrap_or_default(), fix);
+                    return Ok(Cow::Owned(out));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn one_pass_resolution_agrees_with_the_reference_on_generated_runs() {
+        let pieces = [
+            "&lt;",
+            "&gt;",
+            "&quot;",
+            "&amp;",
+            "&apos;",
+            "&#x1A;",
+            "&#233;",
+            "&#x10000;",
+            "&foo;",
+            "&;",
+            "&",
+            "&l",
+            "&lt",
+            "&quot",
+            "&ap;",
+            "&amp&",
+            ";",
+            "a",
+            "é",
+            "会",
+            "\r\n",
+            "\r",
+            "\u{1}",
+            "\u{FFFE}",
+            " ",
+            "div style=",
+            "https://x/?a=1",
+        ];
+        let mut rng = fastrand::Rng::with_seed(15);
+        for _ in 0..20_000 {
+            let run: String = (0..rng.usize(0..12))
+                .map(|_| pieces[rng.usize(..pieces.len())])
+                .collect();
+            let first_amp = run.find('&');
+            for fix in [None, Some(Fix::ForbiddenOnly), Some(Fix::LineEndsToo)] {
+                let expected = resolve_text_before(&run, first_amp, fix);
+                assert_eq!(
+                    resolve_text(&run, first_amp, fix),
+                    expected,
+                    "{run:?} {fix:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn ampersands_are_found_at_every_position_of_a_word() {
+        for len in 0..40 {
+            for at in 0..len {
+                let mut run = "x".repeat(len);
+                run.replace_range(at..at + 1, "&");
+                let reference = run.replace('&', "&amp;&lt;");
+                for tail in ["", "&gt;", "yé&gt;z"] {
+                    let run = format!("{reference}{tail}");
+                    let first = run.find('&');
+                    assert_eq!(
+                        resolve_text(&run, first, None),
+                        resolve_text_before(&run, first, None),
+                        "{run:?}"
+                    );
+                }
+            }
+        }
+        for word in [*b"&xxxxxxx", *b"xxxxxxx&", *b"x&&xx&xx", *b"\xFF&\x00&xxxx"] {
+            let first = word.iter().position(|&b| b == b'&').unwrap();
+            assert_eq!(amp_flags(&word).trailing_zeros() as usize / 8, first);
+        }
+        assert_eq!(amp_flags(b"xxxxxxxx"), 0);
+    }
+
+    /// What quick-xml's own reader makes of a document, as `reader_trace` writes it:
+    /// the reference the reader's scanner is held to.
+    fn quick_xml_trace(doc: &str) -> Vec<String> {
+        let mut reader = Reader::from_str(doc);
+        reader.config_mut().check_end_names = true;
+        let (mut trace, mut text, mut depth, mut rooted) = (Vec::new(), String::new(), 0, false);
+        loop {
+            let event = reader.read_event();
+            if matches!(event, Ok(Event::Start(_) | Event::Empty(_) | Event::End(_)))
+                && !text.is_empty()
+            {
+                trace.push(format!("text {text:?}"));
+                text.clear();
+            }
+            match event {
+                Ok(Event::Start(_) | Event::Empty(_)) if depth == 0 && rooted => {
+                    trace.push("more than one root element".into());
+                    break;
+                }
+                Ok(Event::Start(start)) => {
+                    (depth, rooted) = (depth + 1, true);
+                    if depth > MAX_DEPTH {
+                        trace.push("refused".into());
+                        break;
+                    }
+                    let name = start.local_name().into_inner().to_string();
+                    trace.push(format!("start {name} {:?}", &*start));
+                }
+                Ok(Event::Empty(start)) => {
+                    rooted = true;
+                    let name = start.local_name().into_inner().to_string();
+                    trace.push(format!("empty {name} {:?}", &*start));
+                }
+                Ok(Event::End(_)) => {
+                    depth -= 1;
+                    trace.push("end".into());
+                }
+                Ok(Event::Text(piece)) if depth > 0 => {
+                    push_fixed(&mut text, &piece.into_inner(), Fix::LineEndsToo);
+                }
+                Ok(Event::GeneralRef(reference)) if depth > 0 => {
+                    text.push_str(&resolve_reference(&reference));
+                }
+                Ok(Event::CData(piece)) if depth > 0 => {
+                    push_fixed(&mut text, &piece.into_inner(), Fix::LineEndsToo);
+                }
+                Ok(Event::DocType(_)) => {
+                    trace.push("refused".into());
+                    break;
+                }
+                Ok(Event::Eof) => {
+                    trace.push(if depth > 0 { "cut off" } else { "eof" }.into());
+                    break;
+                }
+                Ok(_) => {}
+                Err(error) => {
+                    trace.push(format!("{error} (at byte {})", reader.error_position()));
+                    break;
+                }
+            }
+        }
+        trace
+    }
+
+    /// Every element (name and tag text), every element's text and how the document
+    /// ends, as the reader reads them.
+    fn reader_trace(doc: &str) -> Vec<String> {
+        fn walk<'a>(
+            reader: &mut XmlReader<'a>,
+            tag: &Tag<'a>,
+            trace: &mut Vec<String>,
+        ) -> Read<()> {
+            let kind = if tag.empty { "empty" } else { "start" };
+            trace.push(format!("{kind} {} {:?}", tag.name(), tag.text));
+            let mut text = String::new();
+            while let Some(node) = reader.next_node(tag)? {
+                match node {
+                    Node::Text(piece) => text.push_str(&piece),
+                    Node::Element(child) => {
+                        if !text.is_empty() {
+                            trace.push(format!("text {text:?}"));
+                            text.clear();
+                        }
+                        walk(reader, &child, trace)?;
+                    }
+                }
+            }
+            if !text.is_empty() {
+                trace.push(format!("text {text:?}"));
+            }
+            if !tag.empty {
+                trace.push("end".into());
+            }
+            Ok(())
+        }
+        let mut reader = XmlReader::new(doc);
+        let mut trace = Vec::new();
+        let read = reader.root().and_then(|root| {
+            walk(&mut reader, &root, &mut trace)?;
+            reader.finish()
+        });
+        trace.push(match read {
+            Ok(()) | Err(XmlProblem::NoRoot) => "eof".into(),
+            Err(XmlProblem::Refused(_)) => "refused".into(),
+            Err(XmlProblem::Malformed(detail)) if detail.ends_with("it was cut off") => {
+                "cut off".into()
+            }
+            Err(XmlProblem::Malformed(detail)) => detail,
+        });
+        trace
+    }
+
+    /// The own text of each child of the root, read with `text` or piece by piece with
+    /// `next_node` (which `text`'s shortcut for plain text must agree with), then how the
+    /// document ends.
+    fn root_children_texts(doc: &str, with_text: bool) -> Vec<String> {
+        fn own_text<'a>(reader: &mut XmlReader<'a>, tag: &Tag<'a>) -> Read<String> {
+            let mut text = String::new();
+            while let Some(node) = reader.next_node(tag)? {
+                match node {
+                    Node::Text(piece) => text.push_str(&piece),
+                    Node::Element(child) => reader.skip(&child)?,
+                }
+            }
+            Ok(text)
+        }
+        let mut reader = XmlReader::new(doc);
+        let mut texts = Vec::new();
+        let mut read = || -> Read<()> {
+            let root = reader.root()?;
+            while let Some(child) = reader.next_child(&root)? {
+                texts.push(if with_text {
+                    reader.text(&child)?.into_owned()
+                } else {
+                    own_text(&mut reader, &child)?
+                });
+            }
+            reader.finish()
+        };
+        let end = format!("{:?}", read());
+        texts.push(end);
+        texts
+    }
+
+    #[test]
+    fn the_scanner_reads_generated_documents_as_quick_xml_does() {
+        let markup = [
+            "<a>",
+            "</a>",
+            "<t:b Id=\"1>2\" K='x'>",
+            "</t:b>",
+            "</t:b >",
+            "<c/>",
+            "<c />",
+            "<d x='/>'/>",
+            "text",
+            " ",
+            "&amp;",
+            "&lt;p&gt;",
+            "&#x1A;",
+            "&#233;",
+            "&foo;",
+            "&bad",
+            "&",
+            ";",
+            "<!--c-->",
+            "<!-->",
+            "<![CDATA[x<y]]>",
+            "<![CDATA[",
+            "<?pi x?>",
+            "<?xml version=\"1.0\"?>",
+            "<!DOCTYPE a>",
+            "<!x>",
+            "\r\n",
+            "é",
+            "<",
+            ">",
+            "</",
+            "<a",
+            "\"",
+            "'",
+            "</ >",
+            "<>",
+            "\u{1}",
+            "<q\"x>",
+            "</q\"x>",
+            "</a\t>",
+            "</r>",
+        ];
+        let mut rng = fastrand::Rng::with_seed(4);
+        let mut compared = 0;
+        for round in 0..30_000 {
+            // A well-formed tree, then (most of the time) spoiled somewhere.
+            let mut doc = String::from(if round % 7 == 0 { "\u{FEFF}" } else { "" });
+            let mut open = Vec::new();
+            doc.push_str("<r>");
+            for _ in 0..rng.usize(0..14) {
+                match rng.usize(0..6) {
+                    0 if open.len() < 3 => {
+                        let name = ["a", "t:b", "m:c"][rng.usize(0..3)];
+                        doc.push_str(&format!("<{name} Id=\"v{}\">", rng.u8(..)));
+                        open.push(name);
+                    }
+                    1 => {
+                        if let Some(name) = open.pop() {
+                            doc.push_str(&format!("</{name}>"));
+                        }
+                    }
+                    _ => doc.push_str(markup[rng.usize(..markup.len())]),
+                }
+            }
+            while let Some(name) = open.pop() {
+                doc.push_str(&format!("</{name}>"));
+            }
+            doc.push_str("</r>");
+            match rng.usize(0..4) {
+                0 => {}
+                1 => {
+                    let cut = rng.usize(0..=doc.len());
+                    if doc.is_char_boundary(cut) {
+                        doc.truncate(cut);
+                    }
+                }
+                _ => {
+                    let at = rng.usize(0..=doc.len());
+                    if doc.is_char_boundary(at) {
+                        doc.insert_str(at, markup[rng.usize(..markup.len())]);
+                    }
+                }
+            }
+            let expected = quick_xml_trace(&doc);
+            assert_eq!(reader_trace(&doc), expected, "{doc:?}");
+            assert_eq!(
+                root_children_texts(&doc, true),
+                root_children_texts(&doc, false),
+                "{doc:?}"
+            );
+            compared += usize::from(expected.last().is_some_and(|end| end == "eof"));
+        }
+        // Both well-formed documents and broken ones were compared.
+        assert!(compared > 2_000 && compared < 28_000, "{compared}");
+    }
+
+    #[test]
+    fn plain_attributes_read_as_quick_xml_reads_them() {
+        let pieces = [
+            " Id=\"AAMk=\"",
+            " ChangeKey=\"k&amp;\"",
+            "Id=\"x\"",
+            " xmlns:t=\"urn\"",
+            " t:Id=\"p\"",
+            " Id='single'",
+            " Id = \"spaced\"",
+            " Id",
+            "\"",
+            "=",
+            " ",
+            "\t\r\n",
+            " Other=\"a>b\"",
+            " Id=\"&#x1;z\"",
+            " ChangeKey=\"\u{1}\"",
+            " Id=\"\"",
+            " =\"v\"",
+            " xmlns=\"urn\"",
+            " Id=\"é\"",
+        ];
+        let mut rng = fastrand::Rng::with_seed(9);
+        let mut plain = 0;
+        for _ in 0..20_000 {
+            let mut text = String::from(["t:ItemId", "Body", "a"][rng.usize(0..3)]);
+            let name_len = text.len();
+            for _ in 0..rng.usize(0..5) {
+                text.push_str(pieces[rng.usize(..pieces.len())]);
+            }
+            for fix in [None, Some(Fix::ForbiddenOnly)] {
+                let names = ["Id", "ChangeKey", "Other"];
+                let Some(read) = plain_attribute_values(&text, name_len, names, fix) else {
+                    continue;
+                };
+                plain += 1;
+                let expected = attribute_values(Attributes::new(&text, name_len), names, fix);
+                assert_eq!(read, expected, "{text:?} {fix:?}");
+            }
+        }
+        // Most tags were plain enough to be read without quick-xml.
+        assert!(plain > 10_000, "{plain}");
+    }
 
     /// The text of the first child of the root.
     fn first_child_text(doc: &str) -> Read<String> {
