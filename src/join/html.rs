@@ -5,28 +5,30 @@
 
 use std::borrow::Cow;
 
-use memchr::{memchr, memmem};
+use memchr::{memchr, memchr2, memmem};
 
-/// Elements that start a new line of text.
-const BLOCK_ELEMENTS: [&str; 17] = [
-    "br",
-    "p",
-    "div",
-    "tr",
-    "li",
-    "ul",
-    "ol",
-    "table",
-    "blockquote",
-    "hr",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "pre",
-];
+use super::white_space;
+
+/// What an element does to the text around it: block elements (`br`, `p`, `div`, `tr`,
+/// `li`, `ul`, `ol`, `table`, `blockquote`, `hr`, `h1`-`h6`, `pre`) start a new line, table
+/// cells (`td`, `th`) are set apart by a space. The name is compared without ASCII case.
+fn separator_for(name: &str) -> Option<char> {
+    const LONGEST: usize = "blockquote".len();
+    let name = name.as_bytes();
+    if name.len() > LONGEST {
+        return None;
+    }
+    let mut lower = [0_u8; LONGEST];
+    for (to, from) in lower.iter_mut().zip(name) {
+        *to = from.to_ascii_lowercase();
+    }
+    match &lower[..name.len()] {
+        b"br" | b"p" | b"div" | b"tr" | b"li" | b"ul" | b"ol" | b"table" | b"blockquote"
+        | b"hr" | b"h1" | b"h2" | b"h3" | b"h4" | b"h5" | b"h6" | b"pre" => Some('\n'),
+        b"td" | b"th" => Some(' '),
+        _ => None,
+    }
+}
 
 /// Elements whose content is never shown, besides comments.
 const HIDDEN_ELEMENTS: [&str; 3] = ["head", "style", "script"];
@@ -57,10 +59,8 @@ pub(super) fn to_text(html: &str) -> String {
                 content,
             } => push_anchor(&mut text, attributes, content),
             Tag::Element(name) => {
-                if BLOCK_ELEMENTS.iter().any(|b| b.eq_ignore_ascii_case(name)) {
-                    text.push('\n');
-                } else if name.eq_ignore_ascii_case("td") || name.eq_ignore_ascii_case("th") {
-                    text.push(' ');
+                if let Some(separator) = separator_for(name) {
+                    text.push(separator);
                 }
             }
         }
@@ -132,9 +132,12 @@ fn element_at(html: &str, start: usize) -> Option<(Tag<'_>, usize)> {
 fn closing_tag(html: &str, from: usize, name: &str) -> Option<(usize, usize)> {
     let bytes = html.as_bytes();
     let mut at = from;
-    while let Some(offset) = memmem::find(&bytes[at..], b"</") {
+    while let Some(offset) = memchr(b'<', &bytes[at..]) {
         let start = at + offset;
         at = start + 1;
+        if bytes.get(start + 1) != Some(&b'/') {
+            continue;
+        }
         let name_end = start + 2 + name.len();
         if !bytes
             .get(start + 2..name_end)
@@ -178,6 +181,12 @@ fn without_hidden_parts(html: &str) -> Cow<'_, str> {
 /// Where the comment or hidden element starting at `html[start]` ends, if it is one.
 fn hidden_part_at(html: &str, start: usize) -> Option<usize> {
     let bytes = html.as_bytes();
+    if !matches!(
+        bytes.get(start + 1),
+        Some(b'!' | b'h' | b'H' | b's' | b'S')
+    ) {
+        return None; // the common case: no comment, head, style or script starts here
+    }
     if bytes[start..].starts_with(b"<!--") {
         let from = start + 4;
         return memmem::find(&bytes[from..], b"-->").map(|n| from + n + 3);
@@ -197,6 +206,11 @@ fn hidden_part_at(html: &str, start: usize) -> Option<usize> {
 /// `\b` after a word character at `at`: the text ends there or goes on with a character
 /// that is not a word character (Unicode's, as in regular expressions).
 fn word_ends_at(html: &str, at: usize) -> bool {
+    if let Some(&byte) = html.as_bytes().get(at)
+        && byte.is_ascii()
+    {
+        return !(byte.is_ascii_alphanumeric() || byte == b'_');
+    }
     html[at..]
         .chars()
         .next()
@@ -215,17 +229,20 @@ fn is_word_character(c: char) -> bool {
 
 /// HTML text: entities decoded and white space collapsed, as a browser shows it.
 fn push_text(text: &mut String, html_text: &str) {
-    let decoded = html_escape::decode_html_entities(html_text);
-    let mut words = decoded.split_whitespace();
-    let starts_with_space = decoded.starts_with(char::is_whitespace);
-    let ends_with_space = decoded.ends_with(char::is_whitespace);
+    if html_text.is_empty() {
+        return; // between two tags
+    }
+    let decoded = decode_entities(html_text);
+    let mut words = white_space::words(&decoded);
+    let starts_with_space = white_space::starts_with(&decoded);
+    let ends_with_space = white_space::ends_with(&decoded);
     let Some(first) = words.next() else {
-        if !decoded.is_empty() && !text.ends_with(char::is_whitespace) {
+        if !decoded.is_empty() && !white_space::ends_with(text) {
             text.push(' ');
         }
         return;
     };
-    if starts_with_space && !text.ends_with(char::is_whitespace) {
+    if starts_with_space && !white_space::ends_with(text) {
         text.push(' ');
     }
     text.push_str(first);
@@ -238,14 +255,23 @@ fn push_text(text: &mut String, html_text: &str) {
     }
 }
 
+/// `text` with its HTML entities decoded; borrowed when it has none (nearly always).
+pub(super) fn decode_entities(text: &str) -> Cow<'_, str> {
+    if text.as_bytes().contains(&b'&') {
+        html_escape::decode_html_entities(text)
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 /// `anchor text<href>`; just `<href>` when the anchor shows a link itself (often the
 /// original link behind a Safe Links href), so it is not found twice. Only web links are
 /// written: a `javascript:` or `mailto:` href is dropped with anything inside it.
 fn push_anchor(text: &mut String, attributes: &str, content: &str) {
     let label_html = without_tags(content);
-    let label_text = html_escape::decode_html_entities(&label_html);
+    let label_text = decode_entities(&label_html);
     let label_start = text.len();
-    for (n, word) in label_text.split_whitespace().enumerate() {
+    for (n, word) in white_space::words(&label_text).enumerate() {
         if n > 0 {
             text.push(' ');
         }
@@ -258,7 +284,7 @@ fn push_anchor(text: &mut String, attributes: &str, content: &str) {
         text.truncate(label_start);
     }
     let href = href_value(attributes)
-        .map(|value| html_escape::decode_html_entities(value.trim()))
+        .map(|value| decode_entities(value.trim()))
         .unwrap_or_default();
     let is_web_link = ["http://", "https://"]
         .iter()
@@ -302,12 +328,15 @@ fn without_tags(html: &str) -> Cow<'_, str> {
 fn href_value(attributes: &str) -> Option<&str> {
     let bytes = attributes.as_bytes();
     let mut from = 0;
-    while let Some(offset) = bytes[from..]
-        .windows(4)
-        .position(|found| found.eq_ignore_ascii_case(b"href"))
-    {
+    while let Some(offset) = memchr2(b'h', b'H', &bytes[from..]) {
         let start = from + offset;
         from = start + 1;
+        let is_href = bytes
+            .get(start..start + 4)
+            .is_some_and(|found| found.eq_ignore_ascii_case(b"href"));
+        if !is_href {
+            continue;
+        }
         let word_starts = attributes[..start]
             .chars()
             .next_back()
@@ -344,13 +373,32 @@ fn href_value(attributes: &str) -> Option<&str> {
 mod tests {
     use super::*;
 
-    /// The regular expressions `to_text` used to run, as the reference the scanner is held to.
+    /// The regular expressions `to_text` used to run (and the text handling it had before
+    /// white space was scanned byte-wise), as the reference the scanner is held to.
     mod reference {
         use std::sync::LazyLock;
 
         use regex::Regex;
 
-        use super::super::{BLOCK_ELEMENTS, push_text};
+        const BLOCK_ELEMENTS: [&str; 17] = [
+            "br",
+            "p",
+            "div",
+            "tr",
+            "li",
+            "ul",
+            "ol",
+            "table",
+            "blockquote",
+            "hr",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "pre",
+        ];
 
         static HIDDEN: LazyLock<Regex> = LazyLock::new(|| {
             Regex::new(
@@ -391,6 +439,30 @@ mod tests {
             }
             push_text(&mut text, &visible[last_end..]);
             text
+        }
+
+        fn push_text(text: &mut String, html_text: &str) {
+            let decoded = html_escape::decode_html_entities(html_text);
+            let mut words = decoded.split_whitespace();
+            let starts_with_space = decoded.starts_with(char::is_whitespace);
+            let ends_with_space = decoded.ends_with(char::is_whitespace);
+            let Some(first) = words.next() else {
+                if !decoded.is_empty() && !text.ends_with(char::is_whitespace) {
+                    text.push(' ');
+                }
+                return;
+            };
+            if starts_with_space && !text.ends_with(char::is_whitespace) {
+                text.push(' ');
+            }
+            text.push_str(first);
+            for word in words {
+                text.push(' ');
+                text.push_str(word);
+            }
+            if ends_with_space {
+                text.push(' ');
+            }
         }
 
         fn push_anchor(text: &mut String, attributes: &str, content: &str) {
@@ -436,7 +508,7 @@ mod tests {
     }
 
     /// Pieces of markup, well and badly formed, that generated documents are made of.
-    const PIECES: [&str; 58] = [
+    const PIECES: [&str; 73] = [
         "<a href=\"https://teams.example/l/1?a=1&amp;b=2\">",
         "<A HREF = 'https://zoom.example/j/2'>",
         "<a href=https://meet.example/x>",
@@ -495,6 +567,21 @@ mod tests {
         "https://text.example/3",
         "Join the meeting",
         "www.label.example",
+        "<TD>",
+        "<blockquote>",
+        "<BlockQuotes>",
+        "<a href=\"https://x.example/?a=1&amp;b=2&nbsp;\" class=x>",
+        "<a title='x' HREF=\"https://y.example/\">",
+        "&lt;https://entity.example/&gt;",
+        "&#160;",
+        "\u{a0}",
+        "\u{2003}",
+        "\t\x0b",
+        "Möte i rummet",
+        "한국어 회의",
+        "<p\u{a0}>",
+        "</a\u{2003}>",
+        "&",
     ];
 
     #[test]

@@ -11,6 +11,7 @@ mod html;
 mod link;
 mod providers;
 mod safelinks;
+mod white_space;
 
 pub use detect::{JoinSources, detect};
 pub use handler::{JoinLaunch, JoinOutcome, JoinWaitError, launch, launch_share};
