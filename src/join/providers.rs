@@ -3,6 +3,8 @@
 //! same hosts ("Meeting options", "Find a local number", `aka.ms/JoinTeamsMeeting` …)
 //! are never taken for a meeting.
 
+use std::borrow::Cow;
+
 use url::Url;
 
 use super::Provider;
@@ -80,34 +82,44 @@ pub(crate) fn has_simple_url_shape(url: &Url) -> bool {
     }
 }
 
-/// The pieces of a URL the rules look at, lower-cased.
-struct LinkParts {
-    host: String,
-    segments: Vec<String>,
-    query: String,
-    fragment: String,
+/// The pieces of a URL the rules look at, lower-cased (borrowed from the URL when they
+/// already are: hosts always, paths mostly).
+struct LinkParts<'a> {
+    host: Cow<'a, str>,
+    segments: Vec<Cow<'a, str>>,
+    query: Cow<'a, str>,
+    fragment: Cow<'a, str>,
 }
 
-impl LinkParts {
-    fn of(url: &Url) -> Option<LinkParts> {
+/// `text` in ASCII lower case, copied only when it has an upper-case letter.
+fn lower_case(text: &str) -> Cow<'_, str> {
+    if text.bytes().any(|byte| byte.is_ascii_uppercase()) {
+        Cow::Owned(text.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+impl<'a> LinkParts<'a> {
+    fn of(url: &'a Url) -> Option<LinkParts<'a>> {
         if !matches!(url.scheme(), "http" | "https") {
             return None;
         }
-        let host = url.host_str()?.trim_end_matches('.').to_ascii_lowercase();
+        let host = lower_case(url.host_str()?.trim_end_matches('.'));
         let segments = url
             .path_segments()
             .map(|segments| {
                 segments
                     .filter(|segment| !segment.is_empty())
-                    .map(str::to_ascii_lowercase)
+                    .map(lower_case)
                     .collect()
             })
             .unwrap_or_default();
         Some(LinkParts {
             host,
             segments,
-            query: url.query().unwrap_or_default().to_ascii_lowercase(),
-            fragment: url.fragment().unwrap_or_default().to_ascii_lowercase(),
+            query: lower_case(url.query().unwrap_or_default()),
+            fragment: lower_case(url.fragment().unwrap_or_default()),
         })
     }
 
@@ -119,7 +131,7 @@ impl LinkParts {
     }
 
     fn segment(&self, index: usize) -> &str {
-        self.segments.get(index).map_or("", String::as_str)
+        self.segments.get(index).map_or("", |segment| segment)
     }
 
     fn first_segment_is(&self, name: &str) -> bool {
@@ -205,7 +217,7 @@ fn is_webex(link: &LinkParts) -> bool {
         && link.query.split('&').any(|pair| pair.starts_with("mtid="));
     let join_service = link.segments.windows(2).any(|pair| {
         matches!(
-            (pair[0].as_str(), pair[1].as_str()),
+            (pair[0].as_ref(), pair[1].as_ref()),
             ("wbxmjs", "joinservice") | ("webappng", "sites")
         )
     });
