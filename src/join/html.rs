@@ -219,7 +219,7 @@ fn word_ends_at(html: &str, at: usize) -> bool {
 
 /// A word character as regular expressions' Unicode `\b` sees it, answered without the
 /// Unicode table for ASCII (nearly every character of an invitation's markup).
-fn is_word_character(c: char) -> bool {
+pub(super) fn is_word_character(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric() || c == '_'
     } else {

@@ -8,6 +8,7 @@ mod detect;
 mod extract;
 pub mod handler;
 mod html;
+mod join_label;
 mod link;
 mod providers;
 mod safelinks;
