@@ -137,7 +137,11 @@ pub(super) fn find_links(text: &str) -> Vec<FoundLink> {
             continue; // part of a wrapped link already taken
         }
         let (raw, end) = match found.bracketed {
-            Some(bracketed) => (without_white_space(&text[bracketed]), whole.end),
+            // a bracketed link wrapped over lines, put back together
+            Some(bracketed) => (
+                white_space::without_white_space(&text[bracketed]),
+                whole.end,
+            ),
             None => join_wrapped_lines(text, whole.start, whole.end),
         };
         let label = label_before(&text[previous_end..whole.start]);
@@ -251,31 +255,15 @@ fn label_before(text: &str) -> String {
     let Some(line) = text
         .lines()
         .rev()
-        .find(|line| white_space::words(line).next().is_some())
+        .find(|line| !line.trim().is_empty())
     else {
         return String::new();
     };
     let mut label = String::with_capacity(line.len());
-    for word in white_space::words(line) {
-        if !label.is_empty() {
-            label.push(' ');
-        }
-        label.push_str(word);
-    }
+    white_space::push_words(&mut label, line);
     label
 }
 
-/// A bracketed link wrapped over lines, put back together.
-fn without_white_space(link: &str) -> Cow<'_, str> {
-    let mut words = white_space::words(link);
-    let first = words.next().unwrap_or_default();
-    if first.len() == link.len() {
-        return Cow::Borrowed(link);
-    }
-    let mut joined = first.to_string();
-    words.for_each(|word| joined.push_str(word));
-    Cow::Owned(joined)
-}
 
 #[cfg(test)]
 mod tests {

@@ -123,7 +123,11 @@ fn element_at(html: &str, start: usize) -> Option<(Tag<'_>, usize)> {
     if !word_ends_at(html, name_end) {
         return None;
     }
-    let close = name_end + memchr(b'>', &bytes[name_end..])?;
+    let close = if bytes.get(name_end) == Some(&b'>') {
+        name_end // `<div>`, `</p>`: no attributes, the common case
+    } else {
+        name_end + memchr(b'>', &bytes[name_end..])?
+    };
     Some((Tag::Element(&html[name_start..name_end]), close + 1))
 }
 
@@ -166,6 +170,9 @@ fn without_hidden_parts(html: &str) -> Cow<'_, str> {
             at = start + 1;
             continue;
         };
+        if visible.capacity() == 0 {
+            visible.reserve(html.len()); // once, at the first hidden part
+        }
         visible.push_str(&html[copied_to..start]);
         visible.push(' ');
         copied_to = end;
@@ -229,29 +236,8 @@ pub(super) fn is_word_character(c: char) -> bool {
 
 /// HTML text: entities decoded and white space collapsed, as a browser shows it.
 fn push_text(text: &mut String, html_text: &str) {
-    if html_text.is_empty() {
-        return; // between two tags
-    }
-    let decoded = decode_entities(html_text);
-    let mut words = white_space::words(&decoded);
-    let starts_with_space = white_space::starts_with(&decoded);
-    let ends_with_space = white_space::ends_with(&decoded);
-    let Some(first) = words.next() else {
-        if !decoded.is_empty() && !white_space::ends_with(text) {
-            text.push(' ');
-        }
-        return;
-    };
-    if starts_with_space && !white_space::ends_with(text) {
-        text.push(' ');
-    }
-    text.push_str(first);
-    for word in words {
-        text.push(' ');
-        text.push_str(word);
-    }
-    if ends_with_space {
-        text.push(' ');
+    if !html_text.is_empty() {
+        white_space::push_collapsed(text, &decode_entities(html_text));
     }
 }
 
@@ -271,12 +257,7 @@ fn push_anchor(text: &mut String, attributes: &str, content: &str) {
     let label_html = without_tags(content);
     let label_text = decode_entities(&label_html);
     let label_start = text.len();
-    for (n, word) in white_space::words(&label_text).enumerate() {
-        if n > 0 {
-            text.push(' ');
-        }
-        text.push_str(word);
-    }
+    white_space::push_words(text, &label_text);
     let label_is_a_link = ["http://", "https://", "www."]
         .iter()
         .any(|start| starts_with_ignoring_case(&text[label_start..], start));

@@ -2,6 +2,8 @@
 //! regular expressions' `\s`), found byte by byte for ASCII, which is nearly every
 //! character of an invitation: the character is decoded only for the other bytes.
 
+use std::borrow::Cow;
+
 /// An ASCII character with Unicode's White_Space property (vertical tab included).
 pub(super) fn is_ascii_white_space(byte: u8) -> bool {
     matches!(byte, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')
@@ -18,11 +20,6 @@ pub(super) fn white_space_len_at(text: &str, at: usize) -> usize {
     if c.is_whitespace() { c.len_utf8() } else { 0 }
 }
 
-/// The text starts with a white-space character.
-pub(super) fn starts_with(text: &str) -> bool {
-    !text.is_empty() && white_space_len_at(text, 0) > 0
-}
-
 /// The text ends with a white-space character.
 pub(super) fn ends_with(text: &str) -> bool {
     match text.as_bytes().last() {
@@ -32,52 +29,68 @@ pub(super) fn ends_with(text: &str) -> bool {
     }
 }
 
-/// The offset of the first character at or after `from` that is (`white == true`) or is
-/// not white space, or the text's length.
-fn find(text: &str, from: usize, white: bool) -> usize {
-    let bytes = text.as_bytes();
-    let mut at = from;
+/// Appends `piece` to `text` with each run of white space written as one space, except a
+/// run at its start when `text` already ends with white space: how a browser shows the
+/// text between two tags.
+pub(super) fn push_collapsed(text: &mut String, piece: &str) {
+    let after_start = piece.trim_start();
+    let words = after_start.trim_end();
+    if after_start.len() < piece.len() && !ends_with(text) {
+        text.push(' ');
+    }
+    push_words(text, words);
+    if words.len() < after_start.len() && !words.is_empty() {
+        text.push(' ');
+    }
+}
+
+/// Appends the words of `piece` to `text` with one space between two words, as
+/// `piece.split_whitespace().collect::<Vec<_>>().join(" ")` would.
+pub(super) fn push_words(text: &mut String, piece: &str) {
+    let words = piece.trim();
+    if !words.is_ascii() {
+        for (n, word) in words.split_whitespace().enumerate() {
+            if n > 0 {
+                text.push(' ');
+            }
+            text.push_str(word);
+        }
+        return;
+    }
+    // ASCII: copied in as few pieces as possible, breaking only where a run of white
+    // space is not already one space.
+    let bytes = words.as_bytes();
+    let mut copied_to = 0;
+    let mut at = 0;
     while at < bytes.len() {
-        let byte = bytes[at];
-        if byte.is_ascii() {
-            if is_ascii_white_space(byte) == white {
-                return at;
-            }
+        if !is_ascii_white_space(bytes[at]) {
             at += 1;
-        } else {
-            let c = text[at..].chars().next().unwrap_or_default();
-            if c.is_whitespace() == white {
-                return at;
-            }
-            at += c.len_utf8();
+            continue;
+        }
+        let run_start = at;
+        while is_ascii_white_space(bytes[at]) {
+            at += 1; // `words` ends with a word: the run ends before the text does
+        }
+        if at - run_start > 1 || bytes[run_start] != b' ' {
+            text.push_str(&words[copied_to..run_start]);
+            text.push(' ');
+            copied_to = at;
         }
     }
-    bytes.len()
+    text.push_str(&words[copied_to..]);
 }
 
-/// The words of `text` between runs of white space, as [`str::split_whitespace`] gives them.
-pub(super) fn words(text: &str) -> Words<'_> {
-    Words { rest: text }
-}
-
-/// The iterator of [`words`].
-pub(super) struct Words<'a> {
-    rest: &'a str,
-}
-
-impl<'a> Iterator for Words<'a> {
-    type Item = &'a str;
-
-    fn next(&mut self) -> Option<&'a str> {
-        let start = find(self.rest, 0, false);
-        if start == self.rest.len() {
-            self.rest = "";
-            return None;
-        }
-        let end = find(self.rest, start, true);
-        let word = &self.rest[start..end];
-        self.rest = &self.rest[end..];
-        Some(word)
+/// `piece` without its white space; borrowed when it has none.
+pub(super) fn without_white_space(piece: &str) -> Cow<'_, str> {
+    let has_white_space = if piece.is_ascii() {
+        piece.bytes().any(is_ascii_white_space)
+    } else {
+        piece.contains(char::is_whitespace)
+    };
+    if has_white_space {
+        Cow::Owned(piece.split_whitespace().collect())
+    } else {
+        Cow::Borrowed(piece)
     }
 }
 
@@ -96,6 +109,19 @@ mod tests {
         }
     }
 
+    /// What `push_collapsed` appends, written with the standard library.
+    fn browser_text(before: &str, piece: &str) -> String {
+        let after_space = before.ends_with(char::is_whitespace);
+        let words = piece.split_whitespace().collect::<Vec<_>>().join(" ");
+        let lead = piece.starts_with(char::is_whitespace) && !after_space;
+        let trail = piece.ends_with(char::is_whitespace) && !words.is_empty();
+        format!(
+            "{}{words}{}",
+            if lead { " " } else { "" },
+            if trail { " " } else { "" }
+        )
+    }
+
     #[test]
     fn words_and_edges_are_those_of_the_standard_library() {
         let samples = [
@@ -103,6 +129,9 @@ mod tests {
             " ",
             "a",
             " a b  ",
+            "Join  the meeting now",
+            "Agenda: budget, staffing and the Q3 roadmap.",
+            "a\tb c\r\nd  e \x0c",
             "\r\nJoin\tthe\x0bmeeting\x0c",
             "\u{a0}Fish\u{a0}&\u{2003}chips\u{3000}",
             "한국어 회의\u{85}",
@@ -111,16 +140,27 @@ mod tests {
             "\u{200b}zero\u{feff}width",
         ];
         for text in samples {
+            let mut words = "x".to_string();
+            push_words(&mut words, text);
             assert_eq!(
-                words(text).collect::<Vec<_>>(),
-                text.split_whitespace().collect::<Vec<_>>(),
+                words,
+                format!("x{}", text.split_whitespace().collect::<Vec<_>>().join(" ")),
                 "{text:?}"
             );
             assert_eq!(
-                starts_with(text),
-                text.starts_with(char::is_whitespace),
+                without_white_space(text),
+                text.split_whitespace().collect::<String>(),
                 "{text:?}"
             );
+            for before in ["", "x", "x ", "x\u{3000}"] {
+                let mut collapsed = before.to_string();
+                push_collapsed(&mut collapsed, text);
+                assert_eq!(
+                    collapsed,
+                    format!("{before}{}", browser_text(before, text)),
+                    "{before:?} {text:?}"
+                );
+            }
             assert_eq!(
                 ends_with(text),
                 text.ends_with(char::is_whitespace),
