@@ -43,7 +43,10 @@ fn joined_after(label: &str, from: usize) -> bool {
         let Some(next) = label[at..].chars().next() else {
             return false;
         };
-        if may_start_joined(next) && JOINED.iter().any(|word| word_at(label, at, word).is_some())
+        if let Some(first) = first_letter(next)
+            && JOINED
+                .iter()
+                .any(|word| word.as_bytes()[0] == first && word_at(label, at, word).is_some())
         {
             return true;
         }
@@ -55,12 +58,14 @@ fn joined_after(label: &str, from: usize) -> bool {
     false
 }
 
-/// The first letter of one of [`JOINED`], in any case.
-fn may_start_joined(c: char) -> bool {
-    matches!(
-        c.to_ascii_lowercase(),
-        'm' | 'w' | 'c' | 'z' | 't' | 'l' | 's' | '\u{17f}'
-    )
+/// The ASCII lower-case letter `c` is a case of.
+fn first_letter(c: char) -> Option<u8> {
+    match c {
+        'a'..='z' | 'A'..='Z' => Some(c.to_ascii_lowercase() as u8),
+        '\u{17f}' => Some(b's'),
+        '\u{212a}' => Some(b'k'),
+        _ => None,
+    }
 }
 
 /// `word` (ASCII lower case) as a whole word at `label[at]`, in any case: where it ends.
