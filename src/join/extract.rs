@@ -252,18 +252,13 @@ fn is_link_continuation(line: &str) -> bool {
 
 /// The last non-empty line of the text between the previous link and this one.
 fn label_before(text: &str) -> String {
-    let Some(line) = text
-        .lines()
-        .rev()
-        .find(|line| !line.trim().is_empty())
-    else {
+    let Some(line) = text.lines().rev().find(|line| !line.trim().is_empty()) else {
         return String::new();
     };
     let mut label = String::with_capacity(line.len());
     white_space::push_words(&mut label, line);
     label
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -84,7 +84,10 @@ fn word_at(label: &str, at: usize, word: &str) -> Option<usize> {
         }
         end += c.len_utf8();
     }
-    let starts_word = label[..at].chars().next_back().is_none_or(|c| !is_word_character(c));
+    let starts_word = label[..at]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !is_word_character(c));
     let ends_word = chars.next().is_none_or(|c| !is_word_character(c));
     (starts_word && ends_word).then_some(end)
 }
@@ -144,10 +147,33 @@ mod tests {
 
     /// Pieces of labels, matching and not, that generated labels are made of.
     const PIECES: [&str; 27] = [
-        "join", "JOIN", "Join", "joined", "rejoin", "meeting", "MEETING", "meet", "meetings",
-        "webinar", "conference", "call", "webex", "zoom", "teams", "TEAM\u{17f}", "lync",
-        "\u{17f}kype", "s\u{212a}ype", "link", "lin\u{212a}", "é", "한", "0123456789", "the",
-        "Microsoft", "a-much-longer-word-between-the-two",
+        "join",
+        "JOIN",
+        "Join",
+        "joined",
+        "rejoin",
+        "meeting",
+        "MEETING",
+        "meet",
+        "meetings",
+        "webinar",
+        "conference",
+        "call",
+        "webex",
+        "zoom",
+        "teams",
+        "TEAM\u{17f}",
+        "lync",
+        "\u{17f}kype",
+        "s\u{212a}ype",
+        "link",
+        "lin\u{212a}",
+        "é",
+        "한",
+        "0123456789",
+        "the",
+        "Microsoft",
+        "a-much-longer-word-between-the-two",
     ];
 
     /// What stands between two pieces.
@@ -165,12 +191,20 @@ mod tests {
         let mut matching = 0;
         for _ in 0..20_000 {
             let label: String = (0..1 + next(8))
-                .flat_map(|_| [PIECES[next(PIECES.len())], SEPARATORS[next(SEPARATORS.len())]])
+                .flat_map(|_| {
+                    [
+                        PIECES[next(PIECES.len())],
+                        SEPARATORS[next(SEPARATORS.len())],
+                    ]
+                })
                 .collect();
             let expected = JOIN_LABEL.is_match(&label);
             assert_eq!(introduces_join_link(&label), expected, "{label:?}");
             matching += usize::from(expected);
         }
-        assert!(matching > 2_000, "the generated labels match often: {matching}");
+        assert!(
+            matching > 2_000,
+            "the generated labels match often: {matching}"
+        );
     }
 }
