@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use memchr::{memchr, memchr2, memmem};
 
-use super::white_space;
+use super::{ascii_scan, white_space};
 
 /// What an element does to the text around it: block elements (`br`, `p`, `div`, `tr`,
 /// `li`, `ul`, `ol`, `table`, `blockquote`, `hr`, `h1`-`h6`, `pre`) start a new line, table
@@ -315,7 +315,7 @@ fn push_text(text: &mut String, html_text: &str) {
 
 /// `text` with its HTML entities decoded; borrowed when it has none (nearly always).
 pub(super) fn decode_entities(text: &str) -> Cow<'_, str> {
-    if text.as_bytes().contains(&b'&') {
+    if ascii_scan::contains(text.as_bytes(), b'&') {
         html_escape::decode_html_entities(text)
     } else {
         Cow::Borrowed(text)

@@ -4,6 +4,7 @@
 //! [`detect`] looks at a meeting's structured join fields and its body; [`classify`]
 //! tells the provider of one link; [`handler::launch`] runs the configured join command.
 
+mod ascii_scan;
 mod detect;
 mod extract;
 pub mod handler;

@@ -4,6 +4,8 @@
 
 use std::borrow::Cow;
 
+use super::ascii_scan;
+
 /// An ASCII character with Unicode's White_Space property (vertical tab included).
 pub(super) fn is_ascii_white_space(byte: u8) -> bool {
     matches!(byte, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')
@@ -33,6 +35,19 @@ pub(super) fn ends_with(text: &str) -> bool {
 /// run at its start when `text` already ends with white space: how a browser shows the
 /// text between two tags.
 pub(super) fn push_collapsed(text: &mut String, piece: &str) {
+    if ascii_scan::is_plain_text(piece.as_bytes()) {
+        // At most one space at either end, none to collapse inside.
+        let words = piece.strip_prefix(' ').unwrap_or(piece);
+        if words.len() < piece.len() && !ends_with(text) {
+            text.push(' ');
+        }
+        let trimmed = words.strip_suffix(' ').unwrap_or(words);
+        text.push_str(trimmed);
+        if trimmed.len() < words.len() && !trimmed.is_empty() {
+            text.push(' ');
+        }
+        return;
+    }
     let after_start = piece.trim_start();
     let words = after_start.trim_end();
     if after_start.len() < piece.len() && !ends_with(text) {
@@ -47,6 +62,10 @@ pub(super) fn push_collapsed(text: &mut String, piece: &str) {
 /// Appends the words of `piece` to `text` with one space between two words, as
 /// `piece.split_whitespace().collect::<Vec<_>>().join(" ")` would.
 pub(super) fn push_words(text: &mut String, piece: &str) {
+    if ascii_scan::is_plain_text(piece.as_bytes()) {
+        text.push_str(piece.trim_matches(' '));
+        return;
+    }
     let words = piece.trim();
     if !words.is_ascii() {
         for (n, word) in words.split_whitespace().enumerate() {
@@ -82,6 +101,9 @@ pub(super) fn push_words(text: &mut String, piece: &str) {
 
 /// `piece` without its white space; borrowed when it has none.
 pub(super) fn without_white_space(piece: &str) -> Cow<'_, str> {
+    if !ascii_scan::has_space_control_or_non_ascii(piece.as_bytes()) {
+        return Cow::Borrowed(piece); // a link as links are: no white space at all
+    }
     let has_white_space = if piece.is_ascii() {
         piece.bytes().any(is_ascii_white_space)
     } else {
@@ -130,6 +152,9 @@ mod tests {
             "a",
             " a b  ",
             "Join  the meeting now",
+            "Meeting ID: ",
+            " Passcode: ab12cd ",
+            " x",
             "Agenda: budget, staffing and the Q3 roadmap.",
             "a\tb c\r\nd  e \x0c",
             "\r\nJoin\tthe\x0bmeeting\x0c",
