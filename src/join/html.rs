@@ -96,7 +96,7 @@ fn read_markup(html: &str, drop_hidden: bool) -> Option<String> {
                 opens_anchor(html, start) && !matches!(tag, Some((Tag::Anchor { .. }, _)));
             let may_hide = tag.as_ref().is_some_and(|(_, end)| {
                 let inside = &bytes[start + 1..end - 1];
-                inside.contains(&b'<') && hidden_part_inside(html, start + 1, end - 1)
+                ascii_scan::contains(inside, b'<') && hidden_part_inside(html, start + 1, end - 1)
             });
             if anchor_unclosed || may_hide {
                 return None;
@@ -126,6 +126,7 @@ fn read_markup(html: &str, drop_hidden: bool) -> Option<String> {
 }
 
 /// `<a` as a word at `html[start]`: the start of an anchor, if it has an end.
+#[inline]
 fn opens_anchor(html: &str, start: usize) -> bool {
     html.as_bytes()
         .get(start + 1)
@@ -157,11 +158,13 @@ enum Tag<'a> {
 }
 
 /// The tag starting at `html[start]` (a `<`) and where it ends, if it is one.
+#[inline]
 fn tag_at(html: &str, start: usize) -> Option<(Tag<'_>, usize)> {
     anchor_at(html, start).or_else(|| element_at(html, start))
 }
 
 /// `<a attributes>content</a>`, up to the first closing `</a>`.
+#[inline]
 fn anchor_at(html: &str, start: usize) -> Option<(Tag<'_>, usize)> {
     let bytes = html.as_bytes();
     let after_name = start + 2;
@@ -180,6 +183,7 @@ fn anchor_at(html: &str, start: usize) -> Option<(Tag<'_>, usize)> {
 }
 
 /// `<name …>` or `</name …>`: an ASCII letter, letters and digits, then anything to `>`.
+#[inline]
 fn element_at(html: &str, start: usize) -> Option<(Tag<'_>, usize)> {
     let bytes = html.as_bytes();
     let name_start = start + 1 + usize::from(bytes.get(start + 1) == Some(&b'/'));
@@ -259,16 +263,20 @@ fn without_hidden_parts(html: &str) -> Cow<'_, str> {
 }
 
 /// Where the comment or hidden element starting at `html[start]` ends, if it is one.
+#[inline]
 fn hidden_part_at(html: &str, start: usize) -> Option<usize> {
     let bytes = html.as_bytes();
-    if !matches!(bytes.get(start + 1), Some(b'!' | b'h' | b'H' | b's' | b'S')) {
-        return None; // the common case: no comment, head, style or script starts here
-    }
-    if bytes[start..].starts_with(b"<!--") {
-        let from = start + 4;
-        return memmem::find(&bytes[from..], b"-->").map(|n| from + n + 3);
-    }
-    HIDDEN_ELEMENTS.iter().find_map(|name| {
+    // The common case first: no comment, head, style or script starts here.
+    let names: &[&str] = match bytes.get(start + 1) {
+        Some(b'!') if bytes[start..].starts_with(b"<!--") => {
+            let from = start + 4;
+            return memmem::find(&bytes[from..], b"-->").map(|n| from + n + 3);
+        }
+        Some(b'h' | b'H') => &HIDDEN_ELEMENTS[..1],
+        Some(b's' | b'S') => &HIDDEN_ELEMENTS[1..],
+        _ => return None,
+    };
+    names.iter().find_map(|name| {
         let after_name = start + 1 + name.len();
         let named = bytes
             .get(start + 1..after_name)
