@@ -106,7 +106,9 @@ fn read_markup(html: &str, drop_hidden: bool) -> Option<String> {
             at = start + 1;
             continue;
         };
-        push_text(&mut text, &html[last_end..start]);
+        if last_end < start {
+            push_text(&mut text, &html[last_end..start]); // none between `</span></div>`
+        }
         match tag {
             Tag::Anchor {
                 attributes,
