@@ -15,7 +15,7 @@ fn word(chunk: &[u8]) -> u64 {
 /// `bytes` holds `needle`.
 pub(super) fn contains(bytes: &[u8], needle: u8) -> bool {
     let mut chunks = bytes.chunks_exact(8);
-    let found = (&mut chunks).any(|chunk| {
+    let found = chunks.any(|chunk| {
         // A byte equal to the needle becomes 0; `x - 1` borrows out of a 0 byte only.
         let x = word(chunk) ^ (ONES * u64::from(needle));
         x.wrapping_sub(ONES) & !x & HIGH_BITS != 0
@@ -27,7 +27,7 @@ pub(super) fn contains(bytes: &[u8], needle: u8) -> bool {
 /// white space there is, and more.
 pub(super) fn has_space_control_or_non_ascii(bytes: &[u8]) -> bool {
     let mut chunks = bytes.chunks_exact(8);
-    let found = (&mut chunks).any(|chunk| {
+    let found = chunks.any(|chunk| {
         // Subtracting 0x21 from each byte sets the high bit of the lowest byte below 0x21
         // (and borrows nothing from bytes at or above it); bytes from 0x80 have it set.
         let x = word(chunk);
@@ -45,7 +45,7 @@ pub(super) fn has_space_control_or_non_ascii(bytes: &[u8]) -> bool {
 pub(super) fn is_plain_text(bytes: &[u8]) -> bool {
     let mut chunks = bytes.chunks_exact(8);
     let mut space_before = false;
-    let plain = (&mut chunks).all(|chunk| is_plain_word(word(chunk), &mut space_before));
+    let plain = chunks.all(|chunk| is_plain_word(word(chunk), &mut space_before));
     let rest = chunks.remainder();
     if rest.is_empty() {
         return plain;
