@@ -83,7 +83,13 @@ fn read_markup(html: &str, drop_hidden: bool) -> Option<String> {
         } else {
             break;
         };
-        if drop_hidden && let Some(end) = hidden_part_at(html, start) {
+        // Only `<!`, `<h…` and `<s…` can start a hidden part: no call for the rest.
+        let may_start_hidden =
+            matches!(bytes.get(start + 1), Some(b'!' | b'h' | b'H' | b's' | b'S'));
+        if drop_hidden
+            && may_start_hidden
+            && let Some(end) = hidden_part_at(html, start)
+        {
             push_text(&mut text, &html[last_end..start]);
             push_text(&mut text, " ");
             last_end = end;
