@@ -6,6 +6,7 @@ const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGH_BITS: u64 = ONES * 0x80;
 
 /// The eight bytes of `chunk` as one word.
+#[inline(always)]
 fn word(chunk: &[u8]) -> u64 {
     let mut bytes = [0; 8];
     bytes.copy_from_slice(chunk);
@@ -57,6 +58,7 @@ pub(super) fn is_plain_text(bytes: &[u8]) -> bool {
 
 /// [`is_plain_text`] for eight bytes, `space_before` telling (and then told) whether the
 /// byte before them was a space.
+#[inline(always)]
 fn is_plain_word(x: u64, space_before: &mut bool) -> bool {
     let control_or_non_ascii = (x.wrapping_sub(ONES * 0x20) | x) & HIGH_BITS != 0;
     // The exact high bit of each space: a byte is 0 after the XOR only for a space, and

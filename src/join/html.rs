@@ -142,7 +142,7 @@ fn read_markup(html: &str, drop_hidden: bool) -> Option<String> {
 }
 
 /// `<a` as a word at `html[start]`: the start of an anchor, if it has an end.
-#[inline]
+#[inline(always)]
 fn opens_anchor(html: &str, start: usize) -> bool {
     html.as_bytes()
         .get(start + 1)
@@ -174,7 +174,7 @@ enum Tag<'a> {
 }
 
 /// The tag starting at `html[start]` (a `<`) and where it ends, if it is one.
-#[inline]
+#[inline(always)]
 fn tag_at(html: &str, start: usize) -> Option<(Tag<'_>, usize)> {
     anchor_at(html, start).or_else(|| element_at(html, start))
 }
@@ -199,7 +199,7 @@ fn anchor_at(html: &str, start: usize) -> Option<(Tag<'_>, usize)> {
 }
 
 /// `<name …>` or `</name …>`: an ASCII letter, letters and digits, then anything to `>`.
-#[inline]
+#[inline(always)]
 fn element_at(html: &str, start: usize) -> Option<(Tag<'_>, usize)> {
     let bytes = html.as_bytes();
     let name_start = start + 1 + usize::from(bytes.get(start + 1) == Some(&b'/'));
@@ -306,7 +306,7 @@ fn hidden_part_at(html: &str, start: usize) -> Option<usize> {
 
 /// `\b` after a word character at `at`: the text ends there or goes on with a character
 /// that is not a word character (Unicode's, as in regular expressions).
-#[inline]
+#[inline(always)]
 fn word_ends_at(html: &str, at: usize) -> bool {
     if let Some(&byte) = html.as_bytes().get(at)
         && byte.is_ascii()
@@ -330,7 +330,7 @@ pub(super) fn is_word_character(c: char) -> bool {
 }
 
 /// HTML text: entities decoded and white space collapsed, as a browser shows it.
-#[inline]
+#[inline(always)]
 fn push_text(text: &mut String, html_text: &str) {
     if !html_text.is_empty() {
         white_space::push_collapsed(text, &decode_entities(html_text));
