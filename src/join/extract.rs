@@ -3,12 +3,13 @@
 //! meeting", "Join Zoom Meeting"), and cleans each link up: HTML entities, trailing
 //! punctuation, angle brackets, lines wrapped by the mail client, Safe Links.
 
-use std::sync::LazyLock;
+use std::borrow::Cow;
+use std::ops::Range;
 
-use regex::Regex;
+use memchr::{memchr, memchr3, memrchr};
 use url::Url;
 
-use super::safelinks;
+use super::{html, safelinks, white_space};
 
 /// A web link found in a body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,12 +22,104 @@ pub(super) struct FoundLink {
     pub position: usize,
 }
 
-/// `<https://…>` as mail clients write links in text bodies (and may wrap over lines,
-/// RFC 3986 appendix C), or a bare `https://…` ending at whitespace or a quote.
-static LINK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)<\s*(https?://[^<>"]+)>|https?://[^\s<>"]+"#)
-        .expect("the link pattern is a valid regular expression")
-});
+/// A link as written in the text: `<https://…>` as mail clients write links in text
+/// bodies (and may wrap over lines, RFC 3986 appendix C), or a bare `https://…` ending
+/// at white space, an angle bracket or a double quote.
+struct WrittenLink {
+    /// Where it starts (the `<` of a bracketed link) and ends in the text.
+    whole: Range<usize>,
+    /// The link inside the angle brackets of a bracketed link.
+    bracketed: Option<Range<usize>>,
+}
+
+/// The first link at or after `from`, found as the regular expression
+/// `(?i)<\s*(https?://[^<>"]+)>|https?://[^\s<>"]+` finds it (the leftmost; a unit test
+/// holds the scanner to it): every link has `://` after its scheme, so the scan jumps
+/// from `:` to `:` and reads the scheme, and a `<` in front of it, backwards.
+fn next_link(text: &str, from: usize) -> Option<WrittenLink> {
+    let bytes = text.as_bytes();
+    let mut at = from;
+    while let Some(offset) = memchr(b':', &bytes[at..]) {
+        let colon = at + offset;
+        at = colon + 1;
+        if !bytes[colon..].starts_with(b"://") {
+            continue;
+        }
+        let Some(scheme_start) = web_scheme_start(bytes, from, colon) else {
+            continue;
+        };
+        let after_slashes = colon + 3;
+        if let Some(open) = opening_bracket(text, from, scheme_start)
+            && let Some(close) = memchr3(b'<', b'>', b'"', &bytes[after_slashes..])
+            && close > 0
+            && bytes[after_slashes + close] == b'>'
+        {
+            let close = after_slashes + close;
+            return Some(WrittenLink {
+                whole: open..close + 1,
+                bracketed: Some(scheme_start..close),
+            });
+        }
+        let end = bare_link_end(text, after_slashes);
+        if end > after_slashes {
+            return Some(WrittenLink {
+                whole: scheme_start..end,
+                bracketed: None,
+            });
+        }
+    }
+    None
+}
+
+/// Where `http` or `https` (without case; `ſ`, U+017F, is a case variant of `s` in
+/// Unicode) ends at `colon`, not before `from`.
+fn web_scheme_start(bytes: &[u8], from: usize, colon: usize) -> Option<usize> {
+    let before = &bytes[from..colon];
+    let http_end = if before.ends_with(b"s") || before.ends_with(b"S") {
+        before.len() - 1
+    } else if before.ends_with("\u{17f}".as_bytes()) {
+        before.len() - 2
+    } else {
+        before.len()
+    };
+    let http_start = http_end.checked_sub(4)?;
+    before[http_start..http_end]
+        .eq_ignore_ascii_case(b"http")
+        .then_some(from + http_start)
+}
+
+/// The `<` in front of the link starting at `scheme_start`, white space allowed between,
+/// not before `from`.
+fn opening_bracket(text: &str, from: usize, scheme_start: usize) -> Option<usize> {
+    let (at, c) = text[from..scheme_start]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !c.is_whitespace())?;
+    (c == '<').then_some(from + at)
+}
+
+/// Where the rest of a bare link from `from` ends: at white space, `<`, `>`, `"` or the
+/// end of the text.
+fn bare_link_end(text: &str, from: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut at = from;
+    while at < bytes.len() {
+        let byte = bytes[at];
+        if byte.is_ascii() {
+            if white_space::is_ascii_white_space(byte) || matches!(byte, b'<' | b'>' | b'"') {
+                return at;
+            }
+            at += 1;
+        } else {
+            let length = white_space::white_space_len_at(text, at);
+            if length > 0 {
+                return at;
+            }
+            at += text[at..].chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    at
+}
 
 /// Lines at least this long that end in a bare link were probably wrapped by the sender's
 /// mail client; the link then continues on the next line.
@@ -36,25 +129,28 @@ const WRAPPED_LINE_MIN_CHARS: usize = 70;
 pub(super) fn find_links(text: &str) -> Vec<FoundLink> {
     let mut links = Vec::new();
     let mut previous_end = 0;
-    for found in LINK.captures_iter(text) {
-        let whole = found.get(0).expect("capture 0 is the whole match");
-        if whole.start() < previous_end {
+    let mut from = 0;
+    while let Some(found) = next_link(text, from) {
+        let whole = found.whole;
+        from = whole.end;
+        if whole.start < previous_end {
             continue; // part of a wrapped link already taken
         }
-        let (raw, end) = match found.get(1) {
+        let (raw, end) = match found.bracketed {
+            // a bracketed link wrapped over lines, put back together
             Some(bracketed) => (
-                bracketed.as_str().split_whitespace().collect::<String>(),
-                whole.end(),
+                white_space::without_white_space(&text[bracketed]),
+                whole.end,
             ),
-            None => join_wrapped_lines(text, whole.start(), whole.end()),
+            None => join_wrapped_lines(text, whole.start, whole.end),
         };
-        let label = label_before(&text[previous_end..whole.start()]);
+        let label = label_before(&text[previous_end..whole.start]);
         previous_end = end;
         if let Some(url) = parse_link(&raw) {
             links.push(FoundLink {
                 url,
                 label,
-                position: whole.start(),
+                position: whole.start,
             });
         }
     }
@@ -71,7 +167,7 @@ pub(super) fn parse_link(raw: &str) -> Option<Url> {
         .trim_start_matches('<')
         .trim_end_matches('>')
         .trim();
-    let decoded = html_escape::decode_html_entities(trimmed);
+    let decoded = html::decode_entities(trimmed);
     let url = Url::parse(strip_trailing_punctuation(&decoded)).ok()?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         return None;
@@ -107,10 +203,13 @@ fn strip_trailing_punctuation(link: &str) -> &str {
 /// A bare link that fills a long line goes on with the next lines while they hold one
 /// word made of URL characters (how Outlook and others wrap long links in text bodies).
 /// Returns the link and the offset where it ends in `text`.
-fn join_wrapped_lines(text: &str, start: usize, end: usize) -> (String, usize) {
-    let mut link = text[start..end].to_string();
+fn join_wrapped_lines(text: &str, start: usize, end: usize) -> (Cow<'_, str>, usize) {
+    let mut link = Cow::Borrowed(&text[start..end]);
     let mut end = end;
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = memrchr(b'\n', &text.as_bytes()[..start]).map_or(0, |i| i + 1);
+    if end - line_start < WRAPPED_LINE_MIN_CHARS {
+        return (link, end); // fewer bytes than that, so fewer characters
+    }
     let mut line_chars = text[line_start..end].chars().count();
     while line_chars >= WRAPPED_LINE_MIN_CHARS {
         let rest = &text[end..];
@@ -124,7 +223,7 @@ fn join_wrapped_lines(text: &str, start: usize, end: usize) -> (String, usize) {
         if !is_link_continuation(next_line) {
             break;
         }
-        link.push_str(next_line);
+        link.to_mut().push_str(next_line);
         end += rest.len() - after_break.len() + next_line.len();
         line_chars = next_line.chars().count();
     }
@@ -137,7 +236,10 @@ fn is_link_continuation(line: &str) -> bool {
     const URL_PUNCTUATION: &str = "-._~:/?#[]@!$&'()*+,;=%";
     const LINK_MARKERS: &str = "%=&/?#~_";
     !line.is_empty()
-        && !line.to_ascii_lowercase().starts_with("http")
+        && !line
+            .as_bytes()
+            .get(..4)
+            .is_some_and(|start| start.eq_ignore_ascii_case(b"http"))
         && line
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || URL_PUNCTUATION.contains(c))
@@ -150,16 +252,205 @@ fn is_link_continuation(line: &str) -> bool {
 
 /// The last non-empty line of the text between the previous link and this one.
 fn label_before(text: &str) -> String {
-    text.lines()
-        .rev()
-        .find(|line| !line.trim().is_empty())
-        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
-        .unwrap_or_default()
+    let Some(line) = text.lines().rev().find(|line| !line.trim().is_empty()) else {
+        return String::new();
+    };
+    let mut label = String::with_capacity(line.len());
+    white_space::push_words(&mut label, line);
+    label
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The regular expression `find_links` used to run, and the link handling around it
+    /// before the scanner, as the reference the scanner is held to.
+    mod reference {
+        use std::sync::LazyLock;
+
+        use regex::Regex;
+        use url::Url;
+
+        use super::super::{
+            FoundLink, WRAPPED_LINE_MIN_CHARS, safelinks, strip_trailing_punctuation,
+        };
+
+        static LINK: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r#"(?i)<\s*(https?://[^<>"]+)>|https?://[^\s<>"]+"#).unwrap()
+        });
+
+        pub(super) fn find_links(text: &str) -> Vec<FoundLink> {
+            let mut links = Vec::new();
+            let mut previous_end = 0;
+            for found in LINK.captures_iter(text) {
+                let whole = found.get(0).unwrap();
+                if whole.start() < previous_end {
+                    continue;
+                }
+                let (raw, end) = match found.get(1) {
+                    Some(bracketed) => (
+                        bracketed.as_str().split_whitespace().collect::<String>(),
+                        whole.end(),
+                    ),
+                    None => join_wrapped_lines(text, whole.start(), whole.end()),
+                };
+                let label = label_before(&text[previous_end..whole.start()]);
+                previous_end = end;
+                if let Some(url) = parse_link(&raw) {
+                    links.push(FoundLink {
+                        url,
+                        label,
+                        position: whole.start(),
+                    });
+                }
+            }
+            links
+        }
+
+        pub(super) fn parse_link(raw: &str) -> Option<Url> {
+            let trimmed = raw
+                .trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .trim();
+            let decoded = html_escape::decode_html_entities(trimmed);
+            let url = Url::parse(strip_trailing_punctuation(&decoded)).ok()?;
+            if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+                return None;
+            }
+            let mut url = safelinks::unwrap(url);
+            if url.scheme() == "http" {
+                url.set_scheme("https").ok()?;
+            }
+            Some(url)
+        }
+
+        fn join_wrapped_lines(text: &str, start: usize, end: usize) -> (String, usize) {
+            let mut link = text[start..end].to_string();
+            let mut end = end;
+            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let mut line_chars = text[line_start..end].chars().count();
+            while line_chars >= WRAPPED_LINE_MIN_CHARS {
+                let rest = &text[end..];
+                let Some(after_break) = rest
+                    .strip_prefix("\r\n")
+                    .or_else(|| rest.strip_prefix('\n'))
+                else {
+                    break;
+                };
+                let next_line = after_break.split(['\r', '\n']).next().unwrap_or_default();
+                if !is_link_continuation(next_line) {
+                    break;
+                }
+                link.push_str(next_line);
+                end += rest.len() - after_break.len() + next_line.len();
+                line_chars = next_line.chars().count();
+            }
+            (link, end)
+        }
+
+        fn is_link_continuation(line: &str) -> bool {
+            const URL_PUNCTUATION: &str = "-._~:/?#[]@!$&'()*+,;=%";
+            const LINK_MARKERS: &str = "%=&/?#~_";
+            !line.is_empty()
+                && !line.to_ascii_lowercase().starts_with("http")
+                && line
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || URL_PUNCTUATION.contains(c))
+                && line.chars().any(|c| c.is_ascii_alphanumeric())
+                && line
+                    .chars()
+                    .any(|c| c.is_ascii_digit() || LINK_MARKERS.contains(c))
+                && !line.ends_with(':')
+        }
+
+        fn label_before(text: &str) -> String {
+            text.lines()
+                .rev()
+                .find(|line| !line.trim().is_empty())
+                .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+                .unwrap_or_default()
+        }
+    }
+
+    /// Pieces of text bodies, well and badly formed, that generated bodies are made of.
+    const PIECES: [&str; 52] = [
+        "https://",
+        "http://",
+        "HTTPS://",
+        "hTtP://",
+        "http\u{17f}://",
+        "httpS:/",
+        "ttps://",
+        "://",
+        ":",
+        "//",
+        "<",
+        ">",
+        "< ",
+        "<\u{a0}",
+        "\"",
+        " ",
+        "\n",
+        "\r\n",
+        "\t",
+        "\u{2003}",
+        "\u{a0}",
+        "teams.microsoft.com/l/meetup-join/19%3ameeting_x%40thread.v2/0?context=%7b%22Tid%22%7d",
+        "acme.zoom.us/j/123?pwd=abc",
+        "meet.google.com/abc-defg-hij",
+        "nam02.safelinks.protection.outlook.com/?url=https%3A%2F%2Facme.zoom.us%2Fj%2F1&amp;data=0",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "EFGH.1",
+        "x=1&y=2",
+        "Thanks",
+        "Regards:",
+        "Join Zoom Meeting",
+        "Click here to join the meeting",
+        "Meeting ID: 123",
+        ".",
+        ",",
+        ")",
+        "(",
+        "]",
+        "&amp;",
+        "&lt;",
+        "é",
+        "한국",
+        "\u{212a}",
+        "\u{17f}",
+        "www.example.com",
+        "mailto:a@b.c",
+        "h",
+        "s",
+        "x.example/",
+        "HTTP",
+        "/ab%20c",
+        "\u{2028}",
+    ];
+
+    #[test]
+    fn the_scanner_finds_the_links_the_regular_expression_found() {
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |below: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % below as u64) as usize
+        };
+        let mut links = 0;
+        for _ in 0..20_000 {
+            let text: String = (0..1 + next(16))
+                .map(|_| PIECES[next(PIECES.len())])
+                .collect();
+            let found = find_links(&text);
+            assert_eq!(found, reference::find_links(&text), "{text:?}");
+            assert_eq!(parse_link(&text), reference::parse_link(&text), "{text:?}");
+            links += found.len();
+        }
+        assert!(links > 5_000, "the generated bodies hold links: {links}");
+    }
 
     fn urls(text: &str) -> Vec<String> {
         find_links(text)

@@ -3,6 +3,8 @@
 //! same hosts ("Meeting options", "Find a local number", `aka.ms/JoinTeamsMeeting` …)
 //! are never taken for a meeting.
 
+use std::borrow::Cow;
+
 use url::Url;
 
 use super::Provider;
@@ -80,35 +82,63 @@ pub(crate) fn has_simple_url_shape(url: &Url) -> bool {
     }
 }
 
-/// The pieces of a URL the rules look at, lower-cased.
-struct LinkParts {
-    host: String,
-    segments: Vec<String>,
-    query: String,
-    fragment: String,
+/// The pieces of a URL the rules look at: host and path segments lower-cased (borrowed
+/// from the URL when they already are: hosts always, paths mostly); query and fragment
+/// as they are, searched without ASCII case when a rule gets to them.
+struct LinkParts<'a> {
+    host: Cow<'a, str>,
+    segments: Vec<Cow<'a, str>>,
+    query: &'a str,
+    fragment: &'a str,
 }
 
-impl LinkParts {
-    fn of(url: &Url) -> Option<LinkParts> {
+/// `text` holds `word` (ASCII lower case) in any ASCII case.
+fn contains_ignoring_case(text: &str, word: &str) -> bool {
+    text.as_bytes()
+        .windows(word.len())
+        .any(|found| found.eq_ignore_ascii_case(word.as_bytes()))
+}
+
+/// `text` in ASCII lower case, copied only when it has an upper-case letter.
+fn lower_case(text: &str) -> Cow<'_, str> {
+    if text.bytes().any(|byte| byte.is_ascii_uppercase()) {
+        Cow::Owned(text.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+impl<'a> LinkParts<'a> {
+    fn of(url: &'a Url) -> Option<LinkParts<'a>> {
         if !matches!(url.scheme(), "http" | "https") {
             return None;
         }
-        let host = url.host_str()?.trim_end_matches('.').to_ascii_lowercase();
+        let host = lower_case(url.host_str()?.trim_end_matches('.'));
         let segments = url
             .path_segments()
             .map(|segments| {
                 segments
                     .filter(|segment| !segment.is_empty())
-                    .map(str::to_ascii_lowercase)
+                    .map(lower_case)
                     .collect()
             })
             .unwrap_or_default();
         Some(LinkParts {
             host,
             segments,
-            query: url.query().unwrap_or_default().to_ascii_lowercase(),
-            fragment: url.fragment().unwrap_or_default().to_ascii_lowercase(),
+            query: url.query().unwrap_or_default(),
+            fragment: url.fragment().unwrap_or_default(),
         })
+    }
+
+    /// The query holds `word` (ASCII lower case), in any case.
+    fn query_has(&self, word: &str) -> bool {
+        contains_ignoring_case(self.query, word)
+    }
+
+    /// The fragment holds `word` (ASCII lower case), in any case.
+    fn fragment_has(&self, word: &str) -> bool {
+        contains_ignoring_case(self.fragment, word)
     }
 
     /// The host is `domain` or one of its subdomains.
@@ -119,7 +149,7 @@ impl LinkParts {
     }
 
     fn segment(&self, index: usize) -> &str {
-        self.segments.get(index).map_or("", String::as_str)
+        self.segments.get(index).map_or("", |segment| segment)
     }
 
     fn first_segment_is(&self, name: &str) -> bool {
@@ -150,9 +180,9 @@ fn is_teams(link: &LinkParts) -> bool {
         return false;
     }
     let meetup_join = link.first_segment_is("l") && link.segment(1) == "meetup-join";
-    let launcher_to_meetup = link.first_segment_is("dl") && link.query.contains("meetup-join");
-    let fragment_to_meetup = link.fragment.contains("/l/meetup-join/");
-    meetup_join || link.has_named_id("meet") || launcher_to_meetup || fragment_to_meetup
+    let launcher_to_meetup = || link.first_segment_is("dl") && link.query_has("meetup-join");
+    let fragment_to_meetup = || link.fragment_has("/l/meetup-join/");
+    meetup_join || link.has_named_id("meet") || launcher_to_meetup() || fragment_to_meetup()
 }
 
 /// Skype for Business Online: `https://meet.lync.com/<tenant>/<user>/<id>`.
@@ -202,10 +232,14 @@ fn is_webex(link: &LinkParts) -> bool {
         return false;
     }
     let meeting_page = link.segments.iter().any(|segment| segment == "j.php")
-        && link.query.split('&').any(|pair| pair.starts_with("mtid="));
+        && link.query.split('&').any(|pair| {
+            pair.as_bytes()
+                .get(..5)
+                .is_some_and(|name| name.eq_ignore_ascii_case(b"mtid="))
+        });
     let join_service = link.segments.windows(2).any(|pair| {
         matches!(
-            (pair[0].as_str(), pair[1].as_str()),
+            (pair[0].as_ref(), pair[1].as_ref()),
             ("wbxmjs", "joinservice") | ("webappng", "sites")
         )
     });
@@ -252,10 +286,10 @@ fn is_other_meeting_service(link: &LinkParts) -> bool {
     let lifesize = link.host_is("lifesizecloud.com") && link.first_segment_is_number();
     let pexip = link.first_segment_is("webapp")
         && (link.segment(1) == "m"
-            || link.query.contains("conference=")
-            || link.fragment.contains("conference="));
+            || link.query_has("conference=")
+            || link.fragment_has("conference="));
     let cisco_web_bridge = (link.has_named_id("meeting") || link.first_segment_is("invited.sf"))
-        && link.query.contains("secret=");
+        && link.query_has("secret=");
     bluejeans
         || whereby
         || jitsi

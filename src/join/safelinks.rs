@@ -28,10 +28,12 @@ pub(super) fn unwrap(mut link: Url) -> Url {
 }
 
 fn wrapped_target(link: &Url) -> Option<Url> {
-    let host = link.host_str()?.to_ascii_lowercase();
-    let is_safelinks = SAFELINKS_DOMAINS
-        .iter()
-        .any(|domain| host.ends_with(&format!(".{domain}")));
+    let host = link.host_str()?.as_bytes();
+    let is_safelinks = SAFELINKS_DOMAINS.iter().any(|domain| {
+        host.len() > domain.len()
+            && host[host.len() - domain.len() - 1] == b'.'
+            && host[host.len() - domain.len()..].eq_ignore_ascii_case(domain.as_bytes())
+    });
     if !is_safelinks {
         return None;
     }
@@ -86,5 +88,7 @@ mod tests {
         let lookalike =
             "https://safelinks.protection.outlook.com.evil.example/?url=https%3A%2F%2Fa.b";
         assert_eq!(unwrap_str(lookalike), lookalike);
+        let bare_domain = "https://safelinks.protection.outlook.com/?url=https%3A%2F%2Fa.b";
+        assert_eq!(unwrap_str(bare_domain), bare_domain);
     }
 }
