@@ -11,7 +11,7 @@ use yoke::{Yoke, Yokeable};
 use super::autodiscover::{self, AutodiscoverOutcome, GET_USER_SETTINGS_ACTION};
 use super::envelope::RequestHeader;
 use super::error::{ErrorContext, EwsError};
-use super::find_item::{self, CalendarView};
+use super::find_item::{self, CalendarView, ViewShape};
 use super::get_item::{self, GetItemOptions, ItemResults};
 use super::item::ItemId;
 use super::response::Response;
@@ -72,19 +72,6 @@ impl EwsConfig {
     }
 }
 
-/// Which FindItem CalendarView to ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ViewRequest {
-    /// Ids, change keys and starts (`find_item::request_listing`): the sync's listing.
-    Listing,
-    /// Subjects, times and kinds too (`find_item::request`).
-    Plain,
-    /// With each item's free/busy status, cancellation and booking marker
-    /// (`find_item::request_marked`): the view Book now checks for clashes and for its
-    /// own earlier booking.
-    Marked,
-}
-
 /// A client for one EWS endpoint.
 #[derive(Debug)]
 pub struct EwsClient {
@@ -133,29 +120,21 @@ impl EwsClient {
         end: DateTime<Utc>,
         max_entries: u32,
     ) -> Result<Response<Parsed<CalendarView<'static>>>, EwsError> {
-        let view = ViewRequest::Plain;
-        self.find_view(view, mailbox, start, end, max_entries).await
+        self.find_view(ViewShape::Plain, mailbox, start, end, max_entries)
+            .await
     }
 
     /// The meetings of `mailbox` between `start` and `end` as `view` asks for them.
     pub(crate) async fn find_view(
         &self,
-        view: ViewRequest,
+        view: ViewShape,
         mailbox: &str,
         start: DateTime<Utc>,
         end: DateTime<Utc>,
         max_entries: u32,
     ) -> Result<Response<Parsed<CalendarView<'static>>>, EwsError> {
         let header = self.header();
-        let body = match view {
-            ViewRequest::Listing => {
-                find_item::request_listing(&header, mailbox, start, end, max_entries)
-            }
-            ViewRequest::Plain => find_item::request(&header, mailbox, start, end, max_entries),
-            ViewRequest::Marked => {
-                find_item::request_marked(&header, mailbox, start, end, max_entries)
-            }
-        };
+        let body = find_item::request(&header, view, mailbox, start, end, max_entries);
         parse_kept::<CalendarView<'static>>(self.post(body).await?, find_item::parse)
     }
 

@@ -13,20 +13,36 @@ use super::item::{CalendarItem, format_date_time, read_items};
 use super::response::{Response, read_messages, single};
 use super::xml::{Read, Tag, XmlReader, document_text, parse_bool};
 
-/// The properties the sync's listing of a window asks for besides the id and change key:
-/// the start, to read on from the last item of a full answer. The rest comes from GetItem,
-/// and each property left out is about 50 bytes less per meeting to send and read.
-const LISTING_FIELDS: [&str; 1] = ["calendar:Start"];
+/// Which properties a CalendarView asks for besides the ids and change keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViewShape {
+    /// The start alone: the sync's listing of its window, which reads on from the last
+    /// start of a full answer. The rest comes from GetItem, and each property left out is
+    /// about 50 bytes less per meeting to send and read.
+    Listing,
+    /// Subjects, times and kinds: a view a person reads (the diagnosis lists the next
+    /// meetings).
+    Plain,
+    /// Plain, with each item's free/busy status, cancellation and booking marker
+    /// (`marker`) too: the view the console checks for clashes and for its own earlier
+    /// booking before and after it books.
+    Marked,
+}
 
-/// The properties of a view a person reads (the diagnosis lists the next meetings), and
-/// of the view Book now checks for clashes.
-const VIEW_FIELDS: [&str; 5] = [
-    "item:Subject",
-    "calendar:Start",
-    "calendar:End",
-    "calendar:IsAllDayEvent",
-    "calendar:CalendarItemType",
-];
+impl ViewShape {
+    fn fields(self) -> &'static [&'static str] {
+        match self {
+            ViewShape::Listing => &["calendar:Start"],
+            ViewShape::Plain | ViewShape::Marked => &[
+                "item:Subject",
+                "calendar:Start",
+                "calendar:End",
+                "calendar:IsAllDayEvent",
+                "calendar:CalendarItemType",
+            ],
+        }
+    }
+}
 
 /// The meetings found in a window, borrowing from the response (see `item`).
 #[derive(Debug, Clone, PartialEq, Eq, Yokeable)]
@@ -38,56 +54,27 @@ pub struct CalendarView<'a> {
 }
 
 /// The request for the meetings of `mailbox` between `start` and `end`, at most
-/// `max_entries` of them.
+/// `max_entries` of them, with the properties `shape` names.
 pub fn request(
     header: &RequestHeader,
+    shape: ViewShape,
     mailbox: &str,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
     max_entries: u32,
 ) -> Vec<u8> {
     ews_envelope(header, |w| {
-        write_find_item(w, &VIEW_FIELDS, mailbox, start, end, max_entries, false)
-    })
-}
-
-/// Like [`request`], with the start as the only property besides the ids: the sync's
-/// listing of its window.
-pub fn request_listing(
-    header: &RequestHeader,
-    mailbox: &str,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-    max_entries: u32,
-) -> Vec<u8> {
-    ews_envelope(header, |w| {
-        write_find_item(w, &LISTING_FIELDS, mailbox, start, end, max_entries, false)
-    })
-}
-
-/// Like [`request`], with each item's free/busy status, cancellation and booking
-/// marker (`marker`) too: the view the
-/// console checks for clashes and for its own earlier booking before and after it books.
-pub fn request_marked(
-    header: &RequestHeader,
-    mailbox: &str,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-    max_entries: u32,
-) -> Vec<u8> {
-    ews_envelope(header, |w| {
-        write_find_item(w, &VIEW_FIELDS, mailbox, start, end, max_entries, true)
+        write_find_item(w, shape, mailbox, start, end, max_entries)
     })
 }
 
 fn write_find_item(
     w: &mut XmlWriter,
-    fields: &[&str],
+    shape: ViewShape,
     mailbox: &str,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
     max_entries: u32,
-    marked: bool,
 ) -> io::Result<()> {
     w.create_element("m:FindItem")
         .with_attribute(("Traversal", "Shallow"))
@@ -97,8 +84,8 @@ fn write_find_item(
                     .write_text_content(quick_xml::events::BytesText::new("IdOnly"))?;
                 w.create_element("t:AdditionalProperties")
                     .write_inner_content(|w| {
-                        fields.iter().try_for_each(|f| field_uri(w, f))?;
-                        if marked {
+                        shape.fields().iter().try_for_each(|f| field_uri(w, f))?;
+                        if shape == ViewShape::Marked {
                             field_uri(w, "calendar:LegacyFreeBusyStatus")?;
                             field_uri(w, "calendar:IsCancelled")?;
                             super::marker::write_field_uri(w)?;

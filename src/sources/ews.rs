@@ -20,7 +20,7 @@ use super::ews_mapping::{MappingRules, meeting_of};
 use super::trusted_ca::read_trusted_ca;
 use crate::calendar::Meeting;
 use crate::clock::{Clock, SystemClock};
-use crate::ews::client::ViewRequest;
+use crate::ews::find_item::ViewShape;
 use crate::ews::{
     ErrorContext, EwsAuth, EwsClient, EwsConfig, EwsError, GetItemOptions, ItemId, ItemResults,
     Parsed, Response, ServerVersionInfo,
@@ -341,7 +341,7 @@ impl EwsSource {
         while let Some((start, end)) = pending.pop() {
             let mailbox = self.mailbox.as_str();
             let view = call!(self, |c| c.find_view(
-                ViewRequest::Listing,
+                ViewShape::Listing,
                 mailbox,
                 start,
                 end,

@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use super::{EwsSource, WAITS_PER_REQUEST, short_wait};
 use crate::booking::{BookingRequest, CalendarWriter, WriteError};
 use crate::calendar::Meeting;
-use crate::ews::client::ViewRequest;
 use crate::ews::create_item::NewBooking;
+use crate::ews::find_item::ViewShape;
 use crate::ews::item::{CalendarItem, LegacyFreeBusy};
 use crate::ews::{EwsError, ItemId};
 use crate::sources::checked_booking::{CheckedCalendar, Listed, View, book_checked};
@@ -73,7 +73,7 @@ impl CheckedCalendar for EwsSource {
     async fn view(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> View<Self::Id> {
         let mailbox = self.mailbox.as_str();
         let view = call!(self, |c| c.find_view(
-            ViewRequest::Marked,
+            ViewShape::Marked,
             mailbox,
             start,
             end,

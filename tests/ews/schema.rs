@@ -10,6 +10,7 @@ use std::process::Command;
 use chrono::{TimeZone, Utc};
 use room_console::ews::create_item::NewBooking;
 use room_console::ews::envelope::RequestHeader;
+use room_console::ews::find_item::ViewShape;
 use room_console::ews::subscribe::SubscriptionKind;
 use room_console::ews::{
     BodyType, GetItemOptions, ItemId, RequestVersion, autodiscover, create_item, decline_item,
@@ -160,15 +161,15 @@ fn requests(header: &RequestHeader) -> Vec<(String, Vec<u8>)> {
     let mut all = vec![
         (
             "finditem".to_string(),
-            find_item::request(header, room, start, end, 200),
+            find_item::request(header, ViewShape::Plain, room, start, end, 200),
         ),
         (
             "finditem-listing".to_string(),
-            find_item::request_listing(header, room, start, end, 250),
+            find_item::request(header, ViewShape::Listing, room, start, end, 250),
         ),
         (
             "finditem-marked".to_string(),
-            find_item::request_marked(header, room, start, end, 50),
+            find_item::request(header, ViewShape::Marked, room, start, end, 50),
         ),
         (
             "createitem-booking".to_string(),
@@ -338,6 +339,7 @@ fn the_validator_rejects_what_exchange_would_reject() {
     // An operation no schema declares.
     let bogus = String::from_utf8(find_item::request(
         &header,
+        ViewShape::Plain,
         "confrm2@contoso.com",
         Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).unwrap(),
         Utc.with_ymd_and_hms(2026, 3, 3, 0, 0, 0).unwrap(),
