@@ -282,6 +282,9 @@ async fn accept_loop(listener: TcpListener, tls: Option<TlsAcceptor>, shared: Ar
         tokio::select! {
             accepted = listener.accept() => {
                 let Ok((tcp, _)) = accepted else { continue };
+                // An answer is written in pieces (head, body); with Nagle's algorithm the
+                // last piece waited for the client's delayed ACK, about 40 ms a request.
+                let _ = tcp.set_nodelay(true);
                 let id = shared.connections.fetch_add(1, Ordering::Relaxed);
                 let shared = shared.clone();
                 match tls.clone() {

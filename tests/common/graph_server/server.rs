@@ -266,6 +266,8 @@ impl GraphServer {
         let acceptor = tls.acceptor.clone();
         let task = tokio::spawn(async move {
             while let Ok((tcp, _)) = listener.accept().await {
+                // Answers are written in pieces: no waiting for delayed ACKs (Nagle).
+                let _ = tcp.set_nodelay(true);
                 let acceptor = acceptor.clone();
                 let state = shared.clone();
                 tokio::spawn(async move {
