@@ -95,17 +95,11 @@ fn attribute_values<'t, const N: usize>(
 ) -> [Option<Cow<'t, str>>; N] {
     let mut values = [const { None }; N];
     for attr in attributes.with_checks(false).flatten() {
-        match attr.value {
-            Cow::Borrowed(raw) => keep_value(&mut values, names, attr.key.as_ref(), raw, fix),
-            Cow::Owned(raw) => {
-                let mut owned = [const { None }; N];
-                keep_value(&mut owned, names, attr.key.as_ref(), &raw, fix);
-                for (value, found) in values.iter_mut().zip(owned) {
-                    if value.is_none() {
-                        *value = found.map(|v| Cow::Owned(v.into_owned()));
-                    }
-                }
-            }
+        if let Some(slot) = free_slot(&mut values, names, attr.key.as_ref()) {
+            *slot = Some(match attr.value {
+                Cow::Borrowed(raw) => unescape(raw, fix),
+                Cow::Owned(raw) => Cow::Owned(unescape(&raw, fix).into_owned()),
+            });
         }
     }
     values
@@ -144,7 +138,9 @@ fn plain_attribute_values<'t, const N: usize>(
         }
         let value_len = memchr::memchr(b'"', bytes.get(value_start..)?)?;
         let raw = text.get(value_start..value_start + value_len)?;
-        keep_value(&mut values, names, key, raw, fix);
+        if let Some(slot) = free_slot(&mut values, names, key) {
+            *slot = Some(unescape(raw, fix));
+        }
         at = value_start + value_len + 1;
     }
 }
@@ -155,26 +151,19 @@ fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
-/// Keeps the value of the attribute `key` (written `raw`) in its slot if it is one of
-/// `names` (by local name) and the first of that name; namespace declarations are not
-/// attributes here.
-fn keep_value<'t, const N: usize>(
-    values: &mut [Option<Cow<'t, str>>; N],
+/// The slot for the value of the attribute `key` when it is one of `names` (by local
+/// name) and the first of that name; namespace declarations are not attributes here.
+fn free_slot<'v, 't, const N: usize>(
+    values: &'v mut [Option<Cow<'t, str>>; N],
     names: [&str; N],
     key: &str,
-    raw: &'t str,
-    fix: Option<Fix>,
-) {
+) -> Option<&'v mut Option<Cow<'t, str>>> {
     if key == "xmlns" || key.starts_with("xmlns:") {
-        return;
+        return None;
     }
     let key = local(key);
-    let Some(slot) = names.iter().position(|name| *name == key) else {
-        return;
-    };
-    if let Some(value @ None) = values.get_mut(slot) {
-        *value = Some(unescape(raw, fix));
-    }
+    let slot = names.iter().position(|name| *name == key)?;
+    values.get_mut(slot).filter(|value| value.is_none())
 }
 
 /// What an element contains, piece by piece.
