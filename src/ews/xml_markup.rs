@@ -111,22 +111,27 @@ impl<'a> Scanner<'a> {
     /// `</name>` as the name was written. Both are read then; None leaves everything
     /// where it was, for `next` to read piece by piece.
     pub(super) fn simple_text(&mut self) -> Option<&'a str> {
+        let lt = memchr::memchr2(b'<', b'&', self.rest())?;
+        let end_tag = self.plain_end_tag_at(lt)?;
+        let text = self.document.get(self.at..self.at + lt)?;
+        self.open.pop();
+        self.at += lt + end_tag;
+        Some(text)
+    }
+
+    /// The length of `</name>` of the element open last, written as its name was and
+    /// without quotes in the name, when it stands `at` bytes into the rest: one
+    /// comparison, where such a name cannot end the tag elsewhere.
+    fn plain_end_tag_at(&self, at: usize) -> Option<usize> {
         let &(expected, false) = self.open.last()? else {
             return None;
         };
-        let rest = self.rest();
-        let lt = memchr::memchr2(b'<', b'&', rest)?;
-        let end = lt + 2 + expected.len();
-        let ends = rest.get(lt..lt + 2) == Some(b"</")
-            && rest.get(lt + 2..end) == Some(expected.as_bytes())
-            && rest.get(end) == Some(&b'>');
-        if !ends {
-            return None;
-        }
-        let text = self.document.get(self.at..self.at + lt)?;
-        self.open.pop();
-        self.at += end + 1;
-        Some(text)
+        let rest = self.rest().get(at..)?;
+        let len = expected.len();
+        let ends = rest.get(..2) == Some(b"</")
+            && rest.get(2..2 + len) == Some(expected.as_bytes())
+            && rest.get(2 + len) == Some(&b'>');
+        ends.then_some(len + 3)
     }
 
     /// Text up to the next `<`: one search finds both its end and its first `&` when
@@ -188,17 +193,11 @@ impl<'a> Scanner<'a> {
     }
 
     fn end_tag(&mut self) -> Result<Markup<'a>, Box<ScanError>> {
-        // Nearly always `</name>` of the element open last, as it was written: that is
-        // one comparison, where a name without quotes cannot end the tag elsewhere.
-        if let Some(&(expected, false)) = self.open.last() {
-            let rest = self.rest();
-            let len = expected.len();
-            if rest.get(2..2 + len) == Some(expected.as_bytes()) && rest.get(2 + len) == Some(&b'>')
-            {
-                self.open.pop();
-                self.at += len + 3;
-                return Ok(Markup::End);
-            }
+        // Nearly always `</name>` of the element open last, as it was written.
+        if let Some(end_tag) = self.plain_end_tag_at(0) {
+            self.open.pop();
+            self.at += end_tag;
+            return Ok(Markup::End);
         }
         let at = self.position();
         let end = self.tag_end()?;
