@@ -35,19 +35,6 @@ pub(super) fn ends_with(text: &str) -> bool {
 /// run at its start when `text` already ends with white space: how a browser shows the
 /// text between two tags.
 pub(super) fn push_collapsed(text: &mut String, piece: &str) {
-    if ascii_scan::is_plain_text(piece.as_bytes()) {
-        // At most one space at either end, none to collapse inside.
-        let words = piece.strip_prefix(' ').unwrap_or(piece);
-        if words.len() < piece.len() && !ends_with(text) {
-            text.push(' ');
-        }
-        let trimmed = words.strip_suffix(' ').unwrap_or(words);
-        text.push_str(trimmed);
-        if trimmed.len() < words.len() && !trimmed.is_empty() {
-            text.push(' ');
-        }
-        return;
-    }
     let after_start = piece.trim_start();
     let words = after_start.trim_end();
     if after_start.len() < piece.len() && !ends_with(text) {
