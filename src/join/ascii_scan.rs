@@ -1,6 +1,7 @@
-//! Byte tests over the short texts of an invitation (text between two tags, one link),
-//! eight bytes at a time. The release build is optimised for size, so byte loops are not
-//! vectorised, and a memchr call costs more than such a text is long.
+//! Byte tests over the short texts of an invitation (text between two tags, one link, a
+//! label), most of them eight bytes at a time. The release build is optimised for size,
+//! so byte loops are not vectorised, and a memchr call costs more than such a text is
+//! long.
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGH_BITS: u64 = ONES * 0x80;
@@ -22,6 +23,13 @@ pub(super) fn contains(bytes: &[u8], needle: u8) -> bool {
         x.wrapping_sub(ONES) & !x & HIGH_BITS != 0
     });
     found || chunks.remainder().contains(&needle)
+}
+
+/// `text` holds `word` (ASCII lower case) in any ASCII case.
+pub(super) fn contains_ignoring_case(text: &str, word: &str) -> bool {
+    text.as_bytes()
+        .windows(word.len())
+        .any(|found| found.eq_ignore_ascii_case(word.as_bytes()))
 }
 
 /// `bytes` holds a space, a control character or a byte that is not ASCII: all the

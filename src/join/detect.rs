@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use url::Url;
 
+use super::ascii_scan::contains_ignoring_case;
 use super::extract::{self, FoundLink};
 use super::join_label::introduces_join_link;
 use super::providers::{classify_url, has_simple_url_shape, is_help_or_tracking};
@@ -110,12 +111,7 @@ static SKYPE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 fn skype_link_named_by_its_label(found: &FoundLink) -> Option<Provider> {
     // "join" has no case variants outside ASCII (join_label's tests): without it in the
     // label, the expression cannot match, and is not even built.
-    let says_join = found
-        .label
-        .as_bytes()
-        .windows(4)
-        .any(|word| word.eq_ignore_ascii_case(b"join"));
-    if !says_join {
+    if !contains_ignoring_case(&found.label, "join") {
         return None;
     }
     let words = SKYPE_LABEL.captures(&found.label)?;

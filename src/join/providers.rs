@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use url::Url;
 
 use super::Provider;
+use super::ascii_scan::contains_ignoring_case;
 
 /// The provider of a join link, or `None` when the URL is not a link to join a meeting.
 ///
@@ -90,13 +91,6 @@ struct LinkParts<'a> {
     segments: Vec<Cow<'a, str>>,
     query: &'a str,
     fragment: &'a str,
-}
-
-/// `text` holds `word` (ASCII lower case) in any ASCII case.
-fn contains_ignoring_case(text: &str, word: &str) -> bool {
-    text.as_bytes()
-        .windows(word.len())
-        .any(|found| found.eq_ignore_ascii_case(word.as_bytes()))
 }
 
 /// `text` in ASCII lower case, copied only when it has an upper-case letter.
