@@ -5,6 +5,7 @@
 //! how to add an EWS operation, a message, a screen or a setting.
 
 pub mod booking;
+mod byte_words;
 pub mod calendar;
 pub mod cli;
 pub mod clock;

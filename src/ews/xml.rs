@@ -23,6 +23,7 @@ use quick_xml::events::attributes::Attributes;
 
 use super::xml_markup::{Markup, ScanError, Scanner, TextRun};
 use super::xml_text::{Fix, fixed, needs_no_fix, push_fixed};
+use crate::byte_words::equal_bytes;
 
 /// How deep elements may nest. Real EWS responses stay below 20 levels.
 pub(crate) const MAX_DEPTH: usize = 128;
@@ -588,7 +589,7 @@ fn resolve_clean(run: &str, first: usize) -> Result<String, usize> {
                 break;
             };
             *slot = *word;
-            let flags = amp_flags(word);
+            let flags = equal_bytes(u64::from_le_bytes(*word), b'&');
             let stretch = if flags == 0 {
                 8
             } else {
@@ -686,15 +687,6 @@ fn other_reference(run: &str, amp: usize) -> Result<(Cow<'static, str>, usize), 
         }
         _ => Err(amp),
     }
-}
-
-/// The high bit of each byte of `word` that is the first `&` in it, and maybe of some
-/// after it: the lowest one set is exactly the first `&` (a borrow only flags above it).
-#[inline]
-fn amp_flags(word: &[u8; 8]) -> u64 {
-    const ONES: u64 = u64::from_le_bytes([1; 8]);
-    let xor = u64::from_le_bytes(*word) ^ (ONES * u64::from(b'&'));
-    xor.wrapping_sub(ONES) & !xor & (ONES * 0x80)
 }
 
 /// The text a reference (`amp`, `#x1A`, `#233` …, without `&` and `;`) stands for.
@@ -840,11 +832,6 @@ mod tests {
                 }
             }
         }
-        for word in [*b"&xxxxxxx", *b"xxxxxxx&", *b"x&&xx&xx", *b"\xFF&\x00&xxxx"] {
-            let first = word.iter().position(|&b| b == b'&').unwrap();
-            assert_eq!(amp_flags(&word).trailing_zeros() as usize / 8, first);
-        }
-        assert_eq!(amp_flags(b"xxxxxxxx"), 0);
     }
 
     /// What quick-xml's own reader makes of a document, as `reader_trace` writes it:

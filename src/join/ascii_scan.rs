@@ -3,8 +3,7 @@
 //! so byte loops are not vectorised, and a memchr call costs more than such a text is
 //! long.
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGH_BITS: u64 = ONES * 0x80;
+use crate::byte_words::{HIGH_BITS, ONES, equal_bytes};
 
 /// The eight bytes of `chunk` as one word.
 #[inline(always)]
@@ -17,11 +16,7 @@ fn word(chunk: &[u8]) -> u64 {
 /// `bytes` holds `needle`.
 pub(super) fn contains(bytes: &[u8], needle: u8) -> bool {
     let mut chunks = bytes.chunks_exact(8);
-    let found = chunks.any(|chunk| {
-        // A byte equal to the needle becomes 0; `x - 1` borrows out of a 0 byte only.
-        let x = word(chunk) ^ (ONES * u64::from(needle));
-        x.wrapping_sub(ONES) & !x & HIGH_BITS != 0
-    });
+    let found = chunks.any(|chunk| equal_bytes(word(chunk), needle) != 0);
     found || chunks.remainder().contains(&needle)
 }
 
