@@ -432,17 +432,11 @@ mod tests {
 
     #[test]
     fn the_scanner_finds_the_links_the_regular_expression_found() {
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = move |below: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % below as u64) as usize
-        };
+        let mut rng = fastrand::Rng::with_seed(0x2545_f491_4f6c_dd1d);
         let mut links = 0;
         for _ in 0..20_000 {
-            let text: String = (0..1 + next(16))
-                .map(|_| PIECES[next(PIECES.len())])
+            let text: String = (0..1 + rng.usize(..16))
+                .map(|_| PIECES[rng.usize(..PIECES.len())])
                 .collect();
             let found = find_links(&text);
             assert_eq!(found, reference::find_links(&text), "{text:?}");

@@ -706,17 +706,11 @@ mod tests {
 
     #[test]
     fn the_scanner_reads_markup_as_the_regular_expressions_did() {
-        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = move |below: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % below as u64) as usize
-        };
+        let mut rng = fastrand::Rng::with_seed(0x9e37_79b9_7f4a_7c15);
         let (mut one_pass, mut hidden_parts_first) = (0, 0);
         for _ in 0..40_000 {
-            let document: String = (0..1 + next(20))
-                .map(|_| PIECES[next(PIECES.len())])
+            let document: String = (0..1 + rng.usize(..20))
+                .map(|_| PIECES[rng.usize(..PIECES.len())])
                 .collect();
             assert_eq!(
                 to_text(&document),

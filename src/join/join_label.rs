@@ -181,20 +181,14 @@ mod tests {
 
     #[test]
     fn the_matcher_reads_labels_as_the_regular_expression_did() {
-        let mut state: u64 = 0x0123_4567_89ab_cdef;
-        let mut next = move |below: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % below as u64) as usize
-        };
+        let mut rng = fastrand::Rng::with_seed(0x0123_4567_89ab_cdef);
         let mut matching = 0;
         for _ in 0..20_000 {
-            let label: String = (0..1 + next(8))
+            let label: String = (0..1 + rng.usize(..8))
                 .flat_map(|_| {
                     [
-                        PIECES[next(PIECES.len())],
-                        SEPARATORS[next(SEPARATORS.len())],
+                        PIECES[rng.usize(..PIECES.len())],
+                        SEPARATORS[rng.usize(..SEPARATORS.len())],
                     ]
                 })
                 .collect();
